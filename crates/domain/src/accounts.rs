@@ -1,0 +1,313 @@
+//! Accounts: who a person is to the platform (an e-mail), how they prove it (a password) and
+//! what they may do (a role, and for unit staff the unit they belong to).
+
+use crate::{FieldError, UnitId};
+use serde::{Deserialize, Serialize};
+
+/// An e-mail address as the platform stores it: trimmed and lower-cased, so that one address
+/// can hold only one account whatever case it was typed in.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Email(String);
+
+impl Email {
+    /// RFC 5321 limits a forward path to 256 octets including the angle brackets.
+    pub const MAX_LEN: usize = 254;
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let email = raw.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(FieldError::Required);
+        }
+        if email.len() > Self::MAX_LEN {
+            return Err(FieldError::TooLong);
+        }
+        let (local, domain) = email.rsplit_once('@').ok_or(FieldError::EmailInvalid)?;
+        let valid_local = !local.is_empty()
+            && local.len() <= 64
+            && !local.contains('@')
+            && !local.starts_with('.')
+            && !local.ends_with('.')
+            && !local.contains("..");
+        let valid_domain = domain.contains('.')
+            && !domain.starts_with(['.', '-'])
+            && !domain.ends_with(['.', '-'])
+            && !domain.contains("..")
+            && domain
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
+        let printable = email.chars().all(|c| {
+            !c.is_whitespace() && !c.is_control() && !matches!(c, '<' | '>' | ',' | ';' | '"')
+        });
+        if valid_local && valid_domain && printable {
+            Ok(Self(email))
+        } else {
+            Err(FieldError::EmailInvalid)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for Email {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A new password that meets the platform's rules (NIST SP 800-63B: length over complexity).
+/// It never leaves the process except as an argon2id hash.
+#[derive(Clone)]
+pub struct Password(String);
+
+impl Password {
+    pub const MIN_CHARS: usize = 10;
+    pub const MAX_CHARS: usize = 256;
+
+    /// Checks a password chosen by a person. `email` is the account's address: a password
+    /// equal to it is refused.
+    pub fn parse_new(raw: &str, email: Option<&Email>) -> Result<Self, FieldError> {
+        if raw.is_empty() {
+            return Err(FieldError::Required);
+        }
+        let chars = raw.chars().count();
+        if chars < Self::MIN_CHARS || raw.trim().is_empty() {
+            return Err(FieldError::PasswordTooShort);
+        }
+        if chars > Self::MAX_CHARS {
+            return Err(FieldError::PasswordTooLong);
+        }
+        if email.is_some_and(|e| raw.trim().eq_ignore_ascii_case(e.as_str())) {
+            return Err(FieldError::PasswordSameAsEmail);
+        }
+        Ok(Self(raw.to_owned()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+/// What a person is to the city. Stored as its snake_case name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Anyone who registered: reports, votes, comments.
+    Resident,
+    /// A hotline operator at the contact centre; records reports for callers.
+    Operator,
+    /// Staff of one city unit; handles the unit's reports.
+    UnitStaff,
+    /// Runs consultations and the citizens' budget.
+    Official,
+    /// Hides personal data and abuse in public content.
+    Moderator,
+    /// Manages users, roles, units, categories; reads the audit log.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Resident,
+        Role::Operator,
+        Role::UnitStaff,
+        Role::Official,
+        Role::Moderator,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Resident => "resident",
+            Self::Operator => "operator",
+            Self::UnitStaff => "unit_staff",
+            Self::Official => "official",
+            Self::Moderator => "moderator",
+            Self::Admin => "admin",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let raw = raw.trim();
+        Self::ALL
+            .into_iter()
+            .find(|r| r.as_str() == raw || r.as_str().replace('_', "-") == raw)
+            .ok_or(FieldError::RoleUnknown)
+    }
+
+    /// Staff are everyone but residents: their actions are audited and they see staff areas.
+    pub fn is_staff(self) -> bool {
+        self != Self::Resident
+    }
+
+    /// The one rule table of who may do what. Handlers check a permission, never a role.
+    pub fn can(self, permission: Permission) -> bool {
+        use Permission::*;
+        match permission {
+            ManageUsers | ManageReferenceData | ReadAuditLog | ReadOutbox => self == Self::Admin,
+        }
+    }
+}
+
+/// Something only some roles may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Change roles, units and the enabled state of accounts.
+    ManageUsers,
+    /// Edit city units and report categories.
+    ManageReferenceData,
+    /// Read the audit log of privileged actions.
+    ReadAuditLog,
+    /// Read e-mails kept in the development outbox.
+    ReadOutbox,
+}
+
+/// A role together with the unit it needs: unit staff belong to exactly one unit, nobody else
+/// belongs to one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoleAssignment {
+    role: Role,
+    unit: Option<UnitId>,
+}
+
+impl RoleAssignment {
+    pub fn new(role: Role, unit: Option<UnitId>) -> Result<Self, FieldError> {
+        match (role, unit) {
+            (Role::UnitStaff, None) => Err(FieldError::RoleNeedsUnit),
+            (Role::UnitStaff, Some(_)) | (_, None) => Ok(Self { role, unit }),
+            (_, Some(_)) => Err(FieldError::RoleTakesNoUnit),
+        }
+    }
+
+    pub fn resident() -> Self {
+        Self {
+            role: Role::Resident,
+            unit: None,
+        }
+    }
+
+    pub fn role(self) -> Role {
+        self.role
+    }
+
+    pub fn unit(self) -> Option<UnitId> {
+        self.unit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_is_normalised_to_lower_case() {
+        let email = Email::parse("  Jan.Kowalski@Example.PL ").unwrap();
+        assert_eq!(email.as_str(), "jan.kowalski@example.pl");
+    }
+
+    #[test]
+    fn email_accepts_international_domains_and_plus_addresses() {
+        assert!(Email::parse("anna+bo@kraków.pl").is_ok());
+        assert!(Email::parse("a@b.co").is_ok());
+    }
+
+    #[test]
+    fn email_refuses_malformed_addresses() {
+        for bad in [
+            "plainaddress",
+            "@example.pl",
+            "jan@",
+            "jan@localhost",
+            "jan kowalski@example.pl",
+            "jan..k@example.pl",
+            "jan@example..pl",
+            ".jan@example.pl",
+            "jan@-example.pl",
+            "jan@example.pl>",
+            "a@b@c.pl",
+        ] {
+            assert_eq!(Email::parse(bad), Err(FieldError::EmailInvalid), "{bad}");
+        }
+        assert_eq!(Email::parse("  "), Err(FieldError::Required));
+        let long = format!("{}@example.pl", "a".repeat(250));
+        assert_eq!(Email::parse(&long), Err(FieldError::TooLong));
+    }
+
+    #[test]
+    fn password_rules_count_characters_not_bytes() {
+        assert!(Password::parse_new("żółć-gęślą", None).is_ok());
+        assert_eq!(
+            Password::parse_new("krótkie", None).err(),
+            Some(FieldError::PasswordTooShort)
+        );
+        assert_eq!(
+            Password::parse_new("          ", None).err(),
+            Some(FieldError::PasswordTooShort)
+        );
+        assert_eq!(
+            Password::parse_new("", None).err(),
+            Some(FieldError::Required)
+        );
+        assert_eq!(
+            Password::parse_new(&"x".repeat(257), None).err(),
+            Some(FieldError::PasswordTooLong)
+        );
+        let email = Email::parse("jan.kowalski@example.pl").unwrap();
+        assert_eq!(
+            Password::parse_new("Jan.Kowalski@example.pl", Some(&email)).err(),
+            Some(FieldError::PasswordSameAsEmail)
+        );
+    }
+
+    #[test]
+    fn password_debug_never_shows_the_secret() {
+        let p = Password::parse_new("tajne-haslo-123", None).unwrap();
+        assert!(!format!("{p:?}").contains("tajne"));
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_names() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Ok(role));
+        }
+        assert_eq!(Role::parse("unit-staff"), Ok(Role::UnitStaff));
+        assert_eq!(Role::parse("mayor"), Err(FieldError::RoleUnknown));
+    }
+
+    #[test]
+    fn only_admins_manage_users_and_reference_data() {
+        for role in Role::ALL {
+            let admin = role == Role::Admin;
+            assert_eq!(role.can(Permission::ManageUsers), admin, "{role:?}");
+            assert_eq!(role.can(Permission::ManageReferenceData), admin, "{role:?}");
+            assert_eq!(role.can(Permission::ReadAuditLog), admin, "{role:?}");
+            assert_eq!(role.can(Permission::ReadOutbox), admin, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn unit_staff_belong_to_exactly_one_unit_and_nobody_else_does() {
+        let unit = UnitId::new();
+        assert!(RoleAssignment::new(Role::UnitStaff, Some(unit)).is_ok());
+        assert_eq!(
+            RoleAssignment::new(Role::UnitStaff, None),
+            Err(FieldError::RoleNeedsUnit)
+        );
+        assert_eq!(
+            RoleAssignment::new(Role::Operator, Some(unit)),
+            Err(FieldError::RoleTakesNoUnit)
+        );
+        assert_eq!(
+            RoleAssignment::new(Role::Admin, None).map(|a| a.role()),
+            Ok(Role::Admin)
+        );
+    }
+}

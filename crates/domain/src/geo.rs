@@ -1,0 +1,248 @@
+//! Geography: points on the map and the districts that contain them.
+//!
+//! District boundaries are data (GeoJSON), not code: Kraków's 18 ship with the project and are
+//! loaded into the database on first start; another city brings its own file. The exact
+//! point-in-polygon test runs here in Rust so it works the same on every database engine.
+
+use crate::FieldError;
+use geo::{BoundingRect, Contains, MultiPolygon, Rect};
+use serde::{Deserialize, Serialize};
+
+/// A WGS84 position in degrees.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Point {
+    lat: f64,
+    lon: f64,
+}
+
+impl Point {
+    pub fn new(lat: f64, lon: f64) -> Result<Self, FieldError> {
+        if lat.is_finite()
+            && lon.is_finite()
+            && (-90.0..=90.0).contains(&lat)
+            && (-180.0..=180.0).contains(&lon)
+        {
+            Ok(Self { lat, lon })
+        } else {
+            Err(FieldError::NumberInvalid)
+        }
+    }
+
+    pub fn lat(self) -> f64 {
+        self.lat
+    }
+
+    pub fn lon(self) -> f64 {
+        self.lon
+    }
+}
+
+/// Why a boundary file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum GeoError {
+    #[error("not valid GeoJSON: {0}")]
+    Json(String),
+    #[error("expected a FeatureCollection")]
+    NotACollection,
+    #[error("feature {0} has no integer property `{1}`")]
+    MissingNumber(usize, String),
+    #[error("feature {0} is not a Polygon or MultiPolygon")]
+    NotAnArea(usize),
+    #[error("district number {0} appears twice")]
+    Duplicate(u16),
+}
+
+/// One district's area, with its bounding box for a cheap first test.
+#[derive(Debug, Clone)]
+pub struct DistrictShape {
+    pub number: u16,
+    area: MultiPolygon<f64>,
+    bbox: Option<Rect<f64>>,
+}
+
+impl DistrictShape {
+    /// Builds a shape from a GeoJSON geometry object (`Polygon` or `MultiPolygon`).
+    pub fn from_geometry_json(number: u16, geometry: &str) -> Result<Self, GeoError> {
+        let geometry: geojson::Geometry = geometry
+            .parse()
+            .map_err(|e: geojson::Error| GeoError::Json(e.to_string()))?;
+        Self::from_geometry(number, geometry, 0)
+    }
+
+    fn from_geometry(
+        number: u16,
+        geometry: geojson::Geometry,
+        index: usize,
+    ) -> Result<Self, GeoError> {
+        let area = match geo::Geometry::<f64>::try_from(geometry) {
+            Ok(geo::Geometry::MultiPolygon(m)) => m,
+            Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
+            _ => return Err(GeoError::NotAnArea(index)),
+        };
+        let bbox = area.bounding_rect();
+        Ok(Self { number, area, bbox })
+    }
+
+    pub fn contains(&self, point: Point) -> bool {
+        let p = geo::Point::new(point.lon, point.lat);
+        let in_bbox = self.bbox.is_some_and(|b| {
+            (b.min().x..=b.max().x).contains(&p.x()) && (b.min().y..=b.max().y).contains(&p.y())
+        });
+        in_bbox && self.area.contains(&p)
+    }
+}
+
+/// A district read from a boundary file, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct DistrictFeature {
+    pub number: u16,
+    /// The feature's own name property, if any (may be misspelt in third-party files).
+    pub source_name: Option<String>,
+    /// The geometry as a GeoJSON string.
+    pub geometry_json: String,
+    pub shape: DistrictShape,
+}
+
+/// Reads a FeatureCollection whose features carry the district number in `number_property`.
+pub fn parse_district_collection(
+    text: &str,
+    number_property: &str,
+) -> Result<Vec<DistrictFeature>, GeoError> {
+    let geojson: geojson::GeoJson = text
+        .parse()
+        .map_err(|e: geojson::Error| GeoError::Json(e.to_string()))?;
+    let geojson::GeoJson::FeatureCollection(collection) = geojson else {
+        return Err(GeoError::NotACollection);
+    };
+    let mut out: Vec<DistrictFeature> = Vec::with_capacity(collection.features.len());
+    for (index, feature) in collection.features.into_iter().enumerate() {
+        let number = feature
+            .property(number_property)
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|n| u16::try_from(n).ok())
+            .ok_or_else(|| GeoError::MissingNumber(index, number_property.to_owned()))?;
+        if out.iter().any(|d| d.number == number) {
+            return Err(GeoError::Duplicate(number));
+        }
+        let source_name = feature
+            .property("name")
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_owned);
+        let geometry = feature.geometry.ok_or(GeoError::NotAnArea(index))?;
+        let geometry_json = geometry.to_string();
+        let shape = DistrictShape::from_geometry(number, geometry, index)?;
+        out.push(DistrictFeature {
+            number,
+            source_name,
+            geometry_json,
+            shape,
+        });
+    }
+    Ok(out)
+}
+
+/// All districts of a city; answers "which district is this point in?".
+#[derive(Debug, Clone, Default)]
+pub struct DistrictMap {
+    districts: Vec<DistrictShape>,
+}
+
+impl DistrictMap {
+    pub fn new(districts: Vec<DistrictShape>) -> Self {
+        Self { districts }
+    }
+
+    /// The number of the district containing `point`, or `None` outside the city.
+    pub fn locate(&self, point: Point) -> Option<u16> {
+        self.districts
+            .iter()
+            .find(|d| d.contains(point))
+            .map(|d| d.number)
+    }
+
+    pub fn len(&self) -> usize {
+        self.districts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.districts.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KRAKOW: &str = include_str!("../../../data/krakow/districts.geojson");
+
+    fn krakow() -> DistrictMap {
+        let features = parse_district_collection(KRAKOW, "cartodb_id").unwrap();
+        DistrictMap::new(features.into_iter().map(|f| f.shape).collect())
+    }
+
+    #[test]
+    fn krakow_file_has_eighteen_numbered_districts() {
+        let features = parse_district_collection(KRAKOW, "cartodb_id").unwrap();
+        let mut numbers: Vec<u16> = features.iter().map(|f| f.number).collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=18).collect::<Vec<u16>>());
+    }
+
+    #[test]
+    fn landmarks_fall_in_their_districts() {
+        let map = krakow();
+        let cases = [
+            ((50.0617, 19.9373), 1),  // Rynek Główny
+            ((50.0540, 19.9354), 1),  // Wawel
+            ((50.0719, 20.0376), 18), // plac Centralny, Nowa Huta
+            ((50.0469, 19.9527), 13), // Zabłocie 22 area, Podgórze
+            ((50.0552, 19.8930), 7),  // Błonia edge, Zwierzyniec
+        ];
+        for ((lat, lon), district) in cases {
+            assert_eq!(
+                map.locate(Point::new(lat, lon).unwrap()),
+                Some(district),
+                "{lat},{lon}"
+            );
+        }
+    }
+
+    #[test]
+    fn points_outside_krakow_have_no_district() {
+        let map = krakow();
+        assert_eq!(map.locate(Point::new(52.2297, 21.0122).unwrap()), None); // Warsaw
+        assert_eq!(map.locate(Point::new(49.9870, 20.0600).unwrap()), None); // Wieliczka
+    }
+
+    #[test]
+    fn a_single_geometry_round_trips_through_its_json() {
+        let features = parse_district_collection(KRAKOW, "cartodb_id").unwrap();
+        let first = &features[0];
+        let shape = DistrictShape::from_geometry_json(first.number, &first.geometry_json).unwrap();
+        let map = DistrictMap::new(vec![shape]);
+        assert_eq!(map.len(), 1);
+    }
+
+    #[test]
+    fn bad_files_are_refused_with_a_reason() {
+        assert!(matches!(
+            parse_district_collection("{", "id"),
+            Err(GeoError::Json(_))
+        ));
+        assert!(matches!(
+            parse_district_collection(r#"{"type":"Point","coordinates":[1,2]}"#, "id"),
+            Err(GeoError::NotACollection)
+        ));
+        assert!(matches!(
+            parse_district_collection(KRAKOW, "no_such_property"),
+            Err(GeoError::MissingNumber(0, _))
+        ));
+    }
+
+    #[test]
+    fn points_must_be_real_coordinates() {
+        assert!(Point::new(f64::NAN, 19.9).is_err());
+        assert!(Point::new(91.0, 19.9).is_err());
+        assert!(Point::new(50.0, -181.0).is_err());
+    }
+}

@@ -1,0 +1,76 @@
+//! Typed ids. Rows carry UUIDv7 ids generated in Rust (time-ordered, so indexes stay compact);
+//! wrapping them keeps a user id from being passed where a unit id is expected.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A fresh, time-ordered id.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+
+            /// Parses the canonical hyphenated form; anything else is `None`.
+            pub fn parse(raw: &str) -> Option<Self> {
+                Uuid::try_parse(raw.trim()).ok().map(Self)
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(id: Uuid) -> Self {
+                Self(id)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// A person's account (resident or staff).
+    UserId
+);
+id_type!(
+    /// A city unit (department, authority or company) that handles matters.
+    UnitId
+);
+id_type!(
+    /// A report category.
+    CategoryId
+);
+id_type!(
+    /// One of the city's districts.
+    DistrictId
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_time_ordered_and_parse_back() {
+        let a = UserId::new();
+        let b = UserId::new();
+        assert!(a < b);
+        assert_eq!(UserId::parse(&a.to_string()), Some(a));
+        assert_eq!(UserId::parse("not-an-id"), None);
+    }
+}

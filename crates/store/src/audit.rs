@@ -1,0 +1,168 @@
+//! The audit log: every privileged action, who did it, to what, when. Append-only; read by
+//! admins. Entries name people by id only, so the log holds no contact data of its own.
+
+use crate::entities::{audit_log, users};
+use crate::paging::{self, Page, Paged};
+use crate::{Result, now};
+use chrono::{DateTime, Utc};
+use miasto_domain::UserId;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// What was done. The code is stable: it is stored, translated and filtered on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    UserCreated,
+    RoleChanged,
+    UserDisabled,
+    UserEnabled,
+    AccountDeleted,
+    UnitCreated,
+    UnitUpdated,
+    CategoryCreated,
+    CategoryUpdated,
+    ReferenceDataLoaded,
+}
+
+impl Action {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::UserCreated => "user_created",
+            Self::RoleChanged => "role_changed",
+            Self::UserDisabled => "user_disabled",
+            Self::UserEnabled => "user_enabled",
+            Self::AccountDeleted => "account_deleted",
+            Self::UnitCreated => "unit_created",
+            Self::UnitUpdated => "unit_updated",
+            Self::CategoryCreated => "category_created",
+            Self::CategoryUpdated => "category_updated",
+            Self::ReferenceDataLoaded => "reference_data_loaded",
+        }
+    }
+}
+
+/// The thing an action was done to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub kind: &'static str,
+    pub id: String,
+}
+
+impl Target {
+    pub fn user(id: UserId) -> Self {
+        Self {
+            kind: "user",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn unit(id: miasto_domain::UnitId) -> Self {
+        Self {
+            kind: "unit",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn category(id: miasto_domain::CategoryId) -> Self {
+        Self {
+            kind: "category",
+            id: id.to_string(),
+        }
+    }
+}
+
+/// Records an action; call it in the transaction of the change.
+pub async fn record(
+    c: &impl ConnectionTrait,
+    actor: Option<UserId>,
+    action: Action,
+    target: Option<Target>,
+    details: serde_json::Value,
+) -> Result<()> {
+    audit_log::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        at: Set(now()),
+        actor_id: Set(actor.map(|a| a.0)),
+        action: Set(action.code().to_owned()),
+        target_type: Set(target.as_ref().map(|t| t.kind.to_owned())),
+        target_id: Set(target.map(|t| t.id)),
+        details: Set(details),
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Entry {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor_id: Option<UserId>,
+    /// The actor's current e-mail; `None` for the command line or a deleted account.
+    pub actor_email: Option<String>,
+    pub action: String,
+    pub target_type: Option<String>,
+    pub target_id: Option<String>,
+    pub details: serde_json::Value,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub action: Option<String>,
+    pub actor: Option<UserId>,
+    pub target: Option<(String, String)>,
+}
+
+/// Entries, newest first.
+pub async fn list(c: &impl ConnectionTrait, filter: &Filter, page: Page) -> Result<Paged<Entry>> {
+    let mut select = audit_log::Entity::find().order_by_desc(audit_log::Column::Id);
+    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+        select = select.filter(audit_log::Column::Action.eq(action));
+    }
+    if let Some(actor) = filter.actor {
+        select = select.filter(audit_log::Column::ActorId.eq(actor.0));
+    }
+    if let Some((kind, id)) = &filter.target {
+        select = select
+            .filter(audit_log::Column::TargetType.eq(kind.as_str()))
+            .filter(audit_log::Column::TargetId.eq(id.as_str()));
+    }
+    let (rows, total) = paging::fetch(c, select, page).await?;
+    let mut actor_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();
+    actor_ids.sort_unstable();
+    actor_ids.dedup();
+    let actors: std::collections::HashMap<Uuid, String> = if actor_ids.is_empty() {
+        Default::default()
+    } else {
+        users::Entity::find()
+            .filter(users::Column::Id.is_in(actor_ids))
+            .all(c)
+            .await?
+            .into_iter()
+            .map(|u| (u.id, u.email))
+            .collect()
+    };
+    let items = rows
+        .into_iter()
+        .map(|r| Entry {
+            id: r.id,
+            at: r.at,
+            actor_id: r.actor_id.map(UserId),
+            actor_email: r.actor_id.and_then(|a| actors.get(&a).cloned()),
+            action: r.action,
+            target_type: r.target_type,
+            target_id: r.target_id,
+            details: r.details,
+        })
+        .collect();
+    Ok(Paged {
+        items,
+        total,
+        page: page.number,
+        size: page.size,
+    })
+}

@@ -1,0 +1,13 @@
+//! One SeaORM entity per table. Rows stay inside `store`: every public function returns the
+//! area's own types, never these models.
+
+pub mod audit_log;
+pub mod categories;
+pub mod districts;
+pub mod jobs;
+pub mod outbox;
+pub mod rate_limits;
+pub mod sessions;
+pub mod units;
+pub mod user_tokens;
+pub mod users;

@@ -1,0 +1,162 @@
+//! The database: migrations, entities, queries per area, the job queue and e-mail delivery.
+//! Knows nothing of HTTP.
+//!
+//! One code path serves SQLite (default, zero setup) and PostgreSQL (scale-out): the engine is
+//! chosen from the URL at run time. The few statements that must differ are marked
+//! `ENGINE-SPECIFIC` where they live.
+
+pub mod accounts;
+pub mod audit;
+mod entities;
+pub mod jobs;
+pub mod mail;
+mod migration;
+pub mod paging;
+pub mod rate_limit;
+pub mod reference;
+pub mod sessions;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod tokens;
+
+use chrono::{DateTime, SubsecRound, Utc};
+use sea_orm::{ConnectOptions, Database, DbBackend, SqliteTransactionMode, TransactionOptions};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+pub use paging::{Page, Paged};
+pub use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+};
+
+/// Errors from the store that callers may want to tell apart. Anything else is a [`DbErr`].
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    /// A stored value no longer parses (e.g. an unknown role name): data was edited by hand.
+    #[error("corrupt row in {table}: {detail}")]
+    Corrupt { table: &'static str, detail: String },
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The default database: a file beside the working directory, created on first use.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://miasto.db";
+
+/// Which engine a URL selects.
+pub fn engine_of(url: &str) -> Option<DbBackend> {
+    if url.starts_with("sqlite:") {
+        Some(DbBackend::Sqlite)
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Some(DbBackend::Postgres)
+    } else {
+        None
+    }
+}
+
+/// Connects to the database named by `url` (`sqlite://…` or `postgres://…`).
+///
+/// SQLite gets the pragmas every acknowledged write depends on: WAL (readers never block the
+/// writer), `foreign_keys=ON`, `busy_timeout` (writers queue instead of failing) and
+/// `synchronous=FULL` (a committed report or ballot survives a power cut). The file is created
+/// if missing.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    connect_with(url, None).await
+}
+
+/// Like [`connect`], for PostgreSQL optionally inside a given schema (used by tests).
+pub async fn connect_with(url: &str, pg_schema: Option<&str>) -> Result<DatabaseConnection, DbErr> {
+    let engine = engine_of(url).ok_or_else(|| {
+        DbErr::Custom("the database URL must start with sqlite:// or postgres://".into())
+    })?;
+    let mut options = ConnectOptions::new(url);
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(30));
+    match engine {
+        DbBackend::Sqlite => {
+            options
+                .max_connections(8)
+                .min_connections(1)
+                .map_sqlx_sqlite_opts(|opts| {
+                    use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                    opts.create_if_missing(true)
+                        .journal_mode(SqliteJournalMode::Wal)
+                        .synchronous(SqliteSynchronous::Full)
+                        .foreign_keys(true)
+                        .busy_timeout(Duration::from_secs(10))
+                });
+        }
+        _ => {
+            options.max_connections(16);
+            if let Some(schema) = pg_schema {
+                options.set_schema_search_path(schema);
+            }
+        }
+    }
+    Database::connect(options).await
+}
+
+/// Applies every pending migration. Run it from one process (`miasto migrate`, or `serve` on a
+/// single node): the migrator takes no lock, so replicas starting together would race.
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    migration::Migrator::up(db, None).await
+}
+
+/// Names of the migrations not yet applied.
+pub async fn pending_migrations(db: &DatabaseConnection) -> Result<Vec<String>, DbErr> {
+    Ok(migration::Migrator::get_pending_migrations(db)
+        .await?
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect())
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`), so two writers queue on `busy_timeout` instead of one failing with
+/// SQLITE_BUSY when it upgrades from reading; PostgreSQL ignores the option.
+pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}
+
+/// The current time at the precision both engines store (microseconds), so that a value
+/// read back equals the value written.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Checks the database answers (for `/healthz`).
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.ping().await
+}
+
+/// Hex encoding for tokens and hashes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    use std::fmt::Write;
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+}
+
+/// A new random secret token (256 bits, hex) and its SHA-256 (hex), which is what gets stored:
+/// a leaked table gives nobody a working link or session.
+pub(crate) fn new_token() -> (String, String) {
+    let bytes: [u8; 32] = rand::random();
+    let token = hex(&bytes);
+    let hash = token_hash(&token);
+    (token, hash)
+}
+
+pub(crate) fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(token.as_bytes()))
+}

@@ -1,0 +1,16 @@
+//! The one migration set, rendered per engine by sea-query. Every migration runs inside a
+//! transaction on both engines (SQLite's default would be none). Migrations are append-only:
+//! never edit one that has shipped.
+
+use sea_orm_migration::prelude::*;
+
+mod m20261121_000001_foundation;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261121_000001_foundation::Migration)]
+    }
+}

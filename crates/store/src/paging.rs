@@ -1,0 +1,125 @@
+//! Offset paging for admin lists and public pages: a 1-based page number and a page size
+//! bounded so no request can ask for the whole table.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
+    pub number: u64,
+    pub size: u64,
+}
+
+impl Page {
+    pub const DEFAULT_SIZE: u64 = 25;
+    pub const MAX_SIZE: u64 = 100;
+
+    /// Clamps whatever arrived in a query string into a valid page.
+    pub fn new(number: Option<u64>, size: Option<u64>) -> Self {
+        Self {
+            number: number.unwrap_or(1).max(1),
+            size: size.unwrap_or(Self::DEFAULT_SIZE).clamp(1, Self::MAX_SIZE),
+        }
+    }
+
+    pub fn first() -> Self {
+        Self::new(None, None)
+    }
+
+    pub fn offset(self) -> u64 {
+        (self.number - 1).saturating_mul(self.size)
+    }
+}
+
+impl Default for Page {
+    fn default() -> Self {
+        Self::first()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u64,
+    pub size: u64,
+}
+
+impl<T> Paged<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.size).max(1)
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.page < self.pages()
+    }
+
+    pub fn has_prev(&self) -> bool {
+        self.page > 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_is_clamped_to_sane_bounds() {
+        assert_eq!(Page::new(Some(0), Some(0)), Page { number: 1, size: 1 });
+        assert_eq!(Page::new(None, Some(10_000)).size, Page::MAX_SIZE);
+        assert_eq!(Page::new(Some(3), Some(10)).offset(), 20);
+        assert_eq!(Page::new(Some(u64::MAX), Some(100)).offset(), u64::MAX);
+    }
+
+    #[test]
+    fn pages_count_rounds_up() {
+        let paged = Paged::<u8> {
+            items: vec![],
+            total: 51,
+            page: 1,
+            size: 25,
+        };
+        assert_eq!(paged.pages(), 3);
+        assert!(paged.has_next());
+        assert!(!paged.has_prev());
+        let empty = Paged::<u8> {
+            items: vec![],
+            total: 0,
+            page: 1,
+            size: 25,
+        };
+        assert_eq!(empty.pages(), 1);
+        assert!(!empty.has_next());
+    }
+}
+
+/// Runs `select` for one page and counts all matching rows.
+pub(crate) async fn fetch<E, C>(
+    c: &C,
+    select: sea_orm::Select<E>,
+    page: Page,
+) -> Result<(Vec<E::Model>, u64), sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let total = select.clone().count(c).await?;
+    let items = select.offset(page.offset()).limit(page.size).all(c).await?;
+    Ok((items, total))
+}
+
+/// A `LIKE` pattern matching values that contain `needle` literally: `%`, `_` and the escape
+/// character typed by a user match themselves.
+pub(crate) fn contains_pattern(needle: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut escaped = String::with_capacity(needle.len() + 2);
+    escaped.push('%');
+    for ch in needle.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(ch);
+    }
+    escaped.push('%');
+    sea_orm::sea_query::LikeExpr::new(escaped).escape('\\')
+}

@@ -1,0 +1,106 @@
+//! Rate limits kept in the database (fixed windows), so every node of a cluster sees the same
+//! counts. Keys are built by the caller from an HMAC of the client address or account, never
+//! the raw value: the table holds no personal data.
+
+use crate::entities::rate_limits;
+use crate::{Result, now};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    pub max: u32,
+    pub window: Duration,
+}
+
+/// The outcome of counting one more attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allowed,
+    /// Refused; the window ends in this many seconds.
+    Limited {
+        retry_after_secs: u64,
+    },
+}
+
+impl Decision {
+    pub fn is_allowed(self) -> bool {
+        self == Self::Allowed
+    }
+}
+
+fn window(limit: Limit) -> (i64, u64) {
+    let secs = i64::try_from(Ord::max(limit.window.as_secs(), 1)).unwrap_or(i64::MAX);
+    let t = now().timestamp();
+    let start = t - t.rem_euclid(secs);
+    (start, u64::try_from(start + secs - t).unwrap_or_default())
+}
+
+/// Counts one attempt against `key` and says whether it is within the limit.
+pub async fn hit(c: &impl ConnectionTrait, key: &str, limit: Limit) -> Result<Decision> {
+    let (start, remaining) = window(limit);
+    rate_limits::Entity::insert(rate_limits::ActiveModel {
+        key: sea_orm::ActiveValue::Set(key.to_owned()),
+        window_start: sea_orm::ActiveValue::Set(start),
+        count: sea_orm::ActiveValue::Set(1),
+    })
+    .on_conflict(
+        OnConflict::columns([rate_limits::Column::Key, rate_limits::Column::WindowStart])
+            .value(
+                rate_limits::Column::Count,
+                Expr::col((rate_limits::Entity, rate_limits::Column::Count)).add(1),
+            )
+            .to_owned(),
+    )
+    .exec_without_returning(c)
+    .await?;
+    decide(c, key, start, remaining, limit, 0).await
+}
+
+/// Says whether one more attempt against `key` would be over the limit, without counting it.
+pub async fn check(c: &impl ConnectionTrait, key: &str, limit: Limit) -> Result<Decision> {
+    let (start, remaining) = window(limit);
+    decide(c, key, start, remaining, limit, 1).await
+}
+
+/// `pending` attempts not yet counted are added to the stored count.
+async fn decide(
+    c: &impl ConnectionTrait,
+    key: &str,
+    start: i64,
+    remaining: u64,
+    limit: Limit,
+    pending: i64,
+) -> Result<Decision> {
+    let count = rate_limits::Entity::find_by_id((key.to_owned(), start))
+        .one(c)
+        .await?
+        .map_or(0, |row| i64::from(row.count));
+    Ok(if count + pending > i64::from(limit.max) {
+        Decision::Limited {
+            retry_after_secs: remaining,
+        }
+    } else {
+        Decision::Allowed
+    })
+}
+
+/// Forgets the attempts counted for `key` (e.g. failed logins after a successful one).
+pub async fn clear(c: &impl ConnectionTrait, key: &str) -> Result<()> {
+    rate_limits::Entity::delete_many()
+        .filter(rate_limits::Column::Key.eq(key))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Deletes counters of windows that ended more than a day ago; run by the worker.
+pub async fn purge_old(c: &impl ConnectionTrait) -> Result<u64> {
+    let cutoff = now().timestamp() - 86_400;
+    Ok(rate_limits::Entity::delete_many()
+        .filter(rate_limits::Column::WindowStart.lt(cutoff))
+        .exec(c)
+        .await?
+        .rows_affected)
+}

@@ -1,0 +1,524 @@
+//! Reference data: districts, city units, report categories. A city's set is read from files
+//! (Kraków's is compiled in) and loaded once into an empty database; after that admins edit
+//! units and categories in the admin area.
+
+use crate::entities::{categories, districts, units};
+use crate::{Result, StoreError, now};
+use miasto_domain::geo::{DistrictMap, DistrictShape, parse_district_collection};
+use miasto_domain::reference::{Code, Names, ReportKind};
+use miasto_domain::{CategoryId, DistrictId, Email, UnitId};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, SqlErr,
+};
+use serde::Deserialize;
+use std::path::Path;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReferenceError {
+    #[error("cannot read {0}: {1}")]
+    Read(String, std::io::Error),
+    #[error("city.toml: {0}")]
+    Toml(String),
+    #[error("district boundaries: {0}")]
+    Geo(#[from] miasto_domain::geo::GeoError),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CityInfo {
+    pub name: String,
+    pub jurisdiction_id: String,
+    pub districts_file: String,
+    pub district_number_property: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct DistrictEntry {
+    number: u16,
+    roman: String,
+    name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct UnitEntry {
+    code: String,
+    name_pl: String,
+    name_en: String,
+    #[serde(default)]
+    email: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct CategoryEntry {
+    code: String,
+    kind: String,
+    name_pl: String,
+    name_en: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct CityFile {
+    city: CityInfo,
+    districts: Vec<DistrictEntry>,
+    units: Vec<UnitEntry>,
+    categories: Vec<CategoryEntry>,
+}
+
+/// A city's reference data, checked and ready to load.
+#[derive(Debug, Clone)]
+pub struct CityData {
+    pub info: CityInfo,
+    districts: Vec<(DistrictEntry, String)>,
+    units: Vec<UnitInput>,
+    categories: Vec<CategoryInput>,
+}
+
+const KRAKOW_TOML: &str = include_str!("../../../data/krakow/city.toml");
+const KRAKOW_DISTRICTS: &str = include_str!("../../../data/krakow/districts.geojson");
+
+impl CityData {
+    /// Kraków's data as shipped in `data/krakow/`.
+    pub fn krakow() -> Result<Self, ReferenceError> {
+        Self::parse(KRAKOW_TOML, |_| Ok(KRAKOW_DISTRICTS.to_owned()))
+    }
+
+    /// A city directory holding `city.toml` and the boundary file it names.
+    pub fn from_dir(dir: &Path) -> Result<Self, ReferenceError> {
+        let read = |name: &str| {
+            let path = dir.join(name);
+            std::fs::read_to_string(&path)
+                .map_err(|e| ReferenceError::Read(path.display().to_string(), e))
+        };
+        Self::parse(&read("city.toml")?, read)
+    }
+
+    fn parse(
+        toml_text: &str,
+        read: impl Fn(&str) -> Result<String, ReferenceError>,
+    ) -> Result<Self, ReferenceError> {
+        let file: CityFile =
+            toml::from_str(toml_text).map_err(|e| ReferenceError::Toml(e.to_string()))?;
+        let geojson = read(&file.city.districts_file)?;
+        let features = parse_district_collection(&geojson, &file.city.district_number_property)?;
+        let mut districts = Vec::with_capacity(file.districts.len());
+        for entry in file.districts {
+            let feature = features
+                .iter()
+                .find(|f| f.number == entry.number)
+                .ok_or_else(|| {
+                    ReferenceError::Invalid(format!("district {} has no boundary", entry.number))
+                })?;
+            districts.push((entry, feature.geometry_json.clone()));
+        }
+        if let Some(extra) = features
+            .iter()
+            .find(|f| !districts.iter().any(|(d, _)| d.number == f.number))
+        {
+            return Err(ReferenceError::Invalid(format!(
+                "boundary {} has no district entry",
+                extra.number
+            )));
+        }
+        let invalid = |what: &str, code: &str, e: miasto_domain::FieldError| {
+            ReferenceError::Invalid(format!("{what} {code}: {}", e.code()))
+        };
+        let units = file
+            .units
+            .iter()
+            .map(|u| {
+                Ok(UnitInput {
+                    code: Code::parse(&u.code).map_err(|e| invalid("unit", &u.code, e))?,
+                    names: Names::parse(&u.name_pl, &u.name_en).map_err(|_| {
+                        invalid("unit", &u.code, miasto_domain::FieldError::Required)
+                    })?,
+                    email: u
+                        .email
+                        .as_deref()
+                        .map(Email::parse)
+                        .transpose()
+                        .map_err(|e| invalid("unit", &u.code, e))?,
+                    active: true,
+                })
+            })
+            .collect::<Result<Vec<_>, ReferenceError>>()?;
+        let categories = file
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(i, cat)| {
+                Ok(CategoryInput {
+                    code: Code::parse(&cat.code).map_err(|e| invalid("category", &cat.code, e))?,
+                    kind: ReportKind::parse(&cat.kind)
+                        .map_err(|e| invalid("category", &cat.code, e))?,
+                    names: Names::parse(&cat.name_pl, &cat.name_en).map_err(|_| {
+                        invalid("category", &cat.code, miasto_domain::FieldError::Required)
+                    })?,
+                    position: i32::try_from(i).unwrap_or(i32::MAX),
+                    active: true,
+                })
+            })
+            .collect::<Result<Vec<_>, ReferenceError>>()?;
+        Ok(Self {
+            info: file.city,
+            districts,
+            units,
+            categories,
+        })
+    }
+
+    pub fn district_count(&self) -> usize {
+        self.districts.len()
+    }
+}
+
+/// Loads `data` if the database has no districts yet. Returns whether it loaded anything.
+/// Runs in one transaction: a half-loaded city never exists.
+pub async fn load_if_empty(db: &sea_orm::DatabaseConnection, data: &CityData) -> Result<bool> {
+    let tx = crate::begin(db).await?;
+    if districts::Entity::find().count(&tx).await? > 0 {
+        return Ok(false);
+    }
+    let at = now();
+    for (entry, boundary) in &data.districts {
+        districts::ActiveModel {
+            id: Set(DistrictId::new().0),
+            number: Set(i32::from(entry.number)),
+            roman: Set(entry.roman.clone()),
+            name: Set(entry.name.clone()),
+            boundary: Set(boundary.clone()),
+            created_at: Set(at),
+        }
+        .insert(&tx)
+        .await?;
+    }
+    for unit in &data.units {
+        insert_unit(&tx, unit)
+            .await
+            .map_err(SaveError::into_store)?;
+    }
+    for category in &data.categories {
+        insert_category(&tx, category)
+            .await
+            .map_err(SaveError::into_store)?;
+    }
+    crate::audit::record(
+        &tx,
+        None,
+        crate::audit::Action::ReferenceDataLoaded,
+        None,
+        serde_json::json!({
+            "city": data.info.name,
+            "districts": data.districts.len(),
+            "units": data.units.len(),
+            "categories": data.categories.len(),
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct District {
+    pub id: DistrictId,
+    pub number: u16,
+    pub roman: String,
+    pub name: String,
+}
+
+impl District {
+    /// "XVIII Nowa Huta"
+    pub fn label(&self) -> String {
+        format!("{} {}", self.roman, self.name)
+    }
+}
+
+pub async fn list_districts(c: &impl ConnectionTrait) -> Result<Vec<District>> {
+    Ok(districts::Entity::find()
+        .order_by_asc(districts::Column::Number)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|d| District {
+            id: DistrictId(d.id),
+            number: u16::try_from(d.number).unwrap_or_default(),
+            roman: d.roman,
+            name: d.name,
+        })
+        .collect())
+}
+
+/// The stored boundaries as a map for point-in-polygon lookups.
+pub async fn district_map(c: &impl ConnectionTrait) -> Result<DistrictMap> {
+    let rows = districts::Entity::find().all(c).await?;
+    let shapes = rows
+        .into_iter()
+        .map(|d| {
+            let number = u16::try_from(d.number).unwrap_or_default();
+            DistrictShape::from_geometry_json(number, &d.boundary).map_err(|e| {
+                StoreError::Corrupt {
+                    table: "districts",
+                    detail: format!("district {number}: {e}"),
+                }
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(DistrictMap::new(shapes))
+}
+
+/// A city unit's editable fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitInput {
+    pub code: Code,
+    pub names: Names,
+    pub email: Option<Email>,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unit {
+    pub id: UnitId,
+    pub code: Code,
+    pub names: Names,
+    pub email: Option<String>,
+    pub active: bool,
+}
+
+impl TryFrom<units::Model> for Unit {
+    type Error = StoreError;
+
+    fn try_from(m: units::Model) -> Result<Self> {
+        Ok(Self {
+            id: UnitId(m.id),
+            code: Code::parse(&m.code).map_err(|e| StoreError::Corrupt {
+                table: "units",
+                detail: format!("{}: code {e}", m.id),
+            })?,
+            names: Names {
+                pl: m.name_pl,
+                en: m.name_en,
+            },
+            email: m.email,
+            active: m.active,
+        })
+    }
+}
+
+/// A unit or category code that is already in use.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("this code is already in use")]
+    CodeTaken,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SaveError {
+    fn into_store(self) -> StoreError {
+        match self {
+            Self::CodeTaken => StoreError::Corrupt {
+                table: "reference data",
+                detail: "a code appears twice".into(),
+            },
+            Self::Store(e) => e,
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for SaveError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
+            Self::CodeTaken
+        } else {
+            Self::Store(e.into())
+        }
+    }
+}
+
+async fn insert_unit(c: &impl ConnectionTrait, input: &UnitInput) -> Result<Unit, SaveError> {
+    let at = now();
+    let model = units::ActiveModel {
+        id: Set(UnitId::new().0),
+        code: Set(input.code.as_str().to_owned()),
+        name_pl: Set(input.names.pl.clone()),
+        name_en: Set(input.names.en.clone()),
+        email: Set(input.email.as_ref().map(|e| e.as_str().to_owned())),
+        active: Set(input.active),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(c)
+    .await?;
+    Ok(Unit::try_from(model)?)
+}
+
+pub async fn create_unit(c: &impl ConnectionTrait, input: &UnitInput) -> Result<Unit, SaveError> {
+    insert_unit(c, input).await
+}
+
+pub async fn update_unit(
+    c: &impl ConnectionTrait,
+    id: UnitId,
+    input: &UnitInput,
+) -> Result<Option<Unit>, SaveError> {
+    if units::Entity::find_by_id(id.0).one(c).await?.is_none() {
+        return Ok(None);
+    }
+    let model = units::ActiveModel {
+        id: Set(id.0),
+        code: Set(input.code.as_str().to_owned()),
+        name_pl: Set(input.names.pl.clone()),
+        name_en: Set(input.names.en.clone()),
+        email: Set(input.email.as_ref().map(|e| e.as_str().to_owned())),
+        active: Set(input.active),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .update(c)
+    .await?;
+    Ok(Some(Unit::try_from(model)?))
+}
+
+pub async fn get_unit(c: &impl ConnectionTrait, id: UnitId) -> Result<Option<Unit>> {
+    units::Entity::find_by_id(id.0)
+        .one(c)
+        .await?
+        .map(Unit::try_from)
+        .transpose()
+}
+
+pub async fn find_unit_by_code(c: &impl ConnectionTrait, code: &str) -> Result<Option<Unit>> {
+    units::Entity::find()
+        .filter(units::Column::Code.eq(code.trim()))
+        .one(c)
+        .await?
+        .map(Unit::try_from)
+        .transpose()
+}
+
+pub async fn list_units(c: &impl ConnectionTrait) -> Result<Vec<Unit>> {
+    units::Entity::find()
+        .order_by_asc(units::Column::Code)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(Unit::try_from)
+        .collect()
+}
+
+/// A category's editable fields.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CategoryInput {
+    pub code: Code,
+    pub kind: ReportKind,
+    pub names: Names,
+    pub position: i32,
+    pub active: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    pub id: CategoryId,
+    pub code: Code,
+    pub kind: ReportKind,
+    pub names: Names,
+    pub position: i32,
+    pub active: bool,
+}
+
+impl TryFrom<categories::Model> for Category {
+    type Error = StoreError;
+
+    fn try_from(m: categories::Model) -> Result<Self> {
+        let corrupt = |detail: String| StoreError::Corrupt {
+            table: "categories",
+            detail,
+        };
+        Ok(Self {
+            id: CategoryId(m.id),
+            code: Code::parse(&m.code).map_err(|e| corrupt(format!("{}: code {e}", m.id)))?,
+            kind: ReportKind::parse(&m.kind).map_err(|e| corrupt(format!("{}: kind {e}", m.id)))?,
+            names: Names {
+                pl: m.name_pl,
+                en: m.name_en,
+            },
+            position: m.position,
+            active: m.active,
+        })
+    }
+}
+
+async fn insert_category(
+    c: &impl ConnectionTrait,
+    input: &CategoryInput,
+) -> Result<Category, SaveError> {
+    let at = now();
+    let model = categories::ActiveModel {
+        id: Set(CategoryId::new().0),
+        code: Set(input.code.as_str().to_owned()),
+        kind: Set(input.kind.as_str().to_owned()),
+        name_pl: Set(input.names.pl.clone()),
+        name_en: Set(input.names.en.clone()),
+        position: Set(input.position),
+        active: Set(input.active),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+    .insert(c)
+    .await?;
+    Ok(Category::try_from(model)?)
+}
+
+pub async fn create_category(
+    c: &impl ConnectionTrait,
+    input: &CategoryInput,
+) -> Result<Category, SaveError> {
+    insert_category(c, input).await
+}
+
+pub async fn update_category(
+    c: &impl ConnectionTrait,
+    id: CategoryId,
+    input: &CategoryInput,
+) -> Result<Option<Category>, SaveError> {
+    if categories::Entity::find_by_id(id.0).one(c).await?.is_none() {
+        return Ok(None);
+    }
+    let model = categories::ActiveModel {
+        id: Set(id.0),
+        code: Set(input.code.as_str().to_owned()),
+        kind: Set(input.kind.as_str().to_owned()),
+        name_pl: Set(input.names.pl.clone()),
+        name_en: Set(input.names.en.clone()),
+        position: Set(input.position),
+        active: Set(input.active),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .update(c)
+    .await?;
+    Ok(Some(Category::try_from(model)?))
+}
+
+pub async fn get_category(c: &impl ConnectionTrait, id: CategoryId) -> Result<Option<Category>> {
+    categories::Entity::find_by_id(id.0)
+        .one(c)
+        .await?
+        .map(Category::try_from)
+        .transpose()
+}
+
+/// Categories ordered by kind, then position, then code.
+pub async fn list_categories(c: &impl ConnectionTrait) -> Result<Vec<Category>> {
+    categories::Entity::find()
+        .order_by_asc(categories::Column::Kind)
+        .order_by_asc(categories::Column::Position)
+        .order_by_asc(categories::Column::Code)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(Category::try_from)
+        .collect()
+}

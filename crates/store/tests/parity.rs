@@ -1,0 +1,566 @@
+//! Store behaviour, run unchanged on SQLite and (with MIASTO_TEST_DATABASE_URL) PostgreSQL.
+
+use miasto_domain::geo::Point;
+use miasto_domain::reference::{Code, Names, ReportKind};
+use miasto_domain::{Email, Locale, Password, Role, RoleAssignment, UserId};
+use miasto_store::accounts::{self, CreateUserError, NewUser, UserFilter};
+use miasto_store::audit::{self, Action, Target};
+use miasto_store::jobs::{self, Job};
+use miasto_store::mail::{self, EmailMessage};
+use miasto_store::rate_limit::{self, Decision, Limit};
+use miasto_store::reference::{self, CategoryInput, CityData, SaveError, UnitInput};
+use miasto_store::testing::{TestDb, age_tokens, make_jobs_due, outbox_worker};
+use miasto_store::tokens::{self, Purpose, TokenError};
+use miasto_store::{Page, TransactionTrait, sessions};
+use std::time::Duration;
+
+async fn user(db: &TestDb, email: &str, role: Role) -> accounts::User {
+    let password = Password::parse_new("bardzo-tajne-haslo", None).unwrap();
+    let unit = if role == Role::UnitStaff {
+        Some(reference::list_units(&db.db).await.unwrap()[0].id)
+    } else {
+        None
+    };
+    accounts::create_user(
+        &db.db,
+        NewUser {
+            email: Email::parse(email).unwrap(),
+            password_hash: accounts::hash_password(&password).await,
+            assignment: RoleAssignment::new(role, unit).unwrap(),
+            locale: Locale::Pl,
+            confirmed: true,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+fn message(to: &str) -> EmailMessage {
+    EmailMessage {
+        to: to.into(),
+        subject: "Temat zażółć".into(),
+        body_text: "Treść gęślą jaźń".into(),
+    }
+}
+
+#[tokio::test]
+async fn krakow_reference_data_loads_once_with_all_districts_units_and_categories() {
+    let db = TestDb::empty().await;
+    let city = CityData::krakow().unwrap();
+    assert!(reference::load_if_empty(&db.db, &city).await.unwrap());
+    assert!(
+        !reference::load_if_empty(&db.db, &city).await.unwrap(),
+        "second load is a no-op"
+    );
+
+    let districts = reference::list_districts(&db.db).await.unwrap();
+    assert_eq!(districts.len(), 18);
+    assert_eq!(
+        districts[11].label(),
+        "XII Bieżanów-Prokocim",
+        "official spelling, not the file's"
+    );
+    assert_eq!(districts[16].name, "Wzgórza Krzesławickie");
+
+    let units = reference::list_units(&db.db).await.unwrap();
+    assert!(
+        units
+            .iter()
+            .any(|u| u.code.as_str() == "ZDMK" && u.names.pl == "Zarząd Dróg Miasta Krakowa")
+    );
+    let categories = reference::list_categories(&db.db).await.unwrap();
+    assert_eq!(
+        categories
+            .iter()
+            .filter(|c| c.kind == ReportKind::Problem)
+            .count(),
+        9
+    );
+    assert_eq!(
+        categories
+            .iter()
+            .filter(|c| c.kind == ReportKind::Idea)
+            .count(),
+        5
+    );
+
+    let log = audit::list(&db.db, &Default::default(), Page::first())
+        .await
+        .unwrap();
+    assert_eq!(log.items[0].action, "reference_data_loaded");
+}
+
+#[tokio::test]
+async fn migrations_are_idempotent() {
+    let db = TestDb::new().await;
+    miasto_store::migrate(&db.db).await.unwrap();
+    assert!(
+        miasto_store::pending_migrations(&db.db)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn stored_boundaries_locate_points_in_districts() {
+    let db = TestDb::new().await;
+    let map = reference::district_map(&db.db).await.unwrap();
+    assert_eq!(map.len(), 18);
+    assert_eq!(map.locate(Point::new(50.0617, 19.9373).unwrap()), Some(1));
+    assert_eq!(map.locate(Point::new(50.0719, 20.0376).unwrap()), Some(18));
+    assert_eq!(map.locate(Point::new(50.2, 19.9).unwrap()), None);
+}
+
+#[tokio::test]
+async fn one_address_holds_one_account_whatever_its_case() {
+    let db = TestDb::new().await;
+    let first = user(&db, "jan@example.pl", Role::Resident).await;
+    let password = Password::parse_new("inne-haslo-123", None).unwrap();
+    let again = accounts::create_user(
+        &db.db,
+        NewUser {
+            email: Email::parse("JAN@Example.pl").unwrap(),
+            password_hash: accounts::hash_password(&password).await,
+            assignment: RoleAssignment::resident(),
+            locale: Locale::En,
+            confirmed: false,
+        },
+    )
+    .await;
+    assert!(matches!(again, Err(CreateUserError::EmailTaken)));
+    let found = accounts::find_by_email(&db.db, &Email::parse("Jan@EXAMPLE.pl").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, first.id);
+}
+
+#[tokio::test]
+async fn passwords_verify_only_against_their_own_hash() {
+    let db = TestDb::new().await;
+    let u = user(&db, "anna@example.pl", Role::Resident).await;
+    let (_, hash) = accounts::find_for_login(&db.db, &u.email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(accounts::verify_password("bardzo-tajne-haslo", Some(&hash)).await);
+    assert!(!accounts::verify_password("bardzo-tajne-haslO", Some(&hash)).await);
+    assert!(!accounts::verify_password("bardzo-tajne-haslo", None).await);
+}
+
+#[tokio::test]
+async fn roles_units_and_disabling_are_stored() {
+    let db = TestDb::new().await;
+    let u = user(&db, "staff@example.pl", Role::Resident).await;
+    let unit = reference::find_unit_by_code(&db.db, "ZZM")
+        .await
+        .unwrap()
+        .unwrap();
+    let assignment = RoleAssignment::new(Role::UnitStaff, Some(unit.id)).unwrap();
+    assert!(accounts::set_role(&db.db, u.id, assignment).await.unwrap());
+    let u = accounts::get_user(&db.db, u.id).await.unwrap().unwrap();
+    assert_eq!((u.role, u.unit_id), (Role::UnitStaff, Some(unit.id)));
+
+    assert!(accounts::set_disabled(&db.db, u.id, true).await.unwrap());
+    assert!(
+        accounts::get_user(&db.db, u.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .is_disabled()
+    );
+    assert!(
+        !accounts::set_role(&db.db, UserId::new(), assignment)
+            .await
+            .unwrap()
+    );
+}
+
+#[tokio::test]
+async fn user_list_filters_pages_and_treats_wildcards_literally() {
+    let db = TestDb::new().await;
+    for i in 0..30 {
+        user(&db, &format!("user{i:02}@example.pl"), Role::Resident).await;
+    }
+    user(&db, "under_score@example.pl", Role::Operator).await;
+    user(&db, "admin@miasto.pl", Role::Admin).await;
+
+    let page2 = accounts::list_users(&db.db, &UserFilter::default(), Page::new(Some(2), Some(10)))
+        .await
+        .unwrap();
+    assert_eq!(page2.total, 32);
+    assert_eq!(page2.items.len(), 10);
+    assert_eq!(page2.pages(), 4);
+
+    let filter = UserFilter {
+        email: Some("_".into()),
+        role: None,
+    };
+    let literal = accounts::list_users(&db.db, &filter, Page::first())
+        .await
+        .unwrap();
+    assert_eq!(literal.total, 1, "`_` matches only itself");
+
+    let filter = UserFilter {
+        email: Some("EXAMPLE".into()),
+        role: Some(Role::Operator),
+    };
+    let ops = accounts::list_users(&db.db, &filter, Page::first())
+        .await
+        .unwrap();
+    assert_eq!(
+        ops.items
+            .iter()
+            .map(|u| u.email.as_str())
+            .collect::<Vec<_>>(),
+        ["under_score@example.pl"]
+    );
+    assert_eq!(accounts::count_active_admins(&db.db).await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn sessions_resolve_until_logout_expiry_or_disabling() {
+    let db = TestDb::new().await;
+    let u = user(&db, "s@example.pl", Role::Resident).await;
+    let token = sessions::create(&db.db, u.id).await.unwrap();
+    let (session, resolved) = sessions::resolve(&db.db, &token).await.unwrap().unwrap();
+    assert_eq!(resolved.id, u.id);
+    assert_ne!(session.id, token, "only the hash is stored");
+    assert!(
+        sessions::resolve(&db.db, "not-a-token")
+            .await
+            .unwrap()
+            .is_none()
+    );
+
+    let other = sessions::create(&db.db, u.id).await.unwrap();
+    assert_eq!(
+        sessions::list_for_user(&db.db, u.id).await.unwrap().len(),
+        2
+    );
+    sessions::delete(&db.db, &token).await.unwrap();
+    assert!(sessions::resolve(&db.db, &token).await.unwrap().is_none());
+    assert!(sessions::resolve(&db.db, &other).await.unwrap().is_some());
+
+    accounts::set_disabled(&db.db, u.id, true).await.unwrap();
+    assert!(
+        sessions::resolve(&db.db, &other).await.unwrap().is_none(),
+        "disabled accounts have no sessions"
+    );
+}
+
+#[tokio::test]
+async fn ending_other_sessions_keeps_the_current_one() {
+    let db = TestDb::new().await;
+    let u = user(&db, "k@example.pl", Role::Resident).await;
+    let keep = sessions::create(&db.db, u.id).await.unwrap();
+    let drop1 = sessions::create(&db.db, u.id).await.unwrap();
+    let (kept, _) = sessions::resolve(&db.db, &keep).await.unwrap().unwrap();
+    assert_eq!(
+        sessions::delete_for_user(&db.db, u.id, Some(&kept.id))
+            .await
+            .unwrap(),
+        1
+    );
+    assert!(sessions::resolve(&db.db, &keep).await.unwrap().is_some());
+    assert!(sessions::resolve(&db.db, &drop1).await.unwrap().is_none());
+}
+
+#[tokio::test]
+async fn tokens_are_single_use() {
+    let db = TestDb::new().await;
+    let u = user(&db, "t@example.pl", Role::Resident).await;
+    let token = tokens::issue(&db.db, u.id, Purpose::ConfirmEmail)
+        .await
+        .unwrap();
+    assert_eq!(
+        tokens::check(&db.db, &token, Purpose::ConfirmEmail)
+            .await
+            .unwrap(),
+        Ok(u.id)
+    );
+    assert_eq!(
+        tokens::check(&db.db, &token, Purpose::ResetPassword)
+            .await
+            .unwrap(),
+        Err(TokenError::Invalid),
+        "a token works only for its purpose"
+    );
+    assert_eq!(
+        tokens::consume(&db.db, &token, Purpose::ConfirmEmail)
+            .await
+            .unwrap(),
+        Ok(u.id)
+    );
+    assert_eq!(
+        tokens::consume(&db.db, &token, Purpose::ConfirmEmail)
+            .await
+            .unwrap(),
+        Err(TokenError::Used)
+    );
+}
+
+#[tokio::test]
+async fn tokens_expire_and_a_new_one_retires_the_old() {
+    let db = TestDb::new().await;
+    let u = user(&db, "e@example.pl", Role::Resident).await;
+    let old = tokens::issue(&db.db, u.id, Purpose::ResetPassword)
+        .await
+        .unwrap();
+    let new = tokens::issue(&db.db, u.id, Purpose::ResetPassword)
+        .await
+        .unwrap();
+    assert_eq!(
+        tokens::check(&db.db, &old, Purpose::ResetPassword)
+            .await
+            .unwrap(),
+        Err(TokenError::Used)
+    );
+    assert!(
+        tokens::check(&db.db, &new, Purpose::ResetPassword)
+            .await
+            .unwrap()
+            .is_ok()
+    );
+
+    age_tokens(
+        &db.db,
+        Purpose::ResetPassword.lifetime() + chrono::Duration::seconds(1),
+    )
+    .await;
+    assert_eq!(
+        tokens::consume(&db.db, &new, Purpose::ResetPassword)
+            .await
+            .unwrap(),
+        Err(TokenError::Expired)
+    );
+}
+
+#[tokio::test]
+async fn deleting_an_account_removes_its_sessions_and_tokens() {
+    let db = TestDb::new().await;
+    let u = user(&db, "d@example.pl", Role::Resident).await;
+    let session = sessions::create(&db.db, u.id).await.unwrap();
+    let token = tokens::issue(&db.db, u.id, Purpose::ConfirmEmail)
+        .await
+        .unwrap();
+    assert!(accounts::delete_user(&db.db, u.id).await.unwrap());
+    assert!(accounts::get_user(&db.db, u.id).await.unwrap().is_none());
+    assert!(sessions::resolve(&db.db, &session).await.unwrap().is_none());
+    assert_eq!(
+        tokens::check(&db.db, &token, Purpose::ConfirmEmail)
+            .await
+            .unwrap(),
+        Err(TokenError::Invalid)
+    );
+}
+
+#[tokio::test]
+async fn rate_limits_allow_up_to_the_maximum_per_window() {
+    let db = TestDb::new().await;
+    let limit = Limit {
+        max: 3,
+        window: Duration::from_secs(3600),
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            rate_limit::hit(&db.db, "login:ip:abc", limit)
+                .await
+                .unwrap(),
+            Decision::Allowed
+        );
+    }
+    assert!(matches!(
+        rate_limit::check(&db.db, "login:ip:abc", limit)
+            .await
+            .unwrap(),
+        Decision::Limited { .. }
+    ));
+    let Decision::Limited { retry_after_secs } = rate_limit::hit(&db.db, "login:ip:abc", limit)
+        .await
+        .unwrap()
+    else {
+        panic!("fourth attempt must be limited");
+    };
+    assert!(retry_after_secs <= 3600);
+    assert!(
+        rate_limit::check(&db.db, "login:ip:other", limit)
+            .await
+            .unwrap()
+            .is_allowed()
+    );
+    rate_limit::clear(&db.db, "login:ip:abc").await.unwrap();
+    assert!(
+        rate_limit::hit(&db.db, "login:ip:abc", limit)
+            .await
+            .unwrap()
+            .is_allowed()
+    );
+}
+
+#[tokio::test]
+async fn jobs_exist_only_if_their_transaction_commits() {
+    let db = TestDb::new().await;
+    let tx = db.db.begin().await.unwrap();
+    jobs::enqueue(&tx, &Job::SendEmail(message("rolled@example.pl")))
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    let tx = miasto_store::begin(&db.db).await.unwrap();
+    jobs::enqueue(&tx, &Job::SendEmail(message("kept@example.pl")))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+
+    let worker = outbox_worker(&db.db);
+    let pass = worker.drain().await.unwrap();
+    assert_eq!(pass.done, 1);
+    let outbox = mail::list_outbox(&db.db, None, Page::first())
+        .await
+        .unwrap();
+    assert_eq!(outbox.items.len(), 1);
+    assert_eq!(outbox.items[0].to, "kept@example.pl");
+    assert_eq!(outbox.items[0].subject, "Temat zażółć");
+    assert_eq!(outbox.items[0].body_text, "Treść gęślą jaźń");
+    assert_eq!(
+        jobs::stats(&db.db).await.unwrap(),
+        jobs::QueueStats::default()
+    );
+}
+
+#[tokio::test]
+async fn failing_jobs_back_off_then_fail_for_good() {
+    let db = TestDb::new().await;
+    jobs::enqueue(&db.db, &Job::SendEmail(message("not an address")))
+        .await
+        .unwrap();
+    let worker = outbox_worker(&db.db);
+    let first = worker.drain().await.unwrap();
+    assert_eq!(first.retried, 1);
+    assert_eq!(
+        worker.drain().await.unwrap().total(),
+        0,
+        "the retry waits for its back-off"
+    );
+    for _ in 0..7 {
+        make_jobs_due(&db.db).await;
+        worker.drain().await.unwrap();
+    }
+    let stats = jobs::stats(&db.db).await.unwrap();
+    assert_eq!((stats.queued, stats.running, stats.failed), (0, 0, 1));
+}
+
+#[tokio::test]
+async fn concurrent_workers_run_each_job_exactly_once() {
+    let db = TestDb::new().await;
+    let tx = miasto_store::begin(&db.db).await.unwrap();
+    for i in 0..120 {
+        jobs::enqueue(&tx, &Job::SendEmail(message(&format!("r{i}@example.pl"))))
+            .await
+            .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let mut handles = Vec::new();
+    for _ in 0..4 {
+        let worker = outbox_worker(&db.db);
+        handles.push(tokio::spawn(
+            async move { worker.drain().await.unwrap().done },
+        ));
+    }
+    let mut done = 0;
+    for h in handles {
+        done += h.await.unwrap();
+    }
+    assert_eq!(done, 120);
+    let outbox = mail::list_outbox(&db.db, None, Page::new(None, Some(100)))
+        .await
+        .unwrap();
+    assert_eq!(outbox.total, 120);
+    let mut recipients: Vec<_> = outbox.items.iter().map(|m| m.to.clone()).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(
+        recipients.len(),
+        100,
+        "no message delivered twice on this page"
+    );
+}
+
+#[tokio::test]
+async fn audit_entries_name_their_actor_and_filter_by_target() {
+    let db = TestDb::new().await;
+    let admin = user(&db, "admin@example.pl", Role::Admin).await;
+    let resident = user(&db, "r@example.pl", Role::Resident).await;
+    audit::record(
+        &db.db,
+        Some(admin.id),
+        Action::RoleChanged,
+        Some(Target::user(resident.id)),
+        serde_json::json!({"from": "resident", "to": "operator"}),
+    )
+    .await
+    .unwrap();
+    let filter = audit::Filter {
+        target: Some(("user".into(), resident.id.to_string())),
+        ..Default::default()
+    };
+    let entries = audit::list(&db.db, &filter, Page::first()).await.unwrap();
+    assert_eq!(entries.total, 1);
+    assert_eq!(
+        entries.items[0].actor_email.as_deref(),
+        Some("admin@example.pl")
+    );
+    assert_eq!(entries.items[0].details["to"], "operator");
+}
+
+#[tokio::test]
+async fn unit_and_category_codes_are_unique() {
+    let db = TestDb::new().await;
+    let input = UnitInput {
+        code: Code::parse("ZDMK").unwrap(),
+        names: Names::parse("Duplikat", "Duplicate").unwrap(),
+        email: None,
+        active: true,
+    };
+    assert!(matches!(
+        reference::create_unit(&db.db, &input).await,
+        Err(SaveError::CodeTaken)
+    ));
+    let fresh = UnitInput {
+        code: Code::parse("MCK").unwrap(),
+        ..input
+    };
+    let unit = reference::create_unit(&db.db, &fresh).await.unwrap();
+    let renamed = UnitInput {
+        names: Names::parse("Nowa nazwa", "New name").unwrap(),
+        ..fresh
+    };
+    let updated = reference::update_unit(&db.db, unit.id, &renamed)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(updated.names.pl, "Nowa nazwa");
+
+    let category = CategoryInput {
+        code: Code::parse("problem.graffiti").unwrap(),
+        kind: ReportKind::Problem,
+        names: Names::parse("Graffiti", "Graffiti").unwrap(),
+        position: 99,
+        active: true,
+    };
+    let created = reference::create_category(&db.db, &category).await.unwrap();
+    assert!(matches!(
+        reference::create_category(&db.db, &category).await,
+        Err(SaveError::CodeTaken)
+    ));
+    let hidden = CategoryInput {
+        active: false,
+        ..category
+    };
+    let updated = reference::update_category(&db.db, created.id, &hidden)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!updated.active);
+}
