@@ -1,1 +1,202 @@
-fn main() {}
+//! `miasto`: the one binary of Wspólne Miasto.
+//!
+//! - `miasto serve` – the web platform (with the job worker in-process unless told otherwise)
+//! - `miasto worker` – only the job worker (for separate worker nodes)
+//! - `miasto migrate` – apply migrations and load the city's reference data
+//! - `miasto admin create-user` – create an account with any role (the first admin)
+
+mod admin;
+mod config;
+mod serve;
+
+use clap::{Args, Parser, Subcommand};
+use config::{Config, LogFormat, Overrides};
+use miasto_store::reference::CityData;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "miasto",
+    version,
+    about = "Wspólne Miasto: civic participation and city contact platform"
+)]
+struct Cli {
+    /// TOML configuration file (optional).
+    #[arg(long, env = "MIASTO_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone, Default)]
+struct DbArgs {
+    /// Database URL: sqlite://miasto.db (default) or postgres://user@host/db.
+    #[arg(long, env = "MIASTO_DATABASE_URL")]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web platform.
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on [default: 127.0.0.1:8080].
+        #[arg(long, env = "MIASTO_BIND")]
+        bind: Option<SocketAddr>,
+        /// Do not run the job worker in this process (run `miasto worker` elsewhere).
+        #[arg(long)]
+        without_worker: bool,
+        /// Do not apply migrations at start-up (run `miasto migrate` once instead; use this
+        /// when several nodes start together).
+        #[arg(long)]
+        skip_migrations: bool,
+    },
+    /// Run only the background job worker.
+    Worker {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Apply database migrations and load the city's reference data into an empty database.
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Administrative tasks.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account with a role; the e-mail address counts as confirmed.
+    CreateUser {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        email: String,
+        /// resident, operator, unit_staff, official, moderator or admin.
+        #[arg(long, default_value = "resident")]
+        role: String,
+        /// The unit's code (e.g. ZDMK); required for unit_staff.
+        #[arg(long)]
+        unit: Option<String>,
+        /// Read the password from the first line of standard input instead of a prompt.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn init_tracing(format: LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+fn city_data(config: &Config) -> anyhow::Result<CityData> {
+    Ok(match &config.city_dir {
+        Some(dir) => CityData::from_dir(dir)?,
+        None => CityData::krakow()?,
+    })
+}
+
+/// Connects, migrates (unless told not to) and loads the city's reference data if the
+/// database has none.
+async fn prepare_database(
+    config: &Config,
+    migrate: bool,
+) -> anyhow::Result<(miasto_store::DatabaseConnection, CityData)> {
+    let db = miasto_store::connect(&config.database_url)
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot open the database {}: {e}",
+                config::redact_url(&config.database_url)
+            )
+        })?;
+    if migrate {
+        miasto_store::migrate(&db).await?;
+    } else if !miasto_store::pending_migrations(&db).await?.is_empty() {
+        anyhow::bail!("the database needs migrations: run `miasto migrate` first");
+    }
+    let city = city_data(config)?;
+    if miasto_store::reference::load_if_empty(&db, &city).await? {
+        tracing::info!(city = %city.info.name, districts = city.district_count(), "reference data loaded");
+    }
+    Ok((db, city))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let overrides = match &cli.command {
+        Command::Serve { db, bind, .. } => Overrides {
+            database_url: db.database_url.clone(),
+            bind: *bind,
+        },
+        Command::Worker { db }
+        | Command::Migrate { db }
+        | Command::Admin(AdminCommand::CreateUser { db, .. }) => Overrides {
+            database_url: db.database_url.clone(),
+            bind: None,
+        },
+    };
+    let config = match Config::load(cli.config.as_deref(), overrides) {
+        Ok(config) => config,
+        Err(e) => {
+            eprintln!("miasto: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    init_tracing(config.log_format);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("miasto: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve {
+                without_worker,
+                skip_migrations,
+                ..
+            } => serve::serve(&config, !without_worker, !skip_migrations).await,
+            Command::Worker { .. } => serve::worker(&config).await,
+            Command::Migrate { .. } => {
+                let (db, _) = prepare_database(&config, true).await?;
+                let districts = miasto_store::reference::list_districts(&db).await?.len();
+                println!("Database is up to date ({districts} districts).");
+                Ok(())
+            }
+            Command::Admin(AdminCommand::CreateUser {
+                email,
+                role,
+                unit,
+                password_stdin,
+                ..
+            }) => admin::create_user(&config, &email, &role, unit.as_deref(), password_stdin).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("miasto: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -123,7 +123,12 @@ impl From<sea_orm::DbErr> for CreateUserError {
     }
 }
 
-pub async fn create_user(c: &impl ConnectionTrait, new: NewUser) -> Result<User, CreateUserError> {
+/// Creates an account. The insert runs in a savepoint, so a taken address leaves the caller's
+/// transaction usable (PostgreSQL aborts a transaction on any failed statement).
+pub async fn create_user(
+    c: &impl crate::Savepoints,
+    new: NewUser,
+) -> Result<User, CreateUserError> {
     let at = now();
     let model = users::ActiveModel {
         id: Set(UserId::new().0),
@@ -138,13 +143,15 @@ pub async fn create_user(c: &impl ConnectionTrait, new: NewUser) -> Result<User,
         created_at: Set(at),
         updated_at: Set(at),
     };
-    match model.insert(c).await {
-        Ok(m) => Ok(User::try_from(m)?),
+    let savepoint = c.begin().await?;
+    let result = match model.insert(&savepoint).await {
+        Ok(m) => User::try_from(m).map_err(CreateUserError::from),
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             Err(CreateUserError::EmailTaken)
         }
         Err(e) => Err(e.into()),
-    }
+    };
+    crate::settle(savepoint, result).await
 }
 
 pub async fn get_user(c: &impl ConnectionTrait, id: UserId) -> Result<Option<User>> {

@@ -26,8 +26,34 @@ use std::time::Duration;
 
 pub use paging::{Page, Paged};
 pub use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, SqlErr, TransactionTrait,
 };
+
+/// A connection or transaction that can open a nested transaction (a savepoint), for writes
+/// that may fail on a unique key without spoiling the caller's transaction.
+pub trait Savepoints:
+    ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>
+{
+}
+
+impl<T: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>> Savepoints for T {}
+
+/// Ends a savepoint: kept if `result` is Ok, rolled back otherwise.
+pub(crate) async fn settle<T, E: From<DbErr>>(
+    savepoint: DatabaseTransaction,
+    result: Result<T, E>,
+) -> Result<T, E> {
+    match result {
+        Ok(value) => {
+            savepoint.commit().await?;
+            Ok(value)
+        }
+        Err(e) => {
+            savepoint.rollback().await?;
+            Err(e)
+        }
+    }
+}
 
 /// Errors from the store that callers may want to tell apart. Anything else is a [`DbErr`].
 #[derive(Debug, thiserror::Error)]

@@ -104,3 +104,16 @@ pub async fn purge_old(c: &impl ConnectionTrait) -> Result<u64> {
         .await?
         .rows_affected)
 }
+
+/// A rate-limit key for `value` (a client address, an e-mail) in `scope`: an HMAC under the
+/// server secret, so counters can be kept without storing who they count.
+pub fn key(secret: &[u8], scope: &str, value: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(secret)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(scope.as_bytes());
+    mac.update(b"\0");
+    mac.update(value.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    format!("{scope}:{}", crate::hex(&digest[..16]))
+}

@@ -354,11 +354,26 @@ async fn insert_unit(c: &impl ConnectionTrait, input: &UnitInput) -> Result<Unit
     Ok(Unit::try_from(model)?)
 }
 
-pub async fn create_unit(c: &impl ConnectionTrait, input: &UnitInput) -> Result<Unit, SaveError> {
-    insert_unit(c, input).await
+/// Adds a unit. Runs in a savepoint, so a taken code leaves the caller's transaction usable
+/// (PostgreSQL aborts a transaction on any failed statement).
+pub async fn create_unit(c: &impl crate::Savepoints, input: &UnitInput) -> Result<Unit, SaveError> {
+    let savepoint = c.begin().await?;
+    let result = insert_unit(&savepoint, input).await;
+    crate::settle(savepoint, result).await
 }
 
+/// Changes a unit; `None` if there is no such unit. Runs in a savepoint like [`create_unit`].
 pub async fn update_unit(
+    c: &impl crate::Savepoints,
+    id: UnitId,
+    input: &UnitInput,
+) -> Result<Option<Unit>, SaveError> {
+    let savepoint = c.begin().await?;
+    let result = write_unit(&savepoint, id, input).await;
+    crate::settle(savepoint, result).await
+}
+
+async fn write_unit(
     c: &impl ConnectionTrait,
     id: UnitId,
     input: &UnitInput,
@@ -471,14 +486,28 @@ async fn insert_category(
     Ok(Category::try_from(model)?)
 }
 
+/// Adds a category, in a savepoint like [`create_unit`].
 pub async fn create_category(
-    c: &impl ConnectionTrait,
+    c: &impl crate::Savepoints,
     input: &CategoryInput,
 ) -> Result<Category, SaveError> {
-    insert_category(c, input).await
+    let savepoint = c.begin().await?;
+    let result = insert_category(&savepoint, input).await;
+    crate::settle(savepoint, result).await
 }
 
+/// Changes a category; `None` if there is no such category.
 pub async fn update_category(
+    c: &impl crate::Savepoints,
+    id: CategoryId,
+    input: &CategoryInput,
+) -> Result<Option<Category>, SaveError> {
+    let savepoint = c.begin().await?;
+    let result = write_category(&savepoint, id, input).await;
+    crate::settle(savepoint, result).await
+}
+
+async fn write_category(
     c: &impl ConnectionTrait,
     id: CategoryId,
     input: &CategoryInput,

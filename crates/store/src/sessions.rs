@@ -93,6 +93,14 @@ pub async fn delete(c: &impl ConnectionTrait, token: &str) -> Result<()> {
     Ok(())
 }
 
+/// Ends the session with this id (the token's hash), e.g. the one being replaced at login.
+pub async fn delete_by_id(c: &impl ConnectionTrait, id: &str) -> Result<()> {
+    sessions::Entity::delete_by_id(id.to_owned())
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
 /// Ends every session of a user except, optionally, the one with session id `keep`.
 pub async fn delete_for_user(
     c: &impl ConnectionTrait,

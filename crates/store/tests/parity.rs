@@ -564,3 +564,39 @@ async fn unit_and_category_codes_are_unique() {
         .unwrap();
     assert!(!updated.active);
 }
+
+#[tokio::test]
+async fn a_taken_address_or_code_leaves_the_surrounding_transaction_usable() {
+    let db = TestDb::new().await;
+    user(&db, "first@example.pl", Role::Resident).await;
+    let tx = miasto_store::begin(&db.db).await.unwrap();
+    let password = Password::parse_new("bardzo-tajne-haslo", None).unwrap();
+    let again = accounts::create_user(
+        &tx,
+        NewUser {
+            email: Email::parse("first@example.pl").unwrap(),
+            password_hash: accounts::hash_password(&password).await,
+            assignment: RoleAssignment::resident(),
+            locale: Locale::Pl,
+            confirmed: false,
+        },
+    )
+    .await;
+    assert!(matches!(again, Err(CreateUserError::EmailTaken)));
+    let duplicate = UnitInput {
+        code: Code::parse("ZDMK").unwrap(),
+        names: Names::parse("D", "D").unwrap(),
+        email: None,
+        active: true,
+    };
+    assert!(matches!(
+        reference::create_unit(&tx, &duplicate).await,
+        Err(SaveError::CodeTaken)
+    ));
+    // Both failures were contained; the transaction goes on and commits.
+    jobs::enqueue(&tx, &Job::SendEmail(message("first@example.pl")))
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(jobs::stats(&db.db).await.unwrap().queued, 1);
+}

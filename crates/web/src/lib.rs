@@ -1,1 +1,155 @@
+//! The web layer: the router, HTML pages, (later) the JSON API and Open311, translations and
+//! static assets. Handlers are short scripts: extract → authorize → transaction → named
+//! `miasto_store` functions → enqueue jobs → commit → render.
 
+mod accounts;
+mod admin;
+mod assets;
+mod context;
+mod emails;
+mod error;
+mod form;
+mod home;
+pub mod i18n;
+mod metrics;
+mod page;
+mod router;
+mod security;
+
+pub use error::Error;
+pub use metrics::Metrics;
+pub use router::router;
+
+use miasto_store::DatabaseConnection;
+use miasto_store::jobs::Signal;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A secret kept out of logs and `Debug` output.
+#[derive(Clone)]
+pub struct Secret(Arc<str>);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(Arc::from(value.into()))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Rate limits on the account forms. The defaults suit production; tests lower them.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimits {
+    /// Login attempts from one address.
+    pub login_per_ip: miasto_store::rate_limit::Limit,
+    /// Failed logins on one account.
+    pub login_failures_per_account: miasto_store::rate_limit::Limit,
+    /// Registrations from one address.
+    pub register_per_ip: miasto_store::rate_limit::Limit,
+    /// Reset and confirmation links requested from one address.
+    pub email_links_per_ip: miasto_store::rate_limit::Limit,
+    /// Reset and confirmation links sent to one account.
+    pub email_links_per_account: miasto_store::rate_limit::Limit,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        use miasto_store::rate_limit::Limit;
+        let minutes = |m: u64| Duration::from_secs(m * 60);
+        Self {
+            login_per_ip: Limit {
+                max: 30,
+                window: minutes(15),
+            },
+            login_failures_per_account: Limit {
+                max: 10,
+                window: minutes(15),
+            },
+            register_per_ip: Limit {
+                max: 10,
+                window: minutes(60),
+            },
+            email_links_per_ip: Limit {
+                max: 10,
+                window: minutes(60),
+            },
+            email_links_per_account: Limit {
+                max: 3,
+                window: minutes(60),
+            },
+        }
+    }
+}
+
+/// What the web layer needs to know about its deployment.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// The public URL, without a trailing slash (links in e-mails are built from it).
+    pub base_url: String,
+    /// Keys rate-limit counters (HMAC of the client address); never stored or logged.
+    pub secret: Secret,
+    /// Take the client address from the last `X-Forwarded-For` entry (only behind a proxy
+    /// we control).
+    pub trust_proxy: bool,
+    pub limits: RateLimits,
+    /// E-mail lands in the outbox table rather than going out by SMTP.
+    pub outbox_mail: bool,
+    /// When set, `/metrics` requires `Authorization: Bearer <token>`.
+    pub metrics_token: Option<Secret>,
+    /// The city's name, from its reference data.
+    pub city_name: String,
+}
+
+impl WebConfig {
+    /// Cookies get `Secure` (and the `__Host-` prefix) when the site is served over TLS.
+    pub fn secure(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+}
+
+/// Shared state of every request.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    db: DatabaseConnection,
+    config: WebConfig,
+    jobs: Signal,
+    metrics: Metrics,
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, config: WebConfig, jobs: Signal, metrics: Metrics) -> Self {
+        Self(Arc::new(Inner {
+            db,
+            config,
+            jobs,
+            metrics,
+        }))
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.0.db
+    }
+
+    pub fn config(&self) -> &WebConfig {
+        &self.0.config
+    }
+
+    /// Tells the in-process worker that jobs were committed.
+    pub fn wake_worker(&self) {
+        self.0.jobs.wake();
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+}

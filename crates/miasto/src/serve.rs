@@ -1,0 +1,118 @@
+//! `miasto serve` and `miasto worker`: start, run until SIGTERM or Ctrl-C, then stop taking
+//! connections, finish the requests and the job batch in hand, and exit.
+
+use crate::config::Config;
+use anyhow::Context;
+use miasto_store::jobs::{Signal, Worker};
+use miasto_store::mail::Mailer;
+use miasto_web::{AppState, Metrics, Secret, WebConfig};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::sync::watch;
+
+fn mailer(config: &Config) -> anyhow::Result<Mailer> {
+    Ok(match &config.smtp_url {
+        Some(url) => Mailer::smtp(url, &config.mail_from)?,
+        None => Mailer::outbox(&config.mail_from)?,
+    })
+}
+
+/// Resolves when the process is asked to stop.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}
+
+fn stopped(mut rx: watch::Receiver<bool>) -> impl std::future::Future<Output = ()> {
+    async move {
+        let _ = rx.wait_for(|stop| *stop).await;
+    }
+}
+
+pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow::Result<()> {
+    let (db, city) = crate::prepare_database(config, migrate).await?;
+    let mailer = Arc::new(mailer(config)?);
+    let signal = Signal::default();
+    let web = WebConfig {
+        base_url: config.base_url(),
+        secret: Secret::new(config.secret()),
+        trust_proxy: config.trust_proxy,
+        limits: Default::default(),
+        outbox_mail: mailer.uses_outbox(),
+        metrics_token: config.metrics_token.clone().map(Secret::new),
+        city_name: city.info.name.clone(),
+    };
+    let state = AppState::new(db.clone(), web, signal.clone(), Metrics::new());
+    let app = miasto_web::router(state);
+
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let worker = with_worker.then(|| {
+        let worker = Worker::new(db.clone(), mailer.clone(), signal.clone());
+        tokio::spawn(worker.run(stopped(stop_rx.clone())))
+    });
+
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let bound = listener.local_addr()?;
+    tracing::info!(address = %bound, worker = with_worker, outbox = mailer.uses_outbox(), "listening");
+    println!("Wspólne Miasto is running at {}", public_url(config, bound));
+
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        let _ = stop_tx.send(true);
+    })
+    .await?;
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    db.close().await.ok();
+    Ok(())
+}
+
+/// The URL to print: the configured public one, or the address actually bound (port 0 picks
+/// a free port).
+fn public_url(config: &Config, bound: SocketAddr) -> String {
+    if config.base_url.is_some() {
+        return config.base_url();
+    }
+    let host = if bound.ip().is_unspecified() {
+        "127.0.0.1".to_owned()
+    } else {
+        bound.ip().to_string()
+    };
+    format!("http://{host}:{}", bound.port())
+}
+
+pub async fn worker(config: &Config) -> anyhow::Result<()> {
+    let (db, _) = crate::prepare_database(config, false).await?;
+    let worker = Worker::new(db.clone(), Arc::new(mailer(config)?), Signal::default());
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let handle = tokio::spawn(worker.run(stopped(stop_rx)));
+    shutdown_signal().await;
+    let _ = stop_tx.send(true);
+    let _ = handle.await;
+    db.close().await.ok();
+    Ok(())
+}

@@ -1,0 +1,69 @@
+## Layout, navigation and shared words
+
+site-name = Wspólne Miasto
+skip-to-content = Skip to main content
+nav-label = Main menu
+nav-home = Home
+nav-my-city = My city
+nav-account = My account
+nav-admin = Administration
+nav-login = Log in
+nav-register = Create an account
+nav-logout = Log out
+# Shown on pages in the other language, as the button that switches to this one.
+language-switch = English
+language-current = English
+footer-hotline = City hotline: 12 616 55 55, Monday to Friday, 7:40–15:30.
+footer-about = Wspólne Miasto (“Common City”) – an open platform for residents to work with their city.
+
+home-title = Home
+home-heading = Wspólne Miasto: { $city }
+home-lead = One account for everything you do with the city: reporting problems and ideas, public consultations and the citizens’ budget.
+home-account-heading = Your account
+home-account-text = Create an account to follow your matters in one place. All you need is an e-mail address and a password.
+home-go-my-city = Go to “My city”
+home-contact-heading = Contacting the city
+home-contact-text = The Kraków Contact Centre answers on 12 616 55 55, Monday to Friday, 7:40–15:30.
+
+cancel = Cancel
+save = Save
+optional = Optional.
+yes = yes
+no = no
+filter-any = All
+filter-apply = Filter
+pager-label = Result pages
+pager-prev = Previous page
+pager-next = Next page
+pager-position = Page { $page }
+results-count = { $count ->
+    [one] { $count } result
+   *[other] { $count } results
+}
+minutes = { $count ->
+    [one] { $count } minute
+   *[other] { $count } minutes
+}
+
+role-resident = Resident
+role-operator = Hotline operator
+role-unit_staff = City unit staff
+role-official = Official
+role-moderator = Moderator
+role-admin = Administrator
+
+kind-problem = Problem
+kind-idea = Idea
+
+flash-logged-in = You are logged in.
+flash-logged-out = You are logged out.
+flash-email-confirmed = Your e-mail address is confirmed.
+flash-confirmation-resent = If the account is waiting for confirmation, we have sent a new link.
+flash-password-reset = Your password has been changed. Log in with the new password.
+flash-password-changed = Your password has been changed. Your other devices have been logged out.
+flash-sessions-ended = Your other devices have been logged out.
+flash-account-deleted = Your account has been deleted.
+flash-saved = Changes saved.
+flash-role-changed = The role has been changed.
+flash-user-disabled = The account has been disabled.
+flash-user-enabled = The account has been enabled.

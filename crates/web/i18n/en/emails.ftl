@@ -1,0 +1,22 @@
+## E-mails (plain text)
+
+email-greeting = Hello,
+email-signature = Wspólne Miasto
+email-not-you = If this message is not meant for you, please ignore it.
+email-confirm-subject = Confirm your e-mail address – Wspólne Miasto
+email-confirm-intro = thank you for creating an account. To activate it, open the link below and confirm your e-mail address:
+email-confirm-expiry = The link is valid for { $hours } hours.
+email-already-registered-subject = Attempt to create an account – Wspólne Miasto
+email-already-registered-intro = someone, perhaps you, tried to create an account with this e-mail address, but an account with this address already exists.
+email-already-registered-login = To log in, open:
+email-already-registered-reset = If you have forgotten your password, set a new one here:
+email-reset-subject = Set a new password – Wspólne Miasto
+email-reset-intro = we received a request to set a new password for your account. To do so, open the link:
+email-reset-expiry = The link is valid for { $minutes } minutes and works only once.
+email-reset-not-you = If you did not ask for a new password, ignore this message: your password stays as it is.
+email-password-changed-subject = Your password has been changed – Wspólne Miasto
+email-password-changed-intro = the password of your account has just been changed.
+email-password-changed-not-you = If this was not you, set a new password right away:
+email-account-deleted-subject = Your account has been deleted – Wspólne Miasto
+email-account-deleted-intro = your account on Wspólne Miasto has been deleted, together with its data.
+email-account-deleted-contributions = Your public reports and comments remain on the platform without personal data.

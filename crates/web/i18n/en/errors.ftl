@@ -1,0 +1,54 @@
+## Form errors and error pages
+
+error-summary-title = There is a problem
+error-prefix = Error:
+error-required = This field is required.
+error-too_long = This text is too long.
+error-too_short = This text is too short.
+error-email_invalid = Enter an e-mail address in the correct format, like name@example.com.
+error-password_too_short = The password must be at least 10 characters long.
+error-password_too_long = The password must be at most 256 characters long.
+error-password_same_as_email = The password must not be the same as the e-mail address.
+error-passwords_differ = The passwords do not match.
+error-role_unknown = Choose a role from the list.
+error-role_needs_unit = City unit staff must belong to a unit.
+error-role_takes_no_unit = Only city unit staff belong to a unit.
+error-locale_unknown = Choose a language from the list.
+error-code_invalid = A code may contain only unaccented letters, digits and the characters . _ -
+error-kind_unknown = Choose a kind from the list.
+error-number_invalid = Enter a number.
+error-code-taken = This code is already in use.
+error-unit-unknown = Choose a unit from the list.
+error-last-admin = The last active administrator cannot lose their rights.
+error-login-failed = The e-mail address or password is incorrect.
+error-login-disabled = This account has been disabled. Call the city hotline to sort it out.
+error-login-unconfirmed = Confirm your e-mail address first: open the link in the message we sent you.
+error-password-wrong = The password is incorrect.
+error-too-many-attempts = Too many attempts. Try again in { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}.
+error-token_invalid = This link is not valid. Check that you copied all of it.
+error-token_expired = This link has expired. Ask for a new one.
+error-token_used = This link has already been used. If you still need one, ask for a new one.
+
+error-page-title = We cannot show this page
+error-page-status = Error code: { $status }
+error-page-home = Go to the home page
+error-page-not_found = There is no such page. Check the address or go to the home page.
+error-page-forbidden = You do not have permission to see this page.
+error-page-login_required = Log in to see this page.
+error-page-csrf = The form has expired or was sent from another site. Go back to the form, reload the page and send it again.
+error-page-payload_too_large = The data sent is too large.
+error-page-unsupported_media_type = This kind of data cannot be sent here.
+error-page-too_many_requests = Too many attempts. Try again in a moment.
+error-page-retry-in = Too many attempts. Try again in { $minutes ->
+    [one] { $minutes } minute
+   *[other] { $minutes } minutes
+}.
+error-page-internal = Something went wrong on our side. Try again in a moment, and if it keeps happening, call the city hotline.
+error-page-bad_request = The request could not be read.
+error-page-method_not_allowed = This page cannot be opened this way.
+error-page-form_malformed = The form could not be read. Go back and try again.
+error-page-language_unknown = That language is not available.
+error-page-action_unknown = Unknown action.

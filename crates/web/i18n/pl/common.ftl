@@ -1,0 +1,72 @@
+## Layout, navigation and shared words
+
+site-name = Wspólne Miasto
+skip-to-content = Przejdź do treści
+nav-label = Menu główne
+nav-home = Strona główna
+nav-my-city = Moje miasto
+nav-account = Moje konto
+nav-admin = Administracja
+nav-login = Zaloguj się
+nav-register = Załóż konto
+nav-logout = Wyloguj się
+# Shown on pages in the other language, as the button that switches to this one.
+language-switch = Polski
+language-current = polski
+footer-hotline = Infolinia miejska: 12 616 55 55, od poniedziałku do piątku w godz. 7:40–15:30.
+footer-about = Wspólne Miasto – otwarta platforma kontaktu mieszkańców z miastem.
+
+home-title = Strona główna
+home-heading = Wspólne Miasto: { $city }
+home-lead = Jedno konto do kontaktu z miastem: zgłaszanie problemów i pomysłów, konsultacje społeczne i budżet obywatelski.
+home-account-heading = Twoje konto
+home-account-text = Załóż konto, aby śledzić swoje sprawy w jednym miejscu. Wystarczy adres e-mail i hasło.
+home-go-my-city = Przejdź do „Moje miasto”
+home-contact-heading = Kontakt z miastem
+home-contact-text = Krakowskie Centrum Kontaktu odpowiada pod numerem 12 616 55 55 od poniedziałku do piątku w godz. 7:40–15:30.
+
+cancel = Anuluj
+save = Zapisz
+optional = Pole nieobowiązkowe.
+yes = tak
+no = nie
+filter-any = Wszystkie
+filter-apply = Filtruj
+pager-label = Strony wyników
+pager-prev = Poprzednia strona
+pager-next = Następna strona
+pager-position = Strona { $page }
+results-count = { $count ->
+    [one] { $count } wynik
+    [few] { $count } wyniki
+   *[many] { $count } wyników
+}
+minutes = { $count ->
+    [one] { $count } minutę
+    [few] { $count } minuty
+    [many] { $count } minut
+   *[other] { $count } minuty
+}
+
+role-resident = Mieszkaniec
+role-operator = Konsultant infolinii
+role-unit_staff = Pracownik jednostki miejskiej
+role-official = Urzędnik
+role-moderator = Moderator
+role-admin = Administrator
+
+kind-problem = Problem
+kind-idea = Pomysł
+
+flash-logged-in = Zalogowano.
+flash-logged-out = Wylogowano.
+flash-email-confirmed = Adres e-mail został potwierdzony.
+flash-confirmation-resent = Jeśli konto czeka na potwierdzenie, wysłaliśmy nowy link.
+flash-password-reset = Hasło zostało zmienione. Zaloguj się nowym hasłem.
+flash-password-changed = Hasło zostało zmienione. Pozostałe urządzenia wylogowano.
+flash-sessions-ended = Pozostałe urządzenia zostały wylogowane.
+flash-account-deleted = Konto zostało usunięte.
+flash-saved = Zapisano zmiany.
+flash-role-changed = Rola została zmieniona.
+flash-user-disabled = Konto zostało zablokowane.
+flash-user-enabled = Konto zostało odblokowane.

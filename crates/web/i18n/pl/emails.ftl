@@ -1,0 +1,22 @@
+## E-mails (plain text)
+
+email-greeting = Dzień dobry,
+email-signature = Wspólne Miasto
+email-not-you = Jeśli ta wiadomość Cię nie dotyczy, zignoruj ją.
+email-confirm-subject = Potwierdź adres e-mail – Wspólne Miasto
+email-confirm-intro = dziękujemy za założenie konta. Aby je aktywować, otwórz poniższy link i potwierdź adres e-mail:
+email-confirm-expiry = Link jest ważny przez { $hours } godz.
+email-already-registered-subject = Próba założenia konta – Wspólne Miasto
+email-already-registered-intro = ktoś, być może Ty, chciał założyć konto na ten adres e-mail, ale konto z tym adresem już istnieje.
+email-already-registered-login = Aby się zalogować, otwórz:
+email-already-registered-reset = Jeśli nie pamiętasz hasła, ustaw nowe tutaj:
+email-reset-subject = Ustaw nowe hasło – Wspólne Miasto
+email-reset-intro = otrzymaliśmy prośbę o ustawienie nowego hasła do Twojego konta. Aby to zrobić, otwórz link:
+email-reset-expiry = Link jest ważny przez { $minutes } min i można go użyć tylko raz.
+email-reset-not-you = Jeśli to nie Ty prosisz o nowe hasło, zignoruj tę wiadomość: dotychczasowe hasło pozostanie bez zmian.
+email-password-changed-subject = Hasło zostało zmienione – Wspólne Miasto
+email-password-changed-intro = hasło do Twojego konta zostało właśnie zmienione.
+email-password-changed-not-you = Jeśli to nie Ty, od razu ustaw nowe hasło:
+email-account-deleted-subject = Konto zostało usunięte – Wspólne Miasto
+email-account-deleted-intro = informujemy, że Twoje konto na platformie Wspólne Miasto zostało usunięte razem z danymi konta.
+email-account-deleted-contributions = Twoje publiczne zgłoszenia i wypowiedzi pozostały na platformie bez danych osobowych.

@@ -1,0 +1,58 @@
+## Form errors and error pages
+
+error-summary-title = Popraw błędy w formularzu
+error-prefix = Błąd:
+error-required = To pole jest wymagane.
+error-too_long = Tekst jest za długi.
+error-too_short = Tekst jest za krótki.
+error-email_invalid = Podaj adres e-mail w poprawnym formacie, np. jan.kowalski@example.pl.
+error-password_too_short = Hasło musi mieć co najmniej 10 znaków.
+error-password_too_long = Hasło może mieć najwyżej 256 znaków.
+error-password_same_as_email = Hasło nie może być takie samo jak adres e-mail.
+error-passwords_differ = Hasła nie są takie same.
+error-role_unknown = Wybierz rolę z listy.
+error-role_needs_unit = Pracownik jednostki miejskiej musi mieć przypisaną jednostkę.
+error-role_takes_no_unit = Jednostkę przypisuje się tylko pracownikom jednostek miejskich.
+error-locale_unknown = Wybierz język z listy.
+error-code_invalid = Kod może zawierać tylko litery bez polskich znaków, cyfry oraz znaki . _ -
+error-kind_unknown = Wybierz rodzaj z listy.
+error-number_invalid = Podaj liczbę.
+error-code-taken = Ten kod jest już używany.
+error-unit-unknown = Wybierz jednostkę z listy.
+error-last-admin = Nie można odebrać uprawnień ostatniemu aktywnemu administratorowi.
+error-login-failed = Nieprawidłowy adres e-mail lub hasło.
+error-login-disabled = To konto zostało zablokowane. Zadzwoń na infolinię miejską, aby wyjaśnić sprawę.
+error-login-unconfirmed = Najpierw potwierdź adres e-mail: kliknij link w wiadomości, którą wysłaliśmy.
+error-password-wrong = Hasło jest nieprawidłowe.
+error-too-many-attempts = Zbyt wiele prób. Spróbuj ponownie za { $minutes ->
+    [one] { $minutes } minutę
+    [few] { $minutes } minuty
+    [many] { $minutes } minut
+   *[other] { $minutes } minuty
+}.
+error-token_invalid = Ten link jest nieprawidłowy. Sprawdź, czy został skopiowany w całości.
+error-token_expired = Ten link wygasł. Poproś o nowy.
+error-token_used = Ten link został już użyty. Jeśli nadal go potrzebujesz, poproś o nowy.
+
+error-page-title = Nie możemy wyświetlić tej strony
+error-page-status = Kod błędu: { $status }
+error-page-home = Przejdź na stronę główną
+error-page-not_found = Nie ma takiej strony. Sprawdź adres albo przejdź na stronę główną.
+error-page-forbidden = Nie masz uprawnień do tej strony.
+error-page-login_required = Zaloguj się, aby zobaczyć tę stronę.
+error-page-csrf = Formularz wygasł albo został wysłany z innej strony. Wróć do formularza, odśwież stronę i wyślij go ponownie.
+error-page-payload_too_large = Przesłane dane są zbyt duże.
+error-page-unsupported_media_type = Tego rodzaju danych nie można tu przesłać.
+error-page-too_many_requests = Zbyt wiele prób. Spróbuj ponownie za chwilę.
+error-page-retry-in = Zbyt wiele prób. Spróbuj ponownie za { $minutes ->
+    [one] { $minutes } minutę
+    [few] { $minutes } minuty
+    [many] { $minutes } minut
+   *[other] { $minutes } minuty
+}.
+error-page-internal = Wystąpił błąd po naszej stronie. Spróbuj ponownie za chwilę, a jeśli problem się powtarza, zadzwoń na infolinię miejską.
+error-page-bad_request = Nie udało się odczytać żądania.
+error-page-method_not_allowed = Tej strony nie można otworzyć w ten sposób.
+error-page-form_malformed = Nie udało się odczytać formularza. Wróć i spróbuj ponownie.
+error-page-language_unknown = Wybrany język nie jest dostępny.
+error-page-action_unknown = Nieznana operacja.

@@ -1,0 +1,238 @@
+//! Report categories for problems and ideas. Deactivating a category hides it from new
+//! reports; it is never deleted, because old reports keep pointing at it.
+
+use super::checked;
+use crate::context::{Ctx, redirect_with_flash};
+use crate::form::{FieldErrors, Form};
+use crate::page::{Page, SelectOption, options, render};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use miasto_domain::reference::{Code, Names, ReportKind};
+use miasto_domain::{CategoryId, FieldError, Permission};
+use miasto_store::audit::{self, Action, Target};
+use miasto_store::reference::{self, Category, CategoryInput, SaveError};
+use serde::Deserialize;
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct CategoryForm {
+    pub code: String,
+    pub kind: String,
+    pub name_pl: String,
+    pub name_en: String,
+    pub position: String,
+    pub active: Option<String>,
+}
+
+impl CategoryForm {
+    fn from_category(c: &Category) -> Self {
+        Self {
+            code: c.code.as_str().to_owned(),
+            kind: c.kind.as_str().to_owned(),
+            name_pl: c.names.pl.clone(),
+            name_en: c.names.en.clone(),
+            position: c.position.to_string(),
+            active: c.active.then(|| "on".to_owned()),
+        }
+    }
+
+    fn parse(&self, errors: &mut FieldErrors) -> Option<CategoryInput> {
+        let code = errors.check("code", Code::parse(&self.code));
+        let kind = errors.check("kind", ReportKind::parse(&self.kind));
+        let names = match Names::parse(&self.name_pl, &self.name_en) {
+            Ok(names) => Some(names),
+            Err((pl, en)) => {
+                pl.into_iter().for_each(|e| errors.add("name_pl", e));
+                en.into_iter().for_each(|e| errors.add("name_en", e));
+                None
+            }
+        };
+        let position = match self.position.trim() {
+            "" => Some(0),
+            raw => errors.check(
+                "position",
+                raw.parse::<i32>().map_err(|_| FieldError::NumberInvalid),
+            ),
+        };
+        Some(CategoryInput {
+            code: code?,
+            kind: kind?,
+            names: names?,
+            position: position?,
+            active: checked(&self.active),
+        })
+    }
+}
+
+struct Row {
+    category: Category,
+    kind: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/categories.html")]
+struct CategoriesPage {
+    page: Page,
+    rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "admin/category_form.html")]
+struct CategoryFormPage {
+    page: Page,
+    id: Option<CategoryId>,
+    form: CategoryForm,
+    kinds: Vec<SelectOption>,
+    errors: FieldErrors,
+}
+
+pub async fn list_categories(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
+    ctx.require(Permission::ManageReferenceData)?;
+    let rows = reference::list_categories(state.db())
+        .await?
+        .into_iter()
+        .map(|category| Row {
+            kind: crate::i18n::t(ctx.locale, &format!("kind-{}", category.kind.as_str())),
+            category,
+        })
+        .collect();
+    Ok(render(&CategoriesPage {
+        page: Page::titled(&ctx, "admin-categories-title"),
+        rows,
+    })?
+    .into_response())
+}
+
+fn form_page(
+    ctx: &Ctx,
+    id: Option<CategoryId>,
+    form: CategoryForm,
+    errors: FieldErrors,
+) -> CategoryFormPage {
+    let title = if id.is_some() {
+        "admin-category-edit-title"
+    } else {
+        "admin-category-new-title"
+    };
+    CategoryFormPage {
+        page: Page::titled(ctx, title),
+        id,
+        kinds: options(
+            ReportKind::ALL.iter().map(|k| {
+                (
+                    k.as_str(),
+                    crate::i18n::t(ctx.locale, &format!("kind-{}", k.as_str())),
+                )
+            }),
+            &form.kind,
+        ),
+        form,
+        errors,
+    }
+}
+
+pub async fn show_new_category(ctx: Ctx) -> Result<Response, Error> {
+    ctx.require(Permission::ManageReferenceData)?;
+    let form = CategoryForm {
+        kind: ReportKind::Problem.as_str().to_owned(),
+        position: "0".into(),
+        active: Some("on".into()),
+        ..Default::default()
+    };
+    Ok(render(&form_page(&ctx, None, form, FieldErrors::new(ctx.locale)))?.into_response())
+}
+
+async fn find_category(state: &AppState, id: &str) -> Result<Category, Error> {
+    let id = CategoryId::parse(id).ok_or(Error::NotFound)?;
+    reference::get_category(state.db(), id)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+pub async fn show_category(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, Error> {
+    ctx.require(Permission::ManageReferenceData)?;
+    let category = find_category(&state, &id).await?;
+    let form = CategoryForm::from_category(&category);
+    Ok(render(&form_page(
+        &ctx,
+        Some(category.id),
+        form,
+        FieldErrors::new(ctx.locale),
+    ))?
+    .into_response())
+}
+
+async fn save(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<CategoryId>,
+    form: CategoryForm,
+) -> Result<Response, Error> {
+    let admin = ctx.require(Permission::ManageReferenceData)?.user.id;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let Some(input) = form.parse(&mut errors) else {
+        let page = form_page(ctx, id, form, errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let saved = match id {
+        None => reference::create_category(&tx, &input).await.map(Some),
+        Some(id) => reference::update_category(&tx, id, &input).await,
+    };
+    let category = match saved {
+        Ok(Some(category)) => category,
+        Ok(None) => return Err(Error::NotFound),
+        Err(SaveError::CodeTaken) => {
+            errors.add_message("code", "error-code-taken");
+            let page = form_page(ctx, id, form, errors);
+            return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
+        }
+        Err(SaveError::Store(e)) => return Err(e.into()),
+    };
+    let action = if id.is_some() {
+        Action::CategoryUpdated
+    } else {
+        Action::CategoryCreated
+    };
+    let details = serde_json::json!({
+        "code": category.code.as_str(),
+        "kind": category.kind.as_str(),
+        "active": category.active,
+    });
+    audit::record(
+        &tx,
+        Some(admin),
+        action,
+        Some(Target::category(category.id)),
+        details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(ctx, "/admin/categories", "flash-saved"))
+}
+
+pub async fn create_category(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(form): Form<CategoryForm>,
+) -> Result<Response, Error> {
+    save(&state, &ctx, None, form).await
+}
+
+pub async fn update_category(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(form): Form<CategoryForm>,
+) -> Result<Response, Error> {
+    ctx.require(Permission::ManageReferenceData)?;
+    let category = find_category(&state, &id).await?;
+    save(&state, &ctx, Some(category.id), form).await
+}

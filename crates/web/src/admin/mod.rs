@@ -1,0 +1,64 @@
+//! The admin area: users and roles, city units, report categories, the audit log and the
+//! development outbox. Every action checks its permission explicitly and writes the audit log
+//! in the same transaction as the change.
+
+pub mod audit;
+pub mod categories;
+pub mod outbox;
+pub mod units;
+pub mod users;
+
+use crate::context::Ctx;
+use crate::page::{Page, render};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Html;
+use miasto_domain::Permission;
+use miasto_store::jobs::QueueStats;
+
+#[derive(Template)]
+#[template(path = "admin/dashboard.html")]
+struct DashboardPage {
+    page: Page,
+    users: u64,
+    units: usize,
+    categories: usize,
+    districts: usize,
+    jobs: QueueStats,
+    outbox_mail: bool,
+}
+
+pub async fn show_dashboard(
+    State(state): State<AppState>,
+    ctx: Ctx,
+) -> Result<Html<String>, Error> {
+    ctx.require(Permission::ManageUsers)?;
+    let db = state.db();
+    let users = miasto_store::accounts::list_users(
+        db,
+        &Default::default(),
+        miasto_store::Page::new(None, Some(1)),
+    )
+    .await?
+    .total;
+    render(&DashboardPage {
+        page: Page::titled(&ctx, "admin-title"),
+        users,
+        units: miasto_store::reference::list_units(db).await?.len(),
+        categories: miasto_store::reference::list_categories(db).await?.len(),
+        districts: miasto_store::reference::list_districts(db).await?.len(),
+        jobs: miasto_store::jobs::stats(db).await?,
+        outbox_mail: state.config().outbox_mail,
+    })
+}
+
+/// A page number from a query string; anything unreadable is the first page.
+pub(crate) fn page_number(raw: &str) -> Option<u64> {
+    raw.trim().parse::<u64>().ok().filter(|n| *n > 0)
+}
+
+/// A checkbox is on when its field is present.
+pub(crate) fn checked(value: &Option<String>) -> bool {
+    value.is_some()
+}

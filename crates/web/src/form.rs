@@ -1,0 +1,152 @@
+//! Form input: the [`Form`] extractor checks the CSRF token on every state-changing form and
+//! turns any malformed body into a clear error page; [`FieldErrors`] carries one translated
+//! message per field back to the re-rendered form.
+
+use crate::Error;
+use crate::context::Ctx;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{StatusCode, header};
+use miasto_domain::{FieldError, Locale};
+use serde::de::DeserializeOwned;
+
+/// The hidden field that carries the form token.
+pub const CSRF_FIELD: &str = "csrf";
+
+/// A URL-encoded form body whose CSRF token matched.
+pub struct Form<T>(pub T);
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+impl<S, T> FromRequest<S> for Form<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = req
+            .extensions()
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| Error::internal("form outside the context layer"))?;
+        let urlencoded = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !urlencoded {
+            return Err(Error::UnsupportedMediaType);
+        }
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Error::PayloadTooLarge
+            } else {
+                Error::BadRequest("form_malformed")
+            }
+        })?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| Error::BadRequest("form_malformed"))?;
+        let token = pairs
+            .iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v.as_str());
+        if !token.is_some_and(|t| same(t, &ctx.csrf)) {
+            return Err(Error::Csrf);
+        }
+        let value = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| Error::BadRequest("form_malformed"))?;
+        Ok(Form(value))
+    }
+}
+
+/// Translated messages per field, in the order they were found.
+#[derive(Debug, Clone)]
+pub struct FieldErrors {
+    locale: Locale,
+    items: Vec<(&'static str, String)>,
+}
+
+impl FieldErrors {
+    /// The pseudo-field for errors about the form as a whole.
+    pub const FORM: &'static str = "form";
+
+    pub fn new(locale: Locale) -> Self {
+        Self {
+            locale,
+            items: Vec::new(),
+        }
+    }
+
+    pub fn add(&mut self, field: &'static str, error: FieldError) {
+        self.add_message(field, &format!("error-{}", error.code()));
+    }
+
+    pub fn add_message(&mut self, field: &'static str, message_id: &str) {
+        let message = crate::i18n::t(self.locale, message_id);
+        self.items.push((field, message));
+    }
+
+    pub fn add_text(&mut self, field: &'static str, message: String) {
+        self.items.push((field, message));
+    }
+
+    /// Keeps the parsed value, or records why it failed.
+    pub fn check<T>(&mut self, field: &'static str, result: Result<T, FieldError>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.add(field, e);
+                None
+            }
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.items
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, m)| m.as_str())
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.get(field).is_some()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, String)> {
+        self.items.iter()
+    }
+
+    /// The id of the element a summary link should point at.
+    pub fn anchor(&self, field: &str) -> String {
+        if field == Self::FORM {
+            "main".to_owned()
+        } else {
+            field.to_owned()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_comparison_needs_equal_length_and_bytes() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "abcd"));
+        assert!(!same("", "a"));
+    }
+}

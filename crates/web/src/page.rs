@@ -1,0 +1,173 @@
+//! What every HTML page needs from the request: language, title, the logged-in user, the
+//! form token and any flash message. Templates translate through [`Page::t`].
+
+use crate::Error;
+use crate::context::Ctx;
+use askama::Template;
+use axum::response::Html;
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Warsaw;
+use miasto_domain::{Locale, Permission};
+
+/// The logged-in user as the page header shows them.
+#[derive(Debug, Clone)]
+pub struct UserView {
+    pub admin: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub lang: Locale,
+    pub title: String,
+    pub user: Option<UserView>,
+    pub csrf: String,
+    pub flash: Option<String>,
+    pub path: String,
+}
+
+impl Page {
+    pub fn new(ctx: &Ctx, title: String) -> Self {
+        Self {
+            lang: ctx.locale,
+            title,
+            user: ctx.user.as_ref().map(|u| UserView {
+                admin: u.user.role.can(Permission::ManageUsers),
+            }),
+            csrf: ctx.csrf.clone(),
+            flash: ctx
+                .flash
+                .as_deref()
+                .map(|id| crate::i18n::t(ctx.locale, id)),
+            path: ctx.path.clone(),
+        }
+    }
+
+    /// A page with no visitor context (errors raised before the context exists).
+    pub fn bare(lang: Locale, title: String) -> Self {
+        Self {
+            lang,
+            title,
+            user: None,
+            csrf: String::new(),
+            flash: None,
+            path: "/".into(),
+        }
+    }
+
+    /// A page titled by the message `title_id`.
+    pub fn titled(ctx: &Ctx, title_id: &str) -> Self {
+        Self::new(ctx, crate::i18n::t(ctx.locale, title_id))
+    }
+
+    pub fn t(&self, id: &str) -> String {
+        crate::i18n::t(self.lang, id)
+    }
+
+    pub fn t1(&self, id: &str, name: &str, value: impl std::fmt::Display) -> String {
+        crate::i18n::t_args(self.lang, id, &[(name, &value.to_string())])
+    }
+
+    /// A name in the page's language.
+    pub fn name<'a>(&self, names: &'a miasto_domain::reference::Names) -> &'a str {
+        names.get(self.lang)
+    }
+
+    /// The language the switcher offers.
+    pub fn other_lang(&self) -> Locale {
+        match self.lang {
+            Locale::Pl => Locale::En,
+            Locale::En => Locale::Pl,
+        }
+    }
+
+    /// The label of the language switch, in the language it switches to.
+    pub fn switch_label(&self) -> String {
+        crate::i18n::t(self.other_lang(), "language-switch")
+    }
+
+    /// Appended to asset URLs so that a new build is never served a stale stylesheet.
+    pub fn asset_version(&self) -> &'static str {
+        crate::assets::version()
+    }
+
+    /// Date and time in Kraków, in the page's language.
+    pub fn datetime(&self, at: &DateTime<Utc>) -> String {
+        let local = at.with_timezone(&Warsaw);
+        match self.lang {
+            Locale::Pl => local.format("%d.%m.%Y, %H:%M").to_string(),
+            Locale::En => local.format("%-d %b %Y, %H:%M").to_string(),
+        }
+    }
+
+    pub fn opt_datetime(&self, at: &Option<DateTime<Utc>>) -> String {
+        at.as_ref()
+            .map_or_else(|| "—".to_owned(), |at| self.datetime(at))
+    }
+
+    /// Machine-readable timestamp for `<time datetime>`.
+    pub fn iso(&self, at: &DateTime<Utc>) -> String {
+        at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    }
+}
+
+/// One `<option>` of a `<select>`.
+#[derive(Debug, Clone)]
+pub struct SelectOption {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Options from `(value, label)` pairs, with `selected` marked.
+pub fn options<V: AsRef<str>>(
+    items: impl IntoIterator<Item = (V, String)>,
+    selected: &str,
+) -> Vec<SelectOption> {
+    items
+        .into_iter()
+        .map(|(value, label)| SelectOption {
+            selected: value.as_ref() == selected,
+            value: value.as_ref().to_owned(),
+            label,
+        })
+        .collect()
+}
+
+/// Renders a template into an HTML response.
+pub fn render(template: &impl Template) -> Result<Html<String>, Error> {
+    Ok(Html(template.render()?))
+}
+
+/// Links for a paged list: keeps the other query parameters.
+#[derive(Debug, Clone)]
+pub struct Pager {
+    pub page: u64,
+    pub pages: u64,
+    pub total: u64,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    pub fn new<T>(paged: &miasto_store::Paged<T>, base: &str, params: &[(&str, &str)]) -> Self {
+        let link = |page: u64| {
+            let mut query: Vec<(&str, String)> = params
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| (*k, (*v).to_owned()))
+                .collect();
+            query.push(("page", page.to_string()));
+            format!(
+                "{base}?{}",
+                serde_urlencoded::to_string(&query).unwrap_or_default()
+            )
+        };
+        Self {
+            page: paged.page,
+            pages: paged.pages(),
+            total: paged.total,
+            prev: paged.has_prev().then(|| link(paged.page - 1)),
+            next: paged.has_next().then(|| link(paged.page + 1)),
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Every route of the platform, in one place. Layers, outermost first: request id → panic
+//! guard → tracing → security headers → metrics; page routes add the request context →
+//! error pages → same-origin check → a 64 KiB body limit.
+
+use crate::{AppState, Error, accounts, admin, assets, context, error, home, metrics, security};
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::TraceLayer;
+
+/// Form bodies are small; uploads (later) raise this on their own routes.
+pub const FORM_BODY_LIMIT: usize = 64 * 1024;
+
+async fn not_found() -> Error {
+    Error::NotFound
+}
+
+pub fn router(state: AppState) -> Router {
+    let pages = Router::new()
+        .route("/", get(home::show_home))
+        .route(
+            "/register",
+            get(accounts::register::show_register).post(accounts::register::register),
+        )
+        .route(
+            "/register/check-email",
+            get(accounts::register::show_check_email),
+        )
+        .route(
+            "/confirm-email",
+            get(accounts::confirm::show_confirm_email).post(accounts::confirm::confirm_email),
+        )
+        .route(
+            "/confirm-email/resend",
+            post(accounts::confirm::resend_confirmation),
+        )
+        .route(
+            "/login",
+            get(accounts::login::show_login).post(accounts::login::login),
+        )
+        .route("/logout", post(accounts::login::logout))
+        .route(
+            "/password/forgot",
+            get(accounts::password::show_forgot_password)
+                .post(accounts::password::request_password_reset),
+        )
+        .route(
+            "/password/forgot/sent",
+            get(accounts::password::show_reset_sent),
+        )
+        .route(
+            "/password/reset",
+            get(accounts::password::show_reset_password).post(accounts::password::reset_password),
+        )
+        .route("/language", post(accounts::language::change_language))
+        .route("/my", get(accounts::my_city::show_my_city))
+        .route("/my/account", get(accounts::account::show_account))
+        .route("/my/password", post(accounts::account::change_password))
+        .route(
+            "/my/sessions/end-others",
+            post(accounts::account::end_other_sessions),
+        )
+        .route("/my/data.json", get(accounts::export::export_my_data))
+        .route(
+            "/my/delete",
+            get(accounts::delete::show_delete_account).post(accounts::delete::delete_account),
+        )
+        .route("/admin", get(admin::show_dashboard))
+        .route("/admin/users", get(admin::users::list_users))
+        .route("/admin/users/{id}", get(admin::users::show_user))
+        .route("/admin/users/{id}/role", post(admin::users::change_role))
+        .route(
+            "/admin/users/{id}/access",
+            post(admin::users::change_access),
+        )
+        .route(
+            "/admin/units",
+            get(admin::units::list_units).post(admin::units::create_unit),
+        )
+        .route("/admin/units/new", get(admin::units::show_new_unit))
+        .route(
+            "/admin/units/{id}",
+            get(admin::units::show_unit).post(admin::units::update_unit),
+        )
+        .route(
+            "/admin/categories",
+            get(admin::categories::list_categories).post(admin::categories::create_category),
+        )
+        .route(
+            "/admin/categories/new",
+            get(admin::categories::show_new_category),
+        )
+        .route(
+            "/admin/categories/{id}",
+            get(admin::categories::show_category).post(admin::categories::update_category),
+        )
+        .route("/admin/audit", get(admin::audit::list_audit))
+        .route("/admin/outbox", get(admin::outbox::list_outbox))
+        .route(
+            "/admin/outbox/{id}",
+            get(admin::outbox::show_outbox_message),
+        )
+        .fallback(not_found)
+        .layer(CatchPanicLayer::new())
+        .layer(from_fn(security::same_origin))
+        .layer(from_fn(error::render_errors))
+        .layer(from_fn_with_state(state.clone(), context::resolve))
+        .layer(DefaultBodyLimit::max(FORM_BODY_LIMIT));
+
+    Router::new()
+        .route("/healthz", get(home::show_health))
+        .route("/metrics", get(metrics::show_metrics))
+        .route("/static/{name}", get(assets::show_asset))
+        .merge(pages)
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(from_fn_with_state(state.clone(), security::headers))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            // Route templates and request ids only: paths and queries can carry tokens.
+            let route = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map_or("unmatched", MatchedPath::as_str);
+            let id = req
+                .extensions()
+                .get::<RequestId>()
+                .and_then(|id| id.header_value().to_str().ok())
+                .unwrap_or_default();
+            tracing::info_span!("request", method = %req.method(), route, request_id = id)
+        }))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}

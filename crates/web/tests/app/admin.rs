@@ -1,0 +1,447 @@
+//! The admin area: who may enter, roles and units, reference data, audit log, outbox.
+
+use crate::harness::{PASSWORD, TestApp};
+use axum::http::StatusCode;
+use miasto_domain::Role;
+
+const ADMIN_PAGES: &[&str] = &[
+    "/admin",
+    "/admin/users",
+    "/admin/units",
+    "/admin/units/new",
+    "/admin/categories",
+    "/admin/categories/new",
+    "/admin/audit",
+    "/admin/outbox",
+];
+
+#[tokio::test]
+async fn only_admins_enter_the_admin_area() {
+    let app = TestApp::new().await;
+    for role in [
+        Role::Resident,
+        Role::Operator,
+        Role::UnitStaff,
+        Role::Official,
+        Role::Moderator,
+    ] {
+        let (mut b, _) = app
+            .logged_in(&format!("{}@example.pl", role.as_str()), role)
+            .await;
+        for page in ADMIN_PAGES {
+            b.get(page)
+                .await
+                .assert_status(StatusCode::FORBIDDEN)
+                .assert_contains("Nie masz uprawnień do tej strony.");
+        }
+        b.get("/my")
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_lacks(r#"href="/admin""#);
+    }
+    let mut anonymous = app.browser();
+    anonymous
+        .get("/admin/users")
+        .await
+        .assert_redirect("/login?next=%2Fadmin%2Fusers");
+    let (mut admin, _) = app.logged_in("admin@example.pl", Role::Admin).await;
+    for page in ADMIN_PAGES {
+        admin.get(page).await.assert_status(StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn a_resident_cannot_post_admin_forms_either() {
+    let app = TestApp::new().await;
+    let (mut b, me) = app.logged_in("sneaky@example.pl", Role::Resident).await;
+    b.post(
+        &format!("/admin/users/{}/role", me.id),
+        &[("role", "admin")],
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get_user("sneaky@example.pl").await.unwrap().role,
+        Role::Resident
+    );
+    b.post(
+        "/admin/units",
+        &[("code", "X"), ("name_pl", "X"), ("name_en", "X")],
+    )
+    .await
+    .assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn admin_assigns_unit_staff_to_a_unit_and_the_audit_log_records_it() {
+    let app = TestApp::new().await;
+    let (mut admin, admin_user) = app.logged_in("admin@example.pl", Role::Admin).await;
+    let staff = app.user("staff@example.pl", Role::Resident).await;
+    let zzm = miasto_store::reference::find_unit_by_code(&app.db.db, "ZZM")
+        .await
+        .unwrap()
+        .unwrap();
+
+    admin
+        .get(&format!("/admin/users/{}", staff.id))
+        .await
+        .assert_contains("staff@example.pl");
+    admin
+        .post(
+            &format!("/admin/users/{}/role", staff.id),
+            &[("role", "unit_staff"), ("unit", "")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Pracownik jednostki miejskiej musi mieć przypisaną jednostkę.");
+    admin
+        .post(
+            &format!("/admin/users/{}/role", staff.id),
+            &[("role", "unit_staff"), ("unit", "not-a-unit")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Wybierz jednostkę z listy.");
+    admin
+        .post(
+            &format!("/admin/users/{}/role", staff.id),
+            &[("role", "unit_staff"), ("unit", &zzm.id.to_string())],
+        )
+        .await
+        .assert_redirect(&format!("/admin/users/{}", staff.id));
+    let staff = app.get_user("staff@example.pl").await.unwrap();
+    assert_eq!((staff.role, staff.unit_id), (Role::UnitStaff, Some(zzm.id)));
+
+    let page = admin.get("/admin/audit?action=role_changed").await;
+    page.assert_contains("Zmiana roli")
+        .assert_contains("admin@example.pl")
+        .assert_contains(&format!("/admin/users/{}", staff.id));
+    let log =
+        miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap();
+    let entry = log
+        .items
+        .iter()
+        .find(|e| e.action == "role_changed")
+        .unwrap();
+    assert_eq!(entry.actor_id, Some(admin_user.id));
+    assert_eq!(entry.details["to"], "unit_staff");
+    assert_eq!(entry.details["unit"], zzm.id.to_string());
+
+    // The new role applies at once, without logging in again.
+    admin
+        .post(
+            &format!("/admin/users/{}/role", staff.id),
+            &[("role", "admin"), ("unit", "")],
+        )
+        .await
+        .assert_redirect(&format!("/admin/users/{}", staff.id));
+    let mut promoted = app.browser();
+    promoted.login("staff@example.pl", PASSWORD).await;
+    promoted.get("/admin").await.assert_status(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_last_admin_cannot_be_demoted_disabled_or_deleted() {
+    let app = TestApp::new().await;
+    let (mut admin, me) = app.logged_in("only@example.pl", Role::Admin).await;
+    admin
+        .post(
+            &format!("/admin/users/{}/role", me.id),
+            &[("role", "resident")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("ostatniemu aktywnemu administratorowi");
+    admin
+        .post(
+            &format!("/admin/users/{}/access", me.id),
+            &[("action", "disable")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    admin
+        .post("/my/delete", &[("password", PASSWORD)])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.get_user("only@example.pl").await.unwrap().role,
+        Role::Admin
+    );
+}
+
+#[tokio::test]
+async fn disabling_an_account_ends_its_sessions_and_blocks_login() {
+    let app = TestApp::new().await;
+    let (mut admin, _) = app.logged_in("admin@example.pl", Role::Admin).await;
+    let (mut victim, user) = app.logged_in("troll@example.pl", Role::Resident).await;
+    admin
+        .post(
+            &format!("/admin/users/{}/access", user.id),
+            &[("action", "disable")],
+        )
+        .await
+        .assert_redirect(&format!("/admin/users/{}", user.id));
+    victim.get("/my").await.assert_redirect("/login?next=%2Fmy");
+    let mut again = app.browser();
+    again
+        .login("troll@example.pl", PASSWORD)
+        .await
+        .assert_status(StatusCode::FORBIDDEN)
+        .assert_contains("To konto zostało zablokowane.");
+    admin
+        .post(
+            &format!("/admin/users/{}/access", user.id),
+            &[("action", "enable")],
+        )
+        .await
+        .assert_redirect(&format!("/admin/users/{}", user.id));
+    again
+        .login("troll@example.pl", PASSWORD)
+        .await
+        .assert_redirect("/my");
+    admin
+        .post(
+            &format!("/admin/users/{}/access", user.id),
+            &[("action", "explode")],
+        )
+        .await
+        .assert_status(StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn user_list_searches_filters_and_pages() {
+    let app = TestApp::new().await;
+    let (mut admin, _) = app.logged_in("admin@example.pl", Role::Admin).await;
+    for i in 0..30 {
+        app.user(&format!("mieszkaniec{i:02}@example.pl"), Role::Resident)
+            .await;
+    }
+    app.user("operator@example.pl", Role::Operator).await;
+    let first = admin.get("/admin/users").await;
+    first
+        .assert_contains("32 wyniki")
+        .assert_contains(r#"rel="next""#)
+        .assert_contains("Strona 1");
+    admin
+        .get("/admin/users?page=2")
+        .await
+        .assert_contains(r#"rel="prev""#);
+    admin
+        .get("/admin/users?role=operator")
+        .await
+        .assert_contains("operator@example.pl")
+        .assert_contains("1 wynik")
+        .assert_lacks("mieszkaniec00@example.pl");
+    admin
+        .get("/admin/users?q=mieszkaniec29")
+        .await
+        .assert_contains("mieszkaniec29@example.pl")
+        .assert_contains("1 wynik");
+    admin
+        .get("/admin/users?q=nobody")
+        .await
+        .assert_contains("Brak użytkowników spełniających kryteria.");
+    admin
+        .get("/admin/users?page=abc&role=mayor")
+        .await
+        .assert_status(StatusCode::OK);
+    admin
+        .get("/admin/users/not-an-id")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    admin
+        .get(&format!("/admin/users/{}", uuid::Uuid::now_v7()))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn admin_adds_and_edits_units_with_field_errors_and_unique_codes() {
+    let app = TestApp::new().await;
+    let (mut admin, _) = app.logged_in("admin@example.pl", Role::Admin).await;
+    admin
+        .get("/admin/units")
+        .await
+        .assert_contains("Zarząd Dróg Miasta Krakowa");
+
+    admin
+        .post(
+            "/admin/units",
+            &[
+                ("code", "Zarząd"),
+                ("name_pl", ""),
+                ("name_en", "Culture"),
+                ("email", "nope"),
+                ("active", "on"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Kod może zawierać tylko litery bez polskich znaków")
+        .assert_contains("To pole jest wymagane.")
+        .assert_contains(r#"value="Zarząd""#)
+        .assert_contains(r#"value="Culture""#);
+    admin
+        .post(
+            "/admin/units",
+            &[("code", "ZDMK"), ("name_pl", "Kopia"), ("name_en", "Copy")],
+        )
+        .await
+        .assert_status(StatusCode::CONFLICT)
+        .assert_contains("Ten kod jest już używany.");
+    admin
+        .post(
+            "/admin/units",
+            &[
+                ("code", "WK"),
+                ("name_pl", "Wydział Kultury"),
+                ("name_en", "Culture Department"),
+                ("email", "wk@um.krakow.pl"),
+                ("active", "on"),
+            ],
+        )
+        .await
+        .assert_redirect("/admin/units");
+    let unit = miasto_store::reference::find_unit_by_code(&app.db.db, "WK")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unit.email.as_deref(), Some("wk@um.krakow.pl"));
+    assert!(unit.active);
+
+    admin
+        .get(&format!("/admin/units/{}", unit.id))
+        .await
+        .assert_contains(r#"value="Wydział Kultury""#);
+    admin
+        .post(
+            &format!("/admin/units/{}", unit.id),
+            &[
+                ("code", "WK"),
+                ("name_pl", "Wydział Kultury i Dziedzictwa"),
+                ("name_en", "Culture Department"),
+                ("email", ""),
+            ],
+        )
+        .await
+        .assert_redirect("/admin/units");
+    let unit = miasto_store::reference::find_unit_by_code(&app.db.db, "WK")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(unit.names.pl, "Wydział Kultury i Dziedzictwa");
+    assert!(!unit.active, "an unticked box deactivates");
+    assert_eq!(unit.email, None);
+
+    let log =
+        miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap();
+    assert!(log.items.iter().any(|e| e.action == "unit_created"));
+    assert!(log.items.iter().any(|e| e.action == "unit_updated"));
+    admin
+        .get(&format!("/admin/units/{}", uuid::Uuid::now_v7()))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn admin_adds_and_edits_categories() {
+    let app = TestApp::new().await;
+    let (mut admin, _) = app.logged_in("admin@example.pl", Role::Admin).await;
+    admin
+        .get("/admin/categories")
+        .await
+        .assert_contains("Awarie oświetlenia")
+        .assert_contains("Pomysł");
+    admin
+        .post(
+            "/admin/categories",
+            &[
+                ("code", "problem.graffiti"),
+                ("kind", "complaint"),
+                ("name_pl", "Graffiti"),
+                ("name_en", "Graffiti"),
+                ("position", "x"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Wybierz rodzaj z listy.")
+        .assert_contains("Podaj liczbę.");
+    admin
+        .post(
+            "/admin/categories",
+            &[
+                ("code", "problem.graffiti"),
+                ("kind", "problem"),
+                ("name_pl", "Graffiti"),
+                ("name_en", "Graffiti"),
+                ("position", "20"),
+                ("active", "on"),
+            ],
+        )
+        .await
+        .assert_redirect("/admin/categories");
+    let categories = miasto_store::reference::list_categories(&app.db.db)
+        .await
+        .unwrap();
+    let graffiti = categories
+        .iter()
+        .find(|c| c.code.as_str() == "problem.graffiti")
+        .unwrap();
+    assert_eq!(graffiti.position, 20);
+    admin
+        .post(
+            &format!("/admin/categories/{}", graffiti.id),
+            &[
+                ("code", "problem.graffiti"),
+                ("kind", "problem"),
+                ("name_pl", "Graffiti i pseudo-graffiti"),
+                ("name_en", "Graffiti"),
+                ("position", "3"),
+            ],
+        )
+        .await
+        .assert_redirect("/admin/categories");
+    let updated = miasto_store::reference::get_category(&app.db.db, graffiti.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (updated.names.pl.as_str(), updated.position, updated.active),
+        ("Graffiti i pseudo-graffiti", 3, false)
+    );
+}
+
+#[tokio::test]
+async fn admins_read_the_outbox() {
+    let app = TestApp::new().await;
+    let (mut admin, _) = app.logged_in("admin@example.pl", Role::Admin).await;
+    let mut visitor = app.browser();
+    visitor
+        .post(
+            "/register",
+            &[
+                ("email", "new@example.pl"),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await;
+    app.drain_jobs().await;
+    let list = admin.get("/admin/outbox?to=new%40example").await;
+    list.assert_contains("new@example.pl")
+        .assert_contains("Potwierdź adres e-mail");
+    let message = app.emails_to("new@example.pl").await.remove(0);
+    admin
+        .get(&format!("/admin/outbox/{}", message.id))
+        .await
+        .assert_contains("http://miasto.test/confirm-email?token=");
+    admin
+        .get("/admin/outbox?to=nobody")
+        .await
+        .assert_contains("Skrzynka nadawcza jest pusta.");
+}

@@ -1,0 +1,348 @@
+//! `TestApp`: the real router over a fresh database (SQLite, or a PostgreSQL schema when
+//! MIASTO_TEST_DATABASE_URL is set), driven in-process with `oneshot`, with a cookie-keeping
+//! `Browser` and access to the outbox.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use miasto_domain::{Email, Locale, Password, Role, RoleAssignment};
+use miasto_store::accounts::{self, NewUser, User};
+use miasto_store::jobs::{Signal, Worker};
+use miasto_store::mail::{self, Mailer, OutboxMessage};
+use miasto_store::testing::TestDb;
+use miasto_web::{AppState, Metrics, RateLimits, Secret, WebConfig};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = "dobre-haslo-do-testow";
+
+pub struct TestApp {
+    pub db: TestDb,
+    router: Router,
+    worker: Worker,
+}
+
+pub struct Builder {
+    limits: RateLimits,
+    base_url: String,
+    metrics_token: Option<String>,
+}
+
+impl Builder {
+    pub fn limits(mut self, limits: RateLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn base_url(mut self, url: &str) -> Self {
+        self.base_url = url.to_owned();
+        self
+    }
+
+    pub fn metrics_token(mut self, token: &str) -> Self {
+        self.metrics_token = Some(token.to_owned());
+        self
+    }
+
+    pub async fn build(self) -> TestApp {
+        let db = TestDb::new().await;
+        let mailer = Arc::new(Mailer::outbox("Wspólne Miasto <no-reply@miasto.test>").unwrap());
+        let signal = Signal::default();
+        let config = WebConfig {
+            base_url: self.base_url,
+            secret: Secret::new("test-secret-test-secret-test-secret"),
+            trust_proxy: false,
+            limits: self.limits,
+            outbox_mail: true,
+            metrics_token: self.metrics_token.map(Secret::new),
+            city_name: "Kraków".into(),
+        };
+        let state = AppState::new(db.db.clone(), config, signal.clone(), Metrics::new());
+        let router = miasto_web::router(state);
+        let worker = Worker::new(db.db.clone(), mailer, signal);
+        TestApp { db, router, worker }
+    }
+}
+
+impl TestApp {
+    pub fn builder() -> Builder {
+        Builder {
+            limits: RateLimits::default(),
+            base_url: "http://miasto.test".into(),
+            metrics_token: None,
+        }
+    }
+
+    pub async fn new() -> Self {
+        Self::builder().build().await
+    }
+
+    pub fn browser(&self) -> Browser<'_> {
+        Browser {
+            app: self,
+            cookies: BTreeMap::new(),
+            accept_language: None,
+        }
+    }
+
+    /// Creates a confirmed account with the test password.
+    pub async fn user(&self, email: &str, role: Role) -> User {
+        let unit = if role == Role::UnitStaff {
+            Some(
+                miasto_store::reference::find_unit_by_code(&self.db.db, "ZDMK")
+                    .await
+                    .unwrap()
+                    .unwrap()
+                    .id,
+            )
+        } else {
+            None
+        };
+        accounts::create_user(
+            &self.db.db,
+            NewUser {
+                email: Email::parse(email).unwrap(),
+                password_hash: accounts::hash_password(
+                    &Password::parse_new(PASSWORD, None).unwrap(),
+                )
+                .await,
+                assignment: RoleAssignment::new(role, unit).unwrap(),
+                locale: Locale::Pl,
+                confirmed: true,
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    /// A browser logged in as a new account with `role`.
+    pub async fn logged_in(&self, email: &str, role: Role) -> (Browser<'_>, User) {
+        let user = self.user(email, role).await;
+        let mut browser = self.browser();
+        browser.login(email, PASSWORD).await.assert_redirect("/my");
+        (browser, user)
+    }
+
+    /// Runs all due jobs (e-mail delivery into the outbox).
+    pub async fn drain_jobs(&self) {
+        self.worker.drain().await.unwrap();
+    }
+
+    /// Every e-mail delivered to `to`, oldest first, after running due jobs.
+    pub async fn emails_to(&self, to: &str) -> Vec<OutboxMessage> {
+        self.drain_jobs().await;
+        let mut items = mail::list_outbox(
+            &self.db.db,
+            Some(to),
+            miasto_store::Page::new(None, Some(100)),
+        )
+        .await
+        .unwrap()
+        .items;
+        items.retain(|m| m.to == to);
+        items.reverse();
+        items
+    }
+
+    pub async fn get_user(&self, email: &str) -> Option<User> {
+        accounts::find_by_email(&self.db.db, &Email::parse(email).unwrap())
+            .await
+            .unwrap()
+    }
+
+    async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+}
+
+/// The first link in an e-mail body.
+pub fn link_in(message: &OutboxMessage) -> String {
+    message
+        .body_text
+        .split_whitespace()
+        .find(|w| w.starts_with("http://") || w.starts_with("https://"))
+        .expect("the e-mail contains a link")
+        .to_owned()
+}
+
+/// The path and query of an absolute link.
+pub fn path_of(link: &str) -> String {
+    let rest = link.split_once("://").map_or(link, |(_, r)| r);
+    rest.find('/')
+        .map_or("/".to_owned(), |i| rest[i..].to_owned())
+}
+
+/// A visitor with its own cookies.
+pub struct Browser<'a> {
+    app: &'a TestApp,
+    pub cookies: BTreeMap<String, String>,
+    pub accept_language: Option<String>,
+}
+
+impl Browser<'_> {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn keep_cookies(&mut self, response: &TestResponse) {
+        for value in response.headers.get_all(header::SET_COOKIE) {
+            let value = value.to_str().unwrap();
+            let pair = value.split(';').next().unwrap();
+            let (name, v) = pair.split_once('=').unwrap();
+            let removal = value.contains("Max-Age=0") || v.is_empty();
+            if removal {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), v.to_owned());
+            }
+        }
+    }
+
+    pub fn csrf(&self) -> Option<String> {
+        self.cookies
+            .iter()
+            .find(|(k, _)| k.ends_with("miasto_csrf"))
+            .map(|(_, v)| v.clone())
+    }
+
+    pub fn has_session(&self) -> bool {
+        self.cookies.keys().any(|k| k.ends_with("miasto_session"))
+    }
+
+    pub async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Body,
+    ) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(path);
+        if !self.cookies.is_empty() {
+            builder = builder.header(header::COOKIE, self.cookie_header());
+        }
+        if let Some(lang) = &self.accept_language {
+            builder = builder.header(header::ACCEPT_LANGUAGE, lang);
+        }
+        for (k, v) in headers {
+            builder = builder.header(*k, *v);
+        }
+        let response = self.app.send(builder.body(body).unwrap()).await;
+        self.keep_cookies(&response);
+        response
+    }
+
+    pub async fn get(&mut self, path: &str) -> TestResponse {
+        self.request("GET", path, &[], Body::empty()).await
+    }
+
+    /// Posts a form as a browser would: with the CSRF token from this browser's cookie
+    /// (fetching a page first if it has none yet) and same-origin fetch metadata.
+    pub async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
+        if self.csrf().is_none() {
+            self.get("/").await;
+        }
+        let mut all: Vec<(&str, String)> = vec![("csrf", self.csrf().unwrap())];
+        all.extend(fields.iter().map(|(k, v)| (*k, (*v).to_owned())));
+        self.post_raw(path, &serde_urlencoded::to_string(&all).unwrap())
+            .await
+    }
+
+    /// Posts a URL-encoded body exactly as given.
+    pub async fn post_raw(&mut self, path: &str, body: &str) -> TestResponse {
+        let headers = [
+            ("content-type", "application/x-www-form-urlencoded"),
+            ("sec-fetch-site", "same-origin"),
+        ];
+        self.request("POST", path, &headers, Body::from(body.to_owned()))
+            .await
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> TestResponse {
+        self.post("/login", &[("email", email), ("password", password)])
+            .await
+    }
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, status: StatusCode) -> &Self {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; body:\n{}",
+            self.body
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_redirect(&self, to: &str) -> &Self {
+        assert_eq!(
+            self.status,
+            StatusCode::SEE_OTHER,
+            "expected a redirect; body:\n{}",
+            self.body
+        );
+        assert_eq!(self.location(), to);
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_contains(&self, text: &str) -> &Self {
+        assert!(
+            self.body.contains(text),
+            "expected {text:?} in:\n{}",
+            self.body
+        );
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_lacks(&self, text: &str) -> &Self {
+        assert!(
+            !self.body.contains(text),
+            "did not expect {text:?} in:\n{}",
+            self.body
+        );
+        self
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .map(|v| v.to_str().unwrap().to_owned())
+            .collect()
+    }
+}

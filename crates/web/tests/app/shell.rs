@@ -1,0 +1,266 @@
+//! The web shell: error pages, security headers, bodies of the wrong size or shape, health
+//! and metrics, and the accessibility basics of every page.
+
+use crate::harness::{TestApp, TestResponse};
+use axum::body::Body;
+use axum::http::StatusCode;
+use miasto_domain::Role;
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    for path in [
+        "/",
+        "/healthz",
+        "/no-such-page",
+        "/static/style.css",
+        "/login",
+    ] {
+        let res = b.get(path).await;
+        let csp = res.header("content-security-policy").unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"),
+            "{path}"
+        );
+        assert!(!csp.contains("unsafe-inline"), "{path}");
+        assert_eq!(
+            res.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert_eq!(res.header("referrer-policy"), Some("same-origin"), "{path}");
+        assert_eq!(res.header("x-frame-options"), Some("DENY"), "{path}");
+        assert!(res.header("x-request-id").is_some(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_pages_get_a_translated_not_found_page() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    b.get("/nie-ma-takiej-strony")
+        .await
+        .assert_status(StatusCode::NOT_FOUND)
+        .assert_contains("Nie ma takiej strony.")
+        .assert_contains(r#"href="/""#);
+    b.accept_language = Some("en".into());
+    b.get("/admin/nothing/here")
+        .await
+        .assert_status(StatusCode::NOT_FOUND)
+        .assert_contains("There is no such page.");
+}
+
+#[tokio::test]
+async fn wrong_methods_and_bodies_get_honest_statuses_and_pages() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    b.request("PUT", "/login", &[], Body::empty())
+        .await
+        .assert_status(StatusCode::METHOD_NOT_ALLOWED)
+        .assert_contains("Tej strony nie można otworzyć w ten sposób.");
+
+    let token = {
+        b.get("/login").await;
+        b.csrf().unwrap()
+    };
+    let huge = format!("csrf={token}&email={}", "a".repeat(200 * 1024));
+    b.post_raw("/login", &huge)
+        .await
+        .assert_status(StatusCode::PAYLOAD_TOO_LARGE)
+        .assert_contains("Przesłane dane są zbyt duże.");
+
+    let json = [
+        ("content-type", "application/json"),
+        ("sec-fetch-site", "same-origin"),
+    ];
+    b.request("POST", "/login", &json, Body::from(r#"{"email":"x"}"#))
+        .await
+        .assert_status(StatusCode::UNSUPPORTED_MEDIA_TYPE)
+        .assert_contains("Tego rodzaju danych nie można tu przesłać.");
+
+    b.post_raw("/login", &format!("csrf={token}&email=a&email=b"))
+        .await
+        .assert_status(StatusCode::BAD_REQUEST)
+        .assert_contains("Nie udało się odczytać formularza.");
+
+    // Bytes that are not UTF-8, stray percent signs, binary noise: a page, never a 500.
+    for body in [
+        format!("csrf={token}&email=%FF%FE&password=%"),
+        format!("csrf={token}&%%%%=&&&=="),
+        format!("csrf={token}&email=\u{0}\u{1}"),
+    ] {
+        let res = b.post_raw("/login", &body).await;
+        assert!(res.status.is_client_error(), "{body:?} → {}", res.status);
+    }
+    b.get("/confirm-email?token=%FF")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    b.get("/admin/users?page=%FF%FF")
+        .await
+        .assert_redirect("/login?next=%2Fadmin%2Fusers%3Fpage%3D%25FF%25FF");
+}
+
+#[tokio::test]
+async fn health_check_answers_without_cookies() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let res = b.get("/healthz").await;
+    res.assert_status(StatusCode::OK);
+    assert_eq!(res.body, "ok");
+    assert!(res.set_cookies().is_empty());
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    b.get("/").await;
+    b.get("/admin/users/some-id").await;
+    let res = b.get("/metrics").await;
+    res.assert_status(StatusCode::OK)
+        .assert_contains(r#"miasto_http_requests_total{method="GET",route="/",status="200"} 1"#)
+        .assert_contains(r#"route="/admin/users/{id}""#)
+        .assert_contains("miasto_http_request_duration_seconds_bucket")
+        .assert_contains(r#"miasto_jobs{state="queued"} 0"#)
+        .assert_lacks("some-id");
+
+    let guarded = TestApp::builder().metrics_token("sekret").build().await;
+    let mut b = guarded.browser();
+    b.get("/metrics")
+        .await
+        .assert_status(StatusCode::UNAUTHORIZED);
+    b.request(
+        "GET",
+        "/metrics",
+        &[("authorization", "Bearer sekret")],
+        Body::empty(),
+    )
+    .await
+    .assert_status(StatusCode::OK);
+}
+
+#[tokio::test]
+async fn static_assets_are_cached_and_unknown_ones_are_404() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let css = b.get("/static/style.css").await;
+    css.assert_status(StatusCode::OK);
+    assert!(css.header("cache-control").unwrap().contains("immutable"));
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    b.get("/static/../Cargo.toml")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    b.get("/static/nope.js")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+/// The accessibility basics every page must have.
+#[track_caller]
+fn assert_accessible_shell(path: &str, res: &TestResponse) {
+    let body = &res.body;
+    assert_eq!(body.matches("<h1").count(), 1, "{path}: exactly one h1");
+    assert!(
+        body.contains(r##"<a class="skip-link" href="#main">"##),
+        "{path}: skip link"
+    );
+    assert!(body.contains(r#"<main id="main""#), "{path}: main landmark");
+    assert!(
+        body.contains("<header") && body.contains("<footer") && body.contains("<nav"),
+        "{path}: landmarks"
+    );
+    assert!(body.contains(r#"<html lang=""#), "{path}: language");
+    assert!(
+        !body.contains("style=") && !body.contains("<script"),
+        "{path}: no inline style or script"
+    );
+    // Every visible control has a label pointing at it.
+    for tag in ["<input", "<select", "<textarea"] {
+        for part in body.split(tag).skip(1) {
+            let attrs = &part[..part.find('>').unwrap()];
+            if attrs.contains(r#"type="hidden""#) {
+                continue;
+            }
+            let id = attrs
+                .split("id=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or_else(|| panic!("{path}: control without id: {tag}{attrs}"));
+            assert!(
+                body.contains(&format!(r#"<label for="{id}""#)),
+                "{path}: no label for #{id}"
+            );
+        }
+    }
+    // No untranslated message id slipped through.
+    for marker in ["error-page-", "nav-", "-title<", "field-", "admin-"] {
+        assert!(
+            !body.contains(&format!(">{marker}")),
+            "{path}: raw message id {marker}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_languages() {
+    let app = TestApp::new().await;
+    let (mut admin, me) = app.logged_in("admin@example.pl", Role::Admin).await;
+    let unit = miasto_store::reference::list_units(&app.db.db)
+        .await
+        .unwrap()
+        .remove(0);
+    let category = miasto_store::reference::list_categories(&app.db.db)
+        .await
+        .unwrap()
+        .remove(0);
+    let logged_in_pages = [
+        "/".to_owned(),
+        "/my".into(),
+        "/my/account".into(),
+        "/my/delete".into(),
+        "/admin".into(),
+        "/admin/users".into(),
+        format!("/admin/users/{}", me.id),
+        "/admin/units".into(),
+        "/admin/units/new".into(),
+        format!("/admin/units/{}", unit.id),
+        "/admin/categories".into(),
+        "/admin/categories/new".into(),
+        format!("/admin/categories/{}", category.id),
+        "/admin/audit".into(),
+        "/admin/outbox".into(),
+        "/no-such-page".into(),
+    ];
+    let anonymous_pages = [
+        "/",
+        "/register",
+        "/register/check-email",
+        "/login",
+        "/password/forgot",
+        "/password/forgot/sent",
+        "/password/reset?token=x",
+        "/confirm-email?token=x",
+    ];
+    for lang in ["pl", "en"] {
+        admin.post("/language", &[("lang", lang)]).await;
+        for path in &logged_in_pages {
+            let res = admin.get(path).await;
+            assert_accessible_shell(path, &res);
+            assert!(
+                res.body.contains(&format!(r#"<html lang="{lang}">"#)),
+                "{path}"
+            );
+        }
+        let mut visitor = app.browser();
+        visitor.post("/language", &[("lang", lang)]).await;
+        for path in anonymous_pages {
+            let res = visitor.get(path).await;
+            assert_accessible_shell(path, &res);
+        }
+        // Pages re-rendered with errors keep their shape.
+        let res = visitor.post("/register", &[("email", "x")]).await;
+        assert_accessible_shell("/register (errors)", &res);
+        assert!(res.body.contains("error-summary"));
+    }
+}
