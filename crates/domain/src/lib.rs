@@ -37,6 +37,24 @@ pub enum FieldError {
 }
 
 impl FieldError {
+    pub const ALL: [FieldError; 15] = [
+        Self::Required,
+        Self::TooLong,
+        Self::TooShort,
+        Self::EmailInvalid,
+        Self::PasswordTooShort,
+        Self::PasswordTooLong,
+        Self::PasswordSameAsEmail,
+        Self::PasswordsDiffer,
+        Self::RoleUnknown,
+        Self::RoleNeedsUnit,
+        Self::RoleTakesNoUnit,
+        Self::LocaleUnknown,
+        Self::CodeInvalid,
+        Self::KindUnknown,
+        Self::NumberInvalid,
+    ];
+
     /// Stable snake_case code, used in translations and in API error envelopes.
     pub fn code(self) -> &'static str {
         match self {

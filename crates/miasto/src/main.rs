@@ -5,6 +5,11 @@
 //! - `miasto migrate` – apply migrations and load the city's reference data
 //! - `miasto admin create-user` – create an account with any role (the first admin)
 
+#![expect(
+    clippy::print_stdout,
+    reason = "a command-line tool prints its results"
+)]
+
 mod admin;
 mod config;
 mod serve;

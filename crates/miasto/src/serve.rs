@@ -40,10 +40,8 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
-fn stopped(mut rx: watch::Receiver<bool>) -> impl std::future::Future<Output = ()> {
-    async move {
-        let _ = rx.wait_for(|stop| *stop).await;
-    }
+async fn stopped(mut rx: watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await;
 }
 
 pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow::Result<()> {

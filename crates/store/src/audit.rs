@@ -29,6 +29,19 @@ pub enum Action {
 }
 
 impl Action {
+    pub const ALL: [Action; 10] = [
+        Self::UserCreated,
+        Self::RoleChanged,
+        Self::UserDisabled,
+        Self::UserEnabled,
+        Self::AccountDeleted,
+        Self::UnitCreated,
+        Self::UnitUpdated,
+        Self::CategoryCreated,
+        Self::CategoryUpdated,
+        Self::ReferenceDataLoaded,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Self::UserCreated => "user_created",

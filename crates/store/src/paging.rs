@@ -58,6 +58,38 @@ impl<T> Paged<T> {
     }
 }
 
+/// Runs `select` for one page and counts all matching rows.
+pub(crate) async fn fetch<E, C>(
+    c: &C,
+    select: sea_orm::Select<E>,
+    page: Page,
+) -> Result<(Vec<E::Model>, u64), sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: Sync,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::{PaginatorTrait, QuerySelect};
+    let total = select.clone().count(c).await?;
+    let items = select.offset(page.offset()).limit(page.size).all(c).await?;
+    Ok((items, total))
+}
+
+/// A `LIKE` pattern matching values that contain `needle` literally: `%`, `_` and the escape
+/// character typed by a user match themselves.
+pub(crate) fn contains_pattern(needle: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut escaped = String::with_capacity(needle.len() + 2);
+    escaped.push('%');
+    for ch in needle.chars() {
+        if matches!(ch, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(ch);
+    }
+    escaped.push('%');
+    sea_orm::sea_query::LikeExpr::new(escaped).escape('\\')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -90,36 +122,4 @@ mod tests {
         assert_eq!(empty.pages(), 1);
         assert!(!empty.has_next());
     }
-}
-
-/// Runs `select` for one page and counts all matching rows.
-pub(crate) async fn fetch<E, C>(
-    c: &C,
-    select: sea_orm::Select<E>,
-    page: Page,
-) -> Result<(Vec<E::Model>, u64), sea_orm::DbErr>
-where
-    E: sea_orm::EntityTrait,
-    E::Model: Sync,
-    C: sea_orm::ConnectionTrait,
-{
-    use sea_orm::{PaginatorTrait, QuerySelect};
-    let total = select.clone().count(c).await?;
-    let items = select.offset(page.offset()).limit(page.size).all(c).await?;
-    Ok((items, total))
-}
-
-/// A `LIKE` pattern matching values that contain `needle` literally: `%`, `_` and the escape
-/// character typed by a user match themselves.
-pub(crate) fn contains_pattern(needle: &str) -> sea_orm::sea_query::LikeExpr {
-    let mut escaped = String::with_capacity(needle.len() + 2);
-    escaped.push('%');
-    for ch in needle.chars() {
-        if matches!(ch, '%' | '_' | '\\') {
-            escaped.push('\\');
-        }
-        escaped.push(ch);
-    }
-    escaped.push('%');
-    sea_orm::sea_query::LikeExpr::new(escaped).escape('\\')
 }

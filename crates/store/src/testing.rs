@@ -2,6 +2,11 @@
 //! each test gets its own schema on that server (dropped afterwards); otherwise its own SQLite
 //! file in a temporary directory. The whole suite thus runs on either engine unchanged.
 
+#![expect(
+    clippy::expect_used,
+    reason = "test support: a broken fixture must fail the test at once"
+)]
+
 use crate::entities::{jobs, user_tokens};
 use crate::reference::CityData;
 use sea_orm::sea_query::Expr;

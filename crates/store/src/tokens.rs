@@ -45,6 +45,8 @@ pub enum TokenError {
 }
 
 impl TokenError {
+    pub const ALL: [TokenError; 3] = [Self::Invalid, Self::Expired, Self::Used];
+
     pub fn code(self) -> &'static str {
         match self {
             Self::Invalid => "token_invalid",

@@ -1,4 +1,5 @@
 //! Store behaviour, run unchanged on SQLite and (with MIASTO_TEST_DATABASE_URL) PostgreSQL.
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use miasto_domain::geo::Point;
 use miasto_domain::reference::{Code, Names, ReportKind};

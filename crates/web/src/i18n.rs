@@ -57,11 +57,6 @@ pub fn t_args(locale: Locale, id: &str, args: &[(&str, &str)]) -> String {
         .unwrap_or_else(|| id.to_owned())
 }
 
-/// Whether `id` exists in `locale` itself (no fallback). Used by the completeness tests.
-pub fn has(locale: Locale, id: &str) -> bool {
-    LOCALES.try_lookup(lang(locale), id).is_some()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +76,248 @@ mod tests {
     fn arguments_carry_no_bidi_isolation_marks() {
         let text = t_args(Locale::Pl, "minutes", &[("count", "7")]);
         assert!(!text.contains('\u{2068}') && !text.contains('\u{2069}'));
+    }
+}
+
+/// Completeness: both languages say the same things, everything the code asks for exists,
+/// and no template carries text of its own.
+#[cfg(test)]
+mod completeness {
+    use super::*;
+    use std::collections::BTreeSet;
+    use std::path::{Path, PathBuf};
+
+    fn root() -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    fn files(dir: &Path, ext: &str, out: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                files(&path, ext, out);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                out.push(path);
+            }
+        }
+    }
+
+    fn ids_defined(lang: &str) -> BTreeSet<String> {
+        let mut paths = Vec::new();
+        files(&root().join("i18n").join(lang), "ftl", &mut paths);
+        let mut ids = BTreeSet::new();
+        for path in paths {
+            for line in std::fs::read_to_string(path).unwrap().lines() {
+                if let Some((id, _)) = line.split_once(" =")
+                    && id.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                    && id
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+                {
+                    assert!(ids.insert(id.to_owned()), "{lang}: {id} defined twice");
+                }
+            }
+        }
+        ids
+    }
+
+    fn is_id(s: &str) -> bool {
+        s.contains('-')
+            && !s.ends_with('-')
+            && s.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    }
+
+    /// String literals inside the argument lists of translation calls.
+    fn ids_used_in(text: &str, calls: &[&str]) -> BTreeSet<String> {
+        let mut ids = BTreeSet::new();
+        for call in calls {
+            let mut pieces = text.split(call);
+            let mut before = pieces.next().unwrap_or_default();
+            for part in pieces {
+                // `t(` must be the call itself, not the end of `set(` or `format(`.
+                let preceded_by_ident = before
+                    .chars()
+                    .last()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_');
+                before = part;
+                if preceded_by_ident && !call.starts_with('.') {
+                    continue;
+                }
+                let args = &part[..part.find(')').unwrap_or(part.len())];
+                for (i, literal) in args.split('"').enumerate() {
+                    if i % 2 == 1 && is_id(literal) {
+                        ids.insert(literal.to_owned());
+                    }
+                }
+            }
+        }
+        ids
+    }
+
+    fn ids_used() -> BTreeSet<String> {
+        let mut ids = BTreeSet::new();
+        let mut templates = Vec::new();
+        files(&root().join("templates"), "html", &mut templates);
+        files(&root().join("templates"), "txt", &mut templates);
+        for path in templates {
+            ids.extend(ids_used_in(
+                &std::fs::read_to_string(path).unwrap(),
+                &[".t(", ".t1("],
+            ));
+        }
+        let mut sources = Vec::new();
+        files(&root().join("src"), "rs", &mut sources);
+        for path in sources {
+            let text = std::fs::read_to_string(path).unwrap();
+            ids.extend(ids_used_in(
+                &text,
+                &[
+                    "t(",
+                    "t_args(",
+                    "titled(",
+                    "add_message(",
+                    "redirect_with_flash(",
+                    "message(locale",
+                ],
+            ));
+            // Ids chosen by a condition before the call (`let title = if … { "…" } …`).
+            for (i, literal) in text.split('"').enumerate() {
+                let named = literal.starts_with("flash-") || literal.ends_with("-title");
+                if i % 2 == 1 && named && is_id(literal) {
+                    ids.insert(literal.to_owned());
+                }
+            }
+        }
+        ids
+    }
+
+    #[test]
+    fn polish_and_english_define_the_same_messages() {
+        let pl = ids_defined("pl");
+        let en = ids_defined("en");
+        let only_pl: Vec<_> = pl.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&pl).collect();
+        assert!(
+            only_pl.is_empty() && only_en.is_empty(),
+            "only in pl: {only_pl:?}; only in en: {only_en:?}"
+        );
+        assert!(pl.len() > 200);
+    }
+
+    #[test]
+    fn every_message_the_code_asks_for_exists_in_both_languages() {
+        let used = ids_used();
+        assert!(
+            used.len() > 150,
+            "the scanner found too few ids: {}",
+            used.len()
+        );
+        let mut dynamic: Vec<String> = Vec::new();
+        dynamic.extend(
+            miasto_domain::FieldError::ALL
+                .iter()
+                .map(|e| format!("error-{}", e.code())),
+        );
+        dynamic.extend(
+            miasto_store::tokens::TokenError::ALL
+                .iter()
+                .map(|e| format!("error-{}", e.code())),
+        );
+        dynamic.extend(
+            miasto_domain::Role::ALL
+                .iter()
+                .map(|r| format!("role-{}", r.as_str())),
+        );
+        dynamic.extend(
+            miasto_domain::reference::ReportKind::ALL
+                .iter()
+                .map(|k| format!("kind-{}", k.as_str())),
+        );
+        dynamic.extend(
+            miasto_store::audit::Action::ALL
+                .iter()
+                .map(|a| format!("audit-action-{}", a.code())),
+        );
+        let page_codes = [
+            "not_found",
+            "forbidden",
+            "login_required",
+            "csrf",
+            "payload_too_large",
+            "unsupported_media_type",
+            "too_many_requests",
+            "internal",
+            "bad_request",
+            "method_not_allowed",
+            "form_malformed",
+            "language_unknown",
+            "action_unknown",
+        ];
+        dynamic.extend(page_codes.iter().map(|c| format!("error-page-{c}")));
+        dynamic.extend(
+            [
+                "language-switch",
+                "error-page-title",
+                "error-page-retry-in",
+                "error-too-many-attempts",
+            ]
+            .map(String::from),
+        );
+        let (pl, en) = (ids_defined("pl"), ids_defined("en"));
+        let missing: Vec<String> = used
+            .into_iter()
+            .chain(dynamic)
+            .filter(|id| !pl.contains(id) || !en.contains(id))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "messages missing in pl or en: {missing:?}"
+        );
+    }
+
+    /// Removes `open … close` spans.
+    fn strip(text: &str, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(start) = rest.find(open) {
+            out.push_str(&rest[..start]);
+            match rest[start..].find(close) {
+                Some(end) => rest = &rest[start + end + close.len()..],
+                None => panic!("unclosed {open}"),
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    #[test]
+    fn templates_hold_no_text_outside_the_translation_files() {
+        let mut templates = Vec::new();
+        files(&root().join("templates"), "html", &mut templates);
+        files(&root().join("templates"), "txt", &mut templates);
+        assert!(templates.len() > 20);
+        for path in templates {
+            let source = std::fs::read_to_string(&path).unwrap();
+            let code_free = strip(&strip(&strip(&source, "{#", "#}"), "{%", "%}"), "{{", "}}");
+            for attr in ["aria-label=\"", "title=\"", "placeholder=\"", "alt=\""] {
+                for part in code_free.split(attr).skip(1) {
+                    let value = part.split('"').next().unwrap_or_default();
+                    assert!(
+                        !value.chars().any(char::is_alphabetic),
+                        "{}: literal text in {attr}{value}\"",
+                        path.display()
+                    );
+                }
+            }
+            let text = strip(&strip(&code_free, "<!--", "-->"), "<", ">");
+            let stray: String = text.chars().filter(|c| c.is_alphabetic()).collect();
+            assert!(
+                stray.is_empty(),
+                "{}: text outside Fluent: {stray:?}",
+                path.display()
+            );
+        }
     }
 }

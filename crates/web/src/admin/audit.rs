@@ -18,18 +18,7 @@ pub struct AuditQuery {
     pub page: String,
 }
 
-const ACTIONS: [Action; 10] = [
-    Action::UserCreated,
-    Action::RoleChanged,
-    Action::UserDisabled,
-    Action::UserEnabled,
-    Action::AccountDeleted,
-    Action::UnitCreated,
-    Action::UnitUpdated,
-    Action::CategoryCreated,
-    Action::CategoryUpdated,
-    Action::ReferenceDataLoaded,
-];
+const ACTIONS: [Action; 10] = Action::ALL;
 
 struct Row {
     entry: Entry,

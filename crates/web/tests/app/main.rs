@@ -1,4 +1,9 @@
 //! In-process tests of every journey through the real router.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
 
 mod accounts;
 mod admin;

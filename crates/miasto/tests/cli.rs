@@ -1,0 +1,261 @@
+//! The command-line interface that deployment scripts drive: its flags, exit codes and output
+//! are a contract. Runs against SQLite, or PostgreSQL when MIASTO_TEST_DATABASE_URL is set.
+#![expect(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers fail loudly"
+)]
+
+use miasto_store::testing::TestDb;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn miasto() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_miasto"));
+    // Only what each test sets explicitly: never the developer's own MIASTO_* settings.
+    for (key, _) in std::env::vars() {
+        if key.starts_with("MIASTO_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.env("RUST_LOG", "warn");
+    cmd
+}
+
+fn run_with_stdin(mut cmd: Command, stdin: &str) -> Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[tokio::test]
+async fn migrate_then_create_the_first_admin_from_standard_input() {
+    let db = TestDb::empty().await;
+    let out = miasto()
+        .args(["migrate", "--database-url", &db.url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout).trim(),
+        "Database is up to date (18 districts)."
+    );
+
+    let mut create = miasto();
+    create.args([
+        "admin",
+        "create-user",
+        "--email",
+        "Admin@Miasto.pl",
+        "--role",
+        "admin",
+        "--password-stdin",
+    ]);
+    create.env("MIASTO_DATABASE_URL", &db.url);
+    let out = run_with_stdin(create, "bardzo-dlugie-haslo\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let last = text(&out.stdout);
+    assert!(
+        last.trim()
+            .starts_with("Created admin account admin@miasto.pl"),
+        "{last}"
+    );
+
+    let email = miasto_domain::Email::parse("admin@miasto.pl").unwrap();
+    let (user, hash) = miasto_store::accounts::find_for_login(&db.db, &email)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(user.role, miasto_domain::Role::Admin);
+    assert!(user.is_confirmed());
+    assert!(miasto_store::accounts::verify_password("bardzo-dlugie-haslo", Some(&hash)).await);
+    let log = miasto_store::audit::list(&db.db, &Default::default(), miasto_store::Page::first())
+        .await
+        .unwrap();
+    assert!(
+        log.items
+            .iter()
+            .any(|e| e.action == "user_created" && e.actor_id.is_none())
+    );
+
+    // The same address again is refused with a clear message and a failing exit code.
+    let mut again = miasto();
+    again.args([
+        "admin",
+        "create-user",
+        "--database-url",
+        &db.url,
+        "--email",
+        "admin@miasto.pl",
+        "--role",
+        "admin",
+        "--password-stdin",
+    ]);
+    let out = run_with_stdin(again, "bardzo-dlugie-haslo\n");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("already exists"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[tokio::test]
+async fn create_user_explains_bad_arguments() {
+    let db = TestDb::empty().await;
+    let cases: [(&[&str], &str, &str); 4] = [
+        (
+            &["--email", "x@miasto.pl", "--role", "mayor"],
+            "dlugie-haslo-123\n",
+            "--role must be one of",
+        ),
+        (
+            &["--email", "not-an-address", "--role", "admin"],
+            "dlugie-haslo-123\n",
+            "--email",
+        ),
+        (
+            &["--email", "x@miasto.pl", "--role", "admin"],
+            "short\n",
+            "at least 10 characters",
+        ),
+        (
+            &["--email", "x@miasto.pl", "--role", "unit_staff"],
+            "dlugie-haslo-123\n",
+            "--unit",
+        ),
+    ];
+    for (args, password, message) in cases {
+        let mut cmd = miasto();
+        cmd.args([
+            "admin",
+            "create-user",
+            "--database-url",
+            &db.url,
+            "--password-stdin",
+        ])
+        .args(args);
+        let out = run_with_stdin(cmd, password);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(message),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    let mut staff = miasto();
+    staff.args([
+        "admin",
+        "create-user",
+        "--database-url",
+        &db.url,
+        "--password-stdin",
+        "--email",
+        "zzm@miasto.pl",
+        "--role",
+        "unit_staff",
+        "--unit",
+        "ZZM",
+    ]);
+    let out = run_with_stdin(staff, "dlugie-haslo-123\n");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
+
+#[tokio::test]
+async fn serve_prints_its_url_answers_and_stops_cleanly_on_sigterm() {
+    let db = TestDb::empty().await;
+    let mut child = miasto()
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &db.url])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let url = first
+        .strip_prefix("Wspólne Miasto is running at ")
+        .unwrap_or_else(|| panic!("{first}"));
+    let addr = url.strip_prefix("http://").unwrap().to_owned();
+
+    let health = http_get(&addr, "/healthz");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let home = http_get(&addr, "/");
+    assert!(home.contains("<h1>Wspólne Miasto: Kraków</h1>"), "{home}");
+
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "serve did not stop after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "graceful shutdown exits 0: {status}");
+}
+
+#[test]
+fn production_refuses_to_start_with_development_defaults() {
+    let out = miasto()
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("MIASTO_ENVIRONMENT", "production")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    for needle in ["MIASTO_SECRET", "MIASTO_BASE_URL", "MIASTO_SMTP_URL"] {
+        assert!(stderr.contains(needle), "{stderr}");
+    }
+    let bad = miasto()
+        .args(["migrate", "--database-url", "mysql://nope"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(text(&bad.stderr).contains("database_url"));
+}
+
+#[test]
+fn help_lists_the_subcommands() {
+    let out = miasto().arg("--help").output().unwrap();
+    let help = text(&out.stdout);
+    for sub in ["serve", "worker", "migrate", "admin"] {
+        assert!(help.contains(sub), "{help}");
+    }
+}
