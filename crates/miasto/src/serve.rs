@@ -47,9 +47,14 @@ async fn stopped(mut rx: watch::Receiver<bool>) {
 pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow::Result<()> {
     let (db, city) = crate::prepare_database(config, migrate).await?;
     let mailer = Arc::new(mailer(config)?);
+    let listener = tokio::net::TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let bound = listener.local_addr()?;
+    let base_url = public_url(config, bound);
     let signal = Signal::default();
     let web = WebConfig {
-        base_url: config.base_url(),
+        base_url: base_url.clone(),
         secret: Secret::new(config.secret()),
         trust_proxy: config.trust_proxy,
         limits: Default::default(),
@@ -66,12 +71,8 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
         tokio::spawn(worker.run(stopped(stop_rx.clone())))
     });
 
-    let listener = tokio::net::TcpListener::bind(config.bind)
-        .await
-        .with_context(|| format!("cannot listen on {}", config.bind))?;
-    let bound = listener.local_addr()?;
     tracing::info!(address = %bound, worker = with_worker, outbox = mailer.uses_outbox(), "listening");
-    println!("Wspólne Miasto is running at {}", public_url(config, bound));
+    println!("Wspólne Miasto is running at {base_url}");
 
     axum::serve(
         listener,
@@ -89,8 +90,8 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
     Ok(())
 }
 
-/// The URL to print: the configured public one, or the address actually bound (port 0 picks
-/// a free port).
+/// The public URL: the configured one, or the address actually bound (with `--bind …:0` the
+/// system picks the port, and links in e-mails must carry that port).
 fn public_url(config: &Config, bound: SocketAddr) -> String {
     if config.base_url.is_some() {
         return config.base_url();

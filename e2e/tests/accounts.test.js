@@ -1,0 +1,114 @@
+// The resident's first visit: register → confirm via the outbox → log in → switch to
+// English → log out, with axe-core on every page on the way.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, newPage, checkPage, login, BASE, ADMIN, visited } from './support.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  console.log(`pages checked with axe-core: ${[...visited].sort().join(', ')}`);
+});
+
+const email = `mieszkanka-${Date.now()}@example.pl`;
+const password = 'moje-dlugie-haslo-do-miasta';
+
+test('a resident registers, confirms by e-mail, logs in, switches to English and logs out', async () => {
+  const page = await newPage(browser);
+
+  await page.goto(`${BASE}/`);
+  await checkPage(page, 'home');
+  assert.equal(await page.getAttribute('html', 'lang'), 'pl');
+
+  // The skip link is the first thing the keyboard reaches, and it is visible when focused.
+  await page.keyboard.press('Tab');
+  const skip = page.locator('.skip-link');
+  await assert.doesNotReject(skip.evaluate((el) => { if (el !== document.activeElement) throw new Error('not focused'); }));
+  assert.ok(await skip.isVisible(), 'skip link visible on focus');
+
+  await page.getByRole('link', { name: 'Załóż konto' }).first().click();
+  await checkPage(page, 'register');
+
+  // A mistake first: the form comes back with messages and what was typed.
+  await page.getByLabel('Adres e-mail').fill('to-nie-jest-adres');
+  await page.getByLabel('Nowe hasło').fill('krotkie');
+  await page.getByRole('button', { name: 'Załóż konto' }).click();
+  await checkPage(page, 'register with errors');
+  await assert.doesNotReject(page.getByRole('alert').getByText('Podaj adres e-mail w poprawnym formacie').waitFor());
+  assert.equal(await page.getByLabel('Adres e-mail').inputValue(), 'to-nie-jest-adres');
+  assert.equal(await page.getByLabel('Adres e-mail').getAttribute('aria-invalid'), 'true');
+
+  await page.getByLabel('Adres e-mail').fill(email);
+  await page.getByLabel('Nowe hasło').fill(password);
+  await page.getByLabel('Powtórz hasło').fill(password);
+  await page.getByRole('button', { name: 'Załóż konto' }).click();
+  await page.waitForURL(`${BASE}/register/check-email`);
+  await checkPage(page, 'check e-mail');
+
+  // An admin reads the confirmation e-mail in the development outbox.
+  const admin = await newPage(browser);
+  await login(admin, ADMIN.email, ADMIN.password);
+  await admin.waitForURL(`${BASE}/my`);
+  await checkPage(admin, 'admin my city');
+  await admin.getByRole('link', { name: 'Administracja' }).click();
+  await checkPage(admin, 'admin dashboard');
+  await admin.goto(`${BASE}/admin/outbox?to=${encodeURIComponent(email)}`);
+  await checkPage(admin, 'outbox');
+  await admin.getByRole('link', { name: /Potwierdź adres e-mail/ }).click();
+  await checkPage(admin, 'outbox message');
+  const body = await admin.locator('.email-body').innerText();
+  const link = body.match(/https?:\/\/\S+\/confirm-email\?token=[0-9a-f]+/)?.[0];
+  assert.ok(link, `confirmation link in: ${body}`);
+  await admin.context().close();
+
+  await page.goto(link);
+  await checkPage(page, 'confirm e-mail');
+  await page.getByRole('button', { name: 'Potwierdzam adres e-mail' }).click();
+  await page.waitForURL(`${BASE}/login`);
+  await checkPage(page, 'login after confirmation');
+  await assert.doesNotReject(page.getByRole('status').getByText('Adres e-mail został potwierdzony.').waitFor());
+
+  await page.getByLabel('Adres e-mail').fill(email);
+  await page.getByLabel('Hasło', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Zaloguj się' }).click();
+  await page.waitForURL(`${BASE}/my`);
+  await checkPage(page, 'my city');
+  await assert.doesNotReject(page.getByText(`Zalogowano jako ${email}.`).waitFor());
+
+  await page.getByRole('link', { name: 'Moje konto' }).click();
+  await checkPage(page, 'my account');
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.waitForURL(`${BASE}/my/account`);
+  await checkPage(page, 'my account in English');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.locator('h1').innerText(), 'My account');
+
+  await page.getByRole('link', { name: 'My city' }).click();
+  await checkPage(page, 'my city in English');
+
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.waitForURL(`${BASE}/`);
+  await checkPage(page, 'home after logout');
+  await assert.doesNotReject(page.getByRole('status').getByText('You are logged out.').waitFor());
+  assert.equal(await page.getAttribute('html', 'lang'), 'en', 'the language choice outlives the session');
+
+  // Logged out for real: "My city" asks to log in again.
+  await page.goto(`${BASE}/my`);
+  await page.waitForURL(/\/login\?next=/);
+  await checkPage(page, 'login required');
+  await page.context().close();
+});
+
+test('error pages are accessible too', async () => {
+  const page = await newPage(browser);
+  const response = await page.goto(`${BASE}/nie-ma-takiej-strony`);
+  assert.equal(response.status(), 404);
+  await checkPage(page, 'not found');
+  await page.goto(`${BASE}/password/reset?token=nieprawidlowy`);
+  await checkPage(page, 'invalid reset link');
+  await page.context().close();
+});

@@ -1,0 +1,80 @@
+// Shared helpers: launching Debian's Chromium, and the accessibility check run on every page.
+import { chromium } from 'playwright-core';
+import { readFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+export const BASE = process.env.MIASTO_URL;
+export const ADMIN = { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD };
+const ARTIFACTS = process.env.E2E_ARTIFACTS || 'artifacts';
+
+export async function launch() {
+  assert.ok(BASE, 'MIASTO_URL is set (run e2e/run.sh)');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+// A page that fails the test on any Content-Security-Policy violation or script error.
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ locale: 'pl-PL', ...options });
+  const page = await context.newPage();
+  page.problems = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
+      page.problems.push(msg.text());
+    }
+  });
+  page.on('pageerror', (err) => page.problems.push(String(err)));
+  return page;
+}
+
+export const visited = new Set();
+
+// Runs axe-core on the current page; any serious or critical violation fails the test.
+// axe is evaluated through the DevTools protocol, so the page's strict CSP stays in force.
+export async function checkPage(page, label) {
+  await page.waitForLoadState('load');
+  const url = new URL(page.url());
+  visited.add(url.pathname);
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'] }),
+  );
+  const blocking = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  if (blocking.length > 0) {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}/${label.replace(/[^a-z0-9]+/gi, '-')}.png`, fullPage: true });
+  }
+  const report = blocking.map((v) => ({
+    rule: v.id,
+    impact: v.impact,
+    help: v.help,
+    nodes: v.nodes.map((n) => n.target.join(' ')),
+  }));
+  assert.deepEqual(report, [], `axe-core found serious/critical problems on ${label} (${url.pathname})`);
+  assert.deepEqual(page.problems, [], `browser reported problems on ${label}`);
+  const h1 = await page.locator('h1').count();
+  assert.equal(h1, 1, `${label}: exactly one h1`);
+}
+
+export async function login(page, email, password) {
+  await page.goto(`${BASE}/login`);
+  await checkPage(page, 'login');
+  await page.getByLabel(/Adres e-mail|E-mail address/).fill(email);
+  await page.getByLabel(/^(Hasło|Password)$/).fill(password);
+  await page.getByRole('button', { name: /Zaloguj się|Log in/ }).click();
+}
