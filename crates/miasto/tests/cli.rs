@@ -1,10 +1,6 @@
 //! The command-line interface that deployment scripts drive: its flags, exit codes and output
 //! are a contract. Runs against SQLite, or PostgreSQL when MIASTO_TEST_DATABASE_URL is set.
-#![expect(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "test helpers fail loudly"
-)]
+#![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 use miasto_store::testing::TestDb;
 use std::io::{BufRead, BufReader, Read, Write};

@@ -83,7 +83,6 @@ mod tests {
 /// and no template carries text of its own.
 #[cfg(test)]
 mod completeness {
-    use super::*;
     use std::collections::BTreeSet;
     use std::path::{Path, PathBuf};
 
