@@ -601,3 +601,124 @@ async fn a_taken_address_or_code_leaves_the_surrounding_transaction_usable() {
     tx.commit().await.unwrap();
     assert_eq!(jobs::stats(&db.db).await.unwrap().queued, 1);
 }
+
+/// A minimal SMTP server that accepts one message and hands back the envelope and data.
+async fn smtp_sink() -> (u16, tokio::task::JoinHandle<(String, String)>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = tokio::spawn(async move {
+        let (socket, _) = listener.accept().await.unwrap();
+        let (read, mut write) = socket.into_split();
+        let mut lines = BufReader::new(read).lines();
+        let mut envelope = String::new();
+        let mut data = String::new();
+        write.write_all(b"220 sink ESMTP\r\n").await.unwrap();
+        while let Some(line) = lines.next_line().await.unwrap() {
+            let upper = line.to_ascii_uppercase();
+            let reply: &[u8] = if upper.starts_with("EHLO") || upper.starts_with("HELO") {
+                b"250-sink\r\n250 8BITMIME\r\n"
+            } else if upper.starts_with("MAIL") || upper.starts_with("RCPT") {
+                envelope.push_str(&line);
+                envelope.push('\n');
+                b"250 OK\r\n"
+            } else if upper.starts_with("DATA") {
+                write.write_all(b"354 go on\r\n").await.unwrap();
+                while let Some(body) = lines.next_line().await.unwrap() {
+                    if body == "." {
+                        break;
+                    }
+                    data.push_str(&body);
+                    data.push('\n');
+                }
+                b"250 queued\r\n"
+            } else if upper.starts_with("QUIT") {
+                write.write_all(b"221 bye\r\n").await.unwrap();
+                break;
+            } else {
+                b"250 OK\r\n"
+            };
+            write.write_all(reply).await.unwrap();
+            if upper.starts_with("DATA") {
+                // lettre's pool keeps the connection; one message is all this sink needs.
+                break;
+            }
+        }
+        (envelope, data)
+    });
+    (port, handle)
+}
+
+#[tokio::test]
+async fn with_smtp_configured_mail_goes_out_over_smtp_and_not_to_the_outbox() {
+    let db = TestDb::new().await;
+    let (port, sink) = smtp_sink().await;
+    let mailer = mail::Mailer::smtp(
+        &format!("smtp://127.0.0.1:{port}"),
+        "Miasto <no-reply@miasto.test>",
+    )
+    .unwrap();
+    assert!(!mailer.uses_outbox());
+    let msg = EmailMessage {
+        to: "resident@example.pl".into(),
+        subject: "Confirm your address".into(),
+        body_text: "Open this link: http://miasto.test/confirm".into(),
+    };
+    mailer.deliver(&db.db, &msg).await.unwrap();
+    let (envelope, data) = tokio::time::timeout(Duration::from_secs(10), sink)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        envelope.contains("MAIL FROM:<no-reply@miasto.test>"),
+        "{envelope}"
+    );
+    assert!(
+        envelope.contains("RCPT TO:<resident@example.pl>"),
+        "{envelope}"
+    );
+    assert!(data.contains("Subject: Confirm your address"), "{data}");
+    assert!(
+        data.contains("Open this link: http://miasto.test/confirm"),
+        "{data}"
+    );
+    assert_eq!(
+        mail::list_outbox(&db.db, None, Page::first())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+}
+
+#[tokio::test]
+async fn sqlite_connections_use_wal_foreign_keys_busy_timeout_and_full_sync() {
+    use miasto_store::ConnectionTrait;
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
+    let db = miasto_store::connect(&url).await.unwrap();
+    assert!(
+        dir.path().join("fresh.db").exists(),
+        "the file is created on first use"
+    );
+    for (pragma, expected) in [
+        ("journal_mode", "wal"),
+        ("foreign_keys", "1"),
+        ("synchronous", "2"),
+        ("busy_timeout", "10000"),
+    ] {
+        let row = db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.get_database_backend(),
+                format!("PRAGMA {pragma}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let value: String = match row.try_get_by_index::<String>(0) {
+            Ok(text) => text,
+            Err(_) => row.try_get_by_index::<i64>(0).unwrap().to_string(),
+        };
+        assert_eq!(value, expected, "PRAGMA {pragma}");
+    }
+}

@@ -54,6 +54,8 @@ pub struct RateLimits {
     pub login_failures_per_account: miasto_store::rate_limit::Limit,
     /// Registrations from one address.
     pub register_per_ip: miasto_store::rate_limit::Limit,
+    /// Registration attempts for one e-mail address, whoever makes them.
+    pub register_per_account: miasto_store::rate_limit::Limit,
     /// Reset and confirmation links requested from one address.
     pub email_links_per_ip: miasto_store::rate_limit::Limit,
     /// Reset and confirmation links sent to one account.
@@ -75,6 +77,10 @@ impl Default for RateLimits {
             },
             register_per_ip: Limit {
                 max: 10,
+                window: minutes(60),
+            },
+            register_per_account: Limit {
+                max: 5,
                 window: minutes(60),
             },
             email_links_per_ip: Limit {

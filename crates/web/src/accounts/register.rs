@@ -68,7 +68,7 @@ pub async fn register(
         errors.add("password_confirm", FieldError::PasswordsDiffer);
     }
     let limits = state.config().limits;
-    let allowed = within_limit(
+    let mut allowed = within_limit(
         &state,
         &client_key("register", &client),
         limits.register_per_ip,
@@ -76,6 +76,17 @@ pub async fn register(
         ctx.locale,
     )
     .await?;
+    if let (Some(email), true) = (&email, allowed) {
+        let key = account_key(&state, "register", email);
+        allowed = within_limit(
+            &state,
+            &key,
+            limits.register_per_account,
+            &mut errors,
+            ctx.locale,
+        )
+        .await?;
+    }
     let (Some(email), Some(password), true) = (email, password, errors.is_empty()) else {
         let status = if allowed {
             StatusCode::UNPROCESSABLE_ENTITY

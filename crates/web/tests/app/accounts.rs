@@ -376,6 +376,7 @@ fn tight_limits() -> RateLimits {
         login_per_ip: limit(100),
         login_failures_per_account: limit(3),
         register_per_ip: limit(2),
+        register_per_account: limit(2),
         email_links_per_ip: limit(100),
         email_links_per_account: limit(1),
     }
@@ -456,6 +457,33 @@ async fn registrations_from_one_address_are_limited() {
     .assert_contains("Zbyt wiele prób")
     .assert_contains(r#"value="three@example.pl""#);
     assert!(app.get_user("three@example.pl").await.is_none());
+}
+
+#[tokio::test]
+async fn registrations_for_one_address_are_limited_from_any_client() {
+    let limits = RateLimits {
+        register_per_ip: Limit {
+            max: 100,
+            window: Duration::from_secs(3600),
+        },
+        ..tight_limits()
+    };
+    let app = TestApp::builder().limits(limits).build().await;
+    register(&app, "popular@example.pl").await;
+    register(&app, "popular@example.pl").await;
+    let mut b = app.browser();
+    b.post(
+        "/register",
+        &[
+            ("email", "Popular@example.pl"),
+            ("password", PASSWORD),
+            ("password_confirm", PASSWORD),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::TOO_MANY_REQUESTS)
+    .assert_contains("Zbyt wiele prób");
+    register(&app, "someone-else@example.pl").await;
 }
 
 #[tokio::test]
