@@ -240,12 +240,13 @@ impl Worker {
         }
     }
 
-    /// Housekeeping: expired sessions, stale tokens, old rate-limit windows, and jobs left
+    /// Housekeeping: expired sessions, stale tokens, old rate-limit windows and form keys, and jobs left
     /// `running` by a worker that died.
     pub async fn maintain(&self) -> Result<()> {
         crate::sessions::purge_expired(&self.db).await?;
         crate::tokens::purge_stale(&self.db).await?;
         crate::rate_limit::purge_old(&self.db).await?;
+        crate::form_keys::purge_old(&self.db).await?;
         jobs::Entity::update_many()
             .col_expr(jobs::Column::State, Expr::value(QUEUED))
             .col_expr(

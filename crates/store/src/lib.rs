@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod audit;
 mod entities;
+pub mod form_keys;
 pub mod jobs;
 pub mod mail;
 mod migration;
@@ -91,7 +92,8 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     connect_with(url, None).await
 }
 
-/// Like [`connect`], for PostgreSQL optionally inside a given schema (used by tests).
+/// Like [`connect`], for PostgreSQL optionally inside a given schema (used by tests); the
+/// connections then carry the schema's name as their `application_name`.
 pub async fn connect_with(url: &str, pg_schema: Option<&str>) -> Result<DatabaseConnection, DbErr> {
     let engine = engine_of(url).ok_or_else(|| {
         DbErr::Custom("the database URL must start with sqlite:// or postgres://".into())
@@ -117,6 +119,7 @@ pub async fn connect_with(url: &str, pg_schema: Option<&str>) -> Result<Database
         }
         _ => {
             options.max_connections(16);
+            options.set_application_name(pg_schema.unwrap_or("miasto"));
             if let Some(schema) = pg_schema {
                 options.set_schema_search_path(schema);
             }

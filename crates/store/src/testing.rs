@@ -104,6 +104,15 @@ impl Drop for TestDb {
             };
             rt.block_on(async move {
                 if let Ok(admin) = crate::connect(&url).await {
+                    // The test's own pool may still hold a connection whose rollback is
+                    // queued in a task of the (now blocked) test runtime; end those sessions
+                    // so their locks go before the schema does.
+                    let _ = admin
+                        .execute_unprepared(&format!(
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                             WHERE application_name = '{schema}' AND pid <> pg_backend_pid()"
+                        ))
+                        .await;
                     let _ = admin
                         .execute_unprepared(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
                         .await;

@@ -722,3 +722,30 @@ async fn sqlite_connections_use_wal_foreign_keys_busy_timeout_and_full_sync() {
         assert_eq!(value, expected, "PRAGMA {pragma}");
     }
 }
+
+#[tokio::test]
+async fn a_form_key_is_claimed_once_and_only_if_its_transaction_commits() {
+    use miasto_store::form_keys;
+    let db = TestDb::new().await;
+    let key = form_keys::new_key();
+    let tx = miasto_store::begin(&db.db).await.unwrap();
+    assert!(form_keys::claim(&tx, "register", &key).await.unwrap());
+    tx.rollback().await.unwrap();
+    assert!(
+        form_keys::claim(&db.db, "register", &key).await.unwrap(),
+        "a rolled-back claim does not count"
+    );
+    assert!(
+        !form_keys::claim(&db.db, "register", &key).await.unwrap(),
+        "the second claim is refused"
+    );
+    assert!(
+        form_keys::claim(&db.db, "unit", &key).await.unwrap(),
+        "scopes are separate"
+    );
+    assert!(
+        form_keys::claim(&db.db, "register", "").await.unwrap(),
+        "no key, no protection, no error"
+    );
+    assert!(form_keys::claim(&db.db, "register", "").await.unwrap());
+}

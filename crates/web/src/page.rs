@@ -85,6 +85,11 @@ impl Page {
         crate::i18n::t(self.other_lang(), "language-switch")
     }
 
+    /// A fresh idempotency key for a create form (see `miasto_store::form_keys`).
+    pub fn new_form_key(&self) -> String {
+        miasto_store::form_keys::new_key()
+    }
+
     /// Appended to asset URLs so that a new build is never served a stale stylesheet.
     pub fn asset_version(&self) -> &'static str {
         crate::assets::version()

@@ -4,6 +4,7 @@
 pub mod audit_log;
 pub mod categories;
 pub mod districts;
+pub mod form_keys;
 pub mod jobs;
 pub mod outbox;
 pub mod rate_limits;

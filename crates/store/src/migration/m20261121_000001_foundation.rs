@@ -120,6 +120,13 @@ enum AuditLog {
 }
 
 #[derive(DeriveIden)]
+enum FormKeys {
+    Table,
+    Key,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
 enum RateLimits {
     Table,
     Key,
@@ -423,6 +430,20 @@ impl MigrationTrait for Migration {
                         .col(RateLimits::Key)
                         .col(RateLimits::WindowStart),
                 )
+                .to_owned(),
+        )
+        .await?;
+
+        m.create_table(
+            Table::create()
+                .table(FormKeys::Table)
+                .col(
+                    ColumnDef::new(FormKeys::Key)
+                        .text()
+                        .not_null()
+                        .primary_key(),
+                )
+                .col(ts(FormKeys::CreatedAt))
                 .to_owned(),
         )
         .await?;

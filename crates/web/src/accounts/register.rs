@@ -24,6 +24,8 @@ pub struct RegisterInput {
     pub email: String,
     pub password: String,
     pub password_confirm: String,
+    /// Idempotency key of the rendered form: a double-click registers once.
+    pub form_key: String,
 }
 
 #[derive(Template)]
@@ -103,6 +105,10 @@ pub async fn register(
 
     let hash = accounts::hash_password(&password).await;
     let tx = miasto_store::begin(state.db()).await?;
+    if !miasto_store::form_keys::claim(&tx, "register", &input.form_key).await? {
+        // The same form again (double-click, resent POST): the first one did the work.
+        return Ok(Redirect::to("/register/check-email").into_response());
+    }
     let new = NewUser {
         email: email.clone(),
         password_hash: hash,

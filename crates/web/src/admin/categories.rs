@@ -25,6 +25,8 @@ pub struct CategoryForm {
     pub name_en: String,
     pub position: String,
     pub active: Option<String>,
+    /// Idempotency key of a "new" form: a double-click creates once.
+    pub form_key: String,
 }
 
 impl CategoryForm {
@@ -36,6 +38,7 @@ impl CategoryForm {
             name_en: c.names.en.clone(),
             position: c.position.to_string(),
             active: c.active.then(|| "on".to_owned()),
+            form_key: String::new(),
         }
     }
 
@@ -182,6 +185,9 @@ async fn save(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let tx = miasto_store::begin(state.db()).await?;
+    if id.is_none() && !miasto_store::form_keys::claim(&tx, "category", &form.form_key).await? {
+        return Ok(axum::response::Redirect::to("/admin/categories").into_response());
+    }
     let saved = match id {
         None => reference::create_category(&tx, &input).await.map(Some),
         Some(id) => reference::update_category(&tx, id, &input).await,

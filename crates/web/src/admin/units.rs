@@ -23,6 +23,8 @@ pub struct UnitForm {
     pub name_en: String,
     pub email: String,
     pub active: Option<String>,
+    /// Idempotency key of a "new" form: a double-click creates once.
+    pub form_key: String,
 }
 
 impl UnitForm {
@@ -33,6 +35,7 @@ impl UnitForm {
             name_en: unit.names.en.clone(),
             email: unit.email.clone().unwrap_or_default(),
             active: unit.active.then(|| "on".to_owned()),
+            form_key: String::new(),
         }
     }
 
@@ -150,6 +153,9 @@ async fn save(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let tx = miasto_store::begin(state.db()).await?;
+    if id.is_none() && !miasto_store::form_keys::claim(&tx, "unit", &form.form_key).await? {
+        return Ok(axum::response::Redirect::to("/admin/units").into_response());
+    }
     let saved = match id {
         None => reference::create_unit(&tx, &input).await.map(Some),
         Some(id) => reference::update_unit(&tx, id, &input).await,

@@ -748,3 +748,44 @@ async fn session_cookies_are_http_only_same_site_and_secure_behind_tls() {
     );
     assert!(res.header("strict-transport-security").is_some());
 }
+
+/// The hidden idempotency key of the first form on a page.
+fn form_key(page: &str) -> String {
+    page.split(r#"name="form_key" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_double_clicked_registration_creates_one_account_and_sends_one_e_mail() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let page = b.get("/register").await;
+    let key = form_key(&page.body);
+    let fields = [
+        ("email", "double@example.pl"),
+        ("password", PASSWORD),
+        ("password_confirm", PASSWORD),
+        ("form_key", key.as_str()),
+    ];
+    b.post("/register", &fields)
+        .await
+        .assert_redirect("/register/check-email");
+    b.post("/register", &fields)
+        .await
+        .assert_redirect("/register/check-email");
+    let emails = app.emails_to("double@example.pl").await;
+    assert_eq!(
+        emails.len(),
+        1,
+        "no 'already registered' notice for a double-click"
+    );
+    assert_eq!(emails[0].subject, "Potwierdź adres e-mail – Wspólne Miasto");
+    // A new form (new key) is a new attempt.
+    let again = form_key(&b.get("/register").await.body);
+    assert_ne!(again, key);
+}

@@ -445,3 +445,53 @@ async fn admins_read_the_outbox() {
         .await
         .assert_contains("Skrzynka nadawcza jest pusta.");
 }
+
+#[tokio::test]
+async fn a_double_clicked_new_unit_is_created_once() {
+    let app = TestApp::new().await;
+    let (mut admin, _) = app.logged_in("admin@example.pl", Role::Admin).await;
+    let page = admin.get("/admin/units/new").await;
+    let key = page
+        .body
+        .split(r#"name="form_key" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let fields = [
+        ("code", "MOPS"),
+        ("name_pl", "Ośrodek Pomocy Społecznej"),
+        ("name_en", "Social Welfare Centre"),
+        ("form_key", key.as_str()),
+    ];
+    admin
+        .post("/admin/units", &fields)
+        .await
+        .assert_redirect("/admin/units");
+    admin
+        .post("/admin/units", &fields)
+        .await
+        .assert_redirect("/admin/units");
+    let log =
+        miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap();
+    assert_eq!(
+        log.items
+            .iter()
+            .filter(|e| e.action == "unit_created")
+            .count(),
+        1
+    );
+    // Editing forms carry no key: each save is a save.
+    let unit = miasto_store::reference::find_unit_by_code(&app.db.db, "MOPS")
+        .await
+        .unwrap()
+        .unwrap();
+    admin
+        .get(&format!("/admin/units/{}", unit.id))
+        .await
+        .assert_lacks("form_key");
+}
