@@ -35,6 +35,41 @@ impl Point {
     pub fn lon(self) -> f64 {
         self.lon
     }
+
+    /// Great-circle distance in metres (haversine; ample for city distances).
+    pub fn distance_m(self, other: Point) -> f64 {
+        const EARTH_RADIUS_M: f64 = 6_371_008.8;
+        let (lat1, lat2) = (self.lat.to_radians(), other.lat.to_radians());
+        let dlat = lat2 - lat1;
+        let dlon = (other.lon - self.lon).to_radians();
+        let a = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+        2.0 * EARTH_RADIUS_M * a.sqrt().asin()
+    }
+
+    /// A box around the point that contains everything within `radius_m` metres, for an
+    /// index range scan before the exact distance test.
+    pub fn bbox(self, radius_m: f64) -> (Point, Point) {
+        let dlat = radius_m / 111_320.0;
+        let dlon = radius_m / (111_320.0 * self.lat.to_radians().cos().max(0.01));
+        let clamp = |lat: f64, lon: f64| Point {
+            lat: lat.clamp(-90.0, 90.0),
+            lon: lon.clamp(-180.0, 180.0),
+        };
+        (
+            clamp(self.lat - dlat, self.lon - dlon),
+            clamp(self.lat + dlat, self.lon + dlon),
+        )
+    }
+
+    /// The point snapped to a grid of about 100 m (0.001° of latitude, 0.0015° of longitude at
+    /// Kraków's latitude): what public pages and open data show instead of the exact spot.
+    pub fn coarse(self) -> Point {
+        let snap = |v: f64, step: f64| ((v / step).round() * step * 1e6).round() / 1e6;
+        Point {
+            lat: snap(self.lat, 0.001),
+            lon: snap(self.lon, 0.0015),
+        }
+    }
 }
 
 /// Why a boundary file could not be used.
@@ -237,6 +272,31 @@ mod tests {
             parse_district_collection(KRAKOW, "no_such_property"),
             Err(GeoError::MissingNumber(0, _))
         ));
+    }
+
+    #[test]
+    fn distances_and_boxes_are_in_metres() {
+        let rynek = Point::new(50.0617, 19.9373).unwrap();
+        let wawel = Point::new(50.0540, 19.9354).unwrap();
+        let d = rynek.distance_m(wawel);
+        assert!((d - 867.0).abs() < 15.0, "{d}");
+        assert_eq!(rynek.distance_m(rynek), 0.0);
+        let (min, max) = rynek.bbox(100.0);
+        let east = Point::new(50.0617, max.lon()).unwrap();
+        let north = Point::new(max.lat(), 19.9373).unwrap();
+        assert!((rynek.distance_m(east) - 100.0).abs() < 1.0);
+        assert!((rynek.distance_m(north) - 100.0).abs() < 1.0);
+        assert!(min.lat() < rynek.lat() && min.lon() < rynek.lon());
+    }
+
+    #[test]
+    fn coarse_points_are_within_about_a_hundred_metres_and_shared_by_neighbours() {
+        let p = Point::new(50.061_734, 19.937_512).unwrap();
+        let c = p.coarse();
+        assert!(p.distance_m(c) < 80.0, "{}", p.distance_m(c));
+        let neighbour = Point::new(50.061_9, 19.937_8).unwrap();
+        assert_eq!(neighbour.coarse(), c, "nearby points fall into one cell");
+        assert_eq!(c.lat(), 50.062);
     }
 
     #[test]

@@ -60,6 +60,10 @@ id_type!(
     /// One of the city's districts.
     DistrictId
 );
+id_type!(
+    /// A contact-centre report (problem or idea).
+    ReportId
+);
 
 #[cfg(test)]
 mod tests {

@@ -9,9 +9,10 @@ pub mod geo;
 pub mod ids;
 pub mod locale;
 pub mod reference;
+pub mod reports;
 
 pub use accounts::{Email, Password, Permission, Role, RoleAssignment};
-pub use ids::{CategoryId, DistrictId, UnitId, UserId};
+pub use ids::{CategoryId, DistrictId, ReportId, UnitId, UserId};
 pub use locale::Locale;
 
 /// Why a single input field was refused. The code doubles as the translation key suffix
@@ -34,10 +35,20 @@ pub enum FieldError {
     CodeInvalid,
     KindUnknown,
     NumberInvalid,
+    PhoneInvalid,
+    StatusUnknown,
+    ChannelUnknown,
+    TrackingNumberInvalid,
+    CategoryUnknown,
+    DistrictUnknown,
+    UnitUnknown,
+    LocationMissing,
+    OutsideCity,
+    ConsentRequired,
 }
 
 impl FieldError {
-    pub const ALL: [FieldError; 15] = [
+    pub const ALL: [FieldError; 25] = [
         Self::Required,
         Self::TooLong,
         Self::TooShort,
@@ -53,6 +64,16 @@ impl FieldError {
         Self::CodeInvalid,
         Self::KindUnknown,
         Self::NumberInvalid,
+        Self::PhoneInvalid,
+        Self::StatusUnknown,
+        Self::ChannelUnknown,
+        Self::TrackingNumberInvalid,
+        Self::CategoryUnknown,
+        Self::DistrictUnknown,
+        Self::UnitUnknown,
+        Self::LocationMissing,
+        Self::OutsideCity,
+        Self::ConsentRequired,
     ];
 
     /// Stable snake_case code, used in translations and in API error envelopes.
@@ -73,6 +94,16 @@ impl FieldError {
             Self::CodeInvalid => "code_invalid",
             Self::KindUnknown => "kind_unknown",
             Self::NumberInvalid => "number_invalid",
+            Self::PhoneInvalid => "phone_invalid",
+            Self::StatusUnknown => "status_unknown",
+            Self::ChannelUnknown => "channel_unknown",
+            Self::TrackingNumberInvalid => "tracking_number_invalid",
+            Self::CategoryUnknown => "category_unknown",
+            Self::DistrictUnknown => "district_unknown",
+            Self::UnitUnknown => "unit_unknown",
+            Self::LocationMissing => "location_missing",
+            Self::OutsideCity => "outside_city",
+            Self::ConsentRequired => "consent_required",
         }
     }
 }

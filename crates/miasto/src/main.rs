@@ -139,6 +139,14 @@ async fn prepare_database(
     if miasto_store::reference::load_if_empty(&db, &city).await? {
         tracing::info!(city = %city.info.name, districts = city.district_count(), "reference data loaded");
     }
+    if let Some(fallback) =
+        miasto_store::reference::find_unit_by_code(&db, &city.info.default_unit).await?
+    {
+        let added = miasto_store::routing::ensure_defaults(&db, fallback.id).await?;
+        if added > 0 {
+            tracing::info!(categories = added, unit = %city.info.default_unit, "unrouted categories given the default unit");
+        }
+    }
     Ok((db, city))
 }
 

@@ -15,6 +15,8 @@ mod migration;
 pub mod paging;
 pub mod rate_limit;
 pub mod reference;
+pub mod reports;
+pub mod routing;
 pub mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;

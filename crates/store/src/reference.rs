@@ -32,6 +32,8 @@ pub struct CityInfo {
     pub jurisdiction_id: String,
     pub districts_file: String,
     pub district_number_property: String,
+    /// The unit that gets reports no routing rule covers.
+    pub default_unit: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -56,6 +58,9 @@ struct CategoryEntry {
     kind: String,
     name_pl: String,
     name_en: String,
+    /// Default routing: the unit's code.
+    #[serde(default)]
+    unit: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,6 +78,8 @@ pub struct CityData {
     districts: Vec<(DistrictEntry, String)>,
     units: Vec<UnitInput>,
     categories: Vec<CategoryInput>,
+    /// (category code, unit code) default routing.
+    routing: Vec<(String, String)>,
 }
 
 const KRAKOW_TOML: &str = include_str!("../../../data/krakow/city.toml");
@@ -157,14 +164,37 @@ impl CityData {
                     })?,
                     position: i32::try_from(i).unwrap_or(i32::MAX),
                     active: true,
+                    duplicate_radius_m: CategoryInput::DEFAULT_RADIUS_M,
                 })
             })
             .collect::<Result<Vec<_>, ReferenceError>>()?;
+        let known_unit = |code: &str| units.iter().any(|u| u.code.as_str() == code);
+        if !known_unit(&file.city.default_unit) {
+            return Err(ReferenceError::Invalid(format!(
+                "default_unit {} is not a unit",
+                file.city.default_unit
+            )));
+        }
+        let mut routing = Vec::new();
+        for cat in &file.categories {
+            let unit = cat
+                .unit
+                .clone()
+                .unwrap_or_else(|| file.city.default_unit.clone());
+            if !known_unit(&unit) {
+                return Err(ReferenceError::Invalid(format!(
+                    "category {}: unit {unit} is not a unit",
+                    cat.code
+                )));
+            }
+            routing.push((cat.code.clone(), unit));
+        }
         Ok(Self {
             info: file.city,
             districts,
             units,
             categories,
+            routing,
         })
     }
 
@@ -193,15 +223,28 @@ pub async fn load_if_empty(db: &sea_orm::DatabaseConnection, data: &CityData) ->
         .insert(&tx)
         .await?;
     }
+    let mut units = Vec::new();
     for unit in &data.units {
-        insert_unit(&tx, unit)
-            .await
-            .map_err(SaveError::into_store)?;
+        units.push(
+            insert_unit(&tx, unit)
+                .await
+                .map_err(SaveError::into_store)?,
+        );
     }
+    let mut categories = Vec::new();
     for category in &data.categories {
-        insert_category(&tx, category)
-            .await
-            .map_err(SaveError::into_store)?;
+        categories.push(
+            insert_category(&tx, category)
+                .await
+                .map_err(SaveError::into_store)?,
+        );
+    }
+    for (category, unit) in &data.routing {
+        let category = categories.iter().find(|c| c.code.as_str() == category);
+        let unit = units.iter().find(|u| u.code.as_str() == unit);
+        if let (Some(category), Some(unit)) = (category, unit) {
+            crate::routing::set_rule(&tx, category.id, None, unit.id).await?;
+        }
     }
     crate::audit::record(
         &tx,
@@ -431,6 +474,13 @@ pub struct CategoryInput {
     pub names: Names,
     pub position: i32,
     pub active: bool,
+    /// Open reports of this category within this distance are offered as possible duplicates.
+    pub duplicate_radius_m: i32,
+}
+
+impl CategoryInput {
+    pub const DEFAULT_RADIUS_M: i32 = 100;
+    pub const MAX_RADIUS_M: i32 = 5000;
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -441,6 +491,7 @@ pub struct Category {
     pub names: Names,
     pub position: i32,
     pub active: bool,
+    pub duplicate_radius_m: i32,
 }
 
 impl TryFrom<categories::Model> for Category {
@@ -461,6 +512,7 @@ impl TryFrom<categories::Model> for Category {
             },
             position: m.position,
             active: m.active,
+            duplicate_radius_m: m.duplicate_radius_m,
         })
     }
 }
@@ -478,6 +530,7 @@ async fn insert_category(
         name_en: Set(input.names.en.clone()),
         position: Set(input.position),
         active: Set(input.active),
+        duplicate_radius_m: Set(input.duplicate_radius_m),
         created_at: Set(at),
         updated_at: Set(at),
     }
@@ -523,6 +576,7 @@ async fn write_category(
         name_en: Set(input.names.en.clone()),
         position: Set(input.position),
         active: Set(input.active),
+        duplicate_radius_m: Set(input.duplicate_radius_m),
         updated_at: Set(now()),
         ..Default::default()
     }

@@ -11,6 +11,7 @@ pub struct Model {
     pub name_en: String,
     pub position: i32,
     pub active: bool,
+    pub duplicate_radius_m: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

@@ -79,3 +79,8 @@ admin-outbox-to = To
 admin-outbox-subject = Subject
 admin-outbox-empty = The outbox is empty.
 admin-outbox-back = Back to the outbox
+
+field-duplicate-radius = Duplicate search radius (m)
+field-duplicate-radius-hint = Open reports of this category within this distance are shown before a new one is sent (10–5000 m).
+admin-category-unit = Default unit
+admin-category-unit-hint = Reports of this category go here unless a district rule says otherwise.

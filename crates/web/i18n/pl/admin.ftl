@@ -79,3 +79,8 @@ admin-outbox-to = Do
 admin-outbox-subject = Temat
 admin-outbox-empty = Skrzynka nadawcza jest pusta.
 admin-outbox-back = Wróć do skrzynki nadawczej
+
+field-duplicate-radius = Promień szukania duplikatów (m)
+field-duplicate-radius-hint = Otwarte zgłoszenia tej kategorii w tej odległości są pokazywane przed wysłaniem nowego (10–5000 m).
+admin-category-unit = Jednostka domyślna
+admin-category-unit-hint = Tu trafiają zgłoszenia z tej kategorii, jeśli reguła dla dzielnicy nie mówi inaczej.

@@ -25,6 +25,10 @@ pub struct CategoryForm {
     pub name_en: String,
     pub position: String,
     pub active: Option<String>,
+    /// Metres within which open reports are offered as possible duplicates.
+    pub radius: String,
+    /// A new category's default unit (its routing rule for any district).
+    pub unit: String,
     /// Idempotency key of a "new" form: a double-click creates once.
     pub form_key: String,
 }
@@ -38,6 +42,8 @@ impl CategoryForm {
             name_en: c.names.en.clone(),
             position: c.position.to_string(),
             active: c.active.then(|| "on".to_owned()),
+            radius: c.duplicate_radius_m.to_string(),
+            unit: String::new(),
             form_key: String::new(),
         }
     }
@@ -60,12 +66,23 @@ impl CategoryForm {
                 raw.parse::<i32>().map_err(|_| FieldError::NumberInvalid),
             ),
         };
+        let radius = match self.radius.trim() {
+            "" => Some(CategoryInput::DEFAULT_RADIUS_M),
+            raw => errors.check(
+                "radius",
+                raw.parse::<i32>()
+                    .ok()
+                    .filter(|r| (10..=CategoryInput::MAX_RADIUS_M).contains(r))
+                    .ok_or(FieldError::NumberInvalid),
+            ),
+        };
         Some(CategoryInput {
             code: code?,
             kind: kind?,
             names: names?,
             position: position?,
             active: checked(&self.active),
+            duplicate_radius_m: radius?,
         })
     }
 }
@@ -89,6 +106,8 @@ struct CategoryFormPage {
     id: Option<CategoryId>,
     form: CategoryForm,
     kinds: Vec<SelectOption>,
+    /// Units to route a new category to (empty when editing: routing has its own page).
+    units: Vec<SelectOption>,
     errors: FieldErrors,
 }
 
@@ -109,18 +128,33 @@ pub async fn list_categories(State(state): State<AppState>, ctx: Ctx) -> Result<
     .into_response())
 }
 
-fn form_page(
+async fn form_page(
+    state: &AppState,
     ctx: &Ctx,
     id: Option<CategoryId>,
     form: CategoryForm,
     errors: FieldErrors,
-) -> CategoryFormPage {
+) -> Result<CategoryFormPage, Error> {
     let title = if id.is_some() {
         "admin-category-edit-title"
     } else {
         "admin-category-new-title"
     };
-    CategoryFormPage {
+    let units = if id.is_none() {
+        let units = reference::list_units(state.db()).await?;
+        options(
+            units.iter().filter(|u| u.active).map(|u| {
+                (
+                    u.id.to_string(),
+                    format!("{} – {}", u.code.as_str(), u.names.get(ctx.locale)),
+                )
+            }),
+            &form.unit,
+        )
+    } else {
+        Vec::new()
+    };
+    Ok(CategoryFormPage {
         page: Page::titled(ctx, title),
         id,
         kinds: options(
@@ -132,12 +166,13 @@ fn form_page(
             }),
             &form.kind,
         ),
+        units,
         form,
         errors,
-    }
+    })
 }
 
-pub async fn show_new_category(ctx: Ctx) -> Result<Response, Error> {
+pub async fn show_new_category(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
     ctx.require(Permission::ManageReferenceData)?;
     let form = CategoryForm {
         kind: ReportKind::Problem.as_str().to_owned(),
@@ -145,7 +180,10 @@ pub async fn show_new_category(ctx: Ctx) -> Result<Response, Error> {
         active: Some("on".into()),
         ..Default::default()
     };
-    Ok(render(&form_page(&ctx, None, form, FieldErrors::new(ctx.locale)))?.into_response())
+    Ok(
+        render(&form_page(&state, &ctx, None, form, FieldErrors::new(ctx.locale)).await?)?
+            .into_response(),
+    )
 }
 
 async fn find_category(state: &AppState, id: &str) -> Result<Category, Error> {
@@ -163,12 +201,16 @@ pub async fn show_category(
     ctx.require(Permission::ManageReferenceData)?;
     let category = find_category(&state, &id).await?;
     let form = CategoryForm::from_category(&category);
-    Ok(render(&form_page(
-        &ctx,
-        Some(category.id),
-        form,
-        FieldErrors::new(ctx.locale),
-    ))?
+    Ok(render(
+        &form_page(
+            &state,
+            &ctx,
+            Some(category.id),
+            form,
+            FieldErrors::new(ctx.locale),
+        )
+        .await?,
+    )?
     .into_response())
 }
 
@@ -180,8 +222,18 @@ async fn save(
 ) -> Result<Response, Error> {
     let admin = ctx.require(Permission::ManageReferenceData)?.user.id;
     let mut errors = FieldErrors::new(ctx.locale);
-    let Some(input) = form.parse(&mut errors) else {
-        let page = form_page(ctx, id, form, errors);
+    let input = form.parse(&mut errors);
+    // A new category needs a unit to route to, so that every report has one.
+    let unit = match (id, miasto_domain::UnitId::parse(&form.unit)) {
+        (Some(_), _) => None,
+        (None, Some(unit)) if reference::get_unit(state.db(), unit).await?.is_some() => Some(unit),
+        (None, _) => {
+            errors.add("unit", FieldError::UnitUnknown);
+            None
+        }
+    };
+    let Some(input) = input.filter(|_| errors.is_empty()) else {
+        let page = form_page(state, ctx, id, form, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let tx = miasto_store::begin(state.db()).await?;
@@ -197,11 +249,14 @@ async fn save(
         Ok(None) => return Err(Error::NotFound),
         Err(SaveError::CodeTaken) => {
             errors.add_message("code", "error-code-taken");
-            let page = form_page(ctx, id, form, errors);
+            let page = form_page(state, ctx, id, form, errors).await?;
             return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
         }
         Err(SaveError::Store(e)) => return Err(e.into()),
     };
+    if let Some(unit) = unit {
+        miasto_store::routing::set_rule(&tx, category.id, None, unit).await?;
+    }
     let action = if id.is_some() {
         Action::CategoryUpdated
     } else {

@@ -365,12 +365,19 @@ async fn admin_adds_and_edits_categories() {
                 ("name_pl", "Graffiti"),
                 ("name_en", "Graffiti"),
                 ("position", "x"),
+                ("radius", "1"),
             ],
         )
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("Wybierz rodzaj z listy.")
-        .assert_contains("Podaj liczbę.");
+        .assert_contains("Podaj liczbę.")
+        .assert_contains("Wybierz jednostkę z listy.");
+    let mpo = miasto_store::reference::find_unit_by_code(&app.db.db, "MPO")
+        .await
+        .unwrap()
+        .unwrap();
+    let mpo_id = mpo.id.to_string();
     admin
         .post(
             "/admin/categories",
@@ -380,6 +387,8 @@ async fn admin_adds_and_edits_categories() {
                 ("name_pl", "Graffiti"),
                 ("name_en", "Graffiti"),
                 ("position", "20"),
+                ("radius", "250"),
+                ("unit", &mpo_id),
                 ("active", "on"),
             ],
         )
@@ -392,7 +401,14 @@ async fn admin_adds_and_edits_categories() {
         .iter()
         .find(|c| c.code.as_str() == "problem.graffiti")
         .unwrap();
-    assert_eq!(graffiti.position, 20);
+    assert_eq!((graffiti.position, graffiti.duplicate_radius_m), (20, 250));
+    assert_eq!(
+        miasto_store::routing::route(&app.db.db, graffiti.id, None)
+            .await
+            .unwrap(),
+        Some(mpo.id),
+        "routed from the start"
+    );
     admin
         .post(
             &format!("/admin/categories/{}", graffiti.id),

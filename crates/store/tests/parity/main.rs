@@ -1,6 +1,8 @@
 //! Store behaviour, run unchanged on SQLite and (with MIASTO_TEST_DATABASE_URL) PostgreSQL.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+mod reports;
+
 use miasto_domain::geo::Point;
 use miasto_domain::reference::{Code, Names, ReportKind};
 use miasto_domain::{Email, Locale, Password, Role, RoleAssignment, UserId};
@@ -549,6 +551,7 @@ async fn unit_and_category_codes_are_unique() {
         names: Names::parse("Graffiti", "Graffiti").unwrap(),
         position: 99,
         active: true,
+        duplicate_radius_m: 100,
     };
     let created = reference::create_category(&db.db, &category).await.unwrap();
     assert!(matches!(

@@ -1,0 +1,1211 @@
+//! Contact-centre reports: intake (routing and tracking numbers), the one list query behind the
+//! public list and the unit queue, status changes with their timeline, notes, reassignment,
+//! merges, supports, duplicates nearby, notification recipients, the "was it solved?"
+//! questionnaire and moderation.
+//!
+//! Rows hold the reporter's contact details; nothing here decides what is public — the web
+//! layer shows contact details only to staff and to the holder of the private tracking link.
+
+use crate::entities::{
+    report_counters, report_events, report_feedback, report_supports, reports, users,
+};
+use crate::paging::{self, Page, Paged};
+use crate::{Result, Savepoints, StoreError, new_token, now, token_hash};
+use chrono::{DateTime, Utc};
+use miasto_domain::geo::Point;
+use miasto_domain::reference::ReportKind;
+use miasto_domain::reports::{
+    Channel, Description, Phone, Status, TrackingNumber, TransitionError, check_transition,
+};
+use miasto_domain::{CategoryId, DistrictId, Email, Locale, ReportId, UnitId, UserId};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, SqlErr,
+};
+use serde::Serialize;
+use uuid::Uuid;
+
+/// How to reach the person who reported, as they gave it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<Email>,
+    pub phone: Option<Phone>,
+    /// They agreed to be contacted about this report.
+    pub consent: bool,
+}
+
+/// Where the matter is: a point, an address as typed, a district — at least one of the first
+/// two, and the district whenever it can be known.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Location {
+    pub point: Option<Point>,
+    pub address: Option<String>,
+    pub district: Option<DistrictId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewReport {
+    pub category: CategoryId,
+    pub description: Description,
+    pub location: Location,
+    pub channel: Channel,
+    /// The API client that sent it, if any.
+    pub client: Option<String>,
+    /// The resident's account, if they were logged in (or the caller's, found by an operator).
+    pub reporter: Option<UserId>,
+    pub contact: Contact,
+    /// The staff member who recorded it for someone else (hotline, counter).
+    pub recorded_by: Option<UserId>,
+    pub locale: Locale,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub id: ReportId,
+    pub number: TrackingNumber,
+    pub kind: ReportKind,
+    pub category: CategoryId,
+    pub status: Status,
+    pub unit: UnitId,
+    pub district: Option<DistrictId>,
+    pub point: Option<Point>,
+    pub address: Option<String>,
+    pub description: String,
+    pub description_redacted: Option<String>,
+    pub channel: Channel,
+    pub client: Option<String>,
+    pub reporter: Option<UserId>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub contact_consent: bool,
+    pub locale: Locale,
+    pub merged_into: Option<ReportId>,
+    pub support_count: i32,
+    pub created_at: DateTime<Utc>,
+    pub status_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Report {
+    /// The description as the public may read it (after moderation).
+    pub fn public_description(&self) -> &str {
+        self.description_redacted
+            .as_deref()
+            .unwrap_or(&self.description)
+    }
+
+    /// Whole days since submission, until closed.
+    pub fn days_open(&self, at: DateTime<Utc>) -> i64 {
+        (self.closed_at.unwrap_or(at) - self.created_at).num_days()
+    }
+}
+
+fn corrupt(detail: String) -> StoreError {
+    StoreError::Corrupt {
+        table: "reports",
+        detail,
+    }
+}
+
+impl TryFrom<reports::Model> for Report {
+    type Error = StoreError;
+
+    fn try_from(m: reports::Model) -> Result<Self> {
+        let number = TrackingNumber {
+            year: m.year,
+            seq: u32::try_from(m.seq).map_err(|_| corrupt(format!("{}: seq", m.id)))?,
+        };
+        let point = match (m.lat, m.lon) {
+            (Some(lat), Some(lon)) => {
+                Some(Point::new(lat, lon).map_err(|_| corrupt(format!("{}: point", m.id)))?)
+            }
+            _ => None,
+        };
+        Ok(Self {
+            id: ReportId(m.id),
+            number,
+            kind: ReportKind::parse(&m.kind).map_err(|_| corrupt(format!("{}: kind", m.id)))?,
+            category: CategoryId(m.category_id),
+            status: Status::parse(&m.status).map_err(|_| corrupt(format!("{}: status", m.id)))?,
+            unit: UnitId(m.unit_id),
+            district: m.district_id.map(DistrictId),
+            point,
+            address: m.address,
+            description: m.description,
+            description_redacted: m.description_redacted,
+            channel: Channel::parse(&m.channel)
+                .map_err(|_| corrupt(format!("{}: channel", m.id)))?,
+            client: m.client,
+            reporter: m.reporter_id.map(UserId),
+            contact_name: m.contact_name,
+            contact_email: m.contact_email,
+            contact_phone: m.contact_phone,
+            contact_consent: m.contact_consent,
+            locale: Locale::parse(&m.locale).unwrap_or_default(),
+            merged_into: m.merged_into.map(ReportId),
+            support_count: m.support_count,
+            created_at: m.created_at,
+            status_at: m.status_at,
+            closed_at: m.closed_at,
+        })
+    }
+}
+
+/// What happened to a report, in order. Public timelines show status changes (with their
+/// public message), merges and supports; staff also see notes and assignments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    Created,
+    StatusChanged,
+    /// The status changed because the report was merged into another, or its master changed.
+    StatusFollowed,
+    Assigned,
+    Note,
+    Merged,
+    Supported,
+    PhotoHidden,
+    TextRedacted,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 9] = [
+        Self::Created,
+        Self::StatusChanged,
+        Self::StatusFollowed,
+        Self::Assigned,
+        Self::Note,
+        Self::Merged,
+        Self::Supported,
+        Self::PhotoHidden,
+        Self::TextRedacted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Created => "created",
+            Self::StatusChanged => "status_changed",
+            Self::StatusFollowed => "status_followed",
+            Self::Assigned => "assigned",
+            Self::Note => "note",
+            Self::Merged => "merged",
+            Self::Supported => "supported",
+            Self::PhotoHidden => "photo_hidden",
+            Self::TextRedacted => "text_redacted",
+        }
+    }
+
+    fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+
+    /// Shown on the public timeline.
+    pub fn is_public(self) -> bool {
+        matches!(
+            self,
+            Self::Created | Self::StatusChanged | Self::StatusFollowed | Self::Merged
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Event {
+    pub id: Uuid,
+    pub at: DateTime<Utc>,
+    pub actor: Option<UserId>,
+    pub kind: EventKind,
+    pub from: Option<Status>,
+    pub to: Option<Status>,
+    pub unit: Option<UnitId>,
+    pub public_message: Option<String>,
+    pub internal_note: Option<String>,
+    pub details: serde_json::Value,
+}
+
+impl TryFrom<report_events::Model> for Event {
+    type Error = StoreError;
+
+    fn try_from(m: report_events::Model) -> Result<Self> {
+        let status = |s: Option<String>| s.map(|s| Status::parse(&s)).transpose();
+        Ok(Self {
+            id: m.id,
+            at: m.at,
+            actor: m.actor_id.map(UserId),
+            kind: EventKind::parse(&m.kind)
+                .ok_or_else(|| corrupt(format!("event {}: kind", m.id)))?,
+            from: status(m.from_status).map_err(|_| corrupt(format!("event {}: from", m.id)))?,
+            to: status(m.to_status).map_err(|_| corrupt(format!("event {}: to", m.id)))?,
+            unit: m.unit_id.map(UnitId),
+            public_message: m.public_message,
+            internal_note: m.internal_note,
+            details: m.details,
+        })
+    }
+}
+
+/// Fields of a new event; the rest default to empty.
+#[derive(Debug, Default)]
+struct EventFields {
+    from: Option<Status>,
+    to: Option<Status>,
+    unit: Option<UnitId>,
+    public_message: Option<String>,
+    internal_note: Option<String>,
+    details: Option<serde_json::Value>,
+}
+
+async fn record_event(
+    c: &impl ConnectionTrait,
+    report: ReportId,
+    actor: Option<UserId>,
+    kind: EventKind,
+    fields: EventFields,
+) -> Result<()> {
+    report_events::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        report_id: Set(report.0),
+        at: Set(now()),
+        actor_id: Set(actor.map(|a| a.0)),
+        kind: Set(kind.as_str().to_owned()),
+        from_status: Set(fields.from.map(|s| s.as_str().to_owned())),
+        to_status: Set(fields.to.map(|s| s.as_str().to_owned())),
+        unit_id: Set(fields.unit.map(|u| u.0)),
+        public_message: Set(fields.public_message),
+        internal_note: Set(fields.internal_note),
+        details: Set(fields.details.unwrap_or_else(|| serde_json::json!({}))),
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CreateError {
+    #[error("unknown or inactive category")]
+    Category,
+    #[error("no unit handles this category")]
+    NoRoute,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for CreateError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// The new report's number, its private tracking token (shown once, e-mailed, never stored)
+/// and the unit it went to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Created {
+    pub report: Report,
+    pub tracking_token: String,
+}
+
+/// Takes the next number of `year`. The counter row serialises concurrent intake (a row lock
+/// on PostgreSQL, the write lock on SQLite) only for the length of the caller's transaction.
+async fn next_number(c: &impl ConnectionTrait, year: i32) -> Result<TrackingNumber> {
+    let row = report_counters::Entity::insert(report_counters::ActiveModel {
+        year: Set(year),
+        last: Set(1),
+    })
+    .on_conflict(
+        OnConflict::column(report_counters::Column::Year)
+            .value(
+                report_counters::Column::Last,
+                Expr::col((report_counters::Entity, report_counters::Column::Last)).add(1),
+            )
+            .to_owned(),
+    )
+    .exec_with_returning(c)
+    .await?;
+    Ok(TrackingNumber {
+        year,
+        seq: u32::try_from(row.last).map_err(|_| corrupt(format!("counter {year}")))?,
+    })
+}
+
+/// Records a report: routes it, numbers it, and writes the first timeline event.
+pub async fn create(c: &impl ConnectionTrait, new: NewReport) -> Result<Created, CreateError> {
+    let category = crate::reference::get_category(c, new.category)
+        .await?
+        .filter(|cat| cat.active)
+        .ok_or(CreateError::Category)?;
+    let unit = crate::routing::route(c, category.id, new.location.district)
+        .await?
+        .ok_or(CreateError::NoRoute)?;
+    let at = now();
+    let number = next_number(c, numbering_year(at)).await?;
+    let (token, hash) = new_token();
+    let id = ReportId::new();
+    let model = reports::ActiveModel {
+        id: Set(id.0),
+        year: Set(number.year),
+        seq: Set(i32::try_from(number.seq).unwrap_or(i32::MAX)),
+        kind: Set(category.kind.as_str().to_owned()),
+        category_id: Set(category.id.0),
+        status: Set(Status::New.as_str().to_owned()),
+        unit_id: Set(unit.0),
+        district_id: Set(new.location.district.map(|d| d.0)),
+        lat: Set(new.location.point.map(Point::lat)),
+        lon: Set(new.location.point.map(Point::lon)),
+        address: Set(new.location.address),
+        description: Set(new.description.into_inner()),
+        description_redacted: Set(None),
+        channel: Set(new.channel.as_str().to_owned()),
+        client: Set(new.client),
+        reporter_id: Set(new.reporter.map(|u| u.0)),
+        contact_name: Set(new.contact.name),
+        contact_email: Set(new.contact.email.map(|e| e.as_str().to_owned())),
+        contact_phone: Set(new.contact.phone.map(|p| p.as_str().to_owned())),
+        contact_consent: Set(new.contact.consent),
+        locale: Set(new.locale.as_str().to_owned()),
+        tracking_hash: Set(hash),
+        merged_into: Set(None),
+        support_count: Set(0),
+        created_at: Set(at),
+        updated_at: Set(at),
+        status_at: Set(at),
+        closed_at: Set(None),
+    }
+    .insert(c)
+    .await?;
+    let fields = EventFields {
+        to: Some(Status::New),
+        unit: Some(unit),
+        details: Some(serde_json::json!({ "channel": new.channel.as_str() })),
+        ..Default::default()
+    };
+    record_event(c, id, new.recorded_by, EventKind::Created, fields).await?;
+    Ok(Created {
+        report: Report::try_from(model)?,
+        tracking_token: token,
+    })
+}
+
+/// The year a report is numbered in: Kraków's calendar year. The year turns at local midnight
+/// on 1 January, always in winter time (UTC+1).
+fn numbering_year(at: DateTime<Utc>) -> i32 {
+    use chrono::Datelike;
+    chrono::FixedOffset::east_opt(3600).map_or(at.year(), |winter| at.with_timezone(&winter).year())
+}
+
+pub async fn get(c: &impl ConnectionTrait, id: ReportId) -> Result<Option<Report>> {
+    reports::Entity::find_by_id(id.0)
+        .one(c)
+        .await?
+        .map(Report::try_from)
+        .transpose()
+}
+
+pub async fn get_by_number(
+    c: &impl ConnectionTrait,
+    number: TrackingNumber,
+) -> Result<Option<Report>> {
+    reports::Entity::find()
+        .filter(reports::Column::Year.eq(number.year))
+        .filter(reports::Column::Seq.eq(i64::from(number.seq)))
+        .one(c)
+        .await?
+        .map(Report::try_from)
+        .transpose()
+}
+
+/// The report a private tracking link points at.
+pub async fn get_by_tracking_token(
+    c: &impl ConnectionTrait,
+    token: &str,
+) -> Result<Option<Report>> {
+    let token = token.trim();
+    if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Ok(None);
+    }
+    reports::Entity::find()
+        .filter(reports::Column::TrackingHash.eq(token_hash(token)))
+        .one(c)
+        .await?
+        .map(Report::try_from)
+        .transpose()
+}
+
+/// Which reports a list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub kind: Option<ReportKind>,
+    pub category: Option<CategoryId>,
+    pub district: Option<DistrictId>,
+    pub status: Option<Status>,
+    /// Only open (`Some(true)`) or only closed (`Some(false)`) reports.
+    pub open: Option<bool>,
+    pub unit: Option<UnitId>,
+    pub created_from: Option<DateTime<Utc>>,
+    pub created_before: Option<DateTime<Utc>>,
+    pub reporter: Option<UserId>,
+    pub contact_email: Option<String>,
+    pub contact_phone: Option<String>,
+    pub sort: Sort,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Newest,
+    /// Oldest first: the longest-waiting at the top (days open, descending).
+    Oldest,
+    /// Most recent status change first.
+    RecentlyChanged,
+    Category,
+    District,
+    Status,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 6] = [
+        Sort::Newest,
+        Sort::Oldest,
+        Sort::RecentlyChanged,
+        Sort::Category,
+        Sort::District,
+        Sort::Status,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Newest => "newest",
+            Self::Oldest => "oldest",
+            Self::RecentlyChanged => "changed",
+            Self::Category => "category",
+            Self::District => "district",
+            Self::Status => "status",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
+    }
+}
+
+fn open_statuses() -> Vec<&'static str> {
+    Status::ALL
+        .iter()
+        .filter(|s| !s.is_closed())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+fn filtered(filter: &ListFilter) -> sea_orm::Select<reports::Entity> {
+    use reports::Column as C;
+    let mut select = reports::Entity::find();
+    if let Some(kind) = filter.kind {
+        select = select.filter(C::Kind.eq(kind.as_str()));
+    }
+    if let Some(category) = filter.category {
+        select = select.filter(C::CategoryId.eq(category.0));
+    }
+    if let Some(district) = filter.district {
+        select = select.filter(C::DistrictId.eq(district.0));
+    }
+    if let Some(status) = filter.status {
+        select = select.filter(C::Status.eq(status.as_str()));
+    }
+    match filter.open {
+        Some(true) => select = select.filter(C::Status.is_in(open_statuses())),
+        Some(false) => select = select.filter(C::Status.is_not_in(open_statuses())),
+        None => {}
+    }
+    if let Some(unit) = filter.unit {
+        select = select.filter(C::UnitId.eq(unit.0));
+    }
+    if let Some(from) = filter.created_from {
+        select = select.filter(C::CreatedAt.gte(from));
+    }
+    if let Some(before) = filter.created_before {
+        select = select.filter(C::CreatedAt.lt(before));
+    }
+    if let Some(reporter) = filter.reporter {
+        select = select.filter(C::ReporterId.eq(reporter.0));
+    }
+    if let Some(email) = &filter.contact_email {
+        select = select.filter(C::ContactEmail.eq(email.as_str()));
+    }
+    if let Some(phone) = &filter.contact_phone {
+        select = select.filter(C::ContactPhone.eq(phone.as_str()));
+    }
+    match filter.sort {
+        Sort::Newest => select.order_by_desc(C::CreatedAt).order_by_desc(C::Id),
+        Sort::Oldest => select.order_by_asc(C::CreatedAt).order_by_asc(C::Id),
+        Sort::RecentlyChanged => select.order_by_desc(C::StatusAt).order_by_desc(C::Id),
+        Sort::Category => select
+            .order_by_asc(C::CategoryId)
+            .order_by_asc(C::CreatedAt),
+        Sort::District => select
+            .order_by_asc(C::DistrictId)
+            .order_by_asc(C::CreatedAt),
+        Sort::Status => select.order_by_asc(C::Status).order_by_asc(C::CreatedAt),
+    }
+}
+
+/// One page of reports matching `filter`, with the total.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    filter: &ListFilter,
+    page: Page,
+) -> Result<Paged<Report>> {
+    let (rows, total) = paging::fetch(c, filtered(filter), page).await?;
+    Ok(Paged {
+        items: rows
+            .into_iter()
+            .map(Report::try_from)
+            .collect::<Result<_>>()?,
+        total,
+        page: page.number,
+        size: page.size,
+    })
+}
+
+/// Open, unmerged reports of `category` within `radius_m` of `point`, nearest first.
+pub async fn nearby_open(
+    c: &impl ConnectionTrait,
+    category: CategoryId,
+    point: Point,
+    radius_m: f64,
+    limit: usize,
+) -> Result<Vec<(Report, f64)>> {
+    use reports::Column as C;
+    let (min, max) = point.bbox(radius_m);
+    let rows = reports::Entity::find()
+        .filter(C::Lat.between(min.lat(), max.lat()))
+        .filter(C::Lon.between(min.lon(), max.lon()))
+        .filter(C::CategoryId.eq(category.0))
+        .filter(C::Status.is_in(open_statuses()))
+        .filter(C::MergedInto.is_null())
+        .limit(500)
+        .all(c)
+        .await?;
+    let mut found: Vec<(Report, f64)> = rows
+        .into_iter()
+        .map(Report::try_from)
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .filter_map(|r| {
+            let d = r.point?.distance_m(point);
+            (d <= radius_m).then_some((r, d))
+        })
+        .collect();
+    found.sort_by(|a, b| a.1.total_cmp(&b.1));
+    found.truncate(limit);
+    Ok(found)
+}
+
+/// The timeline, oldest first; `public_only` keeps what anyone may see.
+pub async fn timeline(
+    c: &impl ConnectionTrait,
+    id: ReportId,
+    public_only: bool,
+) -> Result<Vec<Event>> {
+    let events = report_events::Entity::find()
+        .filter(report_events::Column::ReportId.eq(id.0))
+        .order_by_asc(report_events::Column::Id)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(Event::try_from)
+        .collect::<Result<Vec<_>>>()?;
+    Ok(if public_only {
+        events.into_iter().filter(|e| e.kind.is_public()).collect()
+    } else {
+        events
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    #[error("no such report")]
+    NotFound,
+    #[error(transparent)]
+    Transition(#[from] TransitionError),
+    #[error("the report was merged into another one; change that one")]
+    Merged,
+    #[error("someone else changed the report meanwhile")]
+    Conflict,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for ChangeError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+impl ChangeError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound => "report_not_found",
+            Self::Transition(e) => e.code(),
+            Self::Merged => "report_merged",
+            Self::Conflict => "report_changed_meanwhile",
+            Self::Store(_) => "internal",
+        }
+    }
+}
+
+/// A status change that happened, for notifications.
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub report: Report,
+    pub from: Status,
+    /// Reports merged into this one, which followed it.
+    pub followers: Vec<Report>,
+    /// The report was closed now and never before: time to ask "was it solved?".
+    pub first_close: bool,
+}
+
+/// Sets a new status. Only an allowed transition succeeds; the change must start from the
+/// status the actor saw (`expected`), so two operators cannot overwrite each other.
+pub async fn change_status(
+    c: &impl ConnectionTrait,
+    id: ReportId,
+    expected: Option<Status>,
+    to: Status,
+    actor: Option<UserId>,
+    public_message: Option<String>,
+    internal_note: Option<String>,
+) -> Result<StatusChange, ChangeError> {
+    let report = get(c, id).await?.ok_or(ChangeError::NotFound)?;
+    if report.merged_into.is_some() {
+        return Err(ChangeError::Merged);
+    }
+    if expected.is_some_and(|e| e != report.status) {
+        return Err(ChangeError::Conflict);
+    }
+    check_transition(report.kind, report.status, to)?;
+    let first_close = to.is_closed() && !ever_closed(c, id).await?;
+    let updated = set_status(c, &report, to).await?;
+    if !updated {
+        return Err(ChangeError::Conflict);
+    }
+    let fields = EventFields {
+        from: Some(report.status),
+        to: Some(to),
+        public_message,
+        internal_note,
+        ..Default::default()
+    };
+    record_event(c, id, actor, EventKind::StatusChanged, fields).await?;
+    let mut followers = Vec::new();
+    for child in merged_children(c, id).await? {
+        follow(c, &child, to, actor, report.number).await?;
+        followers.push(get(c, child.id).await?.ok_or(ChangeError::NotFound)?);
+    }
+    let from = report.status;
+    let report = get(c, id).await?.ok_or(ChangeError::NotFound)?;
+    Ok(StatusChange {
+        report,
+        from,
+        followers,
+        first_close,
+    })
+}
+
+async fn ever_closed(c: &impl ConnectionTrait, id: ReportId) -> Result<bool> {
+    let closed: Vec<&str> = Status::ALL
+        .iter()
+        .filter(|s| s.is_closed())
+        .map(|s| s.as_str())
+        .collect();
+    Ok(report_events::Entity::find()
+        .filter(report_events::Column::ReportId.eq(id.0))
+        .filter(report_events::Column::ToStatus.is_in(closed))
+        .count(c)
+        .await?
+        > 0)
+}
+
+/// Writes the status (and closing time) if the report still has the status read before.
+async fn set_status(c: &impl ConnectionTrait, report: &Report, to: Status) -> Result<bool> {
+    let at = now();
+    let closed_at = if to.is_closed() {
+        Some(report.closed_at.unwrap_or(at))
+    } else {
+        None
+    };
+    let result = reports::Entity::update_many()
+        .col_expr(reports::Column::Status, Expr::value(to.as_str()))
+        .col_expr(reports::Column::StatusAt, Expr::value(at))
+        .col_expr(reports::Column::UpdatedAt, Expr::value(at))
+        .col_expr(reports::Column::ClosedAt, Expr::value(closed_at))
+        .filter(reports::Column::Id.eq(report.id.0))
+        .filter(reports::Column::Status.eq(report.status.as_str()))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+async fn merged_children(c: &impl ConnectionTrait, id: ReportId) -> Result<Vec<Report>> {
+    reports::Entity::find()
+        .filter(reports::Column::MergedInto.eq(id.0))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(Report::try_from)
+        .collect()
+}
+
+/// A merged report takes its master's status, whatever the transition table says: it is no
+/// longer handled on its own.
+async fn follow(
+    c: &impl ConnectionTrait,
+    child: &Report,
+    to: Status,
+    actor: Option<UserId>,
+    master: TrackingNumber,
+) -> Result<()> {
+    if child.status == to {
+        return Ok(());
+    }
+    set_status(c, child, to).await?;
+    let fields = EventFields {
+        from: Some(child.status),
+        to: Some(to),
+        details: Some(serde_json::json!({ "master": master.to_string() })),
+        ..Default::default()
+    };
+    record_event(c, child.id, actor, EventKind::StatusFollowed, fields).await
+}
+
+/// An internal note (never public).
+pub async fn add_note(
+    c: &impl ConnectionTrait,
+    id: ReportId,
+    actor: UserId,
+    note: String,
+) -> Result<()> {
+    let fields = EventFields {
+        internal_note: Some(note),
+        ..Default::default()
+    };
+    record_event(c, id, Some(actor), EventKind::Note, fields).await?;
+    touch(c, id).await
+}
+
+async fn touch(c: &impl ConnectionTrait, id: ReportId) -> Result<()> {
+    reports::Entity::update_many()
+        .col_expr(reports::Column::UpdatedAt, Expr::value(now()))
+        .filter(reports::Column::Id.eq(id.0))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Hands a report to another unit, with the reason kept in the timeline.
+pub async fn reassign(
+    c: &impl ConnectionTrait,
+    id: ReportId,
+    actor: UserId,
+    unit: UnitId,
+    reason: String,
+) -> Result<bool> {
+    let Some(report) = get(c, id).await? else {
+        return Ok(false);
+    };
+    if report.unit == unit {
+        return Ok(false);
+    }
+    reports::Entity::update_many()
+        .col_expr(reports::Column::UnitId, Expr::value(unit.0))
+        .col_expr(reports::Column::UpdatedAt, Expr::value(now()))
+        .filter(reports::Column::Id.eq(id.0))
+        .exec(c)
+        .await?;
+    let fields = EventFields {
+        unit: Some(unit),
+        internal_note: Some(reason),
+        details: Some(serde_json::json!({ "from_unit": report.unit.to_string() })),
+        ..Default::default()
+    };
+    record_event(c, id, Some(actor), EventKind::Assigned, fields).await?;
+    Ok(true)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("no such report")]
+    NotFound,
+    #[error("a report cannot be merged into itself")]
+    Itself,
+    #[error("reports of different kinds cannot be merged")]
+    KindMismatch,
+    #[error("the target was itself merged into another report")]
+    TargetMerged,
+    #[error("the report is already merged")]
+    AlreadyMerged,
+    #[error("other reports are merged into this one; merge those into the target first")]
+    HasFollowers,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for MergeError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+impl MergeError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NotFound => "report_not_found",
+            Self::Itself => "merge_itself",
+            Self::KindMismatch => "merge_kind_mismatch",
+            Self::TargetMerged => "merge_target_merged",
+            Self::AlreadyMerged => "merge_already_merged",
+            Self::HasFollowers => "merge_has_followers",
+            Self::Store(_) => "internal",
+        }
+    }
+}
+
+/// Merges `duplicate` into `master`: the duplicate follows the master's status from now on.
+/// Returns the duplicate as it is after the merge.
+pub async fn merge(
+    c: &impl ConnectionTrait,
+    duplicate: ReportId,
+    master: ReportId,
+    actor: UserId,
+) -> Result<Report, MergeError> {
+    if duplicate == master {
+        return Err(MergeError::Itself);
+    }
+    let child = get(c, duplicate).await?.ok_or(MergeError::NotFound)?;
+    let target = get(c, master).await?.ok_or(MergeError::NotFound)?;
+    if child.merged_into.is_some() {
+        return Err(MergeError::AlreadyMerged);
+    }
+    if target.merged_into.is_some() {
+        return Err(MergeError::TargetMerged);
+    }
+    if child.kind != target.kind {
+        return Err(MergeError::KindMismatch);
+    }
+    if !merged_children(c, duplicate).await?.is_empty() {
+        return Err(MergeError::HasFollowers);
+    }
+    reports::Entity::update_many()
+        .col_expr(reports::Column::MergedInto, Expr::value(target.id.0))
+        .col_expr(reports::Column::UpdatedAt, Expr::value(now()))
+        .filter(reports::Column::Id.eq(child.id.0))
+        .exec(c)
+        .await?;
+    let fields = EventFields {
+        details: Some(serde_json::json!({ "into": target.number.to_string() })),
+        ..Default::default()
+    };
+    record_event(c, child.id, Some(actor), EventKind::Merged, fields).await?;
+    let fields = EventFields {
+        internal_note: Some(format!("{}", child.number)),
+        details: Some(serde_json::json!({ "absorbed": child.number.to_string() })),
+        ..Default::default()
+    };
+    record_event(c, target.id, Some(actor), EventKind::Note, fields).await?;
+    follow(c, &child, target.status, Some(actor), target.number).await?;
+    get(c, child.id).await?.ok_or(MergeError::NotFound)
+}
+
+/// Who supports a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Supporter {
+    User(UserId),
+    Email(Email),
+}
+
+/// Adds a support; `false` if this person already supports the report. Runs in a savepoint.
+pub async fn support(c: &impl Savepoints, id: ReportId, supporter: &Supporter) -> Result<bool> {
+    let savepoint = sea_orm::TransactionTrait::begin(c).await?;
+    let (user, email) = match supporter {
+        Supporter::User(u) => (Some(u.0), None),
+        Supporter::Email(e) => (None, Some(e.as_str().to_owned())),
+    };
+    let inserted = report_supports::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        report_id: Set(id.0),
+        user_id: Set(user),
+        email: Set(email),
+        created_at: Set(now()),
+    }
+    .insert(&savepoint)
+    .await;
+    let result = match inserted {
+        Ok(_) => {
+            reports::Entity::update_many()
+                .col_expr(
+                    reports::Column::SupportCount,
+                    Expr::col(reports::Column::SupportCount).add(1),
+                )
+                .filter(reports::Column::Id.eq(id.0))
+                .exec(&savepoint)
+                .await
+                .map_err(StoreError::from)?;
+            record_event(
+                &savepoint,
+                id,
+                supporter_user(supporter),
+                EventKind::Supported,
+                EventFields::default(),
+            )
+            .await?;
+            Ok(true)
+        }
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Ok(false),
+        Err(e) => Err(StoreError::from(e)),
+    };
+    crate::settle(savepoint, result).await
+}
+
+fn supporter_user(supporter: &Supporter) -> Option<UserId> {
+    match supporter {
+        Supporter::User(u) => Some(*u),
+        Supporter::Email(_) => None,
+    }
+}
+
+/// Whether `user` supports the report.
+pub async fn supports(c: &impl ConnectionTrait, id: ReportId, user: UserId) -> Result<bool> {
+    Ok(report_supports::Entity::find()
+        .filter(report_supports::Column::ReportId.eq(id.0))
+        .filter(report_supports::Column::UserId.eq(user.0))
+        .count(c)
+        .await?
+        > 0)
+}
+
+/// Someone to tell about a change, in their language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub email: String,
+    pub locale: Locale,
+    /// The reporter (gets the questionnaire and the private link) rather than a supporter.
+    pub reporter: bool,
+}
+
+/// Everyone to notify about a report's updates: the reporter (their account's address, or the
+/// contact address they gave and agreed to be contacted at) and the supporters. Each address
+/// once.
+pub async fn recipients(c: &impl ConnectionTrait, report: &Report) -> Result<Vec<Recipient>> {
+    let mut out: Vec<Recipient> = Vec::new();
+    let mut push = |email: String, locale: Locale, reporter: bool| {
+        if !out.iter().any(|r| r.email == email) {
+            out.push(Recipient {
+                email,
+                locale,
+                reporter,
+            });
+        }
+    };
+    if let Some(user) = report.reporter
+        && let Some(user) = users::Entity::find_by_id(user.0).one(c).await?
+    {
+        push(
+            user.email,
+            Locale::parse(&user.locale).unwrap_or_default(),
+            true,
+        );
+    }
+    if report.contact_consent
+        && let Some(email) = &report.contact_email
+    {
+        push(email.clone(), report.locale, true);
+    }
+    let supports = report_supports::Entity::find()
+        .filter(report_supports::Column::ReportId.eq(report.id.0))
+        .all(c)
+        .await?;
+    let user_ids: Vec<Uuid> = supports.iter().filter_map(|s| s.user_id).collect();
+    let supporters = if user_ids.is_empty() {
+        Vec::new()
+    } else {
+        users::Entity::find()
+            .filter(users::Column::Id.is_in(user_ids))
+            .all(c)
+            .await?
+    };
+    for s in &supports {
+        match (&s.user_id, &s.email) {
+            (Some(u), _) => {
+                if let Some(user) = supporters.iter().find(|x| x.id == *u) {
+                    push(
+                        user.email.clone(),
+                        Locale::parse(&user.locale).unwrap_or_default(),
+                        false,
+                    );
+                }
+            }
+            (None, Some(email)) => push(email.clone(), report.locale, false),
+            (None, None) => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Starts the "was it solved?" questionnaire for a closed problem: returns the answer link's
+/// token, or `None` if it was already sent.
+pub async fn start_feedback(c: &impl ConnectionTrait, id: ReportId) -> Result<Option<String>> {
+    if report_feedback::Entity::find_by_id(id.0)
+        .one(c)
+        .await?
+        .is_some()
+    {
+        return Ok(None);
+    }
+    let (token, hash) = new_token();
+    report_feedback::ActiveModel {
+        report_id: Set(id.0),
+        token_hash: Set(hash),
+        sent_at: Set(now()),
+        answered_at: Set(None),
+        solved: Set(None),
+        score: Set(None),
+    }
+    .insert(c)
+    .await?;
+    Ok(Some(token))
+}
+
+/// A questionnaire as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Feedback {
+    pub report: ReportId,
+    pub answered_at: Option<DateTime<Utc>>,
+    pub solved: Option<bool>,
+    pub score: Option<u8>,
+}
+
+fn feedback_from(m: report_feedback::Model) -> Feedback {
+    Feedback {
+        report: ReportId(m.report_id),
+        answered_at: m.answered_at,
+        solved: m.solved,
+        score: m.score.and_then(|s| u8::try_from(s).ok()),
+    }
+}
+
+/// The questionnaire a link points at.
+pub async fn feedback_by_token(c: &impl ConnectionTrait, token: &str) -> Result<Option<Feedback>> {
+    let token = token.trim();
+    if token.len() != 64 {
+        return Ok(None);
+    }
+    Ok(report_feedback::Entity::find()
+        .filter(report_feedback::Column::TokenHash.eq(token_hash(token)))
+        .one(c)
+        .await?
+        .map(feedback_from))
+}
+
+/// Stores the answer (a later answer replaces an earlier one). `score` is 1–5.
+pub async fn answer_feedback(
+    c: &impl ConnectionTrait,
+    token: &str,
+    solved: bool,
+    score: u8,
+) -> Result<bool> {
+    let result = report_feedback::Entity::update_many()
+        .col_expr(report_feedback::Column::AnsweredAt, Expr::value(now()))
+        .col_expr(report_feedback::Column::Solved, Expr::value(solved))
+        .col_expr(
+            report_feedback::Column::Score,
+            Expr::value(i32::from(score.clamp(1, 5))),
+        )
+        .filter(report_feedback::Column::TokenHash.eq(token_hash(token.trim())))
+        .exec(c)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
+/// Answers so far: (asked, answered, said solved, sum of scores).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FeedbackTotals {
+    pub asked: u64,
+    pub answered: u64,
+    pub solved: u64,
+    pub score_sum: u64,
+}
+
+pub async fn feedback_totals(c: &impl ConnectionTrait) -> Result<FeedbackTotals> {
+    let rows = report_feedback::Entity::find().all(c).await?;
+    let mut t = FeedbackTotals {
+        asked: rows.len() as u64,
+        ..Default::default()
+    };
+    for r in rows.iter().filter(|r| r.answered_at.is_some()) {
+        t.answered += 1;
+        t.solved += u64::from(r.solved == Some(true));
+        t.score_sum += r.score.and_then(|s| u64::try_from(s).ok()).unwrap_or(0);
+    }
+    Ok(t)
+}
+
+/// Replaces the public text (moderation: a passage with personal data); the original stays
+/// for staff. `None` restores the original.
+pub async fn redact_description(
+    c: &impl ConnectionTrait,
+    id: ReportId,
+    actor: UserId,
+    public_text: Option<String>,
+    reason: String,
+) -> Result<bool> {
+    let result = reports::Entity::update_many()
+        .col_expr(
+            reports::Column::DescriptionRedacted,
+            Expr::value(public_text),
+        )
+        .col_expr(reports::Column::UpdatedAt, Expr::value(now()))
+        .filter(reports::Column::Id.eq(id.0))
+        .exec(c)
+        .await?;
+    if result.rows_affected == 1 {
+        let fields = EventFields {
+            internal_note: Some(reason),
+            ..Default::default()
+        };
+        record_event(c, id, Some(actor), EventKind::TextRedacted, fields).await?;
+    }
+    Ok(result.rows_affected == 1)
+}
+
+/// Counts per status for reports matching `filter` (the queue's overview).
+pub async fn count_by_status(
+    c: &impl ConnectionTrait,
+    filter: &ListFilter,
+) -> Result<Vec<(Status, u64)>> {
+    let mut out = Vec::new();
+    for status in Status::ALL {
+        let f = ListFilter {
+            status: Some(status),
+            ..filter.clone()
+        };
+        let n = filtered(&f).count(c).await?;
+        if n > 0 {
+            out.push((status, n));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn reports_are_numbered_by_krakow_new_year() {
+        let before = Utc.with_ymd_and_hms(2026, 12, 31, 22, 59, 59).unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 12, 31, 23, 0, 0).unwrap();
+        assert_eq!(numbering_year(before), 2026);
+        assert_eq!(numbering_year(after), 2027);
+    }
+}

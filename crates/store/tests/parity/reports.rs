@@ -1,0 +1,723 @@
+//! Contact-centre reports in the store: routing, numbering, lists, transitions, merges,
+//! supports, duplicates nearby, notification recipients and the questionnaire.
+
+use miasto_domain::geo::Point;
+use miasto_domain::reports::{Channel, Description, Status, TransitionError};
+use miasto_domain::{Email, Locale, Password, Role, RoleAssignment, UserId};
+use miasto_store::accounts::{self, NewUser};
+use miasto_store::reference::{self, Category};
+use miasto_store::reports::{
+    self, ChangeError, Contact, EventKind, ListFilter, Location, MergeError, NewReport, Report,
+    Sort, Supporter,
+};
+use miasto_store::routing;
+use miasto_store::testing::TestDb;
+use miasto_store::{Page, Savepoints};
+
+const RYNEK: (f64, f64) = (50.0617, 19.9373);
+
+async fn category(db: &TestDb, code: &str) -> Category {
+    reference::list_categories(&db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code.as_str() == code)
+        .unwrap()
+}
+
+async fn district(db: &TestDb, number: u16) -> miasto_domain::DistrictId {
+    reference::list_districts(&db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.number == number)
+        .unwrap()
+        .id
+}
+
+fn new_report(
+    category: &Category,
+    at: (f64, f64),
+    district: Option<miasto_domain::DistrictId>,
+) -> NewReport {
+    NewReport {
+        category: category.id,
+        description: Description::parse("Nie świeci latarnia przy przejściu").unwrap(),
+        location: Location {
+            point: Some(Point::new(at.0, at.1).unwrap()),
+            address: Some("Rynek Główny 1".into()),
+            district,
+        },
+        channel: Channel::Web,
+        client: None,
+        reporter: None,
+        contact: Contact {
+            name: Some("Jan Kowalski".into()),
+            email: Some(Email::parse("jan@example.pl").unwrap()),
+            phone: None,
+            consent: true,
+        },
+        recorded_by: None,
+        locale: Locale::Pl,
+    }
+}
+
+async fn report(db: &impl Savepoints, new: NewReport) -> Report {
+    reports::create(db, new).await.unwrap().report
+}
+
+async fn user(db: &TestDb, email: &str, locale: Locale) -> UserId {
+    let password = Password::parse_new("haslo-do-testow-1", None).unwrap();
+    accounts::create_user(
+        &db.db,
+        NewUser {
+            email: Email::parse(email).unwrap(),
+            password_hash: accounts::hash_password(&password).await,
+            assignment: RoleAssignment::new(Role::Resident, None).unwrap(),
+            locale,
+            confirmed: true,
+        },
+    )
+    .await
+    .unwrap()
+    .id
+}
+
+#[tokio::test]
+async fn every_kraków_category_routes_to_its_unit_and_district_rules_win() {
+    let db = TestDb::new().await;
+    let unit = |code: &'static str| {
+        let db = &db.db;
+        async move {
+            reference::find_unit_by_code(db, code)
+                .await
+                .unwrap()
+                .unwrap()
+                .id
+        }
+    };
+    for (cat, expected) in [
+        ("problem.lighting", "ZDMK"),
+        ("problem.roads", "ZDMK"),
+        ("problem.greenery", "ZZM"),
+        ("problem.tree-felling", "ZZM"),
+        ("problem.litter", "MPO"),
+        ("problem.dead-animals", "MPO"),
+        ("problem.transport-stop", "ZTP"),
+        ("problem.investment-works", "ZIM"),
+        ("problem.other", "WD"),
+        ("idea.public-transport", "ZTP"),
+        ("idea.traffic", "ZDMK"),
+    ] {
+        let c = category(&db, cat).await;
+        assert_eq!(
+            routing::route(&db.db, c.id, None).await.unwrap(),
+            Some(unit(expected).await),
+            "{cat}"
+        );
+    }
+    // A district exception: greenery in Nowa Huta goes to the city police (say).
+    let greenery = category(&db, "problem.greenery").await;
+    let nowa_huta = district(&db, 18).await;
+    routing::set_rule(&db.db, greenery.id, Some(nowa_huta), unit("SM").await)
+        .await
+        .unwrap();
+    assert_eq!(
+        routing::route(&db.db, greenery.id, Some(nowa_huta))
+            .await
+            .unwrap(),
+        Some(unit("SM").await)
+    );
+    assert_eq!(
+        routing::route(&db.db, greenery.id, Some(district(&db, 1).await))
+            .await
+            .unwrap(),
+        Some(unit("ZZM").await)
+    );
+    let r = report(
+        &db.db,
+        new_report(&greenery, (50.0719, 20.0376), Some(nowa_huta)),
+    )
+    .await;
+    assert_eq!(r.unit, unit("SM").await);
+
+    // Exceptions can go; defaults cannot.
+    let rules = routing::list_rules(&db.db).await.unwrap();
+    let exception = rules
+        .iter()
+        .find(|r| r.district == Some(nowa_huta))
+        .unwrap();
+    let default = rules
+        .iter()
+        .find(|r| r.category == greenery.id && r.district.is_none())
+        .unwrap();
+    assert!(matches!(
+        routing::delete_rule(&db.db, default.id).await,
+        Err(routing::DeleteRuleError::Default)
+    ));
+    routing::delete_rule(&db.db, exception.id).await.unwrap();
+    assert_eq!(
+        routing::route(&db.db, greenery.id, Some(nowa_huta))
+            .await
+            .unwrap(),
+        Some(unit("ZZM").await)
+    );
+    assert_eq!(
+        routing::ensure_defaults(&db.db, unit("WD").await)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn reports_are_numbered_per_year_and_found_by_number_and_private_token() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let first = reports::create(&db.db, new_report(&lighting, RYNEK, None))
+        .await
+        .unwrap();
+    let second = reports::create(&db.db, new_report(&lighting, RYNEK, None))
+        .await
+        .unwrap();
+    assert_eq!(first.report.number.seq, 1);
+    assert_eq!(second.report.number.seq, 2);
+    assert_eq!(first.report.status, Status::New);
+    assert_eq!(first.report.channel, Channel::Web);
+    let found = reports::get_by_number(&db.db, second.report.number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.id, second.report.id);
+    let by_token = reports::get_by_tracking_token(&db.db, &first.tracking_token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_token.id, first.report.id);
+    assert!(
+        reports::get_by_tracking_token(&db.db, "nope")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let timeline = reports::timeline(&db.db, first.report.id, true)
+        .await
+        .unwrap();
+    assert_eq!(timeline.len(), 1);
+    assert_eq!(
+        (timeline[0].kind, timeline[0].to),
+        (EventKind::Created, Some(Status::New))
+    );
+}
+
+#[tokio::test]
+async fn inactive_categories_take_no_reports() {
+    let db = TestDb::new().await;
+    let mut lighting = category(&db, "problem.lighting").await;
+    let input = reference::CategoryInput {
+        code: lighting.code.clone(),
+        kind: lighting.kind,
+        names: lighting.names.clone(),
+        position: lighting.position,
+        active: false,
+        duplicate_radius_m: lighting.duplicate_radius_m,
+    };
+    reference::update_category(&db.db, lighting.id, &input)
+        .await
+        .unwrap();
+    lighting.active = false;
+    assert!(matches!(
+        reports::create(&db.db, new_report(&lighting, RYNEK, None)).await,
+        Err(reports::CreateError::Category)
+    ));
+}
+
+#[tokio::test]
+async fn concurrent_intake_never_hands_out_a_number_twice() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let mut handles = Vec::new();
+    for _ in 0..4 {
+        let conn = db.db.clone();
+        let new = new_report(&lighting, RYNEK, None);
+        handles.push(tokio::spawn(async move {
+            let mut numbers = Vec::new();
+            for _ in 0..15 {
+                let tx = miasto_store::begin(&conn).await.unwrap();
+                numbers.push(
+                    reports::create(&tx, new.clone())
+                        .await
+                        .unwrap()
+                        .report
+                        .number
+                        .seq,
+                );
+                tx.commit().await.unwrap();
+            }
+            numbers
+        }));
+    }
+    let mut all = Vec::new();
+    for h in handles {
+        all.extend(h.await.unwrap());
+    }
+    all.sort_unstable();
+    assert_eq!(all, (1..=60).collect::<Vec<u32>>());
+}
+
+#[tokio::test]
+async fn lists_filter_and_sort_like_the_public_list_and_the_unit_queue() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let greenery = category(&db, "problem.greenery").await;
+    let idea = category(&db, "idea.traffic").await;
+    let stare = district(&db, 1).await;
+    let a = report(&db.db, new_report(&lighting, RYNEK, Some(stare))).await;
+    let b = report(&db.db, new_report(&greenery, RYNEK, Some(stare))).await;
+    let c = report(
+        &db.db,
+        new_report(&idea, (50.0719, 20.0376), Some(district(&db, 18).await)),
+    )
+    .await;
+    reports::change_status(&db.db, b.id, None, Status::Solved, None, None, None)
+        .await
+        .unwrap();
+
+    let all = reports::list(&db.db, &ListFilter::default(), Page::first())
+        .await
+        .unwrap();
+    assert_eq!(
+        all.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [c.id, b.id, a.id],
+        "newest first"
+    );
+    let oldest = ListFilter {
+        sort: Sort::Oldest,
+        ..Default::default()
+    };
+    assert_eq!(
+        reports::list(&db.db, &oldest, Page::first())
+            .await
+            .unwrap()
+            .items[0]
+            .id,
+        a.id
+    );
+    let problems = ListFilter {
+        kind: Some(miasto_domain::reference::ReportKind::Problem),
+        ..Default::default()
+    };
+    assert_eq!(
+        reports::list(&db.db, &problems, Page::first())
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+    let open = ListFilter {
+        open: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(
+        reports::list(&db.db, &open, Page::first())
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+    let closed = ListFilter {
+        open: Some(false),
+        ..Default::default()
+    };
+    assert_eq!(
+        reports::list(&db.db, &closed, Page::first())
+            .await
+            .unwrap()
+            .items[0]
+            .id,
+        b.id
+    );
+    let in_stare = ListFilter {
+        district: Some(stare),
+        ..Default::default()
+    };
+    assert_eq!(
+        reports::list(&db.db, &in_stare, Page::first())
+            .await
+            .unwrap()
+            .total,
+        2
+    );
+    let zdmk_queue = ListFilter {
+        unit: Some(a.unit),
+        open: Some(true),
+        sort: Sort::Oldest,
+        ..Default::default()
+    };
+    let queue = reports::list(&db.db, &zdmk_queue, Page::first())
+        .await
+        .unwrap();
+    assert_eq!(
+        queue.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [a.id, c.id],
+        "ZDMK handles lighting and traffic ideas"
+    );
+    let counts = reports::count_by_status(&db.db, &ListFilter::default())
+        .await
+        .unwrap();
+    assert_eq!(counts, [(Status::New, 2), (Status::Solved, 1)]);
+    let by_caller = ListFilter {
+        contact_email: Some("jan@example.pl".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        reports::list(&db.db, &by_caller, Page::first())
+            .await
+            .unwrap()
+            .total,
+        3
+    );
+}
+
+#[tokio::test]
+async fn status_changes_follow_the_rules_and_record_their_messages() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let r = report(&db.db, new_report(&lighting, RYNEK, None)).await;
+    let staff = user(&db, "zdmk@example.pl", Locale::Pl).await;
+
+    let err = reports::change_status(
+        &db.db,
+        r.id,
+        None,
+        Status::Implemented,
+        Some(staff),
+        None,
+        None,
+    )
+    .await;
+    assert!(matches!(
+        err,
+        Err(ChangeError::Transition(TransitionError::NotForKind))
+    ));
+    let err = reports::change_status(
+        &db.db,
+        r.id,
+        Some(Status::UnderAnalysis),
+        Status::Solved,
+        Some(staff),
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        matches!(err, Err(ChangeError::Conflict)),
+        "the change must start from the status seen"
+    );
+
+    let change = reports::change_status(
+        &db.db,
+        r.id,
+        Some(Status::New),
+        Status::BeingSolved,
+        Some(staff),
+        Some("Ekipa pojedzie jutro.".into()),
+        Some("Zlecenie 12/2026".into()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        (change.from, change.report.status, change.first_close),
+        (Status::New, Status::BeingSolved, false)
+    );
+    assert_eq!(change.report.closed_at, None);
+
+    let err = reports::change_status(
+        &db.db,
+        r.id,
+        None,
+        Status::NotFound,
+        Some(staff),
+        None,
+        None,
+    )
+    .await;
+    assert!(matches!(
+        err,
+        Err(ChangeError::Transition(TransitionError::Forbidden))
+    ));
+
+    let solved = reports::change_status(
+        &db.db,
+        r.id,
+        None,
+        Status::Solved,
+        Some(staff),
+        Some("Naprawione.".into()),
+        None,
+    )
+    .await
+    .unwrap();
+    assert!(solved.first_close);
+    assert!(solved.report.closed_at.is_some());
+    let reopened = reports::change_status(
+        &db.db,
+        r.id,
+        None,
+        Status::UnderAnalysis,
+        Some(staff),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(reopened.report.closed_at, None);
+    let again = reports::change_status(&db.db, r.id, None, Status::Solved, Some(staff), None, None)
+        .await
+        .unwrap();
+    assert!(!again.first_close, "the questionnaire goes out once");
+
+    let public = reports::timeline(&db.db, r.id, true).await.unwrap();
+    assert!(public.iter().all(|e| e.kind.is_public()));
+    assert_eq!(
+        public[1].public_message.as_deref(),
+        Some("Ekipa pojedzie jutro.")
+    );
+    let full = reports::timeline(&db.db, r.id, false).await.unwrap();
+    assert!(
+        full.iter()
+            .any(|e| e.internal_note.as_deref() == Some("Zlecenie 12/2026"))
+    );
+}
+
+#[tokio::test]
+async fn merged_reports_follow_their_master() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let idea = category(&db, "idea.traffic").await;
+    let staff = user(&db, "op@example.pl", Locale::Pl).await;
+    let master = report(&db.db, new_report(&lighting, RYNEK, None)).await;
+    let duplicate = report(&db.db, new_report(&lighting, RYNEK, None)).await;
+    let other_kind = report(&db.db, new_report(&idea, RYNEK, None)).await;
+    reports::change_status(
+        &db.db,
+        master.id,
+        None,
+        Status::UnderAnalysis,
+        Some(staff),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+
+    assert!(matches!(
+        reports::merge(&db.db, master.id, master.id, staff).await,
+        Err(MergeError::Itself)
+    ));
+    assert!(matches!(
+        reports::merge(&db.db, other_kind.id, master.id, staff).await,
+        Err(MergeError::KindMismatch)
+    ));
+    let merged = reports::merge(&db.db, duplicate.id, master.id, staff)
+        .await
+        .unwrap();
+    assert_eq!(merged.merged_into, Some(master.id));
+    assert_eq!(
+        merged.status,
+        Status::UnderAnalysis,
+        "takes the master's status at once"
+    );
+    assert!(matches!(
+        reports::change_status(
+            &db.db,
+            duplicate.id,
+            None,
+            Status::Solved,
+            Some(staff),
+            None,
+            None
+        )
+        .await,
+        Err(ChangeError::Merged)
+    ));
+    assert!(matches!(
+        reports::merge(&db.db, master.id, duplicate.id, staff).await,
+        Err(MergeError::TargetMerged)
+    ));
+
+    let change = reports::change_status(
+        &db.db,
+        master.id,
+        None,
+        Status::Solved,
+        Some(staff),
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(change.followers.len(), 1);
+    let duplicate = reports::get(&db.db, duplicate.id).await.unwrap().unwrap();
+    assert_eq!(duplicate.status, Status::Solved);
+    assert!(duplicate.closed_at.is_some());
+    let events = reports::timeline(&db.db, duplicate.id, true).await.unwrap();
+    assert!(events.iter().any(|e| e.kind == EventKind::Merged));
+    assert_eq!(
+        events
+            .iter()
+            .filter(|e| e.kind == EventKind::StatusFollowed)
+            .count(),
+        2
+    );
+}
+
+#[tokio::test]
+async fn open_reports_nearby_are_offered_as_duplicates() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let greenery = category(&db, "problem.greenery").await;
+    let near = report(&db.db, new_report(&lighting, (50.0620, 19.9375), None)).await; // ~40 m
+    let _far = report(&db.db, new_report(&lighting, (50.0650, 19.9373), None)).await; // ~370 m
+    let _other_category = report(&db.db, new_report(&greenery, RYNEK, None)).await;
+    let closed = report(&db.db, new_report(&lighting, RYNEK, None)).await;
+    reports::change_status(&db.db, closed.id, None, Status::Solved, None, None, None)
+        .await
+        .unwrap();
+
+    let here = Point::new(RYNEK.0, RYNEK.1).unwrap();
+    let found = reports::nearby_open(&db.db, lighting.id, here, 100.0, 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        found.iter().map(|(r, _)| r.id).collect::<Vec<_>>(),
+        [near.id]
+    );
+    assert!(found[0].1 < 50.0);
+    let wide = reports::nearby_open(&db.db, lighting.id, here, 500.0, 5)
+        .await
+        .unwrap();
+    assert_eq!(wide.len(), 2);
+}
+
+#[tokio::test]
+async fn supports_count_once_per_person_and_supporters_hear_about_updates() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let r = report(&db.db, new_report(&lighting, RYNEK, None)).await;
+    let anna = user(&db, "anna@example.pl", Locale::En).await;
+    assert!(
+        reports::support(&db.db, r.id, &Supporter::User(anna))
+            .await
+            .unwrap()
+    );
+    assert!(
+        !reports::support(&db.db, r.id, &Supporter::User(anna))
+            .await
+            .unwrap()
+    );
+    let email = Supporter::Email(Email::parse("sasiad@example.pl").unwrap());
+    assert!(reports::support(&db.db, r.id, &email).await.unwrap());
+    assert!(!reports::support(&db.db, r.id, &email).await.unwrap());
+    assert!(reports::supports(&db.db, r.id, anna).await.unwrap());
+    let r = reports::get(&db.db, r.id).await.unwrap().unwrap();
+    assert_eq!(r.support_count, 2);
+
+    let recipients = reports::recipients(&db.db, &r).await.unwrap();
+    let summary: Vec<_> = recipients
+        .iter()
+        .map(|x| (x.email.as_str(), x.locale, x.reporter))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("jan@example.pl", Locale::Pl, true),
+            ("anna@example.pl", Locale::En, false),
+            ("sasiad@example.pl", Locale::Pl, false)
+        ]
+    );
+}
+
+#[tokio::test]
+async fn contacts_without_consent_are_not_notified() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let mut new = new_report(&lighting, RYNEK, None);
+    new.contact.consent = false;
+    let r = report(&db.db, new).await;
+    assert!(reports::recipients(&db.db, &r).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_questionnaire_is_sent_once_and_answered_by_its_link() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let r = report(&db.db, new_report(&lighting, RYNEK, None)).await;
+    let token = reports::start_feedback(&db.db, r.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        reports::start_feedback(&db.db, r.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let pending = reports::feedback_by_token(&db.db, &token)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(pending.answered_at, None);
+    assert!(
+        reports::answer_feedback(&db.db, &token, true, 4)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !reports::answer_feedback(&db.db, &"0".repeat(64), true, 4)
+            .await
+            .unwrap()
+    );
+    let totals = reports::feedback_totals(&db.db).await.unwrap();
+    assert_eq!(
+        (
+            totals.asked,
+            totals.answered,
+            totals.solved,
+            totals.score_sum
+        ),
+        (1, 1, 1, 4)
+    );
+}
+
+#[tokio::test]
+async fn moderators_replace_the_public_text_and_staff_keep_the_original() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let moderator = user(&db, "mod@example.pl", Locale::Pl).await;
+    let mut new = new_report(&lighting, RYNEK, None);
+    new.description = Description::parse("Latarnia nie działa, dzwońcie 600 100 200").unwrap();
+    let r = report(&db.db, new).await;
+    reports::redact_description(
+        &db.db,
+        r.id,
+        moderator,
+        Some("Latarnia nie działa, [ukryto]".into()),
+        "numer telefonu".into(),
+    )
+    .await
+    .unwrap();
+    let r = reports::get(&db.db, r.id).await.unwrap().unwrap();
+    assert_eq!(r.public_description(), "Latarnia nie działa, [ukryto]");
+    assert!(r.description.contains("600 100 200"));
+    let events = reports::timeline(&db.db, r.id, false).await.unwrap();
+    assert!(events.iter().any(|e| e.kind == EventKind::TextRedacted
+        && e.internal_note.as_deref() == Some("numer telefonu")));
+    assert!(
+        reports::timeline(&db.db, r.id, true)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.kind != EventKind::TextRedacted)
+    );
+}
