@@ -151,8 +151,16 @@ impl Role {
     /// The one rule table of who may do what. Handlers check a permission, never a role.
     pub fn can(self, permission: Permission) -> bool {
         use Permission::*;
+        use Role::*;
         match permission {
-            ManageUsers | ManageReferenceData | ReadAuditLog | ReadOutbox => self == Self::Admin,
+            ManageUsers | ManageReferenceData | ReadAuditLog | ReadOutbox => self == Admin,
+            // Staff areas of the contact centre: everyone but residents sees reports in full.
+            ViewReports => self != Resident,
+            // Unit staff handle their own unit's reports; the contact centre (operators) and
+            // admins handle any.
+            HandleReports => matches!(self, UnitStaff | Operator | Admin),
+            HandleAnyUnitsReports | RecordReportsForCallers => matches!(self, Operator | Admin),
+            ModerateReports => matches!(self, Moderator | Operator | Admin),
         }
     }
 }
@@ -168,6 +176,16 @@ pub enum Permission {
     ReadAuditLog,
     /// Read e-mails kept in the development outbox.
     ReadOutbox,
+    /// See reports with their contact details, internal notes and the unit queues.
+    ViewReports,
+    /// Change status, add notes, reassign and merge (own unit's reports for unit staff).
+    HandleReports,
+    /// Handle reports of every unit, not only one's own.
+    HandleAnyUnitsReports,
+    /// Record reports for callers on the hotline and look up their earlier reports.
+    RecordReportsForCallers,
+    /// Hide photos and passages of text that show personal data.
+    ModerateReports,
 }
 
 /// A role together with the unit it needs: unit staff belong to exactly one unit, nobody else
@@ -290,6 +308,29 @@ mod tests {
             assert_eq!(role.can(Permission::ManageReferenceData), admin, "{role:?}");
             assert_eq!(role.can(Permission::ReadAuditLog), admin, "{role:?}");
             assert_eq!(role.can(Permission::ReadOutbox), admin, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn the_contact_centre_permissions_follow_the_roles() {
+        use Permission::*;
+        let table = [
+            (Role::Resident, [false, false, false, false, false]),
+            (Role::Operator, [true, true, true, true, true]),
+            (Role::UnitStaff, [true, true, false, false, false]),
+            (Role::Official, [true, false, false, false, false]),
+            (Role::Moderator, [true, false, false, false, true]),
+            (Role::Admin, [true, true, true, true, true]),
+        ];
+        for (role, expected) in table {
+            let got = [
+                role.can(ViewReports),
+                role.can(HandleReports),
+                role.can(HandleAnyUnitsReports),
+                role.can(RecordReportsForCallers),
+                role.can(ModerateReports),
+            ];
+            assert_eq!(got, expected, "{role:?}");
         }
     }
 

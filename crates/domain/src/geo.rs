@@ -199,6 +199,20 @@ impl DistrictMap {
         self.districts.len()
     }
 
+    /// The middle of the city's bounding box, where maps open.
+    pub fn center(&self) -> Option<Point> {
+        let boxes: Vec<Rect<f64>> = self.districts.iter().filter_map(|d| d.bbox).collect();
+        let first = boxes.first()?;
+        let (mut min, mut max) = (first.min(), first.max());
+        for b in &boxes {
+            min.x = min.x.min(b.min().x);
+            min.y = min.y.min(b.min().y);
+            max.x = max.x.max(b.max().x);
+            max.y = max.y.max(b.max().y);
+        }
+        Point::new((min.y + max.y) / 2.0, (min.x + max.x) / 2.0).ok()
+    }
+
     pub fn is_empty(&self) -> bool {
         self.districts.is_empty()
     }
@@ -240,6 +254,13 @@ mod tests {
                 "{lat},{lon}"
             );
         }
+    }
+
+    #[test]
+    fn the_map_opens_over_krakow() {
+        let centre = krakow().center().unwrap();
+        assert!((centre.lat() - 50.047).abs() < 0.01, "{centre:?}");
+        assert!((centre.lon() - 20.005).abs() < 0.01, "{centre:?}");
     }
 
     #[test]

@@ -50,6 +50,10 @@ pub struct Config {
     pub log_format: LogFormat,
     /// A directory with another city's `city.toml` and boundaries; Kraków's are built in.
     pub city_dir: Option<PathBuf>,
+    /// Where uploaded photos are kept (created if missing).
+    pub files_dir: PathBuf,
+    /// Map tiles for the maps (`https://…/{z}/{x}/{y}.png`); OpenStreetMap's by default.
+    pub map_tiles: String,
 }
 
 impl Default for Config {
@@ -66,6 +70,8 @@ impl Default for Config {
             metrics_token: None,
             log_format: LogFormat::Text,
             city_dir: None,
+            files_dir: PathBuf::from("miasto-files"),
+            map_tiles: miasto_web::WebConfig::DEFAULT_MAP_TILES.to_owned(),
         }
     }
 }
@@ -92,6 +98,8 @@ impl std::fmt::Debug for Config {
             .field("metrics_token", &redacted(&self.metrics_token))
             .field("log_format", &self.log_format)
             .field("city_dir", &self.city_dir)
+            .field("files_dir", &self.files_dir)
+            .field("map_tiles", &self.map_tiles)
             .finish()
     }
 }

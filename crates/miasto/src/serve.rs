@@ -5,7 +5,7 @@ use crate::config::Config;
 use anyhow::Context;
 use miasto_store::jobs::{Signal, Worker};
 use miasto_store::mail::Mailer;
-use miasto_web::{AppState, Metrics, Secret, WebConfig};
+use miasto_web::{AppState, Metrics, Secret, Services, WebConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use tokio::sync::watch;
@@ -61,8 +61,20 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
         outbox_mail: mailer.uses_outbox(),
         metrics_token: config.metrics_token.clone().map(Secret::new),
         city_name: city.info.name.clone(),
+        map_tiles: config.map_tiles.clone(),
     };
-    let state = AppState::new(db.clone(), web, signal.clone(), Metrics::new());
+    let files = miasto_store::photos::FileStore::local(&config.files_dir)?;
+    let districts = miasto_store::reference::district_map(&db).await?;
+    let state = AppState::new(
+        web,
+        Services {
+            db: db.clone(),
+            jobs: signal.clone(),
+            metrics: Metrics::new(),
+            files,
+            districts,
+        },
+    );
     let app = miasto_web::router(state);
 
     let (stop_tx, stop_rx) = watch::channel(false);

@@ -26,10 +26,14 @@ pub enum Action {
     CategoryCreated,
     CategoryUpdated,
     ReferenceDataLoaded,
+    RoutingChanged,
+    ReportTextModerated,
+    PhotoHidden,
+    PhotoShown,
 }
 
 impl Action {
-    pub const ALL: [Action; 10] = [
+    pub const ALL: [Action; 14] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -40,6 +44,10 @@ impl Action {
         Self::CategoryCreated,
         Self::CategoryUpdated,
         Self::ReferenceDataLoaded,
+        Self::RoutingChanged,
+        Self::ReportTextModerated,
+        Self::PhotoHidden,
+        Self::PhotoShown,
     ];
 
     pub fn code(self) -> &'static str {
@@ -54,6 +62,10 @@ impl Action {
             Self::CategoryCreated => "category_created",
             Self::CategoryUpdated => "category_updated",
             Self::ReferenceDataLoaded => "reference_data_loaded",
+            Self::RoutingChanged => "routing_changed",
+            Self::ReportTextModerated => "report_text_moderated",
+            Self::PhotoHidden => "photo_hidden",
+            Self::PhotoShown => "photo_shown",
         }
     }
 }
@@ -76,6 +88,13 @@ impl Target {
     pub fn unit(id: miasto_domain::UnitId) -> Self {
         Self {
             kind: "unit",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn report(id: miasto_domain::ReportId) -> Self {
+        Self {
+            kind: "report",
             id: id.to_string(),
         }
     }

@@ -107,6 +107,9 @@ async fn claim(db: &DatabaseConnection, limit: u64) -> Result<Vec<jobs::Model>> 
         .and_where(Expr::col(jobs::Column::State).eq(QUEUED))
         .and_where(Expr::col(jobs::Column::RunAt).lte(at))
         .order_by(jobs::Column::RunAt, Order::Asc)
+        // Ties (jobs enqueued in one transaction) go in the order they were enqueued: ids are
+        // time-ordered UUIDv7, so a receipt is never overtaken by a later status e-mail.
+        .order_by(jobs::Column::Id, Order::Asc)
         .limit(limit)
         .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
         .to_owned();
@@ -122,7 +125,10 @@ async fn claim(db: &DatabaseConnection, limit: u64) -> Result<Vec<jobs::Model>> 
         .returning_all()
         .to_owned();
     let stmt = db.get_database_backend().build(&claim);
-    Ok(jobs::Entity::find().from_raw_sql(stmt).all(db).await?)
+    let mut claimed = jobs::Entity::find().from_raw_sql(stmt).all(db).await?;
+    // RETURNING gives no order; run the batch in the order the jobs were enqueued.
+    claimed.sort_by_key(|job| (job.run_at, job.id));
+    Ok(claimed)
 }
 
 /// Delay before retry number `attempt` (1-based): 30 s, 1 min, 2 min, … capped at 1 h.

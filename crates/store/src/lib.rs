@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod mail;
 mod migration;
 pub mod paging;
+pub mod photos;
 pub mod rate_limit;
 pub mod reference;
 pub mod reports;

@@ -939,31 +939,36 @@ pub async fn support(c: &impl Savepoints, id: ReportId, supporter: &Supporter) -
     }
     .insert(&savepoint)
     .await;
-    let result = match inserted {
+    match inserted {
         Ok(_) => {
-            reports::Entity::update_many()
-                .col_expr(
-                    reports::Column::SupportCount,
-                    Expr::col(reports::Column::SupportCount).add(1),
+            let counted = async {
+                reports::Entity::update_many()
+                    .col_expr(
+                        reports::Column::SupportCount,
+                        Expr::col(reports::Column::SupportCount).add(1),
+                    )
+                    .filter(reports::Column::Id.eq(id.0))
+                    .exec(&savepoint)
+                    .await?;
+                record_event(
+                    &savepoint,
+                    id,
+                    supporter_user(supporter),
+                    EventKind::Supported,
+                    EventFields::default(),
                 )
-                .filter(reports::Column::Id.eq(id.0))
-                .exec(&savepoint)
                 .await
-                .map_err(StoreError::from)?;
-            record_event(
-                &savepoint,
-                id,
-                supporter_user(supporter),
-                EventKind::Supported,
-                EventFields::default(),
-            )
-            .await?;
-            Ok(true)
+            }
+            .await;
+            crate::settle(savepoint, counted.map(|()| true)).await
         }
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Ok(false),
+        // A failed statement spoils the savepoint on PostgreSQL: roll it back, never release it.
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            savepoint.rollback().await?;
+            Ok(false)
+        }
         Err(e) => Err(StoreError::from(e)),
-    };
-    crate::settle(savepoint, result).await
+    }
 }
 
 fn supporter_user(supporter: &Supporter) -> Option<UserId> {
@@ -971,6 +976,35 @@ fn supporter_user(supporter: &Supporter) -> Option<UserId> {
         Supporter::User(u) => Some(*u),
         Supporter::Email(_) => None,
     }
+}
+
+/// Reports `user` supports, newest support first (for "My city").
+pub async fn supported_by(
+    c: &impl ConnectionTrait,
+    user: UserId,
+    limit: u64,
+) -> Result<Vec<Report>> {
+    let ids: Vec<Uuid> = report_supports::Entity::find()
+        .filter(report_supports::Column::UserId.eq(user.0))
+        .order_by_desc(report_supports::Column::Id)
+        .limit(limit)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|s| s.report_id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut found = reports::Entity::find()
+        .filter(reports::Column::Id.is_in(ids.clone()))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(Report::try_from)
+        .collect::<Result<Vec<_>>>()?;
+    found.sort_by_key(|r| ids.iter().position(|id| *id == r.id.0));
+    Ok(found)
 }
 
 /// Whether `user` supports the report.

@@ -163,3 +163,56 @@ pub fn outbox_worker(db: &DatabaseConnection) -> crate::jobs::Worker {
         crate::jobs::Signal::default(),
     )
 }
+
+/// A plain JPEG of `width` × `height` pixels.
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, _| {
+        image::Rgb([(x * 7 % 255) as u8, 120, 40])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode_image(&img)
+        .expect("an in-memory JPEG encodes");
+    out
+}
+
+/// Adds an APP1 EXIF segment (big-endian TIFF) with an orientation tag and a GPS position,
+/// inserted right after the JPEG's start-of-image marker.
+pub fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
+    let mut tiff: Vec<u8> = b"MM\0\x2a\0\0\0\x08".to_vec();
+    // IFD0: 2 entries (orientation, GPS IFD pointer), then next-IFD = 0.
+    tiff.extend_from_slice(&2u16.to_be_bytes());
+    tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1]);
+    tiff.extend_from_slice(&orientation.to_be_bytes());
+    tiff.extend_from_slice(&[0, 0]);
+    let gps_ifd_offset: u32 = 8 + 2 + 2 * 12 + 4;
+    tiff.extend_from_slice(&[0x88, 0x25, 0, 4, 0, 0, 0, 1]);
+    tiff.extend_from_slice(&gps_ifd_offset.to_be_bytes());
+    tiff.extend_from_slice(&0u32.to_be_bytes());
+    // GPS IFD: latitude ref 'N' and latitude 50/1, 3/1, 42/1.
+    let data_offset: u32 = gps_ifd_offset + 2 + 2 * 12 + 4;
+    tiff.extend_from_slice(&2u16.to_be_bytes());
+    tiff.extend_from_slice(&[0, 1, 0, 2, 0, 0, 0, 2, b'N', 0, 0, 0]);
+    tiff.extend_from_slice(&[0, 2, 0, 5, 0, 0, 0, 3]);
+    tiff.extend_from_slice(&data_offset.to_be_bytes());
+    tiff.extend_from_slice(&0u32.to_be_bytes());
+    for (num, den) in [(50u32, 1u32), (3, 1), (42, 1)] {
+        tiff.extend_from_slice(&num.to_be_bytes());
+        tiff.extend_from_slice(&den.to_be_bytes());
+    }
+    let mut app1 = b"Exif\0\0".to_vec();
+    app1.extend_from_slice(&tiff);
+    let mut out = vec![0xFF, 0xD8, 0xFF, 0xE1];
+    out.extend_from_slice(
+        &u16::try_from(app1.len() + 2)
+            .expect("a short segment")
+            .to_be_bytes(),
+    );
+    out.extend_from_slice(&app1);
+    out.extend_from_slice(&jpeg[2..]);
+    out
+}
+
+pub fn has_exif(bytes: &[u8]) -> bool {
+    bytes.windows(6).any(|w| w == b"Exif\0\0") || bytes.windows(2).any(|w| w == [0xFF, 0xE1])
+}

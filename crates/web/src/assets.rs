@@ -1,5 +1,5 @@
 //! Static assets, embedded in the binary. Their URLs carry a content hash, so browsers may
-//! cache them for a year.
+//! cache them for a year. Leaflet is vendored from npm (`static/leaflet/`, BSD-2-Clause).
 
 use axum::extract::Path;
 use axum::http::header;
@@ -7,16 +7,46 @@ use axum::response::{IntoResponse, Response};
 use std::hash::{Hash, Hasher};
 use std::sync::OnceLock;
 
-const FILES: &[(&str, &str, &str)] = &[
+const FILES: &[(&str, &str, &[u8])] = &[
     (
         "style.css",
         "text/css; charset=utf-8",
-        include_str!("../static/style.css"),
+        include_bytes!("../static/style.css"),
     ),
     (
         "favicon.svg",
         "image/svg+xml",
-        include_str!("../static/favicon.svg"),
+        include_bytes!("../static/favicon.svg"),
+    ),
+    (
+        "map.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/map.js"),
+    ),
+    (
+        "leaflet/leaflet.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/leaflet/leaflet.js"),
+    ),
+    (
+        "leaflet/leaflet.css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/leaflet/leaflet.css"),
+    ),
+    (
+        "leaflet/images/marker-icon.png",
+        "image/png",
+        include_bytes!("../static/leaflet/images/marker-icon.png"),
+    ),
+    (
+        "leaflet/images/marker-icon-2x.png",
+        "image/png",
+        include_bytes!("../static/leaflet/images/marker-icon-2x.png"),
+    ),
+    (
+        "leaflet/images/marker-shadow.png",
+        "image/png",
+        include_bytes!("../static/leaflet/images/marker-shadow.png"),
     ),
 ];
 
@@ -30,8 +60,8 @@ pub fn version() -> &'static str {
     })
 }
 
-pub async fn show_asset(Path(name): Path<String>) -> Response {
-    match FILES.iter().find(|(n, _, _)| *n == name) {
+pub async fn show_asset(Path(path): Path<String>) -> Response {
+    match FILES.iter().find(|(n, _, _)| *n == path) {
         Some((_, content_type, body)) => (
             [
                 (header::CONTENT_TYPE, *content_type),

@@ -32,12 +32,22 @@ pub struct Ctx {
     /// Path and query of this request, to come back to after logging in or switching language.
     pub path: String,
     pub secure: bool,
+    /// Map tiles and where maps open (for pages with a map).
+    pub map_tiles: String,
+    pub map_center: (f64, f64),
 }
 
 impl Ctx {
     /// The logged-in user, or [`Error::LoginRequired`].
     pub fn require_user(&self) -> Result<&CurrentUser, Error> {
         self.user.as_deref().ok_or(Error::LoginRequired)
+    }
+
+    /// Whether there is a logged-in user whose role grants `permission`.
+    pub fn can(&self, permission: Permission) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| u.user.role.can(permission))
     }
 
     /// The logged-in user if their role grants `permission`; 403 otherwise.
@@ -222,6 +232,11 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         flash,
         path,
         secure,
+        map_tiles: state.config().map_tiles.clone(),
+        map_center: state
+            .districts()
+            .center()
+            .map_or((50.06, 19.94), |p| (p.lat(), p.lon())),
     });
 
     let mut response = next.run(req).await;

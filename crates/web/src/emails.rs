@@ -123,3 +123,148 @@ pub fn account_deleted(locale: Locale, to: &Email) -> Result<EmailMessage, Error
     let body = AccountDeleted { tr: Tr(locale) };
     message(locale, to, "email-account-deleted-subject", &body)
 }
+
+#[derive(Template)]
+#[template(path = "emails/report_received.txt")]
+struct ReportReceived<'a> {
+    tr: Tr,
+    number: &'a str,
+    category: &'a str,
+    private_link: &'a str,
+    public_link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/report_status.txt")]
+struct ReportStatus<'a> {
+    tr: Tr,
+    number: &'a str,
+    status: &'a str,
+    message: Option<&'a str>,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/report_feedback.txt")]
+struct ReportFeedback<'a> {
+    tr: Tr,
+    number: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/report_merged.txt")]
+struct ReportMerged<'a> {
+    tr: Tr,
+    number: &'a str,
+    master: &'a str,
+    link: &'a str,
+}
+
+fn to_address(to: &str) -> Result<Email, Error> {
+    Email::parse(to).map_err(|_| Error::internal("a stored e-mail address no longer parses"))
+}
+
+fn message_args(
+    locale: Locale,
+    to: &Email,
+    subject_id: &str,
+    args: &[(&str, &str)],
+    body: &impl Template,
+) -> Result<EmailMessage, Error> {
+    Ok(EmailMessage {
+        to: to.to_string(),
+        subject: crate::i18n::t_args(locale, subject_id, args),
+        body_text: body.render()?,
+    })
+}
+
+pub fn report_received(
+    locale: Locale,
+    to: &str,
+    number: &str,
+    category: &str,
+    private_link: &str,
+    public_link: &str,
+) -> Result<EmailMessage, Error> {
+    let body = ReportReceived {
+        tr: Tr(locale),
+        number,
+        category,
+        private_link,
+        public_link,
+    };
+    message_args(
+        locale,
+        &to_address(to)?,
+        "email-report-received-subject",
+        &[("number", number)],
+        &body,
+    )
+}
+
+pub fn report_status_changed(
+    locale: Locale,
+    to: &str,
+    number: &str,
+    status: &str,
+    message: Option<&str>,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    let body = ReportStatus {
+        tr: Tr(locale),
+        number,
+        status,
+        message,
+        link,
+    };
+    message_args(
+        locale,
+        &to_address(to)?,
+        "email-report-status-subject",
+        &[("number", number)],
+        &body,
+    )
+}
+
+pub fn report_feedback(
+    locale: Locale,
+    to: &str,
+    number: &str,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    let body = ReportFeedback {
+        tr: Tr(locale),
+        number,
+        link,
+    };
+    message_args(
+        locale,
+        &to_address(to)?,
+        "email-report-feedback-subject",
+        &[("number", number)],
+        &body,
+    )
+}
+
+pub fn report_merged(
+    locale: Locale,
+    to: &str,
+    number: &str,
+    master: &str,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    let body = ReportMerged {
+        tr: Tr(locale),
+        number,
+        master,
+        link,
+    };
+    message_args(
+        locale,
+        &to_address(to)?,
+        "email-report-merged-subject",
+        &[("number", number)],
+        &body,
+    )
+}

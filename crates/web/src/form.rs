@@ -85,6 +85,10 @@ impl FieldErrors {
         }
     }
 
+    pub fn locale(&self) -> Locale {
+        self.locale
+    }
+
     pub fn add(&mut self, field: &'static str, error: FieldError) {
         self.add_message(field, &format!("error-{}", error.code()));
     }
@@ -148,5 +152,89 @@ mod tests {
         assert!(!same("abc", "abd"));
         assert!(!same("abc", "abcd"));
         assert!(!same("", "a"));
+    }
+}
+
+/// A file sent with a multipart form.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub field: String,
+    pub filename: String,
+    pub bytes: bytes::Bytes,
+}
+
+/// A `multipart/form-data` body whose CSRF token matched: the text fields parsed into `T`, the
+/// files kept aside. Browsers send an empty part for a file input left empty; those are dropped.
+pub struct MultipartForm<T> {
+    pub fields: T,
+    pub files: Vec<Upload>,
+}
+
+impl<S, T> FromRequest<S> for MultipartForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let ctx = req
+            .extensions()
+            .get::<Ctx>()
+            .cloned()
+            .ok_or_else(|| Error::internal("form outside the context layer"))?;
+        let is_multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !is_multipart {
+            return Err(Error::UnsupportedMediaType);
+        }
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| Error::BadRequest("form_malformed"))?;
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        let mut files = Vec::new();
+        loop {
+            let field = match multipart.next_field().await {
+                Ok(Some(field)) => field,
+                Ok(None) => break,
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(Error::PayloadTooLarge);
+                }
+                Err(_) => return Err(Error::BadRequest("form_malformed")),
+            };
+            let name = field.name().unwrap_or_default().to_owned();
+            let filename = field.file_name().map(str::to_owned);
+            let bytes = field.bytes().await.map_err(|e| {
+                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    Error::PayloadTooLarge
+                } else {
+                    Error::BadRequest("form_malformed")
+                }
+            })?;
+            match filename {
+                Some(filename) if !bytes.is_empty() => files.push(Upload {
+                    field: name,
+                    filename,
+                    bytes,
+                }),
+                Some(_) => {}
+                None => pairs.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+            }
+        }
+        let token = pairs
+            .iter()
+            .find(|(k, _)| k == CSRF_FIELD)
+            .map(|(_, v)| v.as_str());
+        if !token.is_some_and(|t| same(t, &ctx.csrf)) {
+            return Err(Error::Csrf);
+        }
+        let encoded =
+            serde_urlencoded::to_string(&pairs).map_err(|_| Error::BadRequest("form_malformed"))?;
+        let fields = serde_urlencoded::from_str(&encoded)
+            .map_err(|_| Error::BadRequest("form_malformed"))?;
+        Ok(Self { fields, files })
     }
 }

@@ -253,6 +253,9 @@ mod completeness {
             "form_malformed",
             "language_unknown",
             "action_unknown",
+            "category_unknown",
+            "status_unknown",
+            "routing_default_required",
         ];
         dynamic.extend(page_codes.iter().map(|c| format!("error-page-{c}")));
         dynamic.extend(

@@ -13,8 +13,10 @@ mod home;
 pub mod i18n;
 mod metrics;
 mod page;
+mod reports;
 mod router;
 mod security;
+mod staff;
 
 pub use error::Error;
 pub use metrics::Metrics;
@@ -60,6 +62,8 @@ pub struct RateLimits {
     pub email_links_per_ip: miasto_store::rate_limit::Limit,
     /// Reset and confirmation links sent to one account.
     pub email_links_per_account: miasto_store::rate_limit::Limit,
+    /// Reports sent from one address (spam brake; the hotline is not limited).
+    pub reports_per_ip: miasto_store::rate_limit::Limit,
 }
 
 impl Default for RateLimits {
@@ -91,6 +95,10 @@ impl Default for RateLimits {
                 max: 3,
                 window: minutes(60),
             },
+            reports_per_ip: Limit {
+                max: 60,
+                window: minutes(60),
+            },
         }
     }
 }
@@ -112,9 +120,25 @@ pub struct WebConfig {
     pub metrics_token: Option<Secret>,
     /// The city's name, from its reference data.
     pub city_name: String,
+    /// Map tiles for Leaflet (`{z}/{x}/{y}` template); their host is allowed by the CSP.
+    pub map_tiles: String,
 }
 
 impl WebConfig {
+    /// OpenStreetMap's standard tiles (fine for modest traffic; large deployments use their own).
+    pub const DEFAULT_MAP_TILES: &'static str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
+
+    /// `scheme://host[:port]` of the tile server, for the CSP.
+    pub fn map_tiles_origin(&self) -> Option<String> {
+        let (scheme, rest) = self.map_tiles.split_once("://")?;
+        let host = rest.split('/').next()?;
+        (!host.is_empty()
+            && host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']')))
+        .then(|| format!("{scheme}://{host}"))
+    }
+
     /// Cookies get `Secure` (and the `__Host-` prefix) when the site is served over TLS.
     pub fn secure(&self) -> bool {
         self.base_url.starts_with("https://")
@@ -130,16 +154,46 @@ struct Inner {
     config: WebConfig,
     jobs: Signal,
     metrics: Metrics,
+    files: miasto_store::photos::FileStore,
+    districts: miasto_domain::geo::DistrictMap,
+}
+
+/// What the web layer runs on besides its configuration.
+pub struct Services {
+    pub db: DatabaseConnection,
+    pub jobs: Signal,
+    pub metrics: Metrics,
+    /// Where photos are kept.
+    pub files: miasto_store::photos::FileStore,
+    /// The city's districts (they do not change while the platform runs).
+    pub districts: miasto_domain::geo::DistrictMap,
 }
 
 impl AppState {
-    pub fn new(db: DatabaseConnection, config: WebConfig, jobs: Signal, metrics: Metrics) -> Self {
+    pub fn new(config: WebConfig, services: Services) -> Self {
+        let Services {
+            db,
+            jobs,
+            metrics,
+            files,
+            districts,
+        } = services;
         Self(Arc::new(Inner {
             db,
             config,
             jobs,
             metrics,
+            files,
+            districts,
         }))
+    }
+
+    pub fn files(&self) -> &miasto_store::photos::FileStore {
+        &self.0.files
+    }
+
+    pub fn districts(&self) -> &miasto_domain::geo::DistrictMap {
+        &self.0.districts
     }
 
     pub fn db(&self) -> &DatabaseConnection {

@@ -13,6 +13,10 @@ use miasto_domain::{Locale, Permission};
 #[derive(Debug, Clone)]
 pub struct UserView {
     pub admin: bool,
+    /// Sees the contact centre's staff pages.
+    pub staff: bool,
+    /// Records reports for callers.
+    pub intake: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -23,6 +27,8 @@ pub struct Page {
     pub csrf: String,
     pub flash: Option<String>,
     pub path: String,
+    pub map_tiles: String,
+    pub map_center: (f64, f64),
 }
 
 impl Page {
@@ -32,6 +38,8 @@ impl Page {
             title,
             user: ctx.user.as_ref().map(|u| UserView {
                 admin: u.user.role.can(Permission::ManageUsers),
+                staff: u.user.role.can(Permission::ViewReports),
+                intake: u.user.role.can(Permission::RecordReportsForCallers),
             }),
             csrf: ctx.csrf.clone(),
             flash: ctx
@@ -39,6 +47,8 @@ impl Page {
                 .as_deref()
                 .map(|id| crate::i18n::t(ctx.locale, id)),
             path: ctx.path.clone(),
+            map_tiles: ctx.map_tiles.clone(),
+            map_center: ctx.map_center,
         }
     }
 
@@ -51,6 +61,8 @@ impl Page {
             csrf: String::new(),
             flash: None,
             path: "/".into(),
+            map_tiles: String::new(),
+            map_center: (0.0, 0.0),
         }
     }
 
@@ -70,6 +82,11 @@ impl Page {
     /// A name in the page's language.
     pub fn name<'a>(&self, names: &'a miasto_domain::reference::Names) -> &'a str {
         names.get(self.lang)
+    }
+
+    /// The viewer records reports for callers (hotline pages in the staff menu).
+    pub fn can_intake(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.intake)
     }
 
     /// The language the switcher offers.

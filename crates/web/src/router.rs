@@ -2,7 +2,10 @@
 //! guard → tracing → security headers → metrics; page routes add the request context →
 //! error pages → same-origin check → a 64 KiB body limit.
 
-use crate::{AppState, Error, accounts, admin, assets, context, error, home, metrics, security};
+use crate::{
+    AppState, Error, accounts, admin, assets, context, error, home, metrics, reports, security,
+    staff,
+};
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::middleware::{from_fn, from_fn_with_state};
@@ -13,8 +16,12 @@ use tower_http::request_id::{
 };
 use tower_http::trace::TraceLayer;
 
-/// Form bodies are small; uploads (later) raise this on their own routes.
+/// Form bodies are small; uploads raise this on their own routes.
 pub const FORM_BODY_LIMIT: usize = 64 * 1024;
+
+/// A report with five photos of 7 MiB each, and its text.
+pub const REPORT_BODY_LIMIT: usize =
+    miasto_store::photos::MAX_PER_REPORT * miasto_store::photos::MAX_BYTES + 256 * 1024;
 
 async fn not_found() -> Error {
     Error::NotFound
@@ -70,6 +77,71 @@ pub fn router(state: AppState) -> Router {
             "/my/delete",
             get(accounts::delete::show_delete_account).post(accounts::delete::delete_account),
         )
+        .route(
+            "/reports",
+            get(reports::list::list_reports)
+                .post(reports::create::create_report)
+                .layer(DefaultBodyLimit::max(REPORT_BODY_LIMIT)),
+        )
+        .route("/reports/new", get(reports::new::show_new_report))
+        .route("/reports/map.geojson", get(reports::list::reports_geojson))
+        .route(
+            "/reports/new/details",
+            get(reports::new::show_report_details),
+        )
+        .route(
+            "/reports/track/{token}",
+            get(reports::show::show_tracked_report),
+        )
+        .route("/reports/{year}/{number}", get(reports::show::show_report))
+        .route(
+            "/reports/{year}/{number}/support",
+            post(reports::support::support_report),
+        )
+        .route("/photos/{id}/{variant}", get(reports::photo::show_photo))
+        .route(
+            "/feedback/{token}",
+            get(reports::feedback::show_feedback).post(reports::feedback::answer_feedback),
+        )
+        .route(
+            "/staff",
+            get(|| async { axum::response::Redirect::to("/staff/queue") }),
+        )
+        .route("/staff/queue", get(staff::queue::show_queue))
+        .route("/staff/queue/bulk", post(staff::queue::bulk_change))
+        .route(
+            "/staff/reports/{year}/{number}",
+            get(staff::report::show_staff_report),
+        )
+        .route(
+            "/staff/reports/{year}/{number}/status",
+            post(staff::report::change_report_status),
+        )
+        .route(
+            "/staff/reports/{year}/{number}/note",
+            post(staff::report::add_report_note),
+        )
+        .route(
+            "/staff/reports/{year}/{number}/assign",
+            post(staff::report::reassign_report),
+        )
+        .route(
+            "/staff/reports/{year}/{number}/merge",
+            post(staff::report::merge_report),
+        )
+        .route(
+            "/staff/reports/{year}/{number}/redact",
+            post(staff::report::redact_report),
+        )
+        .route(
+            "/staff/photos/{id}/visibility",
+            post(staff::report::set_photo_visibility),
+        )
+        .route(
+            "/staff/intake",
+            get(staff::intake::show_intake).post(staff::intake::record_report),
+        )
+        .route("/staff/callers", get(staff::callers::find_caller_reports))
         .route("/admin", get(admin::show_dashboard))
         .route("/admin/users", get(admin::users::list_users))
         .route("/admin/users/{id}", get(admin::users::show_user))
@@ -99,6 +171,14 @@ pub fn router(state: AppState) -> Router {
             "/admin/categories/{id}",
             get(admin::categories::show_category).post(admin::categories::update_category),
         )
+        .route(
+            "/admin/routing",
+            get(admin::routing::show_routing).post(admin::routing::set_routing_rule),
+        )
+        .route(
+            "/admin/routing/{id}/delete",
+            post(admin::routing::delete_routing_rule),
+        )
         .route("/admin/audit", get(admin::audit::list_audit))
         .route("/admin/outbox", get(admin::outbox::list_outbox))
         .route(
@@ -115,7 +195,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(home::show_health))
         .route("/metrics", get(metrics::show_metrics))
-        .route("/static/{name}", get(assets::show_asset))
+        .route("/static/{*path}", get(assets::show_asset))
         .merge(pages)
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(from_fn_with_state(state.clone(), security::headers))

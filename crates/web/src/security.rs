@@ -10,20 +10,29 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::net::SocketAddr;
 
-/// No inline script or style anywhere; maps (later) add their tile host to `img-src`.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
-     form-action 'self'; frame-ancestors 'none'";
+/// No inline script or style anywhere; the map's tile host is the only other image source.
+pub fn content_security_policy(tiles_origin: Option<&str>) -> String {
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{}; font-src 'self'; \
+         connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        tiles_origin.map(|o| format!(" {o}")).unwrap_or_default()
+    )
+}
 
 pub async fn headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
+    let csp = content_security_policy(state.config().map_tiles_origin().as_deref());
     let h = response.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(value) = HeaderValue::from_str(&csp)
+    {
+        h.insert(header::CONTENT_SECURITY_POLICY, value);
+    }
     let mut set = |name: HeaderName, value: &'static str| {
         if !h.contains_key(&name) {
             h.insert(name, HeaderValue::from_static(value));
         }
     };
-    set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
     // Pages can carry tokens in their URL (password reset); other sites never see it.

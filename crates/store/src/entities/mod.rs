@@ -11,6 +11,7 @@ pub mod rate_limits;
 pub mod report_counters;
 pub mod report_events;
 pub mod report_feedback;
+pub mod report_photos;
 pub mod report_supports;
 pub mod reports;
 pub mod routing_rules;

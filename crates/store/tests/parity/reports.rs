@@ -721,3 +721,30 @@ async fn moderators_replace_the_public_text_and_staff_keep_the_original() {
             .all(|e| e.kind != EventKind::TextRedacted)
     );
 }
+
+#[tokio::test]
+async fn a_repeated_support_inside_a_transaction_leaves_it_usable() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let r = report(&db.db, new_report(&lighting, RYNEK, None)).await;
+    let email = Supporter::Email(Email::parse("raz@example.pl").unwrap());
+    let operator = user(&db, "op@example.pl", Locale::Pl).await;
+    let tx = miasto_store::begin(&db.db).await.unwrap();
+    assert!(reports::support(&tx, r.id, &email).await.unwrap());
+    assert!(
+        !reports::support(&tx, r.id, &email).await.unwrap(),
+        "the second is refused in a savepoint"
+    );
+    reports::add_note(&tx, r.id, operator, "dalej działa".into())
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        reports::get(&db.db, r.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .support_count,
+        1
+    );
+}

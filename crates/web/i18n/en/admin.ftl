@@ -84,3 +84,15 @@ field-duplicate-radius = Duplicate search radius (m)
 field-duplicate-radius-hint = Open reports of this category within this distance are shown before a new one is sent (10–5000 m).
 admin-category-unit = Default unit
 admin-category-unit-hint = Reports of this category go here unless a district rule says otherwise.
+
+admin-routing-title = Report routing
+admin-routing-lead = Every category has a default unit; for chosen districts you can name another.
+admin-routing-exceptions = District exceptions
+admin-routing-unit-for = Unit for the category { $category }
+admin-routing-delete = Delete the exception for district { $district }
+admin-routing-add = Add a rule
+admin-routing-any-district = All districts (default unit)
+audit-action-routing_changed = Report routing changed
+audit-action-report_text_moderated = Report description moderated
+audit-action-photo_hidden = Photo hidden
+audit-action-photo_shown = Photo shown again

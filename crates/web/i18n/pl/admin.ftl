@@ -84,3 +84,15 @@ field-duplicate-radius = Promień szukania duplikatów (m)
 field-duplicate-radius-hint = Otwarte zgłoszenia tej kategorii w tej odległości są pokazywane przed wysłaniem nowego (10–5000 m).
 admin-category-unit = Jednostka domyślna
 admin-category-unit-hint = Tu trafiają zgłoszenia z tej kategorii, jeśli reguła dla dzielnicy nie mówi inaczej.
+
+admin-routing-title = Kierowanie zgłoszeń
+admin-routing-lead = Każda kategoria ma jednostkę domyślną; dla wybranych dzielnic możesz wskazać inną.
+admin-routing-exceptions = Wyjątki dla dzielnic
+admin-routing-unit-for = Jednostka dla kategorii { $category }
+admin-routing-delete = Usuń wyjątek dla dzielnicy { $district }
+admin-routing-add = Dodaj regułę
+admin-routing-any-district = Wszystkie dzielnice (jednostka domyślna)
+audit-action-routing_changed = Zmiana kierowania zgłoszeń
+audit-action-report_text_moderated = Moderacja opisu zgłoszenia
+audit-action-photo_hidden = Ukrycie zdjęcia
+audit-action-photo_shown = Przywrócenie zdjęcia

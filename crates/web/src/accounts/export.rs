@@ -19,6 +19,25 @@ struct Export {
     sessions: Vec<SessionData>,
     /// Privileged actions that concerned this account (role changes and the like).
     account_history: Vec<HistoryData>,
+    /// Reports and ideas sent while logged in, with what was written in them.
+    reports: Vec<ReportData>,
+    /// Numbers of the reports this account supports.
+    supported_reports: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ReportData {
+    number: String,
+    kind: &'static str,
+    status: &'static str,
+    created_at: DateTime<Utc>,
+    description: String,
+    address: Option<String>,
+    latitude: Option<f64>,
+    longitude: Option<f64>,
+    contact_name: Option<String>,
+    contact_email: Option<String>,
+    contact_phone: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -61,6 +80,31 @@ pub async fn export_my_data(State(state): State<AppState>, ctx: Ctx) -> Result<R
         miasto_store::Page::new(None, Some(100)),
     )
     .await?;
+    let filter = miasto_store::reports::ListFilter {
+        reporter: Some(user.id),
+        ..Default::default()
+    };
+    let reports = miasto_store::reports::list(
+        state.db(),
+        &filter,
+        miasto_store::Page::new(None, Some(100)),
+    )
+    .await?;
+    let mut all_reports = reports.items;
+    let mut page_no = 1;
+    let mut has_next = reports.total > all_reports.len() as u64;
+    while has_next {
+        page_no += 1;
+        let next = miasto_store::reports::list(
+            state.db(),
+            &filter,
+            miasto_store::Page::new(Some(page_no), Some(100)),
+        )
+        .await?;
+        has_next = next.has_next();
+        all_reports.extend(next.items);
+    }
+    let supported = miasto_store::reports::supported_by(state.db(), user.id, 10_000).await?;
     let export = Export {
         format: "miasto-account-export/1",
         exported_at: miasto_store::now(),
@@ -90,6 +134,26 @@ pub async fn export_my_data(State(state): State<AppState>, ctx: Ctx) -> Result<R
                 action: e.action,
                 details: e.details,
             })
+            .collect(),
+        reports: all_reports
+            .into_iter()
+            .map(|r| ReportData {
+                number: r.number.to_string(),
+                kind: r.kind.as_str(),
+                status: r.status.as_str(),
+                created_at: r.created_at,
+                latitude: r.point.map(|p| p.lat()),
+                longitude: r.point.map(|p| p.lon()),
+                description: r.description,
+                address: r.address,
+                contact_name: r.contact_name,
+                contact_email: r.contact_email,
+                contact_phone: r.contact_phone,
+            })
+            .collect(),
+        supported_reports: supported
+            .into_iter()
+            .map(|r| r.number.to_string())
             .collect(),
     };
     Ok((

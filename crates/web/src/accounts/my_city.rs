@@ -1,11 +1,15 @@
-//! "My city": a resident's own activity across the platform. Each area adds its section as it
-//! arrives; until then the sections say plainly that there is nothing yet.
+//! "My city": a resident's own activity across the platform — their reports and ideas, the
+//! reports they support — with plain empty states where there is nothing yet. Consultations
+//! and the citizens' budget add their sections as they arrive.
 
-use crate::Error;
 use crate::context::Ctx;
 use crate::page::{Page, render};
+use crate::reports::{Lookup, ReportView};
+use crate::{AppState, Error};
 use askama::Template;
+use axum::extract::State;
 use axum::response::Html;
+use miasto_store::reports::{self, ListFilter, Sort};
 
 #[derive(Template)]
 #[template(path = "accounts/my_city.html")]
@@ -13,13 +17,28 @@ struct MyCityPage {
     page: Page,
     email: String,
     confirmed: bool,
+    reports: Vec<ReportView>,
+    more_reports: bool,
+    supported: Vec<ReportView>,
 }
 
-pub async fn show_my_city(ctx: Ctx) -> Result<Html<String>, Error> {
+pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, Error> {
     let current = ctx.require_user()?;
+    let lookup = Lookup::load(&state).await?;
+    let filter = ListFilter {
+        reporter: Some(current.user.id),
+        sort: Sort::Newest,
+        ..Default::default()
+    };
+    let mine = reports::list(state.db(), &filter, miasto_store::Page::new(None, Some(20))).await?;
+    let supported = reports::supported_by(state.db(), current.user.id, 20).await?;
+    let view = |r: &reports::Report| ReportView::new(r, &lookup, ctx.locale, None);
     render(&MyCityPage {
         page: Page::titled(&ctx, "my-title"),
         email: current.user.email.to_string(),
         confirmed: current.user.is_confirmed(),
+        more_reports: mine.has_next(),
+        reports: mine.items.iter().map(view).collect(),
+        supported: supported.iter().map(view).collect(),
     })
 }

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod categories;
 pub mod outbox;
+pub mod routing;
 pub mod units;
 pub mod users;
 

@@ -379,6 +379,7 @@ fn tight_limits() -> RateLimits {
         register_per_account: limit(2),
         email_links_per_ip: limit(100),
         email_links_per_account: limit(1),
+        reports_per_ip: limit(100),
     }
 }
 

@@ -11,7 +11,7 @@ use miasto_store::accounts::{self, NewUser, User};
 use miasto_store::jobs::{Signal, Worker};
 use miasto_store::mail::{self, Mailer, OutboxMessage};
 use miasto_store::testing::TestDb;
-use miasto_web::{AppState, Metrics, RateLimits, Secret, WebConfig};
+use miasto_web::{AppState, Metrics, RateLimits, Secret, Services, WebConfig};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tower::ServiceExt;
@@ -20,6 +20,7 @@ pub const PASSWORD: &str = "dobre-haslo-do-testow";
 
 pub struct TestApp {
     pub db: TestDb,
+    pub files_dir: tempfile::TempDir,
     router: Router,
     worker: Worker,
 }
@@ -58,11 +59,25 @@ impl Builder {
             outbox_mail: true,
             metrics_token: self.metrics_token.map(Secret::new),
             city_name: "Kraków".into(),
+            map_tiles: miasto_web::WebConfig::DEFAULT_MAP_TILES.into(),
         };
-        let state = AppState::new(db.db.clone(), config, signal.clone(), Metrics::new());
+        let files_dir = tempfile::tempdir().unwrap();
+        let services = Services {
+            db: db.db.clone(),
+            jobs: signal.clone(),
+            metrics: Metrics::new(),
+            files: miasto_store::photos::FileStore::local(files_dir.path()).unwrap(),
+            districts: miasto_store::reference::district_map(&db.db).await.unwrap(),
+        };
+        let state = AppState::new(config, services);
         let router = miasto_web::router(state);
         let worker = Worker::new(db.db.clone(), mailer, signal);
-        TestApp { db, router, worker }
+        TestApp {
+            db,
+            files_dir,
+            router,
+            worker,
+        }
     }
 }
 
@@ -259,6 +274,49 @@ impl Browser<'_> {
         all.extend(fields.iter().map(|(k, v)| (*k, (*v).to_owned())));
         self.post_raw(path, &serde_urlencoded::to_string(&all).unwrap())
             .await
+    }
+
+    /// Posts a `multipart/form-data` form with files, like a browser with a file input, with
+    /// this browser's CSRF token.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, &[u8])],
+    ) -> TestResponse {
+        if self.csrf().is_none() {
+            self.get("/").await;
+        }
+        let boundary = "----miasto-test-boundary-7d3f";
+        let mut body: Vec<u8> = Vec::new();
+        let token = self.csrf().unwrap();
+        for (name, value) in std::iter::once(("csrf", token.as_str())).chain(fields.iter().copied())
+        {
+            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
+        }
+        for (name, filename, bytes) in files {
+            body.extend_from_slice(
+                format!(
+                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+                )
+                .as_bytes(),
+            );
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let headers = [
+            ("content-type", content_type.as_str()),
+            ("sec-fetch-site", "same-origin"),
+        ];
+        self.request("POST", path, &headers, Body::from(body)).await
+    }
+
+    /// Follows a redirect.
+    pub async fn follow(&mut self, response: &TestResponse) -> TestResponse {
+        let to = response.location().to_owned();
+        self.get(&to).await
     }
 
     /// Posts a URL-encoded body exactly as given.

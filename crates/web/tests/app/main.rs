@@ -8,4 +8,5 @@
 mod accounts;
 mod admin;
 mod harness;
+mod reports;
 mod shell;

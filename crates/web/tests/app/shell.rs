@@ -171,15 +171,30 @@ fn assert_accessible_shell(path: &str, res: &TestResponse) {
         "{path}: landmarks"
     );
     assert!(body.contains(r#"<html lang=""#), "{path}: language");
-    assert!(
-        !body.contains("style=") && !body.contains("<script"),
-        "{path}: no inline style or script"
-    );
-    // Every visible control has a label pointing at it.
+    assert!(!body.contains("style="), "{path}: no inline style");
+    for script in body.split("<script").skip(1) {
+        let tag = &script[..script.find('>').unwrap()];
+        assert!(
+            tag.contains("src=\"/static/"),
+            "{path}: only scripts from /static, never inline"
+        );
+    }
+    // Every visible control has a label pointing at it (or an aria-label).
+    let labelled: Vec<&str> = body
+        .split("<label")
+        .skip(1)
+        .filter_map(|part| {
+            part[..part.find('>')?]
+                .split("for=\"")
+                .nth(1)?
+                .split('"')
+                .next()
+        })
+        .collect();
     for tag in ["<input", "<select", "<textarea"] {
         for part in body.split(tag).skip(1) {
             let attrs = &part[..part.find('>').unwrap()];
-            if attrs.contains(r#"type="hidden""#) {
+            if attrs.contains(r#"type="hidden""#) || attrs.contains("aria-label=") {
                 continue;
             }
             let id = attrs
@@ -187,10 +202,7 @@ fn assert_accessible_shell(path: &str, res: &TestResponse) {
                 .nth(1)
                 .and_then(|s| s.split('"').next())
                 .unwrap_or_else(|| panic!("{path}: control without id: {tag}{attrs}"));
-            assert!(
-                body.contains(&format!(r#"<label for="{id}""#)),
-                "{path}: no label for #{id}"
-            );
+            assert!(labelled.contains(&id), "{path}: no label for #{id}");
         }
     }
     // No untranslated message id slipped through.
@@ -206,6 +218,61 @@ fn assert_accessible_shell(path: &str, res: &TestResponse) {
 async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_languages() {
     let app = TestApp::new().await;
     let (mut admin, me) = app.logged_in("admin@example.pl", Role::Admin).await;
+    // A report with a photo, a supporter and a closed status, so every section shows.
+    let category = miasto_store::reference::list_categories(&app.db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.kind == miasto_domain::reference::ReportKind::Problem)
+        .unwrap();
+    let mut resident = app.browser();
+    let details = format!(
+        "/reports/new/details?kind=problem&category={}&lat=50.0617&lon=19.9373",
+        category.id
+    );
+    let step2 = resident.get(&details).await;
+    let key = step2
+        .body
+        .split(r#"name="form_key" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let photo = miasto_store::testing::jpeg(40, 30);
+    let sent = resident
+        .post_multipart(
+            "/reports",
+            &[
+                ("kind", "problem"),
+                ("category", &category.id.to_string()),
+                ("lat", "50.0617"),
+                ("lon", "19.9373"),
+                ("description", "Opis zgłoszenia do sprawdzenia dostępności"),
+                ("contact_email", "a11y@example.pl"),
+                ("consent", "on"),
+                ("form_key", &key),
+            ],
+            &[("photos", "a.jpg", &photo)],
+        )
+        .await;
+    let track = sent.location().to_owned();
+    let report =
+        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+    admin
+        .post(
+            &format!("/staff{}/status", report.number.path()),
+            &[("status", "solved"), ("message", "Gotowe.")],
+        )
+        .await;
+    let feedback = crate::harness::path_of(&crate::harness::link_in(
+        app.emails_to("a11y@example.pl").await.last().unwrap(),
+    ));
     let unit = miasto_store::reference::list_units(&app.db.db)
         .await
         .unwrap()
@@ -230,7 +297,17 @@ async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_lang
         format!("/admin/categories/{}", category.id),
         "/admin/audit".into(),
         "/admin/outbox".into(),
+        "/admin/routing".into(),
         "/no-such-page".into(),
+        "/reports".into(),
+        report.number.path(),
+        "/reports/new?kind=idea".into(),
+        details.clone(),
+        "/staff/queue".into(),
+        format!("/staff{}", report.number.path()),
+        "/staff/intake".into(),
+        "/staff/callers?q=a11y%40example.pl".into(),
+        track.clone(),
     ];
     let anonymous_pages = [
         "/",
@@ -241,6 +318,8 @@ async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_lang
         "/password/forgot/sent",
         "/password/reset?token=x",
         "/confirm-email?token=x",
+        "/reports/new?kind=problem",
+        "/reports?kind=problem",
     ];
     for lang in ["pl", "en"] {
         admin.post("/language", &[("lang", lang)]).await;
@@ -258,6 +337,12 @@ async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_lang
             let res = visitor.get(path).await;
             assert_accessible_shell(path, &res);
         }
+        let res = visitor.get(&feedback).await;
+        assert_accessible_shell("feedback", &res);
+        let res = visitor.get(&details).await;
+        assert_accessible_shell("report details", &res);
+        let res = visitor.get("/reports/new/details?kind=problem").await;
+        assert_accessible_shell("report details (errors)", &res);
         // Pages re-rendered with errors keep their shape.
         let res = visitor.post("/register", &[("email", "x")]).await;
         assert_accessible_shell("/register (errors)", &res);

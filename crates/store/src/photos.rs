@@ -1,0 +1,443 @@
+//! Photos attached to reports. Each upload is checked (JPEG, PNG or WebP by its bytes, not its
+//! name; at most 7 MiB and 40 megapixels), decoded, turned upright by its EXIF orientation,
+//! and re-encoded as JPEG in three sizes. Re-encoding writes pixels only, so EXIF, GPS position
+//! and every other piece of metadata are gone from everything stored. Files live in a
+//! [`FileStore`] (a local directory by default; any `object_store` backend, e.g. S3, by
+//! configuration); rows in `report_photos` point at them.
+
+use crate::entities::report_photos;
+use crate::{Result, StoreError, now};
+use bytes::Bytes;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, RgbImage};
+use miasto_domain::ReportId;
+use object_store::path::Path as ObjectPath;
+use object_store::{ObjectStore, ObjectStoreExt};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use std::io::Cursor;
+use std::sync::Arc;
+use uuid::Uuid;
+
+pub const MAX_BYTES: usize = 7 * 1024 * 1024;
+pub const MAX_PER_REPORT: usize = 5;
+const MAX_PIXELS: u64 = 40_000_000;
+
+/// Longest side of each stored size.
+const ORIGINAL_SIDE: u32 = 2560;
+const DISPLAY_SIDE: u32 = 1280;
+const THUMB_SIDE: u32 = 320;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum PhotoError {
+    #[error("the file is larger than 7 MiB")]
+    TooLarge,
+    #[error("only JPEG, PNG and WebP images are accepted")]
+    UnsupportedType,
+    #[error("the image cannot be read")]
+    Unreadable,
+    #[error("the image has too many pixels")]
+    TooManyPixels,
+}
+
+impl PhotoError {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::TooLarge => "photo_too_large",
+            Self::UnsupportedType => "photo_type",
+            Self::Unreadable => "photo_unreadable",
+            Self::TooManyPixels => "photo_too_many_pixels",
+        }
+    }
+}
+
+/// An uploaded image turned into what gets stored.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    pub original: Vec<u8>,
+    pub display: Vec<u8>,
+    pub thumb: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// Checks and re-encodes one upload. CPU-bound: call it from `spawn_blocking`.
+pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
+    if bytes.len() > MAX_BYTES {
+        return Err(PhotoError::TooLarge);
+    }
+    let format = image::guess_format(bytes).map_err(|_| PhotoError::UnsupportedType)?;
+    if !matches!(
+        format,
+        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
+    ) {
+        return Err(PhotoError::UnsupportedType);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(20_000);
+    limits.max_image_height = Some(20_000);
+    limits.max_alloc = Some(MAX_PIXELS * 4 + 16 * 1024 * 1024);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|_| PhotoError::Unreadable)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(PhotoError::TooManyPixels);
+    }
+    let orientation = decoder.orientation().map_err(|_| PhotoError::Unreadable)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::Unreadable)?;
+    image.apply_orientation(orientation);
+    let rgb = flatten_on_white(&image);
+    let (width, height) = rgb.dimensions();
+    let encode = |img: &RgbImage, side: u32, quality: u8| -> Result<Vec<u8>, PhotoError> {
+        let scaled = if img.width().max(img.height()) > side {
+            DynamicImage::ImageRgb8(img.clone())
+                .resize(side, side, image::imageops::FilterType::CatmullRom)
+                .to_rgb8()
+        } else {
+            img.clone()
+        };
+        let mut out = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+            .encode_image(&scaled)
+            .map_err(|_| PhotoError::Unreadable)?;
+        Ok(out)
+    };
+    let original = encode(&rgb, ORIGINAL_SIDE, 88)?;
+    let display = encode(&rgb, DISPLAY_SIDE, 82)?;
+    let thumb = encode(&rgb, THUMB_SIDE, 75)?;
+    let scale = f64::from(ORIGINAL_SIDE) / f64::from(width.max(height));
+    let (width, height) = if scale < 1.0 {
+        (
+            (f64::from(width) * scale).round() as u32,
+            (f64::from(height) * scale).round() as u32,
+        )
+    } else {
+        (width, height)
+    };
+    Ok(Processed {
+        original,
+        display,
+        thumb,
+        width,
+        height,
+    })
+}
+
+/// Transparent pixels (PNG, WebP) land on white, as people expect, not on black.
+fn flatten_on_white(image: &DynamicImage) -> RgbImage {
+    if !image.color().has_alpha() {
+        return image.to_rgb8();
+    }
+    let rgba = image.to_rgba8();
+    RgbImage::from_fn(rgba.width(), rgba.height(), |x, y| {
+        let p = rgba.get_pixel(x, y).0;
+        let a = u16::from(p[3]);
+        let mix = |c: u8| ((u16::from(c) * a + 255 * (255 - a)) / 255) as u8;
+        image::Rgb([mix(p[0]), mix(p[1]), mix(p[2])])
+    })
+}
+
+/// Where files live.
+#[derive(Clone)]
+pub struct FileStore(Arc<dyn ObjectStore>);
+
+impl std::fmt::Debug for FileStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FileStore({})", self.0)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("file store: {0}")]
+pub struct FileStoreError(String);
+
+impl FileStore {
+    /// Files under `dir` (created if missing).
+    pub fn local(dir: &std::path::Path) -> Result<Self, FileStoreError> {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| FileStoreError(format!("{}: {e}", dir.display())))?;
+        let fs = object_store::local::LocalFileSystem::new_with_prefix(dir)
+            .map_err(|e| FileStoreError(e.to_string()))?;
+        Ok(Self(Arc::new(fs)))
+    }
+
+    /// Any `object_store` backend.
+    pub fn new(store: Arc<dyn ObjectStore>) -> Self {
+        Self(store)
+    }
+
+    async fn put(&self, key: &str, bytes: Vec<u8>) -> Result<(), FileStoreError> {
+        self.0
+            .put(&ObjectPath::from(key), Bytes::from(bytes).into())
+            .await
+            .map(|_| ())
+            .map_err(|e| FileStoreError(e.to_string()))
+    }
+
+    pub async fn get(&self, key: &str) -> Result<Option<Bytes>, FileStoreError> {
+        match self.0.get(&ObjectPath::from(key)).await {
+            Ok(result) => result
+                .bytes()
+                .await
+                .map(Some)
+                .map_err(|e| FileStoreError(e.to_string())),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(FileStoreError(e.to_string())),
+        }
+    }
+}
+
+/// The three stored files of a processed photo, not yet attached to a report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub id: Uuid,
+    pub original_key: String,
+    pub display_key: String,
+    pub thumb_key: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+/// Writes a processed photo's files. Do this before the transaction that attaches it: files
+/// are written first, rows point at them after.
+pub async fn store(files: &FileStore, processed: Processed) -> Result<Stored, FileStoreError> {
+    let id = Uuid::now_v7();
+    let key = |variant: &str| {
+        format!(
+            "photos/{}/{id}-{variant}.jpg",
+            &id.simple().to_string()[..4]
+        )
+    };
+    let stored = Stored {
+        id,
+        original_key: key("original"),
+        display_key: key("display"),
+        thumb_key: key("thumb"),
+        width: processed.width,
+        height: processed.height,
+        bytes: processed.original.len() as u64,
+    };
+    files.put(&stored.original_key, processed.original).await?;
+    files.put(&stored.display_key, processed.display).await?;
+    files.put(&stored.thumb_key, processed.thumb).await?;
+    Ok(stored)
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Photo {
+    pub id: Uuid,
+    pub report: ReportId,
+    pub position: i32,
+    pub width: u32,
+    pub height: u32,
+    pub hidden: bool,
+    pub hidden_reason: Option<String>,
+    original_key: String,
+    display_key: String,
+    thumb_key: String,
+}
+
+/// The stored sizes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Variant {
+    Original,
+    Display,
+    Thumb,
+}
+
+impl Variant {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "original" => Some(Self::Original),
+            "display" => Some(Self::Display),
+            "thumb" => Some(Self::Thumb),
+            _ => None,
+        }
+    }
+}
+
+impl Photo {
+    pub fn key(&self, variant: Variant) -> &str {
+        match variant {
+            Variant::Original => &self.original_key,
+            Variant::Display => &self.display_key,
+            Variant::Thumb => &self.thumb_key,
+        }
+    }
+}
+
+impl From<report_photos::Model> for Photo {
+    fn from(m: report_photos::Model) -> Self {
+        Self {
+            id: m.id,
+            report: ReportId(m.report_id),
+            position: m.position,
+            width: u32::try_from(m.width).unwrap_or_default(),
+            height: u32::try_from(m.height).unwrap_or_default(),
+            hidden: m.hidden,
+            hidden_reason: m.hidden_reason,
+            original_key: m.original_key,
+            display_key: m.display_key,
+            thumb_key: m.thumb_key,
+        }
+    }
+}
+
+/// Attaches stored photos to a report, in order.
+pub async fn attach(c: &impl ConnectionTrait, report: ReportId, photos: &[Stored]) -> Result<()> {
+    for (position, p) in photos.iter().enumerate() {
+        report_photos::ActiveModel {
+            id: Set(p.id),
+            report_id: Set(report.0),
+            position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            original_key: Set(p.original_key.clone()),
+            display_key: Set(p.display_key.clone()),
+            thumb_key: Set(p.thumb_key.clone()),
+            width: Set(i32::try_from(p.width).unwrap_or(i32::MAX)),
+            height: Set(i32::try_from(p.height).unwrap_or(i32::MAX)),
+            bytes: Set(i64::try_from(p.bytes).unwrap_or(i64::MAX)),
+            hidden: Set(false),
+            hidden_reason: Set(None),
+            created_at: Set(now()),
+        }
+        .insert(c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A report's photos, in order; hidden ones only when `include_hidden`.
+pub async fn list(
+    c: &impl ConnectionTrait,
+    report: ReportId,
+    include_hidden: bool,
+) -> Result<Vec<Photo>> {
+    let mut select = report_photos::Entity::find()
+        .filter(report_photos::Column::ReportId.eq(report.0))
+        .order_by_asc(report_photos::Column::Position);
+    if !include_hidden {
+        select = select.filter(report_photos::Column::Hidden.eq(false));
+    }
+    Ok(select.all(c).await?.into_iter().map(Photo::from).collect())
+}
+
+pub async fn get(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Photo>> {
+    Ok(report_photos::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .map(Photo::from))
+}
+
+/// Hides (or shows again, with `hidden = false`) a photo, e.g. one showing a face or a number
+/// plate. Returns the photo as it is now.
+pub async fn set_hidden(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    hidden: bool,
+    reason: Option<String>,
+) -> Result<Option<Photo>> {
+    let Some(photo) = report_photos::Entity::find_by_id(id).one(c).await? else {
+        return Ok(None);
+    };
+    let updated = report_photos::ActiveModel {
+        id: Set(photo.id),
+        hidden: Set(hidden),
+        hidden_reason: Set(if hidden { reason } else { None }),
+        ..Default::default()
+    }
+    .update(c)
+    .await
+    .map_err(StoreError::from)?;
+    Ok(Some(Photo::from(updated)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::testing::{has_exif, jpeg, with_exif};
+
+    #[test]
+    fn exif_and_gps_are_gone_and_orientation_is_applied() {
+        let source = with_exif(&jpeg(40, 20), 6);
+        assert!(has_exif(&source));
+        let image = image::load_from_memory(&source).unwrap();
+        assert_eq!(
+            (image.width(), image.height()),
+            (40, 20),
+            "the raw pixels are landscape"
+        );
+        let out = process(&source).unwrap();
+        for variant in [&out.original, &out.display, &out.thumb] {
+            assert!(!has_exif(variant), "no EXIF in any stored size");
+            assert!(!variant.windows(2).any(|w| w == b"MM"), "no TIFF header");
+        }
+        assert_eq!(
+            (out.width, out.height),
+            (20, 40),
+            "orientation 6 turns it upright (portrait)"
+        );
+        let decoded = image::load_from_memory(&out.display).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (20, 40));
+    }
+
+    #[test]
+    fn large_images_get_three_sizes() {
+        let out = process(&jpeg(3000, 1500)).unwrap();
+        let dims = |b: &[u8]| {
+            let i = image::load_from_memory(b).unwrap();
+            (i.width(), i.height())
+        };
+        assert_eq!(dims(&out.original), (2560, 1280));
+        assert_eq!(dims(&out.display), (1280, 640));
+        assert_eq!(dims(&out.thumb), (320, 160));
+        assert_eq!((out.width, out.height), (2560, 1280));
+    }
+
+    #[test]
+    fn png_and_webp_are_accepted_and_transparency_becomes_white() {
+        let rgba = image::RgbaImage::from_pixel(8, 8, image::Rgba([0, 0, 0, 0]));
+        let mut png = Vec::new();
+        DynamicImage::ImageRgba8(rgba.clone())
+            .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+            .unwrap();
+        let out = process(&png).unwrap();
+        let pixel = image::load_from_memory(&out.thumb)
+            .unwrap()
+            .to_rgb8()
+            .get_pixel(4, 4)
+            .0;
+        assert!(pixel.iter().all(|c| *c > 240), "{pixel:?}");
+        let mut webp = Vec::new();
+        DynamicImage::ImageRgba8(rgba)
+            .write_to(&mut Cursor::new(&mut webp), ImageFormat::WebP)
+            .unwrap();
+        assert!(process(&webp).is_ok());
+    }
+
+    #[test]
+    fn other_files_are_refused_by_their_content() {
+        assert_eq!(
+            process(b"GIF89a....").unwrap_err(),
+            PhotoError::UnsupportedType
+        );
+        assert_eq!(
+            process(b"%PDF-1.7 hello").unwrap_err(),
+            PhotoError::UnsupportedType
+        );
+        assert_eq!(
+            process(b"<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap_err(),
+            PhotoError::UnsupportedType
+        );
+        let mut truncated = jpeg(64, 64);
+        truncated.truncate(120);
+        assert!(process(&truncated).is_err());
+        assert_eq!(
+            process(&vec![0xFF; MAX_BYTES + 1]).unwrap_err(),
+            PhotoError::TooLarge
+        );
+    }
+}

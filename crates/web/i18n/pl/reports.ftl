@@ -1,0 +1,143 @@
+## Contact centre: reporting, public pages, questionnaire
+
+nav-reports = Zgłoszenia
+choose = Wybierz…
+home-report-heading = Zgłoś problem lub pomysł
+home-report-text = Dziura w chodniku, zepsuta latarnia, pomysł na nowe przejście dla pieszych? Zgłoś to – sprawa trafi do właściwej jednostki miasta, a Ty zobaczysz, co się z nią dzieje.
+home-report-browse = Zobacz zgłoszenia mieszkańców
+
+reports-title = Zgłoszenia
+reports-filter-label = Filtruj zgłoszenia
+reports-empty = Brak zgłoszeń spełniających kryteria.
+reports-back = Wróć do listy zgłoszeń
+filter-from = Od dnia
+filter-to = Do dnia
+
+report-new-problem-title = Zgłoś problem
+report-new-idea-title = Zgłoś pomysł
+report-new-problem-lead = Opisz, co trzeba naprawić lub posprzątać. Zgłoszenie trafi do jednostki miasta, która się tym zajmuje.
+report-new-idea-lead = Podziel się pomysłem, jak ulepszyć okolicę. Pomysł trafi do jednostki miasta, która może go zrealizować.
+report-switch-to-problem = Chcesz zgłosić problem, a nie pomysł?
+report-switch-to-idea = Masz pomysł, a nie problem?
+report-step = Krok { $step } z 2
+report-details-problem-title = Opisz problem
+report-details-idea-title = Opisz pomysł
+field-category = Kategoria
+report-where-legend = Gdzie?
+report-where-hint = Wskaż miejsce na mapie, użyj swojej lokalizacji albo wpisz adres i wybierz dzielnicę.
+report-map-hint = Kliknij mapę albo przeciągnij znacznik. Mapę przesuniesz klawiszami strzałek, a przybliżysz klawiszami plus i minus.
+report-map-label = Mapa do wskazania miejsca
+report-use-position = Użyj mojej lokalizacji
+field-address = Adres lub opis miejsca
+field-address-hint = Na przykład: ul. Długa 12 albo przystanek Teatr Bagatela.
+field-district = Dzielnica
+field-district-hint = Potrzebna, jeśli nie wskażesz miejsca na mapie.
+field-district-unknown = Nie wiem (wskazuję miejsce na mapie)
+report-next = Dalej
+report-summary-heading = Twoje zgłoszenie
+report-point = Współrzędne
+report-change-where = Zmień kategorię lub miejsce
+report-nearby-heading = Podobne zgłoszenia w pobliżu
+report-nearby-lead = Ktoś mógł już zgłosić tę sprawę. Jeśli to ta sama, poprzyj istniejące zgłoszenie – dostaniesz powiadomienia o jego postępach.
+report-nearby-go-on = Jeśli to inna sprawa, wypełnij formularz poniżej.
+report-metres-away = { $metres } m stąd
+report-support = Popieram to zgłoszenie
+report-support-email = Twój adres e-mail (do powiadomień)
+report-support-email-hint = Wyślemy na niego informacje o zmianach statusu.
+field-description-problem = Na czym polega problem?
+field-description-idea = Na czym polega pomysł?
+field-description-hint = Od 10 do 5000 znaków. Nie wpisuj tu danych osobowych – opis będzie publiczny.
+field-photos = Zdjęcia
+field-photos-hint = Do 5 zdjęć JPEG, PNG lub WebP, każde do 7 MB. Usuwamy z nich dane o położeniu i aparacie.
+report-photos-again = Dołącz zdjęcia jeszcze raz – po błędzie w formularzu przeglądarka nie przesyła ich ponownie.
+report-contact-legend = Kontakt (nieobowiązkowo)
+report-contact-hint = Podaj adres e-mail, jeśli chcesz dostawać powiadomienia. Dane kontaktowe widzą tylko pracownicy miasta.
+report-contact-logged-in = Zalogowano jako { $email } – powiadomienia wyślemy na ten adres. Możesz też podać inne dane kontaktowe.
+field-contact-name = Imię i nazwisko
+field-phone = Telefon
+field-consent = Zgadzam się, aby miasto kontaktowało się ze mną w sprawie tego zgłoszenia.
+report-send = Wyślij zgłoszenie
+
+report-title = Zgłoszenie { $number }
+report-private-notice = To Twój prywatny link do zgłoszenia. Zachowaj go: tylko na tej stronie widać dane, które podano w zgłoszeniu.
+report-merged-notice = To zgłoszenie połączono z innym, dotyczącym tej samej sprawy:
+report-status = Status
+report-kind = Rodzaj
+report-number = Numer
+report-channel = Kanał
+report-approximate-place = Przybliżone miejsce
+report-on-map = pokaż na mapie
+report-received = Przyjęto
+report-handled-by = Zajmuje się
+report-support-count = Poparcia
+report-supports = { $count ->
+    [one] { $count } poparcie
+    [few] { $count } poparcia
+   *[many] { $count } poparć
+}
+report-own-heading = Twoje zgłoszenie
+report-description-heading = Opis
+report-photos-heading = Zdjęcia
+report-photo-alt = Zdjęcie { $n } dołączone do zgłoszenia
+report-timeline-heading = Historia
+report-event-created = Zgłoszenie przyjęte
+report-event-merged = Połączone ze zgłoszeniem { $number }
+report-support-heading = Poprzyj zgłoszenie
+report-support-lead = Dotyczy Cię ta sama sprawa? Poprzyj zgłoszenie zamiast wysyłać nowe.
+report-supported-already = Popierasz to zgłoszenie. Powiadomimy Cię o zmianach.
+report-staff-view = Widok dla pracowników
+
+channel-web = Strona internetowa
+channel-api = Aplikacja
+channel-phone = Telefon
+channel-email = E-mail
+channel-counter = Punkt obsługi
+
+status-problem-new = Nowe
+status-problem-under_analysis = Problem w analizie
+status-problem-being_solved = W trakcie rozwiązywania
+status-problem-solved = Problem rozwiązany
+status-problem-not_found = Nie wykryto problemu
+status-problem-outside_competence = Poza kompetencjami miasta
+status-problem-unfounded = Bezzasadne
+status-problem-awaiting_funding = Oczekiwanie na środki finansowe
+status-idea-new = Nowy
+status-idea-under_analysis = W analizie
+status-idea-being_implemented = W trakcie realizacji
+status-idea-implemented = Zrealizowany
+status-idea-temporary_solution = Tymczasowe rozwiązanie
+status-idea-unfounded = Pomysł bezzasadny
+status-idea-awaiting_funding = Oczekiwanie na środki finansowe
+status-idea-outside_competence = Poza kompetencjami miasta
+status-any-new = Nowe
+status-any-under_analysis = W analizie
+status-any-being_solved = W trakcie rozwiązywania
+status-any-solved = Rozwiązane
+status-any-not_found = Nie wykryto problemu
+status-any-outside_competence = Poza kompetencjami miasta
+status-any-unfounded = Bezzasadne
+status-any-awaiting_funding = Oczekiwanie na środki
+status-any-being_implemented = W trakcie realizacji
+status-any-implemented = Zrealizowane
+status-any-temporary_solution = Tymczasowe rozwiązanie
+
+feedback-title = Czy sprawa została załatwiona?
+feedback-lead = Zgłoszenie { $number } zostało zamknięte. Powiedz nam, jak je oceniasz.
+feedback-solved = Czy problem został rozwiązany?
+feedback-score = Jak oceniasz załatwienie sprawy? (1 – bardzo źle, 5 – bardzo dobrze)
+feedback-score-value = { $score }
+feedback-submit = Wyślij odpowiedź
+feedback-thanks = Dziękujemy za odpowiedź.
+
+flash-report-sent = Dziękujemy! Zgłoszenie zostało przyjęte.
+flash-report-already-sent = To zgłoszenie zostało już wysłane.
+flash-supported = Dziękujemy za poparcie. Powiadomimy Cię o zmianach.
+flash-already-supported = Już popierasz to zgłoszenie.
+flash-support-closed = Tego zgłoszenia nie można już poprzeć.
+
+map-attribution = © autorzy OpenStreetMap
+map-marker-label = Wskazane miejsce
+map-picked = Wybrane miejsce:
+map-locating = Ustalamy Twoją lokalizację…
+map-locate-failed = Nie udało się ustalić lokalizacji. Wskaż miejsce na mapie albo wpisz adres.
+reports-map-heading = Mapa zgłoszeń

@@ -1,0 +1,213 @@
+//! Sending a report. Everything from both steps is checked again here; photos are processed
+//! (EXIF stripped, resized) before the transaction, then the report, its photos and the
+//! receipt e-mail commit together.
+
+use super::new::{DetailsInput, details_page};
+use super::{Lookup, WhereInput, parse_where};
+use crate::accounts::{client_key, within_limit};
+use crate::context::{Ctx, redirect_with_flash};
+use crate::form::{FieldErrors, MultipartForm, Upload};
+use crate::page::render;
+use crate::security::ClientKey;
+use crate::{AppState, Error};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use miasto_domain::reports::{Channel, Description, Phone};
+use miasto_domain::{Email, FieldError};
+use miasto_store::photos::{self, Stored};
+use miasto_store::reports::{self, Contact, NewReport};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CreateInput {
+    #[serde(flatten)]
+    pub place: WhereInput,
+    #[serde(flatten)]
+    pub details: DetailsInput,
+    pub form_key: String,
+}
+
+pub const NAME_MAX: usize = 100;
+
+/// Contact details: each optional, but giving any needs the consent box.
+pub fn parse_contact(details: &DetailsInput, errors: &mut FieldErrors) -> Contact {
+    let name = match miasto_domain::optional_text(&details.contact_name, NAME_MAX) {
+        Ok(name) => name,
+        Err(e) => {
+            errors.add("contact_name", e);
+            None
+        }
+    };
+    let email = match details.contact_email.trim() {
+        "" => None,
+        raw => errors.check("contact_email", Email::parse(raw)),
+    };
+    let phone = match details.contact_phone.trim() {
+        "" => None,
+        raw => errors.check("contact_phone", Phone::parse(raw)),
+    };
+    let consent = details.consent.is_some();
+    let given = name.is_some()
+        || !details.contact_email.trim().is_empty()
+        || !details.contact_phone.trim().is_empty();
+    if given && !consent {
+        errors.add("consent", FieldError::ConsentRequired);
+    }
+    Contact {
+        name,
+        email,
+        phone,
+        consent,
+    }
+}
+
+/// Processes the uploaded photos (at most five), each off the async runtime; problems become
+/// messages on the `photos` field.
+pub async fn process_photos(
+    state: &AppState,
+    files: Vec<Upload>,
+    errors: &mut FieldErrors,
+) -> Result<Vec<Stored>, Error> {
+    let files: Vec<Upload> = files.into_iter().filter(|f| f.field == "photos").collect();
+    if files.len() > photos::MAX_PER_REPORT {
+        errors.add_message("photos", "error-photos-too-many");
+        return Ok(Vec::new());
+    }
+    let mut processed = Vec::with_capacity(files.len());
+    for file in files {
+        let bytes = file.bytes.clone();
+        let result = tokio::task::spawn_blocking(move || photos::process(&bytes))
+            .await
+            .map_err(|e| Error::internal(format!("photo processing: {e}")))?;
+        match result {
+            Ok(p) => processed.push(p),
+            Err(e) => {
+                let message = crate::i18n::t_args(
+                    errors_locale(errors),
+                    &format!("error-{}", e.code()),
+                    &[("file", file.filename.as_str())],
+                );
+                errors.add_text("photos", message);
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut stored = Vec::with_capacity(processed.len());
+    for p in processed {
+        stored.push(
+            photos::store(state.files(), p)
+                .await
+                .map_err(|e| Error::internal(e.to_string()))?,
+        );
+    }
+    Ok(stored)
+}
+
+fn errors_locale(errors: &FieldErrors) -> miasto_domain::Locale {
+    errors.locale()
+}
+
+pub async fn create_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    client: ClientKey,
+    MultipartForm {
+        fields: input,
+        files,
+    }: MultipartForm<CreateInput>,
+) -> Result<Response, Error> {
+    let lookup = Lookup::load(&state).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let Some(place) = parse_where(&input.place, &lookup, &state, &mut errors) else {
+        let page = super::new::where_page(&ctx, &lookup, input.place, errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let description = errors.check(
+        "description",
+        Description::parse(&input.details.description),
+    );
+    let contact = parse_contact(&input.details, &mut errors);
+    let had_photos = files.iter().any(|f| f.field == "photos");
+    let allowed = within_limit(
+        &state,
+        &client_key("report", &client),
+        state.config().limits.reports_per_ip,
+        &mut errors,
+        ctx.locale,
+    )
+    .await?;
+    let stored = if errors.is_empty() {
+        process_photos(&state, files, &mut errors).await?
+    } else {
+        Vec::new()
+    };
+    let (Some(description), true) = (description, errors.is_empty()) else {
+        let status = if allowed {
+            StatusCode::UNPROCESSABLE_ENTITY
+        } else {
+            StatusCode::TOO_MANY_REQUESTS
+        };
+        let mut page = details_page(
+            &state,
+            &ctx,
+            &lookup,
+            input.place,
+            &place,
+            input.details,
+            errors,
+        )
+        .await?;
+        page.photos_lost = had_photos;
+        return Ok((status, render(&page)?).into_response());
+    };
+
+    let tx = miasto_store::begin(state.db()).await?;
+    if !miasto_store::form_keys::claim(&tx, "report", &input.form_key).await? {
+        let to = if ctx.user.is_some() {
+            "/my"
+        } else {
+            "/reports"
+        };
+        return Ok(redirect_with_flash(&ctx, to, "flash-report-already-sent"));
+    }
+    let new = NewReport {
+        category: place.category.id,
+        description,
+        location: place.location,
+        channel: Channel::Web,
+        client: None,
+        reporter: ctx.user.as_ref().map(|u| u.user.id),
+        contact,
+        recorded_by: None,
+        locale: ctx.locale,
+    };
+    let created = match reports::create(&tx, new).await {
+        Ok(created) => created,
+        Err(reports::CreateError::Category) => return Err(Error::BadRequest("category_unknown")),
+        Err(reports::CreateError::NoRoute) => {
+            return Err(Error::internal("category without a routing rule"));
+        }
+        Err(reports::CreateError::Store(e)) => return Err(e.into()),
+    };
+    photos::attach(&tx, created.report.id, &stored).await?;
+    super::notify::receipt(
+        &tx,
+        &state,
+        &created.report,
+        &created.tracking_token,
+        &lookup,
+    )
+    .await?;
+    tx.commit().await?;
+    state.wake_worker();
+    tracing::info!(report = %created.report.number, channel = "web", photos = stored.len(), "report received");
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/reports/track/{}", created.tracking_token),
+        "flash-report-sent",
+    ))
+}

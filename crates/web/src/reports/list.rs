@@ -1,0 +1,198 @@
+//! The public list of reports with filters and paging.
+
+use super::{Lookup, ReportView, status_label};
+use crate::admin::page_number;
+use crate::context::Ctx;
+use crate::page::{Page, Pager, SelectOption, options, render};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::Europe::Warsaw;
+use miasto_domain::reference::ReportKind;
+use miasto_domain::reports::Status;
+use miasto_domain::{CategoryId, DistrictId};
+use miasto_store::reports::{self, ListFilter, Sort};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub kind: String,
+    pub category: String,
+    pub district: String,
+    pub status: String,
+    pub from: String,
+    pub to: String,
+    pub page: String,
+}
+
+#[derive(Template)]
+#[template(path = "reports/list.html")]
+struct ListPage {
+    page: Page,
+    query: ListQuery,
+    kinds: Vec<SelectOption>,
+    categories: Vec<SelectOption>,
+    districts: Vec<SelectOption>,
+    statuses: Vec<SelectOption>,
+    reports: Vec<ReportView>,
+    pager: Pager,
+    map_query: String,
+}
+
+/// The first moment of a Kraków calendar day, in UTC.
+pub fn day_start(raw: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let date = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()?;
+    let local = Warsaw
+        .from_local_datetime(&date.and_hms_opt(0, 0, 0)?)
+        .earliest()?;
+    Some(local.with_timezone(&chrono::Utc))
+}
+
+fn filter_of(q: &ListQuery, kind: Option<ReportKind>) -> ListFilter {
+    ListFilter {
+        kind,
+        category: CategoryId::parse(&q.category),
+        district: DistrictId::parse(&q.district),
+        status: Status::parse(&q.status).ok(),
+        created_from: day_start(&q.from),
+        created_before: day_start(&q.to).map(|d| d + chrono::Duration::days(1)),
+        sort: Sort::Newest,
+        ..Default::default()
+    }
+}
+
+/// The newest reports matching the list's filters, as GeoJSON points at their approximate
+/// places (about 100 m off), for the public map. At most 1,000.
+pub async fn reports_geojson(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<axum::response::Response, Error> {
+    use axum::response::IntoResponse;
+    let lookup = Lookup::load(&state).await?;
+    let filter = filter_of(&q, ReportKind::parse(&q.kind).ok());
+    let paged = reports::list(
+        state.db(),
+        &filter,
+        miasto_store::Page::new(None, Some(1000)),
+    )
+    .await?;
+    let features: Vec<serde_json::Value> = paged
+        .items
+        .iter()
+        .filter_map(|r| {
+            let view = ReportView::new(r, &lookup, ctx.locale, None);
+            let point = view.coarse?;
+            Some(serde_json::json!({
+                "type": "Feature",
+                "geometry": { "type": "Point", "coordinates": [point.lon(), point.lat()] },
+                "properties": {
+                    "number": view.number,
+                    "path": view.path,
+                    "category": view.category,
+                    "status": view.status_label,
+                }
+            }))
+        })
+        .collect();
+    let body = serde_json::json!({ "type": "FeatureCollection", "features": features });
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/geo+json")],
+        body.to_string(),
+    )
+        .into_response())
+}
+
+pub async fn list_reports(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Html<String>, Error> {
+    let lookup = Lookup::load(&state).await?;
+    let kind = ReportKind::parse(&q.kind).ok();
+    let filter = filter_of(&q, kind);
+    let paged = reports::list(
+        state.db(),
+        &filter,
+        miasto_store::Page::new(page_number(&q.page), Some(20)),
+    )
+    .await?;
+    let pager = Pager::new(
+        &paged,
+        "/reports",
+        &[
+            ("kind", &q.kind),
+            ("category", &q.category),
+            ("district", &q.district),
+            ("status", &q.status),
+            ("from", &q.from),
+            ("to", &q.to),
+        ],
+    );
+    let views = paged
+        .items
+        .iter()
+        .map(|r| ReportView::new(r, &lookup, ctx.locale, None))
+        .collect();
+    let t = |id: &str| crate::i18n::t(ctx.locale, id);
+    let status_kind = kind.unwrap_or(ReportKind::Problem);
+    let mut statuses: Vec<(String, String)> = Status::for_kind(status_kind)
+        .iter()
+        .map(|s| {
+            (
+                s.as_str().to_owned(),
+                status_label(ctx.locale, status_kind, *s),
+            )
+        })
+        .collect();
+    if kind.is_none() {
+        for s in Status::for_kind(ReportKind::Idea) {
+            if !statuses.iter().any(|(v, _)| v == s.as_str()) {
+                statuses.push((
+                    s.as_str().to_owned(),
+                    status_label(ctx.locale, ReportKind::Idea, *s),
+                ));
+            }
+        }
+    }
+    render(&ListPage {
+        page: Page::titled(&ctx, "reports-title"),
+        kinds: options(
+            ReportKind::ALL
+                .iter()
+                .map(|k| (k.as_str(), t(&format!("kind-{}", k.as_str())))),
+            &q.kind,
+        ),
+        categories: options(
+            lookup
+                .categories
+                .iter()
+                .filter(|c| kind.is_none_or(|k| c.kind == k))
+                .map(|c| (c.id.to_string(), c.names.get(ctx.locale).to_owned())),
+            &q.category,
+        ),
+        districts: options(
+            lookup
+                .districts
+                .iter()
+                .map(|d| (d.id.to_string(), d.label())),
+            &q.district,
+        ),
+        statuses: options(statuses, &q.status),
+        reports: views,
+        pager,
+        map_query: serde_urlencoded::to_string([
+            ("kind", q.kind.as_str()),
+            ("category", q.category.as_str()),
+            ("district", q.district.as_str()),
+            ("status", q.status.as_str()),
+            ("from", q.from.as_str()),
+            ("to", q.to.as_str()),
+        ])
+        .unwrap_or_default(),
+        query: q,
+    })
+}

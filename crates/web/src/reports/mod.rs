@@ -1,0 +1,263 @@
+//! The contact centre for residents: reporting a problem or an idea (two steps: what and
+//! where, then the details, with similar reports nearby in between), the public list and
+//! report pages, the private tracking page, supports, photos and the "was it solved?"
+//! questionnaire.
+
+pub mod create;
+pub mod feedback;
+pub mod list;
+pub mod new;
+pub mod notify;
+pub mod photo;
+pub mod show;
+pub mod support;
+
+use crate::form::FieldErrors;
+use crate::{AppState, Error};
+use chrono::{DateTime, Utc};
+use miasto_domain::geo::Point;
+use miasto_domain::reference::ReportKind;
+use miasto_domain::reports::Status;
+use miasto_domain::{CategoryId, DistrictId, FieldError, Locale, UnitId};
+use miasto_store::reference::{Category, District, Unit};
+use miasto_store::reports::{Location, Report};
+use serde::Deserialize;
+
+/// Names of categories, units and districts for one request (small tables).
+pub struct Lookup {
+    pub categories: Vec<Category>,
+    pub units: Vec<Unit>,
+    pub districts: Vec<District>,
+}
+
+impl Lookup {
+    pub async fn load(state: &AppState) -> Result<Self, Error> {
+        let db = state.db();
+        Ok(Self {
+            categories: miasto_store::reference::list_categories(db).await?,
+            units: miasto_store::reference::list_units(db).await?,
+            districts: miasto_store::reference::list_districts(db).await?,
+        })
+    }
+
+    pub fn category(&self, id: CategoryId) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    pub fn unit(&self, id: UnitId) -> Option<&Unit> {
+        self.units.iter().find(|u| u.id == id)
+    }
+
+    pub fn district(&self, id: DistrictId) -> Option<&District> {
+        self.districts.iter().find(|d| d.id == id)
+    }
+
+    pub fn district_by_number(&self, number: u16) -> Option<&District> {
+        self.districts.iter().find(|d| d.number == number)
+    }
+}
+
+/// A status's wording, which differs between problems and ideas.
+pub fn status_label(locale: Locale, kind: ReportKind, status: Status) -> String {
+    crate::i18n::t(
+        locale,
+        &format!("status-{}-{}", kind.as_str(), status.as_str()),
+    )
+}
+
+/// A report ready for a template. Holds nothing personal: contact details are read from the
+/// [`Report`] by the few templates allowed to show them.
+#[derive(Debug, Clone)]
+pub struct ReportView {
+    pub number: String,
+    pub path: String,
+    pub kind_label: String,
+    pub category: String,
+    pub status_label: String,
+    pub open: bool,
+    pub district: Option<String>,
+    pub unit: String,
+    pub created_at: DateTime<Utc>,
+    pub days_open: i64,
+    pub support_count: i32,
+    pub merged_into: Option<(String, String)>,
+    pub description: String,
+    /// About 100 m off the exact spot.
+    pub coarse: Option<Point>,
+    pub channel_label: String,
+}
+
+impl ReportView {
+    pub fn new(
+        report: &Report,
+        lookup: &Lookup,
+        locale: Locale,
+        merged_into: Option<&Report>,
+    ) -> Self {
+        Self {
+            number: report.number.to_string(),
+            path: report.number.path(),
+            kind_label: crate::i18n::t(locale, &format!("kind-{}", report.kind.as_str())),
+            category: lookup
+                .category(report.category)
+                .map(|c| c.names.get(locale).to_owned())
+                .unwrap_or_default(),
+            status_label: status_label(locale, report.kind, report.status),
+            open: !report.status.is_closed(),
+            district: report
+                .district
+                .and_then(|d| lookup.district(d))
+                .map(District::label),
+            unit: lookup
+                .unit(report.unit)
+                .map(|u| format!("{} – {}", u.code.as_str(), u.names.get(locale)))
+                .unwrap_or_default(),
+            created_at: report.created_at,
+            days_open: report.days_open(miasto_store::now()),
+            support_count: report.support_count,
+            merged_into: merged_into.map(|m| (m.number.to_string(), m.number.path())),
+            description: report.public_description().to_owned(),
+            coarse: report.point.map(Point::coarse),
+            channel_label: crate::i18n::t(locale, &format!("channel-{}", report.channel.as_str())),
+        }
+    }
+
+    /// A link to the approximate place on OpenStreetMap (works without JavaScript).
+    pub fn map_link(&self) -> Option<String> {
+        self.coarse.map(|p| {
+            format!(
+                "https://www.openstreetmap.org/?mlat={:.4}&mlon={:.4}#map=17/{:.4}/{:.4}",
+                p.lat(),
+                p.lon(),
+                p.lat(),
+                p.lon()
+            )
+        })
+    }
+
+    pub fn coarse_text(&self) -> String {
+        self.coarse
+            .map(|p| format!("{:.3}, {:.4}", p.lat(), p.lon()))
+            .unwrap_or_default()
+    }
+}
+
+/// What and where: the first step of the report form, carried as hidden fields afterwards.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct WhereInput {
+    pub kind: String,
+    pub category: String,
+    pub address: String,
+    pub district: String,
+    pub lat: String,
+    pub lon: String,
+}
+
+impl WhereInput {
+    /// The query string that reopens the form with these answers.
+    pub fn query(&self) -> String {
+        serde_urlencoded::to_string([
+            ("kind", self.kind.as_str()),
+            ("category", self.category.as_str()),
+            ("address", self.address.as_str()),
+            ("district", self.district.as_str()),
+            ("lat", self.lat.as_str()),
+            ("lon", self.lon.as_str()),
+        ])
+        .unwrap_or_default()
+    }
+
+    pub fn kind(&self) -> ReportKind {
+        ReportKind::parse(&self.kind).unwrap_or(ReportKind::Problem)
+    }
+}
+
+/// The checked answers of the first step.
+#[derive(Debug, Clone)]
+pub struct Where {
+    pub category: Category,
+    pub location: Location,
+}
+
+pub const ADDRESS_MAX: usize = 300;
+
+/// Checks category and place. A point (map, "use my position") decides the district by the
+/// city's boundaries and must lie inside the city; without one, an address and a district are
+/// needed (the way for screen readers and for browsers without JavaScript).
+pub fn parse_where(
+    input: &WhereInput,
+    lookup: &Lookup,
+    state: &AppState,
+    errors: &mut FieldErrors,
+) -> Option<Where> {
+    let kind = input.kind();
+    let category = CategoryId::parse(&input.category)
+        .and_then(|id| lookup.category(id))
+        .filter(|c| c.active && c.kind == kind)
+        .cloned();
+    if category.is_none() {
+        errors.add("category", FieldError::CategoryUnknown);
+    }
+    let address = match miasto_domain::optional_text(&input.address, ADDRESS_MAX) {
+        Ok(a) => a,
+        Err(e) => {
+            errors.add("address", e);
+            None
+        }
+    };
+    let point = match (input.lat.trim(), input.lon.trim()) {
+        ("", "") => None,
+        (lat, lon) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
+            (Ok(lat), Ok(lon)) => match Point::new(lat, lon) {
+                Ok(p) => Some(p),
+                Err(_) => {
+                    errors.add("location", FieldError::NumberInvalid);
+                    return None;
+                }
+            },
+            _ => {
+                errors.add("location", FieldError::NumberInvalid);
+                return None;
+            }
+        },
+    };
+    let chosen_district = match input.district.trim() {
+        "" => None,
+        raw => match DistrictId::parse(raw).and_then(|id| lookup.district(id)) {
+            Some(d) => Some(d.id),
+            None => {
+                errors.add("district", FieldError::DistrictUnknown);
+                return None;
+            }
+        },
+    };
+    let district = match point {
+        Some(p) => match state.districts().locate(p) {
+            Some(number) => lookup.district_by_number(number).map(|d| d.id),
+            None => {
+                errors.add("location", FieldError::OutsideCity);
+                return None;
+            }
+        },
+        None => {
+            if address.is_none() {
+                errors.add("location", FieldError::LocationMissing);
+                return None;
+            }
+            if chosen_district.is_none() {
+                errors.add("district", FieldError::Required);
+                return None;
+            }
+            chosen_district
+        }
+    };
+    Some(Where {
+        category: category?,
+        location: Location {
+            point,
+            address,
+            district,
+        },
+    })
+}

@@ -1,0 +1,193 @@
+//! The report form. Step one: kind, category and place. Step two: open reports of the same
+//! category nearby (support one instead, or go on), then description, photos and contact.
+//! Both steps are plain GET pages, so the back button and a bookmark behave; only the final
+//! submission changes anything.
+
+use super::{Lookup, ReportView, Where, WhereInput, parse_where};
+use crate::context::Ctx;
+use crate::form::FieldErrors;
+use crate::page::{Page, SelectOption, options, render};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use miasto_domain::reference::ReportKind;
+use serde::Deserialize;
+
+#[derive(Template)]
+#[template(path = "reports/new.html")]
+pub(super) struct WherePage {
+    pub page: Page,
+    pub kind: ReportKind,
+    pub other_kind: ReportKind,
+    pub lead: String,
+    pub switch_label: String,
+    pub input: WhereInput,
+    pub categories: Vec<SelectOption>,
+    pub districts: Vec<SelectOption>,
+    pub errors: FieldErrors,
+}
+
+/// A report nearby, offered as a possible duplicate.
+pub(super) struct Nearby {
+    pub view: ReportView,
+    pub metres: u32,
+}
+
+/// The second step's text fields, kept when the form comes back with errors.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct DetailsInput {
+    pub description: String,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: String,
+    pub consent: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "reports/details.html")]
+pub(super) struct DetailsPage {
+    pub page: Page,
+    pub description_label: String,
+    pub input: WhereInput,
+    pub category: String,
+    pub district: String,
+    pub nearby: Vec<Nearby>,
+    pub details: DetailsInput,
+    pub logged_in_as: Option<String>,
+    pub photos_lost: bool,
+    pub errors: FieldErrors,
+}
+
+pub(super) fn where_page(
+    ctx: &Ctx,
+    lookup: &Lookup,
+    input: WhereInput,
+    errors: FieldErrors,
+) -> WherePage {
+    let kind = input.kind();
+    let other_kind = match kind {
+        ReportKind::Problem => ReportKind::Idea,
+        ReportKind::Idea => ReportKind::Problem,
+    };
+    let categories = options(
+        lookup
+            .categories
+            .iter()
+            .filter(|c| c.active && c.kind == kind)
+            .map(|c| (c.id.to_string(), c.names.get(ctx.locale).to_owned())),
+        &input.category,
+    );
+    let districts = options(
+        lookup
+            .districts
+            .iter()
+            .map(|d| (d.id.to_string(), d.label())),
+        &input.district,
+    );
+    WherePage {
+        page: Page::titled(ctx, &format!("report-new-{}-title", kind.as_str())),
+        kind,
+        other_kind,
+        lead: crate::i18n::t(ctx.locale, &format!("report-new-{}-lead", kind.as_str())),
+        switch_label: crate::i18n::t(
+            ctx.locale,
+            &format!("report-switch-to-{}", other_kind.as_str()),
+        ),
+        input,
+        categories,
+        districts,
+        errors,
+    }
+}
+
+/// Step one.
+pub async fn show_new_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(input): Query<WhereInput>,
+) -> Result<Response, Error> {
+    let lookup = Lookup::load(&state).await?;
+    Ok(render(&where_page(
+        &ctx,
+        &lookup,
+        input,
+        FieldErrors::new(ctx.locale),
+    ))?
+    .into_response())
+}
+
+pub(super) async fn details_page(
+    state: &AppState,
+    ctx: &Ctx,
+    lookup: &Lookup,
+    input: WhereInput,
+    place: &Where,
+    details: DetailsInput,
+    errors: FieldErrors,
+) -> Result<DetailsPage, Error> {
+    let mut nearby = Vec::new();
+    if let Some(point) = place.location.point {
+        let radius = f64::from(place.category.duplicate_radius_m);
+        for (report, metres) in
+            miasto_store::reports::nearby_open(state.db(), place.category.id, point, radius, 5)
+                .await?
+        {
+            nearby.push(Nearby {
+                view: ReportView::new(&report, lookup, ctx.locale, None),
+                metres: metres.round() as u32,
+            });
+        }
+    }
+    let district = place
+        .location
+        .district
+        .and_then(|d| lookup.district(d))
+        .map(|d| d.label())
+        .unwrap_or_default();
+    Ok(DetailsPage {
+        page: Page::titled(
+            ctx,
+            &format!("report-details-{}-title", place.category.kind.as_str()),
+        ),
+        description_label: crate::i18n::t(
+            ctx.locale,
+            &format!("field-description-{}", place.category.kind.as_str()),
+        ),
+        category: place.category.names.get(ctx.locale).to_owned(),
+        district,
+        nearby,
+        details,
+        logged_in_as: ctx.user.as_ref().map(|u| u.user.email.to_string()),
+        photos_lost: false,
+        errors,
+        input,
+    })
+}
+
+/// Step two: checks step one, then shows similar reports and the details form.
+pub async fn show_report_details(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(input): Query<WhereInput>,
+) -> Result<Response, Error> {
+    let lookup = Lookup::load(&state).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let Some(place) = parse_where(&input, &lookup, &state, &mut errors) else {
+        let page = where_page(&ctx, &lookup, input, errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let page = details_page(
+        &state,
+        &ctx,
+        &lookup,
+        input,
+        &place,
+        DetailsInput::default(),
+        FieldErrors::new(ctx.locale),
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}

@@ -1,0 +1,188 @@
+//! Hotline intake: an operator records a report for a caller on one page — category, place,
+//! what they said, how to reach them — with the channel (phone, counter, e-mail) recorded.
+//! The caller gets the receipt e-mail if they gave an address.
+
+use crate::context::{Ctx, redirect_with_flash};
+use crate::form::{FieldErrors, Form};
+use crate::page::{Page, SelectOption, options, render};
+use crate::reports::create::parse_contact;
+use crate::reports::new::DetailsInput;
+use crate::reports::{Lookup, WhereInput, notify, parse_where};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use miasto_domain::reports::{Channel, Description};
+use miasto_domain::{CategoryId, Permission};
+use miasto_store::reports::{self, NewReport};
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct IntakeInput {
+    pub category: String,
+    pub address: String,
+    pub district: String,
+    pub lat: String,
+    pub lon: String,
+    pub channel: String,
+    #[serde(flatten)]
+    pub details: DetailsInput,
+    pub form_key: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/intake.html")]
+struct IntakePage {
+    page: Page,
+    input: IntakeInput,
+    problem_categories: Vec<SelectOption>,
+    idea_categories: Vec<SelectOption>,
+    districts: Vec<SelectOption>,
+    channels: Vec<SelectOption>,
+    errors: FieldErrors,
+}
+
+fn intake_page(ctx: &Ctx, lookup: &Lookup, input: IntakeInput, errors: FieldErrors) -> IntakePage {
+    let categories = |kind: miasto_domain::reference::ReportKind| {
+        options(
+            lookup
+                .categories
+                .iter()
+                .filter(|c| c.active && c.kind == kind)
+                .map(|c| (c.id.to_string(), c.names.get(ctx.locale).to_owned())),
+            &input.category,
+        )
+    };
+    let channel = if input.channel.is_empty() {
+        "phone"
+    } else {
+        input.channel.as_str()
+    };
+    IntakePage {
+        page: Page::titled(ctx, "staff-intake-title"),
+        problem_categories: categories(miasto_domain::reference::ReportKind::Problem),
+        idea_categories: categories(miasto_domain::reference::ReportKind::Idea),
+        districts: options(
+            lookup
+                .districts
+                .iter()
+                .map(|d| (d.id.to_string(), d.label())),
+            &input.district,
+        ),
+        channels: options(
+            [Channel::Phone, Channel::Counter, Channel::Email]
+                .iter()
+                .map(|c| {
+                    (
+                        c.as_str(),
+                        crate::i18n::t(ctx.locale, &format!("channel-{}", c.as_str())),
+                    )
+                }),
+            channel,
+        ),
+        input,
+        errors,
+    }
+}
+
+pub async fn show_intake(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
+    ctx.require(Permission::RecordReportsForCallers)?;
+    let lookup = Lookup::load(&state).await?;
+    Ok(render(&intake_page(
+        &ctx,
+        &lookup,
+        IntakeInput::default(),
+        FieldErrors::new(ctx.locale),
+    ))?
+    .into_response())
+}
+
+pub async fn record_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(input): Form<IntakeInput>,
+) -> Result<Response, Error> {
+    let operator = ctx.require(Permission::RecordReportsForCallers)?.user.id;
+    let lookup = Lookup::load(&state).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let kind = CategoryId::parse(&input.category)
+        .and_then(|id| lookup.category(id))
+        .map(|c| c.kind.as_str().to_owned())
+        .unwrap_or_default();
+    let place_input = WhereInput {
+        kind,
+        category: input.category.clone(),
+        address: input.address.clone(),
+        district: input.district.clone(),
+        lat: input.lat.clone(),
+        lon: input.lon.clone(),
+    };
+    let place = parse_where(&place_input, &lookup, &state, &mut errors);
+    let description = errors.check(
+        "description",
+        Description::parse(&input.details.description),
+    );
+    let contact = parse_contact(&input.details, &mut errors);
+    let channel = match Channel::parse(&input.channel) {
+        Ok(c @ (Channel::Phone | Channel::Counter | Channel::Email)) => Some(c),
+        _ => {
+            errors.add("channel", miasto_domain::FieldError::ChannelUnknown);
+            None
+        }
+    };
+    let (Some(place), Some(description), Some(channel), true) =
+        (place, description, channel, errors.is_empty())
+    else {
+        let page = intake_page(&ctx, &lookup, input, errors);
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    if !miasto_store::form_keys::claim(&tx, "intake", &input.form_key).await? {
+        return Ok(redirect_with_flash(
+            &ctx,
+            "/staff/queue",
+            "flash-report-already-sent",
+        ));
+    }
+    // The caller's account, if their address has one: the report shows on their "My city".
+    let reporter = match &contact.email {
+        Some(email) => miasto_store::accounts::find_by_email(&tx, email)
+            .await?
+            .map(|u| u.id),
+        None => None,
+    };
+    let new = NewReport {
+        category: place.category.id,
+        description,
+        location: place.location,
+        channel,
+        client: None,
+        reporter,
+        contact,
+        recorded_by: Some(operator),
+        locale: ctx.locale,
+    };
+    let created = match reports::create(&tx, new).await {
+        Ok(created) => created,
+        Err(reports::CreateError::Store(e)) => return Err(e.into()),
+        Err(_) => return Err(Error::BadRequest("category_unknown")),
+    };
+    notify::receipt(
+        &tx,
+        &state,
+        &created.report,
+        &created.tracking_token,
+        &lookup,
+    )
+    .await?;
+    tx.commit().await?;
+    state.wake_worker();
+    tracing::info!(report = %created.report.number, channel = channel.as_str(), "report recorded for a caller");
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/staff{}", created.report.number.path()),
+        "flash-report-recorded",
+    ))
+}

@@ -1,0 +1,578 @@
+//! A report as staff see it: everything, including the reporter's contact details, the full
+//! timeline with internal notes and assignments, and hidden photos; with the actions the
+//! viewer's role allows — change status, add a note, reassign, merge into another report,
+//! hide a photo or a passage of text.
+
+use super::can_handle;
+use crate::context::{Ctx, CurrentUser, redirect_with_flash};
+use crate::form::{FieldErrors, Form};
+use crate::page::{Page, SelectOption, options, render};
+use crate::reports::show::{PhotoView, find_by_number};
+use crate::reports::{Lookup, ReportView, notify, status_label};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use miasto_domain::reports::{Status, TrackingNumber, next_statuses};
+use miasto_domain::{FieldError, Permission, UnitId};
+use miasto_store::reports::{self, EventKind, Report, StatusChange};
+use miasto_store::{ConnectionTrait, photos};
+use serde::Deserialize;
+
+/// One line of the full timeline.
+pub struct StaffEvent {
+    pub at: DateTime<Utc>,
+    pub who: String,
+    pub what: String,
+    pub public_message: Option<String>,
+    pub internal_note: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "staff/report.html")]
+struct StaffReportPage {
+    page: Page,
+    view: ReportView,
+    report: Report,
+    /// The address of the reporter's account, if they reported while logged in.
+    account_email: Option<String>,
+    events: Vec<StaffEvent>,
+    photos: Vec<PhotoView>,
+    can_handle: bool,
+    can_reassign: bool,
+    can_moderate: bool,
+    next: Vec<SelectOption>,
+    units: Vec<SelectOption>,
+    public_text: String,
+    input: ActionInput,
+    errors: FieldErrors,
+}
+
+/// Every action form's fields (each form sends the ones it has).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ActionInput {
+    pub expected: String,
+    pub status: String,
+    pub message: String,
+    pub note: String,
+    pub unit: String,
+    pub reason: String,
+    pub target: String,
+    pub public_text: String,
+}
+
+pub const MESSAGE_MAX: usize = 2000;
+
+/// E-mails everyone who follows a status change.
+pub async fn notify_change(
+    c: &impl ConnectionTrait,
+    state: &AppState,
+    change: &StatusChange,
+    message: Option<&str>,
+) -> Result<(), Error> {
+    notify::status_changed(c, state, change, message).await
+}
+
+async fn page(
+    state: &AppState,
+    ctx: &Ctx,
+    current: &CurrentUser,
+    report: Report,
+    input: ActionInput,
+    errors: FieldErrors,
+) -> Result<StaffReportPage, Error> {
+    let lookup = Lookup::load(state).await?;
+    let master = match report.merged_into {
+        Some(id) => reports::get(state.db(), id).await?,
+        None => None,
+    };
+    let view = ReportView::new(&report, &lookup, ctx.locale, master.as_ref());
+    let timeline = reports::timeline(state.db(), report.id, false).await?;
+    let mut actors: Vec<(miasto_domain::UserId, String)> = Vec::new();
+    for id in timeline.iter().filter_map(|e| e.actor) {
+        if !actors.iter().any(|(a, _)| *a == id)
+            && let Some(user) = miasto_store::accounts::get_user(state.db(), id).await?
+        {
+            actors.push((id, user.email.to_string()));
+        }
+    }
+    let events = timeline
+        .iter()
+        .map(|e| StaffEvent {
+            at: e.at,
+            who: e
+                .actor
+                .and_then(|a| {
+                    actors
+                        .iter()
+                        .find(|(id, _)| *id == a)
+                        .map(|(_, email)| email.clone())
+                })
+                .unwrap_or_else(|| crate::i18n::t(ctx.locale, "staff-event-by-system")),
+            what: describe(e, &report, &lookup, ctx),
+            public_message: e.public_message.clone(),
+            internal_note: e.internal_note.clone(),
+        })
+        .collect();
+    let photos = photos::list(state.db(), report.id, true).await?;
+    let handle = can_handle(current, &report);
+    let account_email = match report.reporter {
+        Some(id) => miasto_store::accounts::get_user(state.db(), id)
+            .await?
+            .map(|u| u.email.to_string()),
+        None => None,
+    };
+    let next = if report.merged_into.is_none() {
+        next_statuses(report.kind, report.status)
+            .iter()
+            .map(|s| (s.as_str(), status_label(ctx.locale, report.kind, *s)))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    Ok(StaffReportPage {
+        page: Page::new(
+            ctx,
+            crate::i18n::t_args(ctx.locale, "report-title", &[("number", &view.number)]),
+        ),
+        next: options(next, &input.status),
+        units: options(
+            lookup
+                .units
+                .iter()
+                .filter(|u| u.active && u.id != report.unit)
+                .map(|u| {
+                    (
+                        u.id.to_string(),
+                        format!("{} – {}", u.code.as_str(), u.names.get(ctx.locale)),
+                    )
+                }),
+            &input.unit,
+        ),
+        public_text: if input.public_text.is_empty() {
+            report.public_description().to_owned()
+        } else {
+            input.public_text.clone()
+        },
+        can_handle: handle,
+        can_reassign: handle,
+        can_moderate: ctx.can(Permission::ModerateReports),
+        photos: photos.iter().map(PhotoView::from).collect(),
+        events,
+        view,
+        report,
+        account_email,
+        input,
+        errors,
+    })
+}
+
+fn describe(e: &reports::Event, report: &Report, lookup: &Lookup, ctx: &Ctx) -> String {
+    let t = |id: &str, args: &[(&str, &str)]| crate::i18n::t_args(ctx.locale, id, args);
+    match e.kind {
+        EventKind::Created => t("report-event-created", &[]),
+        EventKind::StatusChanged | EventKind::StatusFollowed => {
+            let to =
+                e.to.map(|s| status_label(ctx.locale, report.kind, s))
+                    .unwrap_or_default();
+            t("staff-event-status", &[("status", &to)])
+        }
+        EventKind::Assigned => {
+            let unit = e
+                .unit
+                .and_then(|u| lookup.unit(u))
+                .map(|u| u.code.as_str().to_owned())
+                .unwrap_or_default();
+            t("staff-event-assigned", &[("unit", &unit)])
+        }
+        EventKind::Note => t("staff-event-note", &[]),
+        EventKind::Merged => t(
+            "report-event-merged",
+            &[("number", e.details["into"].as_str().unwrap_or_default())],
+        ),
+        EventKind::Supported => t("staff-event-supported", &[]),
+        EventKind::PhotoHidden => t("staff-event-photo", &[]),
+        EventKind::TextRedacted => t("staff-event-redacted", &[]),
+    }
+}
+
+pub async fn show_staff_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, number)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let current = ctx.require(Permission::ViewReports)?;
+    let report = find_by_number(&state, &year, &number).await?;
+    let page = page(
+        &state,
+        &ctx,
+        current,
+        report,
+        ActionInput::default(),
+        FieldErrors::new(ctx.locale),
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// Re-renders the page with the action's input and its error.
+async fn refuse(
+    state: &AppState,
+    ctx: &Ctx,
+    current: &CurrentUser,
+    report: Report,
+    input: ActionInput,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, Error> {
+    let page = page(state, ctx, current, report, input, errors).await?;
+    Ok((status, render(&page)?).into_response())
+}
+
+fn optional(raw: &str, field: &'static str, errors: &mut FieldErrors) -> Option<String> {
+    match miasto_domain::optional_text(raw, MESSAGE_MAX) {
+        Ok(text) => text,
+        Err(e) => {
+            errors.add(field, e);
+            None
+        }
+    }
+}
+
+async fn handled_report(
+    state: &AppState,
+    ctx: &Ctx,
+    year: &str,
+    number: &str,
+) -> Result<(CurrentUser, Report), Error> {
+    let current = ctx.require(Permission::HandleReports)?.clone();
+    let report = find_by_number(state, year, number).await?;
+    if !can_handle(&current, &report) {
+        return Err(Error::Forbidden);
+    }
+    Ok((current, report))
+}
+
+pub async fn change_report_status(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, number)): Path<(String, String)>,
+    Form(input): Form<ActionInput>,
+) -> Result<Response, Error> {
+    let (current, report) = handled_report(&state, &ctx, &year, &number).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let to = errors.check("status", Status::parse(&input.status));
+    let message = optional(&input.message, "message", &mut errors);
+    let note = optional(&input.note, "note", &mut errors);
+    let expected = Status::parse(&input.expected).ok();
+    let Some(to) = to.filter(|_| errors.is_empty()) else {
+        return refuse(
+            &state,
+            &ctx,
+            &current,
+            report,
+            input,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let change = match reports::change_status(
+        &tx,
+        report.id,
+        expected,
+        to,
+        Some(current.user.id),
+        message.clone(),
+        note,
+    )
+    .await
+    {
+        Ok(change) => change,
+        Err(reports::ChangeError::Store(e)) => return Err(e.into()),
+        Err(e) => {
+            tx.rollback().await?;
+            let status = match e {
+                reports::ChangeError::Conflict => StatusCode::CONFLICT,
+                _ => StatusCode::UNPROCESSABLE_ENTITY,
+            };
+            errors.add_message("status", &format!("error-{}", e.code()));
+            let report = reports::get(state.db(), report.id)
+                .await?
+                .ok_or(Error::NotFound)?;
+            return refuse(&state, &ctx, &current, report, input, errors, status).await;
+        }
+    };
+    notify_change(&tx, &state, &change, message.as_deref()).await?;
+    tx.commit().await?;
+    state.wake_worker();
+    tracing::info!(report = %report.number, from = %change.from, to = %to, "status changed");
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/staff{}", report.number.path()),
+        "flash-status-changed",
+    ))
+}
+
+pub async fn add_report_note(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, number)): Path<(String, String)>,
+    Form(input): Form<ActionInput>,
+) -> Result<Response, Error> {
+    let (current, report) = handled_report(&state, &ctx, &year, &number).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let note = errors.check(
+        "note",
+        miasto_domain::required_text(&input.note, MESSAGE_MAX),
+    );
+    let Some(note) = note else {
+        return refuse(
+            &state,
+            &ctx,
+            &current,
+            report,
+            input,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    reports::add_note(state.db(), report.id, current.user.id, note).await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/staff{}", report.number.path()),
+        "flash-note-added",
+    ))
+}
+
+pub async fn reassign_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, number)): Path<(String, String)>,
+    Form(input): Form<ActionInput>,
+) -> Result<Response, Error> {
+    let (current, report) = handled_report(&state, &ctx, &year, &number).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let unit = match UnitId::parse(&input.unit) {
+        Some(id)
+            if miasto_store::reference::get_unit(state.db(), id)
+                .await?
+                .is_some_and(|u| u.active) =>
+        {
+            Some(id)
+        }
+        _ => {
+            errors.add("unit", FieldError::UnitUnknown);
+            None
+        }
+    };
+    let reason = errors.check(
+        "reason",
+        miasto_domain::required_text(&input.reason, MESSAGE_MAX),
+    );
+    let (Some(unit), Some(reason)) = (unit, reason) else {
+        return refuse(
+            &state,
+            &ctx,
+            &current,
+            report,
+            input,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    reports::reassign(state.db(), report.id, current.user.id, unit, reason).await?;
+    tracing::info!(report = %report.number, unit = %unit, "report reassigned");
+    // Unit staff who pass a report on no longer handle it: back to their queue.
+    let to = if can_handle(
+        &current,
+        &reports::get(state.db(), report.id)
+            .await?
+            .ok_or(Error::NotFound)?,
+    ) {
+        format!("/staff{}", report.number.path())
+    } else {
+        "/staff/queue".to_owned()
+    };
+    Ok(redirect_with_flash(&ctx, &to, "flash-reassigned"))
+}
+
+pub async fn merge_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, number)): Path<(String, String)>,
+    Form(input): Form<ActionInput>,
+) -> Result<Response, Error> {
+    let (current, report) = handled_report(&state, &ctx, &year, &number).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let target = match TrackingNumber::parse(&input.target) {
+        Ok(n) => reports::get_by_number(state.db(), n).await?,
+        Err(e) => {
+            errors.add("target", e);
+            None
+        }
+    };
+    let Some(target) = target else {
+        if errors.is_empty() {
+            errors.add_message("target", "error-report_not_found");
+        }
+        return refuse(
+            &state,
+            &ctx,
+            &current,
+            report,
+            input,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let merged = match reports::merge(&tx, report.id, target.id, current.user.id).await {
+        Ok(merged) => merged,
+        Err(reports::MergeError::Store(e)) => return Err(e.into()),
+        Err(e) => {
+            tx.rollback().await?;
+            errors.add_message("target", &format!("error-{}", e.code()));
+            return refuse(
+                &state,
+                &ctx,
+                &current,
+                report,
+                input,
+                errors,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    notify::merged(&tx, &state, &merged, &target).await?;
+    tx.commit().await?;
+    state.wake_worker();
+    tracing::info!(report = %report.number, into = %target.number, "report merged");
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/staff{}", report.number.path()),
+        "flash-merged",
+    ))
+}
+
+pub async fn redact_report(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((year, number)): Path<(String, String)>,
+    Form(input): Form<ActionInput>,
+) -> Result<Response, Error> {
+    let current = ctx.require(Permission::ModerateReports)?.clone();
+    let report = find_by_number(&state, &year, &number).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let text = errors.check(
+        "public_text",
+        miasto_domain::required_text(
+            &input.public_text,
+            miasto_domain::reports::Description::MAX_CHARS,
+        ),
+    );
+    let reason = errors.check(
+        "reason",
+        miasto_domain::required_text(&input.reason, MESSAGE_MAX),
+    );
+    let (Some(text), Some(reason)) = (text, reason) else {
+        return refuse(
+            &state,
+            &ctx,
+            &current,
+            report,
+            input,
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    };
+    let public = (text != report.description).then_some(text);
+    let tx = miasto_store::begin(state.db()).await?;
+    reports::redact_description(&tx, report.id, current.user.id, public, reason.clone()).await?;
+    miasto_store::audit::record(
+        &tx,
+        Some(current.user.id),
+        miasto_store::audit::Action::ReportTextModerated,
+        Some(miasto_store::audit::Target::report(report.id)),
+        serde_json::json!({ "number": report.number.to_string(), "reason": reason }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/staff{}", report.number.path()),
+        "flash-text-moderated",
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PhotoInput {
+    pub action: String,
+    pub reason: String,
+}
+
+pub async fn set_photo_visibility(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(input): Form<PhotoInput>,
+) -> Result<Response, Error> {
+    let current = ctx.require(Permission::ModerateReports)?.clone();
+    let id = uuid::Uuid::try_parse(&id).map_err(|_| Error::NotFound)?;
+    let photo = photos::get(state.db(), id).await?.ok_or(Error::NotFound)?;
+    let report = reports::get(state.db(), photo.report)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let hide = match input.action.as_str() {
+        "hide" => true,
+        "show" => false,
+        _ => return Err(Error::BadRequest("action_unknown")),
+    };
+    let reason = miasto_domain::optional_text(&input.reason, MESSAGE_MAX)
+        .ok()
+        .flatten();
+    if hide && reason.is_none() {
+        let mut errors = FieldErrors::new(ctx.locale);
+        errors.add("reason", FieldError::Required);
+        return refuse(
+            &state,
+            &ctx,
+            &current,
+            report,
+            ActionInput::default(),
+            errors,
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    let tx = miasto_store::begin(state.db()).await?;
+    photos::set_hidden(&tx, id, hide, reason.clone()).await?;
+    miasto_store::audit::record(
+        &tx,
+        Some(current.user.id),
+        if hide {
+            miasto_store::audit::Action::PhotoHidden
+        } else {
+            miasto_store::audit::Action::PhotoShown
+        },
+        Some(miasto_store::audit::Target::report(report.id)),
+        serde_json::json!({ "number": report.number.to_string(), "photo": id.to_string(), "reason": reason }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/staff{}", report.number.path()),
+        "flash-photo-moderated",
+    ))
+}

@@ -1,0 +1,1132 @@
+//! Contact-centre journeys: residents report (with and without a map point, with photos),
+//! duplicates nearby, supports, staff queues and status changes with their e-mails, the
+//! questionnaire, hotline intake, merges, moderation, routing, and privacy on public pages.
+
+use crate::harness::{Browser, PASSWORD, TestApp, TestResponse, link_in, path_of};
+use axum::http::StatusCode;
+use miasto_domain::Role;
+use miasto_domain::reports::TrackingNumber;
+use miasto_store::reference;
+use miasto_store::testing::{has_exif, jpeg, with_exif};
+
+const RYNEK: (&str, &str) = ("50.0617", "19.9373");
+
+async fn category_id(app: &TestApp, code: &str) -> String {
+    reference::list_categories(&app.db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code.as_str() == code)
+        .unwrap()
+        .id
+        .to_string()
+}
+
+async fn district_id(app: &TestApp, number: u16) -> String {
+    reference::list_districts(&app.db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|d| d.number == number)
+        .unwrap()
+        .id
+        .to_string()
+}
+
+/// Sends a report through both steps and returns the response of the final POST.
+async fn send(
+    b: &mut Browser<'_>,
+    place: &[(&str, &str)],
+    details: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> TestResponse {
+    let query = serde_urlencoded::to_string(place).unwrap();
+    let step2 = b.get(&format!("/reports/new/details?{query}")).await;
+    step2.assert_status(StatusCode::OK);
+    let form_key = step2
+        .body
+        .split(r#"name="form_key" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut fields: Vec<(&str, &str)> = place.to_vec();
+    fields.extend_from_slice(details);
+    fields.push(("form_key", &form_key));
+    b.post_multipart("/reports", &fields, files).await
+}
+
+/// A problem at Rynek Główny in the given category, sent by `b`.
+async fn lighting_report(
+    app: &TestApp,
+    b: &mut Browser<'_>,
+    at: (&str, &str),
+    email: &str,
+) -> TrackingNumber {
+    let category = category_id(app, "problem.lighting").await;
+    let res = send(
+        b,
+        &[
+            ("kind", "problem"),
+            ("category", &category),
+            ("lat", at.0),
+            ("lon", at.1),
+        ],
+        &[
+            (
+                "description",
+                "Nie świeci latarnia przy przejściu dla pieszych",
+            ),
+            ("contact_email", email),
+            ("consent", "on"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = b.follow(&res).await;
+    let number = page
+        .body
+        .split("<h1>")
+        .nth(1)
+        .unwrap()
+        .split("</h1>")
+        .next()
+        .unwrap();
+    let number = number.rsplit(' ').next().unwrap();
+    TrackingNumber::parse(number).unwrap()
+}
+
+#[tokio::test]
+async fn a_resident_reports_without_javascript_by_address_and_district() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    b.get("/reports/new?kind=problem")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("<h1>Zgłoś problem</h1>")
+        .assert_contains(r#"name="address""#)
+        .assert_contains(r#"name="district""#)
+        .assert_contains("data-map-picker");
+    let category = category_id(&app, "problem.roads").await;
+    let district = district_id(&app, 13).await;
+    let res = send(
+        &mut b,
+        &[
+            ("kind", "problem"),
+            ("category", &category),
+            ("address", "ul. Zabłocie 22"),
+            ("district", &district),
+        ],
+        &[
+            (
+                "description",
+                "Dziura w jezdni na wysokości numeru 22, głęboka na kilka centymetrów.",
+            ),
+            ("contact_name", "Anna Nowak"),
+            ("contact_email", "anna.nowak@example.pl"),
+            ("contact_phone", "600 100 200"),
+            ("consent", "on"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    assert!(res.location().starts_with("/reports/track/"));
+    let private = b.follow(&res).await;
+    private
+        .assert_status(StatusCode::OK)
+        .assert_contains("Dziękujemy! Zgłoszenie zostało przyjęte.")
+        .assert_contains("anna.nowak@example.pl")
+        .assert_contains("+48600100200")
+        .assert_contains("XIII Podgórze")
+        .assert_contains("ZDMK");
+    assert_eq!(private.header("cache-control"), Some("private, no-store"));
+
+    let emails = app.emails_to("anna.nowak@example.pl").await;
+    assert_eq!(emails.len(), 1);
+    assert!(emails[0].subject.starts_with("Zgłoszenie ") && emails[0].subject.contains("przyjęte"));
+    let private_link = link_in(&emails[0]);
+    assert_eq!(path_of(&private_link), res.location());
+    let stored = miasto_store::reports::get_by_tracking_token(
+        &app.db.db,
+        res.location().rsplit('/').next().unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(stored.channel, miasto_domain::reports::Channel::Web);
+    assert!(emails[0].body_text.contains(&stored.number.to_string()));
+
+    let public = b.get(&stored.number.path()).await;
+    public
+        .assert_status(StatusCode::OK)
+        .assert_contains("Nowe")
+        .assert_contains("Dziura w jezdni")
+        .assert_lacks("Anna Nowak")
+        .assert_lacks("anna.nowak@example.pl")
+        .assert_lacks("600 100 200")
+        .assert_lacks("+48600100200")
+        .assert_lacks("Zabłocie 22");
+}
+
+#[tokio::test]
+async fn a_point_decides_the_district_and_places_outside_the_city_are_refused() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let category = category_id(&app, "problem.lighting").await;
+    let q = |lat: &str, lon: &str| {
+        format!("/reports/new/details?kind=problem&category={category}&lat={lat}&lon={lon}")
+    };
+    b.get(&q(RYNEK.0, RYNEK.1))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("I Stare Miasto");
+    b.get(&q("52.2297", "21.0122"))
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("poza granicami miasta")
+        .assert_contains(r##"href="#location""##);
+    b.get(&q("abc", "19.9"))
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Podaj liczbę.");
+    b.get(&format!(
+        "/reports/new/details?kind=problem&category={category}"
+    ))
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("Wskaż miejsce na mapie albo wpisz adres.");
+    b.get(&format!(
+        "/reports/new/details?kind=problem&category={category}&address=Długa+1"
+    ))
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("To pole jest wymagane.")
+    .assert_contains(r#"value="Długa 1""#);
+    let idea = category_id(&app, "idea.traffic").await;
+    b.get(&format!(
+        "/reports/new/details?kind=problem&category={idea}&lat={}&lon={}",
+        RYNEK.0, RYNEK.1
+    ))
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("Wybierz kategorię z listy.");
+}
+
+#[tokio::test]
+async fn the_details_form_keeps_what_was_typed_and_asks_for_consent() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let category = category_id(&app, "problem.litter").await;
+    let res = send(
+        &mut b,
+        &[
+            ("kind", "problem"),
+            ("category", &category),
+            ("lat", RYNEK.0),
+            ("lon", RYNEK.1),
+        ],
+        &[
+            ("description", "krótko"),
+            ("contact_email", "zly@adres"),
+            ("contact_name", "Jan"),
+        ],
+        &[],
+    )
+    .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Tekst jest za krótki.")
+        .assert_contains("Podaj adres e-mail w poprawnym formacie")
+        .assert_contains("Zaznacz zgodę")
+        .assert_contains(">krótko</textarea>")
+        .assert_contains(r#"value="Jan""#);
+    assert_eq!(
+        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+}
+
+#[tokio::test]
+async fn photos_are_stored_without_exif_or_gps_and_hidden_ones_are_staff_only() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let category = category_id(&app, "problem.litter").await;
+    let photo = with_exif(&jpeg(64, 32), 6);
+    assert!(has_exif(&photo));
+    let res = send(
+        &mut b,
+        &[
+            ("kind", "problem"),
+            ("category", &category),
+            ("lat", RYNEK.0),
+            ("lon", RYNEK.1),
+        ],
+        &[("description", "Dzikie wysypisko śmieci pod mostem")],
+        &[
+            ("photos", "IMG_0001.JPG", &photo),
+            ("photos", "druga.jpg", &jpeg(20, 20)),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let private = b.follow(&res).await;
+    let ids: Vec<String> = private
+        .body
+        .split("/photos/")
+        .skip(1)
+        .map(|s| s.split('/').next().unwrap().to_owned())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(ids.len(), 2);
+
+    // Every stored file, in every size, is free of EXIF (and so of the GPS position).
+    let mut stored = Vec::new();
+    let mut dirs = vec![app.files_dir.path().to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else {
+                stored.push(std::fs::read(path).unwrap());
+            }
+        }
+    }
+    assert_eq!(stored.len(), 6, "three sizes of two photos");
+    assert!(stored.iter().all(|f| !has_exif(f)));
+
+    let display = b.get(&format!("/photos/{}/display", ids[0])).await;
+    display.assert_status(StatusCode::OK);
+    assert_eq!(display.header("content-type"), Some("image/jpeg"));
+    b.get(&format!("/photos/{}/huge", ids[0]))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // A moderator hides one; the public can no longer load it, staff still can.
+    let (mut moderator, _) = app.logged_in("mod@example.pl", Role::Moderator).await;
+    moderator
+        .post(
+            &format!("/staff/photos/{}/visibility", ids[0]),
+            &[("action", "hide"), ("reason", "widać twarz")],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let mut stranger = app.browser();
+    stranger
+        .get(&format!("/photos/{}/thumb", ids[0]))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    moderator
+        .get(&format!("/photos/{}/thumb", ids[0]))
+        .await
+        .assert_status(StatusCode::OK);
+    let log =
+        miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap();
+    let entry = log
+        .items
+        .iter()
+        .find(|e| e.action == "photo_hidden")
+        .unwrap();
+    assert_eq!(entry.details["reason"], "widać twarz");
+}
+
+#[tokio::test]
+async fn files_that_are_not_photos_are_refused_with_a_message_per_file() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let category = category_id(&app, "problem.litter").await;
+    let place = [
+        ("kind", "problem"),
+        ("category", category.as_str()),
+        ("lat", RYNEK.0),
+        ("lon", RYNEK.1),
+    ];
+    let details = [("description", "Śmieci na trawniku od tygodnia")];
+    let res = send(
+        &mut b,
+        &place,
+        &details,
+        &[("photos", "skan.pdf", b"%PDF-1.7 not a photo")],
+    )
+    .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Plik skan.pdf nie jest zdjęciem JPEG, PNG ani WebP.")
+        .assert_contains("Dołącz zdjęcia jeszcze raz")
+        .assert_contains("Śmieci na trawniku od tygodnia");
+    let six: Vec<Vec<u8>> = (0..6).map(|_| jpeg(8, 8)).collect();
+    let files: Vec<(&str, &str, &[u8])> = six
+        .iter()
+        .map(|f| ("photos", "a.jpg", f.as_slice()))
+        .collect();
+    send(&mut b, &place, &details, &files)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("najwyżej 5 zdjęć");
+}
+
+#[tokio::test]
+async fn a_double_clicked_report_is_sent_once() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let category = category_id(&app, "problem.litter").await;
+    let step2 = b
+        .get(&format!(
+            "/reports/new/details?kind=problem&category={category}&lat={}&lon={}",
+            RYNEK.0, RYNEK.1
+        ))
+        .await;
+    let key = step2
+        .body
+        .split(r#"name="form_key" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let fields = [
+        ("kind", "problem"),
+        ("category", category.as_str()),
+        ("lat", RYNEK.0),
+        ("lon", RYNEK.1),
+        ("description", "Przepełniony kosz na śmieci"),
+        ("form_key", key.as_str()),
+    ];
+    b.post_multipart("/reports", &fields, &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    b.post_multipart("/reports", &fields, &[])
+        .await
+        .assert_redirect("/reports");
+    assert_eq!(
+        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+}
+
+#[tokio::test]
+async fn similar_open_reports_nearby_are_offered_and_supporters_hear_of_changes() {
+    let app = TestApp::new().await;
+    let mut first = app.browser();
+    let number = lighting_report(&app, &mut first, RYNEK, "pierwszy@example.pl").await;
+
+    let mut second = app.browser();
+    let category = category_id(&app, "problem.lighting").await;
+    let page = second
+        .get(&format!(
+            "/reports/new/details?kind=problem&category={category}&lat=50.0619&lon=19.9375"
+        ))
+        .await;
+    page.assert_contains("Podobne zgłoszenia w pobliżu")
+        .assert_contains(&number.to_string())
+        .assert_contains("m stąd")
+        .assert_contains(&format!(r#"action="{}/support""#, number.path()));
+
+    second
+        .post(
+            &format!("{}/support", number.path()),
+            &[("email", "nie-adres")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains(r#"value="nie-adres""#);
+    second
+        .post(
+            &format!("{}/support", number.path()),
+            &[("email", "sasiad@example.pl")],
+        )
+        .await
+        .assert_redirect(&number.path());
+    second
+        .get(&number.path())
+        .await
+        .assert_contains("Dziękujemy za poparcie.");
+    second
+        .post(
+            &format!("{}/support", number.path()),
+            &[("email", "sasiad@example.pl")],
+        )
+        .await;
+    second
+        .get(&number.path())
+        .await
+        .assert_contains("Już popierasz to zgłoszenie.");
+    let report = miasto_store::reports::get_by_number(&app.db.db, number)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(report.support_count, 1);
+
+    let (mut staff, _) = app.logged_in("zdmk@example.pl", Role::UnitStaff).await;
+    staff
+        .post(
+            &format!("/staff{}/status", number.path()),
+            &[
+                ("expected", "new"),
+                ("status", "being_solved"),
+                ("message", "Zlecono naprawę."),
+            ],
+        )
+        .await
+        .assert_redirect(&format!("/staff{}", number.path()));
+    let to_supporter = app.emails_to("sasiad@example.pl").await;
+    assert_eq!(to_supporter.len(), 1);
+    assert!(
+        to_supporter[0]
+            .body_text
+            .contains("W trakcie rozwiązywania")
+    );
+    assert!(to_supporter[0].body_text.contains("Zlecono naprawę."));
+}
+
+#[tokio::test]
+async fn unit_staff_close_a_problem_and_the_resident_sees_the_timeline_emails_and_questionnaire() {
+    let app = TestApp::new().await;
+    let (mut resident, _) = app.logged_in("mieszkanka@example.pl", Role::Resident).await;
+    let category = category_id(&app, "problem.lighting").await;
+    let res = send(
+        &mut resident,
+        &[
+            ("kind", "problem"),
+            ("category", &category),
+            ("lat", RYNEK.0),
+            ("lon", RYNEK.1),
+        ],
+        &[("description", "Latarnia miga od trzech dni")],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    resident
+        .get("/my")
+        .await
+        .assert_contains("Nowe")
+        .assert_lacks("Nie masz jeszcze żadnych zgłoszeń");
+    let receipt = app.emails_to("mieszkanka@example.pl").await;
+    assert_eq!(receipt.len(), 1, "the account's address gets the receipt");
+    let report =
+        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+
+    let (mut staff, _) = app
+        .logged_in("oswietlenie@example.pl", Role::UnitStaff)
+        .await;
+    let queue = staff.get("/staff/queue").await;
+    queue
+        .assert_status(StatusCode::OK)
+        .assert_contains(&report.number.to_string())
+        .assert_contains("ZDMK");
+    let staff_page = staff.get(&format!("/staff{}", report.number.path())).await;
+    staff_page
+        .assert_contains("mieszkanka@example.pl")
+        .assert_contains("Problem rozwiązany");
+    staff
+        .post(
+            &format!("/staff{}/status", report.number.path()),
+            &[
+                ("expected", "new"),
+                ("status", "solved"),
+                ("message", "Wymieniono oprawę."),
+                ("note", "zlecenie 77"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+
+    let public = resident.get(&report.number.path()).await;
+    public
+        .assert_contains("Problem rozwiązany")
+        .assert_contains("Wymieniono oprawę.")
+        .assert_contains("Zgłoszenie przyjęte")
+        .assert_lacks("zlecenie 77");
+    let emails = app.emails_to("mieszkanka@example.pl").await;
+    let subjects: Vec<&str> = emails.iter().map(|e| e.subject.as_str()).collect();
+    assert_eq!(emails.len(), 3, "{subjects:?}");
+    assert!(subjects[1].starts_with("Zmiana statusu zgłoszenia"));
+    assert!(subjects[2].starts_with("Czy sprawa"));
+    let feedback = path_of(&link_in(&emails[2]));
+
+    let mut anyone = app.browser();
+    anyone
+        .get(&feedback)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Czy problem został rozwiązany?");
+    anyone
+        .post(&feedback, &[("solved", "yes")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    anyone
+        .post(&feedback, &[("solved", "yes"), ("score", "5")])
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Dziękujemy za odpowiedź.");
+    let totals = miasto_store::reports::feedback_totals(&app.db.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        (totals.answered, totals.solved, totals.score_sum),
+        (1, 1, 5)
+    );
+    anyone
+        .get("/feedback/nonsense")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+
+    // Reopened and closed again: the questionnaire is not sent twice.
+    staff
+        .post(
+            &format!("/staff{}/status", report.number.path()),
+            &[("status", "under_analysis")],
+        )
+        .await;
+    staff
+        .post(
+            &format!("/staff{}/status", report.number.path()),
+            &[("status", "solved")],
+        )
+        .await;
+    let emails = app.emails_to("mieszkanka@example.pl").await;
+    assert_eq!(
+        emails
+            .iter()
+            .filter(|e| e.subject.starts_with("Czy sprawa"))
+            .count(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn illegal_transitions_and_stale_forms_are_refused_with_the_reason() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let number = lighting_report(&app, &mut b, RYNEK, "a@example.pl").await;
+    let (mut op, _) = app.logged_in("kck@example.pl", Role::Operator).await;
+    let path = format!("/staff{}/status", number.path());
+    op.post(&path, &[("status", "implemented")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Ten status nie dotyczy tego rodzaju zgłoszenia.");
+    op.post(&path, &[("status", "being_solved")])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    op.post(&path, &[("status", "not_found")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Tego statusu nie można ustawić po obecnym.");
+    op.post(
+        &path,
+        &[
+            ("expected", "new"),
+            ("status", "solved"),
+            ("message", "Gotowe"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::CONFLICT)
+    .assert_contains("Ktoś w międzyczasie zmienił to zgłoszenie.")
+    .assert_contains(">Gotowe</textarea>");
+    op.post(&path, &[("status", "whatever")])
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn unit_staff_handle_only_their_own_units_reports() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let number = lighting_report(&app, &mut b, RYNEK, "a@example.pl").await;
+    // Routed to ZDMK; this staff member works for ZDMK (the harness's unit), so make another.
+    let zzm = reference::find_unit_by_code(&app.db.db, "ZZM")
+        .await
+        .unwrap()
+        .unwrap();
+    let other = app.user("zieleń@example.pl", Role::Resident).await;
+    miasto_store::accounts::set_role(
+        &app.db.db,
+        other.id,
+        miasto_domain::RoleAssignment::new(Role::UnitStaff, Some(zzm.id)).unwrap(),
+    )
+    .await
+    .unwrap();
+    let mut greenery = app.browser();
+    greenery.login("zieleń@example.pl", PASSWORD).await;
+    greenery
+        .get("/staff/queue")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_lacks(&number.to_string());
+    greenery
+        .post(
+            &format!("/staff{}/status", number.path()),
+            &[("status", "solved")],
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let (mut resident, _) = app.logged_in("r@example.pl", Role::Resident).await;
+    resident
+        .get("/staff/queue")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    resident
+        .get(&format!("/staff{}", number.path()))
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let (mut official, _) = app.logged_in("urzednik@example.pl", Role::Official).await;
+    official
+        .get(&format!("/staff{}", number.path()))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_lacks("/status\"");
+    official
+        .post(
+            &format!("/staff{}/status", number.path()),
+            &[("status", "solved")],
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn bulk_changes_go_report_by_report_and_say_what_happened() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let first = lighting_report(&app, &mut b, RYNEK, "a@example.pl").await;
+    let second = lighting_report(&app, &mut b, ("50.0540", "19.9354"), "b@example.pl").await;
+    let (mut staff, _) = app.logged_in("zdmk@example.pl", Role::UnitStaff).await;
+    let a = miasto_store::reports::get_by_number(&app.db.db, first)
+        .await
+        .unwrap()
+        .unwrap();
+    let c = miasto_store::reports::get_by_number(&app.db.db, second)
+        .await
+        .unwrap()
+        .unwrap();
+    staff
+        .post(
+            &format!("/staff{}/status", second.path()),
+            &[("status", "solved")],
+        )
+        .await;
+    let res = staff
+        .post(
+            "/staff/queue/bulk",
+            &[
+                ("report", &a.id.to_string()),
+                ("report", &c.id.to_string()),
+                ("status", "being_solved"),
+                ("message", "Naprawy w tym tygodniu."),
+            ],
+        )
+        .await;
+    res.assert_status(StatusCode::OK)
+        .assert_contains("Zmieniono 1 zgłoszenie.")
+        .assert_contains("Tego statusu nie można ustawić po obecnym.");
+    let a = miasto_store::reports::get(&app.db.db, a.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(a.status, miasto_domain::reports::Status::BeingSolved);
+    assert!(
+        app.emails_to("a@example.pl")
+            .await
+            .iter()
+            .any(|e| e.body_text.contains("Naprawy w tym tygodniu."))
+    );
+}
+
+#[tokio::test]
+async fn operators_record_reports_for_callers_and_find_them_again() {
+    let app = TestApp::new().await;
+    let (mut op, _) = app.logged_in("kck@example.pl", Role::Operator).await;
+    op.get("/staff/intake")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Przyjmij zgłoszenie");
+    let category = category_id(&app, "problem.dead-animals").await;
+    let district = district_id(&app, 8).await;
+    op.post(
+        "/staff/intake",
+        &[
+            ("channel", "phone"),
+            ("category", &category),
+            ("address", "ul. Tyniecka 100"),
+            ("description", "Martwy lis na poboczu"),
+        ],
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("To pole jest wymagane.")
+    .assert_contains(r#"value="ul. Tyniecka 100""#);
+    let res = op
+        .post(
+            "/staff/intake",
+            &[
+                ("channel", "phone"),
+                ("category", &category),
+                ("address", "ul. Tyniecka 100"),
+                ("district", &district),
+                ("description", "Martwy lis na poboczu przy przystanku"),
+                ("contact_name", "Pan Zenon"),
+                ("contact_phone", "12 345 67 89"),
+                ("contact_email", "zenon@example.pl"),
+                ("consent", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let page = op.follow(&res).await;
+    page.assert_contains("Zgłoszenie zostało zapisane.")
+        .assert_contains("Telefon")
+        .assert_contains("MPO");
+    assert_eq!(
+        app.emails_to("zenon@example.pl").await.len(),
+        1,
+        "the caller gets the receipt"
+    );
+
+    for q in ["12 345 67 89", "+48123456789", "zenon@example.pl"] {
+        op.get(&format!(
+            "/staff/callers?q={}",
+            serde_urlencoded::to_string([("", q)])
+                .unwrap()
+                .trim_start_matches('=')
+        ))
+        .await
+        .assert_contains("Martwe zwierzęta")
+        .assert_contains("Nowe");
+    }
+    op.get("/staff/callers?q=kto%C5%9B")
+        .await
+        .assert_contains("Nie rozpoznano zapytania");
+    let (mut staff, _) = app.logged_in("zdmk@example.pl", Role::UnitStaff).await;
+    staff
+        .get("/staff/intake")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_merged_duplicate_follows_its_master_and_its_reporter_is_told() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let master = lighting_report(&app, &mut b, RYNEK, "pierwsza@example.pl").await;
+    let duplicate = lighting_report(&app, &mut b, ("50.0618", "19.9374"), "druga@example.pl").await;
+    let (mut op, _) = app.logged_in("kck@example.pl", Role::Operator).await;
+    op.post(
+        &format!("/staff{}/merge", duplicate.path()),
+        &[("target", "2099/1")],
+    )
+    .await
+    .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+    .assert_contains("Nie ma zgłoszenia o tym numerze.");
+    op.post(
+        &format!("/staff{}/merge", duplicate.path()),
+        &[("target", &master.to_string())],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let told = app.emails_to("druga@example.pl").await;
+    assert!(told.last().unwrap().subject.contains("połączone"));
+    b.get(&duplicate.path())
+        .await
+        .assert_contains("połączono z innym")
+        .assert_contains(&master.path());
+
+    op.post(
+        &format!("/staff{}/status", master.path()),
+        &[("status", "solved"), ("message", "Naprawione.")],
+    )
+    .await
+    .assert_status(StatusCode::SEE_OTHER);
+    let duplicate_now = miasto_store::reports::get_by_number(&app.db.db, duplicate)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(duplicate_now.status, miasto_domain::reports::Status::Solved);
+    let latest = app.emails_to("druga@example.pl").await;
+    assert!(
+        latest.last().unwrap().body_text.contains("Naprawione."),
+        "the duplicate's reporter hears of the master"
+    );
+}
+
+#[tokio::test]
+async fn moderators_replace_a_passage_with_personal_data_and_it_is_logged() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let category = category_id(&app, "problem.litter").await;
+    let res = send(
+        &mut b,
+        &[
+            ("kind", "problem"),
+            ("category", &category),
+            ("lat", RYNEK.0),
+            ("lon", RYNEK.1),
+        ],
+        &[(
+            "description",
+            "Sąsiad Jan Kowalski z nr 5 wyrzuca śmieci do parku",
+        )],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let report =
+        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+    let (mut moderator, _) = app.logged_in("mod@example.pl", Role::Moderator).await;
+    moderator
+        .post(
+            &format!("/staff{}/redact", report.number.path()),
+            &[
+                ("public_text", "Ktoś wyrzuca śmieci do parku"),
+                ("reason", ""),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    moderator
+        .post(
+            &format!("/staff{}/redact", report.number.path()),
+            &[
+                ("public_text", "[ukryto] wyrzuca śmieci do parku"),
+                ("reason", "nazwisko sąsiada"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    b.get(&report.number.path())
+        .await
+        .assert_contains("[ukryto] wyrzuca śmieci")
+        .assert_lacks("Kowalski");
+    moderator
+        .get(&format!("/staff{}", report.number.path()))
+        .await
+        .assert_contains("Jan Kowalski");
+    let log =
+        miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap();
+    assert!(
+        log.items
+            .iter()
+            .any(|e| e.action == "report_text_moderated"
+                && e.details["reason"] == "nazwisko sąsiada")
+    );
+    let (mut resident, _) = app.logged_in("r@example.pl", Role::Resident).await;
+    resident
+        .post(
+            &format!("/staff{}/redact", report.number.path()),
+            &[("public_text", "x"), ("reason", "y")],
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn no_public_page_or_list_shows_who_reported_or_the_exact_spot() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let category = category_id(&app, "problem.roads").await;
+    let res = send(
+        &mut b,
+        &[
+            ("kind", "problem"),
+            ("category", &category),
+            ("lat", "50.061734"),
+            ("lon", "19.937512"),
+            ("address", "Rynek Główny 13"),
+        ],
+        &[
+            ("description", "Zapadnięta kostka brukowa"),
+            ("contact_name", "Bożena Wiśniewska"),
+            ("contact_email", "bozena.w@example.pl"),
+            ("contact_phone", "601 202 303"),
+            ("consent", "on"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let report =
+        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+    let mut stranger = app.browser();
+    let pages = [
+        stranger.get("/reports").await,
+        stranger.get(&report.number.path()).await,
+        stranger.get("/reports/map.geojson").await,
+        stranger.get("/reports?district=&kind=problem").await,
+    ];
+    for page in &pages {
+        page.assert_status(StatusCode::OK);
+        for secret in [
+            "Bożena",
+            "Wiśniewska",
+            "bozena.w@example.pl",
+            "601 202 303",
+            "+48601202303",
+            "Rynek Główny 13",
+            "50.061734",
+            "19.937512",
+        ] {
+            page.assert_lacks(secret);
+        }
+    }
+    pages[1]
+        .assert_contains("50.062")
+        .assert_contains("Zapadnięta kostka brukowa");
+    let geo: serde_json::Value = serde_json::from_str(&pages[2].body).unwrap();
+    assert_eq!(
+        geo["features"][0]["properties"]["number"],
+        report.number.to_string()
+    );
+    assert_eq!(geo["features"][0]["geometry"]["coordinates"][1], 50.062);
+}
+
+#[tokio::test]
+async fn the_public_list_filters_and_pages() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    for i in 0..22 {
+        let lat = format!("50.06{:02}", 10 + i);
+        lighting_report(&app, &mut b, (&lat, "19.9373"), "a@example.pl").await;
+    }
+    let idea = category_id(&app, "idea.greenery").await;
+    let res = send(
+        &mut b,
+        &[
+            ("kind", "idea"),
+            ("category", &idea),
+            ("lat", RYNEK.0),
+            ("lon", RYNEK.1),
+        ],
+        &[("description", "Posadzić drzewa na placu")],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let all = b.get("/reports").await;
+    all.assert_contains("23 wyniki")
+        .assert_contains(r#"rel="next""#);
+    b.get("/reports?kind=idea")
+        .await
+        .assert_contains("1 wynik")
+        .assert_contains("Zieleń");
+    b.get("/reports?page=2")
+        .await
+        .assert_contains(r#"rel="prev""#);
+    b.get("/reports?status=solved")
+        .await
+        .assert_contains("Brak zgłoszeń spełniających kryteria.");
+    b.get("/reports?from=2000-01-01&to=2000-01-31")
+        .await
+        .assert_contains("0 wyników");
+    b.get("/reports?from=nonsense&page=-3")
+        .await
+        .assert_status(StatusCode::OK);
+    b.get("/reports/2026/999999")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    b.get("/reports/abc/1")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    b.get("/reports/track/0000")
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn admins_route_a_category_differently_in_one_district() {
+    let app = TestApp::new().await;
+    let (mut admin, _) = app.logged_in("admin@example.pl", Role::Admin).await;
+    admin
+        .get("/admin/routing")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Awarie oświetlenia");
+    let category = category_id(&app, "problem.lighting").await;
+    let nowa_huta = district_id(&app, 18).await;
+    let sm = reference::find_unit_by_code(&app.db.db, "SM")
+        .await
+        .unwrap()
+        .unwrap();
+    admin
+        .post(
+            "/admin/routing",
+            &[
+                ("category", &category),
+                ("district", &nowa_huta),
+                ("unit", "bad"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Wybierz jednostkę z listy.");
+    admin
+        .post(
+            "/admin/routing",
+            &[
+                ("category", &category),
+                ("district", &nowa_huta),
+                ("unit", &sm.id.to_string()),
+            ],
+        )
+        .await
+        .assert_redirect("/admin/routing");
+    let mut b = app.browser();
+    let in_nowa_huta = lighting_report(&app, &mut b, ("50.0719", "20.0376"), "a@example.pl").await;
+    let elsewhere = lighting_report(&app, &mut b, RYNEK, "a@example.pl").await;
+    let unit_of = |n| {
+        let db = &app.db.db;
+        async move {
+            miasto_store::reports::get_by_number(db, n)
+                .await
+                .unwrap()
+                .unwrap()
+                .unit
+        }
+    };
+    assert_eq!(unit_of(in_nowa_huta).await, sm.id);
+    assert_ne!(unit_of(elsewhere).await, sm.id);
+
+    let rules = miasto_store::routing::list_rules(&app.db.db).await.unwrap();
+    let default = rules.iter().find(|r| r.district.is_none()).unwrap();
+    admin
+        .post(&format!("/admin/routing/{}/delete", default.id), &[])
+        .await
+        .assert_status(StatusCode::BAD_REQUEST)
+        .assert_contains("można ją tylko zmienić");
+    let log =
+        miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap();
+    assert!(log.items.iter().any(|e| e.action == "routing_changed"));
+    let (mut staff, _) = app.logged_in("s@example.pl", Role::Operator).await;
+    staff
+        .get("/admin/routing")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+}
