@@ -45,11 +45,14 @@ for var in $(env | grep -o '^MIASTO_[A-Z_]*' || true); do
   [ "$var" = MIASTO_BIN ] || unset "$var"
 done
 export MIASTO_DATABASE_URL="sqlite://$work/e2e.db"
+export MIASTO_FILES_DIR="$work/files"
 admin_email="admin@e2e.miasto.test"
 admin_password="e2e-admin-password-$RANDOM$RANDOM"
 
 "$MIASTO_BIN" migrate > /dev/null
 printf '%s\n' "$admin_password" | "$MIASTO_BIN" admin create-user --email "$admin_email" --role admin --password-stdin > /dev/null
+staff_email="zdmk@e2e.miasto.test"
+printf '%s\n' "$admin_password" | "$MIASTO_BIN" admin create-user --email "$staff_email" --role unit_staff --unit ZDMK --password-stdin > /dev/null
 
 "$MIASTO_BIN" serve --bind 127.0.0.1:0 > "$work/stdout.log" 2> "$work/server.log" &
 server_pid=$!
@@ -71,6 +74,7 @@ fi
 echo "e2e: testing $url with $("$chromium" --version 2>/dev/null || echo chromium)"
 
 export MIASTO_URL="$url" ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_password" CHROMIUM="$chromium"
+export STAFF_EMAIL="$staff_email" STAFF_PASSWORD="$admin_password"
 export E2E_ARTIFACTS="${E2E_ARTIFACTS:-$here/artifacts}"
 if ! node --test --test-concurrency=1 tests/; then
   echo "e2e: server log:" >&2

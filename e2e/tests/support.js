@@ -9,6 +9,7 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export const BASE = process.env.MIASTO_URL;
 export const ADMIN = { email: process.env.ADMIN_EMAIL, password: process.env.ADMIN_PASSWORD };
+export const STAFF = { email: process.env.STAFF_EMAIL, password: process.env.STAFF_PASSWORD };
 const ARTIFACTS = process.env.E2E_ARTIFACTS || 'artifacts';
 
 export async function launch() {
@@ -77,4 +78,24 @@ export async function login(page, email, password) {
   await page.getByLabel(/Adres e-mail|E-mail address/).fill(email);
   await page.getByLabel(/^(Hasło|Password)$/).fill(password);
   await page.getByRole('button', { name: /Zaloguj się|Log in/ }).click();
+}
+
+// The e-mails the development outbox holds for `to`, newest first, as { subject, body }.
+export async function outbox(browser, to) {
+  const admin = await newPage(browser);
+  await login(admin, ADMIN.email, ADMIN.password);
+  await admin.waitForURL(`${BASE}/my`);
+  await admin.goto(`${BASE}/admin/outbox?to=${encodeURIComponent(to)}`);
+  await checkPage(admin, 'outbox');
+  const links = await admin.locator('table a').evaluateAll((as) => as.map((a) => a.href));
+  const messages = [];
+  for (const href of links) {
+    await admin.goto(href);
+    messages.push({
+      subject: await admin.locator('h1').innerText(),
+      body: await admin.locator('.email-body').innerText(),
+    });
+  }
+  await admin.context().close();
+  return messages;
 }

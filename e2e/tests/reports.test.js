@@ -1,0 +1,149 @@
+// The contact centre in a real browser: a resident reports with a photo via the map, another
+// without JavaScript; unit staff change the status; the resident sees the timeline and got
+// the e-mails. axe-core runs on every page visited with JavaScript on.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch, newPage, checkPage, login, outbox, BASE, STAFF, visited } from './support.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  console.log(`pages checked with axe-core: ${[...visited].sort().join(', ')}`);
+});
+
+const stamp = Date.now();
+
+// A small JPEG made by the browser's own canvas.
+async function jpeg(page) {
+  const dataUrl = await page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    const ctx = canvas.getContext('2d');
+    ctx.fillStyle = '#3a7';
+    ctx.fillRect(0, 0, 64, 48);
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(10, 10, 20, 20);
+    return canvas.toDataURL('image/jpeg', 0.9);
+  });
+  return Buffer.from(dataUrl.split(',')[1], 'base64');
+}
+
+async function reportNumberOn(page) {
+  const heading = await page.locator('h1').innerText();
+  const match = heading.match(/\d{4}\/\d{6}/);
+  assert.ok(match, `a tracking number in "${heading}"`);
+  return match[0];
+}
+
+test('a resident reports a problem with a photo by clicking the map', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE}/`);
+  await checkPage(page, 'home');
+  await page.getByRole('link', { name: 'Zgłoś problem' }).first().click();
+  await page.waitForURL(/\/reports\/new\?kind=problem/);
+  await checkPage(page, 'report step 1');
+
+  // With JavaScript the map appears; a click marks the place and fills the coordinates.
+  const map = page.locator('#map');
+  await map.waitFor({ state: 'visible' });
+  await page.getByLabel('Kategoria').selectOption({ label: 'Awarie oświetlenia' });
+  await map.click({ position: { x: 200, y: 150 } });
+  await assert.doesNotReject(page.getByRole('status').filter({ hasText: 'Wybrane miejsce' }).waitFor());
+  const lat = await page.locator('#lat').inputValue();
+  const lon = await page.locator('#lon').inputValue();
+  assert.match(lat, /^50\.\d+$/);
+  assert.match(lon, /^(19|20)\.\d+$/);
+  await page.getByRole('button', { name: 'Dalej' }).click();
+  await page.waitForURL(/\/reports\/new\/details/);
+  await checkPage(page, 'report step 2');
+
+  await page.getByLabel('Na czym polega problem?').fill('Latarnia nie świeci od tygodnia, jest bardzo ciemno.');
+  await page.getByLabel('Zdjęcia').setInputFiles({ name: 'latarnia.jpg', mimeType: 'image/jpeg', buffer: await jpeg(page) });
+  const email = `zglaszajaca-${stamp}@example.pl`;
+  await page.getByLabel('Adres e-mail').fill(email);
+  await page.getByLabel(/Zgadzam się/).check();
+  await page.getByRole('button', { name: 'Wyślij zgłoszenie' }).click();
+  await page.waitForURL(/\/reports\/track\//);
+  await checkPage(page, 'private tracking page');
+  await assert.doesNotReject(page.getByRole('status').getByText('Zgłoszenie zostało przyjęte').waitFor());
+  const number = await reportNumberOn(page);
+  const photo = page.locator('.photos img').first();
+  await photo.waitFor();
+  assert.ok(await photo.evaluate((img) => img.complete && img.naturalWidth > 0), 'the stored photo loads');
+  const tracking = page.url();
+
+  // Unit staff of ZDMK (street lighting) find it in their queue and change its status.
+  const staff = await newPage(browser);
+  await login(staff, STAFF.email, STAFF.password);
+  await staff.waitForURL(`${BASE}/my`);
+  await staff.getByRole('link', { name: 'Obsługa zgłoszeń' }).click();
+  await staff.waitForURL(/\/staff\/queue/);
+  await checkPage(staff, 'staff queue');
+  await staff.getByRole('link', { name: number }).click();
+  await checkPage(staff, 'staff report');
+  await staff.getByLabel('Nowy status').selectOption({ label: 'W trakcie rozwiązywania' });
+  await staff.getByLabel('Wiadomość dla mieszkańców').fill('Ekipa naprawcza przyjedzie w czwartek.');
+  await staff.getByRole('button', { name: 'Zmień status' }).last().click();
+  await assert.doesNotReject(staff.getByRole('status').getByText('Status został zmieniony').waitFor());
+  await checkPage(staff, 'staff report after change');
+  await staff.context().close();
+
+  // The resident sees the timeline with the city's message…
+  await page.goto(tracking);
+  await checkPage(page, 'tracking page after change');
+  const timeline = await page.locator('.timeline').innerText();
+  assert.match(timeline, /W trakcie rozwiązywania/);
+  assert.match(timeline, /Ekipa naprawcza przyjedzie w czwartek\./);
+  // …and has the receipt and the status e-mail (delivered by the background worker).
+  let messages = [];
+  for (let i = 0; i < 50 && messages.length < 2; i++) {
+    messages = await outbox(browser, email);
+    if (messages.length < 2) await new Promise((r) => setTimeout(r, 200));
+  }
+  const subjects = messages.map((m) => m.subject);
+  assert.ok(subjects.some((s) => s.includes(number) && s.includes('przyjęte')), subjects.join(' | '));
+  const change = messages.find((m) => m.subject.includes('Zmiana statusu'));
+  assert.ok(change, subjects.join(' | '));
+  assert.match(change.body, /Ekipa naprawcza przyjedzie w czwartek\./);
+
+  // The public page shows the same, and nobody's address.
+  await page.goto(`${BASE}/reports`);
+  await checkPage(page, 'public list');
+  await page.getByRole('link', { name: number }).click();
+  await checkPage(page, 'public report page');
+  assert.doesNotMatch(await page.content(), new RegExp(email.replace(/[.+]/g, '\\$&')));
+  await page.context().close();
+});
+
+test('without JavaScript a resident reports by address and district', async () => {
+  const page = await newPage(browser, { javaScriptEnabled: false });
+  await page.goto(`${BASE}/reports/new?kind=idea`);
+  assert.equal(await page.locator('#map').isVisible(), false, 'no map without JavaScript');
+  await page.getByLabel('Kategoria').selectOption({ label: 'Zieleń' });
+  await page.getByLabel('Adres lub opis miejsca').fill('Skwer przy ul. Lubicz 20');
+  await page.getByLabel('Dzielnica', { exact: true }).selectOption({ label: 'II Grzegórzki' });
+  await page.getByRole('button', { name: 'Dalej' }).click();
+  await page.waitForURL(/\/reports\/new\/details/);
+  await page.getByLabel('Na czym polega pomysł?').fill('Posadzić kilka lip i postawić ławki w cieniu.');
+  await page.getByRole('button', { name: 'Wyślij zgłoszenie' }).click();
+  await page.waitForURL(/\/reports\/track\//);
+  const number = await reportNumberOn(page);
+  const details = await page.locator('dl.details').first().innerText();
+  assert.match(details, /II Grzegórzki/);
+  assert.match(details, /Nowy/);
+  await page.context().close();
+
+  // The same pages, with JavaScript on, pass axe-core (checked above for the map flow too).
+  const checked = await newPage(browser);
+  await checked.goto(`${BASE}/reports/new?kind=idea`);
+  await checkPage(checked, 'idea step 1');
+  await checked.goto(`${BASE}/reports?kind=idea`);
+  await checkPage(checked, 'ideas list');
+  await checked.getByRole('link', { name: number }).click();
+  await checkPage(checked, 'idea page');
+  await checked.context().close();
+});
