@@ -11,7 +11,9 @@
 )]
 
 mod admin;
+mod bench;
 mod config;
+mod demo;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
@@ -72,6 +74,56 @@ enum Command {
     /// Administrative tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Demo data.
+    #[command(subcommand)]
+    Demo(DemoCommand),
+    /// Benchmarks that print their figures (see docs/performance.md).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum DemoCommand {
+    /// Add realistic contact-centre reports (the city's published shares, Kraków places).
+    Seed {
+        #[command(flatten)]
+        db: DbArgs,
+        /// How many reports to add.
+        #[arg(long, default_value_t = 1000)]
+        reports: u64,
+        /// Spread over this many past days.
+        #[arg(long, default_value_t = 730)]
+        days: i64,
+        /// Random seed: the same seed gives the same data.
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// The contact centre: list, queue and report page latency; intake throughput.
+    Reports {
+        /// Defaults to a separate file, `sqlite://bench-reports.db`, kept between runs.
+        #[arg(
+            long,
+            env = "MIASTO_BENCH_DATABASE_URL",
+            default_value = "sqlite://bench-reports.db"
+        )]
+        database_url: String,
+        /// Reports in the database (seeded once, up to this many).
+        #[arg(long, default_value_t = 1_000_000)]
+        reports: u64,
+        /// Requests measured per page kind (0 skips the pages).
+        #[arg(long, default_value_t = 300)]
+        requests: usize,
+        /// How long to measure intake, in seconds (0 skips it).
+        #[arg(long, default_value_t = 10)]
+        intake_seconds: u64,
+        /// Concurrent clients sending reports.
+        #[arg(long, default_value_t = 32)]
+        clients: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -94,10 +146,15 @@ enum AdminCommand {
     },
 }
 
-fn init_tracing(format: LogFormat) {
+fn init_tracing(format: LogFormat, quiet: bool) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"));
+    // Benchmarks log only problems: a line per request would measure the terminal.
+    let default = if quiet {
+        "warn"
+    } else {
+        "info,sqlx=warn,sea_orm=warn,sea_orm_migration=warn"
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -159,8 +216,13 @@ fn main() -> ExitCode {
         },
         Command::Worker { db }
         | Command::Migrate { db }
-        | Command::Admin(AdminCommand::CreateUser { db, .. }) => Overrides {
+        | Command::Admin(AdminCommand::CreateUser { db, .. })
+        | Command::Demo(DemoCommand::Seed { db, .. }) => Overrides {
             database_url: db.database_url.clone(),
+            bind: None,
+        },
+        Command::Bench(BenchCommand::Reports { database_url, .. }) => Overrides {
+            database_url: Some(database_url.clone()),
             bind: None,
         },
     };
@@ -171,7 +233,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_tracing(config.log_format);
+    init_tracing(config.log_format, matches!(cli.command, Command::Bench(_)));
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -203,6 +265,32 @@ fn main() -> ExitCode {
                 password_stdin,
                 ..
             }) => admin::create_user(&config, &email, &role, unit.as_deref(), password_stdin).await,
+            Command::Demo(DemoCommand::Seed {
+                reports,
+                days,
+                seed,
+                ..
+            }) => {
+                let (db, _) = prepare_database(&config, true).await?;
+                demo::seed(&db, reports, days, seed).await?;
+                println!("Added {reports} demo reports.");
+                Ok(())
+            }
+            Command::Bench(BenchCommand::Reports {
+                reports,
+                requests,
+                intake_seconds,
+                clients,
+                ..
+            }) => {
+                let options = bench::Options {
+                    reports,
+                    requests,
+                    intake_seconds,
+                    clients,
+                };
+                bench::reports(&config, &options).await
+            }
         }
     });
     match result {

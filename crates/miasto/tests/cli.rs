@@ -190,8 +190,10 @@ fn http_get(addr: &str, path: &str) -> String {
 #[tokio::test]
 async fn serve_prints_its_url_answers_and_stops_cleanly_on_sigterm() {
     let db = TestDb::empty().await;
+    let files = tempfile::tempdir().unwrap();
     let mut child = miasto()
         .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &db.url])
+        .env("MIASTO_FILES_DIR", files.path())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -247,11 +249,106 @@ fn production_refuses_to_start_with_development_defaults() {
     assert!(text(&bad.stderr).contains("database_url"));
 }
 
+#[tokio::test]
+async fn demo_seed_adds_reports_the_way_the_city_has_them() {
+    use miasto_domain::reports::Status;
+    use miasto_store::reports::{self, ListFilter};
+    let db = TestDb::empty().await;
+    let seed = |n: &str| {
+        miasto()
+            .args(["demo", "seed", "--reports", n, "--days", "400"])
+            .args(["--database-url", &db.url])
+            .output()
+            .unwrap()
+    };
+    let out = seed("1200");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout).trim(), "Added 1200 demo reports.");
+    assert!(text(&out.stderr).contains("1200/1200 (100%)"), "progress");
+    assert_eq!(reports::count(&db.db).await.unwrap(), 1200);
+
+    // Every report is in a Kraków district, with a status its kind has, and the tallies the
+    // queue shows agree with the reports.
+    let all = reports::list(
+        &db.db,
+        &ListFilter::default(),
+        miasto_store::Page::new(None, Some(100)),
+    )
+    .await
+    .unwrap();
+    let map = miasto_store::reference::district_map(&db.db).await.unwrap();
+    for r in &all.items {
+        assert!(map.locate(r.point.unwrap()).is_some(), "{}", r.number);
+        assert!(Status::for_kind(r.kind).contains(&r.status), "{}", r.number);
+    }
+    let tallies = reports::count_by_status(&db.db, None).await.unwrap();
+    assert_eq!(tallies.iter().map(|(_, n)| n).sum::<u64>(), 1200);
+    let solved = tallies
+        .iter()
+        .find(|(s, _)| *s == Status::Solved)
+        .map_or(0, |(_, n)| *n);
+    // 80% problems, 60% of them solved, a few recent ones still open: roughly 45%.
+    assert!((400..=640).contains(&solved), "{solved} solved");
+
+    // Adding more continues the numbering; nothing is numbered twice.
+    let out = seed("10");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(reports::count(&db.db).await.unwrap(), 1210);
+    let year = chrono::Datelike::year(&chrono::Utc::now());
+    let last = reports::last_number(&db.db, year).await.unwrap();
+    let this_year = ListFilter {
+        created_from: Some(
+            chrono::NaiveDate::from_ymd_opt(year - 1, 12, 31)
+                .unwrap()
+                .and_hms_opt(23, 0, 0)
+                .unwrap()
+                .and_utc(),
+        ),
+        ..Default::default()
+    };
+    let counted = reports::list(&db.db, &this_year, miasto_store::Page::first())
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(u64::from(last), counted, "numbers run 1…n without gaps");
+}
+
+#[tokio::test]
+async fn the_reports_benchmark_runs_end_to_end_and_prints_its_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bench.db").display());
+    let out = miasto()
+        .args(["bench", "reports", "--database-url", &url])
+        .args([
+            "--reports",
+            "300",
+            "--requests",
+            "3",
+            "--intake-seconds",
+            "1",
+        ])
+        .args(["--clients", "4"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(report.contains("reports in the database: 300"), "{report}");
+    for row in [
+        "| /reports | 3 |",
+        "| /staff/queue (open, oldest first) | 3 |",
+        "| /reports/{year}/{number} | 3 |",
+        "| **unit queue, all mixes** | 33 |",
+    ] {
+        assert!(report.contains(row), "{row} in {report}");
+    }
+    assert!(report.contains("durable submissions/s"), "{report}");
+}
+
 #[test]
 fn help_lists_the_subcommands() {
     let out = miasto().arg("--help").output().unwrap();
     let help = text(&out.stdout);
-    for sub in ["serve", "worker", "migrate", "admin"] {
+    for sub in ["serve", "worker", "migrate", "admin", "demo", "bench"] {
         assert!(help.contains(sub), "{help}");
     }
 }

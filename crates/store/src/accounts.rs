@@ -263,6 +263,12 @@ pub async fn delete_user(c: &impl ConnectionTrait, id: UserId) -> Result<bool> {
     Ok(result.rows_affected == 1)
 }
 
+/// How many accounts there are (the admin dashboard's figure, exact).
+pub async fn count_users(c: &impl ConnectionTrait) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(users::Entity::find().count(c).await?)
+}
+
 /// How many enabled admins there are: the last one may not demote or disable themself.
 pub async fn count_active_admins(c: &impl ConnectionTrait) -> Result<u64> {
     use sea_orm::PaginatorTrait;
@@ -299,14 +305,13 @@ pub async fn list_users(
     if let Some(role) = filter.role {
         select = select.filter(users::Column::Role.eq(role.as_str()));
     }
-    let (models, total) = paging::fetch(c, select, page).await?;
-    Ok(Paged {
-        items: models
+    let (models, count) = paging::fetch(c, select, page).await?;
+    Ok(Paged::new(
+        models
             .into_iter()
             .map(User::try_from)
             .collect::<Result<_>>()?,
-        total,
-        page: page.number,
-        size: page.size,
-    })
+        count,
+        page,
+    ))
 }

@@ -163,7 +163,7 @@ pub async fn list(c: &impl ConnectionTrait, filter: &Filter, page: Page) -> Resu
             .filter(audit_log::Column::TargetType.eq(kind.as_str()))
             .filter(audit_log::Column::TargetId.eq(id.as_str()));
     }
-    let (rows, total) = paging::fetch(c, select, page).await?;
+    let (rows, count) = paging::fetch(c, select, page).await?;
     let mut actor_ids: Vec<Uuid> = rows.iter().filter_map(|r| r.actor_id).collect();
     actor_ids.sort_unstable();
     actor_ids.dedup();
@@ -191,10 +191,5 @@ pub async fn list(c: &impl ConnectionTrait, filter: &Filter, page: Page) -> Resu
             details: r.details,
         })
         .collect();
-    Ok(Paged {
-        items,
-        total,
-        page: page.number,
-        size: page.size,
-    })
+    Ok(Paged::new(items, count, page))
 }

@@ -16,22 +16,54 @@ pub fn new_key() -> String {
 /// submitted (and that submission committed). Keys that are not 64 hex digits are ignored
 /// (always `true`), so a form without one still works.
 pub async fn claim(c: &impl ConnectionTrait, scope: &str, key: &str) -> Result<bool> {
-    let key = key.trim();
-    if key.len() != 64 || !key.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Ok(true);
-    }
-    let inserted = form_keys::Entity::insert(form_keys::ActiveModel {
-        key: Set(token_hash(&format!("{scope}:{key}"))),
-        created_at: Set(now()),
-    })
-    .on_conflict(
-        OnConflict::column(form_keys::Column::Key)
-            .do_nothing()
-            .to_owned(),
-    )
-    .exec_without_returning(c)
-    .await?;
-    Ok(inserted == 1)
+    Ok(claim_many(c, scope, &[key]).await?.pop().unwrap_or(true))
+}
+
+/// Claims several keys with one statement, answering for each in order as [`claim`] does. A
+/// key repeated within `keys` is claimed by its first occurrence only.
+pub async fn claim_many(c: &impl ConnectionTrait, scope: &str, keys: &[&str]) -> Result<Vec<bool>> {
+    let hashes: Vec<Option<String>> = keys
+        .iter()
+        .map(|key| {
+            let key = key.trim();
+            (key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit()))
+                .then(|| token_hash(&format!("{scope}:{key}")))
+        })
+        .collect();
+    let mut unique: Vec<&String> = hashes.iter().flatten().collect();
+    unique.sort_unstable();
+    unique.dedup();
+    let claimed: Vec<String> = if unique.is_empty() {
+        Vec::new()
+    } else {
+        let at = now();
+        form_keys::Entity::insert_many(unique.into_iter().map(|hash| form_keys::ActiveModel {
+            key: Set(hash.clone()),
+            created_at: Set(at),
+        }))
+        .on_conflict(
+            OnConflict::column(form_keys::Column::Key)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_with_returning(c)
+        .await?
+        .into_iter()
+        .map(|row| row.key)
+        .collect()
+    };
+    let mut given: Vec<&String> = Vec::new();
+    Ok(hashes
+        .iter()
+        .map(|hash| match hash {
+            None => true,
+            Some(hash) if claimed.contains(hash) && !given.contains(&hash) => {
+                given.push(hash);
+                true
+            }
+            Some(_) => false,
+        })
+        .collect())
 }
 
 /// Forgets keys older than a day; run by the worker.

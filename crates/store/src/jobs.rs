@@ -45,22 +45,37 @@ const FAILED: &str = "failed";
 /// Adds a job to the queue, to run as soon as a worker is free. Call it with the transaction
 /// of the change that needs the job.
 pub async fn enqueue(c: &impl ConnectionTrait, job: &Job) -> Result<()> {
-    let at = now();
-    jobs::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        kind: Set(job.kind().to_owned()),
-        payload: Set(serde_json::to_value(job).map_err(|e| sea_orm::DbErr::Json(e.to_string()))?),
-        state: Set(QUEUED.to_owned()),
-        attempts: Set(0),
-        max_attempts: Set(job.max_attempts()),
-        run_at: Set(at),
-        locked_at: Set(None),
-        last_error: Set(None),
-        dedupe_key: Set(None),
-        created_at: Set(at),
+    enqueue_many(c, std::slice::from_ref(job)).await
+}
+
+/// Enqueues several jobs with one statement.
+pub async fn enqueue_many(c: &impl ConnectionTrait, list: &[Job]) -> Result<()> {
+    if list.is_empty() {
+        return Ok(());
     }
-    .insert(c)
-    .await?;
+    let at = now();
+    let rows =
+        list.iter()
+            .map(|job| {
+                Ok(jobs::ActiveModel {
+                    id: Set(Uuid::now_v7()),
+                    kind: Set(job.kind().to_owned()),
+                    payload: Set(serde_json::to_value(job)
+                        .map_err(|e| sea_orm::DbErr::Json(e.to_string()))?),
+                    state: Set(QUEUED.to_owned()),
+                    attempts: Set(0),
+                    max_attempts: Set(job.max_attempts()),
+                    run_at: Set(at),
+                    locked_at: Set(None),
+                    last_error: Set(None),
+                    dedupe_key: Set(None),
+                    created_at: Set(at),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+    jobs::Entity::insert_many(rows)
+        .exec_without_returning(c)
+        .await?;
     Ok(())
 }
 
@@ -246,13 +261,14 @@ impl Worker {
         }
     }
 
-    /// Housekeeping: expired sessions, stale tokens, old rate-limit windows and form keys, and jobs left
-    /// `running` by a worker that died.
+    /// Housekeeping: expired sessions, stale tokens, old rate-limit windows and form keys,
+    /// fresh planner statistics, and jobs left `running` by a worker that died.
     pub async fn maintain(&self) -> Result<()> {
         crate::sessions::purge_expired(&self.db).await?;
         crate::tokens::purge_stale(&self.db).await?;
         crate::rate_limit::purge_old(&self.db).await?;
         crate::form_keys::purge_old(&self.db).await?;
+        crate::optimize(&self.db).await?;
         jobs::Entity::update_many()
             .col_expr(jobs::Column::State, Expr::value(QUEUED))
             .col_expr(

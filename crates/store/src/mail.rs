@@ -154,13 +154,12 @@ pub async fn list_outbox(
         select = select
             .filter(outbox::Column::ToAddress.like(paging::contains_pattern(&to.to_lowercase())));
     }
-    let (rows, total) = paging::fetch(c, select, page).await?;
-    Ok(Paged {
-        items: rows.into_iter().map(OutboxMessage::from).collect(),
-        total,
-        page: page.number,
-        size: page.size,
-    })
+    let (rows, count) = paging::fetch(c, select, page).await?;
+    Ok(Paged::new(
+        rows.into_iter().map(OutboxMessage::from).collect(),
+        count,
+        page,
+    ))
 }
 
 pub async fn get_outbox(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<OutboxMessage>> {

@@ -36,15 +36,34 @@ impl Default for Page {
     }
 }
 
+/// Lists count their matches only up to this many: counting a million rows to print a number
+/// nobody pages through costs more than the page itself. Beyond it a list says "more than
+/// 10,000" and offers the first 10,000; filters narrow it further.
+pub const COUNT_CAP: u64 = 10_000;
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Paged<T> {
     pub items: Vec<T>,
+    /// All matches, or [`COUNT_CAP`] when `capped`.
     pub total: u64,
+    /// There are more than [`COUNT_CAP`] matches.
+    pub capped: bool,
     pub page: u64,
     pub size: u64,
 }
 
 impl<T> Paged<T> {
+    /// Builds a page from rows and the (possibly capped) count [`fetch`] returned.
+    pub fn new(items: Vec<T>, count: Count, page: Page) -> Self {
+        Self {
+            items,
+            total: count.total,
+            capped: count.capped,
+            page: page.number,
+            size: page.size,
+        }
+    }
+
     pub fn pages(&self) -> u64 {
         self.total.div_ceil(self.size).max(1)
     }
@@ -58,21 +77,58 @@ impl<T> Paged<T> {
     }
 }
 
-/// Runs `select` for one page and counts all matching rows.
+/// How many rows matched, up to [`COUNT_CAP`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Count {
+    pub total: u64,
+    pub capped: bool,
+}
+
+/// Runs `select` for one page and counts the matching rows up to [`COUNT_CAP`].
 pub(crate) async fn fetch<E, C>(
     c: &C,
     select: sea_orm::Select<E>,
     page: Page,
-) -> Result<(Vec<E::Model>, u64), sea_orm::DbErr>
+) -> Result<(Vec<E::Model>, Count), sea_orm::DbErr>
 where
     E: sea_orm::EntityTrait,
     E::Model: Sync,
     C: sea_orm::ConnectionTrait,
 {
-    use sea_orm::{PaginatorTrait, QuerySelect};
-    let total = select.clone().count(c).await?;
+    use sea_orm::QuerySelect;
+    let count = capped_count(c, select.clone()).await?;
     let items = select.offset(page.offset()).limit(page.size).all(c).await?;
-    Ok((items, total))
+    Ok((items, count))
+}
+
+/// `SELECT COUNT(*) FROM (SELECT 1 … LIMIT cap + 1)`: stops after the cap, and without the
+/// ORDER BY the database may walk whichever index finds the rows fastest.
+async fn capped_count<E, C>(c: &C, select: sea_orm::Select<E>) -> Result<Count, sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ConnectionTrait,
+{
+    use sea_orm::QueryTrait;
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    let mut inner = select.into_query();
+    inner
+        .clear_order_by()
+        .clear_selects()
+        .expr(Expr::val(1))
+        .limit(COUNT_CAP + 1);
+    let outer = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(inner, Alias::new("capped"))
+        .to_owned();
+    let n: i64 = match c.query_one(&outer).await? {
+        Some(row) => row.try_get_by_index(0)?,
+        None => 0,
+    };
+    let n = u64::try_from(n).unwrap_or(0);
+    Ok(Count {
+        total: n.min(COUNT_CAP),
+        capped: n > COUNT_CAP,
+    })
 }
 
 /// A `LIKE` pattern matching values that contain `needle` literally: `%`, `_` and the escape
@@ -107,6 +163,7 @@ mod tests {
         let paged = Paged::<u8> {
             items: vec![],
             total: 51,
+            capped: false,
             page: 1,
             size: 25,
         };
@@ -116,6 +173,7 @@ mod tests {
         let empty = Paged::<u8> {
             items: vec![],
             total: 0,
+            capped: false,
             page: 1,
             size: 25,
         };

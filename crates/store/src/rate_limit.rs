@@ -39,23 +39,53 @@ fn window(limit: Limit) -> (i64, u64) {
 
 /// Counts one attempt against `key` and says whether it is within the limit.
 pub async fn hit(c: &impl ConnectionTrait, key: &str, limit: Limit) -> Result<Decision> {
+    Ok(hit_many(c, key, limit, 1)
+        .await?
+        .pop()
+        .unwrap_or(Decision::Allowed))
+}
+
+/// Counts `n` attempts against `key` at once (a batch of intake) with one statement, and
+/// decides each in order: the first ones up to the limit are allowed, the rest refused.
+pub async fn hit_many(
+    c: &impl ConnectionTrait,
+    key: &str,
+    limit: Limit,
+    n: u32,
+) -> Result<Vec<Decision>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
     let (start, remaining) = window(limit);
-    rate_limits::Entity::insert(rate_limits::ActiveModel {
+    let added = i32::try_from(n).unwrap_or(i32::MAX);
+    let row = rate_limits::Entity::insert(rate_limits::ActiveModel {
         key: sea_orm::ActiveValue::Set(key.to_owned()),
         window_start: sea_orm::ActiveValue::Set(start),
-        count: sea_orm::ActiveValue::Set(1),
+        count: sea_orm::ActiveValue::Set(added),
     })
     .on_conflict(
         OnConflict::columns([rate_limits::Column::Key, rate_limits::Column::WindowStart])
             .value(
                 rate_limits::Column::Count,
-                Expr::col((rate_limits::Entity, rate_limits::Column::Count)).add(1),
+                Expr::col((rate_limits::Entity, rate_limits::Column::Count)).add(added),
             )
             .to_owned(),
     )
-    .exec_without_returning(c)
+    .exec_with_returning(c)
     .await?;
-    decide(c, key, start, remaining, limit, 0).await
+    // Attempts counted before this batch, then each of ours in turn.
+    let before = i64::from(row.count) - i64::from(added);
+    Ok((1..=i64::from(n))
+        .map(|i| {
+            if before + i > i64::from(limit.max) {
+                Decision::Limited {
+                    retry_after_secs: remaining,
+                }
+            } else {
+                Decision::Allowed
+            }
+        })
+        .collect())
 }
 
 /// Says whether one more attempt against `key` would be over the limit, without counting it.

@@ -9,7 +9,7 @@ use miasto_domain::reference::{Code, Names, ReportKind};
 use miasto_domain::{CategoryId, DistrictId, Email, UnitId};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, SqlErr,
+    QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 use serde::Deserialize;
 use std::path::Path;
@@ -279,16 +279,23 @@ impl District {
 }
 
 pub async fn list_districts(c: &impl ConnectionTrait) -> Result<Vec<District>> {
-    Ok(districts::Entity::find()
-        .order_by_asc(districts::Column::Number)
+    use districts::Column as C;
+    // Not the boundaries (180 KB for Kraków, read on every page otherwise): only the
+    // district map needs them.
+    let rows: Vec<(uuid::Uuid, i32, String, String)> = districts::Entity::find()
+        .select_only()
+        .columns([C::Id, C::Number, C::Roman, C::Name])
+        .order_by_asc(C::Number)
+        .into_tuple()
         .all(c)
-        .await?
+        .await?;
+    Ok(rows
         .into_iter()
-        .map(|d| District {
-            id: DistrictId(d.id),
-            number: u16::try_from(d.number).unwrap_or_default(),
-            roman: d.roman,
-            name: d.name,
+        .map(|(id, number, roman, name)| District {
+            id: DistrictId(id),
+            number: u16::try_from(number).unwrap_or_default(),
+            roman,
+            name,
         })
         .collect())
 }

@@ -7,7 +7,8 @@
 //! layer shows contact details only to staff and to the holder of the private tracking link.
 
 use crate::entities::{
-    report_counters, report_events, report_feedback, report_supports, reports, users,
+    report_counters, report_events, report_feedback, report_supports, report_tallies, reports,
+    users,
 };
 use crate::paging::{self, Page, Paged};
 use crate::{Result, Savepoints, StoreError, new_token, now, token_hash};
@@ -20,8 +21,8 @@ use miasto_domain::reports::{
 use miasto_domain::{CategoryId, DistrictId, Email, Locale, ReportId, UnitId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Order,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -264,6 +265,18 @@ async fn record_event(
     kind: EventKind,
     fields: EventFields,
 ) -> Result<()> {
+    report_events::Entity::insert(event_row(report, actor, kind, fields))
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+fn event_row(
+    report: ReportId,
+    actor: Option<UserId>,
+    kind: EventKind,
+    fields: EventFields,
+) -> report_events::ActiveModel {
     report_events::ActiveModel {
         id: Set(Uuid::now_v7()),
         report_id: Set(report.0),
@@ -277,9 +290,6 @@ async fn record_event(
         internal_note: Set(fields.internal_note),
         details: Set(fields.details.unwrap_or_else(|| serde_json::json!({}))),
     }
-    .insert(c)
-    .await?;
-    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -338,58 +348,150 @@ pub async fn create(c: &impl ConnectionTrait, new: NewReport) -> Result<Created,
     let unit = crate::routing::route(c, category.id, new.location.district)
         .await?
         .ok_or(CreateError::NoRoute)?;
-    let at = now();
-    let number = next_number(c, numbering_year(at)).await?;
-    let (token, hash) = new_token();
-    let id = ReportId::new();
-    let model = reports::ActiveModel {
-        id: Set(id.0),
-        year: Set(number.year),
-        seq: Set(i32::try_from(number.seq).unwrap_or(i32::MAX)),
-        kind: Set(category.kind.as_str().to_owned()),
-        category_id: Set(category.id.0),
-        status: Set(Status::New.as_str().to_owned()),
-        unit_id: Set(unit.0),
-        district_id: Set(new.location.district.map(|d| d.0)),
-        lat: Set(new.location.point.map(Point::lat)),
-        lon: Set(new.location.point.map(Point::lon)),
-        address: Set(new.location.address),
-        description: Set(new.description.into_inner()),
-        description_redacted: Set(None),
-        channel: Set(new.channel.as_str().to_owned()),
-        client: Set(new.client),
-        reporter_id: Set(new.reporter.map(|u| u.0)),
-        contact_name: Set(new.contact.name),
-        contact_email: Set(new.contact.email.map(|e| e.as_str().to_owned())),
-        contact_phone: Set(new.contact.phone.map(|p| p.as_str().to_owned())),
-        contact_consent: Set(new.contact.consent),
-        locale: Set(new.locale.as_str().to_owned()),
-        tracking_hash: Set(hash),
-        merged_into: Set(None),
-        support_count: Set(0),
-        created_at: Set(at),
-        updated_at: Set(at),
-        status_at: Set(at),
-        closed_at: Set(None),
-    }
-    .insert(c)
-    .await?;
-    let fields = EventFields {
-        to: Some(Status::New),
-        unit: Some(unit),
-        details: Some(serde_json::json!({ "channel": new.channel.as_str() })),
-        ..Default::default()
-    };
-    record_event(c, id, new.recorded_by, EventKind::Created, fields).await?;
-    Ok(Created {
-        report: Report::try_from(model)?,
-        tracking_token: token,
+    let number = next_number(c, numbering_year(now())).await?;
+    Ok(insert_new(c, new, category.kind, unit, number).await?)
+}
+
+/// Reserves `count` consecutive numbers of `year` at once (for a batch of intake) and returns
+/// the first.
+pub async fn reserve_numbers(
+    c: &impl ConnectionTrait,
+    year: i32,
+    count: u32,
+) -> Result<TrackingNumber> {
+    let count = i32::try_from(Ord::max(count, 1)).unwrap_or(i32::MAX);
+    let row = report_counters::Entity::insert(report_counters::ActiveModel {
+        year: Set(year),
+        last: Set(count),
     })
+    .on_conflict(
+        OnConflict::column(report_counters::Column::Year)
+            .value(
+                report_counters::Column::Last,
+                Expr::col((report_counters::Entity, report_counters::Column::Last)).add(count),
+            )
+            .to_owned(),
+    )
+    .exec_with_returning(c)
+    .await?;
+    Ok(TrackingNumber {
+        year,
+        seq: u32::try_from(row.last - count + 1).map_err(|_| corrupt(format!("counter {year}")))?,
+    })
+}
+
+/// A report whose category (its kind), unit and number the caller settled.
+#[derive(Debug, Clone)]
+pub struct Numbered {
+    pub new: NewReport,
+    pub kind: ReportKind,
+    pub unit: UnitId,
+    pub number: TrackingNumber,
+}
+
+/// Writes one report (see [`insert_many`]).
+pub async fn insert_new(
+    c: &impl ConnectionTrait,
+    new: NewReport,
+    kind: ReportKind,
+    unit: UnitId,
+    number: TrackingNumber,
+) -> Result<Created> {
+    let item = Numbered {
+        new,
+        kind,
+        unit,
+        number,
+    };
+    insert_many(c, vec![item])
+        .await?
+        .pop()
+        .ok_or_else(|| corrupt("a report written but not returned".to_owned()))
+}
+
+/// Writes reports with their first timeline events and tallies: three statements for the
+/// whole batch (a batch of intake writes hundreds at once).
+pub async fn insert_many(c: &impl ConnectionTrait, items: Vec<Numbered>) -> Result<Vec<Created>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let at = now();
+    let mut rows = Vec::with_capacity(items.len());
+    let mut events = Vec::with_capacity(items.len());
+    let mut tallies: Vec<(UnitId, Status, i64)> = Vec::new();
+    let mut created = Vec::with_capacity(items.len());
+    for Numbered {
+        new,
+        kind,
+        unit,
+        number,
+    } in items
+    {
+        let (token, hash) = new_token();
+        let id = ReportId::new();
+        let channel = new.channel;
+        let recorded_by = new.recorded_by;
+        let model = reports::ActiveModel {
+            id: Set(id.0),
+            year: Set(number.year),
+            seq: Set(i32::try_from(number.seq).unwrap_or(i32::MAX)),
+            kind: Set(kind.as_str().to_owned()),
+            category_id: Set(new.category.0),
+            status: Set(Status::New.as_str().to_owned()),
+            open: Set(true),
+            unit_id: Set(unit.0),
+            district_id: Set(new.location.district.map(|d| d.0)),
+            lat: Set(new.location.point.map(Point::lat)),
+            lon: Set(new.location.point.map(Point::lon)),
+            address: Set(new.location.address),
+            description: Set(new.description.into_inner()),
+            description_redacted: Set(None),
+            channel: Set(channel.as_str().to_owned()),
+            client: Set(new.client),
+            reporter_id: Set(new.reporter.map(|u| u.0)),
+            contact_name: Set(new.contact.name),
+            contact_email: Set(new.contact.email.map(|e| e.as_str().to_owned())),
+            contact_phone: Set(new.contact.phone.map(|p| p.as_str().to_owned())),
+            contact_consent: Set(new.contact.consent),
+            locale: Set(new.locale.as_str().to_owned()),
+            tracking_hash: Set(hash),
+            merged_into: Set(None),
+            support_count: Set(0),
+            created_at: Set(at),
+            updated_at: Set(at),
+            status_at: Set(at),
+            closed_at: Set(None),
+        };
+        created.push(Created {
+            report: Report::try_from(sea_orm::TryIntoModel::try_into_model(model.clone())?)?,
+            tracking_token: token,
+        });
+        rows.push(model);
+        let fields = EventFields {
+            to: Some(Status::New),
+            unit: Some(unit),
+            details: Some(serde_json::json!({ "channel": channel.as_str() })),
+            ..Default::default()
+        };
+        events.push(event_row(id, recorded_by, EventKind::Created, fields));
+        match tallies.iter_mut().find(|(u, _, _)| *u == unit) {
+            Some(t) => t.2 += 1,
+            None => tallies.push((unit, Status::New, 1)),
+        }
+    }
+    reports::Entity::insert_many(rows)
+        .exec_without_returning(c)
+        .await?;
+    report_events::Entity::insert_many(events)
+        .exec_without_returning(c)
+        .await?;
+    adjust_tallies(c, tallies).await?;
+    Ok(created)
 }
 
 /// The year a report is numbered in: Kraków's calendar year. The year turns at local midnight
 /// on 1 January, always in winter time (UTC+1).
-fn numbering_year(at: DateTime<Utc>) -> i32 {
+pub fn numbering_year(at: DateTime<Utc>) -> i32 {
     use chrono::Datelike;
     chrono::FixedOffset::east_opt(3600).map_or(at.year(), |winter| at.with_timezone(&winter).year())
 }
@@ -489,14 +591,6 @@ impl Sort {
     }
 }
 
-fn open_statuses() -> Vec<&'static str> {
-    Status::ALL
-        .iter()
-        .filter(|s| !s.is_closed())
-        .map(|s| s.as_str())
-        .collect()
-}
-
 fn filtered(filter: &ListFilter) -> sea_orm::Select<reports::Entity> {
     use reports::Column as C;
     let mut select = reports::Entity::find();
@@ -512,10 +606,12 @@ fn filtered(filter: &ListFilter) -> sea_orm::Select<reports::Entity> {
     if let Some(status) = filter.status {
         select = select.filter(C::Status.eq(status.as_str()));
     }
-    match filter.open {
-        Some(true) => select = select.filter(C::Status.is_in(open_statuses())),
-        Some(false) => select = select.filter(C::Status.is_not_in(open_statuses())),
-        None => {}
+    // A status implies open or closed; saying so lets the (…, open, status, …) indexes serve.
+    let open = filter
+        .open
+        .or_else(|| filter.status.map(|s| !s.is_closed()));
+    if let Some(open) = open {
+        select = select.filter(C::Open.eq(open));
     }
     if let Some(unit) = filter.unit {
         select = select.filter(C::UnitId.eq(unit.0));
@@ -535,18 +631,23 @@ fn filtered(filter: &ListFilter) -> sea_orm::Select<reports::Entity> {
     if let Some(phone) = &filter.contact_phone {
         select = select.filter(C::ContactPhone.eq(phone.as_str()));
     }
-    match filter.sort {
-        Sort::Newest => select.order_by_desc(C::CreatedAt).order_by_desc(C::Id),
-        Sort::Oldest => select.order_by_asc(C::CreatedAt).order_by_asc(C::Id),
-        Sort::RecentlyChanged => select.order_by_desc(C::StatusAt).order_by_desc(C::Id),
-        Sort::Category => select
-            .order_by_asc(C::CategoryId)
-            .order_by_asc(C::CreatedAt),
-        Sort::District => select
-            .order_by_asc(C::DistrictId)
-            .order_by_asc(C::CreatedAt),
-        Sort::Status => select.order_by_asc(C::Status).order_by_asc(C::CreatedAt),
+    // Every order ends in the creation time and the id, as the indexes do (see migration 2).
+    let (first, direction) = match filter.sort {
+        Sort::Newest => (None, Order::Desc),
+        Sort::Oldest => (None, Order::Asc),
+        Sort::RecentlyChanged => {
+            return select.order_by_desc(C::StatusAt).order_by_desc(C::Id);
+        }
+        Sort::Category => (Some(C::CategoryId), Order::Asc),
+        Sort::District => (Some(C::DistrictId), Order::Asc),
+        Sort::Status => (Some(C::Status), Order::Asc),
+    };
+    if let Some(first) = first {
+        select = select.order_by_asc(first);
     }
+    select
+        .order_by(C::CreatedAt, direction.clone())
+        .order_by(C::Id, direction)
 }
 
 /// One page of reports matching `filter`, with the total.
@@ -555,16 +656,14 @@ pub async fn list(
     filter: &ListFilter,
     page: Page,
 ) -> Result<Paged<Report>> {
-    let (rows, total) = paging::fetch(c, filtered(filter), page).await?;
-    Ok(Paged {
-        items: rows
-            .into_iter()
+    let (rows, count) = paging::fetch(c, filtered(filter), page).await?;
+    Ok(Paged::new(
+        rows.into_iter()
             .map(Report::try_from)
             .collect::<Result<_>>()?,
-        total,
-        page: page.number,
-        size: page.size,
-    })
+        count,
+        page,
+    ))
 }
 
 /// Open, unmerged reports of `category` within `radius_m` of `point`, nearest first.
@@ -581,7 +680,7 @@ pub async fn nearby_open(
         .filter(C::Lat.between(min.lat(), max.lat()))
         .filter(C::Lon.between(min.lon(), max.lon()))
         .filter(C::CategoryId.eq(category.0))
-        .filter(C::Status.is_in(open_statuses()))
+        .filter(C::Open.eq(true))
         .filter(C::MergedInto.is_null())
         .limit(500)
         .all(c)
@@ -736,14 +835,24 @@ async fn set_status(c: &impl ConnectionTrait, report: &Report, to: Status) -> Re
     };
     let result = reports::Entity::update_many()
         .col_expr(reports::Column::Status, Expr::value(to.as_str()))
+        .col_expr(reports::Column::Open, Expr::value(!to.is_closed()))
         .col_expr(reports::Column::StatusAt, Expr::value(at))
         .col_expr(reports::Column::UpdatedAt, Expr::value(at))
         .col_expr(reports::Column::ClosedAt, Expr::value(closed_at))
         .filter(reports::Column::Id.eq(report.id.0))
         .filter(reports::Column::Status.eq(report.status.as_str()))
+        .filter(reports::Column::UnitId.eq(report.unit.0))
         .exec(c)
         .await?;
-    Ok(result.rows_affected == 1)
+    if result.rows_affected != 1 {
+        return Ok(false);
+    }
+    adjust_tallies(
+        c,
+        vec![(report.unit, report.status, -1), (report.unit, to, 1)],
+    )
+    .await?;
+    Ok(true)
 }
 
 async fn merged_children(c: &impl ConnectionTrait, id: ReportId) -> Result<Vec<Report>> {
@@ -816,12 +925,23 @@ pub async fn reassign(
     if report.unit == unit {
         return Ok(false);
     }
-    reports::Entity::update_many()
+    // Moves only from the unit read above: a concurrent change shows as "nothing to do".
+    let moved = reports::Entity::update_many()
         .col_expr(reports::Column::UnitId, Expr::value(unit.0))
         .col_expr(reports::Column::UpdatedAt, Expr::value(now()))
         .filter(reports::Column::Id.eq(id.0))
+        .filter(reports::Column::UnitId.eq(report.unit.0))
+        .filter(reports::Column::Status.eq(report.status.as_str()))
         .exec(c)
         .await?;
+    if moved.rows_affected != 1 {
+        return Ok(false);
+    }
+    adjust_tallies(
+        c,
+        vec![(report.unit, report.status, -1), (unit, report.status, 1)],
+    )
+    .await?;
     let fields = EventFields {
         unit: Some(unit),
         internal_note: Some(reason),
@@ -1085,6 +1205,35 @@ pub async fn recipients(c: &impl ConnectionTrait, report: &Report) -> Result<Vec
     Ok(out)
 }
 
+/// Who gets the receipt of a new report: the reporter's account, or the contact address they
+/// agreed to be contacted at (a new report has no supporters yet).
+pub async fn receipt_recipients(
+    c: &impl ConnectionTrait,
+    report: &Report,
+) -> Result<Vec<Recipient>> {
+    let mut out = Vec::new();
+    if let Some(user) = report.reporter
+        && let Some(user) = users::Entity::find_by_id(user.0).one(c).await?
+    {
+        out.push(Recipient {
+            email: user.email,
+            locale: Locale::parse(&user.locale).unwrap_or_default(),
+            reporter: true,
+        });
+    }
+    if report.contact_consent
+        && let Some(email) = &report.contact_email
+        && !out.iter().any(|r| &r.email == email)
+    {
+        out.push(Recipient {
+            email: email.clone(),
+            locale: report.locale,
+            reporter: true,
+        });
+    }
+    Ok(out)
+}
+
 /// Starts the "was it solved?" questionnaire for a closed problem: returns the answer link's
 /// token, or `None` if it was already sent.
 pub async fn start_feedback(c: &impl ConnectionTrait, id: ReportId) -> Result<Option<String>> {
@@ -1211,23 +1360,62 @@ pub async fn redact_description(
     Ok(result.rows_affected == 1)
 }
 
-/// Counts per status for reports matching `filter` (the queue's overview).
+/// How many reports each unit has in each status, kept in step with every write (the queue's
+/// overview). For one unit, or all units summed.
 pub async fn count_by_status(
     c: &impl ConnectionTrait,
-    filter: &ListFilter,
+    unit: Option<UnitId>,
 ) -> Result<Vec<(Status, u64)>> {
-    let mut out = Vec::new();
-    for status in Status::ALL {
-        let f = ListFilter {
-            status: Some(status),
-            ..filter.clone()
-        };
-        let n = filtered(&f).count(c).await?;
-        if n > 0 {
-            out.push((status, n));
+    let mut select = report_tallies::Entity::find();
+    if let Some(unit) = unit {
+        select = select.filter(report_tallies::Column::UnitId.eq(unit.0));
+    }
+    let mut out: Vec<(Status, u64)> = Vec::new();
+    for row in select.all(c).await? {
+        let status =
+            Status::parse(&row.status).map_err(|_| corrupt(format!("tally {}", row.status)))?;
+        let n = u64::try_from(row.count).unwrap_or(0);
+        match out.iter_mut().find(|(s, _)| *s == status) {
+            Some(entry) => entry.1 += n,
+            None => out.push((status, n)),
         }
     }
+    out.retain(|(_, n)| *n > 0);
+    out.sort_by_key(|(s, _)| Status::ALL.iter().position(|x| x == s));
     Ok(out)
+}
+
+/// Moves the per-unit status tallies. Rows are touched in key order, so two transactions
+/// never wait on each other's tally rows in opposite orders.
+async fn adjust_tallies(
+    c: &impl ConnectionTrait,
+    mut changes: Vec<(UnitId, Status, i64)>,
+) -> Result<()> {
+    changes.sort_by_key(|(u, s, _)| (u.0, s.as_str()));
+    for (unit, status, delta) in changes {
+        if delta == 0 {
+            continue;
+        }
+        report_tallies::Entity::insert(report_tallies::ActiveModel {
+            unit_id: Set(unit.0),
+            status: Set(status.as_str().to_owned()),
+            count: Set(delta),
+        })
+        .on_conflict(
+            OnConflict::columns([
+                report_tallies::Column::UnitId,
+                report_tallies::Column::Status,
+            ])
+            .value(
+                report_tallies::Column::Count,
+                Expr::col((report_tallies::Entity, report_tallies::Column::Count)).add(delta),
+            )
+            .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -1242,4 +1430,163 @@ mod tests {
         assert_eq!(numbering_year(before), 2026);
         assert_eq!(numbering_year(after), 2027);
     }
+}
+
+/// A complete report for bulk loading (demo data and benchmarks): written as is, with its
+/// timeline, without routing or notifications.
+#[derive(Debug, Clone)]
+pub struct SeedReport {
+    pub id: ReportId,
+    pub number: TrackingNumber,
+    pub kind: ReportKind,
+    pub category: CategoryId,
+    pub status: Status,
+    pub unit: UnitId,
+    pub district: Option<DistrictId>,
+    pub point: Option<Point>,
+    pub address: Option<String>,
+    pub description: String,
+    pub channel: Channel,
+    pub contact_email: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub status_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+/// Writes a batch of seeded reports and their timelines (received, then the current status)
+/// with multi-row inserts. Call it in a transaction; keep batches to a few hundred rows.
+pub async fn insert_seeded(c: &impl ConnectionTrait, batch: &[SeedReport]) -> Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let rows = batch.iter().map(|r| {
+        let (_, hash) = new_token();
+        reports::ActiveModel {
+            id: Set(r.id.0),
+            year: Set(r.number.year),
+            seq: Set(i32::try_from(r.number.seq).unwrap_or(i32::MAX)),
+            kind: Set(r.kind.as_str().to_owned()),
+            category_id: Set(r.category.0),
+            status: Set(r.status.as_str().to_owned()),
+            open: Set(!r.status.is_closed()),
+            unit_id: Set(r.unit.0),
+            district_id: Set(r.district.map(|d| d.0)),
+            lat: Set(r.point.map(Point::lat)),
+            lon: Set(r.point.map(Point::lon)),
+            address: Set(r.address.clone()),
+            description: Set(r.description.clone()),
+            description_redacted: Set(None),
+            channel: Set(r.channel.as_str().to_owned()),
+            client: Set(None),
+            reporter_id: Set(None),
+            contact_name: Set(None),
+            contact_email: Set(r.contact_email.clone()),
+            contact_phone: Set(None),
+            contact_consent: Set(r.contact_email.is_some()),
+            locale: Set(Locale::Pl.as_str().to_owned()),
+            tracking_hash: Set(hash),
+            merged_into: Set(None),
+            support_count: Set(0),
+            created_at: Set(r.created_at),
+            updated_at: Set(r.status_at),
+            status_at: Set(r.status_at),
+            closed_at: Set(r.closed_at),
+        }
+    });
+    reports::Entity::insert_many(rows)
+        .exec_without_returning(c)
+        .await?;
+    let mut tallies: Vec<(UnitId, Status, i64)> = Vec::new();
+    for r in batch {
+        match tallies
+            .iter_mut()
+            .find(|(u, s, _)| *u == r.unit && *s == r.status)
+        {
+            Some(t) => t.2 += 1,
+            None => tallies.push((r.unit, r.status, 1)),
+        }
+    }
+    adjust_tallies(c, tallies).await?;
+    let event =
+        |r: &SeedReport, at: DateTime<Utc>, kind: EventKind, from: Option<Status>, to: Status| {
+            report_events::ActiveModel {
+                id: Set(Uuid::new_v7(uuid::Timestamp::from_unix(
+                    uuid::NoContext,
+                    u64::try_from(at.timestamp()).unwrap_or_default(),
+                    at.timestamp_subsec_nanos(),
+                ))),
+                report_id: Set(r.id.0),
+                at: Set(at),
+                actor_id: Set(None),
+                kind: Set(kind.as_str().to_owned()),
+                from_status: Set(from.map(|s| s.as_str().to_owned())),
+                to_status: Set(Some(to.as_str().to_owned())),
+                unit_id: Set(Some(r.unit.0)),
+                public_message: Set(None),
+                internal_note: Set(None),
+                details: Set(serde_json::json!({ "channel": r.channel.as_str() })),
+            }
+        };
+    let mut events = Vec::with_capacity(batch.len() * 2);
+    for r in batch {
+        events.push(event(
+            r,
+            r.created_at,
+            EventKind::Created,
+            None,
+            Status::New,
+        ));
+        if r.status != Status::New {
+            events.push(event(
+                r,
+                r.status_at,
+                EventKind::StatusChanged,
+                Some(Status::New),
+                r.status,
+            ));
+        }
+    }
+    report_events::Entity::insert_many(events)
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// Moves `year`'s counter past `last`, so new reports never reuse a seeded number. Call it in
+/// the transaction that wrote the seeded reports.
+pub async fn raise_counter(c: &impl ConnectionTrait, year: i32, last: u32) -> Result<()> {
+    let last = i32::try_from(last).unwrap_or(i32::MAX);
+    match report_counters::Entity::find_by_id(year).one(c).await? {
+        Some(row) if row.last >= last => {}
+        Some(_) => {
+            report_counters::Entity::update_many()
+                .col_expr(report_counters::Column::Last, Expr::value(last))
+                .filter(report_counters::Column::Year.eq(year))
+                .exec(c)
+                .await?;
+        }
+        None => {
+            report_counters::ActiveModel {
+                year: Set(year),
+                last: Set(last),
+            }
+            .insert(c)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+/// How many reports there are (for the benchmark's setup).
+pub async fn count(c: &impl ConnectionTrait) -> Result<u64> {
+    Ok(reports::Entity::find().count(c).await?)
+}
+
+/// The highest number used in `year` so far.
+pub async fn last_number(c: &impl ConnectionTrait, year: i32) -> Result<u32> {
+    Ok(report_counters::Entity::find_by_id(year)
+        .one(c)
+        .await?
+        .and_then(|r| u32::try_from(r.last).ok())
+        .unwrap_or(0))
 }

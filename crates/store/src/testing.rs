@@ -216,3 +216,56 @@ pub fn with_exif(jpeg: &[u8], orientation: u16) -> Vec<u8> {
 pub fn has_exif(bytes: &[u8]) -> bool {
     bytes.windows(6).any(|w| w == b"Exif\0\0") || bytes.windows(2).any(|w| w == [0xFF, 0xE1])
 }
+
+/// Bulk-loads `count` reports of `category` for `unit`, numbered 1… in `year`, one a second
+/// from 30 days ago; every third is solved, the rest new. For tests of lists at scale.
+pub async fn seed_reports(
+    db: &DatabaseConnection,
+    category: &crate::reference::Category,
+    unit: miasto_domain::UnitId,
+    year: i32,
+    count: u32,
+) {
+    use crate::reports::{self, SeedReport};
+    use miasto_domain::reports::{Channel, Status, TrackingNumber};
+    let start = chrono::Utc::now() - chrono::Duration::days(30);
+    let mut seq = 0u32;
+    while seq < count {
+        let batch: Vec<SeedReport> = (seq + 1..=count.min(seq + 500))
+            .map(|n| {
+                let created_at = start + chrono::Duration::seconds(i64::from(n));
+                let status = if n % 3 == 0 {
+                    Status::Solved
+                } else {
+                    Status::New
+                };
+                SeedReport {
+                    id: miasto_domain::ReportId::new(),
+                    number: TrackingNumber { year, seq: n },
+                    kind: category.kind,
+                    category: category.id,
+                    status,
+                    unit,
+                    district: None,
+                    point: None,
+                    address: Some("Rynek Główny 1".into()),
+                    description: "Nie świeci latarnia".into(),
+                    channel: Channel::Phone,
+                    contact_email: None,
+                    created_at,
+                    status_at: created_at,
+                    closed_at: status.is_closed().then_some(created_at),
+                }
+            })
+            .collect();
+        seq += u32::try_from(batch.len()).unwrap_or(u32::MAX);
+        let tx = crate::begin(db).await.expect("transaction");
+        reports::insert_seeded(&tx, &batch)
+            .await
+            .expect("reports load");
+        reports::raise_counter(&tx, year, seq)
+            .await
+            .expect("counter moves");
+        tx.commit().await.expect("commit");
+    }
+}

@@ -156,6 +156,8 @@ struct Inner {
     metrics: Metrics,
     files: miasto_store::photos::FileStore,
     districts: miasto_domain::geo::DistrictMap,
+    intake: reports::intake::Intake,
+    lookup: reports::LookupCache,
 }
 
 /// What the web layer runs on besides its configuration.
@@ -170,6 +172,8 @@ pub struct Services {
 }
 
 impl AppState {
+    /// Builds the state and starts its report-intake committer, so it must be called inside
+    /// the Tokio runtime; the committer ends with the runtime.
     pub fn new(config: WebConfig, services: Services) -> Self {
         let Services {
             db,
@@ -178,14 +182,27 @@ impl AppState {
             files,
             districts,
         } = services;
-        Self(Arc::new(Inner {
+        let (intake, queue) = reports::intake::Intake::channel();
+        let state = Self(Arc::new(Inner {
             db,
             config,
             jobs,
             metrics,
             files,
             districts,
-        }))
+            intake,
+            lookup: reports::LookupCache::default(),
+        }));
+        tokio::spawn(reports::intake::run(state.clone(), queue));
+        state
+    }
+
+    pub(crate) fn lookup_cache(&self) -> &reports::LookupCache {
+        &self.0.lookup
+    }
+
+    pub fn intake(&self) -> &reports::intake::Intake {
+        &self.0.intake
     }
 
     pub fn files(&self) -> &miasto_store::photos::FileStore {

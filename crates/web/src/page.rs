@@ -166,6 +166,8 @@ pub struct Pager {
     pub page: u64,
     pub pages: u64,
     pub total: u64,
+    /// More than `total` matched; the pages shown are the first ones.
+    pub capped: bool,
     pub prev: Option<String>,
     pub next: Option<String>,
 }
@@ -188,6 +190,7 @@ impl Pager {
             page: paged.page,
             pages: paged.pages(),
             total: paged.total,
+            capped: paged.capped,
             prev: paged.has_prev().then(|| link(paged.page - 1)),
             next: paged.has_next().then(|| link(paged.page + 1)),
         }

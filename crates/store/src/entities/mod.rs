@@ -13,6 +13,7 @@ pub mod report_events;
 pub mod report_feedback;
 pub mod report_photos;
 pub mod report_supports;
+pub mod report_tallies;
 pub mod reports;
 pub mod routing_rules;
 pub mod sessions;

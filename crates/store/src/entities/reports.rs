@@ -10,6 +10,7 @@ pub struct Model {
     pub kind: String,
     pub category_id: Uuid,
     pub status: String,
+    pub open: bool,
     pub unit_id: Uuid,
     pub district_id: Option<Uuid>,
     #[sea_orm(column_type = "Double", nullable)]

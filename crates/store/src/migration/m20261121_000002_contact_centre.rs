@@ -58,6 +58,7 @@ enum Reports {
     Kind,
     CategoryId,
     Status,
+    Open,
     UnitId,
     DistrictId,
     Lat,
@@ -80,6 +81,14 @@ enum Reports {
     UpdatedAt,
     StatusAt,
     ClosedAt,
+}
+
+#[derive(DeriveIden)]
+enum ReportTallies {
+    Table,
+    UnitId,
+    Status,
+    Count,
 }
 
 #[derive(DeriveIden)]
@@ -277,6 +286,7 @@ impl MigrationTrait for Migration {
                 .col(text(Reports::Kind))
                 .col(ColumnDef::new(Reports::CategoryId).uuid().not_null())
                 .col(text(Reports::Status))
+                .col(ColumnDef::new(Reports::Open).boolean().not_null())
                 .col(ColumnDef::new(Reports::UnitId).uuid().not_null())
                 .col(ColumnDef::new(Reports::DistrictId).uuid().null())
                 .col(ColumnDef::new(Reports::Lat).double().null())
@@ -352,60 +362,72 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        // The public list (newest first, optionally by kind/status/category/district), the unit
-        // queue (a unit's open reports, oldest first), duplicates nearby, a caller's history.
-        index(
-            m,
-            "ix_reports_created",
-            Reports::Table,
-            vec![Reports::CreatedAt.into_iden()],
-        )
-        .await?;
-        index(
-            m,
-            "ix_reports_status_created",
-            Reports::Table,
-            vec![Reports::Status.into_iden(), Reports::CreatedAt.into_iden()],
-        )
-        .await?;
-        index(
-            m,
-            "ix_reports_kind_created",
-            Reports::Table,
-            vec![Reports::Kind.into_iden(), Reports::CreatedAt.into_iden()],
-        )
-        .await?;
-        index(
-            m,
-            "ix_reports_category_created",
-            Reports::Table,
-            vec![
-                Reports::CategoryId.into_iden(),
-                Reports::CreatedAt.into_iden(),
-            ],
-        )
-        .await?;
-        index(
-            m,
-            "ix_reports_district_created",
-            Reports::Table,
-            vec![
-                Reports::DistrictId.into_iden(),
-                Reports::CreatedAt.into_iden(),
-            ],
-        )
-        .await?;
-        index(
-            m,
-            "ix_reports_unit_status_created",
-            Reports::Table,
-            vec![
-                Reports::UnitId.into_iden(),
-                Reports::Status.into_iden(),
-                Reports::CreatedAt.into_iden(),
-            ],
-        )
-        .await?;
+        // Every list is "matching rows in a fixed order, one page": each filter and sort the
+        // public list and the unit queue offer has an index that yields its rows in order, so
+        // no page sorts or scans the table (docs/performance.md). `open` mirrors "the status
+        // is not a closing one", kept in step with `status`.
+        //
+        // Each ends in (…, created_at, id) or (…, status_at, id): the very order the lists ask
+        // for, tie-breaker included. With anything less SQLite's planner (its statistics
+        // include value samples) may prefer a skip-scan and sort a quarter of the table.
+        use Reports as R;
+        let indexes: [(&str, Vec<Reports>); 13] = [
+            ("ix_reports_created", vec![R::CreatedAt, R::Id]),
+            ("ix_reports_changed", vec![R::StatusAt, R::Id]),
+            (
+                "ix_reports_open_created",
+                vec![R::Open, R::CreatedAt, R::Id],
+            ),
+            (
+                "ix_reports_open_status_created",
+                vec![R::Open, R::Status, R::CreatedAt, R::Id],
+            ),
+            (
+                "ix_reports_kind_created",
+                vec![R::Kind, R::CreatedAt, R::Id],
+            ),
+            (
+                "ix_reports_category_created",
+                vec![R::CategoryId, R::CreatedAt, R::Id],
+            ),
+            (
+                "ix_reports_district_created",
+                vec![R::DistrictId, R::CreatedAt, R::Id],
+            ),
+            (
+                "ix_reports_unit_created",
+                vec![R::UnitId, R::CreatedAt, R::Id],
+            ),
+            (
+                "ix_reports_unit_changed",
+                vec![R::UnitId, R::StatusAt, R::Id],
+            ),
+            (
+                "ix_reports_unit_open_created",
+                vec![R::UnitId, R::Open, R::CreatedAt, R::Id],
+            ),
+            (
+                "ix_reports_unit_open_status",
+                vec![R::UnitId, R::Open, R::Status, R::CreatedAt, R::Id],
+            ),
+            (
+                "ix_reports_unit_open_category",
+                vec![R::UnitId, R::Open, R::CategoryId, R::CreatedAt, R::Id],
+            ),
+            (
+                "ix_reports_unit_open_district",
+                vec![R::UnitId, R::Open, R::DistrictId, R::CreatedAt, R::Id],
+            ),
+        ];
+        for (name, cols) in indexes {
+            index(
+                m,
+                name,
+                Reports::Table,
+                cols.into_iter().map(IntoIden::into_iden).collect(),
+            )
+            .await?;
+        }
         index(
             m,
             "ix_reports_position",
@@ -439,6 +461,33 @@ impl MigrationTrait for Migration {
             "ix_reports_merged",
             Reports::Table,
             vec![Reports::MergedInto.into_iden()],
+        )
+        .await?;
+
+        // Reports per unit and status, kept in step with `reports` in the same transactions:
+        // the queue's overview without counting a million rows.
+        m.create_table(
+            Table::create()
+                .table(ReportTallies::Table)
+                .col(ColumnDef::new(ReportTallies::UnitId).uuid().not_null())
+                .col(text(ReportTallies::Status))
+                .col(
+                    ColumnDef::new(ReportTallies::Count)
+                        .big_integer()
+                        .not_null(),
+                )
+                .primary_key(
+                    Index::create()
+                        .col(ReportTallies::UnitId)
+                        .col(ReportTallies::Status),
+                )
+                .foreign_key(&mut fk(
+                    "fk_report_tallies_unit",
+                    (ReportTallies::Table, ReportTallies::UnitId),
+                    (Units::Table, Units::Id),
+                    ForeignKeyAction::Cascade,
+                ))
+                .to_owned(),
         )
         .await?;
 

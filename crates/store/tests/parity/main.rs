@@ -400,6 +400,22 @@ async fn rate_limits_allow_up_to_the_maximum_per_window() {
             .unwrap()
             .is_allowed()
     );
+
+    // Counted in a batch: the first ones up to the limit pass, in order.
+    let batch = rate_limit::hit_many(&db.db, "login:ip:abc", limit, 4)
+        .await
+        .unwrap();
+    assert_eq!(
+        batch.iter().map(|d| d.is_allowed()).collect::<Vec<_>>(),
+        [true, true, false, false],
+        "one was counted before"
+    );
+    assert!(
+        !rate_limit::hit(&db.db, "login:ip:abc", limit)
+            .await
+            .unwrap()
+            .is_allowed()
+    );
 }
 
 #[tokio::test]
@@ -709,6 +725,8 @@ async fn sqlite_connections_use_wal_foreign_keys_busy_timeout_and_full_sync() {
         ("foreign_keys", "1"),
         ("synchronous", "2"),
         ("busy_timeout", "10000"),
+        ("cache_size", "-32768"),
+        ("mmap_size", "1073741824"),
     ] {
         let row = db
             .query_one_raw(sea_orm::Statement::from_string(
@@ -751,4 +769,25 @@ async fn a_form_key_is_claimed_once_and_only_if_its_transaction_commits() {
         "no key, no protection, no error"
     );
     assert!(form_keys::claim(&db.db, "register", "").await.unwrap());
+
+    // A batch: each key answered in order, a repeat within the batch claimed once.
+    let (fresh, again) = (form_keys::new_key(), form_keys::new_key());
+    assert_eq!(
+        form_keys::claim_many(&db.db, "report", &[&fresh, &key, "", &fresh, &again])
+            .await
+            .unwrap(),
+        [true, true, true, false, true]
+    );
+    assert_eq!(
+        form_keys::claim_many(&db.db, "report", &[&again, &fresh])
+            .await
+            .unwrap(),
+        [false, false]
+    );
+    assert!(
+        form_keys::claim_many(&db.db, "report", &[])
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

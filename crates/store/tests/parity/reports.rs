@@ -83,6 +83,32 @@ async fn user(db: &TestDb, email: &str, locale: Locale) -> UserId {
     .id
 }
 
+/// The per-unit status tallies (the queue's overview) agree with counting the reports, and
+/// every report's `open` flag with its status (a status filter implies the flag).
+async fn assert_tallies_agree(db: &TestDb) {
+    for unit in reference::list_units(&db.db).await.unwrap() {
+        let tallied = reports::count_by_status(&db.db, Some(unit.id))
+            .await
+            .unwrap();
+        let mut counted = Vec::new();
+        for status in Status::ALL {
+            let filter = ListFilter {
+                unit: Some(unit.id),
+                status: Some(status),
+                ..Default::default()
+            };
+            let n = reports::list(&db.db, &filter, Page::first())
+                .await
+                .unwrap()
+                .total;
+            if n > 0 {
+                counted.push((status, n));
+            }
+        }
+        assert_eq!(tallied, counted, "unit {}", unit.code.as_str());
+    }
+}
+
 #[tokio::test]
 async fn every_kraków_category_routes_to_its_unit_and_district_rules_win() {
     let db = TestDb::new().await;
@@ -362,10 +388,15 @@ async fn lists_filter_and_sort_like_the_public_list_and_the_unit_queue() {
         [a.id, c.id],
         "ZDMK handles lighting and traffic ideas"
     );
-    let counts = reports::count_by_status(&db.db, &ListFilter::default())
-        .await
-        .unwrap();
+    let counts = reports::count_by_status(&db.db, None).await.unwrap();
     assert_eq!(counts, [(Status::New, 2), (Status::Solved, 1)]);
+    assert_eq!(
+        reports::count_by_status(&db.db, Some(a.unit))
+            .await
+            .unwrap(),
+        [(Status::New, 2)]
+    );
+    assert_tallies_agree(&db).await;
     let by_caller = ListFilter {
         contact_email: Some("jan@example.pl".into()),
         ..Default::default()
@@ -488,6 +519,7 @@ async fn status_changes_follow_the_rules_and_record_their_messages() {
         full.iter()
             .any(|e| e.internal_note.as_deref() == Some("Zlecenie 12/2026"))
     );
+    assert_tallies_agree(&db).await;
 }
 
 #[tokio::test]
@@ -570,6 +602,115 @@ async fn merged_reports_follow_their_master() {
             .count(),
         2
     );
+    assert_tallies_agree(&db).await;
+}
+
+#[tokio::test]
+async fn reassigned_reports_move_queues_and_keep_the_history() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let staff = user(&db, "op@example.pl", Locale::Pl).await;
+    let r = report(&db.db, new_report(&lighting, RYNEK, None)).await;
+    let mpo = reference::find_unit_by_code(&db.db, "MPO")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    assert!(
+        !reports::reassign(&db.db, r.id, staff, r.unit, "bez zmian".into())
+            .await
+            .unwrap(),
+        "already there"
+    );
+    assert!(
+        reports::reassign(
+            &db.db,
+            r.id,
+            staff,
+            mpo,
+            "to odpady, nie oświetlenie".into()
+        )
+        .await
+        .unwrap()
+    );
+    let moved = reports::get(&db.db, r.id).await.unwrap().unwrap();
+    assert_eq!(moved.unit, mpo);
+    let events = reports::timeline(&db.db, r.id, false).await.unwrap();
+    let assigned = events
+        .iter()
+        .find(|e| e.kind == EventKind::Assigned && e.internal_note.is_some())
+        .unwrap();
+    assert_eq!(assigned.unit, Some(mpo));
+    assert!(
+        reports::timeline(&db.db, r.id, true)
+            .await
+            .unwrap()
+            .iter()
+            .all(|e| e.internal_note.is_none()),
+        "the reason is internal"
+    );
+    let queue = |unit| ListFilter {
+        unit: Some(unit),
+        open: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(
+        reports::list(&db.db, &queue(r.unit), Page::first())
+            .await
+            .unwrap()
+            .total,
+        0
+    );
+    assert_eq!(
+        reports::list(&db.db, &queue(mpo), Page::first())
+            .await
+            .unwrap()
+            .total,
+        1
+    );
+    assert_tallies_agree(&db).await;
+}
+
+#[tokio::test]
+async fn lists_count_up_to_a_cap_and_seeded_reports_are_tallied() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let zdmk = routing::route(&db.db, lighting.id, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let total = miasto_store::paging::COUNT_CAP + 5;
+    let count = u32::try_from(total).unwrap();
+    miasto_store::testing::seed_reports(&db.db, &lighting, zdmk, 2020, count).await;
+    assert_eq!(reports::last_number(&db.db, 2020).await.unwrap(), count);
+
+    let all = reports::list(&db.db, &ListFilter::default(), Page::new(Some(2), Some(25)))
+        .await
+        .unwrap();
+    assert!(all.capped, "more than the cap");
+    assert_eq!(all.total, miasto_store::paging::COUNT_CAP);
+    assert_eq!(all.pages(), 400);
+    assert_eq!(all.items.len(), 25);
+    assert_eq!(
+        all.items[0].number.seq,
+        count - 25,
+        "newest first, second page"
+    );
+    let solved = ListFilter {
+        status: Some(Status::Solved),
+        ..Default::default()
+    };
+    let solved = reports::list(&db.db, &solved, Page::first()).await.unwrap();
+    assert!(!solved.capped);
+    assert_eq!(solved.total, total / 3);
+    assert_eq!(
+        reports::count_by_status(&db.db, Some(zdmk)).await.unwrap(),
+        [
+            (Status::New, total - total / 3),
+            (Status::Solved, total / 3)
+        ]
+    );
+    assert_tallies_agree(&db).await;
 }
 
 #[tokio::test]

@@ -36,6 +36,7 @@ pager-label = Result pages
 pager-prev = Previous page
 pager-next = Next page
 pager-position = Page { $page }
+results-count-capped = More than { $count } results. Narrow the filters to see further.
 results-count = { $count ->
     [one] { $count } result
    *[other] { $count } results

@@ -36,6 +36,7 @@ pager-label = Strony wyników
 pager-prev = Poprzednia strona
 pager-next = Następna strona
 pager-position = Strona { $page }
+results-count-capped = Ponad { $count } wyników. Zawęź filtry, aby zobaczyć dalsze.
 results-count = { $count ->
     [one] { $count } wynik
     [few] { $count } wyniki

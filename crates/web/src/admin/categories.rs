@@ -276,6 +276,7 @@ async fn save(
     )
     .await?;
     tx.commit().await?;
+    state.lookup_cache().forget();
     Ok(redirect_with_flash(ctx, "/admin/categories", "flash-saved"))
 }
 

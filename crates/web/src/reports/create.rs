@@ -2,9 +2,10 @@
 //! (EXIF stripped, resized) before the transaction, then the report, its photos and the
 //! receipt e-mail commit together.
 
+use super::intake::{Outcome, Submission};
 use super::new::{DetailsInput, details_page};
 use super::{Lookup, WhereInput, parse_where};
-use crate::accounts::{client_key, within_limit};
+use crate::accounts::{client_key, too_many};
 use crate::context::{Ctx, redirect_with_flash};
 use crate::form::{FieldErrors, MultipartForm, Upload};
 use crate::page::render;
@@ -16,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use miasto_domain::reports::{Channel, Description, Phone};
 use miasto_domain::{Email, FieldError};
 use miasto_store::photos::{self, Stored};
-use miasto_store::reports::{self, Contact, NewReport};
+use miasto_store::reports::{Contact, NewReport};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -132,14 +133,16 @@ pub async fn create_report(
     );
     let contact = parse_contact(&input.details, &mut errors);
     let had_photos = files.iter().any(|f| f.field == "photos");
-    let allowed = within_limit(
-        &state,
-        &client_key("report", &client),
-        state.config().limits.reports_per_ip,
-        &mut errors,
-        ctx.locale,
-    )
-    .await?;
+    // Checked here, charged when the report is written (in the intake batch).
+    let limit_key = client_key("report", &client);
+    let limit = state.config().limits.reports_per_ip;
+    let allowed = match miasto_store::rate_limit::check(state.db(), &limit_key, limit).await? {
+        miasto_store::rate_limit::Decision::Allowed => true,
+        miasto_store::rate_limit::Decision::Limited { retry_after_secs } => {
+            too_many(&mut errors, ctx.locale, retry_after_secs);
+            false
+        }
+    };
     let stored = if errors.is_empty() {
         process_photos(&state, files, &mut errors).await?
     } else {
@@ -165,19 +168,10 @@ pub async fn create_report(
         return Ok((status, render(&page)?).into_response());
     };
 
-    let tx = miasto_store::begin(state.db()).await?;
-    if !miasto_store::form_keys::claim(&tx, "report", &input.form_key).await? {
-        let to = if ctx.user.is_some() {
-            "/my"
-        } else {
-            "/reports"
-        };
-        return Ok(redirect_with_flash(&ctx, to, "flash-report-already-sent"));
-    }
     let new = NewReport {
         category: place.category.id,
         description,
-        location: place.location,
+        location: place.location.clone(),
         channel: Channel::Web,
         client: None,
         reporter: ctx.user.as_ref().map(|u| u.user.id),
@@ -185,26 +179,46 @@ pub async fn create_report(
         recorded_by: None,
         locale: ctx.locale,
     };
-    let created = match reports::create(&tx, new).await {
-        Ok(created) => created,
-        Err(reports::CreateError::Category) => return Err(Error::BadRequest("category_unknown")),
-        Err(reports::CreateError::NoRoute) => {
-            return Err(Error::internal("category without a routing rule"));
-        }
-        Err(reports::CreateError::Store(e)) => return Err(e.into()),
+    let photo_count = stored.len();
+    let unit = miasto_store::routing::route(state.db(), place.category.id, place.location.district)
+        .await?
+        .ok_or_else(|| Error::internal("category without a routing rule"))?;
+    let submission = Submission {
+        kind: place.category.kind,
+        unit,
+        report: new,
+        photos: stored,
+        form_key: input.form_key,
+        form_scope: "report",
+        limit: Some((limit_key, limit)),
     };
-    photos::attach(&tx, created.report.id, &stored).await?;
-    super::notify::receipt(
-        &tx,
-        &state,
-        &created.report,
-        &created.tracking_token,
-        &lookup,
-    )
-    .await?;
-    tx.commit().await?;
-    state.wake_worker();
-    tracing::info!(report = %created.report.number, channel = "web", photos = stored.len(), "report received");
+    let created = match state.intake().submit(submission).await? {
+        Outcome::Created(created) => *created,
+        Outcome::Duplicate => {
+            let to = if ctx.user.is_some() {
+                "/my"
+            } else {
+                "/reports"
+            };
+            return Ok(redirect_with_flash(&ctx, to, "flash-report-already-sent"));
+        }
+        Outcome::Limited { retry_after_secs } => {
+            let mut errors = FieldErrors::new(ctx.locale);
+            too_many(&mut errors, ctx.locale, retry_after_secs);
+            let page = details_page(
+                &state,
+                &ctx,
+                &lookup,
+                input.place,
+                &place,
+                input.details,
+                errors,
+            )
+            .await?;
+            return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response());
+        }
+    };
+    tracing::info!(report = %created.report.number, channel = "web", photos = photo_count, "report received");
     Ok(redirect_with_flash(
         &ctx,
         &format!("/reports/track/{}", created.tracking_token),

@@ -74,10 +74,14 @@ pub async fn reports_geojson(
     use axum::response::IntoResponse;
     let lookup = Lookup::load(&state).await?;
     let filter = filter_of(&q, ReportKind::parse(&q.kind).ok());
+    // Past the lists' page-size bound on purpose: the map shows up to 1,000 points at once.
     let paged = reports::list(
         state.db(),
         &filter,
-        miasto_store::Page::new(None, Some(1000)),
+        miasto_store::Page {
+            number: 1,
+            size: 1000,
+        },
     )
     .await?;
     let features: Vec<serde_json::Value> = paged

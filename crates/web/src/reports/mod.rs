@@ -5,6 +5,7 @@
 
 pub mod create;
 pub mod feedback;
+pub mod intake;
 pub mod list;
 pub mod new;
 pub mod notify;
@@ -22,22 +23,69 @@ use miasto_domain::{CategoryId, DistrictId, FieldError, Locale, UnitId};
 use miasto_store::reference::{Category, District, Unit};
 use miasto_store::reports::{Location, Report};
 use serde::Deserialize;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-/// Names of categories, units and districts for one request (small tables).
+/// Names of categories, units and districts (small tables every report page reads).
 pub struct Lookup {
     pub categories: Vec<Category>,
     pub units: Vec<Unit>,
     pub districts: Vec<District>,
 }
 
+/// How long reference data is served from memory. Edits made through this process are seen at
+/// once ([`LookupCache::forget`]); on the other nodes of a cluster within this time.
+const LOOKUP_TTL: Duration = Duration::from_secs(10);
+
+/// The last [`Lookup`] read, shared by all requests.
+#[derive(Default)]
+pub struct LookupCache(Mutex<CacheSlot>);
+
+#[derive(Default)]
+struct CacheSlot {
+    /// Bumped by every `forget`, so a read that began before an edit is not kept after it.
+    generation: u64,
+    value: Option<(Instant, Arc<Lookup>)>,
+}
+
+impl LookupCache {
+    fn slot(&self) -> std::sync::MutexGuard<'_, CacheSlot> {
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Drops the cached data: call after committing a change to categories or units.
+    pub fn forget(&self) {
+        let mut slot = self.slot();
+        slot.generation += 1;
+        slot.value = None;
+    }
+}
+
 impl Lookup {
-    pub async fn load(state: &AppState) -> Result<Self, Error> {
+    pub async fn load(state: &AppState) -> Result<Arc<Self>, Error> {
+        let cache = state.lookup_cache();
+        let generation = {
+            let slot = cache.slot();
+            if let Some((at, lookup)) = &slot.value
+                && at.elapsed() < LOOKUP_TTL
+            {
+                return Ok(lookup.clone());
+            }
+            slot.generation
+        };
         let db = state.db();
-        Ok(Self {
+        let fresh = Arc::new(Self {
             categories: miasto_store::reference::list_categories(db).await?,
             units: miasto_store::reference::list_units(db).await?,
             districts: miasto_store::reference::list_districts(db).await?,
-        })
+        });
+        let mut slot = cache.slot();
+        if slot.generation == generation {
+            slot.value = Some((Instant::now(), fresh.clone()));
+        }
+        Ok(fresh)
     }
 
     pub fn category(&self, id: CategoryId) -> Option<&Category> {

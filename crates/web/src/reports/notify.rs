@@ -21,20 +21,19 @@ fn category_name(lookup: &Lookup, report: &Report, locale: miasto_domain::Locale
         .unwrap_or_default()
 }
 
-pub async fn receipt(
+/// The receipt (tracking number, private link) as e-mail jobs, for the caller to enqueue:
+/// intake enqueues a whole batch's at once.
+pub async fn receipt_jobs(
     c: &impl ConnectionTrait,
     state: &AppState,
     report: &Report,
     tracking_token: &str,
     lookup: &Lookup,
-) -> Result<(), Error> {
+) -> Result<Vec<Job>, Error> {
     let private = link(state, &format!("/reports/track/{tracking_token}"));
     let public = link(state, &report.number.path());
-    for r in reports::recipients(c, report)
-        .await?
-        .into_iter()
-        .filter(|r| r.reporter)
-    {
+    let mut out = Vec::new();
+    for r in reports::receipt_recipients(c, report).await? {
         let message = emails::report_received(
             r.locale,
             &r.email,
@@ -43,9 +42,9 @@ pub async fn receipt(
             &private,
             &public,
         )?;
-        jobs::enqueue(c, &Job::SendEmail(message)).await?;
+        out.push(Job::SendEmail(message));
     }
-    Ok(())
+    Ok(out)
 }
 
 pub async fn status_changed(

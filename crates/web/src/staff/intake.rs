@@ -6,8 +6,9 @@ use crate::context::{Ctx, redirect_with_flash};
 use crate::form::{FieldErrors, Form};
 use crate::page::{Page, SelectOption, options, render};
 use crate::reports::create::parse_contact;
+use crate::reports::intake::{Outcome, Submission};
 use crate::reports::new::DetailsInput;
-use crate::reports::{Lookup, WhereInput, notify, parse_where};
+use crate::reports::{Lookup, WhereInput, parse_where};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::State;
@@ -15,7 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use miasto_domain::reports::{Channel, Description};
 use miasto_domain::{CategoryId, Permission};
-use miasto_store::reports::{self, NewReport};
+use miasto_store::reports::NewReport;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -138,21 +139,17 @@ pub async fn record_report(
         let page = intake_page(&ctx, &lookup, input, errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
-    let tx = miasto_store::begin(state.db()).await?;
-    if !miasto_store::form_keys::claim(&tx, "intake", &input.form_key).await? {
-        return Ok(redirect_with_flash(
-            &ctx,
-            "/staff/queue",
-            "flash-report-already-sent",
-        ));
-    }
     // The caller's account, if their address has one: the report shows on their "My city".
     let reporter = match &contact.email {
-        Some(email) => miasto_store::accounts::find_by_email(&tx, email)
+        Some(email) => miasto_store::accounts::find_by_email(state.db(), email)
             .await?
             .map(|u| u.id),
         None => None,
     };
+    let unit = miasto_store::routing::route(state.db(), place.category.id, place.location.district)
+        .await?
+        .ok_or_else(|| Error::internal("category without a routing rule"))?;
+    let kind = place.category.kind;
     let new = NewReport {
         category: place.category.id,
         description,
@@ -164,21 +161,25 @@ pub async fn record_report(
         recorded_by: Some(operator),
         locale: ctx.locale,
     };
-    let created = match reports::create(&tx, new).await {
-        Ok(created) => created,
-        Err(reports::CreateError::Store(e)) => return Err(e.into()),
-        Err(_) => return Err(Error::BadRequest("category_unknown")),
+    let submission = Submission {
+        kind,
+        unit,
+        report: new,
+        photos: Vec::new(),
+        form_key: input.form_key,
+        form_scope: "intake",
+        limit: None,
     };
-    notify::receipt(
-        &tx,
-        &state,
-        &created.report,
-        &created.tracking_token,
-        &lookup,
-    )
-    .await?;
-    tx.commit().await?;
-    state.wake_worker();
+    let created = match state.intake().submit(submission).await? {
+        Outcome::Created(created) => *created,
+        Outcome::Duplicate | Outcome::Limited { .. } => {
+            return Ok(redirect_with_flash(
+                &ctx,
+                "/staff/queue",
+                "flash-report-already-sent",
+            ));
+        }
+    };
     tracing::info!(report = %created.report.number, channel = channel.as_str(), "report recorded for a caller");
     Ok(redirect_with_flash(
         &ctx,

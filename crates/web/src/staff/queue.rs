@@ -50,6 +50,7 @@ struct QueuePage {
     districts: Vec<SelectOption>,
     sorts: Vec<SelectOption>,
     counts: Vec<(String, u64)>,
+    counts_label: String,
     rows: Vec<Row>,
     bulk_statuses: Vec<SelectOption>,
     can_bulk: bool,
@@ -107,23 +108,22 @@ pub async fn show_queue(
         miasto_store::Page::new(page_number(&q.page), Some(50)),
     )
     .await?;
-    let counts = reports::count_by_status(
-        state.db(),
-        &ListFilter {
-            status: None,
-            sort: Sort::Newest,
-            ..filter.clone()
-        },
-    )
-    .await?
-    .into_iter()
-    .map(|(s, n)| {
-        (
-            crate::i18n::t(ctx.locale, &format!("status-any-{}", s.as_str())),
-            n,
-        )
-    })
-    .collect();
+    // The overview counts the unit's reports (or all reports) by status, whatever the filters.
+    let counts = reports::count_by_status(state.db(), unit)
+        .await?
+        .into_iter()
+        .map(|(s, n)| {
+            (
+                crate::i18n::t(ctx.locale, &format!("status-any-{}", s.as_str())),
+                n,
+            )
+        })
+        .collect();
+    let counts_label = t(if unit.is_some() {
+        "staff-counts-unit"
+    } else {
+        "staff-counts-all"
+    });
     let pager = Pager::new(
         &paged,
         "/staff/queue",
@@ -196,6 +196,7 @@ pub async fn show_queue(
             sort.as_str(),
         ),
         counts,
+        counts_label,
         rows,
         bulk_statuses: status_options(&ctx, ""),
         can_bulk,

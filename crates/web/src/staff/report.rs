@@ -387,7 +387,25 @@ pub async fn reassign_report(
         )
         .await;
     };
-    reports::reassign(state.db(), report.id, current.user.id, unit, reason).await?;
+    if !reports::reassign(state.db(), report.id, current.user.id, unit, reason.clone()).await? {
+        // Already in that unit, or changed by someone else since the page was read.
+        let report = reports::get(state.db(), report.id)
+            .await?
+            .ok_or(Error::NotFound)?;
+        if report.unit != unit {
+            errors.add_message("unit", "error-report_changed_meanwhile");
+            return refuse(
+                &state,
+                &ctx,
+                &current,
+                report,
+                input,
+                errors,
+                StatusCode::CONFLICT,
+            )
+            .await;
+        }
+    }
     tracing::info!(report = %report.number, unit = %unit, "report reassigned");
     // Unit staff who pass a report on no longer handle it: back to their queue.
     let to = if can_handle(

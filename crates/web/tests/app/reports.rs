@@ -1130,3 +1130,87 @@ async fn admins_route_a_category_differently_in_one_district() {
         .await
         .assert_status(StatusCode::FORBIDDEN);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reports_sent_at_the_same_moment_are_each_written_once_with_their_own_number() {
+    let limits = miasto_web::RateLimits {
+        reports_per_ip: miasto_store::rate_limit::Limit {
+            max: 1000,
+            window: std::time::Duration::from_secs(60),
+        },
+        ..Default::default()
+    };
+    let app = std::sync::Arc::new(TestApp::builder().limits(limits).build().await);
+    let senders = 24u32;
+    let tasks: Vec<_> = (0..senders)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let mut b = app.browser();
+                let email = format!("r{i}@example.pl");
+                (lighting_report(&app, &mut b, RYNEK, &email).await, email)
+            })
+        })
+        .collect();
+    let mut sent = Vec::new();
+    for task in tasks {
+        sent.push(task.await.unwrap());
+    }
+    let mut numbers: Vec<u32> = sent.iter().map(|(n, _)| n.seq).collect();
+    numbers.sort_unstable();
+    assert_eq!(
+        numbers,
+        (1..=senders).collect::<Vec<_>>(),
+        "one number each, none skipped"
+    );
+    app.drain_jobs().await;
+    for (number, email) in &sent {
+        let mails = app.emails_to(email).await;
+        assert_eq!(mails.len(), 1, "one receipt for {email}");
+        assert!(mails[0].body_text.contains(&number.to_string()));
+    }
+    let list = app.browser().get("/reports").await;
+    list.assert_contains(&format!("{senders} wyni"));
+}
+
+#[tokio::test]
+async fn long_lists_say_how_many_up_to_a_cap_and_page_through_the_first_ones() {
+    let app = TestApp::new().await;
+    let lighting = reference::list_categories(&app.db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code.as_str() == "problem.lighting")
+        .unwrap();
+    let zdmk = reference::find_unit_by_code(&app.db.db, "ZDMK")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let cap = u32::try_from(miasto_store::paging::COUNT_CAP).unwrap();
+    miasto_store::testing::seed_reports(&app.db.db, &lighting, zdmk, 2025, cap + 30).await;
+    let mut b = app.browser();
+    let first = b.get("/reports").await;
+    first
+        .assert_contains("Ponad 10000 wyników")
+        .assert_contains("/ 500+")
+        .assert_contains(&format!("/reports/2025/{}", cap + 30));
+    b.get("/reports?page=500")
+        .await
+        .assert_contains(r#"rel="prev""#)
+        .assert_lacks(r#"rel="next""#);
+    b.get("/reports?status=solved")
+        .await
+        .assert_contains(&format!("{} wynik", (cap + 30) / 3));
+    let (mut staff, _) = app.logged_in("zdmk@example.pl", Role::Operator).await;
+    let open = cap + 30 - (cap + 30) / 3;
+    staff
+        .get("/staff/queue")
+        .await
+        .assert_contains(&format!("{open} wynik"))
+        .assert_contains(&format!("Nowe: <strong>{open}</strong>"));
+    staff
+        .get("/staff/queue?show=all")
+        .await
+        .assert_contains("Ponad 10000 wyników");
+}
