@@ -90,7 +90,15 @@ test('a resident reports a problem with a photo by clicking the map', async () =
   await staff.getByRole('button', { name: 'Zmień status' }).last().click();
   await assert.doesNotReject(staff.getByRole('status').getByText('Status został zmieniony').waitFor());
   await checkPage(staff, 'staff report after change');
+  // The photo waits for a moderator's look before the public sees it; admins moderate too.
   await staff.context().close();
+  const moderator = await newPage(browser);
+  await login(moderator, ADMIN.email, ADMIN.password);
+  await moderator.goto(`${BASE}/staff/reports/${number}`);
+  await checkPage(moderator, 'staff report, photo awaiting a check');
+  await moderator.getByRole('button', { name: 'Opublikuj' }).click();
+  await assert.doesNotReject(moderator.getByRole('status').getByText('Zapisano widoczność zdjęcia').waitFor());
+  await moderator.context().close();
 
   // The resident sees the timeline with the city's message…
   await page.goto(tracking);
@@ -115,6 +123,9 @@ test('a resident reports a problem with a photo by clicking the map', async () =
   await checkPage(page, 'public list');
   await page.getByRole('link', { name: number }).click();
   await checkPage(page, 'public report page');
+  const published = page.locator('.photos img').first();
+  await published.waitFor();
+  assert.ok(await published.evaluate((img) => img.complete && img.naturalWidth > 0), 'the published photo loads');
   assert.doesNotMatch(await page.content(), new RegExp(email.replace(/[.+]/g, '\\$&')));
   await page.context().close();
 });

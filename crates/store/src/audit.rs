@@ -29,7 +29,7 @@ pub enum Action {
     RoutingChanged,
     ReportTextModerated,
     PhotoHidden,
-    PhotoShown,
+    PhotoPublished,
 }
 
 impl Action {
@@ -47,7 +47,7 @@ impl Action {
         Self::RoutingChanged,
         Self::ReportTextModerated,
         Self::PhotoHidden,
-        Self::PhotoShown,
+        Self::PhotoPublished,
     ];
 
     pub fn code(self) -> &'static str {
@@ -65,7 +65,7 @@ impl Action {
             Self::RoutingChanged => "routing_changed",
             Self::ReportTextModerated => "report_text_moderated",
             Self::PhotoHidden => "photo_hidden",
-            Self::PhotoShown => "photo_shown",
+            Self::PhotoPublished => "photo_published",
         }
     }
 }

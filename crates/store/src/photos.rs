@@ -235,6 +235,8 @@ pub struct Photo {
     pub height: u32,
     pub hidden: bool,
     pub hidden_reason: Option<String>,
+    /// A moderator checked it and published it.
+    pub approved: bool,
     original_key: String,
     display_key: String,
     thumb_key: String,
@@ -260,6 +262,16 @@ impl Variant {
 }
 
 impl Photo {
+    /// Anyone may see it: published and not hidden since.
+    pub fn is_public(&self) -> bool {
+        self.approved && !self.hidden
+    }
+
+    /// Waiting for a moderator's first look.
+    pub fn is_pending(&self) -> bool {
+        !self.approved && !self.hidden
+    }
+
     pub fn key(&self, variant: Variant) -> &str {
         match variant {
             Variant::Original => &self.original_key,
@@ -279,6 +291,7 @@ impl From<report_photos::Model> for Photo {
             height: u32::try_from(m.height).unwrap_or_default(),
             hidden: m.hidden,
             hidden_reason: m.hidden_reason,
+            approved: m.approved_at.is_some(),
             original_key: m.original_key,
             display_key: m.display_key,
             thumb_key: m.thumb_key,
@@ -301,6 +314,7 @@ pub async fn attach(c: &impl ConnectionTrait, report: ReportId, photos: &[Stored
             bytes: Set(i64::try_from(p.bytes).unwrap_or(i64::MAX)),
             hidden: Set(false),
             hidden_reason: Set(None),
+            approved_at: Set(None),
             created_at: Set(now()),
         }
         .insert(c)
@@ -309,17 +323,35 @@ pub async fn attach(c: &impl ConnectionTrait, report: ReportId, photos: &[Stored
     Ok(())
 }
 
-/// A report's photos, in order; hidden ones only when `include_hidden`.
+/// Who is looking at a report's photos.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone: published photos only.
+    Public,
+    /// The reporter (through the private tracking link): also those awaiting a moderator.
+    Reporter,
+    /// City staff: all, hidden ones included.
+    Staff,
+}
+
+/// A report's photos for `audience`, in order.
 pub async fn list(
     c: &impl ConnectionTrait,
     report: ReportId,
-    include_hidden: bool,
+    audience: Audience,
 ) -> Result<Vec<Photo>> {
+    use report_photos::Column as C;
     let mut select = report_photos::Entity::find()
-        .filter(report_photos::Column::ReportId.eq(report.0))
-        .order_by_asc(report_photos::Column::Position);
-    if !include_hidden {
-        select = select.filter(report_photos::Column::Hidden.eq(false));
+        .filter(C::ReportId.eq(report.0))
+        .order_by_asc(C::Position);
+    match audience {
+        Audience::Public => {
+            select = select
+                .filter(C::Hidden.eq(false))
+                .filter(C::ApprovedAt.is_not_null());
+        }
+        Audience::Reporter => select = select.filter(C::Hidden.eq(false)),
+        Audience::Staff => {}
     }
     Ok(select.all(c).await?.into_iter().map(Photo::from).collect())
 }
@@ -331,26 +363,40 @@ pub async fn get(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Photo>> {
         .map(Photo::from))
 }
 
-/// Hides (or shows again, with `hidden = false`) a photo, e.g. one showing a face or a number
-/// plate. Returns the photo as it is now.
-pub async fn set_hidden(
+/// A moderator's decision on a photo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Moderation {
+    /// Nothing personal in it: anyone may see it (also undoes hiding).
+    Publish,
+    /// It shows a face, a number plate…: staff only, with the reason.
+    Hide(String),
+}
+
+/// Applies a moderator's decision. Returns the photo as it is now.
+pub async fn moderate(
     c: &impl ConnectionTrait,
     id: Uuid,
-    hidden: bool,
-    reason: Option<String>,
+    decision: Moderation,
 ) -> Result<Option<Photo>> {
     let Some(photo) = report_photos::Entity::find_by_id(id).one(c).await? else {
         return Ok(None);
     };
-    let updated = report_photos::ActiveModel {
+    let mut change = report_photos::ActiveModel {
         id: Set(photo.id),
-        hidden: Set(hidden),
-        hidden_reason: Set(if hidden { reason } else { None }),
         ..Default::default()
+    };
+    match decision {
+        Moderation::Publish => {
+            change.hidden = Set(false);
+            change.hidden_reason = Set(None);
+            change.approved_at = Set(Some(photo.approved_at.unwrap_or_else(now)));
+        }
+        Moderation::Hide(reason) => {
+            change.hidden = Set(true);
+            change.hidden_reason = Set(Some(reason));
+        }
     }
-    .update(c)
-    .await
-    .map_err(StoreError::from)?;
+    let updated = change.update(c).await.map_err(StoreError::from)?;
     Ok(Some(Photo::from(updated)))
 }
 

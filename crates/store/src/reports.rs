@@ -549,6 +549,8 @@ pub struct ListFilter {
     pub reporter: Option<UserId>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
+    /// Only reports with a photo no moderator has looked at yet.
+    pub photos_pending: bool,
     pub sort: Sort,
 }
 
@@ -630,6 +632,16 @@ fn filtered(filter: &ListFilter) -> sea_orm::Select<reports::Entity> {
     }
     if let Some(phone) = &filter.contact_phone {
         select = select.filter(C::ContactPhone.eq(phone.as_str()));
+    }
+    if filter.photos_pending {
+        use crate::entities::report_photos::{Column as P, Entity as Photos};
+        let pending = sea_orm::sea_query::Query::select()
+            .column(P::ReportId)
+            .from(Photos)
+            .and_where(P::ApprovedAt.is_null())
+            .and_where(P::Hidden.eq(false))
+            .to_owned();
+        select = select.filter(C::Id.in_subquery(pending));
     }
     // Every order ends in the creation time and the id, as the indexes do (see migration 2).
     let (first, direction) = match filter.sort {

@@ -36,15 +36,34 @@ impl TestDb {
 
     /// A migrated database with no reference data.
     pub async fn empty() -> Self {
-        let test_db = match std::env::var(TEST_DATABASE_ENV)
+        let test_db = Self::unmigrated().await;
+        crate::migrate(&test_db.db).await.expect("migrations apply");
+        test_db
+    }
+
+    /// A database with only the first `steps` migrations applied and Kraków's reference data:
+    /// data written here must survive the later migrations (`crate::migrate`).
+    pub async fn at_migration(steps: u32) -> Self {
+        use sea_orm_migration::MigratorTrait;
+        let test_db = Self::unmigrated().await;
+        crate::migration::Migrator::up(&test_db.db, Some(steps))
+            .await
+            .expect("early migrations apply");
+        let city = CityData::krakow().expect("Kraków's reference data parses");
+        crate::reference::load_if_empty(&test_db.db, &city)
+            .await
+            .expect("reference data loads");
+        test_db
+    }
+
+    async fn unmigrated() -> Self {
+        match std::env::var(TEST_DATABASE_ENV)
             .ok()
             .filter(|u| !u.is_empty())
         {
             Some(url) => Self::postgres(&url).await,
             None => Self::sqlite().await,
-        };
-        crate::migrate(&test_db.db).await.expect("migrations apply");
-        test_db
+        }
     }
 
     async fn sqlite() -> Self {

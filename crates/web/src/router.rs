@@ -100,6 +100,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/photos/{id}/{variant}", get(reports::photo::show_photo))
         .route(
+            "/reports/track/{token}/photos/{id}/{variant}",
+            get(reports::photo::show_tracked_photo),
+        )
+        .route(
             "/feedback/{token}",
             get(reports::feedback::show_feedback).post(reports::feedback::answer_feedback),
         )

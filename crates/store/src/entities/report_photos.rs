@@ -15,6 +15,7 @@ pub struct Model {
     pub bytes: i64,
     pub hidden: bool,
     pub hidden_reason: Option<String>,
+    pub approved_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
 }
 

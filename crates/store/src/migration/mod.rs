@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 
 mod m20261121_000001_foundation;
 mod m20261121_000002_contact_centre;
+mod m20261121_000003_photo_moderation;
 
 pub struct Migrator;
 
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261121_000001_foundation::Migration),
             Box::new(m20261121_000002_contact_centre::Migration),
+            Box::new(m20261121_000003_photo_moderation::Migration),
         ]
     }
 }

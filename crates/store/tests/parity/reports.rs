@@ -10,9 +10,9 @@ use miasto_store::reports::{
     self, ChangeError, Contact, EventKind, ListFilter, Location, MergeError, NewReport, Report,
     Sort, Supporter,
 };
-use miasto_store::routing;
 use miasto_store::testing::TestDb;
 use miasto_store::{Page, Savepoints};
+use miasto_store::{photos, routing};
 
 const RYNEK: (f64, f64) = (50.0617, 19.9373);
 
@@ -887,5 +887,78 @@ async fn a_repeated_support_inside_a_transaction_leaves_it_usable() {
             .unwrap()
             .support_count,
         1
+    );
+}
+
+/// Photos uploaded before pre-moderation existed were public, and stay so after the upgrade;
+/// hidden ones stay hidden and are not counted as published.
+#[tokio::test]
+async fn photos_public_before_moderation_existed_stay_published_after_the_upgrade() {
+    use sea_orm::ConnectionTrait;
+    use sea_orm::sea_query::{Alias, Query};
+
+    let db = TestDb::at_migration(2).await;
+    let lighting = category(&db, "problem.lighting").await;
+    let r = report(&db.db, new_report(&lighting, RYNEK, None)).await;
+    let photo = |hidden: bool, position: i32| {
+        let id = uuid::Uuid::now_v7();
+        let stmt = Query::insert()
+            .into_table(Alias::new("report_photos"))
+            .columns(
+                [
+                    "id",
+                    "report_id",
+                    "position",
+                    "original_key",
+                    "display_key",
+                    "thumb_key",
+                    "width",
+                    "height",
+                    "bytes",
+                    "hidden",
+                    "created_at",
+                ]
+                .map(Alias::new),
+            )
+            .values_panic([
+                id.into(),
+                r.id.0.into(),
+                position.into(),
+                format!("o/{id}").into(),
+                format!("d/{id}").into(),
+                format!("t/{id}").into(),
+                640.into(),
+                480.into(),
+                1000_i64.into(),
+                hidden.into(),
+                chrono::Utc::now().into(),
+            ])
+            .to_owned();
+        (id, stmt)
+    };
+    let (shown, insert_shown) = photo(false, 0);
+    let (hidden, insert_hidden) = photo(true, 1);
+    for stmt in [insert_shown, insert_hidden] {
+        db.db.execute(&stmt).await.unwrap();
+    }
+
+    miasto_store::migrate(&db.db).await.unwrap();
+
+    let public = photos::list(&db.db, r.id, photos::Audience::Public)
+        .await
+        .unwrap();
+    assert_eq!(public.iter().map(|p| p.id).collect::<Vec<_>>(), [shown]);
+    let hidden = photos::get(&db.db, hidden).await.unwrap().unwrap();
+    assert!(!hidden.approved && hidden.hidden && !hidden.is_public());
+    let pending = ListFilter {
+        photos_pending: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        reports::list(&db.db, &pending, Page::first())
+            .await
+            .unwrap()
+            .total,
+        0
     );
 }

@@ -95,4 +95,6 @@ admin-routing-any-district = All districts (default unit)
 audit-action-routing_changed = Report routing changed
 audit-action-report_text_moderated = Report description moderated
 audit-action-photo_hidden = Photo hidden
+audit-action-photo_published = Photo published
+# Recorded before photos were pre-moderated (entries stay readable).
 audit-action-photo_shown = Photo shown again

@@ -95,4 +95,6 @@ admin-routing-any-district = Wszystkie dzielnice (jednostka domyślna)
 audit-action-routing_changed = Zmiana kierowania zgłoszeń
 audit-action-report_text_moderated = Moderacja opisu zgłoszenia
 audit-action-photo_hidden = Ukrycie zdjęcia
+audit-action-photo_published = Publikacja zdjęcia
+# Recorded before photos were pre-moderated (entries stay readable).
 audit-action-photo_shown = Przywrócenie zdjęcia

@@ -26,14 +26,24 @@ pub struct TimelineItem {
 
 pub struct PhotoView {
     pub id: String,
+    /// Where its sizes are served: `{base}/thumb`, `{base}/display`, `{base}/original`.
+    pub base: String,
     pub hidden: bool,
+    pub pending: bool,
 }
 
-impl From<&Photo> for PhotoView {
-    fn from(p: &Photo) -> Self {
+impl PhotoView {
+    /// Served at `/photos/{id}` (public and staff), or under the private tracking link.
+    pub fn new(p: &Photo, tracking_token: Option<&str>) -> Self {
+        let base = match tracking_token {
+            Some(token) => format!("/reports/track/{token}/photos/{}", p.id),
+            None => format!("/photos/{}", p.id),
+        };
         Self {
             id: p.id.to_string(),
+            base,
             hidden: p.hidden,
+            pending: p.is_pending(),
         }
     }
 }
@@ -54,6 +64,8 @@ pub struct ReportPage {
     pub view: ReportView,
     pub timeline: Vec<TimelineItem>,
     pub photos: Vec<PhotoView>,
+    /// Some photos wait for a moderator (said on the private page).
+    pub photos_pending: bool,
     pub own: Option<OwnCopy>,
     pub can_support: bool,
     pub supported: bool,
@@ -90,14 +102,16 @@ pub fn timeline_items(
         .collect()
 }
 
+/// The public page, or with `tracking_token` the reporter's private one.
 pub async fn report_page(
     state: &AppState,
     ctx: &Ctx,
     report: &Report,
-    private: bool,
+    tracking_token: Option<&str>,
     support_email: String,
     errors: FieldErrors,
 ) -> Result<ReportPage, Error> {
+    let private = tracking_token.is_some();
     let lookup = Lookup::load(state).await?;
     let master = match report.merged_into {
         Some(id) => reports::get(state.db(), id).await?,
@@ -105,7 +119,12 @@ pub async fn report_page(
     };
     let view = ReportView::new(report, &lookup, ctx.locale, master.as_ref());
     let events = reports::timeline(state.db(), report.id, true).await?;
-    let photos = photos::list(state.db(), report.id, false).await?;
+    let audience = if private {
+        photos::Audience::Reporter
+    } else {
+        photos::Audience::Public
+    };
+    let photos = photos::list(state.db(), report.id, audience).await?;
     let supported = match &ctx.user {
         Some(u) => reports::supports(state.db(), report.id, u.user.id).await?,
         None => false,
@@ -127,7 +146,11 @@ pub async fn report_page(
             crate::i18n::t_args(ctx.locale, "report-title", &[("number", &view.number)]),
         ),
         timeline: timeline_items(&events, report, ctx.locale),
-        photos: photos.iter().map(PhotoView::from).collect(),
+        photos: photos
+            .iter()
+            .map(|p| PhotoView::new(p, tracking_token))
+            .collect(),
+        photos_pending: photos.iter().any(Photo::is_pending),
         own,
         can_support: view.open && view.merged_into.is_none() && !is_reporter && !private,
         supported,
@@ -157,7 +180,7 @@ pub async fn show_report(
         &state,
         &ctx,
         &report,
-        false,
+        None,
         String::new(),
         FieldErrors::new(ctx.locale),
     )
@@ -177,7 +200,7 @@ pub async fn show_tracked_report(
         &state,
         &ctx,
         &report,
-        true,
+        Some(&token),
         String::new(),
         FieldErrors::new(ctx.locale),
     )

@@ -41,7 +41,7 @@ pub async fn support_report(
             Err(e) => {
                 let mut errors = FieldErrors::new(ctx.locale);
                 errors.add("email", e);
-                let page = report_page(&state, &ctx, &report, false, input.email, errors).await?;
+                let page = report_page(&state, &ctx, &report, None, input.email, errors).await?;
                 return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
             }
         },

@@ -29,6 +29,8 @@ pub struct QueueQuery {
     pub category: String,
     pub district: String,
     pub sort: String,
+    /// "pending": only reports with photos awaiting a moderator.
+    pub photos: String,
     pub page: String,
 }
 
@@ -49,6 +51,7 @@ struct QueuePage {
     categories: Vec<SelectOption>,
     districts: Vec<SelectOption>,
     sorts: Vec<SelectOption>,
+    photos_pending: bool,
     counts: Vec<(String, u64)>,
     counts_label: String,
     rows: Vec<Row>,
@@ -99,6 +102,7 @@ pub async fn show_queue(
         kind: ReportKind::parse(&q.kind).ok(),
         category: CategoryId::parse(&q.category),
         district: DistrictId::parse(&q.district),
+        photos_pending: q.photos == "pending",
         sort,
         ..Default::default()
     };
@@ -135,6 +139,7 @@ pub async fn show_queue(
             ("category", &q.category),
             ("district", &q.district),
             ("sort", &q.sort),
+            ("photos", &q.photos),
         ],
     );
     let can_bulk = paged.items.iter().any(|r| can_handle(current, r));
@@ -195,6 +200,7 @@ pub async fn show_queue(
                 .map(|s| (s.as_str(), t(&format!("staff-sort-{}", s.as_str())))),
             sort.as_str(),
         ),
+        photos_pending: filter.photos_pending,
         counts,
         counts_label,
         rows,

@@ -117,7 +117,7 @@ async fn page(
             internal_note: e.internal_note.clone(),
         })
         .collect();
-    let photos = photos::list(state.db(), report.id, true).await?;
+    let photos = photos::list(state.db(), report.id, photos::Audience::Staff).await?;
     let handle = can_handle(current, &report);
     let account_email = match report.reporter {
         Some(id) => miasto_store::accounts::get_user(state.db(), id)
@@ -160,7 +160,7 @@ async fn page(
         can_handle: handle,
         can_reassign: handle,
         can_moderate: ctx.can(Permission::ModerateReports),
-        photos: photos.iter().map(PhotoView::from).collect(),
+        photos: photos.iter().map(|p| PhotoView::new(p, None)).collect(),
         events,
         view,
         report,
@@ -553,7 +553,7 @@ pub async fn set_photo_visibility(
         .ok_or(Error::NotFound)?;
     let hide = match input.action.as_str() {
         "hide" => true,
-        "show" => false,
+        "publish" => false,
         _ => return Err(Error::BadRequest("action_unknown")),
     };
     let reason = miasto_domain::optional_text(&input.reason, MESSAGE_MAX)
@@ -574,15 +574,21 @@ pub async fn set_photo_visibility(
         .await;
     }
     let tx = miasto_store::begin(state.db()).await?;
-    photos::set_hidden(&tx, id, hide, reason.clone()).await?;
+    let (decision, action) = match (hide, reason.clone()) {
+        (true, Some(reason)) => (
+            photos::Moderation::Hide(reason),
+            miasto_store::audit::Action::PhotoHidden,
+        ),
+        _ => (
+            photos::Moderation::Publish,
+            miasto_store::audit::Action::PhotoPublished,
+        ),
+    };
+    photos::moderate(&tx, id, decision).await?;
     miasto_store::audit::record(
         &tx,
         Some(current.user.id),
-        if hide {
-            miasto_store::audit::Action::PhotoHidden
-        } else {
-            miasto_store::audit::Action::PhotoShown
-        },
+        action,
         Some(miasto_store::audit::Target::report(report.id)),
         serde_json::json!({ "number": report.number.to_string(), "photo": id.to_string(), "reason": reason }),
     )

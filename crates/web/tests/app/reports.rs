@@ -253,7 +253,7 @@ async fn the_details_form_keeps_what_was_typed_and_asks_for_consent() {
 }
 
 #[tokio::test]
-async fn photos_are_stored_without_exif_or_gps_and_hidden_ones_are_staff_only() {
+async fn photos_lose_exif_and_go_public_only_once_a_moderator_publishes_them() {
     let app = TestApp::new().await;
     let mut b = app.browser();
     let category = category_id(&app, "problem.litter").await;
@@ -302,15 +302,104 @@ async fn photos_are_stored_without_exif_or_gps_and_hidden_ones_are_staff_only() 
     assert_eq!(stored.len(), 6, "three sizes of two photos");
     assert!(stored.iter().all(|f| !has_exif(f)));
 
-    let display = b.get(&format!("/photos/{}/display", ids[0])).await;
-    display.assert_status(StatusCode::OK);
-    assert_eq!(display.header("content-type"), Some("image/jpeg"));
-    b.get(&format!("/photos/{}/huge", ids[0]))
+    // Until a moderator looks at them, only the reporter (by the private link) and staff see
+    // them; the public page says nothing of them.
+    let tracking = res.location().to_owned();
+    private.assert_contains("Zdjęcia pojawią się na publicznej stronie");
+    let own = b
+        .get(&format!("{tracking}/photos/{}/display", ids[0]))
+        .await;
+    own.assert_status(StatusCode::OK);
+    assert_eq!(own.header("content-type"), Some("image/jpeg"));
+    assert_eq!(own.header("cache-control"), Some("private, no-store"));
+    let mut stranger = app.browser();
+    for id in &ids {
+        stranger
+            .get(&format!("/photos/{id}/display"))
+            .await
+            .assert_status(StatusCode::NOT_FOUND);
+    }
+    stranger
+        .get(&format!(
+            "/reports/track/{}/photos/{}/thumb",
+            "0".repeat(64),
+            ids[0]
+        ))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    let number = private
+        .body
+        .split("<h1>")
+        .nth(1)
+        .and_then(|h| h.split("</h1>").next())
+        .and_then(|h| h.rsplit(' ').next())
+        .and_then(|n| TrackingNumber::parse(n).ok())
+        .unwrap();
+    stranger.get(&number.path()).await.assert_lacks("/photos/");
+
+    // A moderator publishes the first: now anyone sees it, and caches may keep it.
+    let (mut moderator, _) = app.logged_in("mod@example.pl", Role::Moderator).await;
+    moderator
+        .get(&format!("/photos/{}/thumb", ids[1]))
+        .await
+        .assert_status(StatusCode::OK);
+    moderator
+        .get(&format!("/staff{}", number.path()))
+        .await
+        .assert_contains("czeka na sprawdzenie")
+        .assert_contains(r#"value="publish""#);
+    moderator
+        .get("/staff/queue?photos=pending")
+        .await
+        .assert_contains("1 wynik")
+        .assert_contains(&number.to_string());
+    moderator
+        .post(
+            &format!("/staff/photos/{}/visibility", ids[0]),
+            &[("action", "publish")],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let public = stranger.get(&format!("/photos/{}/display", ids[0])).await;
+    public.assert_status(StatusCode::OK);
+    assert_eq!(
+        public.header("cache-control"),
+        Some("public, max-age=86400")
+    );
+    stranger
+        .get(&number.path())
+        .await
+        .assert_contains(&format!("/photos/{}/thumb", ids[0]))
+        .assert_lacks(&ids[1]);
+    moderator
+        .get("/staff/queue?photos=pending")
+        .await
+        .assert_contains("1 wynik");
+    moderator
+        .post(
+            &format!("/staff/photos/{}/visibility", ids[1]),
+            &[("action", "publish")],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    moderator
+        .get("/staff/queue?photos=pending")
+        .await
+        .assert_contains("0 wyników");
+    stranger
+        .get(&format!("/photos/{}/huge", ids[0]))
         .await
         .assert_status(StatusCode::NOT_FOUND);
 
-    // A moderator hides one; the public can no longer load it, staff still can.
-    let (mut moderator, _) = app.logged_in("mod@example.pl", Role::Moderator).await;
+    // Hiding needs a reason; a hidden photo is gone for the public and the reporter, staff
+    // still see it.
+    moderator
+        .post(
+            &format!("/staff/photos/{}/visibility", ids[0]),
+            &[("action", "hide"), ("reason", "")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
     moderator
         .post(
             &format!("/staff/photos/{}/visibility", ids[0]),
@@ -318,9 +407,11 @@ async fn photos_are_stored_without_exif_or_gps_and_hidden_ones_are_staff_only() 
         )
         .await
         .assert_status(StatusCode::SEE_OTHER);
-    let mut stranger = app.browser();
     stranger
         .get(&format!("/photos/{}/thumb", ids[0]))
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    b.get(&format!("{tracking}/photos/{}/thumb", ids[0]))
         .await
         .assert_status(StatusCode::NOT_FOUND);
     moderator
@@ -331,6 +422,7 @@ async fn photos_are_stored_without_exif_or_gps_and_hidden_ones_are_staff_only() 
         miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
             .await
             .unwrap();
+    assert!(log.items.iter().any(|e| e.action == "photo_published"));
     let entry = log
         .items
         .iter()
