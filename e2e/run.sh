@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Browser tests: start a real `miasto serve` on a fresh SQLite file, create an admin with the
 # CLI, and drive Debian's headless Chromium through the journeys with playwright-core,
-# running axe-core on every page visited.
+# running axe-core on every page visited. Then real clients: the Open311 client `georeport`
+# from PyPI (in a virtualenv) reads and writes through /open311/v2.
 #
 #   e2e/run.sh            (from the repository root or anywhere)
 #
-# Needs: /usr/bin/chromium (Debian packages chromium + chromium-driver), Node.js and npm.
+# Needs: /usr/bin/chromium (Debian packages chromium + chromium-driver), Node.js and npm,
+# python3 with venv (PyPI reachable).
 # Set MIASTO_BIN to test an already built binary.
 set -euo pipefail
 
@@ -77,6 +79,20 @@ export MIASTO_URL="$url" ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_passw
 export STAFF_EMAIL="$staff_email" STAFF_PASSWORD="$admin_password"
 export E2E_ARTIFACTS="${E2E_ARTIFACTS:-$here/artifacts}"
 if ! node --test --test-concurrency=1 tests/; then
+  echo "e2e: server log:" >&2
+  tail -n 50 "$work/server.log" >&2
+  exit 1
+fi
+
+# Open311 through a client nobody here wrote (PyPI's georeport), with a key from the CLI.
+venv="${E2E_VENV:-$HOME/.cache/miasto-e2e-venv}"
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import georeport' 2> /dev/null; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check -r clients/requirements.txt
+OPEN311_KEY="$("$MIASTO_BIN" admin api-key create --name "e2e georeport" | tail -n 1)"
+export OPEN311_KEY
+if ! "$venv/bin/python" clients/open311_check.py; then
   echo "e2e: server log:" >&2
   tail -n 50 "$work/server.log" >&2
   exit 1

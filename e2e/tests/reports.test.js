@@ -3,7 +3,7 @@
 // the e-mails. axe-core runs on every page visited with JavaScript on.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, checkPage, login, outbox, BASE, STAFF, visited } from './support.js';
+import { launch, newPage, checkPage, login, outbox, BASE, ADMIN, STAFF, visited } from './support.js';
 
 let browser;
 before(async () => {

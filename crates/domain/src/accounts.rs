@@ -153,7 +153,9 @@ impl Role {
         use Permission::*;
         use Role::*;
         match permission {
-            ManageUsers | ManageReferenceData | ReadAuditLog | ReadOutbox => self == Admin,
+            ManageUsers | ManageReferenceData | ManageApiClients | ReadAuditLog | ReadOutbox => {
+                self == Admin
+            }
             // Staff areas of the contact centre: everyone but residents sees reports in full.
             ViewReports => self != Resident,
             // Unit staff handle their own unit's reports; the contact centre (operators) and
@@ -172,6 +174,8 @@ pub enum Permission {
     ManageUsers,
     /// Edit city units and report categories.
     ManageReferenceData,
+    /// Issue and revoke the API keys of client applications.
+    ManageApiClients,
     /// Read the audit log of privileged actions.
     ReadAuditLog,
     /// Read e-mails kept in the development outbox.
@@ -306,6 +310,7 @@ mod tests {
             let admin = role == Role::Admin;
             assert_eq!(role.can(Permission::ManageUsers), admin, "{role:?}");
             assert_eq!(role.can(Permission::ManageReferenceData), admin, "{role:?}");
+            assert_eq!(role.can(Permission::ManageApiClients), admin, "{role:?}");
             assert_eq!(role.can(Permission::ReadAuditLog), admin, "{role:?}");
             assert_eq!(role.can(Permission::ReadOutbox), admin, "{role:?}");
         }

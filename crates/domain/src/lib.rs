@@ -8,6 +8,8 @@ pub mod accounts;
 pub mod geo;
 pub mod ids;
 pub mod locale;
+pub mod open311;
+pub mod questions;
 pub mod reference;
 pub mod reports;
 

@@ -89,6 +89,90 @@ pub async fn create_user(
     Ok(())
 }
 
+/// Checks an API client's name and hourly limit (the admin page applies the same rules).
+pub fn check_client(name: &str, rate_limit: u32) -> anyhow::Result<String> {
+    let name = miasto_domain::required_text(name, miasto_store::api_clients::NAME_MAX)
+        .map_err(|e| anyhow::anyhow!("--name: {}", describe(e)))?;
+    if rate_limit == 0 {
+        bail!("--rate-limit must be at least 1 request per hour");
+    }
+    Ok(name)
+}
+
+pub async fn create_api_key(config: &Config, name: &str, rate_limit: u32) -> anyhow::Result<()> {
+    use miasto_store::api_clients::{self, IssueError};
+    let name = check_client(name, rate_limit)?;
+    let (db, _) = crate::prepare_database(config, true).await?;
+    let tx = miasto_store::begin(&db).await?;
+    let (client, key) = match api_clients::issue(&tx, &name, rate_limit, None).await {
+        Ok(issued) => issued,
+        Err(IssueError::NameTaken) => bail!("a client application named {name} already exists"),
+        Err(IssueError::Store(e)) => return Err(e.into()),
+    };
+    audit::record(
+        &tx,
+        None,
+        Action::ApiKeyIssued,
+        Some(Target::api_client(client.id)),
+        serde_json::json!({ "name": client.name, "rate_limit_per_hour": rate_limit, "via": "command line" }),
+    )
+    .await?;
+    tx.commit().await?;
+    db.close().await.ok();
+    println!(
+        "Issued a key for {} ({} requests per hour). Keep it now: it is not shown again.",
+        client.name, client.rate_limit_per_hour
+    );
+    println!("{key}");
+    Ok(())
+}
+
+pub async fn list_api_keys(config: &Config) -> anyhow::Result<()> {
+    let (db, _) = crate::prepare_database(config, true).await?;
+    let clients = miasto_store::api_clients::list(&db).await?;
+    if clients.is_empty() {
+        println!("No client applications yet: `miasto admin api-key create --name NAME`.");
+    }
+    for c in clients {
+        let reports = miasto_store::api_clients::report_count(&db, c.id).await?;
+        let state = match c.revoked_at {
+            Some(at) => format!("revoked {}", at.format("%Y-%m-%d")),
+            None => "active".to_owned(),
+        };
+        println!(
+            "{}\t{}…\t{state}\t{}/h\t{} requests\t{reports} reports",
+            c.name, c.key_prefix, c.rate_limit_per_hour, c.requests
+        );
+    }
+    db.close().await.ok();
+    Ok(())
+}
+
+pub async fn revoke_api_key(config: &Config, name: &str) -> anyhow::Result<()> {
+    let (db, _) = crate::prepare_database(config, true).await?;
+    let client = miasto_store::api_clients::list(&db)
+        .await?
+        .into_iter()
+        .find(|c| c.name == name.trim())
+        .with_context(|| format!("there is no client application named {name}"))?;
+    let tx = miasto_store::begin(&db).await?;
+    if !miasto_store::api_clients::revoke(&tx, client.id).await? {
+        bail!("the key of {} was already revoked", client.name);
+    }
+    audit::record(
+        &tx,
+        None,
+        Action::ApiKeyRevoked,
+        Some(Target::api_client(client.id)),
+        serde_json::json!({ "name": client.name, "via": "command line" }),
+    )
+    .await?;
+    tx.commit().await?;
+    db.close().await.ok();
+    println!("Revoked the key of {}.", client.name);
+    Ok(())
+}
+
 fn describe(e: miasto_domain::FieldError) -> &'static str {
     use miasto_domain::FieldError::*;
     match e {

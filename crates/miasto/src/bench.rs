@@ -187,6 +187,7 @@ pub async fn reports(config: &Config, options: &Options) -> anyhow::Result<()> {
         outbox_mail: true,
         metrics_token: None,
         city_name: city.info.name.clone(),
+        jurisdiction_id: city.info.jurisdiction_id.clone(),
         map_tiles: WebConfig::DEFAULT_MAP_TILES.into(),
     };
     let state = AppState::new(

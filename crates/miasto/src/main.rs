@@ -144,6 +144,37 @@ enum AdminCommand {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Keys of client applications for Open311 and the API.
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Subcommand)]
+enum ApiKeyCommand {
+    /// Issue a key for a client application; the key is printed as the last line, once.
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The application's name, unique (e.g. "mKraków" or "ZDMK back-office").
+        #[arg(long)]
+        name: String,
+        /// Requests per hour the key may make.
+        #[arg(long, default_value_t = miasto_store::api_clients::DEFAULT_RATE_LIMIT_PER_HOUR)]
+        rate_limit: u32,
+    },
+    /// List client applications with their usage.
+    List {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Revoke a client's key at once.
+    Revoke {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The client's name.
+        #[arg(long)]
+        name: String,
+    },
 }
 
 fn init_tracing(format: LogFormat, quiet: bool) {
@@ -217,6 +248,11 @@ fn main() -> ExitCode {
         Command::Worker { db }
         | Command::Migrate { db }
         | Command::Admin(AdminCommand::CreateUser { db, .. })
+        | Command::Admin(AdminCommand::ApiKey(
+            ApiKeyCommand::Create { db, .. }
+            | ApiKeyCommand::List { db }
+            | ApiKeyCommand::Revoke { db, .. },
+        ))
         | Command::Demo(DemoCommand::Seed { db, .. }) => Overrides {
             database_url: db.database_url.clone(),
             bind: None,
@@ -265,6 +301,13 @@ fn main() -> ExitCode {
                 password_stdin,
                 ..
             }) => admin::create_user(&config, &email, &role, unit.as_deref(), password_stdin).await,
+            Command::Admin(AdminCommand::ApiKey(command)) => match command {
+                ApiKeyCommand::Create {
+                    name, rate_limit, ..
+                } => admin::create_api_key(&config, &name, rate_limit).await,
+                ApiKeyCommand::List { .. } => admin::list_api_keys(&config).await,
+                ApiKeyCommand::Revoke { name, .. } => admin::revoke_api_key(&config, &name).await,
+            },
             Command::Demo(DemoCommand::Seed {
                 reports,
                 days,

@@ -61,6 +61,7 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
         outbox_mail: mailer.uses_outbox(),
         metrics_token: config.metrics_token.clone().map(Secret::new),
         city_name: city.info.name.clone(),
+        jurisdiction_id: city.info.jurisdiction_id.clone(),
         map_tiles: config.map_tiles.clone(),
     };
     let files = miasto_store::photos::FileStore::local(&config.files_dir)?;

@@ -352,3 +352,73 @@ fn help_lists_the_subcommands() {
         assert!(help.contains(sub), "{help}");
     }
 }
+
+#[tokio::test]
+async fn api_keys_are_issued_listed_and_revoked_from_the_command_line() {
+    let db = TestDb::empty().await;
+    let run = |args: &[&str]| {
+        let mut all = vec!["admin", "api-key"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--database-url", &db.url]);
+        miasto().args(all).output().unwrap()
+    };
+    let out = run(&[
+        "create",
+        "--name",
+        "ZDMK back-office",
+        "--rate-limit",
+        "500",
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let key = stdout.lines().last().unwrap().to_owned();
+    assert!(
+        key.starts_with("mk_") && key.len() > 40,
+        "the key is the last line: {stdout}"
+    );
+    let client = miasto_store::api_clients::authenticate(&db.db, &key)
+        .await
+        .unwrap()
+        .expect("the printed key works");
+    assert_eq!(
+        (client.name.as_str(), client.rate_limit_per_hour),
+        ("ZDMK back-office", 500)
+    );
+
+    let again = run(&["create", "--name", "ZDMK back-office"]);
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+    let bad = run(&["create", "--name", " ", "--rate-limit", "0"]);
+    assert!(!bad.status.success());
+    assert!(
+        text(&bad.stderr).contains("--name"),
+        "{}",
+        text(&bad.stderr)
+    );
+
+    let list = run(&["list"]);
+    let listed = text(&list.stdout);
+    assert!(
+        listed.contains("ZDMK back-office") && listed.contains("active"),
+        "{listed}"
+    );
+    assert!(!listed.contains(&key), "the key is shown once only");
+
+    let revoke = run(&["revoke", "--name", "ZDMK back-office"]);
+    assert!(revoke.status.success(), "{}", text(&revoke.stderr));
+    assert!(
+        miasto_store::api_clients::authenticate(&db.db, &key)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let log = miasto_store::audit::list(&db.db, &Default::default(), miasto_store::Page::first())
+        .await
+        .unwrap();
+    let actions: Vec<&str> = log.items.iter().map(|e| e.action.as_str()).collect();
+    assert!(actions.contains(&"api_key_issued") && actions.contains(&"api_key_revoked"));
+}

@@ -30,10 +30,12 @@ pub enum Action {
     ReportTextModerated,
     PhotoHidden,
     PhotoPublished,
+    ApiKeyIssued,
+    ApiKeyRevoked,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 16] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -48,6 +50,8 @@ impl Action {
         Self::ReportTextModerated,
         Self::PhotoHidden,
         Self::PhotoPublished,
+        Self::ApiKeyIssued,
+        Self::ApiKeyRevoked,
     ];
 
     pub fn code(self) -> &'static str {
@@ -66,6 +70,8 @@ impl Action {
             Self::ReportTextModerated => "report_text_moderated",
             Self::PhotoHidden => "photo_hidden",
             Self::PhotoPublished => "photo_published",
+            Self::ApiKeyIssued => "api_key_issued",
+            Self::ApiKeyRevoked => "api_key_revoked",
         }
     }
 }
@@ -102,6 +108,13 @@ impl Target {
     pub fn category(id: miasto_domain::CategoryId) -> Self {
         Self {
             kind: "category",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn api_client(id: uuid::Uuid) -> Self {
+        Self {
+            kind: "api_client",
             id: id.to_string(),
         }
     }

@@ -6,6 +6,7 @@
 //! `ENGINE-SPECIFIC` where they live.
 
 pub mod accounts;
+pub mod api_clients;
 pub mod audit;
 mod entities;
 pub mod form_keys;

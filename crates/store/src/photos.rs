@@ -356,6 +356,28 @@ pub async fn list(
     Ok(select.all(c).await?.into_iter().map(Photo::from).collect())
 }
 
+/// The first published photo of each of `reports` that has one.
+pub async fn first_public(c: &impl ConnectionTrait, reports: &[ReportId]) -> Result<Vec<Photo>> {
+    use report_photos::Column as C;
+    let mut firsts: Vec<Photo> = Vec::new();
+    for chunk in reports.chunks(500) {
+        let rows = report_photos::Entity::find()
+            .filter(C::ReportId.is_in(chunk.iter().map(|r| r.0)))
+            .filter(C::Hidden.eq(false))
+            .filter(C::ApprovedAt.is_not_null())
+            .order_by_asc(C::ReportId)
+            .order_by_asc(C::Position)
+            .all(c)
+            .await?;
+        for row in rows {
+            if firsts.last().is_none_or(|p| p.report.0 != row.report_id) {
+                firsts.push(Photo::from(row));
+            }
+        }
+    }
+    Ok(firsts)
+}
+
 pub async fn get(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Photo>> {
     Ok(report_photos::Entity::find_by_id(id)
         .one(c)

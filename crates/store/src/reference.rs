@@ -5,6 +5,7 @@
 use crate::entities::{categories, districts, units};
 use crate::{Result, StoreError, now};
 use miasto_domain::geo::{DistrictMap, DistrictShape, parse_district_collection};
+use miasto_domain::questions::Question;
 use miasto_domain::reference::{Code, Names, ReportKind};
 use miasto_domain::{CategoryId, DistrictId, Email, UnitId};
 use sea_orm::{
@@ -61,6 +62,9 @@ struct CategoryEntry {
     /// Default routing: the unit's code.
     #[serde(default)]
     unit: Option<String>,
+    /// Extra questions residents answer when reporting in this category.
+    #[serde(default)]
+    questions: Vec<Question>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +84,8 @@ pub struct CityData {
     categories: Vec<CategoryInput>,
     /// (category code, unit code) default routing.
     routing: Vec<(String, String)>,
+    /// (category code, its questions).
+    questions: Vec<(String, Vec<Question>)>,
 }
 
 const KRAKOW_TOML: &str = include_str!("../../../data/krakow/city.toml");
@@ -168,6 +174,14 @@ impl CityData {
                 })
             })
             .collect::<Result<Vec<_>, ReferenceError>>()?;
+        let mut questions = Vec::new();
+        for cat in &file.categories {
+            check_questions(&cat.questions)
+                .map_err(|e| ReferenceError::Invalid(format!("category {}: {e}", cat.code)))?;
+            if !cat.questions.is_empty() {
+                questions.push((cat.code.clone(), cat.questions.clone()));
+            }
+        }
         let known_unit = |code: &str| units.iter().any(|u| u.code.as_str() == code);
         if !known_unit(&file.city.default_unit) {
             return Err(ReferenceError::Invalid(format!(
@@ -195,6 +209,7 @@ impl CityData {
             units,
             categories,
             routing,
+            questions,
         })
     }
 
@@ -238,6 +253,11 @@ pub async fn load_if_empty(db: &sea_orm::DatabaseConnection, data: &CityData) ->
                 .await
                 .map_err(SaveError::into_store)?,
         );
+    }
+    for (code, questions) in &data.questions {
+        if let Some(category) = categories.iter().find(|c| c.code.as_str() == code) {
+            set_questions(&tx, category.id, questions).await?;
+        }
     }
     for (category, unit) in &data.routing {
         let category = categories.iter().find(|c| c.code.as_str() == category);
@@ -499,6 +519,8 @@ pub struct Category {
     pub position: i32,
     pub active: bool,
     pub duplicate_radius_m: i32,
+    /// Extra questions, in the order they are asked.
+    pub questions: Vec<Question>,
 }
 
 impl TryFrom<categories::Model> for Category {
@@ -520,8 +542,74 @@ impl TryFrom<categories::Model> for Category {
             position: m.position,
             active: m.active,
             duplicate_radius_m: m.duplicate_radius_m,
+            questions: match m.questions {
+                Some(json) => serde_json::from_value(json)
+                    .map_err(|e| corrupt(format!("{}: questions {e}", m.id)))?,
+                None => Vec::new(),
+            },
         })
     }
+}
+
+/// Most questions one category may ask.
+pub const QUESTIONS_MAX: usize = 20;
+
+/// Checks questions read from outside the type system (files, JSON): codes well formed and
+/// unique, names present, choices exactly for list questions.
+pub fn check_questions(questions: &[Question]) -> std::result::Result<(), String> {
+    if questions.len() > QUESTIONS_MAX {
+        return Err(format!("more than {QUESTIONS_MAX} questions"));
+    }
+    for (i, q) in questions.iter().enumerate() {
+        let code = q.code.as_str();
+        Code::parse(code).map_err(|e| format!("question {code:?}: {}", e.code()))?;
+        if questions[..i].iter().any(|p| p.code == q.code) {
+            return Err(format!("question {code} appears twice"));
+        }
+        let names = std::iter::once(&q.text).chain(q.hint.as_ref());
+        for n in names.chain(q.choices.iter().map(|c| &c.name)) {
+            Names::parse(&n.pl, &n.en)
+                .map_err(|_| format!("question {code}: a name is missing"))?;
+        }
+        if q.datatype.has_values() == q.choices.is_empty() {
+            return Err(format!(
+                "question {code}: choices go with list questions, and only with them"
+            ));
+        }
+        for (j, c) in q.choices.iter().enumerate() {
+            Code::parse(c.key.as_str()).map_err(|e| {
+                format!("question {code}, choice {:?}: {}", c.key.as_str(), e.code())
+            })?;
+            if q.choices[..j].iter().any(|d| d.key == c.key) {
+                return Err(format!(
+                    "question {code}: choice {} appears twice",
+                    c.key.as_str()
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Replaces a category's questions (checked with [`check_questions`] by the caller).
+pub async fn set_questions(
+    c: &impl ConnectionTrait,
+    id: CategoryId,
+    questions: &[Question],
+) -> Result<()> {
+    categories::ActiveModel {
+        id: Set(id.0),
+        questions: Set(if questions.is_empty() {
+            None
+        } else {
+            Some(serde_json::json!(questions))
+        }),
+        updated_at: Set(now()),
+        ..Default::default()
+    }
+    .update(c)
+    .await?;
+    Ok(())
 }
 
 async fn insert_category(
@@ -538,6 +626,7 @@ async fn insert_category(
         position: Set(input.position),
         active: Set(input.active),
         duplicate_radius_m: Set(input.duplicate_radius_m),
+        questions: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
     }

@@ -14,6 +14,7 @@ use crate::paging::{self, Page, Paged};
 use crate::{Result, Savepoints, StoreError, new_token, now, token_hash};
 use chrono::{DateTime, Utc};
 use miasto_domain::geo::Point;
+use miasto_domain::questions::Answers;
 use miasto_domain::reference::ReportKind;
 use miasto_domain::reports::{
     Channel, Description, Phone, Status, TrackingNumber, TransitionError, check_transition,
@@ -43,6 +44,8 @@ pub struct Contact {
 pub struct Location {
     pub point: Option<Point>,
     pub address: Option<String>,
+    /// A reference into the city's address register, as an API client sent it.
+    pub address_id: Option<String>,
     pub district: Option<DistrictId>,
 }
 
@@ -52,8 +55,12 @@ pub struct NewReport {
     pub description: Description,
     pub location: Location,
     pub channel: Channel,
-    /// The API client that sent it, if any.
+    /// The API client that sent it, if any (its id).
     pub client: Option<String>,
+    /// Answers to the category's extra questions.
+    pub answers: Answers,
+    /// A photo the client app keeps elsewhere (Open311 `media_url`); staff see the link.
+    pub media_url: Option<String>,
     /// The resident's account, if they were logged in (or the caller's, found by an operator).
     pub reporter: Option<UserId>,
     pub contact: Contact,
@@ -73,10 +80,13 @@ pub struct Report {
     pub district: Option<DistrictId>,
     pub point: Option<Point>,
     pub address: Option<String>,
+    pub address_id: Option<String>,
     pub description: String,
     pub description_redacted: Option<String>,
     pub channel: Channel,
     pub client: Option<String>,
+    pub answers: Answers,
+    pub media_url: Option<String>,
     pub reporter: Option<UserId>,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
@@ -135,11 +145,18 @@ impl TryFrom<reports::Model> for Report {
             district: m.district_id.map(DistrictId),
             point,
             address: m.address,
+            address_id: m.address_id,
             description: m.description,
             description_redacted: m.description_redacted,
             channel: Channel::parse(&m.channel)
                 .map_err(|_| corrupt(format!("{}: channel", m.id)))?,
             client: m.client,
+            answers: match m.answers {
+                Some(json) => serde_json::from_value(json)
+                    .map_err(|e| corrupt(format!("{}: answers {e}", m.id)))?,
+                None => Answers::new(),
+            },
+            media_url: m.media_url,
             reporter: m.reporter_id.map(UserId),
             contact_name: m.contact_name,
             contact_email: m.contact_email,
@@ -444,10 +461,17 @@ pub async fn insert_many(c: &impl ConnectionTrait, items: Vec<Numbered>) -> Resu
             lat: Set(new.location.point.map(Point::lat)),
             lon: Set(new.location.point.map(Point::lon)),
             address: Set(new.location.address),
+            address_id: Set(new.location.address_id),
             description: Set(new.description.into_inner()),
             description_redacted: Set(None),
             channel: Set(channel.as_str().to_owned()),
             client: Set(new.client),
+            answers: Set(if new.answers.is_empty() {
+                None
+            } else {
+                Some(serde_json::json!(new.answers))
+            }),
+            media_url: Set(new.media_url),
             reporter_id: Set(new.reporter.map(|u| u.0)),
             contact_name: Set(new.contact.name),
             contact_email: Set(new.contact.email.map(|e| e.as_str().to_owned())),
@@ -517,6 +541,111 @@ pub async fn get_by_number(
         .transpose()
 }
 
+/// The reports with these numbers, in the order asked (unknown numbers are left out).
+pub async fn get_many_by_number(
+    c: &impl ConnectionTrait,
+    numbers: &[TrackingNumber],
+) -> Result<Vec<Report>> {
+    if numbers.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut any = sea_orm::Condition::any();
+    for n in numbers {
+        any = any.add(
+            sea_orm::Condition::all()
+                .add(reports::Column::Year.eq(n.year))
+                .add(reports::Column::Seq.eq(i64::from(n.seq))),
+        );
+    }
+    let found: Vec<Report> = reports::Entity::find()
+        .filter(any)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(Report::try_from)
+        .collect::<Result<_>>()?;
+    Ok(numbers
+        .iter()
+        .filter_map(|n| found.iter().find(|r| r.number == *n).cloned())
+        .collect())
+}
+
+/// At most `limit` reports matching `filter`, in its order, without counting them all.
+pub async fn search(
+    c: &impl ConnectionTrait,
+    filter: &ListFilter,
+    limit: u64,
+) -> Result<Vec<Report>> {
+    filtered(filter)
+        .limit(limit)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(Report::try_from)
+        .collect()
+}
+
+/// A public status change, with the report it belongs to (the updates feed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PublicUpdate {
+    pub event: Event,
+    pub number: TrackingNumber,
+    pub kind: ReportKind,
+}
+
+/// Status changes (also those followed from a master report) made in `[from, to]`, oldest
+/// first, at most `limit`.
+pub async fn public_updates(
+    c: &impl ConnectionTrait,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+    limit: u64,
+) -> Result<Vec<PublicUpdate>> {
+    use report_events::Column as E;
+    let events = report_events::Entity::find()
+        .filter(E::At.gte(from))
+        .filter(E::At.lte(to))
+        .filter(E::Kind.is_in([
+            EventKind::StatusChanged.as_str(),
+            EventKind::StatusFollowed.as_str(),
+        ]))
+        .order_by_asc(E::At)
+        .order_by_asc(E::Id)
+        .limit(limit)
+        .all(c)
+        .await?;
+    let mut ids: Vec<Uuid> = events.iter().map(|e| e.report_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut owners = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        owners.extend(
+            reports::Entity::find()
+                .filter(reports::Column::Id.is_in(chunk.iter().copied()))
+                .all(c)
+                .await?,
+        );
+    }
+    let mut updates = Vec::with_capacity(events.len());
+    for e in events {
+        let Some(owner) = owners.iter().find(|r| r.id == e.report_id) else {
+            continue;
+        };
+        let number = TrackingNumber {
+            year: owner.year,
+            seq: u32::try_from(owner.seq).map_err(|_| corrupt(format!("{}: seq", owner.id)))?,
+        };
+        let kind =
+            ReportKind::parse(&owner.kind).map_err(|_| corrupt(format!("{}: kind", owner.id)))?;
+        updates.push(PublicUpdate {
+            event: Event::try_from(e)?,
+            number,
+            kind,
+        });
+    }
+    Ok(updates)
+}
+
 /// The report a private tracking link points at.
 pub async fn get_by_tracking_token(
     c: &impl ConnectionTrait,
@@ -539,6 +668,8 @@ pub async fn get_by_tracking_token(
 pub struct ListFilter {
     pub kind: Option<ReportKind>,
     pub category: Option<CategoryId>,
+    /// Any of these categories (with `category`, both must hold).
+    pub categories: Vec<CategoryId>,
     pub district: Option<DistrictId>,
     pub status: Option<Status>,
     /// Only open (`Some(true)`) or only closed (`Some(false)`) reports.
@@ -601,6 +732,9 @@ fn filtered(filter: &ListFilter) -> sea_orm::Select<reports::Entity> {
     }
     if let Some(category) = filter.category {
         select = select.filter(C::CategoryId.eq(category.0));
+    }
+    if !filter.categories.is_empty() {
+        select = select.filter(C::CategoryId.is_in(filter.categories.iter().map(|c| c.0)));
     }
     if let Some(district) = filter.district {
         select = select.filter(C::DistrictId.eq(district.0));
@@ -1486,10 +1620,13 @@ pub async fn insert_seeded(c: &impl ConnectionTrait, batch: &[SeedReport]) -> Re
             lat: Set(r.point.map(Point::lat)),
             lon: Set(r.point.map(Point::lon)),
             address: Set(r.address.clone()),
+            address_id: Set(None),
             description: Set(r.description.clone()),
             description_redacted: Set(None),
             channel: Set(r.channel.as_str().to_owned()),
             client: Set(None),
+            answers: Set(None),
+            media_url: Set(None),
             reporter_id: Set(None),
             contact_name: Set(None),
             contact_email: Set(r.contact_email.clone()),

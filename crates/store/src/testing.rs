@@ -41,19 +41,31 @@ impl TestDb {
         test_db
     }
 
-    /// A database with only the first `steps` migrations applied and Kraków's reference data:
-    /// data written here must survive the later migrations (`crate::migrate`).
+    /// A database with only the first `steps` migrations applied. The store's functions
+    /// expect the latest schema, so tests write rows here as plain SQL, then check that they
+    /// survive the later migrations (`crate::migrate`).
     pub async fn at_migration(steps: u32) -> Self {
         use sea_orm_migration::MigratorTrait;
         let test_db = Self::unmigrated().await;
         crate::migration::Migrator::up(&test_db.db, Some(steps))
             .await
             .expect("early migrations apply");
-        let city = CityData::krakow().expect("Kraków's reference data parses");
-        crate::reference::load_if_empty(&test_db.db, &city)
-            .await
-            .expect("reference data loads");
         test_db
+    }
+
+    /// Inserts one row as plain SQL (see [`at_migration`](Self::at_migration)).
+    pub async fn insert_row(&self, table: &str, row: Vec<(&str, sea_orm::Value)>) {
+        use sea_orm::sea_query::{Alias, Query, SimpleExpr};
+        let (columns, values): (Vec<_>, Vec<SimpleExpr>) = row
+            .into_iter()
+            .map(|(c, v)| (Alias::new(c), SimpleExpr::from(v)))
+            .unzip();
+        let stmt = Query::insert()
+            .into_table(Alias::new(table))
+            .columns(columns)
+            .values_panic(values)
+            .to_owned();
+        self.db.execute(&stmt).await.expect("row inserted");
     }
 
     async fn unmigrated() -> Self {

@@ -239,6 +239,21 @@ mod completeness {
                 .iter()
                 .map(|a| format!("audit-action-{}", a.code())),
         );
+        dynamic.extend(
+            crate::open311::Failure::CODES
+                .iter()
+                .map(|c| format!("open311-error-{c}")),
+        );
+        dynamic.extend(
+            miasto_domain::reference::ReportKind::ALL
+                .iter()
+                .flat_map(|k| {
+                    [
+                        format!("open311-kind-{}", k.as_str()),
+                        format!("open311-group-{}", k.as_str()),
+                    ]
+                }),
+        );
         let page_codes = [
             "not_found",
             "forbidden",

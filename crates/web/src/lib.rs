@@ -12,6 +12,7 @@ mod form;
 mod home;
 pub mod i18n;
 mod metrics;
+mod open311;
 mod page;
 mod reports;
 mod router;
@@ -120,6 +121,8 @@ pub struct WebConfig {
     pub metrics_token: Option<Secret>,
     /// The city's name, from its reference data.
     pub city_name: String,
+    /// The Open311 jurisdiction served (`krakow.pl`), from the city's reference data.
+    pub jurisdiction_id: String,
     /// Map tiles for Leaflet (`{z}/{x}/{y}` template); their host is allowed by the CSP.
     pub map_tiles: String,
 }

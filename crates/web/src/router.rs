@@ -3,8 +3,8 @@
 //! error pages → same-origin check → a 64 KiB body limit.
 
 use crate::{
-    AppState, Error, accounts, admin, assets, context, error, home, metrics, reports, security,
-    staff,
+    AppState, Error, accounts, admin, assets, context, error, home, metrics, open311, reports,
+    security, staff,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -183,6 +183,14 @@ pub fn router(state: AppState) -> Router {
             "/admin/routing/{id}/delete",
             post(admin::routing::delete_routing_rule),
         )
+        .route(
+            "/admin/api-clients",
+            get(admin::api_clients::list_api_clients).post(admin::api_clients::issue_api_key),
+        )
+        .route(
+            "/admin/api-clients/{id}/revoke",
+            post(admin::api_clients::revoke_api_key),
+        )
         .route("/admin/audit", get(admin::audit::list_audit))
         .route("/admin/outbox", get(admin::outbox::list_outbox))
         .route(
@@ -198,6 +206,7 @@ pub fn router(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(home::show_health))
+        .nest("/open311/v2", open311::router())
         .route("/metrics", get(metrics::show_metrics))
         .route("/static/{*path}", get(assets::show_asset))
         .merge(pages)

@@ -12,6 +12,7 @@ pub struct Model {
     pub position: i32,
     pub active: bool,
     pub duplicate_radius_m: i32,
+    pub questions: Option<Json>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

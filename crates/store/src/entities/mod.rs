@@ -1,6 +1,7 @@
 //! One SeaORM entity per table. Rows stay inside `store`: every public function returns the
 //! area's own types, never these models.
 
+pub mod api_clients;
 pub mod audit_log;
 pub mod categories;
 pub mod districts;

@@ -18,10 +18,13 @@ pub struct Model {
     #[sea_orm(column_type = "Double", nullable)]
     pub lon: Option<f64>,
     pub address: Option<String>,
+    pub address_id: Option<String>,
     pub description: String,
     pub description_redacted: Option<String>,
     pub channel: String,
     pub client: Option<String>,
+    pub answers: Option<Json>,
+    pub media_url: Option<String>,
     pub reporter_id: Option<Uuid>,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,

@@ -7,6 +7,7 @@ use sea_orm_migration::prelude::*;
 mod m20261121_000001_foundation;
 mod m20261121_000002_contact_centre;
 mod m20261121_000003_photo_moderation;
+mod m20261121_000004_open311;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000001_foundation::Migration),
             Box::new(m20261121_000002_contact_centre::Migration),
             Box::new(m20261121_000003_photo_moderation::Migration),
+            Box::new(m20261121_000004_open311::Migration),
         ]
     }
 }

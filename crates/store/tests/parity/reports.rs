@@ -46,10 +46,13 @@ fn new_report(
         location: Location {
             point: Some(Point::new(at.0, at.1).unwrap()),
             address: Some("Rynek Główny 1".into()),
+            address_id: None,
             district,
         },
         channel: Channel::Web,
         client: None,
+        answers: Default::default(),
+        media_url: None,
         reporter: None,
         contact: Contact {
             name: Some("Jan Kowalski".into()),
@@ -894,61 +897,95 @@ async fn a_repeated_support_inside_a_transaction_leaves_it_usable() {
 /// hidden ones stay hidden and are not counted as published.
 #[tokio::test]
 async fn photos_public_before_moderation_existed_stay_published_after_the_upgrade() {
-    use sea_orm::ConnectionTrait;
-    use sea_orm::sea_query::{Alias, Query};
-
     let db = TestDb::at_migration(2).await;
-    let lighting = category(&db, "problem.lighting").await;
-    let r = report(&db.db, new_report(&lighting, RYNEK, None)).await;
-    let photo = |hidden: bool, position: i32| {
+    let now = chrono::Utc::now();
+    let (unit, category, report) = (
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+        uuid::Uuid::now_v7(),
+    );
+    db.insert_row(
+        "units",
+        vec![
+            ("id", unit.into()),
+            ("code", "ZDMK".into()),
+            ("name_pl", "Zarząd Dróg".into()),
+            ("name_en", "Roads".into()),
+            ("active", true.into()),
+            ("created_at", now.into()),
+            ("updated_at", now.into()),
+        ],
+    )
+    .await;
+    db.insert_row(
+        "categories",
+        vec![
+            ("id", category.into()),
+            ("code", "problem.lighting".into()),
+            ("kind", "problem".into()),
+            ("name_pl", "Oświetlenie".into()),
+            ("name_en", "Lighting".into()),
+            ("position", 0.into()),
+            ("active", true.into()),
+            ("created_at", now.into()),
+            ("updated_at", now.into()),
+        ],
+    )
+    .await;
+    db.insert_row(
+        "reports",
+        vec![
+            ("id", report.into()),
+            ("year", 2026.into()),
+            ("seq", 1.into()),
+            ("kind", "problem".into()),
+            ("category_id", category.into()),
+            ("status", "new".into()),
+            ("open", true.into()),
+            ("unit_id", unit.into()),
+            ("description", "Nie świeci latarnia".into()),
+            ("channel", "web".into()),
+            ("contact_consent", false.into()),
+            ("locale", "pl".into()),
+            ("tracking_hash", "00".into()),
+            ("support_count", 0.into()),
+            ("created_at", now.into()),
+            ("updated_at", now.into()),
+            ("status_at", now.into()),
+        ],
+    )
+    .await;
+    let mut ids = Vec::new();
+    for (position, hidden) in [(0, false), (1, true)] {
         let id = uuid::Uuid::now_v7();
-        let stmt = Query::insert()
-            .into_table(Alias::new("report_photos"))
-            .columns(
-                [
-                    "id",
-                    "report_id",
-                    "position",
-                    "original_key",
-                    "display_key",
-                    "thumb_key",
-                    "width",
-                    "height",
-                    "bytes",
-                    "hidden",
-                    "created_at",
-                ]
-                .map(Alias::new),
-            )
-            .values_panic([
-                id.into(),
-                r.id.0.into(),
-                position.into(),
-                format!("o/{id}").into(),
-                format!("d/{id}").into(),
-                format!("t/{id}").into(),
-                640.into(),
-                480.into(),
-                1000_i64.into(),
-                hidden.into(),
-                chrono::Utc::now().into(),
-            ])
-            .to_owned();
-        (id, stmt)
-    };
-    let (shown, insert_shown) = photo(false, 0);
-    let (hidden, insert_hidden) = photo(true, 1);
-    for stmt in [insert_shown, insert_hidden] {
-        db.db.execute(&stmt).await.unwrap();
+        ids.push(id);
+        db.insert_row(
+            "report_photos",
+            vec![
+                ("id", id.into()),
+                ("report_id", report.into()),
+                ("position", position.into()),
+                ("original_key", format!("o/{id}").into()),
+                ("display_key", format!("d/{id}").into()),
+                ("thumb_key", format!("t/{id}").into()),
+                ("width", 640.into()),
+                ("height", 480.into()),
+                ("bytes", 1000_i64.into()),
+                ("hidden", hidden.into()),
+                ("created_at", now.into()),
+            ],
+        )
+        .await;
     }
 
     miasto_store::migrate(&db.db).await.unwrap();
 
-    let public = photos::list(&db.db, r.id, photos::Audience::Public)
+    let report = miasto_domain::ReportId(report);
+    let public = photos::list(&db.db, report, photos::Audience::Public)
         .await
         .unwrap();
-    assert_eq!(public.iter().map(|p| p.id).collect::<Vec<_>>(), [shown]);
-    let hidden = photos::get(&db.db, hidden).await.unwrap().unwrap();
+    assert_eq!(public.iter().map(|p| p.id).collect::<Vec<_>>(), [ids[0]]);
+    let hidden = photos::get(&db.db, ids[1]).await.unwrap().unwrap();
     assert!(!hidden.approved && hidden.hidden && !hidden.is_public());
     let pending = ListFilter {
         photos_pending: true,
@@ -961,4 +998,7 @@ async fn photos_public_before_moderation_existed_stay_published_after_the_upgrad
             .total,
         0
     );
+    // The rest of the report reads in the latest shape: no answers, no client extras.
+    let read = reports::get(&db.db, report).await.unwrap().unwrap();
+    assert!(read.answers.is_empty() && read.media_url.is_none() && read.address_id.is_none());
 }

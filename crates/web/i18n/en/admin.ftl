@@ -98,3 +98,31 @@ audit-action-photo_hidden = Photo hidden
 audit-action-photo_published = Photo published
 # Recorded before photos were pre-moderated (entries stay readable).
 audit-action-photo_shown = Photo shown again
+audit-action-api_key_issued = API key issued
+audit-action-api_key_revoked = API key revoked
+admin-api-title = API keys
+admin-api-lead = Applications that send reports through Open311 and the API get a key of their own with a request limit. Endpoint description:
+admin-api-issued = Key for { $name }
+admin-api-issued-once = Copy it now and pass it safely to the application's developers – it will not be shown again.
+admin-api-empty = No applications yet.
+admin-api-name = Application name
+admin-api-name-hint = E.g. “mKraków” or “ZDMK back-office”. Must be unique.
+admin-api-key = Key
+admin-api-limit = Requests per hour
+admin-api-limit-hint = From 1 to 1,000,000.
+admin-api-per-hour = { $count } / hour
+admin-api-usage = Usage
+admin-api-requests = { $count ->
+    [one] { $count } request
+   *[other] { $count } requests
+}
+admin-api-reports = { $count ->
+    [one] { $count } report
+   *[other] { $count } reports
+}
+admin-api-last-used = Last used
+admin-api-state = State
+admin-api-active = Active
+admin-api-revoked-at = Revoked { $date }
+admin-api-revoke = Revoke the key of { $name }
+admin-api-issue = Issue a key

@@ -68,3 +68,4 @@ flash-saved = Changes saved.
 flash-role-changed = The role has been changed.
 flash-user-disabled = The account has been disabled.
 flash-user-enabled = The account has been enabled.
+flash-api-key-revoked = Key revoked – the application can no longer send reports with it.

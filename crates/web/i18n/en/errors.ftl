@@ -81,3 +81,4 @@ error-page-method_not_allowed = This page cannot be opened this way.
 error-page-form_malformed = The form could not be read. Go back and try again.
 error-page-language_unknown = That language is not available.
 error-page-action_unknown = Unknown action.
+error-api-client-name-taken = An application with this name already exists.

@@ -98,3 +98,33 @@ audit-action-photo_hidden = Ukrycie zdjęcia
 audit-action-photo_published = Publikacja zdjęcia
 # Recorded before photos were pre-moderated (entries stay readable).
 audit-action-photo_shown = Przywrócenie zdjęcia
+audit-action-api_key_issued = Wydanie klucza API
+audit-action-api_key_revoked = Unieważnienie klucza API
+admin-api-title = Klucze API
+admin-api-lead = Aplikacje, które wysyłają zgłoszenia przez Open311 i API, dostają własny klucz z limitem zapytań. Opis punktu dostępu:
+admin-api-issued = Klucz dla { $name }
+admin-api-issued-once = Skopiuj go teraz i przekaż bezpiecznie twórcom aplikacji – nie pokażemy go ponownie.
+admin-api-empty = Nie ma jeszcze żadnych aplikacji.
+admin-api-name = Nazwa aplikacji
+admin-api-name-hint = Np. „mKraków” albo „System ZDMK”. Musi być niepowtarzalna.
+admin-api-key = Klucz
+admin-api-limit = Limit zapytań na godzinę
+admin-api-limit-hint = Od 1 do 1 000 000.
+admin-api-per-hour = { $count } / godz.
+admin-api-usage = Użycie
+admin-api-requests = { $count ->
+    [one] { $count } zapytanie
+    [few] { $count } zapytania
+   *[many] { $count } zapytań
+}
+admin-api-reports = { $count ->
+    [one] { $count } zgłoszenie
+    [few] { $count } zgłoszenia
+   *[many] { $count } zgłoszeń
+}
+admin-api-last-used = Ostatnio użyty
+admin-api-state = Stan
+admin-api-active = Aktywny
+admin-api-revoked-at = Unieważniony { $date }
+admin-api-revoke = Unieważnij klucz { $name }
+admin-api-issue = Wydaj klucz

@@ -71,3 +71,4 @@ flash-saved = Zapisano zmiany.
 flash-role-changed = Rola została zmieniona.
 flash-user-disabled = Konto zostało zablokowane.
 flash-user-enabled = Konto zostało odblokowane.
+flash-api-key-revoked = Klucz unieważniony – aplikacja nie wyśle już nim zgłoszeń.

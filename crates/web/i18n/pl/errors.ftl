@@ -85,3 +85,4 @@ error-page-method_not_allowed = Tej strony nie można otworzyć w ten sposób.
 error-page-form_malformed = Nie udało się odczytać formularza. Wróć i spróbuj ponownie.
 error-page-language_unknown = Wybrany język nie jest dostępny.
 error-page-action_unknown = Nieznana operacja.
+error-api-client-name-taken = Aplikacja o tej nazwie już istnieje.

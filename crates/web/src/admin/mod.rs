@@ -2,6 +2,7 @@
 //! development outbox. Every action checks its permission explicitly and writes the audit log
 //! in the same transaction as the change.
 
+pub mod api_clients;
 pub mod audit;
 pub mod categories;
 pub mod outbox;

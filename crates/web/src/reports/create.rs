@@ -174,6 +174,8 @@ pub async fn create_report(
         location: place.location.clone(),
         channel: Channel::Web,
         client: None,
+        answers: Default::default(),
+        media_url: None,
         reporter: ctx.user.as_ref().map(|u| u.user.id),
         contact,
         recorded_by: None,

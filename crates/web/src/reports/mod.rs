@@ -305,6 +305,7 @@ pub fn parse_where(
         location: Location {
             point,
             address,
+            address_id: None,
             district,
         },
     })

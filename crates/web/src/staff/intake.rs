@@ -156,6 +156,8 @@ pub async fn record_report(
         location: place.location,
         channel,
         client: None,
+        answers: Default::default(),
+        media_url: None,
         reporter,
         contact,
         recorded_by: Some(operator),

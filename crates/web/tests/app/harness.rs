@@ -59,6 +59,7 @@ impl Builder {
             outbox_mail: true,
             metrics_token: self.metrics_token.map(Secret::new),
             city_name: "Kraków".into(),
+            jurisdiction_id: "krakow.pl".into(),
             map_tiles: miasto_web::WebConfig::DEFAULT_MAP_TILES.into(),
         };
         let files_dir = tempfile::tempdir().unwrap();

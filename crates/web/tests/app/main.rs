@@ -8,5 +8,6 @@
 mod accounts;
 mod admin;
 mod harness;
+mod open311;
 mod reports;
 mod shell;

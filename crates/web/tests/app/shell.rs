@@ -298,6 +298,7 @@ async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_lang
         "/admin/audit".into(),
         "/admin/outbox".into(),
         "/admin/routing".into(),
+        "/admin/api-clients".into(),
         "/no-such-page".into(),
         "/reports".into(),
         report.number.path(),

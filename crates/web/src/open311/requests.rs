@@ -1,0 +1,415 @@
+//! Service requests: `POST requests`, `GET requests`, `GET requests/{id}`, `GET tokens/{token}`
+//! and FixMyStreet's `GET servicerequestupdates`.
+
+use super::{Call, Failure, Node, datetime, request_id};
+use crate::AppState;
+use crate::reports::intake::{Outcome, Submission};
+use crate::reports::{Lookup, status_label};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, header};
+use axum::response::Response;
+use miasto_domain::geo::Point;
+use miasto_domain::open311::{Format, NewRequest, OpenClosed, Params, RequestQuery, window};
+use miasto_domain::reports::{Channel, Description, Phone, Status, TrackingNumber};
+use miasto_domain::{Email, Locale};
+use miasto_store::reports::{Contact, ListFilter, Location, NewReport, Report, Sort};
+
+/// Most requests one search answers (the specification's suggestion).
+pub const SEARCH_MAX: u64 = 1000;
+
+fn request(
+    report: &Report,
+    lookup: &Lookup,
+    locale: Locale,
+    photo: Option<String>,
+    base_url: &str,
+) -> Node {
+    let category = lookup.category(report.category);
+    let coarse = report.point.map(Point::coarse);
+    Node::Object(vec![
+        ("service_request_id", Node::text(request_id(report.number))),
+        (
+            "status",
+            Node::text(if report.status.is_closed() {
+                OpenClosed::Closed.as_str()
+            } else {
+                OpenClosed::Open.as_str()
+            }),
+        ),
+        (
+            "status_notes",
+            Node::text(status_label(locale, report.kind, report.status)),
+        ),
+        // Extension fields: the city's own status, and where to read the report.
+        ("city_status", Node::text(report.status.as_str())),
+        (
+            "service_name",
+            Node::opt(category.map(|c| c.names.get(locale))),
+        ),
+        ("service_code", Node::opt(category.map(|c| c.code.as_str()))),
+        ("description", Node::text(report.public_description())),
+        (
+            "agency_responsible",
+            Node::opt(lookup.unit(report.unit).map(|u| u.names.get(locale))),
+        ),
+        ("service_notice", Node::Null),
+        (
+            "requested_datetime",
+            Node::text(datetime(report.created_at)),
+        ),
+        ("updated_datetime", Node::text(datetime(report.status_at))),
+        ("expected_datetime", Node::Null),
+        // The district, never the address as typed (it may name the reporter's home).
+        (
+            "address",
+            Node::opt(
+                report
+                    .district
+                    .and_then(|d| lookup.district(d))
+                    .map(miasto_store::reference::District::label),
+            ),
+        ),
+        ("address_id", Node::Null),
+        ("zipcode", Node::Null),
+        ("lat", coarse.map_or(Node::Null, |p| Node::Number(p.lat()))),
+        ("long", coarse.map_or(Node::Null, |p| Node::Number(p.lon()))),
+        ("media_url", Node::opt(photo)),
+        (
+            "url",
+            Node::text(format!("{base_url}{}", report.number.path())),
+        ),
+    ])
+}
+
+/// Writes reports as `service_requests`, each with its first published photo.
+async fn requests(
+    state: &AppState,
+    call: &Call,
+    reports: &[Report],
+) -> Result<(&'static str, Node), Failure> {
+    let lookup = Lookup::load(state).await?;
+    let ids: Vec<_> = reports.iter().map(|r| r.id).collect();
+    let photos = miasto_store::photos::first_public(state.db(), &ids).await?;
+    let base = &state.config().base_url;
+    let items = reports
+        .iter()
+        .map(|r| {
+            let photo = photos
+                .iter()
+                .find(|p| p.report == r.id)
+                .map(|p| format!("{base}/photos/{}/display", p.id));
+            request(r, &lookup, call.locale, photo, base)
+        })
+        .collect();
+    Ok(("service_requests", Node::list("request", items)))
+}
+
+/// `GET requests`: by ids, or a search (service codes, open/closed, a date window).
+pub async fn search(state: &AppState, call: &Call) -> Result<(&'static str, Node), Failure> {
+    call.check_jurisdiction(state)?;
+    let found = match RequestQuery::parse(&call.params, miasto_store::now())? {
+        RequestQuery::Ids(ids) => {
+            let numbers: Vec<TrackingNumber> = ids
+                .iter()
+                .filter_map(|id| TrackingNumber::parse(id).ok())
+                .collect();
+            miasto_store::reports::get_many_by_number(state.db(), &numbers).await?
+        }
+        RequestQuery::Search {
+            service_codes,
+            statuses,
+            from,
+            to,
+        } => {
+            let lookup = Lookup::load(state).await?;
+            let categories: Vec<_> = lookup
+                .categories
+                .iter()
+                .filter(|c| service_codes.iter().any(|s| s == c.code.as_str()))
+                .map(|c| c.id)
+                .collect();
+            if !service_codes.is_empty() && categories.is_empty() {
+                Vec::new()
+            } else {
+                let filter = ListFilter {
+                    categories,
+                    open: match statuses.as_slice() {
+                        [OpenClosed::Open] => Some(true),
+                        [OpenClosed::Closed] => Some(false),
+                        _ => None,
+                    },
+                    created_from: Some(from),
+                    created_before: Some(to + chrono::Duration::seconds(1)),
+                    sort: Sort::Newest,
+                    ..Default::default()
+                };
+                miasto_store::reports::search(state.db(), &filter, SEARCH_MAX).await?
+            }
+        }
+    };
+    requests(state, call, &found).await
+}
+
+/// `GET requests/{id}.{format}`: one request, as a list of one.
+pub async fn show(State(state): State<AppState>, Path(file): Path<String>, call: Call) -> Response {
+    let Some((id, format)) = Format::split(&file) else {
+        return call.fail_as(Format::Json, Failure::NotFound);
+    };
+    let result = async {
+        call.check_jurisdiction(&state)?;
+        let number = TrackingNumber::parse(id).map_err(|_| Failure::NotFound)?;
+        let report = miasto_store::reports::get_by_number(state.db(), number)
+            .await?
+            .ok_or(Failure::NotFound)?;
+        requests(&state, &call, &[report]).await
+    }
+    .await;
+    call.respond(format, result)
+}
+
+/// `GET tokens/{token}.{format}`: requests are created at once, so POST never answers with a
+/// token; this turns the private tracking token a resident got (in the e-mail and the link)
+/// into the request's id.
+pub async fn token(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    call: Call,
+) -> Response {
+    let Some((token, format)) = Format::split(&file) else {
+        return call.fail_as(Format::Json, Failure::NotFound);
+    };
+    let result = async {
+        call.check_jurisdiction(&state)?;
+        let report = miasto_store::reports::get_by_tracking_token(state.db(), token)
+            .await?
+            .ok_or(Failure::NotFound)?;
+        Ok((
+            "service_requests",
+            Node::list(
+                "request",
+                vec![Node::Object(vec![
+                    ("service_request_id", Node::text(request_id(report.number))),
+                    ("token", Node::text(token)),
+                ])],
+            ),
+        ))
+    }
+    .await;
+    call.respond(format, result)
+}
+
+/// FixMyStreet's update states for the city's statuses.
+fn fixmystreet_state(status: Status) -> &'static str {
+    match status {
+        Status::New => "OPEN",
+        Status::UnderAnalysis => "INVESTIGATING",
+        Status::BeingSolved | Status::BeingImplemented => "IN_PROGRESS",
+        Status::AwaitingFunding => "ACTION_SCHEDULED",
+        Status::Solved | Status::Implemented => "FIXED",
+        Status::TemporarySolution => "CLOSED",
+        Status::NotFound | Status::Unfounded => "NO_FURTHER_ACTION",
+        Status::OutsideCompetence => "NOT_COUNCILS_RESPONSIBILITY",
+    }
+}
+
+/// `GET servicerequestupdates` (FixMyStreet): status changes with the city's public message,
+/// oldest first, in a window (the last 90 days by default); at most 1000, so clients move
+/// `start_date` on to read further.
+pub async fn updates(state: &AppState, call: &Call) -> Result<(&'static str, Node), Failure> {
+    call.check_jurisdiction(state)?;
+    let start = date(&call.params, "start_date")?;
+    let end = date(&call.params, "end_date")?;
+    let (from, to) = window(start, end, miasto_store::now())?;
+    let updates = miasto_store::reports::public_updates(state.db(), from, to, SEARCH_MAX).await?;
+    let items = updates
+        .iter()
+        .filter_map(|u| {
+            let status = u.event.to?;
+            Some(Node::Object(vec![
+                ("update_id", Node::text(u.event.id.to_string())),
+                ("service_request_id", Node::text(request_id(u.number))),
+                ("status", Node::text(fixmystreet_state(status))),
+                ("external_status_code", Node::text(status.as_str())),
+                (
+                    "status_notes",
+                    Node::text(status_label(call.locale, u.kind, status)),
+                ),
+                ("updated_datetime", Node::text(datetime(u.event.at))),
+                (
+                    "description",
+                    Node::text(u.event.public_message.clone().unwrap_or_default()),
+                ),
+                ("media_url", Node::Null),
+            ]))
+        })
+        .collect();
+    Ok((
+        "service_request_updates",
+        Node::list("request_update", items),
+    ))
+}
+
+fn date(
+    params: &Params,
+    name: &'static str,
+) -> Result<Option<chrono::DateTime<chrono::Utc>>, Failure> {
+    params
+        .get(name)
+        .map(|raw| {
+            miasto_domain::open311::parse_datetime(raw)
+                .map_err(|()| miasto_domain::open311::Open311Error::BadDatetime(name).into())
+        })
+        .transpose()
+}
+
+/// `POST requests.{format}` (form-encoded): a new report from a client application, through
+/// the same intake as the web form; channel API, the client recorded.
+pub async fn create(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+    call: Call,
+    body: Bytes,
+) -> Response {
+    let format = match Format::split(&file) {
+        Some(("requests", format)) => format,
+        Some((_, format)) => {
+            let mut response = call.fail_as(format, Failure::MethodNotAllowed);
+            *response.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
+            return response;
+        }
+        None => return call.fail_as(Format::Json, Failure::NotFound),
+    };
+    let form = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let call = Call {
+        params: Params::merged(Params::parse(&body), call.params),
+        locale: call.locale,
+    };
+    let result = if form {
+        submit(&state, &call).await
+    } else {
+        Err(Failure::Refused("body_unreadable", None))
+    };
+    call.respond(format, result)
+}
+
+async fn submit(state: &AppState, call: &Call) -> Result<(&'static str, Node), Failure> {
+    call.check_jurisdiction(state)?;
+    let client = call.client(state).await?;
+    let new = NewRequest::parse(&call.params)?;
+    let lookup = Lookup::load(state).await?;
+    let category = lookup
+        .categories
+        .iter()
+        .find(|c| c.active && c.code.as_str() == new.service_code)
+        .ok_or_else(|| Failure::Refused("service_unknown", Some("service_code".into())))?;
+    let answers = miasto_domain::questions::check_answers(&category.questions, &new.answers)
+        .map_err(|e| Failure::Refused(e.code(), Some(format!("attribute[{}]", e.question()))))?;
+    let district = match new.whereabouts.point {
+        Some(point) => Some(
+            state
+                .districts()
+                .locate(point)
+                .and_then(|n| lookup.district_by_number(n))
+                .map(|d| d.id)
+                .ok_or(Failure::Refused("outside_city", Some("lat".into())))?,
+        ),
+        None => None,
+    };
+    let field = |name: &'static str| move |e: miasto_domain::FieldError| Failure::Field(name, e);
+    let description = Description::parse(new.description.as_deref().unwrap_or_default())
+        .map_err(field("description"))?;
+    let email = new
+        .email
+        .as_deref()
+        .map(Email::parse)
+        .transpose()
+        .map_err(field("email"))?;
+    let phone = new
+        .phone
+        .as_deref()
+        .map(Phone::parse)
+        .transpose()
+        .map_err(field("phone"))?;
+    let name = match (new.first_name, new.last_name) {
+        (None, None) => None,
+        (first, last) => Some(
+            [first, last]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    };
+    let name = miasto_domain::optional_text(
+        name.as_deref().unwrap_or_default(),
+        crate::reports::create::NAME_MAX,
+    )
+    .map_err(field("last_name"))?;
+    // A client application that passes on contact details has asked the resident for them.
+    let consent = name.is_some() || email.is_some() || phone.is_some();
+    let unit = miasto_store::routing::route(state.db(), category.id, district)
+        .await?
+        .ok_or_else(|| crate::Error::internal("category without a routing rule"))?;
+    let report = NewReport {
+        category: category.id,
+        description,
+        location: Location {
+            point: new.whereabouts.point,
+            address: new.whereabouts.address_string,
+            address_id: new.whereabouts.address_id,
+            district,
+        },
+        channel: Channel::Api,
+        client: Some(client.id.to_string()),
+        answers,
+        media_url: new.media_url,
+        reporter: None,
+        contact: Contact {
+            name,
+            email,
+            phone,
+            consent,
+        },
+        recorded_by: None,
+        locale: call.locale,
+    };
+    let submission = Submission {
+        kind: category.kind,
+        unit,
+        report,
+        photos: Vec::new(),
+        // Open311 has no idempotency key: every POST is a new request.
+        form_key: uuid::Uuid::now_v7().to_string(),
+        form_scope: "open311",
+        limit: None,
+    };
+    let created = match state.intake().submit(submission).await? {
+        Outcome::Created(created) => created,
+        Outcome::Duplicate | Outcome::Limited { .. } => {
+            return Err(crate::Error::internal("open311 submission refused by the intake").into());
+        }
+    };
+    let number = created.report.number;
+    tracing::info!(report = %number, channel = "api", client = %client.id, "report received");
+    let notice = crate::i18n::t_args(
+        call.locale,
+        "open311-received",
+        &[("number", &number.to_string())],
+    );
+    Ok((
+        "service_requests",
+        Node::list(
+            "request",
+            vec![Node::Object(vec![
+                ("service_request_id", Node::text(request_id(number))),
+                ("service_notice", Node::text(notice)),
+                ("account_id", Node::Null),
+            ])],
+        ),
+    ))
+}
