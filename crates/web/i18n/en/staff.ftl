@@ -89,3 +89,6 @@ flash-merged = The reports have been merged.
 flash-text-moderated = The public description has been saved.
 flash-photo-moderated = The photo’s visibility has been saved.
 flash-report-recorded = The report has been saved.
+staff-address-id = Address reference
+staff-answers-heading = Answers to the category's questions
+staff-media-url = Photo link sent by the app (not checked; open with care):

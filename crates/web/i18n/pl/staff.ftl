@@ -90,3 +90,6 @@ flash-merged = Zgłoszenia zostały połączone.
 flash-text-moderated = Zapisano publiczną wersję opisu.
 flash-photo-moderated = Zapisano widoczność zdjęcia.
 flash-report-recorded = Zgłoszenie zostało zapisane.
+staff-address-id = Identyfikator adresu
+staff-answers-heading = Odpowiedzi na pytania kategorii
+staff-media-url = Zdjęcie podane przez aplikację (nie sprawdzone, otwierasz na własną odpowiedzialność):

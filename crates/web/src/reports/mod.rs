@@ -105,6 +105,40 @@ impl Lookup {
     }
 }
 
+/// A report's answers to its category's questions as (question, answer) in the questions'
+/// order; choices by their names, several joined; answers to questions since removed by their
+/// codes. Staff only: free-text answers are not moderated.
+pub fn answer_rows(
+    category: Option<&Category>,
+    answers: &miasto_domain::questions::Answers,
+    locale: Locale,
+) -> Vec<(String, String)> {
+    let questions = category.map(|c| c.questions.as_slice()).unwrap_or_default();
+    let mut rows: Vec<(String, String)> = questions
+        .iter()
+        .filter_map(|q| {
+            let values = answers.get(q.code.as_str())?;
+            let shown: Vec<&str> = values
+                .iter()
+                .map(|v| {
+                    q.choices
+                        .iter()
+                        .find(|c| c.key.as_str() == v)
+                        .map_or(v.as_str(), |c| c.name.get(locale))
+                })
+                .collect();
+            Some((q.text.get(locale).to_owned(), shown.join(", ")))
+        })
+        .collect();
+    rows.extend(
+        answers
+            .iter()
+            .filter(|(code, _)| !questions.iter().any(|q| q.code.as_str() == code.as_str()))
+            .map(|(code, values)| (code.clone(), values.join(", "))),
+    );
+    rows
+}
+
 /// A status's wording, which differs between problems and ideas.
 pub fn status_label(locale: Locale, kind: ReportKind, status: Status) -> String {
     crate::i18n::t(

@@ -38,6 +38,10 @@ struct StaffReportPage {
     report: Report,
     /// The address of the reporter's account, if they reported while logged in.
     account_email: Option<String>,
+    /// Answers to the category's questions: (question, answer).
+    answers: Vec<(String, String)>,
+    /// The client application that sent it (API).
+    client_name: Option<String>,
     events: Vec<StaffEvent>,
     photos: Vec<PhotoView>,
     can_handle: bool,
@@ -125,6 +129,21 @@ async fn page(
             .map(|u| u.email.to_string()),
         None => None,
     };
+    let client_name = match report
+        .client
+        .as_deref()
+        .and_then(|c| uuid::Uuid::try_parse(c).ok())
+    {
+        Some(id) => miasto_store::api_clients::get(state.db(), id)
+            .await?
+            .map(|c| c.name),
+        None => None,
+    };
+    let answers = crate::reports::answer_rows(
+        lookup.category(report.category),
+        &report.answers,
+        ctx.locale,
+    );
     let next = if report.merged_into.is_none() {
         next_statuses(report.kind, report.status)
             .iter()
@@ -165,6 +184,8 @@ async fn page(
         view,
         report,
         account_email,
+        answers,
+        client_name,
         input,
         errors,
     })

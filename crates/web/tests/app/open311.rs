@@ -233,6 +233,18 @@ async fn a_client_creates_a_request_and_reads_it_back_without_personal_data() {
     );
     assert!(report.district.is_some(), "the point decides the district");
     assert_eq!(report.description, description);
+    // Staff see the answers in words, the client and the photo link.
+    let (mut operator, _) = app.logged_in("operator@example.pl", Role::Operator).await;
+    operator
+        .get(&format!("/staff{}", report.number.path()))
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("<dt>Ile lamp nie świeci?</dt><dd>Kilka</dd>")
+        .assert_contains("<dt>Numer słupa oświetleniowego</dt><dd>ZD-1234</dd>")
+        .assert_contains("(Aplikacja testowa)")
+        .assert_contains(
+            "href=\"https://img.example.org/latarnia.jpg\" rel=\"noopener noreferrer nofollow\"",
+        );
     let receipt = app.emails_to("zglaszajacy@example.pl").await;
     assert_eq!(receipt.len(), 1, "the reporter gets the receipt");
     let link = crate::harness::link_in(&receipt[0]);
