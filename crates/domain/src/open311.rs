@@ -176,7 +176,8 @@ impl Params {
         answers
     }
 
-    fn datetime(&self, name: &'static str) -> Result<Option<DateTime<Utc>>, Open311Error> {
+    /// The date and time in `name`, if given ([`parse_datetime`]).
+    pub fn datetime(&self, name: &'static str) -> Result<Option<DateTime<Utc>>, Open311Error> {
         self.get(name)
             .map(|raw| parse_datetime(raw).map_err(|()| Open311Error::BadDatetime(name)))
             .transpose()

@@ -617,18 +617,17 @@ pub async fn public_updates(
     let mut ids: Vec<Uuid> = events.iter().map(|e| e.report_id).collect();
     ids.sort_unstable();
     ids.dedup();
-    let mut owners = Vec::with_capacity(ids.len());
+    let mut owners = std::collections::HashMap::with_capacity(ids.len());
     for chunk in ids.chunks(500) {
-        owners.extend(
-            reports::Entity::find()
-                .filter(reports::Column::Id.is_in(chunk.iter().copied()))
-                .all(c)
-                .await?,
-        );
+        let rows = reports::Entity::find()
+            .filter(reports::Column::Id.is_in(chunk.iter().copied()))
+            .all(c)
+            .await?;
+        owners.extend(rows.into_iter().map(|r| (r.id, r)));
     }
     let mut updates = Vec::with_capacity(events.len());
     for e in events {
-        let Some(owner) = owners.iter().find(|r| r.id == e.report_id) else {
+        let Some(owner) = owners.get(&e.report_id) else {
             continue;
         };
         let number = TrackingNumber {

@@ -71,10 +71,7 @@ async fn unknown(headers: HeaderMap) -> Response {
 }
 
 async fn method_not_allowed(headers: HeaderMap) -> Response {
-    let call = Call::from_headers(&headers);
-    let mut response = call.fail_as(Format::Json, Failure::MethodNotAllowed);
-    *response.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-    response
+    Call::from_headers(&headers).fail_as(Format::Json, Failure::MethodNotAllowed)
 }
 
 /// What every Open311 handler knows about the request: its parameters (the body's and the

@@ -90,15 +90,19 @@ async fn requests(
 ) -> Result<(&'static str, Node), Failure> {
     let lookup = Lookup::load(state).await?;
     let ids: Vec<_> = reports.iter().map(|r| r.id).collect();
-    let photos = miasto_store::photos::first_public(state.db(), &ids).await?;
+    let photos: std::collections::HashMap<_, _> =
+        miasto_store::photos::first_public(state.db(), &ids)
+            .await?
+            .into_iter()
+            .map(|p| (p.report, p.id))
+            .collect();
     let base = &state.config().base_url;
     let items = reports
         .iter()
         .map(|r| {
             let photo = photos
-                .iter()
-                .find(|p| p.report == r.id)
-                .map(|p| format!("{base}/photos/{}/display", p.id));
+                .get(&r.id)
+                .map(|id| format!("{base}/photos/{id}/display"));
             request(r, &lookup, call.locale, photo, base)
         })
         .collect();
@@ -218,9 +222,11 @@ fn fixmystreet_state(status: Status) -> &'static str {
 /// `start_date` on to read further.
 pub async fn updates(state: &AppState, call: &Call) -> Result<(&'static str, Node), Failure> {
     call.check_jurisdiction(state)?;
-    let start = date(&call.params, "start_date")?;
-    let end = date(&call.params, "end_date")?;
-    let (from, to) = window(start, end, miasto_store::now())?;
+    let (from, to) = window(
+        call.params.datetime("start_date")?,
+        call.params.datetime("end_date")?,
+        miasto_store::now(),
+    )?;
     let updates = miasto_store::reports::public_updates(state.db(), from, to, SEARCH_MAX).await?;
     let items = updates
         .iter()
@@ -250,19 +256,6 @@ pub async fn updates(state: &AppState, call: &Call) -> Result<(&'static str, Nod
     ))
 }
 
-fn date(
-    params: &Params,
-    name: &'static str,
-) -> Result<Option<chrono::DateTime<chrono::Utc>>, Failure> {
-    params
-        .get(name)
-        .map(|raw| {
-            miasto_domain::open311::parse_datetime(raw)
-                .map_err(|()| miasto_domain::open311::Open311Error::BadDatetime(name).into())
-        })
-        .transpose()
-}
-
 /// `POST requests.{format}` (form-encoded): a new report from a client application, through
 /// the same intake as the web form; channel API, the client recorded.
 pub async fn create(
@@ -274,11 +267,7 @@ pub async fn create(
 ) -> Response {
     let format = match Format::split(&file) {
         Some(("requests", format)) => format,
-        Some((_, format)) => {
-            let mut response = call.fail_as(format, Failure::MethodNotAllowed);
-            *response.status_mut() = axum::http::StatusCode::METHOD_NOT_ALLOWED;
-            return response;
-        }
+        Some((_, format)) => return call.fail_as(format, Failure::MethodNotAllowed),
         None => return call.fail_as(Format::Json, Failure::NotFound),
     };
     let form = headers
