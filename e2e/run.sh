@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Browser tests: start a real `miasto serve` on a fresh SQLite file, create an admin with the
 # CLI, and drive Debian's headless Chromium through the journeys with playwright-core,
-# running axe-core on every page visited. Then real clients: the Open311 client `georeport`
-# from PyPI (in a virtualenv) reads and writes through /open311/v2.
+# running axe-core on every page visited. Then real clients from PyPI (in a virtualenv): the
+# Open311 client `georeport` reads and writes through /open311/v2, and schemathesis fuzzes
+# the JSON API against its OpenAPI document (no 5xx; every answer matches the schema).
 #
 #   e2e/run.sh            (from the repository root or anywhere)
 #
@@ -97,3 +98,29 @@ if ! "$venv/bin/python" clients/open311_check.py; then
   tail -n 50 "$work/server.log" >&2
   exit 1
 fi
+
+# The JSON API through schemathesis: every operation, signed in as a resident, with a real
+# report to read and support.
+resident_email="app-resident@e2e.miasto.test"
+printf '%s\n' "$admin_password" | "$MIASTO_BIN" admin create-user --email "$resident_email" --role resident --password-stdin > /dev/null
+setup="$(MIASTO_URL="$url" RESIDENT_EMAIL="$resident_email" RESIDENT_PASSWORD="$admin_password" "$venv/bin/python" clients/api_setup.py)"
+API_TOKEN="$(sed -n 's/^TOKEN=//p' <<< "$setup")"
+SPARE_TOKEN="$(sed -n 's/^SPARE_TOKEN=//p' <<< "$setup")"
+REPORT_ID="$(sed -n 's/^REPORT_ID=//p' <<< "$setup")"
+export API_TOKEN REPORT_ID
+checks="not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,ignored_auth,use_after_free,ensure_resource_availability"
+st() {
+  "$venv/bin/schemathesis" --config-file clients/schemathesis.toml run "$url/api/v1/openapi.json" \
+    --checks "$checks" --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" --workers 2 --seed 20261121 "$@"
+}
+if ! st --exclude-name "DELETE /auth/tokens/current" --exclude-name "DELETE /me/devices/{id}"; then
+  echo "e2e: schemathesis found failures; server log:" >&2
+  tail -n 50 "$work/server.log" >&2
+  exit 1
+fi
+# These end the token they run with (their point), so they run last, on a spare one.
+if ! API_TOKEN="$SPARE_TOKEN" st --include-name "DELETE /auth/tokens/current" --include-name "DELETE /me/devices/{id}" --warnings off; then
+  echo "e2e: schemathesis found failures in signing out" >&2
+  exit 1
+fi
+echo "e2e: all journeys and clients passed"

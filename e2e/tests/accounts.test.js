@@ -112,3 +112,13 @@ test('error pages are accessible too', async () => {
   await checkPage(page, 'invalid reset link');
   await page.context().close();
 });
+
+test('the API reference for app developers is reachable from the footer and accessible', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE}/`);
+  await page.getByRole('link', { name: 'Dla twórców aplikacji' }).click();
+  await page.waitForURL(/\/developers\/api$/);
+  await checkPage(page, 'API reference');
+  await assert.doesNotReject(page.getByRole('heading', { name: /POST \/api\/v1\/reports – Send a report/ }).waitFor());
+  await page.context().close();
+});

@@ -142,6 +142,7 @@ pub async fn create_user(
         last_login_at: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
+        notifications_seen: Set(None),
     };
     let savepoint = c.begin().await?;
     let result = match model.insert(&savepoint).await {

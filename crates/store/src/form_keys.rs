@@ -1,8 +1,9 @@
 //! Idempotency keys for create forms. Each rendered form carries a random key; the handler
 //! claims it in the same transaction as the creation, so a double-click (or a resent POST)
-//! creates once and the repeat is recognised. Keys are kept a day.
+//! creates once and the repeat is recognised. Keys are kept a day. The JSON API's
+//! `Idempotency-Key` goes further: it also remembers which report a submission created.
 
-use crate::entities::form_keys;
+use crate::entities::{api_submissions, form_keys};
 use crate::{Result, now, token_hash};
 use sea_orm::sea_query::OnConflict;
 use sea_orm::{ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -73,4 +74,76 @@ pub async fn purge_old(c: &impl ConnectionTrait) -> Result<u64> {
         .exec(c)
         .await?
         .rows_affected)
+}
+
+/// A report sent through the JSON API with an `Idempotency-Key`: the key (already hashed with
+/// who sent it), the hash of what was sent, and the report it created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    pub request_hash: String,
+    pub report: miasto_domain::ReportId,
+}
+
+/// Remembers which report a keyed submission created, in the transaction that created it.
+pub async fn remember_submission(
+    c: &impl ConnectionTrait,
+    key_hash: &str,
+    request_hash: &str,
+    report: miasto_domain::ReportId,
+) -> Result<()> {
+    api_submissions::Entity::insert(api_submissions::ActiveModel {
+        key_hash: Set(key_hash.to_owned()),
+        request_hash: Set(request_hash.to_owned()),
+        report_id: Set(report.0),
+        created_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::column(api_submissions::Column::KeyHash)
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
+}
+
+/// The earlier submission with this key, if it is still remembered.
+pub async fn find_submission(
+    c: &impl ConnectionTrait,
+    key_hash: &str,
+) -> Result<Option<Submission>> {
+    Ok(api_submissions::Entity::find_by_id(key_hash.to_owned())
+        .one(c)
+        .await?
+        .map(|m| Submission {
+            request_hash: m.request_hash,
+            report: miasto_domain::ReportId(m.report_id),
+        }))
+}
+
+/// Forgets submission keys older than a day; run by the worker.
+pub async fn purge_submissions(c: &impl ConnectionTrait) -> Result<u64> {
+    Ok(api_submissions::Entity::delete_many()
+        .filter(api_submissions::Column::CreatedAt.lt(now() - chrono::Duration::days(1)))
+        .exec(c)
+        .await?
+        .rows_affected)
+}
+
+/// The stored form of an `Idempotency-Key`: a hash of the key with who sent it, so one
+/// client's key never meets another's. Also a valid form key (64 hex digits) for [`claim`].
+pub fn submission_key(sender: &str, key: &str) -> String {
+    token_hash(&format!("api-report:{sender}:{key}"))
+}
+
+/// A fingerprint of a request's content (its fields and files, in order), to tell a retry
+/// from a different request reusing a key.
+pub fn fingerprint<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
+    use sha2::Digest;
+    let mut hasher = sha2::Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    crate::hex(&hasher.finalize())
 }

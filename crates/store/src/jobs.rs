@@ -261,10 +261,13 @@ impl Worker {
         }
     }
 
-    /// Housekeeping: expired sessions, stale tokens, old rate-limit windows and form keys,
-    /// fresh planner statistics, and jobs left `running` by a worker that died.
+    /// Housekeeping: expired sessions and app tokens, stale tokens, old rate-limit windows,
+    /// form keys and submission keys, fresh planner statistics, and jobs left `running` by a
+    /// worker that died.
     pub async fn maintain(&self) -> Result<()> {
         crate::sessions::purge_expired(&self.db).await?;
+        crate::api_tokens::purge_expired(&self.db).await?;
+        crate::form_keys::purge_submissions(&self.db).await?;
         crate::tokens::purge_stale(&self.db).await?;
         crate::rate_limit::purge_old(&self.db).await?;
         crate::form_keys::purge_old(&self.db).await?;

@@ -7,12 +7,14 @@
 
 pub mod accounts;
 pub mod api_clients;
+pub mod api_tokens;
 pub mod audit;
 mod entities;
 pub mod form_keys;
 pub mod jobs;
 pub mod mail;
 mod migration;
+pub mod notifications;
 pub mod paging;
 pub mod photos;
 pub mod rate_limit;

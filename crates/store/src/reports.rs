@@ -681,6 +681,9 @@ pub struct ListFilter {
     pub contact_phone: Option<String>,
     /// Only reports with a photo no moderator has looked at yet.
     pub photos_pending: bool,
+    /// Keyset paging for [`Sort::Newest`]: only reports after this one (its creation time and
+    /// id) in that order. Ignored by other orders.
+    pub after: Option<(DateTime<Utc>, ReportId)>,
     pub sort: Sort,
 }
 
@@ -775,6 +778,15 @@ fn filtered(filter: &ListFilter) -> sea_orm::Select<reports::Entity> {
             .and_where(P::Hidden.eq(false))
             .to_owned();
         select = select.filter(C::Id.in_subquery(pending));
+    }
+    if let (Some((at, id)), Sort::Newest) = (filter.after, filter.sort) {
+        select = select.filter(
+            sea_orm::Condition::any().add(C::CreatedAt.lt(at)).add(
+                sea_orm::Condition::all()
+                    .add(C::CreatedAt.eq(at))
+                    .add(C::Id.lt(id.0)),
+            ),
+        );
     }
     // Every order ends in the creation time and the id, as the indexes do (see migration 2).
     let (first, direction) = match filter.sort {

@@ -7,7 +7,7 @@
     reason = "test support: a broken fixture must fail the test at once"
 )]
 
-use crate::entities::{jobs, user_tokens};
+use crate::entities::{api_tokens, jobs, user_tokens};
 use crate::reference::CityData;
 use sea_orm::sea_query::Expr;
 use sea_orm::{
@@ -171,6 +171,40 @@ pub async fn age_tokens(db: &DatabaseConnection, by: chrono::Duration) {
             .exec(db)
             .await
             .expect("token ages");
+    }
+}
+
+/// What the API tokens table holds in place of each token (its hash).
+pub async fn stored_api_tokens(db: &DatabaseConnection) -> Vec<String> {
+    api_tokens::Entity::find()
+        .all(db)
+        .await
+        .expect("api tokens load")
+        .into_iter()
+        .map(|t| t.token_hash)
+        .collect()
+}
+
+/// Moves every API token's last use and expiry `by` into the past, as if it lay unused.
+pub async fn age_api_tokens(db: &DatabaseConnection, by: chrono::Duration) {
+    for row in api_tokens::Entity::find()
+        .all(db)
+        .await
+        .expect("api tokens load")
+    {
+        api_tokens::Entity::update_many()
+            .col_expr(
+                api_tokens::Column::LastUsedAt,
+                Expr::value(row.last_used_at - by),
+            )
+            .col_expr(
+                api_tokens::Column::ExpiresAt,
+                Expr::value(row.expires_at - by),
+            )
+            .filter(api_tokens::Column::Id.eq(row.id))
+            .exec(db)
+            .await
+            .expect("api token ages");
     }
 }
 

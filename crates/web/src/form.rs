@@ -191,39 +191,7 @@ where
         if !is_multipart {
             return Err(Error::UnsupportedMediaType);
         }
-        let mut multipart = axum::extract::Multipart::from_request(req, state)
-            .await
-            .map_err(|_| Error::BadRequest("form_malformed"))?;
-        let mut pairs: Vec<(String, String)> = Vec::new();
-        let mut files = Vec::new();
-        loop {
-            let field = match multipart.next_field().await {
-                Ok(Some(field)) => field,
-                Ok(None) => break,
-                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    return Err(Error::PayloadTooLarge);
-                }
-                Err(_) => return Err(Error::BadRequest("form_malformed")),
-            };
-            let name = field.name().unwrap_or_default().to_owned();
-            let filename = field.file_name().map(str::to_owned);
-            let bytes = field.bytes().await.map_err(|e| {
-                if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    Error::PayloadTooLarge
-                } else {
-                    Error::BadRequest("form_malformed")
-                }
-            })?;
-            match filename {
-                Some(filename) if !bytes.is_empty() => files.push(Upload {
-                    field: name,
-                    filename,
-                    bytes,
-                }),
-                Some(_) => {}
-                None => pairs.push((name, String::from_utf8_lossy(&bytes).into_owned())),
-            }
-        }
+        let (pairs, files) = read_multipart(req, state).await?;
         let token = pairs
             .iter()
             .find(|(k, _)| k == CSRF_FIELD)
@@ -237,4 +205,44 @@ where
             .map_err(|_| Error::BadRequest("form_malformed"))?;
         Ok(Self { fields, files })
     }
+}
+
+/// The text fields and files of a `multipart/form-data` body (the caller checked the content
+/// type). Empty file parts (a file input left empty) are dropped.
+pub async fn read_multipart<S: Send + Sync>(
+    req: Request,
+    state: &S,
+) -> Result<(Vec<(String, String)>, Vec<Upload>), Error> {
+    let mut multipart = axum::extract::Multipart::from_request(req, state)
+        .await
+        .map_err(|_| Error::BadRequest("form_malformed"))?;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    let mut files = Vec::new();
+    let too_large = |status: StatusCode| {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::PayloadTooLarge
+        } else {
+            Error::BadRequest("form_malformed")
+        }
+    };
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(e) => return Err(too_large(e.status())),
+        };
+        let name = field.name().unwrap_or_default().to_owned();
+        let filename = field.file_name().map(str::to_owned);
+        let bytes = field.bytes().await.map_err(|e| too_large(e.status()))?;
+        match filename {
+            Some(filename) if !bytes.is_empty() => files.push(Upload {
+                field: name,
+                filename,
+                bytes,
+            }),
+            Some(_) => {}
+            None => pairs.push((name, String::from_utf8_lossy(&bytes).into_owned())),
+        }
+    }
+    Ok((pairs, files))
 }

@@ -245,6 +245,37 @@ mod completeness {
                 .map(|c| format!("open311-error-{c}")),
         );
         dynamic.extend(
+            [
+                "developers-auth-required",
+                "developers-auth-optional",
+                "developers-auth-none",
+                "developers-yes",
+                "developers-no",
+            ]
+            .map(String::from),
+        );
+        dynamic.extend(
+            crate::api::ApiError::CODES
+                .iter()
+                .map(|c| format!("api-error-{c}")),
+        );
+        dynamic.extend(
+            [
+                "limit_out_of_range",
+                "cursor_invalid",
+                "kind_unknown",
+                "category_unknown",
+                "district_unknown",
+                "status_unknown",
+                "not_a_boolean",
+                "coordinates_invalid",
+                "coordinates_pair",
+                "answers_malformed",
+            ]
+            .iter()
+            .map(|c| format!("api-field-{c}")),
+        );
+        dynamic.extend(
             miasto_domain::reference::ReportKind::ALL
                 .iter()
                 .flat_map(|k| {

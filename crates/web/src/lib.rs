@@ -1,11 +1,13 @@
-//! The web layer: the router, HTML pages, (later) the JSON API and Open311, translations and
+//! The web layer: the router, HTML pages, the JSON API and Open311, translations and
 //! static assets. Handlers are short scripts: extract → authorize → transaction → named
 //! `miasto_store` functions → enqueue jobs → commit → render.
 
 mod accounts;
 mod admin;
+pub mod api;
 mod assets;
 mod context;
+mod developers;
 mod emails;
 mod error;
 mod form;

@@ -3,8 +3,8 @@
 //! error pages → same-origin check → a 64 KiB body limit.
 
 use crate::{
-    AppState, Error, accounts, admin, assets, context, error, home, metrics, open311, reports,
-    security, staff,
+    AppState, Error, accounts, admin, api, assets, context, developers, error, home, metrics,
+    open311, reports, security, staff,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -65,12 +65,17 @@ pub fn router(state: AppState) -> Router {
             get(accounts::password::show_reset_password).post(accounts::password::reset_password),
         )
         .route("/language", post(accounts::language::change_language))
+        .route("/developers/api", get(developers::show_api_reference))
         .route("/my", get(accounts::my_city::show_my_city))
         .route("/my/account", get(accounts::account::show_account))
         .route("/my/password", post(accounts::account::change_password))
         .route(
             "/my/sessions/end-others",
             post(accounts::account::end_other_sessions),
+        )
+        .route(
+            "/my/devices/{id}/revoke",
+            post(accounts::account::revoke_device),
         )
         .route("/my/data.json", get(accounts::export::export_my_data))
         .route(
@@ -207,6 +212,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(home::show_health))
         .nest("/open311/v2", open311::router())
+        .nest(api::BASE, api::router())
         .route("/metrics", get(metrics::show_metrics))
         .route("/static/{*path}", get(assets::show_asset))
         .merge(pages)

@@ -2,6 +2,8 @@
 //! area's own types, never these models.
 
 pub mod api_clients;
+pub mod api_submissions;
+pub mod api_tokens;
 pub mod audit_log;
 pub mod categories;
 pub mod districts;

@@ -8,6 +8,7 @@ mod m20261121_000001_foundation;
 mod m20261121_000002_contact_centre;
 mod m20261121_000003_photo_moderation;
 mod m20261121_000004_open311;
+mod m20261121_000005_mobile_api;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000002_contact_centre::Migration),
             Box::new(m20261121_000003_photo_moderation::Migration),
             Box::new(m20261121_000004_open311::Migration),
+            Box::new(m20261121_000005_mobile_api::Migration),
         ]
     }
 }

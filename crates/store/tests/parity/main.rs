@@ -791,3 +791,55 @@ async fn a_form_key_is_claimed_once_and_only_if_its_transaction_commits() {
             .is_empty()
     );
 }
+
+/// Accounts made before the mobile API existed sign devices in and read (empty)
+/// notifications after the upgrade.
+#[tokio::test]
+async fn accounts_from_before_the_mobile_api_work_with_it_after_the_upgrade() {
+    let db = TestDb::at_migration(4).await;
+    let now = chrono::Utc::now();
+    let id = uuid::Uuid::now_v7();
+    db.insert_row(
+        "users",
+        vec![
+            ("id", id.into()),
+            ("email", "stara@example.pl".into()),
+            ("password_hash", "x".into()),
+            ("role", "resident".into()),
+            ("locale", "pl".into()),
+            ("email_confirmed_at", now.into()),
+            ("created_at", now.into()),
+            ("updated_at", now.into()),
+        ],
+    )
+    .await;
+    miasto_store::migrate(&db.db).await.unwrap();
+
+    let user = miasto_domain::UserId(id);
+    assert_eq!(
+        miasto_store::notifications::unread(&db.db, user, 100)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        miasto_store::notifications::mark_read(&db.db, user)
+            .await
+            .unwrap(),
+        None
+    );
+    let (token, secret) = miasto_store::api_tokens::issue(&db.db, user, "Telefon")
+        .await
+        .unwrap();
+    let (resolved, who) = miasto_store::api_tokens::resolve(&db.db, &secret)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((resolved.id, who.id), (token.id, user));
+    assert!(
+        miasto_store::api_tokens::resolve(&db.db, "mt_0123")
+            .await
+            .unwrap()
+            .is_none()
+    );
+}

@@ -1,5 +1,5 @@
-//! The account page: address, language, password change, sessions, and the ways out (data
-//! download, deletion).
+//! The account page: address, language, password change, sessions and devices signed in
+//! through the app, and the ways out (data download, deletion).
 
 use super::link;
 use crate::context::{Ctx, CurrentUser, redirect_with_flash};
@@ -7,11 +7,12 @@ use crate::form::{FieldErrors, Form};
 use crate::page::{Page, render};
 use crate::{AppState, Error, emails};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use miasto_domain::{FieldError, Password};
 use miasto_store::accounts;
+use miasto_store::api_tokens::{self, ApiToken};
 use miasto_store::jobs::{self, Job};
 use miasto_store::sessions::{self, Session};
 use serde::Deserialize;
@@ -33,6 +34,8 @@ struct AccountPage {
     role: String,
     sessions: Vec<Session>,
     current_session: String,
+    /// Devices signed in through the app (bearer tokens of the JSON API).
+    devices: Vec<ApiToken>,
     errors: FieldErrors,
 }
 
@@ -50,6 +53,7 @@ async fn account_page(
         role: crate::i18n::t(ctx.locale, &format!("role-{}", user.role.as_str())),
         sessions: sessions::list_for_user(state.db(), user.id).await?,
         current_session: current.session_id.clone(),
+        devices: api_tokens::list_for_user(state.db(), user.id).await?,
         errors,
     })
 }
@@ -92,6 +96,7 @@ pub async fn change_password(
     let tx = miasto_store::begin(state.db()).await?;
     accounts::set_password(&tx, user.id, hash).await?;
     sessions::delete_for_user(&tx, user.id, Some(&current.session_id)).await?;
+    api_tokens::revoke_all(&tx, user.id).await?;
     let notice =
         emails::password_changed(user.locale, &user.email, &link(&state, "/password/forgot"))?;
     jobs::enqueue(&tx, &Job::SendEmail(notice)).await?;
@@ -115,5 +120,24 @@ pub async fn end_other_sessions(
         &ctx,
         "/my/account",
         "flash-sessions-ended",
+    ))
+}
+
+/// Signs out a device signed in through the app (a lost phone).
+pub async fn revoke_device(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Form(_): Form<super::login::Empty>,
+) -> Result<Response, Error> {
+    let current = ctx.require_user()?;
+    let id = uuid::Uuid::try_parse(&id).map_err(|_| Error::NotFound)?;
+    if !api_tokens::revoke(state.db(), current.user.id, id).await? {
+        return Err(Error::NotFound);
+    }
+    Ok(redirect_with_flash(
+        &ctx,
+        "/my/account",
+        "flash-device-signed-out",
     ))
 }

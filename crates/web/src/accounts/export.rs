@@ -17,6 +17,8 @@ struct Export {
     exported_at: DateTime<Utc>,
     account: AccountData,
     sessions: Vec<SessionData>,
+    /// Devices signed in through the app.
+    devices: Vec<DeviceData>,
     /// Privileged actions that concerned this account (role changes and the like).
     account_history: Vec<HistoryData>,
     /// Reports and ideas sent while logged in, with what was written in them.
@@ -60,6 +62,14 @@ struct SessionData {
 }
 
 #[derive(Serialize)]
+struct DeviceData {
+    name: String,
+    signed_in_at: DateTime<Utc>,
+    last_used_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+}
+
+#[derive(Serialize)]
 struct HistoryData {
     at: DateTime<Utc>,
     action: String,
@@ -70,6 +80,7 @@ pub async fn export_my_data(State(state): State<AppState>, ctx: Ctx) -> Result<R
     let current = ctx.require_user()?;
     let user = &current.user;
     let sessions = miasto_store::sessions::list_for_user(state.db(), user.id).await?;
+    let devices = miasto_store::api_tokens::list_for_user(state.db(), user.id).await?;
     let filter = audit::Filter {
         target: Some(("user".into(), user.id.to_string())),
         ..Default::default()
@@ -125,6 +136,15 @@ pub async fn export_my_data(State(state): State<AppState>, ctx: Ctx) -> Result<R
                 started_at: s.created_at,
                 last_seen_at: s.last_seen_at,
                 expires_at: s.expires_at,
+            })
+            .collect(),
+        devices: devices
+            .into_iter()
+            .map(|d| DeviceData {
+                name: d.name,
+                signed_in_at: d.created_at,
+                last_used_at: d.last_used_at,
+                expires_at: d.expires_at,
             })
             .collect(),
         account_history: history

@@ -205,6 +205,7 @@ pub async fn reset_password(
     accounts::set_password(&tx, user.id, hash).await?;
     accounts::confirm_email(&tx, user.id).await?;
     sessions::delete_for_user(&tx, user.id, None).await?;
+    miasto_store::api_tokens::revoke_all(&tx, user.id).await?;
     let notice =
         emails::password_changed(user.locale, &user.email, &link(&state, "/password/forgot"))?;
     jobs::enqueue(&tx, &Job::SendEmail(notice)).await?;

@@ -109,44 +109,59 @@ pub async fn register(
         // The same form again (double-click, resent POST): the first one did the work.
         return Ok(Redirect::to("/register/check-email").into_response());
     }
+    enrol(&tx, &state, email, hash, ctx.locale).await?;
+    tx.commit().await?;
+    state.wake_worker();
+    Ok(Redirect::to("/register/check-email").into_response())
+}
+
+/// Creates a resident's account and sends the link that confirms the address. An address that
+/// already has an account gets an e-mail saying so instead (within a limit), so the answer
+/// never tells who has an account. The web form and the API both register through this.
+pub(crate) async fn enrol(
+    tx: &miasto_store::DatabaseTransaction,
+    state: &AppState,
+    email: Email,
+    hash: accounts::PasswordHash,
+    locale: miasto_domain::Locale,
+) -> Result<(), Error> {
+    let limits = state.config().limits;
     let new = NewUser {
         email: email.clone(),
         password_hash: hash,
         assignment: RoleAssignment::resident(),
-        locale: ctx.locale,
+        locale,
         confirmed: false,
     };
-    match accounts::create_user(&tx, new).await {
+    match accounts::create_user(tx, new).await {
         Ok(user) => {
-            let token = tokens::issue(&tx, user.id, Purpose::ConfirmEmail).await?;
-            let url = link(&state, &format!("/confirm-email?token={token}"));
+            let token = tokens::issue(tx, user.id, Purpose::ConfirmEmail).await?;
+            let url = link(state, &format!("/confirm-email?token={token}"));
             jobs::enqueue(
-                &tx,
-                &Job::SendEmail(emails::confirm_email(ctx.locale, &email, &url)?),
+                tx,
+                &Job::SendEmail(emails::confirm_email(locale, &email, &url)?),
             )
             .await?;
             tracing::info!(user.id = %user.id, "account registered");
         }
         Err(CreateUserError::EmailTaken) => {
-            let key = account_key(&state, "email-links", &email);
-            if miasto_store::rate_limit::hit(&tx, &key, limits.email_links_per_account)
+            let key = account_key(state, "email-links", &email);
+            if miasto_store::rate_limit::hit(tx, &key, limits.email_links_per_account)
                 .await?
                 .is_allowed()
             {
                 let message = emails::already_registered(
-                    ctx.locale,
+                    locale,
                     &email,
-                    &link(&state, "/login"),
-                    &link(&state, "/password/forgot"),
+                    &link(state, "/login"),
+                    &link(state, "/password/forgot"),
                 )?;
-                jobs::enqueue(&tx, &Job::SendEmail(message)).await?;
+                jobs::enqueue(tx, &Job::SendEmail(message)).await?;
             }
         }
         Err(CreateUserError::Store(e)) => return Err(e.into()),
     }
-    tx.commit().await?;
-    state.wake_worker();
-    Ok(Redirect::to("/register/check-email").into_response())
+    Ok(())
 }
 
 pub async fn show_check_email(ctx: Ctx) -> Result<Response, Error> {

@@ -263,6 +263,7 @@ pub async fn change_access(
     accounts::set_disabled(&tx, user.id, disable).await?;
     if disable {
         sessions::delete_for_user(&tx, user.id, None).await?;
+        miasto_store::api_tokens::revoke_all(&tx, user.id).await?;
     }
     let action = if disable {
         Action::UserDisabled

@@ -376,6 +376,7 @@ async fn submit(state: &AppState, call: &Call) -> Result<(&'static str, Node), F
         form_key: uuid::Uuid::now_v7().to_string(),
         form_scope: "open311",
         limit: None,
+        remember: None,
     };
     let created = match state.intake().submit(submission).await? {
         Outcome::Created(created) => created,

@@ -64,19 +64,27 @@ pub fn parse_contact(details: &DetailsInput, errors: &mut FieldErrors) -> Contac
     }
 }
 
-/// Processes the uploaded photos (at most five), each off the async runtime; problems become
-/// messages on the `photos` field.
-pub async fn process_photos(
+/// Why uploaded photos cannot be used.
+#[derive(Debug)]
+pub enum PhotoProblem {
+    /// More than [`photos::MAX_PER_REPORT`].
+    TooMany,
+    /// These files (by name) failed processing.
+    Bad(Vec<(String, photos::PhotoError)>),
+}
+
+/// Processes the uploaded photos (the `photos` parts, at most five), each off the async
+/// runtime, and stores them if all are usable.
+pub async fn prepare_photos(
     state: &AppState,
     files: Vec<Upload>,
-    errors: &mut FieldErrors,
-) -> Result<Vec<Stored>, Error> {
+) -> Result<Result<Vec<Stored>, PhotoProblem>, Error> {
     let files: Vec<Upload> = files.into_iter().filter(|f| f.field == "photos").collect();
     if files.len() > photos::MAX_PER_REPORT {
-        errors.add_message("photos", "error-photos-too-many");
-        return Ok(Vec::new());
+        return Ok(Err(PhotoProblem::TooMany));
     }
     let mut processed = Vec::with_capacity(files.len());
+    let mut bad = Vec::new();
     for file in files {
         let bytes = file.bytes.clone();
         let result = tokio::task::spawn_blocking(move || photos::process(&bytes))
@@ -84,18 +92,11 @@ pub async fn process_photos(
             .map_err(|e| Error::internal(format!("photo processing: {e}")))?;
         match result {
             Ok(p) => processed.push(p),
-            Err(e) => {
-                let message = crate::i18n::t_args(
-                    errors_locale(errors),
-                    &format!("error-{}", e.code()),
-                    &[("file", file.filename.as_str())],
-                );
-                errors.add_text("photos", message);
-            }
+            Err(e) => bad.push((file.filename, e)),
         }
     }
-    if !errors.is_empty() {
-        return Ok(Vec::new());
+    if !bad.is_empty() {
+        return Ok(Err(PhotoProblem::Bad(bad)));
     }
     let mut stored = Vec::with_capacity(processed.len());
     for p in processed {
@@ -105,11 +106,33 @@ pub async fn process_photos(
                 .map_err(|e| Error::internal(e.to_string()))?,
         );
     }
-    Ok(stored)
+    Ok(Ok(stored))
 }
 
-fn errors_locale(errors: &FieldErrors) -> miasto_domain::Locale {
-    errors.locale()
+/// [`prepare_photos`] for a form: problems become messages on the `photos` field.
+pub async fn process_photos(
+    state: &AppState,
+    files: Vec<Upload>,
+    errors: &mut FieldErrors,
+) -> Result<Vec<Stored>, Error> {
+    match prepare_photos(state, files).await? {
+        Ok(stored) => Ok(stored),
+        Err(PhotoProblem::TooMany) => {
+            errors.add_message("photos", "error-photos-too-many");
+            Ok(Vec::new())
+        }
+        Err(PhotoProblem::Bad(bad)) => {
+            for (filename, e) in bad {
+                let message = crate::i18n::t_args(
+                    errors.locale(),
+                    &format!("error-{}", e.code()),
+                    &[("file", filename.as_str())],
+                );
+                errors.add_text("photos", message);
+            }
+            Ok(Vec::new())
+        }
+    }
 }
 
 pub async fn create_report(
@@ -193,6 +216,7 @@ pub async fn create_report(
         form_key: input.form_key,
         form_scope: "report",
         limit: Some((limit_key, limit)),
+        remember: None,
     };
     let created = match state.intake().submit(submission).await? {
         Outcome::Created(created) => *created,

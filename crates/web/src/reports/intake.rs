@@ -27,6 +27,9 @@ pub struct Submission {
     pub form_scope: &'static str,
     /// The rate-limit counter to charge, if any (web forms; not the hotline).
     pub limit: Option<(String, Limit)>,
+    /// An API `Idempotency-Key` (hashed with its sender) and the request's fingerprint: the
+    /// report created is remembered under it in the same transaction.
+    pub remember: Option<(String, String)>,
 }
 
 /// What happened to a submission.
@@ -185,6 +188,15 @@ async fn write(
             let photos = &submissions[i].photos;
             if !photos.is_empty() {
                 miasto_store::photos::attach(&tx, created.report.id, photos).await?;
+            }
+            if let Some((key, fingerprint)) = &submissions[i].remember {
+                miasto_store::form_keys::remember_submission(
+                    &tx,
+                    key,
+                    fingerprint,
+                    created.report.id,
+                )
+                .await?;
             }
             receipts.extend(
                 super::notify::receipt_jobs(

@@ -171,6 +171,7 @@ pub async fn record_report(
         form_key: input.form_key,
         form_scope: "intake",
         limit: None,
+        remember: None,
     };
     let created = match state.intake().submit(submission).await? {
         Outcome::Created(created) => *created,

@@ -198,6 +198,32 @@ pub fn path_of(link: &str) -> String {
         .map_or("/".to_owned(), |i| rest[i..].to_owned())
 }
 
+/// A `multipart/form-data` body of these fields and files, and its content type.
+pub fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----miasto-test-boundary-7d3f";
+    let mut body: Vec<u8> = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    for (name, filename, bytes) in files {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
 /// A visitor with its own cookies.
 pub struct Browser<'a> {
     app: &'a TestApp,
@@ -288,25 +314,10 @@ impl Browser<'_> {
         if self.csrf().is_none() {
             self.get("/").await;
         }
-        let boundary = "----miasto-test-boundary-7d3f";
-        let mut body: Vec<u8> = Vec::new();
         let token = self.csrf().unwrap();
-        for (name, value) in std::iter::once(("csrf", token.as_str())).chain(fields.iter().copied())
-        {
-            body.extend_from_slice(format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes());
-        }
-        for (name, filename, bytes) in files {
-            body.extend_from_slice(
-                format!(
-                    "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-                )
-                .as_bytes(),
-            );
-            body.extend_from_slice(bytes);
-            body.extend_from_slice(b"\r\n");
-        }
-        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-        let content_type = format!("multipart/form-data; boundary={boundary}");
+        let mut all = vec![("csrf", token.as_str())];
+        all.extend(fields.iter().copied());
+        let (content_type, body) = multipart(&all, files);
         let headers = [
             ("content-type", content_type.as_str()),
             ("sec-fetch-site", "same-origin"),

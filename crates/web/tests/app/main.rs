@@ -7,6 +7,7 @@
 
 mod accounts;
 mod admin;
+mod api;
 mod harness;
 mod open311;
 mod reports;

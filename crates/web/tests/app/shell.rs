@@ -321,6 +321,7 @@ async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_lang
         "/confirm-email?token=x",
         "/reports/new?kind=problem",
         "/reports?kind=problem",
+        "/developers/api",
     ];
     for lang in ["pl", "en"] {
         admin.post("/language", &[("lang", lang)]).await;
