@@ -62,6 +62,8 @@ test('a resident reports a problem with a photo by clicking the map', async () =
   await checkPage(page, 'report step 2');
 
   await page.getByLabel('Na czym polega problem?').fill('Latarnia nie świeci od tygodnia, jest bardzo ciemno.');
+  // The category's own questions: a radio group for "how many lamps are out".
+  await page.getByRole('group', { name: /Ile lamp nie świeci/ }).getByLabel('Kilka').check();
   await page.getByLabel('Zdjęcia').setInputFiles({ name: 'latarnia.jpg', mimeType: 'image/jpeg', buffer: await jpeg(page) });
   const email = `zglaszajaca-${stamp}@example.pl`;
   await page.getByLabel('Adres e-mail').fill(email);

@@ -32,39 +32,70 @@ where
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let ctx = req
-            .extensions()
-            .get::<Ctx>()
-            .cloned()
-            .ok_or_else(|| Error::internal("form outside the context layer"))?;
-        let urlencoded = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-        if !urlencoded {
-            return Err(Error::UnsupportedMediaType);
-        }
-        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
-            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                Error::PayloadTooLarge
-            } else {
-                Error::BadRequest("form_malformed")
-            }
-        })?;
-        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| Error::BadRequest("form_malformed"))?;
-        let token = pairs
-            .iter()
-            .find(|(k, _)| k == CSRF_FIELD)
-            .map(|(_, v)| v.as_str());
-        if !token.is_some_and(|t| same(t, &ctx.csrf)) {
-            return Err(Error::Csrf);
-        }
+        let (bytes, _) = read_form(req, state).await?;
         let value = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| Error::BadRequest("form_malformed"))?;
         Ok(Form(value))
     }
+}
+
+/// A [`Form`] that also keeps every field as sent, in order (for fields named at run time,
+/// such as the answers to a category's questions).
+pub struct FormPairs<T> {
+    pub fields: T,
+    pub pairs: Vec<(String, String)>,
+}
+
+impl<S, T> FromRequest<S> for FormPairs<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let (bytes, pairs) = read_form(req, state).await?;
+        let fields = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| Error::BadRequest("form_malformed"))?;
+        Ok(Self { fields, pairs })
+    }
+}
+
+/// Reads a URL-encoded body and checks its CSRF token; the body and its pairs.
+async fn read_form<S: Send + Sync>(
+    req: Request,
+    state: &S,
+) -> Result<(Bytes, Vec<(String, String)>), Error> {
+    let ctx = req
+        .extensions()
+        .get::<Ctx>()
+        .cloned()
+        .ok_or_else(|| Error::internal("form outside the context layer"))?;
+    let urlencoded = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !urlencoded {
+        return Err(Error::UnsupportedMediaType);
+    }
+    let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::PayloadTooLarge
+        } else {
+            Error::BadRequest("form_malformed")
+        }
+    })?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_bytes(&bytes).map_err(|_| Error::BadRequest("form_malformed"))?;
+    let token = pairs
+        .iter()
+        .find(|(k, _)| k == CSRF_FIELD)
+        .map(|(_, v)| v.as_str());
+    if !token.is_some_and(|t| same(t, &ctx.csrf)) {
+        return Err(Error::Csrf);
+    }
+    Ok((bytes, pairs))
 }
 
 /// Translated messages per field, in the order they were found.
@@ -168,6 +199,9 @@ pub struct Upload {
 pub struct MultipartForm<T> {
     pub fields: T,
     pub files: Vec<Upload>,
+    /// Every text field as sent, in order (for fields named at run time, such as the answers
+    /// to a category's questions).
+    pub pairs: Vec<(String, String)>,
 }
 
 impl<S, T> FromRequest<S> for MultipartForm<T>
@@ -203,7 +237,11 @@ where
             serde_urlencoded::to_string(&pairs).map_err(|_| Error::BadRequest("form_malformed"))?;
         let fields = serde_urlencoded::from_str(&encoded)
             .map_err(|_| Error::BadRequest("form_malformed"))?;
-        Ok(Self { fields, files })
+        Ok(Self {
+            fields,
+            files,
+            pairs,
+        })
     }
 }
 

@@ -255,6 +255,22 @@ mod completeness {
             .map(String::from),
         );
         dynamic.extend(
+            [
+                "answer_missing",
+                "answer_not_a_choice",
+                "answer_one_only",
+                "answer_not_a_number",
+                "answer_not_a_datetime",
+                "answer_too_long",
+            ]
+            .map(|c| format!("report-answer-{c}")),
+        );
+        dynamic.extend(
+            miasto_domain::questions::Datatype::ALL
+                .iter()
+                .map(|d| format!("datatype-{}", d.as_str())),
+        );
+        dynamic.extend(
             crate::api::ApiError::CODES
                 .iter()
                 .map(|c| format!("api-error-{c}")),

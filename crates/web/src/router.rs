@@ -181,6 +181,14 @@ pub fn router(state: AppState) -> Router {
             get(admin::categories::show_category).post(admin::categories::update_category),
         )
         .route(
+            "/admin/categories/{id}/questions",
+            post(admin::questions::save_question),
+        )
+        .route(
+            "/admin/categories/{id}/questions/{code}/delete",
+            post(admin::questions::delete_question),
+        )
+        .route(
             "/admin/routing",
             get(admin::routing::show_routing).post(admin::routing::set_routing_rule),
         )

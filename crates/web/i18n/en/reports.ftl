@@ -14,6 +14,13 @@ filter-from = From
 filter-to = To
 
 report-new-problem-title = Report a problem
+report-questions-legend = A few questions about this matter
+report-answer-answer_missing = Answer the question: { $question }
+report-answer-answer_not_a_choice = Choose an answer from the list: { $question }
+report-answer-answer_one_only = Choose one answer: { $question }
+report-answer-answer_not_a_number = Give a number: { $question }
+report-answer-answer_not_a_datetime = Give a date and time: { $question }
+report-answer-answer_too_long = The answer is too long: { $question }
 report-new-idea-title = Submit an idea
 report-new-problem-lead = Describe what needs fixing or cleaning. Your report goes to the city unit in charge.
 report-new-idea-lead = Share an idea to improve your neighbourhood. It goes to the city unit that can make it happen.

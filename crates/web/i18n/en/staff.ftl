@@ -68,6 +68,7 @@ staff-event-supported = New support
 staff-event-photo = Photo moderated
 staff-event-redacted = Description moderated
 staff-intake-title = Record a report
+staff-intake-ask-questions = This category has questions for the caller – ask them and record the answers below.
 staff-intake-lead = A report from someone who calls, writes or comes to a service counter.
 staff-intake-description = What does the caller report?
 staff-intake-caller = Caller

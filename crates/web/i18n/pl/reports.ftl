@@ -14,6 +14,13 @@ filter-from = Od dnia
 filter-to = Do dnia
 
 report-new-problem-title = Zgłoś problem
+report-questions-legend = Kilka pytań o tę sprawę
+report-answer-answer_missing = Odpowiedz na pytanie: { $question }
+report-answer-answer_not_a_choice = Wybierz odpowiedź z listy: { $question }
+report-answer-answer_one_only = Wybierz jedną odpowiedź: { $question }
+report-answer-answer_not_a_number = Podaj liczbę: { $question }
+report-answer-answer_not_a_datetime = Podaj datę i godzinę: { $question }
+report-answer-answer_too_long = Odpowiedź jest za długa: { $question }
 report-new-idea-title = Zgłoś pomysł
 report-new-problem-lead = Opisz, co trzeba naprawić lub posprzątać. Zgłoszenie trafi do jednostki miasta, która się tym zajmuje.
 report-new-idea-lead = Podziel się pomysłem, jak ulepszyć okolicę. Pomysł trafi do jednostki miasta, która może go zrealizować.

@@ -69,6 +69,7 @@ staff-event-supported = Nowe poparcie
 staff-event-photo = Moderacja zdjęcia
 staff-event-redacted = Moderacja opisu
 staff-intake-title = Przyjmij zgłoszenie
+staff-intake-ask-questions = Ta kategoria ma pytania do dzwoniącego – zadaj je i zapisz odpowiedzi poniżej.
 staff-intake-lead = Zgłoszenie od osoby, która dzwoni, pisze albo przyszła do punktu obsługi.
 staff-intake-description = Co zgłasza rozmówca?
 staff-intake-caller = Rozmówca

@@ -2,12 +2,13 @@
 //! reports; it is never deleted, because old reports keep pointing at it.
 
 use super::checked;
+use super::questions::QuestionForm;
 use crate::context::{Ctx, redirect_with_flash};
 use crate::form::{FieldErrors, Form};
 use crate::page::{Page, SelectOption, options, render};
 use crate::{AppState, Error};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use miasto_domain::reference::{Code, Names, ReportKind};
@@ -101,14 +102,27 @@ struct CategoriesPage {
 
 #[derive(Template)]
 #[template(path = "admin/category_form.html")]
-struct CategoryFormPage {
+pub(super) struct CategoryFormPage {
     page: Page,
     id: Option<CategoryId>,
     form: CategoryForm,
     kinds: Vec<SelectOption>,
     /// Units to route a new category to (empty when editing: routing has its own page).
     units: Vec<SelectOption>,
+    /// The category's questions (when editing).
+    questions: Vec<QuestionRow>,
+    /// The form adding (or changing) a question.
+    question: QuestionForm,
+    datatypes: Vec<SelectOption>,
     errors: FieldErrors,
+}
+
+pub struct QuestionRow {
+    pub code: String,
+    pub text: String,
+    pub datatype: String,
+    pub required: bool,
+    pub choices: String,
 }
 
 pub async fn list_categories(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
@@ -135,6 +149,79 @@ async fn form_page(
     form: CategoryForm,
     errors: FieldErrors,
 ) -> Result<CategoryFormPage, Error> {
+    let questions = match id {
+        Some(id) => reference::get_category(state.db(), id)
+            .await?
+            .map(|c| c.questions)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    form_page_with(
+        state,
+        ctx,
+        id,
+        form,
+        &questions,
+        QuestionForm::default(),
+        errors,
+    )
+    .await
+}
+
+/// The edit page of `category` with the question form as given (it came back with errors).
+pub(super) async fn category_page(
+    state: &AppState,
+    ctx: &Ctx,
+    category: &Category,
+    question: QuestionForm,
+    errors: FieldErrors,
+) -> Result<CategoryFormPage, Error> {
+    let form = CategoryForm::from_category(category);
+    form_page_with(
+        state,
+        ctx,
+        Some(category.id),
+        form,
+        &category.questions,
+        question,
+        errors,
+    )
+    .await
+}
+
+async fn form_page_with(
+    state: &AppState,
+    ctx: &Ctx,
+    id: Option<CategoryId>,
+    form: CategoryForm,
+    questions: &[miasto_domain::questions::Question],
+    question: QuestionForm,
+    errors: FieldErrors,
+) -> Result<CategoryFormPage, Error> {
+    let rows = questions
+        .iter()
+        .map(|q| QuestionRow {
+            code: q.code.as_str().to_owned(),
+            text: q.text.get(ctx.locale).to_owned(),
+            datatype: crate::i18n::t(ctx.locale, &format!("datatype-{}", q.datatype.as_str())),
+            required: q.required,
+            choices: q
+                .choices
+                .iter()
+                .map(|c| c.name.get(ctx.locale))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let datatypes = options(
+        miasto_domain::questions::Datatype::ALL.iter().map(|d| {
+            (
+                d.as_str(),
+                crate::i18n::t(ctx.locale, &format!("datatype-{}", d.as_str())),
+            )
+        }),
+        &question.datatype,
+    );
     let title = if id.is_some() {
         "admin-category-edit-title"
     } else {
@@ -168,6 +255,9 @@ async fn form_page(
         ),
         units,
         form,
+        questions: rows,
+        question,
+        datatypes,
         errors,
     })
 }
@@ -193,25 +283,36 @@ async fn find_category(state: &AppState, id: &str) -> Result<Category, Error> {
         .ok_or(Error::NotFound)
 }
 
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ShowQuery {
+    /// A question to change: the question form starts filled with it.
+    pub question: String,
+}
+
 pub async fn show_category(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(id): Path<String>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, Error> {
     ctx.require(Permission::ManageReferenceData)?;
     let category = find_category(&state, &id).await?;
-    let form = CategoryForm::from_category(&category);
-    Ok(render(
-        &form_page(
-            &state,
-            &ctx,
-            Some(category.id),
-            form,
-            FieldErrors::new(ctx.locale),
-        )
-        .await?,
-    )?
-    .into_response())
+    let question = category
+        .questions
+        .iter()
+        .find(|x| x.code.as_str() == q.question)
+        .map(QuestionForm::from_question)
+        .unwrap_or_default();
+    let page = category_page(
+        &state,
+        &ctx,
+        &category,
+        question,
+        FieldErrors::new(ctx.locale),
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
 }
 
 async fn save(

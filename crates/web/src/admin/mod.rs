@@ -6,6 +6,7 @@ pub mod api_clients;
 pub mod audit;
 pub mod categories;
 pub mod outbox;
+pub mod questions;
 pub mod routing;
 pub mod units;
 pub mod users;

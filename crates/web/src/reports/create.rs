@@ -64,6 +64,53 @@ pub fn parse_contact(details: &DetailsInput, errors: &mut FieldErrors) -> Contac
     }
 }
 
+/// Checks the answers to the category's questions as the APIs do; a problem becomes a message
+/// on the `answers` group naming the question. A date and time typed in the browser's local
+/// form (`2026-11-21T14:30`) is read as Kraków time.
+pub fn check_answers(
+    category: &miasto_store::reference::Category,
+    given: &std::collections::BTreeMap<String, Vec<String>>,
+    errors: &mut FieldErrors,
+) -> miasto_domain::questions::Answers {
+    use miasto_domain::questions::Datatype;
+    let mut given = given.clone();
+    for q in &category.questions {
+        if q.datatype == Datatype::Datetime
+            && let Some(values) = given.get_mut(q.code.as_str())
+        {
+            for v in values.iter_mut() {
+                if let Ok(local) = chrono::NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
+                    && let Some(at) = local
+                        .and_local_timezone(chrono_tz::Europe::Warsaw)
+                        .earliest()
+                {
+                    *v = at.to_rfc3339_opts(chrono::SecondsFormat::Secs, false);
+                }
+            }
+        }
+    }
+    match miasto_domain::questions::check_answers(&category.questions, &given) {
+        Ok(answers) => answers,
+        Err(e) => {
+            let question = category
+                .questions
+                .iter()
+                .find(|q| q.code.as_str() == e.question())
+                .map_or_else(
+                    || e.question().to_owned(),
+                    |q| q.text.get(errors.locale()).to_owned(),
+                );
+            let message = crate::i18n::t_args(
+                errors.locale(),
+                &format!("report-answer-{}", e.code()),
+                &[("question", question.as_str())],
+            );
+            errors.add_text("answers", message);
+            Default::default()
+        }
+    }
+}
+
 /// Why uploaded photos cannot be used.
 #[derive(Debug)]
 pub enum PhotoProblem {
@@ -140,10 +187,12 @@ pub async fn create_report(
     ctx: Ctx,
     client: ClientKey,
     MultipartForm {
-        fields: input,
+        fields: mut input,
         files,
+        pairs,
     }: MultipartForm<CreateInput>,
 ) -> Result<Response, Error> {
+    input.details.answers = super::new::answers_from(&pairs);
     let lookup = Lookup::load(&state).await?;
     let mut errors = FieldErrors::new(ctx.locale);
     let Some(place) = parse_where(&input.place, &lookup, &state, &mut errors) else {
@@ -154,6 +203,7 @@ pub async fn create_report(
         "description",
         Description::parse(&input.details.description),
     );
+    let answers = check_answers(&place.category, &input.details.answers, &mut errors);
     let contact = parse_contact(&input.details, &mut errors);
     let had_photos = files.iter().any(|f| f.field == "photos");
     // Checked here, charged when the report is written (in the intake batch).
@@ -197,7 +247,7 @@ pub async fn create_report(
         location: place.location.clone(),
         channel: Channel::Web,
         client: None,
-        answers: Default::default(),
+        answers,
         media_url: None,
         reporter: ctx.user.as_ref().map(|u| u.user.id),
         contact,

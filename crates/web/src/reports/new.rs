@@ -14,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use miasto_domain::reference::ReportKind;
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 #[derive(Template)]
 #[template(path = "reports/new.html")]
@@ -44,6 +45,84 @@ pub struct DetailsInput {
     pub contact_email: String,
     pub contact_phone: String,
     pub consent: Option<String>,
+    /// Answers to the category's questions, from the `answer.<code>` fields.
+    #[serde(skip)]
+    pub answers: BTreeMap<String, Vec<String>>,
+}
+
+/// The answers in a sent form: each `answer.<code>` field (repeated for several choices),
+/// blanks dropped.
+pub fn answers_from(pairs: &[(String, String)]) -> BTreeMap<String, Vec<String>> {
+    let mut answers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, value) in pairs {
+        if let Some(code) = name.strip_prefix("answer.")
+            && !value.trim().is_empty()
+        {
+            answers
+                .entry(code.to_owned())
+                .or_default()
+                .push(value.trim().to_owned());
+        }
+    }
+    answers
+}
+
+/// One of a category's questions on the form.
+pub struct QuestionField {
+    pub code: String,
+    pub label: String,
+    pub hint: Option<String>,
+    /// How it is asked: `line`, `number`, `datetime`, `text`, `one` (radio buttons) or `many`
+    /// (checkboxes).
+    pub kind: &'static str,
+    pub required: bool,
+    pub choices: Vec<ChoiceField>,
+    /// What was typed (text kinds).
+    pub value: String,
+}
+
+pub struct ChoiceField {
+    pub key: String,
+    pub name: String,
+    pub checked: bool,
+}
+
+pub(crate) fn question_fields(
+    questions: &[miasto_domain::questions::Question],
+    answers: &BTreeMap<String, Vec<String>>,
+    locale: miasto_domain::Locale,
+) -> Vec<QuestionField> {
+    use miasto_domain::questions::Datatype;
+    questions
+        .iter()
+        .map(|q| {
+            let given = answers.get(q.code.as_str()).cloned().unwrap_or_default();
+            QuestionField {
+                code: q.code.as_str().to_owned(),
+                label: q.text.get(locale).to_owned(),
+                hint: q.hint.as_ref().map(|h| h.get(locale).to_owned()),
+                kind: match q.datatype {
+                    Datatype::String => "line",
+                    Datatype::Number => "number",
+                    Datatype::Datetime => "datetime",
+                    Datatype::Text => "text",
+                    Datatype::Singlevaluelist => "one",
+                    Datatype::Multivaluelist => "many",
+                },
+                required: q.required,
+                choices: q
+                    .choices
+                    .iter()
+                    .map(|c| ChoiceField {
+                        key: c.key.as_str().to_owned(),
+                        name: c.name.get(locale).to_owned(),
+                        checked: given.iter().any(|g| g == c.key.as_str()),
+                    })
+                    .collect(),
+                value: given.first().cloned().unwrap_or_default(),
+            }
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -56,6 +135,8 @@ pub(super) struct DetailsPage {
     pub district: String,
     pub nearby: Vec<Nearby>,
     pub details: DetailsInput,
+    /// The category's extra questions.
+    pub questions: Vec<QuestionField>,
     pub logged_in_as: Option<String>,
     pub photos_lost: bool,
     pub errors: FieldErrors,
@@ -159,6 +240,7 @@ pub(super) async fn details_page(
         category: place.category.names.get(ctx.locale).to_owned(),
         district,
         nearby,
+        questions: question_fields(&place.category.questions, &details.answers, ctx.locale),
         details,
         logged_in_as: ctx.user.as_ref().map(|u| u.user.email.to_string()),
         photos_lost: false,

@@ -3,11 +3,11 @@
 //! The caller gets the receipt e-mail if they gave an address.
 
 use crate::context::{Ctx, redirect_with_flash};
-use crate::form::{FieldErrors, Form};
+use crate::form::{FieldErrors, FormPairs};
 use crate::page::{Page, SelectOption, options, render};
-use crate::reports::create::parse_contact;
+use crate::reports::create::{check_answers, parse_contact};
 use crate::reports::intake::{Outcome, Submission};
-use crate::reports::new::DetailsInput;
+use crate::reports::new::{DetailsInput, QuestionField, answers_from, question_fields};
 use crate::reports::{Lookup, WhereInput, parse_where};
 use crate::{AppState, Error};
 use askama::Template;
@@ -31,6 +31,8 @@ pub struct IntakeInput {
     #[serde(flatten)]
     pub details: DetailsInput,
     pub form_key: String,
+    /// The category whose questions the page showed (the operator has asked them).
+    pub questions_for: String,
 }
 
 #[derive(Template)]
@@ -42,6 +44,8 @@ struct IntakePage {
     idea_categories: Vec<SelectOption>,
     districts: Vec<SelectOption>,
     channels: Vec<SelectOption>,
+    /// The chosen category's questions, once a category is chosen.
+    questions: Vec<QuestionField>,
     errors: FieldErrors,
 }
 
@@ -61,8 +65,13 @@ fn intake_page(ctx: &Ctx, lookup: &Lookup, input: IntakeInput, errors: FieldErro
     } else {
         input.channel.as_str()
     };
+    let questions = CategoryId::parse(&input.category)
+        .and_then(|id| lookup.category(id))
+        .map(|c| question_fields(&c.questions, &input.details.answers, ctx.locale))
+        .unwrap_or_default();
     IntakePage {
         page: Page::titled(ctx, "staff-intake-title"),
+        questions,
         problem_categories: categories(miasto_domain::reference::ReportKind::Problem),
         idea_categories: categories(miasto_domain::reference::ReportKind::Idea),
         districts: options(
@@ -103,9 +112,13 @@ pub async fn show_intake(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
 pub async fn record_report(
     State(state): State<AppState>,
     ctx: Ctx,
-    Form(input): Form<IntakeInput>,
+    FormPairs {
+        fields: mut input,
+        pairs,
+    }: FormPairs<IntakeInput>,
 ) -> Result<Response, Error> {
     let operator = ctx.require(Permission::RecordReportsForCallers)?.user.id;
+    input.details.answers = answers_from(&pairs);
     let lookup = Lookup::load(&state).await?;
     let mut errors = FieldErrors::new(ctx.locale);
     let kind = CategoryId::parse(&input.category)
@@ -125,6 +138,18 @@ pub async fn record_report(
         "description",
         Description::parse(&input.details.description),
     );
+    // A category with questions: the page shows them once it is chosen, and the operator
+    // asks the caller before the report is recorded.
+    let answers = match &place {
+        Some(place)
+            if !place.category.questions.is_empty() && input.questions_for != input.category =>
+        {
+            errors.add_message("answers", "staff-intake-ask-questions");
+            Default::default()
+        }
+        Some(place) => check_answers(&place.category, &input.details.answers, &mut errors),
+        None => Default::default(),
+    };
     let contact = parse_contact(&input.details, &mut errors);
     let channel = match Channel::parse(&input.channel) {
         Ok(c @ (Channel::Phone | Channel::Counter | Channel::Email)) => Some(c),
@@ -156,7 +181,7 @@ pub async fn record_report(
         location: place.location,
         channel,
         client: None,
-        answers: Default::default(),
+        answers,
         media_url: None,
         reporter,
         contact,

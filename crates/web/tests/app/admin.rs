@@ -511,3 +511,132 @@ async fn a_double_clicked_new_unit_is_created_once() {
         .await
         .assert_lacks("form_key");
 }
+
+#[tokio::test]
+async fn admins_add_change_and_remove_a_categorys_questions_and_every_channel_asks_them() {
+    let app = TestApp::new().await;
+    let lighting = miasto_store::reference::list_categories(&app.db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code.as_str() == "problem.lighting")
+        .unwrap();
+    let page = format!("/admin/categories/{}", lighting.id);
+    let save = format!("{page}/questions");
+    let (mut operator, _) = app.logged_in("dyspozytor@example.pl", Role::Operator).await;
+    operator
+        .post(&save, &[("q_code", "x")])
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+
+    let (mut admin, _) = app.logged_in("admin@example.pl", Role::Admin).await;
+    admin
+        .get(&page)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Numer słupa oświetleniowego")
+        .assert_contains("Jedna, Kilka, Cała ulica");
+    // Mistakes come back with what was typed.
+    let season = [
+        ("q_code", "season"),
+        ("datatype", "singlevaluelist"),
+        ("required", "on"),
+        ("q_text_pl", "Od kiedy nie świeci?"),
+        ("q_text_en", "Since when is it out?"),
+    ];
+    admin
+        .post(&save, &season)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Odpowiedź z listy potrzebuje co najmniej jednej możliwości.")
+        .assert_contains("Od kiedy nie świeci?");
+    let mut with_bad_line = season.to_vec();
+    with_bad_line.push(("choices", "today | Od dziś | Since today\nweek – tydzień"));
+    admin
+        .post(&save, &with_bad_line)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("week – tydzień");
+
+    let mut good = season.to_vec();
+    good.push((
+        "choices",
+        "today | Od dziś | Since today\nweek | Od tygodnia | For a week\n",
+    ));
+    admin
+        .post(&save, &good)
+        .await
+        .assert_redirect(&format!("{page}#questions"));
+    let codes = |c: &miasto_store::reference::Category| -> Vec<String> {
+        c.questions
+            .iter()
+            .map(|q| q.code.as_str().to_owned())
+            .collect()
+    };
+    let stored = miasto_store::reference::get_category(&app.db.db, lighting.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(codes(&stored), ["pole_number", "lamps_out", "season"]);
+    assert!(stored.questions[2].required);
+    assert_eq!(stored.questions[2].choices[1].name.en, "For a week");
+
+    // Every channel asks it at once: the web form, Open311 and the app's API.
+    let query = serde_urlencoded::to_string([
+        ("kind", "problem"),
+        ("category", lighting.id.to_string().as_str()),
+        ("lat", "50.0617"),
+        ("lon", "19.9373"),
+    ])
+    .unwrap();
+    app.browser()
+        .get(&format!("/reports/new/details?{query}"))
+        .await
+        .assert_contains("Od kiedy nie świeci?");
+    app.browser()
+        .get("/open311/v2/services/problem.lighting.json")
+        .await
+        .assert_contains(r#""code":"season""#);
+    app.browser()
+        .get("/api/v1/categories")
+        .await
+        .assert_contains(r#""code":"season""#);
+
+    // Changing: the form starts filled in; the same code replaces the question.
+    admin
+        .get(&format!("{page}?question=pole_number"))
+        .await
+        .assert_contains(r#"value="Numer słupa oświetleniowego""#);
+    admin
+        .post(
+            &save,
+            &[
+                ("q_code", "pole_number"),
+                ("datatype", "string"),
+                ("q_text_pl", "Numer słupa"),
+                ("q_text_en", "Post number"),
+            ],
+        )
+        .await
+        .assert_redirect(&format!("{page}#questions"));
+    admin
+        .post(&format!("{page}/questions/lamps_out/delete"), &[])
+        .await
+        .assert_redirect(&format!("{page}#questions"));
+    admin
+        .post(&format!("{page}/questions/no_such/delete"), &[])
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
+    let stored = miasto_store::reference::get_category(&app.db.db, lighting.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(codes(&stored), ["pole_number", "season"]);
+    assert_eq!(stored.questions[0].text.pl, "Numer słupa");
+    assert_eq!(stored.questions[0].hint, None);
+    admin
+        .get("/admin/audit")
+        .await
+        .assert_contains("season")
+        .assert_contains("lamps_out");
+}

@@ -874,6 +874,8 @@ async fn operators_record_reports_for_callers_and_find_them_again() {
                 ("address", "ul. Tyniecka 100"),
                 ("district", &district),
                 ("description", "Martwy lis na poboczu przy przystanku"),
+                // The page showed the category's (optional) question; the caller skipped it.
+                ("questions_for", &category),
                 ("contact_name", "Pan Zenon"),
                 ("contact_phone", "12 345 67 89"),
                 ("contact_email", "zenon@example.pl"),
@@ -1305,4 +1307,118 @@ async fn long_lists_say_how_many_up_to_a_cap_and_page_through_the_first_ones() {
         .get("/staff/queue?show=all")
         .await
         .assert_contains("Ponad 10000 wyników");
+}
+
+#[tokio::test]
+async fn the_web_form_asks_the_categorys_questions_and_keeps_the_same_rules_as_the_apis() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let category = category_id(&app, "problem.tree-felling").await;
+    let place = [
+        ("kind", "problem"),
+        ("category", category.as_str()),
+        ("lat", RYNEK.0),
+        ("lon", RYNEK.1),
+    ];
+    let query = serde_urlencoded::to_string(place).unwrap();
+    b.get(&format!("/reports/new/details?{query}"))
+        .await
+        .assert_contains("Czemu drzewo zagraża?")
+        .assert_contains(r#"name="answer.danger" value="traffic" type="checkbox""#);
+
+    // A required question left unanswered: refused, with what was typed kept.
+    let description = "Pochylone drzewo nad chodnikiem przy szkole";
+    let res = send(&mut b, &place, &[("description", description)], &[]).await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Odpowiedz na pytanie: Czemu drzewo zagraża?")
+        .assert_contains(r##"href="#answers""##)
+        .assert_contains(description);
+    assert_eq!(miasto_store::reports::count(&app.db.db).await.unwrap(), 0);
+
+    // A choice the question does not offer is refused too; the ticked boxes stay ticked.
+    let res = send(
+        &mut b,
+        &place,
+        &[
+            ("description", description),
+            ("answer.danger", "people"),
+            ("answer.danger", "cars"),
+        ],
+        &[],
+    )
+    .await;
+    res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Wybierz odpowiedź z listy: Czemu drzewo zagraża?")
+        .assert_contains(r#"value="people" type="checkbox" checked"#);
+
+    let res = send(
+        &mut b,
+        &place,
+        &[
+            ("description", description),
+            ("answer.danger", "people"),
+            ("answer.danger", "traffic"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let report = miasto_store::reports::list(&app.db.db, &Default::default(), Default::default())
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(report.answers["danger"], vec!["people", "traffic"]);
+    // Staff see the answers by their names.
+    let (mut staff, _) = app.logged_in("zielen@example.pl", Role::Admin).await;
+    staff
+        .get(&format!("/staff{}", report.number.path()))
+        .await
+        .assert_contains("Czemu drzewo zagraża?")
+        .assert_contains("Ludziom");
+}
+
+#[tokio::test]
+async fn operators_ask_callers_the_categorys_questions_before_recording() {
+    let app = TestApp::new().await;
+    let (mut operator, _) = app.logged_in("infolinia@example.pl", Role::Operator).await;
+    let category = category_id(&app, "problem.tree-felling").await;
+    let district = district_id(&app, 1).await;
+    let mut fields = vec![
+        ("category", category.as_str()),
+        ("address", "ul. Szkolna 3"),
+        ("district", district.as_str()),
+        ("channel", "phone"),
+        (
+            "description",
+            "Dzwoniący mówi o pochylonym drzewie przy szkole",
+        ),
+    ];
+    // First the page shows the questions and asks for them; nothing is recorded yet.
+    operator
+        .post("/staff/intake", &fields)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Ta kategoria ma pytania do dzwoniącego")
+        .assert_contains("Czemu drzewo zagraża?")
+        .assert_contains(r#"name="questions_for""#)
+        .assert_contains("Dzwoniący mówi o pochylonym drzewie");
+    assert_eq!(miasto_store::reports::count(&app.db.db).await.unwrap(), 0);
+    // Shown but the required one left unanswered: refused with the question named.
+    fields.push(("questions_for", category.as_str()));
+    operator
+        .post("/staff/intake", &fields)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Odpowiedz na pytanie: Czemu drzewo zagraża?");
+    fields.push(("answer.danger", "buildings"));
+    let res = operator.post("/staff/intake", &fields).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let report = miasto_store::reports::list(&app.db.db, &Default::default(), Default::default())
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    assert_eq!(report.answers["danger"], vec!["buildings"]);
+    assert_eq!(report.channel, miasto_domain::reports::Channel::Phone);
 }
