@@ -101,6 +101,7 @@ async fn charge(state: &AppState, key: &str, limit: Limit) -> Result<(), ApiErro
     responses(
         (status = 202, description = "Confirmation e-mail on its way", body = super::Data<Registered>),
         (status = 400, description = "The body is not JSON of this shape", body = super::error::ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB", body = super::error::ErrorBody),
         (status = 415, description = "The body is not JSON", body = super::error::ErrorBody),
         (status = 422, description = "A field failed its check", body = super::error::ErrorBody),
         (status = 429, description = "Too many attempts from this client or for this address", body = super::error::ErrorBody),
@@ -165,6 +166,7 @@ pub async fn register(
         (status = 400, description = "The body is not JSON of this shape", body = super::error::ErrorBody),
         (status = 401, description = "Wrong address or password (`invalid_credentials`)", body = super::error::ErrorBody),
         (status = 403, description = "The address is not confirmed yet, or the account is disabled", body = super::error::ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB", body = super::error::ErrorBody),
         (status = 415, description = "The body is not JSON", body = super::error::ErrorBody),
         (status = 422, description = "A field failed its check", body = super::error::ErrorBody),
         (status = 429, description = "Too many attempts", body = super::error::ErrorBody),

@@ -239,6 +239,9 @@ impl FromRequestParts<AppState> for Bearer {
     }
 }
 
+/// The largest JSON body taken.
+const JSON_BODY_LIMIT: usize = 64 * 1024;
+
 /// A JSON request body. Another content type is a 415; a body that is not JSON of the
 /// expected shape is a 400 saying so.
 pub struct JsonBody<T>(pub T);
@@ -246,7 +249,7 @@ pub struct JsonBody<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, _state: &S) -> Result<Self, ApiError> {
         let json = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -262,15 +265,10 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                 "unsupported_media_type",
             ));
         }
-        let bytes = axum::body::Bytes::from_request(req, state)
+        // JSON bodies are small; only report uploads (multipart) get the large limit.
+        let bytes = axum::body::to_bytes(req.into_body(), JSON_BODY_LIMIT)
             .await
-            .map_err(|r| {
-                if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                    ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
-                } else {
-                    ApiError::new(StatusCode::BAD_REQUEST, "malformed_body")
-                }
-            })?;
+            .map_err(|_| ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"))?;
         serde_json::from_slice(&bytes)
             .map(Self)
             .map_err(|_| ApiError::new(StatusCode::BAD_REQUEST, "malformed_body"))

@@ -184,6 +184,12 @@ async fn an_app_registers_confirms_and_signs_devices_in_and_out() {
         value["error"]["message"],
         "Ten typ treści nie jest tu przyjmowany."
     );
+    let huge = json!({ "email": email, "password": "x".repeat(100 * 1024) });
+    assert_error(
+        &post_json(&app, "/api/v1/auth/register", None, huge).await,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "payload_too_large",
+    );
     assert!(app.get_user(email).await.is_none());
 
     let res = post_json(
