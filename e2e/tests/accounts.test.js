@@ -122,3 +122,17 @@ test('the API reference for app developers is reachable from the footer and acce
   await assert.doesNotReject(page.getByRole('heading', { name: /POST \/api\/v1\/reports – Send a report/ }).waitFor());
   await page.context().close();
 });
+
+test('the statistics page is reachable from the menu and accessible', async () => {
+  const page = await newPage(browser);
+  await page.goto(`${BASE}/`);
+  await page.getByRole('link', { name: 'W liczbach' }).first().click();
+  await page.waitForURL(/\/stats$/);
+  await checkPage(page, 'statistics');
+  await page.getByLabel('Okres').selectOption({ label: 'Półrocze' });
+  await page.getByLabel('Półrocze', { exact: true }).fill('1');
+  await page.getByRole('button', { name: 'Pokaż' }).click();
+  await page.waitForURL(/period=half/);
+  await checkPage(page, 'statistics for a half-year');
+  await page.context().close();
+});

@@ -12,6 +12,7 @@ pub mod open311;
 pub mod questions;
 pub mod reference;
 pub mod reports;
+pub mod stats;
 
 pub use accounts::{Email, Password, Permission, Role, RoleAssignment};
 pub use ids::{CategoryId, DistrictId, ReportId, UnitId, UserId};

@@ -227,6 +227,9 @@ async fn prepare_database(
     if miasto_store::reference::load_if_empty(&db, &city).await? {
         tracing::info!(city = %city.info.name, districts = city.district_count(), "reference data loaded");
     }
+    if miasto_store::stats::rebuild_if_empty(&db).await? {
+        tracing::info!("statistics counted from the existing reports");
+    }
     if let Some(fallback) =
         miasto_store::reference::find_unit_by_code(&db, &city.info.default_unit).await?
     {

@@ -22,6 +22,7 @@ pub mod reference;
 pub mod reports;
 pub mod routing;
 pub mod sessions;
+pub mod stats;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;

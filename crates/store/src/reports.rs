@@ -11,7 +11,7 @@ use crate::entities::{
     users,
 };
 use crate::paging::{self, Page, Paged};
-use crate::{Result, Savepoints, StoreError, new_token, now, token_hash};
+use crate::{Result, Savepoints, StoreError, new_token, now, stats, token_hash};
 use chrono::{DateTime, Utc};
 use miasto_domain::geo::Point;
 use miasto_domain::questions::Answers;
@@ -510,6 +510,11 @@ pub async fn insert_many(c: &impl ConnectionTrait, items: Vec<Numbered>) -> Resu
         .exec_without_returning(c)
         .await?;
     adjust_tallies(c, tallies).await?;
+    let counted: Vec<(stats::Shape, i64)> = created
+        .iter()
+        .map(|c| (stats::Shape::of(&c.report), 1))
+        .collect();
+    stats::count(c, &counted).await?;
     Ok(created)
 }
 
@@ -1009,6 +1014,9 @@ async fn set_status(c: &impl ConnectionTrait, report: &Report, to: Status) -> Re
         vec![(report.unit, report.status, -1), (report.unit, to, 1)],
     )
     .await?;
+    let before = stats::Shape::of(report);
+    let after = before.with_status(to, report.created_at, closed_at);
+    stats::count(c, &[(before, -1), (after, 1)]).await?;
     Ok(true)
 }
 
@@ -1099,6 +1107,8 @@ pub async fn reassign(
         vec![(report.unit, report.status, -1), (unit, report.status, 1)],
     )
     .await?;
+    let before = stats::Shape::of(&report);
+    stats::count(c, &[(before, -1), (before.with_unit(unit), 1)]).await?;
     let fields = EventFields {
         unit: Some(unit),
         internal_note: Some(reason),
@@ -1667,6 +1677,22 @@ pub async fn insert_seeded(c: &impl ConnectionTrait, batch: &[SeedReport]) -> Re
         }
     }
     adjust_tallies(c, tallies).await?;
+    let counted: Vec<(stats::Shape, i64)> = batch
+        .iter()
+        .map(|r| {
+            let shape = stats::Shape::new(stats::Fields {
+                created_at: r.created_at,
+                kind: r.kind,
+                category: r.category,
+                district: r.district,
+                unit: r.unit,
+                status: r.status,
+                closed_at: r.closed_at,
+            });
+            (shape, 1)
+        })
+        .collect();
+    stats::count(c, &counted).await?;
     let event =
         |r: &SeedReport, at: DateTime<Utc>, kind: EventKind, from: Option<Status>, to: Status| {
             report_events::ActiveModel {

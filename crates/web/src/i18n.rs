@@ -271,6 +271,21 @@ mod completeness {
                 .map(|d| format!("datatype-{}", d.as_str())),
         );
         dynamic.extend(
+            miasto_domain::stats::PeriodKind::ALL
+                .iter()
+                .map(|k| format!("stats-period-{}", k.as_str())),
+        );
+        dynamic.extend(
+            miasto_domain::reference::ReportKind::ALL
+                .iter()
+                .flat_map(|k| {
+                    [
+                        format!("stats-{}-heading", k.as_str()),
+                        format!("stats-acted-on-{}", k.as_str()),
+                    ]
+                }),
+        );
+        dynamic.extend(
             crate::api::ApiError::CODES
                 .iter()
                 .map(|c| format!("api-error-{c}")),

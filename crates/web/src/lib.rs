@@ -20,6 +20,7 @@ mod reports;
 mod router;
 mod security;
 mod staff;
+mod stats;
 
 pub use error::Error;
 pub use metrics::Metrics;

@@ -4,7 +4,7 @@
 
 use crate::{
     AppState, Error, accounts, admin, api, assets, context, developers, error, home, metrics,
-    open311, reports, security, staff,
+    open311, reports, security, staff, stats,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -66,6 +66,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/language", post(accounts::language::change_language))
         .route("/developers/api", get(developers::show_api_reference))
+        .route("/stats", get(stats::show_stats))
+        .route("/stats/{file}", get(stats::stats_csv))
         .route("/my", get(accounts::my_city::show_my_city))
         .route("/my/account", get(accounts::account::show_account))
         .route("/my/password", post(accounts::account::change_password))

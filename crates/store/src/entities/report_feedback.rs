@@ -13,6 +13,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::reports::Entity",
+        from = "Column::ReportId",
+        to = "super::reports::Column::Id"
+    )]
+    Report,
+}
+
+impl Related<super::reports::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Report.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -9,6 +9,7 @@ mod m20261121_000002_contact_centre;
 mod m20261121_000003_photo_moderation;
 mod m20261121_000004_open311;
 mod m20261121_000005_mobile_api;
+mod m20261121_000006_statistics;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000003_photo_moderation::Migration),
             Box::new(m20261121_000004_open311::Migration),
             Box::new(m20261121_000005_mobile_api::Migration),
+            Box::new(m20261121_000006_statistics::Migration),
         ]
     }
 }

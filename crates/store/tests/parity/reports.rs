@@ -1002,3 +1002,112 @@ async fn photos_public_before_moderation_existed_stay_published_after_the_upgrad
     let read = reports::get(&db.db, report).await.unwrap().unwrap();
     assert!(read.answers.is_empty() && read.media_url.is_none() && read.address_id.is_none());
 }
+
+/// The statistics rollups follow intake, status changes and reassignment, and a rebuild from
+/// the reports gives the same counts.
+#[tokio::test]
+async fn statistics_follow_every_change_and_a_rebuild_agrees() {
+    use miasto_domain::stats::{Bucket, Month, Period};
+    use miasto_store::stats;
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    let stare_miasto = district(&db, 1).await;
+    let mut ids = Vec::new();
+    for _ in 0..3 {
+        ids.push(
+            report(&db.db, new_report(&lighting, RYNEK, Some(stare_miasto)))
+                .await
+                .id,
+        );
+    }
+    let unit = reports::get(&db.db, ids[0]).await.unwrap().unwrap().unit;
+    let other = reference::list_units(&db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|u| u.id != unit)
+        .unwrap()
+        .id;
+    reports::change_status(
+        &db.db,
+        ids[0],
+        Some(Status::New),
+        Status::Solved,
+        None,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    reports::change_status(
+        &db.db,
+        ids[1],
+        Some(Status::New),
+        Status::BeingSolved,
+        None,
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    let operator = user(&db, "op@example.pl", Locale::Pl).await;
+    assert!(
+        reports::reassign(&db.db, ids[2], operator, other, "inna jednostka".into())
+            .await
+            .unwrap()
+    );
+
+    let month = Month::of(miasto_store::now());
+    let filter = stats::Filter {
+        period: Period::month(month),
+        district: None,
+        unit: None,
+    };
+    let summary = |cells: Vec<stats::Cell>| -> Vec<(String, Option<Bucket>, bool, u64)> {
+        let mut out: Vec<_> = cells
+            .into_iter()
+            .map(|c| (c.status.as_str().to_owned(), c.bucket, c.unit == other, c.n))
+            .collect();
+        out.sort();
+        out
+    };
+    let live = summary(stats::cells(&db.db, &filter, filter.period).await.unwrap());
+    assert_eq!(
+        live,
+        vec![
+            ("being_solved".to_owned(), None, false, 1),
+            ("new".to_owned(), None, true, 1),
+            ("solved".to_owned(), Some(Bucket::Days0To7), false, 1),
+        ]
+    );
+    let days = stats::close_days(&db.db, &filter).await.unwrap();
+    assert_eq!(
+        days.iter().map(|d| (d.2, d.3)).collect::<Vec<_>>(),
+        [(0, 1)]
+    );
+    // Only the other unit's report, when filtered by it.
+    let only_other = stats::Filter {
+        unit: Some(other),
+        ..filter
+    };
+    assert_eq!(
+        stats::cells(&db.db, &only_other, filter.period)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // A month with no reports has no cells.
+    let before = Period::month(month.plus(-1));
+    assert!(
+        stats::cells(&db.db, &filter, before)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    assert_eq!(stats::rebuild(&db.db).await.unwrap(), 3);
+    let rebuilt = summary(stats::cells(&db.db, &filter, filter.period).await.unwrap());
+    assert_eq!(rebuilt, live);
+    assert!(!stats::rebuild_if_empty(&db.db).await.unwrap());
+}

@@ -12,3 +12,4 @@ mod harness;
 mod open311;
 mod reports;
 mod shell;
+mod stats;

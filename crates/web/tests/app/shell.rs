@@ -322,6 +322,8 @@ async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_lang
         "/reports/new?kind=problem",
         "/reports?kind=problem",
         "/developers/api",
+        "/stats",
+        "/stats?period=half&year=2025&half=3",
     ];
     for lang in ["pl", "en"] {
         admin.post("/language", &[("lang", lang)]).await;

@@ -1,0 +1,460 @@
+//! The statistics rollups: reports counted by the month they were sent (Kraków time), kind,
+//! category, district, unit, current status and resolution-time bucket, and closed reports by
+//! whole days to close. They change in the same transaction as the reports they count (on
+//! intake, status changes, reassignment, seeding), so the public figures read a few thousand
+//! rows whatever the size of the reports table. [`rebuild`] recounts them from the reports
+//! (after an upgrade, or to check them).
+
+use crate::entities::{hotline_calls, report_feedback, reports, stats_close_days, stats_reports};
+use crate::reports::Report;
+use crate::{Result, StoreError, now};
+use chrono::{DateTime, NaiveDate, Utc};
+use miasto_domain::reference::ReportKind;
+use miasto_domain::reports::Status;
+use miasto_domain::stats::{Bucket, DAYS_CAP, Month, Period, days_to_close};
+use miasto_domain::{CategoryId, DistrictId, UnitId, UserId};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Where a report counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Shape {
+    month: i32,
+    kind: ReportKind,
+    category: CategoryId,
+    district: Option<DistrictId>,
+    unit: UnitId,
+    status: Status,
+    /// Whole days from submission to closing, for closed reports.
+    closed_days: Option<i64>,
+}
+
+/// A report's place in the rollups, from its fields.
+pub(crate) struct Fields {
+    pub created_at: DateTime<Utc>,
+    pub kind: ReportKind,
+    pub category: CategoryId,
+    pub district: Option<DistrictId>,
+    pub unit: UnitId,
+    pub status: Status,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl Shape {
+    pub(crate) fn new(f: Fields) -> Self {
+        Self {
+            month: Month::of(f.created_at).key(),
+            kind: f.kind,
+            category: f.category,
+            district: f.district,
+            unit: f.unit,
+            status: f.status,
+            closed_days: f
+                .closed_at
+                .filter(|_| f.status.is_closed())
+                .map(|at| days_to_close(f.created_at, at)),
+        }
+    }
+
+    pub(crate) fn of(report: &Report) -> Self {
+        Self::new(Fields {
+            created_at: report.created_at,
+            kind: report.kind,
+            category: report.category,
+            district: report.district,
+            unit: report.unit,
+            status: report.status,
+            closed_at: report.closed_at,
+        })
+    }
+
+    /// The same report with another status (closed at `closed_at` if it is a closing one).
+    pub(crate) fn with_status(
+        self,
+        status: Status,
+        created: DateTime<Utc>,
+        closed_at: Option<DateTime<Utc>>,
+    ) -> Self {
+        Self {
+            status,
+            closed_days: closed_at
+                .filter(|_| status.is_closed())
+                .map(|at| days_to_close(created, at)),
+            ..self
+        }
+    }
+
+    pub(crate) fn with_unit(self, unit: UnitId) -> Self {
+        Self { unit, ..self }
+    }
+}
+
+type ReportKey = (i32, String, Uuid, Uuid, Uuid, String, i16);
+type DaysKey = (i32, String, Uuid, Uuid, i16);
+
+fn district_key(district: Option<DistrictId>) -> Uuid {
+    district.map_or(Uuid::nil(), |d| d.0)
+}
+
+/// Adds each shape's count (`+1` a report arriving, `-1` one leaving) to the rollups. Keys
+/// are summed first and written in order, one statement per table.
+pub(crate) async fn count(c: &impl ConnectionTrait, changes: &[(Shape, i64)]) -> Result<()> {
+    let mut by_report: BTreeMap<ReportKey, i64> = BTreeMap::new();
+    let mut by_days: BTreeMap<DaysKey, i64> = BTreeMap::new();
+    for (s, delta) in changes {
+        let bucket = s.closed_days.map_or(-1, |d| Bucket::of_days(d).index());
+        *by_report
+            .entry((
+                s.month,
+                s.kind.as_str().to_owned(),
+                s.category.0,
+                district_key(s.district),
+                s.unit.0,
+                s.status.as_str().to_owned(),
+                bucket,
+            ))
+            .or_default() += delta;
+        if let Some(days) = s.closed_days {
+            let days = i16::try_from(Ord::min(days, DAYS_CAP)).unwrap_or(i16::MAX);
+            *by_days
+                .entry((
+                    s.month,
+                    s.kind.as_str().to_owned(),
+                    s.unit.0,
+                    district_key(s.district),
+                    days,
+                ))
+                .or_default() += delta;
+        }
+    }
+    write_reports(c, by_report).await?;
+    write_days(c, by_days).await
+}
+
+/// Rows per insert statement (well under both engines' bind-parameter limits).
+const CHUNK: usize = 500;
+
+async fn write_reports(c: &impl ConnectionTrait, rows: BTreeMap<ReportKey, i64>) -> Result<()> {
+    use stats_reports::Column as C;
+    let rows: Vec<_> = rows.into_iter().filter(|(_, n)| *n != 0).collect();
+    for chunk in rows.chunks(CHUNK) {
+        stats_reports::Entity::insert_many(chunk.iter().map(
+            |((month, kind, category, district, unit, status, bucket), n)| {
+                stats_reports::ActiveModel {
+                    month: Set(*month),
+                    kind: Set(kind.clone()),
+                    category_id: Set(*category),
+                    district_id: Set(*district),
+                    unit_id: Set(*unit),
+                    status: Set(status.clone()),
+                    bucket: Set(*bucket),
+                    n: Set(*n),
+                }
+            },
+        ))
+        .on_conflict(
+            OnConflict::columns([
+                C::Month,
+                C::Kind,
+                C::CategoryId,
+                C::DistrictId,
+                C::UnitId,
+                C::Status,
+                C::Bucket,
+            ])
+            .value(
+                C::N,
+                Expr::col((stats_reports::Entity, C::N)).add(Expr::cust("excluded.n")),
+            )
+            .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn write_days(c: &impl ConnectionTrait, rows: BTreeMap<DaysKey, i64>) -> Result<()> {
+    use stats_close_days::Column as C;
+    let rows: Vec<_> = rows.into_iter().filter(|(_, n)| *n != 0).collect();
+    for chunk in rows.chunks(CHUNK) {
+        stats_close_days::Entity::insert_many(chunk.iter().map(
+            |((month, kind, unit, district, days), n)| stats_close_days::ActiveModel {
+                month: Set(*month),
+                kind: Set(kind.clone()),
+                unit_id: Set(*unit),
+                district_id: Set(*district),
+                days: Set(*days),
+                n: Set(*n),
+            },
+        ))
+        .on_conflict(
+            OnConflict::columns([C::Month, C::Kind, C::UnitId, C::DistrictId, C::Days])
+                .value(
+                    C::N,
+                    Expr::col((stats_close_days::Entity, C::N)).add(Expr::cust("excluded.n")),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Recounts the rollups from the reports, in one transaction, reading the reports in pages
+/// of 10,000. Returns the number of reports counted.
+pub async fn rebuild(db: &sea_orm::DatabaseConnection) -> Result<u64> {
+    let tx = crate::begin(db).await?;
+    stats_reports::Entity::delete_many().exec(&tx).await?;
+    stats_close_days::Entity::delete_many().exec(&tx).await?;
+    let mut after: Option<Uuid> = None;
+    let mut total = 0u64;
+    loop {
+        let mut select = reports::Entity::find()
+            .order_by_asc(reports::Column::Id)
+            .limit(10_000);
+        if let Some(after) = after {
+            select = select.filter(reports::Column::Id.gt(after));
+        }
+        let page = select.all(&tx).await?;
+        let Some(last) = page.last() else {
+            break;
+        };
+        after = Some(last.id);
+        let mut changes = Vec::with_capacity(page.len());
+        for row in page {
+            changes.push((Shape::of(&Report::try_from(row)?), 1));
+        }
+        total += changes.len() as u64;
+        count(&tx, &changes).await?;
+    }
+    tx.commit().await?;
+    Ok(total)
+}
+
+/// Recounts only when the rollups are empty and there are reports (a database upgraded from
+/// before statistics existed). Returns whether it did.
+pub async fn rebuild_if_empty(db: &sea_orm::DatabaseConnection) -> Result<bool> {
+    let counted = stats_reports::Entity::find().one(db).await?.is_some();
+    let any = reports::Entity::find().one(db).await?.is_some();
+    if counted || !any {
+        return Ok(false);
+    }
+    rebuild(db).await?;
+    Ok(true)
+}
+
+/// Which reports the figures are about.
+#[derive(Debug, Clone, Copy)]
+pub struct Filter {
+    pub period: Period,
+    pub district: Option<DistrictId>,
+    pub unit: Option<UnitId>,
+}
+
+/// One rolled-up count.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub month: Month,
+    pub kind: ReportKind,
+    pub category: CategoryId,
+    pub unit: UnitId,
+    pub status: Status,
+    /// `None` while open.
+    pub bucket: Option<Bucket>,
+    pub n: u64,
+}
+
+#[derive(Debug, FromQueryResult)]
+struct CellRow {
+    month: i32,
+    kind: String,
+    category_id: Uuid,
+    unit_id: Uuid,
+    status: String,
+    bucket: i16,
+    n: i64,
+}
+
+fn corrupt(detail: String) -> StoreError {
+    StoreError::Corrupt {
+        table: "stats_reports",
+        detail,
+    }
+}
+
+/// The counts of the reports sent in `months` (and in the filter's district and unit),
+/// summed over districts.
+pub async fn cells(c: &impl ConnectionTrait, filter: &Filter, months: Period) -> Result<Vec<Cell>> {
+    use stats_reports::Column as C;
+    let mut select = stats_reports::Entity::find()
+        .select_only()
+        .column(C::Month)
+        .column(C::Kind)
+        .column(C::CategoryId)
+        .column(C::UnitId)
+        .column(C::Status)
+        .column(C::Bucket)
+        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+        .filter(C::Month.between(months.from.key(), months.to.key()))
+        .group_by(C::Month)
+        .group_by(C::Kind)
+        .group_by(C::CategoryId)
+        .group_by(C::UnitId)
+        .group_by(C::Status)
+        .group_by(C::Bucket);
+    if let Some(d) = filter.district {
+        select = select.filter(C::DistrictId.eq(d.0));
+    }
+    if let Some(u) = filter.unit {
+        select = select.filter(C::UnitId.eq(u.0));
+    }
+    let rows = select.into_model::<CellRow>().all(c).await?;
+    rows.into_iter()
+        .filter(|r| r.n != 0)
+        .map(|r| {
+            Ok(Cell {
+                month: Month::from_key(r.month)
+                    .ok_or_else(|| corrupt(format!("month {}", r.month)))?,
+                kind: ReportKind::parse(&r.kind)
+                    .map_err(|_| corrupt(format!("kind {}", r.kind)))?,
+                category: CategoryId(r.category_id),
+                unit: UnitId(r.unit_id),
+                status: Status::parse(&r.status)
+                    .map_err(|_| corrupt(format!("status {}", r.status)))?,
+                bucket: Bucket::from_index(r.bucket),
+                n: u64::try_from(r.n).map_err(|_| corrupt(format!("count {}", r.n)))?,
+            })
+        })
+        .collect()
+}
+
+/// Closed reports by whole days to close (capped at a year), per unit and kind.
+pub async fn close_days(
+    c: &impl ConnectionTrait,
+    filter: &Filter,
+) -> Result<Vec<(UnitId, ReportKind, i64, u64)>> {
+    use stats_close_days::Column as C;
+    #[derive(Debug, FromQueryResult)]
+    struct Row {
+        unit_id: Uuid,
+        kind: String,
+        days: i16,
+        n: i64,
+    }
+    let mut select = stats_close_days::Entity::find()
+        .select_only()
+        .column(C::UnitId)
+        .column(C::Kind)
+        .column(C::Days)
+        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+        .filter(C::Month.between(filter.period.from.key(), filter.period.to.key()))
+        .group_by(C::UnitId)
+        .group_by(C::Kind)
+        .group_by(C::Days);
+    if let Some(d) = filter.district {
+        select = select.filter(C::DistrictId.eq(d.0));
+    }
+    if let Some(u) = filter.unit {
+        select = select.filter(C::UnitId.eq(u.0));
+    }
+    let rows = select.into_model::<Row>().all(c).await?;
+    rows.into_iter()
+        .filter(|r| r.n > 0)
+        .map(|r| {
+            Ok((
+                UnitId(r.unit_id),
+                ReportKind::parse(&r.kind).map_err(|_| corrupt(format!("kind {}", r.kind)))?,
+                i64::from(r.days),
+                u64::try_from(r.n).unwrap_or(0),
+            ))
+        })
+        .collect()
+}
+
+/// Answers to "was it solved?" about reports sent in the period: (answered, said solved,
+/// sum of scores 1–5).
+pub async fn feedback(c: &impl ConnectionTrait, filter: &Filter) -> Result<(u64, u64, u64)> {
+    use reports::Column as R;
+    let (from, to) = filter.period.bounds();
+    let mut select = report_feedback::Entity::find()
+        .inner_join(reports::Entity)
+        .filter(report_feedback::Column::AnsweredAt.is_not_null())
+        .filter(R::CreatedAt.gte(from))
+        .filter(R::CreatedAt.lt(to));
+    if let Some(d) = filter.district {
+        select = select.filter(R::DistrictId.eq(d.0));
+    }
+    if let Some(u) = filter.unit {
+        select = select.filter(R::UnitId.eq(u.0));
+    }
+    let rows = select.all(c).await?;
+    let answered = rows.len() as u64;
+    let solved = rows.iter().filter(|r| r.solved == Some(true)).count() as u64;
+    let scores = rows
+        .iter()
+        .filter_map(|r| r.score)
+        .map(|s| u64::try_from(s).unwrap_or(0))
+        .sum();
+    Ok((answered, solved, scores))
+}
+
+/// Calls per day imported from the telephony system, in the period.
+pub async fn hotline_calls(
+    c: &impl ConnectionTrait,
+    period: Period,
+) -> Result<Vec<(NaiveDate, u64)>> {
+    let first = NaiveDate::from_ymd_opt(period.from.year, period.from.month, 1);
+    let next = period.to.plus(1);
+    let end = NaiveDate::from_ymd_opt(next.year, next.month, 1);
+    let (Some(first), Some(end)) = (first, end) else {
+        return Ok(Vec::new());
+    };
+    Ok(hotline_calls::Entity::find()
+        .filter(hotline_calls::Column::Day.gte(first))
+        .filter(hotline_calls::Column::Day.lt(end))
+        .order_by_asc(hotline_calls::Column::Day)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|r| (r.day, u64::try_from(r.calls).unwrap_or(0)))
+        .collect())
+}
+
+/// Stores call volumes (a day imported again replaces the earlier figure). Returns the
+/// number of days written.
+pub async fn import_calls(
+    c: &impl ConnectionTrait,
+    days: &[(NaiveDate, u64)],
+    by: Option<UserId>,
+) -> Result<u64> {
+    let at = now();
+    for chunk in days.chunks(CHUNK) {
+        hotline_calls::Entity::insert_many(chunk.iter().map(|(day, calls)| {
+            hotline_calls::ActiveModel {
+                day: Set(*day),
+                calls: Set(i64::try_from(*calls).unwrap_or(i64::MAX)),
+                imported_at: Set(at),
+                imported_by: Set(by.map(|u| u.0)),
+            }
+        }))
+        .on_conflict(
+            OnConflict::column(hotline_calls::Column::Day)
+                .update_columns([
+                    hotline_calls::Column::Calls,
+                    hotline_calls::Column::ImportedAt,
+                    hotline_calls::Column::ImportedBy,
+                ])
+                .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await?;
+    }
+    Ok(days.len() as u64)
+}

@@ -1,0 +1,65 @@
+# „KCK w liczbach”: publiczne statystyki centrum kontaktu.
+stats-title = Centrum kontaktu w liczbach
+stats-lead = Zgłoszenia problemów i pomysłów wysłane do miasta, jak się zakończyły i ile to trwało – liczone na bieżąco z platformy, dla dowolnego okresu pełnych miesięcy. Każdy wykres ma swoją tabelę, a każdą tabelę można pobrać jako CSV.
+stats-nav = W liczbach
+stats-period = Okres
+stats-period-month = Miesiąc
+stats-period-quarter = Kwartał
+stats-period-half = Półrocze
+stats-period-year = Rok
+stats-period-custom = Od miesiąca do miesiąca
+stats-year = Rok
+stats-half = Półrocze
+stats-half-hint = 1 lub 2 (dla półrocza).
+stats-quarter = Kwartał
+stats-quarter-hint = Od 1 do 4 (dla kwartału).
+stats-month = Miesiąc
+stats-month-hint = Od 1 do 12 (dla miesiąca).
+stats-from = Od
+stats-to = Do
+stats-custom-hint = Jako 2025-01 (dla okresu od miesiąca do miesiąca).
+stats-all-districts = Wszystkie dzielnice
+stats-unit = Jednostka miejska
+stats-all-units = Wszystkie jednostki
+stats-show = Pokaż
+stats-period-shown = Zgłoszenia wysłane w okresie { $period }:
+stats-total = { $count ->
+    [one] razem { $count } zgłoszenie.
+    [few] razem { $count } zgłoszenia.
+   *[other] razem { $count } zgłoszeń.
+}
+stats-months-heading = Zgłoszenia w kolejnych miesiącach
+stats-col-month = Miesiąc
+stats-col-total = Razem
+stats-csv = Pobierz tę tabelę (CSV)
+stats-problem-heading = Problemy
+stats-idea-heading = Pomysły
+stats-received = Przyjęte
+stats-year-before = Rok wcześniej (zmiana)
+stats-acted-on-problem = Rozwiązane lub w trakcie rozwiązywania
+stats-acted-on-idea = Zrealizowane lub w trakcie realizacji
+stats-categories-heading = Według kategorii
+stats-col-count = Liczba
+stats-col-share = Udział
+stats-outcomes-heading = Jak się zakończyły (obecny status)
+stats-col-status = Status
+stats-buckets-heading = Czas do zamknięcia w dniach ({ $count } zamkniętych)
+stats-col-days = Dni
+stats-col-cumulative = W tym czasie (narastająco)
+stats-csv-categories = Kategorie (CSV)
+stats-csv-outcomes = Statusy (CSV)
+stats-csv-resolution = Czas do zamknięcia (CSV)
+stats-units-heading = Jednostki miejskie
+stats-none = Brak zgłoszeń w tym okresie.
+stats-col-open = Wciąż otwarte
+stats-col-median = Mediana dni do zamknięcia
+stats-col-within-30 = Zamknięte w 30 dni (z przyjętych)
+stats-feedback-heading = „Czy sprawa została rozwiązana?” – odpowiedzi mieszkańców
+stats-feedback-answered = Odpowiedzi
+stats-feedback-solved = Problem rozwiązany według odpowiadających
+stats-feedback-score = Średnia ocena (1–5)
+stats-feedback-none = Nikt jeszcze nie odpowiedział na ankietę o zgłoszeniach z tego okresu.
+stats-hotline-heading = Połączenia z infolinią
+stats-hotline-none = Dla tego okresu nie zaimportowano liczby połączeń.
+stats-col-calls = Połączenia
+error-stats-period = Wybierz istniejący okres, najwyżej 120 miesięcy.
