@@ -28,6 +28,14 @@ impl Month {
         }
     }
 
+    /// The month a calendar day falls in.
+    pub fn of_date(day: chrono::NaiveDate) -> Self {
+        Self {
+            year: day.year(),
+            month: day.month(),
+        }
+    }
+
     /// `2026-03`.
     pub fn parse(raw: &str) -> Option<Self> {
         let (y, m) = raw.trim().split_once('-')?;
@@ -364,5 +372,118 @@ mod tests {
         assert_eq!(median(&[(2, 50), (20, 50)]), Some(11.0));
         assert_eq!(percent(1, 3).map(|p| (p * 100.0).round()), Some(3333.0));
         assert_eq!(percent(1, 0), None);
+    }
+}
+
+/// A line of a call-volume file that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallsLineError {
+    /// 1-based.
+    pub line: usize,
+    pub code: &'static str,
+}
+
+/// The most days one file may hold (about 27 years).
+pub const CALLS_MAX_DAYS: usize = 10_000;
+
+/// Reads the telephony system's export: one `date,calls` line per day (`;` works too), an
+/// optional header line, dates as `2025-01-31` or `31.01.2025`. Every bad line is reported.
+pub fn parse_calls(text: &str) -> Result<Vec<(chrono::NaiveDate, u64)>, Vec<CallsLineError>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut days = Vec::new();
+    let mut errors = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let separator = if line.contains(';') { ';' } else { ',' };
+        let mut fields = line.split(separator).map(|f| f.trim().trim_matches('"'));
+        let (date, calls) = (fields.next().unwrap_or_default(), fields.next());
+        let parsed = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(date, "%d.%m.%Y"))
+            .ok();
+        let error = |code| CallsLineError { line: i + 1, code };
+        match (parsed, calls) {
+            // A header: the first line, without a date.
+            (None, _) if days.is_empty() && errors.is_empty() && i == first_line(text) => {}
+            (None, _) => errors.push(error("calls_date")),
+            (Some(_), None) => errors.push(error("calls_missing")),
+            (Some(day), Some(calls)) => {
+                let calls: String = calls.chars().filter(|c| !c.is_whitespace()).collect();
+                match calls.parse::<u64>() {
+                    Err(_) => errors.push(error("calls_number")),
+                    Ok(_) if !seen.insert(day) => errors.push(error("calls_repeated")),
+                    Ok(n) => days.push((day, n)),
+                }
+            }
+        }
+    }
+    if days.len() > CALLS_MAX_DAYS {
+        errors.push(CallsLineError {
+            line: 0,
+            code: "calls_too_many",
+        });
+    }
+    if days.is_empty() && errors.is_empty() {
+        errors.push(CallsLineError {
+            line: 0,
+            code: "calls_empty",
+        });
+    }
+    if errors.is_empty() {
+        Ok(days)
+    } else {
+        Err(errors)
+    }
+}
+
+fn first_line(text: &str) -> usize {
+    text.lines().position(|l| !l.trim().is_empty()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod calls_tests {
+    use super::*;
+
+    #[test]
+    fn call_files_are_read_with_their_header_separators_and_date_forms() {
+        let text = "\u{feff}Data;Liczba połączeń\r\n2025-01-01;600\r\n02.01.2025; 1 200 \r\n\r\n";
+        let days = parse_calls(text).unwrap_or_default();
+        assert_eq!(days.len(), 2);
+        assert_eq!(
+            days[1],
+            (
+                chrono::NaiveDate::from_ymd_opt(2025, 1, 2).unwrap_or_default(),
+                1200
+            )
+        );
+        let bad = parse_calls(
+            "date,calls\n2025-01-01,5\nwczoraj,4\n2025-01-01,3\n2025-01-03\n2025-01-04,dużo\n",
+        );
+        let codes: Vec<(usize, &str)> = bad
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|e| (e.line, e.code))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                (3, "calls_date"),
+                (4, "calls_repeated"),
+                (5, "calls_missing"),
+                (6, "calls_number")
+            ]
+        );
+        assert_eq!(
+            parse_calls("").err().map(|e| e[0].code),
+            Some("calls_empty")
+        );
+        assert_eq!(
+            parse_calls("date,calls\n").err().map(|e| e[0].code),
+            Some("calls_empty")
+        );
     }
 }

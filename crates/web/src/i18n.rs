@@ -286,6 +286,17 @@ mod completeness {
                 }),
         );
         dynamic.extend(
+            [
+                "calls_date",
+                "calls_missing",
+                "calls_number",
+                "calls_repeated",
+                "calls_too_many",
+                "calls_empty",
+            ]
+            .map(|c| format!("error-{c}")),
+        );
+        dynamic.extend(
             crate::api::ApiError::CODES
                 .iter()
                 .map(|c| format!("api-error-{c}")),

@@ -19,6 +19,9 @@ use tower_http::trace::TraceLayer;
 /// Form bodies are small; uploads raise this on their own routes.
 pub const FORM_BODY_LIMIT: usize = 64 * 1024;
 
+/// A call-volume file: years of days fit in far less.
+pub const CALLS_BODY_LIMIT: usize = 2 * 1024 * 1024;
+
 /// A report with five photos of 7 MiB each, and its text.
 pub const REPORT_BODY_LIMIT: usize =
     miasto_store::photos::MAX_PER_REPORT * miasto_store::photos::MAX_BYTES + 256 * 1024;
@@ -153,6 +156,12 @@ pub fn router(state: AppState) -> Router {
             get(staff::intake::show_intake).post(staff::intake::record_report),
         )
         .route("/staff/callers", get(staff::callers::find_caller_reports))
+        .route(
+            "/staff/hotline-calls",
+            get(staff::calls::show_calls)
+                .post(staff::calls::import_calls)
+                .layer(DefaultBodyLimit::max(CALLS_BODY_LIMIT)),
+        )
         .route("/admin", get(admin::show_dashboard))
         .route("/admin/users", get(admin::users::list_users))
         .route("/admin/users/{id}", get(admin::users::show_user))

@@ -63,6 +63,7 @@ flash-confirmation-resent = If the account is waiting for confirmation, we have 
 flash-password-reset = Your password has been changed. Log in with the new password.
 flash-password-changed = Your password has been changed. Your other devices have been logged out.
 flash-sessions-ended = Your other devices have been logged out.
+flash-calls-imported = The call figures have been imported.
 flash-question-saved = The question has been saved.
 flash-question-removed = The question has been removed.
 developers-api-title = API for app developers

@@ -66,6 +66,7 @@ flash-confirmation-resent = Jeśli konto czeka na potwierdzenie, wysłaliśmy no
 flash-password-reset = Hasło zostało zmienione. Zaloguj się nowym hasłem.
 flash-password-changed = Hasło zostało zmienione. Pozostałe urządzenia wylogowano.
 flash-sessions-ended = Pozostałe urządzenia zostały wylogowane.
+flash-calls-imported = Liczby połączeń zostały zaimportowane.
 flash-question-saved = Pytanie zostało zapisane.
 flash-question-removed = Pytanie zostało usunięte.
 developers-api-title = API dla twórców aplikacji

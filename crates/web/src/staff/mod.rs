@@ -2,6 +2,7 @@
 //! report's full page and its actions, hotline intake and caller lookup.
 
 pub mod callers;
+pub mod calls;
 pub mod intake;
 pub mod queue;
 pub mod report;

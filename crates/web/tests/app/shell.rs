@@ -307,6 +307,7 @@ async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_lang
         "/staff/queue".into(),
         format!("/staff{}", report.number.path()),
         "/staff/intake".into(),
+        "/staff/hotline-calls".into(),
         "/staff/callers?q=a11y%40example.pl".into(),
         track.clone(),
     ];

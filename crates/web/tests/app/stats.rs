@@ -362,3 +362,65 @@ async fn the_page_shows_exactly_the_figures_of_a_known_dataset() {
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("Wybierz istniejący okres");
 }
+
+#[tokio::test]
+async fn hotline_staff_import_call_volumes_from_the_telephony_export() {
+    let app = TestApp::new().await;
+    let (mut resident, _) = app
+        .logged_in("mieszkaniec@example.pl", miasto_domain::Role::Resident)
+        .await;
+    resident
+        .get("/staff/hotline-calls")
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    let (mut operator, _) = app
+        .logged_in("infolinia@example.pl", miasto_domain::Role::Operator)
+        .await;
+    operator
+        .get("/staff/hotline-calls")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Ostatnie dwanaście miesięcy");
+
+    // A file with mistakes: every bad line is named, nothing is stored.
+    let bad = "data;połączenia\n2025-03-01;700\n2025-03-32;5\n2025-03-01;800\n";
+    operator
+        .post_multipart(
+            "/staff/hotline-calls",
+            &[],
+            &[("file", "polaczenia.csv", bad.as_bytes())],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Wiersz 3: data nie jest datą")
+        .assert_contains("Wiersz 4: ten dzień występuje w pliku dwa razy.");
+    assert!(
+        miasto_store::stats::hotline_calls(
+            &app.db.db,
+            miasto_domain::stats::Period::year(2025).unwrap()
+        )
+        .await
+        .unwrap()
+        .is_empty()
+    );
+
+    let good = "\u{feff}data;połączenia\r\n2025-03-01;700\r\n02.03.2025;650\r\n";
+    operator
+        .post_multipart(
+            "/staff/hotline-calls",
+            &[],
+            &[("file", "polaczenia.csv", good.as_bytes())],
+        )
+        .await
+        .assert_redirect("/staff/hotline-calls");
+    // Pasted lines work too, and a day imported again takes the newer figure.
+    operator
+        .post_multipart("/staff/hotline-calls", &[("text", "2025-03-02,660")], &[])
+        .await
+        .assert_redirect("/staff/hotline-calls");
+    let res = app
+        .browser()
+        .get("/stats?period=month&year=2025&month=3")
+        .await;
+    res.assert_contains(r#"<th scope="row">2025-03</th><td>1360</td>"#);
+}
