@@ -134,5 +134,8 @@ test('the statistics page is reachable from the menu and accessible', async () =
   await page.getByRole('button', { name: 'Pokaż' }).click();
   await page.waitForURL(/period=half/);
   await checkPage(page, 'statistics for a half-year');
+  await page.getByRole('link', { name: 'Otwarte dane' }).first().click();
+  await page.waitForURL(/\/opendata$/);
+  await checkPage(page, 'open data catalogue');
   await page.context().close();
 });

@@ -121,6 +121,215 @@ async fn login(router: &axum::Router, email: &str, password: &str) -> anyhow::Re
     Ok(format!("miasto_csrf={csrf}; {session}"))
 }
 
+/// The real router over `db`, with rate limits that never stop a benchmark.
+async fn bench_router(
+    db: &miasto_store::DatabaseConnection,
+    city: &miasto_store::reference::CityData,
+    files: &std::path::Path,
+) -> anyhow::Result<axum::Router> {
+    let unlimited = Limit {
+        max: u32::MAX,
+        window: Duration::from_secs(60),
+    };
+    let web = WebConfig {
+        base_url: "http://bench.invalid".into(),
+        secret: Secret::new("benchmark-secret-benchmark-secret"),
+        trust_proxy: false,
+        limits: RateLimits {
+            reports_per_ip: unlimited,
+            ..RateLimits::default()
+        },
+        outbox_mail: true,
+        metrics_token: None,
+        city_name: city.info.name.clone(),
+        jurisdiction_id: city.info.jurisdiction_id.clone(),
+        map_tiles: WebConfig::DEFAULT_MAP_TILES.into(),
+    };
+    let state = AppState::new(
+        web,
+        Services {
+            db: db.clone(),
+            jobs: miasto_store::jobs::Signal::default(),
+            metrics: Metrics::new(),
+            files: miasto_store::photos::FileStore::local(files)?,
+            districts: miasto_store::reference::district_map(db).await?,
+        },
+    );
+    Ok(miasto_web::router(state))
+}
+
+/// Seeds `db` up to `reports` with the demo generator (once; kept for later runs).
+async fn seed_up_to(db: &miasto_store::DatabaseConnection, reports: u64) -> anyhow::Result<u64> {
+    let have = miasto_store::reports::count(db).await?;
+    if have < reports {
+        eprintln!(
+            "seeding {} reports (kept in the database for later runs)…",
+            reports - have
+        );
+        let started = Instant::now();
+        crate::demo::seed(db, reports - have, 730, 2026 + have).await?;
+        eprintln!("seeded in {:.0} s", started.elapsed().as_secs_f64());
+    }
+    // Planner statistics as the worker's housekeeping keeps them.
+    miasto_store::optimize(db).await?;
+    Ok(miasto_store::reports::count(db).await?)
+}
+
+fn print_table(results: &[Stats]) {
+    println!("| request | n | p50 ms | p95 ms | p99 ms | max ms |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for s in results.iter().filter(|s| !s.samples.is_empty()) {
+        println!(
+            "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+            s.name.replace('|', "\\|"),
+            s.samples.len(),
+            s.pct(0.50),
+            s.pct(0.95),
+            s.pct(0.99),
+            s.pct(1.0)
+        );
+    }
+}
+
+/// `miasto bench stats`: the statistics page and its CSV over `reports` reports.
+pub async fn stats(config: &Config, reports: u64, requests: usize) -> anyhow::Result<()> {
+    let (db, city) = crate::prepare_database(config, true).await?;
+    let total = seed_up_to(&db, reports).await?;
+    if miasto_store::stats::rebuild_if_empty(&db).await? {
+        eprintln!("statistics counted from the reports");
+    }
+    let files = tempfile::tempdir()?;
+    let router = bench_router(&db, &city, files.path()).await?;
+    let districts = miasto_store::reference::list_districts(&db).await?;
+    let units = miasto_store::reference::list_units(&db).await?;
+    let year = chrono::Datelike::year(&miasto_store::now());
+    let mut rng = StdRng::seed_from_u64(5);
+    let mut pick = |len: usize| rng.random_range(0..len);
+    let mixes: [Mix; 7] = [
+        ("/stats (this year)", &|_| "/stats".to_owned()),
+        ("/stats?period=half (last year, H1)", &|_| {
+            format!("/stats?period=half&year={}&half=1", year - 1)
+        }),
+        ("/stats?period=month", &|pick| {
+            format!(
+                "/stats?period=month&year={}&month={}",
+                year - 1,
+                pick(12) + 1
+            )
+        }),
+        ("/stats?period=year&district={d}", &|pick| {
+            format!(
+                "/stats?period=year&year={}&district={}",
+                year - 1,
+                districts[pick(districts.len())].id
+            )
+        }),
+        ("/stats?period=year&unit={u}", &|pick| {
+            format!(
+                "/stats?period=year&year={}&unit={}",
+                year - 1,
+                units[pick(units.len())].id
+            )
+        }),
+        ("/stats?period=custom (24 months)", &|_| {
+            format!("/stats?period=custom&from={}-01&to={}-12", year - 1, year)
+        }),
+        ("/stats/units.csv?period=year", &|_| {
+            format!("/stats/units.csv?period=year&year={}", year - 1)
+        }),
+    ];
+    let mut results = Vec::new();
+    for (name, make) in mixes {
+        let paths: Vec<String> = (0..requests).map(|_| make(&mut pick)).collect();
+        results.push(measure(&router, name, &paths, None).await?);
+    }
+    let streamed = stream_export(&router, "/opendata/reports.csv").await?;
+    let child = export_in_child(config)?;
+    println!("reports in the database: {total}");
+    println!();
+    print_table(&results);
+    println!();
+    println!(
+        "open data, /opendata/reports.csv through the router: first bytes after {:.0} ms, {} rows ({:.0} MB) in {:.1} s = {:.0} rows/s",
+        streamed.first_byte_ms,
+        streamed.rows,
+        streamed.bytes as f64 / 1e6,
+        streamed.seconds,
+        streamed.rows as f64 / streamed.seconds.max(0.001)
+    );
+    println!(
+        "open data, `miasto opendata export reports` in its own process: {:.1} s, peak RSS {:.0} MB",
+        child.0, child.1
+    );
+    Ok(())
+}
+
+struct Streamed {
+    first_byte_ms: f64,
+    rows: u64,
+    bytes: u64,
+    seconds: f64,
+}
+
+/// Reads a download frame by frame, keeping nothing: when the first bytes came, how much came.
+async fn stream_export(router: &axum::Router, path: &str) -> anyhow::Result<Streamed> {
+    use http_body_util::BodyExt;
+    let started = Instant::now();
+    let res = router
+        .clone()
+        .oneshot(Request::builder().uri(path).body(Body::empty())?)
+        .await?;
+    if res.status() != StatusCode::OK {
+        bail!("{path} answered {}", res.status());
+    }
+    let mut body = res.into_body();
+    let mut first_byte_ms = None;
+    let (mut bytes, mut rows) = (0u64, 0u64);
+    while let Some(frame) = body.frame().await {
+        if let Ok(data) = frame?.into_data() {
+            first_byte_ms.get_or_insert_with(|| started.elapsed().as_secs_f64() * 1000.0);
+            bytes += data.len() as u64;
+            rows += data.iter().filter(|b| **b == b'\n').count() as u64;
+        }
+    }
+    Ok(Streamed {
+        first_byte_ms: first_byte_ms.unwrap_or_default(),
+        rows: rows.saturating_sub(1),
+        bytes,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+/// Runs `miasto opendata export reports` on the same database as a child process, watching
+/// its peak resident memory (Linux `VmHWM`). Returns (seconds, peak MB).
+fn export_in_child(config: &Config) -> anyhow::Result<(f64, f64)> {
+    let started = Instant::now();
+    let mut child = std::process::Command::new(std::env::current_exe()?)
+        .args(["opendata", "export", "reports", "--output", "/dev/null"])
+        .args(["--database-url", &config.database_url])
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak_kb = 0u64;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            let hwm = status
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            peak_kb = peak_kb.max(hwm.unwrap_or(0));
+        }
+        if let Some(status) = child.try_wait()? {
+            if !status.success() {
+                bail!("the export process failed: {status}");
+            }
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok((started.elapsed().as_secs_f64(), peak_kb as f64 / 1024.0))
+}
+
 /// A named kind of request: builds a path, picking random filter values with the given
 /// `pick(len) -> index`.
 type Mix<'a> = (
@@ -130,19 +339,7 @@ type Mix<'a> = (
 
 pub async fn reports(config: &Config, options: &Options) -> anyhow::Result<()> {
     let (db, city) = crate::prepare_database(config, true).await?;
-    let have = miasto_store::reports::count(&db).await?;
-    if have < options.reports {
-        eprintln!(
-            "seeding {} reports (kept in the database for later runs)…",
-            options.reports - have
-        );
-        let started = Instant::now();
-        crate::demo::seed(&db, options.reports - have, 730, 2026 + have).await?;
-        eprintln!("seeded in {:.0} s", started.elapsed().as_secs_f64());
-    }
-    // Planner statistics as the worker's housekeeping keeps them.
-    miasto_store::optimize(&db).await?;
-    let total = miasto_store::reports::count(&db).await?;
+    let total = seed_up_to(&db, options.reports).await?;
 
     let staff_email = "bench-staff@example.invalid";
     let staff_password = "benchmark-password-1";
@@ -172,35 +369,7 @@ pub async fn reports(config: &Config, options: &Options) -> anyhow::Result<()> {
     }
 
     let files = tempfile::tempdir()?;
-    let unlimited = Limit {
-        max: u32::MAX,
-        window: Duration::from_secs(60),
-    };
-    let web = WebConfig {
-        base_url: "http://bench.invalid".into(),
-        secret: Secret::new("benchmark-secret-benchmark-secret"),
-        trust_proxy: false,
-        limits: RateLimits {
-            reports_per_ip: unlimited,
-            ..RateLimits::default()
-        },
-        outbox_mail: true,
-        metrics_token: None,
-        city_name: city.info.name.clone(),
-        jurisdiction_id: city.info.jurisdiction_id.clone(),
-        map_tiles: WebConfig::DEFAULT_MAP_TILES.into(),
-    };
-    let state = AppState::new(
-        web,
-        Services {
-            db: db.clone(),
-            jobs: miasto_store::jobs::Signal::default(),
-            metrics: Metrics::new(),
-            files: miasto_store::photos::FileStore::local(files.path())?,
-            districts: miasto_store::reference::district_map(&db).await?,
-        },
-    );
-    let router = miasto_web::router(state);
+    let router = bench_router(&db, &city, files.path()).await?;
     let cookie = login(&router, staff_email, staff_password).await?;
 
     let mut rng = StdRng::seed_from_u64(11);
@@ -321,19 +490,7 @@ pub async fn reports(config: &Config, options: &Options) -> anyhow::Result<()> {
     };
     println!("reports in the database: {total}");
     println!();
-    println!("| request | n | p50 ms | p95 ms | p99 ms | max ms |");
-    println!("|---|---:|---:|---:|---:|---:|");
-    for s in results.iter().filter(|s| !s.samples.is_empty()) {
-        println!(
-            "| {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
-            s.name.replace('|', "\\|"),
-            s.samples.len(),
-            s.pct(0.50),
-            s.pct(0.95),
-            s.pct(0.99),
-            s.pct(1.0)
-        );
-    }
+    print_table(&results);
     if let Some((done, seconds)) = intake {
         println!();
         println!(

@@ -316,6 +316,13 @@ pub async fn seed(db: &DatabaseConnection, count: u64, days: i64, seed: u64) -> 
         }
         let done = i as u64 + 1;
         if done.is_multiple_of(10_000) {
+            // Numbers handed out so far are committed with their reports, so a run that is
+            // stopped part-way leaves a database the next run continues without clashes.
+            reports::insert_seeded(&tx, &batch).await?;
+            batch.clear();
+            for (&year, &last) in &next_seq {
+                reports::raise_counter(&tx, year, last).await?;
+            }
             tx.commit().await?;
             tx = miasto_store::begin(db).await?;
         }

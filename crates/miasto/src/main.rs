@@ -14,6 +14,7 @@ mod admin;
 mod bench;
 mod config;
 mod demo;
+mod opendata;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
@@ -77,9 +78,44 @@ enum Command {
     /// Demo data.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// Open data exports.
+    #[command(subcommand)]
+    Opendata(OpendataCommand),
     /// Benchmarks that print their figures (see docs/performance.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+}
+
+#[derive(Subcommand)]
+enum OpendataCommand {
+    /// Write a dataset to a file (or standard output), as the /opendata downloads do.
+    Export {
+        #[command(flatten)]
+        db: DbArgs,
+        /// `reports` or `daily`.
+        dataset: String,
+        /// `csv`, `json` or `geojson` (reports only).
+        #[arg(long, default_value = "csv")]
+        format: String,
+        /// The file to write; standard output if absent.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// First day, as 2025-01-01.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day, included.
+        #[arg(long)]
+        to: Option<String>,
+        /// `problem` or `idea`.
+        #[arg(long)]
+        kind: Option<String>,
+        /// A category code.
+        #[arg(long)]
+        category: Option<String>,
+        /// A district number.
+        #[arg(long)]
+        district: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -102,6 +138,22 @@ enum DemoCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// The public statistics ("KCK in numbers") over many reports.
+    Stats {
+        /// Defaults to a separate file, `sqlite://bench-stats.db`, kept between runs.
+        #[arg(
+            long,
+            env = "MIASTO_BENCH_DATABASE_URL",
+            default_value = "sqlite://bench-stats.db"
+        )]
+        database_url: String,
+        /// Reports in the database (seeded once, up to this many).
+        #[arg(long, default_value_t = 10_000_000)]
+        reports: u64,
+        /// Requests measured per page kind.
+        #[arg(long, default_value_t = 100)]
+        requests: usize,
+    },
     /// The contact centre: list, queue and report page latency; intake throughput.
     Reports {
         /// Defaults to a separate file, `sqlite://bench-reports.db`, kept between runs.
@@ -256,11 +308,14 @@ fn main() -> ExitCode {
             | ApiKeyCommand::List { db }
             | ApiKeyCommand::Revoke { db, .. },
         ))
-        | Command::Demo(DemoCommand::Seed { db, .. }) => Overrides {
+        | Command::Demo(DemoCommand::Seed { db, .. })
+        | Command::Opendata(OpendataCommand::Export { db, .. }) => Overrides {
             database_url: db.database_url.clone(),
             bind: None,
         },
-        Command::Bench(BenchCommand::Reports { database_url, .. }) => Overrides {
+        Command::Bench(
+            BenchCommand::Reports { database_url, .. } | BenchCommand::Stats { database_url, .. },
+        ) => Overrides {
             database_url: Some(database_url.clone()),
             bind: None,
         },
@@ -322,6 +377,29 @@ fn main() -> ExitCode {
                 println!("Added {reports} demo reports.");
                 Ok(())
             }
+            Command::Opendata(OpendataCommand::Export {
+                dataset,
+                format,
+                output,
+                from,
+                to,
+                kind,
+                category,
+                district,
+                ..
+            }) => {
+                let query = miasto_web::opendata::SelectionQuery {
+                    from: from.unwrap_or_default(),
+                    to: to.unwrap_or_default(),
+                    kind: kind.unwrap_or_default(),
+                    category: category.unwrap_or_default(),
+                    district: district.unwrap_or_default(),
+                };
+                opendata::export(&config, &dataset, &format, output.as_deref(), &query).await
+            }
+            Command::Bench(BenchCommand::Stats {
+                reports, requests, ..
+            }) => bench::stats(&config, reports, requests).await,
             Command::Bench(BenchCommand::Reports {
                 reports,
                 requests,

@@ -344,6 +344,32 @@ async fn the_reports_benchmark_runs_end_to_end_and_prints_its_figures() {
     assert!(report.contains("durable submissions/s"), "{report}");
 }
 
+#[tokio::test]
+async fn the_statistics_benchmark_runs_end_to_end_and_prints_its_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("bench-stats.db").display());
+    let out = miasto()
+        .args(["bench", "stats", "--database-url", &url])
+        .args(["--reports", "500", "--requests", "3"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report = text(&out.stdout);
+    assert!(report.contains("reports in the database: 500"), "{report}");
+    for row in [
+        "| /stats (this year) | 3 |",
+        "| /stats?period=year&unit={u} | 3 |",
+        "| /stats/units.csv?period=year | 3 |",
+    ] {
+        assert!(report.contains(row), "{row} in {report}");
+    }
+    assert!(
+        report.contains("through the router: first bytes after") && report.contains("500 rows"),
+        "{report}"
+    );
+    assert!(report.contains("peak RSS"), "{report}");
+}
+
 #[test]
 fn help_lists_the_subcommands() {
     let out = miasto().arg("--help").output().unwrap();
@@ -421,4 +447,69 @@ async fn api_keys_are_issued_listed_and_revoked_from_the_command_line() {
         .unwrap();
     let actions: Vec<&str> = log.items.iter().map(|e| e.action.as_str()).collect();
     assert!(actions.contains(&"api_key_issued") && actions.contains(&"api_key_revoked"));
+}
+
+#[tokio::test]
+async fn open_data_exports_from_the_command_line_with_progress() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("export.db").display());
+    let seeded = miasto()
+        .args(["demo", "seed", "--reports", "120", "--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(seeded.status.success(), "{}", text(&seeded.stderr));
+    let file = dir.path().join("reports.csv");
+    let out = miasto()
+        .args(["opendata", "export", "reports", "--database-url", &url])
+        .args(["--output", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("exported 120 rows (100%)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(csv.trim_end().split("\r\n").count(), 121);
+    assert!(!csv.contains("example.invalid"), "contact addresses leaked");
+
+    let out = miasto()
+        .args([
+            "opendata", "export", "daily", "--format", "json", "--kind", "idea",
+        ])
+        .args(["--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let daily: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let received: u64 = daily
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["received"].as_u64().unwrap())
+        .sum();
+    assert!(received > 0 && received < 120, "{received}");
+
+    let out = miasto()
+        .args(["opendata", "export", "daily", "--format", "geojson"])
+        .args(["--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("daily is not offered as \"geojson\""),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = miasto()
+        .args(["opendata", "export", "reports", "--district", "99"])
+        .args(["--database-url", &url])
+        .output()
+        .unwrap();
+    assert!(
+        text(&out.stderr).contains("--district cannot be used"),
+        "{}",
+        text(&out.stderr)
+    );
 }

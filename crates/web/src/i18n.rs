@@ -296,6 +296,18 @@ mod completeness {
             ]
             .map(|c| format!("error-{c}")),
         );
+        for d in crate::opendata::export::Dataset::ALL {
+            dynamic.push(format!("opendata-{}-title", d.id()));
+            dynamic.push(format!("opendata-{}-description", d.id()));
+            dynamic.extend(
+                d.fields()
+                    .iter()
+                    .map(|(name, _, _)| format!("opendata-field-{}-{name}", d.id())),
+            );
+        }
+        dynamic.extend(
+            ["opendata-frequency-continuous", "opendata-frequency-daily"].map(String::from),
+        );
         dynamic.extend(
             crate::api::ApiError::CODES
                 .iter()

@@ -15,6 +15,7 @@ mod home;
 pub mod i18n;
 mod metrics;
 mod open311;
+pub mod opendata;
 mod page;
 mod reports;
 mod router;

@@ -4,7 +4,7 @@
 
 use crate::{
     AppState, Error, accounts, admin, api, assets, context, developers, error, home, metrics,
-    open311, reports, security, staff, stats,
+    open311, opendata, reports, security, staff, stats,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -70,6 +70,9 @@ pub fn router(state: AppState) -> Router {
         .route("/language", post(accounts::language::change_language))
         .route("/developers/api", get(developers::show_api_reference))
         .route("/stats", get(stats::show_stats))
+        .route("/opendata", get(opendata::show_catalog))
+        .route("/opendata/catalog.jsonld", get(opendata::catalog))
+        .route("/opendata/{file}", get(opendata::download))
         .route("/stats/{file}", get(stats::stats_csv))
         .route("/my", get(accounts::my_city::show_my_city))
         .route("/my/account", get(accounts::account::show_account))

@@ -10,6 +10,7 @@ mod admin;
 mod api;
 mod harness;
 mod open311;
+mod opendata;
 mod reports;
 mod shell;
 mod stats;

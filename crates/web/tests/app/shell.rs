@@ -324,6 +324,7 @@ async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_lang
         "/reports?kind=problem",
         "/developers/api",
         "/stats",
+        "/opendata",
         "/stats?period=half&year=2025&half=3",
     ];
     for lang in ["pl", "en"] {

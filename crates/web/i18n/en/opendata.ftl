@@ -1,0 +1,36 @@
+# Open data: the catalogue and its datasets.
+opendata-nav = Open data
+opendata-title = Open data
+opendata-lead = The contact centre's data for anyone to download and reuse: every report without personal data or free text, and daily statistics. The files are produced live from the platform.
+opendata-license = Licence:
+opendata-catalog = The catalogue in DCAT-AP (JSON-LD)
+opendata-filters = Every file takes the filters from and to (days, as 2025-01-31), kind (problem or idea), category (a category code) and district (a district number), for example reports.csv?from=2025-01-01&to=2025-06-30&kind=problem. Rows come newest first.
+opendata-frequency = Updated
+opendata-frequency-continuous = continuously
+opendata-frequency-daily = daily
+opendata-download = Download
+opendata-schema = Schema (Table Schema)
+opendata-fields = Fields
+opendata-reports-title = Reports of problems and ideas
+opendata-reports-description = One row per report: category, district, the place rounded to about 100 m, status, when it was sent and closed, the unit handling it and how it arrived. No names, contact details, descriptions or photos.
+opendata-daily-title = Daily statistics
+opendata-daily-description = Reports sent each day per kind, category and district, with how many of them are closed and how many were acted on.
+opendata-field-reports-id = The report's tracking number, as 2026-000123.
+opendata-field-reports-kind = problem or idea.
+opendata-field-reports-category = The category's code.
+opendata-field-reports-category_name = The category's Polish name.
+opendata-field-reports-district = The district's number; empty if unknown.
+opendata-field-reports-lat = Latitude rounded to about 100 m; empty if only an address was given.
+opendata-field-reports-lon = Longitude rounded to about 100 m.
+opendata-field-reports-status = The city's current status code.
+opendata-field-reports-created_at = When it was sent (UTC).
+opendata-field-reports-closed_at = When it was closed (UTC); empty while open.
+opendata-field-reports-unit = The code of the city unit handling it.
+opendata-field-reports-channel = How it arrived: web, api, phone, email or counter.
+opendata-field-daily-date = The day the reports were sent (Kraków time).
+opendata-field-daily-kind = problem or idea.
+opendata-field-daily-category = The category's code.
+opendata-field-daily-district = The district's number; empty if unknown.
+opendata-field-daily-received = Reports sent that day.
+opendata-field-daily-closed = Of those, closed by now.
+opendata-field-daily-acted_on = Of those, solved or being solved (implemented or being implemented).

@@ -1,0 +1,36 @@
+# Otwarte dane: katalog i zbiory.
+opendata-nav = Otwarte dane
+opendata-title = Otwarte dane
+opendata-lead = Dane centrum kontaktu do pobrania i ponownego wykorzystania przez każdego: wszystkie zgłoszenia bez danych osobowych i bez treści, oraz statystyki dzienne. Pliki powstają na bieżąco z platformy.
+opendata-license = Licencja:
+opendata-catalog = Katalog w formacie DCAT-AP (JSON-LD)
+opendata-filters = Każdy plik przyjmuje filtry from i to (dni, jako 2025-01-31), kind (problem lub idea), category (kod kategorii) i district (numer dzielnicy), np. reports.csv?from=2025-01-01&to=2025-06-30&kind=problem. Wiersze idą od najnowszych.
+opendata-frequency = Aktualizacja
+opendata-frequency-continuous = na bieżąco
+opendata-frequency-daily = codziennie
+opendata-download = Pobierz
+opendata-schema = Schemat (Table Schema)
+opendata-fields = Pola
+opendata-reports-title = Zgłoszenia problemów i pomysłów
+opendata-reports-description = Jeden wiersz na zgłoszenie: kategoria, dzielnica, miejsce zaokrąglone do około 100 m, status, kiedy wysłano i zamknięto, jednostka, która je prowadzi, i którędy wpłynęło. Bez nazwisk, danych kontaktowych, treści i zdjęć.
+opendata-daily-title = Statystyki dzienne
+opendata-daily-description = Zgłoszenia wysłane każdego dnia według rodzaju, kategorii i dzielnicy, z liczbą zamkniętych i tych, w których podjęto działanie.
+opendata-field-reports-id = Numer zgłoszenia, jako 2026-000123.
+opendata-field-reports-kind = problem albo idea.
+opendata-field-reports-category = Kod kategorii.
+opendata-field-reports-category_name = Polska nazwa kategorii.
+opendata-field-reports-district = Numer dzielnicy; puste, jeśli nieznana.
+opendata-field-reports-lat = Szerokość geograficzna zaokrąglona do około 100 m; puste, jeśli podano tylko adres.
+opendata-field-reports-lon = Długość geograficzna zaokrąglona do około 100 m.
+opendata-field-reports-status = Kod obecnego statusu nadanego przez miasto.
+opendata-field-reports-created_at = Kiedy wysłano (UTC).
+opendata-field-reports-closed_at = Kiedy zamknięto (UTC); puste, dopóki otwarte.
+opendata-field-reports-unit = Kod jednostki miejskiej, która je prowadzi.
+opendata-field-reports-channel = Którędy wpłynęło: web, api, phone, email albo counter.
+opendata-field-daily-date = Dzień wysłania zgłoszeń (czas krakowski).
+opendata-field-daily-kind = problem albo idea.
+opendata-field-daily-category = Kod kategorii.
+opendata-field-daily-district = Numer dzielnicy; puste, jeśli nieznana.
+opendata-field-daily-received = Zgłoszenia wysłane tego dnia.
+opendata-field-daily-closed = Z nich zamknięte do dziś.
+opendata-field-daily-acted_on = Z nich rozwiązane lub w trakcie (zrealizowane lub w trakcie realizacji).
