@@ -588,6 +588,26 @@ pub async fn stats_csv(
                 ]);
             }
         }
+        "hotline" => {
+            rows.push(vec![
+                "month".into(),
+                "calls".into(),
+                "days_with_figures".into(),
+            ]);
+            let calls = miasto_store::stats::hotline_calls(state.db(), filter.period).await?;
+            for m in filter.period.months() {
+                let mine: Vec<u64> = calls
+                    .iter()
+                    .filter(|(d, _)| Month::of_date(*d) == m)
+                    .map(|(_, n)| *n)
+                    .collect();
+                rows.push(vec![
+                    m.to_string(),
+                    mine.iter().sum::<u64>().to_string(),
+                    mine.len().to_string(),
+                ]);
+            }
+        }
         _ => return Err(Error::NotFound),
     }
     let mut body = String::from("\u{feff}");

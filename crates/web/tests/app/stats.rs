@@ -319,6 +319,13 @@ async fn the_page_shows_exactly_the_figures_of_a_known_dataset() {
         .get("/stats/resolution.csv?period=half&year=2025&half=1")
         .await;
     resolution.assert_contains("problem,0-7,25,34.25,34.25\r\n");
+    let hotline = app
+        .browser()
+        .get("/stats/hotline.csv?period=half&year=2025&half=1")
+        .await;
+    hotline
+        .assert_contains("2025-01,18600,31\r\n")
+        .assert_contains("2025-02,0,0\r\n");
     app.browser()
         .get("/stats/nothing.csv")
         .await
