@@ -785,12 +785,12 @@ fn filtered(filter: &ListFilter) -> sea_orm::Select<reports::Entity> {
         select = select.filter(C::Id.in_subquery(pending));
     }
     if let (Some((at, id)), Sort::Newest) = (filter.after, filter.sort) {
+        // A row-value comparison, which both engines answer by seeking the (created_at, id)
+        // index; the equivalent OR of two conditions makes SQLite scan from the top, so each
+        // page would cost more than the one before.
         select = select.filter(
-            sea_orm::Condition::any().add(C::CreatedAt.lt(at)).add(
-                sea_orm::Condition::all()
-                    .add(C::CreatedAt.eq(at))
-                    .add(C::Id.lt(id.0)),
-            ),
+            Expr::tuple([Expr::col(C::CreatedAt), Expr::col(C::Id)])
+                .lt(Expr::tuple([Expr::value(at), Expr::value(id.0)])),
         );
     }
     // Every order ends in the creation time and the id, as the indexes do (see migration 2).
