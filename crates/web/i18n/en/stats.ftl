@@ -30,6 +30,7 @@ stats-total = { $count ->
 stats-months-heading = Reports per month
 stats-col-month = Month
 stats-col-total = Together
+stats-col-year-before = A year earlier (change)
 stats-csv = Download this table (CSV)
 stats-problem-heading = Problems
 stats-idea-heading = Ideas

@@ -31,6 +31,7 @@ stats-total = { $count ->
 stats-months-heading = Zgłoszenia w kolejnych miesiącach
 stats-col-month = Miesiąc
 stats-col-total = Razem
+stats-col-year-before = Rok wcześniej (zmiana)
 stats-csv = Pobierz tę tabelę (CSV)
 stats-problem-heading = Problemy
 stats-idea-heading = Pomysły

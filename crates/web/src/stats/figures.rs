@@ -57,8 +57,8 @@ pub struct UnitRow {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figures {
     pub period: Period,
-    /// Per month: (month, problems, ideas).
-    pub months: Vec<(Month, u64, u64)>,
+    /// Per month: (month, problems, ideas, both together the same month a year earlier).
+    pub months: Vec<(Month, u64, u64, u64)>,
     pub problems: KindFigures,
     pub ideas: KindFigures,
     pub units: Vec<UnitRow>,
@@ -165,7 +165,18 @@ pub fn compute(
                     .map(|c| c.n)
                     .sum()
             };
-            (m, count(ReportKind::Problem), count(ReportKind::Idea))
+            let earlier = m.plus(-12);
+            let year_before = before
+                .iter()
+                .filter(|c| c.month == earlier)
+                .map(|c| c.n)
+                .sum();
+            (
+                m,
+                count(ReportKind::Problem),
+                count(ReportKind::Idea),
+                year_before,
+            )
         })
         .collect();
     let mut units: BTreeMap<UnitId, (u64, u64, u64)> = BTreeMap::new();

@@ -177,6 +177,26 @@ pub fn pct(locale: Locale, value: Option<f64>) -> String {
     }
 }
 
+/// A month of the volumes table.
+pub struct MonthRow {
+    pub month: String,
+    pub problems: u64,
+    pub ideas: u64,
+    pub total: u64,
+    pub year_before: u64,
+    pub change: String,
+}
+
+/// Change against a year earlier: `+12,2%`, or a dash with nothing to compare to.
+fn change(locale: Locale, now: u64, before: u64) -> String {
+    if before == 0 {
+        return "—".to_owned();
+    }
+    let c = (now as f64 - before as f64) * 100.0 / before as f64;
+    let sign = if c > 0.0 { "+" } else { "" };
+    format!("{sign}{}", pct(locale, Some(c)))
+}
+
 /// A row of a shares table.
 pub struct ShareRow {
     pub label: String,
@@ -225,7 +245,7 @@ struct StatsPage {
     districts: Vec<SelectOption>,
     units: Vec<SelectOption>,
     csv: String,
-    months: Vec<(String, u64, u64, u64)>,
+    months: Vec<MonthRow>,
     months_chart: String,
     total: u64,
     kinds: Vec<KindView>,
@@ -298,13 +318,7 @@ fn kind_view(k: &KindFigures, lookup: &Lookup, locale: Locale) -> KindView {
         kind,
         total: k.total,
         year_before: k.year_before,
-        change: k.change.map_or_else(
-            || "—".to_owned(),
-            |c| {
-                let sign = if c > 0.0 { "+" } else { "" };
-                format!("{sign}{}", pct(locale, Some(c)))
-            },
-        ),
+        change: change(locale, k.total, k.year_before),
         categories_chart: chart_of(&format!("{kind}-categories"), &categories),
         categories,
         outcomes_chart: chart_of(&format!("{kind}-outcomes"), &outcomes),
@@ -336,19 +350,26 @@ pub async fn show_stats(
     let filter = parse(&mut q, &lookup, &mut errors);
     let figures = load(&state, &filter, &lookup).await?;
     let locale = ctx.locale;
-    let months: Vec<(String, u64, u64, u64)> = figures
+    let months: Vec<MonthRow> = figures
         .months
         .iter()
-        .map(|(m, p, i)| (m.to_string(), *p, *i, p + i))
+        .map(|(m, p, i, before)| MonthRow {
+            month: m.to_string(),
+            problems: *p,
+            ideas: *i,
+            total: p + i,
+            year_before: *before,
+            change: change(locale, p + i, *before),
+        })
         .collect();
     let months_chart = chart::bars(
         "months",
         &months
             .iter()
-            .map(|(m, _, _, t)| Bar {
-                label: m.clone(),
-                value: *t as f64,
-                text: t.to_string(),
+            .map(|r| Bar {
+                label: r.month.clone(),
+                value: r.total as f64,
+                text: r.total.to_string(),
             })
             .collect::<Vec<_>>(),
     );
@@ -501,13 +522,15 @@ pub async fn stats_csv(
                 "problems".into(),
                 "ideas".into(),
                 "total".into(),
+                "total_a_year_earlier".into(),
             ]);
-            for (m, p, i) in &figures.months {
+            for (m, p, i, before) in &figures.months {
                 rows.push(vec![
                     m.to_string(),
                     p.to_string(),
                     i.to_string(),
                     (p + i).to_string(),
+                    before.to_string(),
                 ]);
             }
         }

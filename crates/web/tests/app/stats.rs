@@ -220,11 +220,16 @@ async fn the_page_shows_exactly_the_figures_of_a_known_dataset() {
     // Per month: problems and ideas alternate over the six months.
     for m in 1..=6 {
         let count = |rows: &[Row]| rows.iter().filter(|r| r.month == m).count();
-        let (p, i) = (count(&problems), count(&ideas));
+        let (p, i, before) = (count(&problems), count(&ideas), count(&earlier));
         row(
             &res,
             &format!("2025-{m:02}"),
-            &[p.to_string(), i.to_string(), (p + i).to_string()],
+            &[
+                p.to_string(),
+                i.to_string(),
+                (p + i).to_string(),
+                format!("{before} (+{})", pl(p + i - before, before)),
+            ],
         );
     }
     // Year on year: 100 problems against 50, ideas against none.
