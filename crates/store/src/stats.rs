@@ -5,7 +5,10 @@
 //! rows whatever the size of the reports table. [`rebuild`] recounts them from the reports
 //! (after an upgrade, or to check them).
 
-use crate::entities::{hotline_calls, report_feedback, reports, stats_close_days, stats_reports};
+use crate::entities::{
+    hotline_calls, report_feedback, reports, stats_close_days, stats_close_totals, stats_reports,
+    stats_totals,
+};
 use crate::reports::Report;
 use crate::{Result, StoreError, now};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -96,6 +99,8 @@ impl Shape {
 
 type ReportKey = (i32, String, Uuid, Uuid, Uuid, String, i16);
 type DaysKey = (i32, String, Uuid, Uuid, i16);
+type TotalKey = (i32, String, Uuid, Uuid, String, i16);
+type CloseTotalKey = (i32, String, Uuid, i16);
 
 fn district_key(district: Option<DistrictId>) -> Uuid {
     district.map_or(Uuid::nil(), |d| d.0)
@@ -132,8 +137,96 @@ pub(crate) async fn count(c: &impl ConnectionTrait, changes: &[(Shape, i64)]) ->
                 .or_default() += delta;
         }
     }
+    // The same without the district, for the city-wide figures.
+    let mut totals: BTreeMap<TotalKey, i64> = BTreeMap::new();
+    for ((month, kind, category, _, unit, status, bucket), n) in &by_report {
+        *totals
+            .entry((
+                *month,
+                kind.clone(),
+                *category,
+                *unit,
+                status.clone(),
+                *bucket,
+            ))
+            .or_default() += n;
+    }
+    let mut close_totals: BTreeMap<CloseTotalKey, i64> = BTreeMap::new();
+    for ((month, kind, unit, _, days), n) in &by_days {
+        *close_totals
+            .entry((*month, kind.clone(), *unit, *days))
+            .or_default() += n;
+    }
     write_reports(c, by_report).await?;
-    write_days(c, by_days).await
+    write_days(c, by_days).await?;
+    write_totals(c, totals).await?;
+    write_close_totals(c, close_totals).await
+}
+
+async fn write_totals(c: &impl ConnectionTrait, rows: BTreeMap<TotalKey, i64>) -> Result<()> {
+    use stats_totals::Column as C;
+    let rows: Vec<_> = rows.into_iter().filter(|(_, n)| *n != 0).collect();
+    for chunk in rows.chunks(CHUNK) {
+        stats_totals::Entity::insert_many(chunk.iter().map(
+            |((month, kind, category, unit, status, bucket), n)| stats_totals::ActiveModel {
+                month: Set(*month),
+                kind: Set(kind.clone()),
+                category_id: Set(*category),
+                unit_id: Set(*unit),
+                status: Set(status.clone()),
+                bucket: Set(*bucket),
+                n: Set(*n),
+            },
+        ))
+        .on_conflict(
+            OnConflict::columns([
+                C::Month,
+                C::Kind,
+                C::CategoryId,
+                C::UnitId,
+                C::Status,
+                C::Bucket,
+            ])
+            .value(
+                C::N,
+                Expr::col((stats_totals::Entity, C::N)).add(Expr::cust("excluded.n")),
+            )
+            .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await?;
+    }
+    Ok(())
+}
+
+async fn write_close_totals(
+    c: &impl ConnectionTrait,
+    rows: BTreeMap<CloseTotalKey, i64>,
+) -> Result<()> {
+    use stats_close_totals::Column as C;
+    let rows: Vec<_> = rows.into_iter().filter(|(_, n)| *n != 0).collect();
+    for chunk in rows.chunks(CHUNK) {
+        stats_close_totals::Entity::insert_many(chunk.iter().map(
+            |((month, kind, unit, days), n)| stats_close_totals::ActiveModel {
+                month: Set(*month),
+                kind: Set(kind.clone()),
+                unit_id: Set(*unit),
+                days: Set(*days),
+                n: Set(*n),
+            },
+        ))
+        .on_conflict(
+            OnConflict::columns([C::Month, C::Kind, C::UnitId, C::Days])
+                .value(
+                    C::N,
+                    Expr::col((stats_close_totals::Entity, C::N)).add(Expr::cust("excluded.n")),
+                )
+                .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await?;
+    }
+    Ok(())
 }
 
 /// Rows per insert statement (well under both engines' bind-parameter limits).
@@ -213,6 +306,8 @@ pub async fn rebuild(db: &sea_orm::DatabaseConnection) -> Result<u64> {
     let tx = crate::begin(db).await?;
     stats_reports::Entity::delete_many().exec(&tx).await?;
     stats_close_days::Entity::delete_many().exec(&tx).await?;
+    stats_totals::Entity::delete_many().exec(&tx).await?;
+    stats_close_totals::Entity::delete_many().exec(&tx).await?;
     let mut after: Option<Uuid> = None;
     let mut total = 0u64;
     loop {
@@ -293,6 +388,24 @@ fn corrupt(detail: String) -> StoreError {
 /// summed over districts.
 pub async fn cells(c: &impl ConnectionTrait, filter: &Filter, months: Period) -> Result<Vec<Cell>> {
     use stats_reports::Column as C;
+    let Some(district) = filter.district else {
+        // City-wide: the rollup without districts holds one row per key already.
+        use stats_totals::Column as T;
+        let mut select = stats_totals::Entity::find()
+            .select_only()
+            .column(T::Month)
+            .column(T::Kind)
+            .column(T::CategoryId)
+            .column(T::UnitId)
+            .column(T::Status)
+            .column(T::Bucket)
+            .column(T::N)
+            .filter(T::Month.between(months.from.key(), months.to.key()));
+        if let Some(u) = filter.unit {
+            select = select.filter(T::UnitId.eq(u.0));
+        }
+        return to_cells(select.into_model::<CellRow>().all(c).await?);
+    };
     let mut select = stats_reports::Entity::find()
         .select_only()
         .column(C::Month)
@@ -309,13 +422,14 @@ pub async fn cells(c: &impl ConnectionTrait, filter: &Filter, months: Period) ->
         .group_by(C::UnitId)
         .group_by(C::Status)
         .group_by(C::Bucket);
-    if let Some(d) = filter.district {
-        select = select.filter(C::DistrictId.eq(d.0));
-    }
+    select = select.filter(C::DistrictId.eq(district.0));
     if let Some(u) = filter.unit {
         select = select.filter(C::UnitId.eq(u.0));
     }
-    let rows = select.into_model::<CellRow>().all(c).await?;
+    to_cells(select.into_model::<CellRow>().all(c).await?)
+}
+
+fn to_cells(rows: Vec<CellRow>) -> Result<Vec<Cell>> {
     rows.into_iter()
         .filter(|r| r.n != 0)
         .map(|r| {
@@ -340,7 +454,6 @@ pub async fn close_days(
     c: &impl ConnectionTrait,
     filter: &Filter,
 ) -> Result<Vec<(UnitId, ReportKind, i64, u64)>> {
-    use stats_close_days::Column as C;
     #[derive(Debug, FromQueryResult)]
     struct Row {
         unit_id: Uuid,
@@ -348,23 +461,44 @@ pub async fn close_days(
         days: i16,
         n: i64,
     }
-    let mut select = stats_close_days::Entity::find()
-        .select_only()
-        .column(C::UnitId)
-        .column(C::Kind)
-        .column(C::Days)
-        .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
-        .filter(C::Month.between(filter.period.from.key(), filter.period.to.key()))
-        .group_by(C::UnitId)
-        .group_by(C::Kind)
-        .group_by(C::Days);
-    if let Some(d) = filter.district {
-        select = select.filter(C::DistrictId.eq(d.0));
-    }
-    if let Some(u) = filter.unit {
-        select = select.filter(C::UnitId.eq(u.0));
-    }
-    let rows = select.into_model::<Row>().all(c).await?;
+    let (from, to) = (filter.period.from.key(), filter.period.to.key());
+    let rows = match filter.district {
+        None => {
+            use stats_close_totals::Column as T;
+            let mut select = stats_close_totals::Entity::find()
+                .select_only()
+                .column(T::UnitId)
+                .column(T::Kind)
+                .column(T::Days)
+                .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+                .filter(T::Month.between(from, to))
+                .group_by(T::UnitId)
+                .group_by(T::Kind)
+                .group_by(T::Days);
+            if let Some(u) = filter.unit {
+                select = select.filter(T::UnitId.eq(u.0));
+            }
+            select.into_model::<Row>().all(c).await?
+        }
+        Some(d) => {
+            use stats_close_days::Column as C;
+            let mut select = stats_close_days::Entity::find()
+                .select_only()
+                .column(C::UnitId)
+                .column(C::Kind)
+                .column(C::Days)
+                .column_as(Expr::cust("CAST(SUM(n) AS BIGINT)"), "n")
+                .filter(C::DistrictId.eq(d.0))
+                .filter(C::Month.between(from, to))
+                .group_by(C::UnitId)
+                .group_by(C::Kind)
+                .group_by(C::Days);
+            if let Some(u) = filter.unit {
+                select = select.filter(C::UnitId.eq(u.0));
+            }
+            select.into_model::<Row>().all(c).await?
+        }
+    };
     rows.into_iter()
         .filter(|r| r.n > 0)
         .map(|r| {

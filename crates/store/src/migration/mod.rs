@@ -10,6 +10,7 @@ mod m20261121_000003_photo_moderation;
 mod m20261121_000004_open311;
 mod m20261121_000005_mobile_api;
 mod m20261121_000006_statistics;
+mod m20261121_000007_statistics_totals;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000004_open311::Migration),
             Box::new(m20261121_000005_mobile_api::Migration),
             Box::new(m20261121_000006_statistics::Migration),
+            Box::new(m20261121_000007_statistics_totals::Migration),
         ]
     }
 }

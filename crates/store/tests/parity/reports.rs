@@ -1097,6 +1097,29 @@ async fn statistics_follow_every_change_and_a_rebuild_agrees() {
             .len(),
         1
     );
+    // By district: the same reports in their own district, none in another.
+    let in_district = stats::Filter {
+        district: Some(stare_miasto),
+        ..filter
+    };
+    assert_eq!(
+        summary(stats::cells(&db.db, &in_district, filter.period).await.unwrap()),
+        live
+    );
+    assert_eq!(
+        stats::close_days(&db.db, &in_district).await.unwrap(),
+        stats::close_days(&db.db, &filter).await.unwrap()
+    );
+    let elsewhere = stats::Filter {
+        district: Some(district(&db, 2).await),
+        ..filter
+    };
+    assert!(
+        stats::cells(&db.db, &elsewhere, filter.period)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // A month with no reports has no cells.
     let before = Period::month(month.plus(-1));
     assert!(
