@@ -1103,7 +1103,11 @@ async fn statistics_follow_every_change_and_a_rebuild_agrees() {
         ..filter
     };
     assert_eq!(
-        summary(stats::cells(&db.db, &in_district, filter.period).await.unwrap()),
+        summary(
+            stats::cells(&db.db, &in_district, filter.period)
+                .await
+                .unwrap()
+        ),
         live
     );
     assert_eq!(
