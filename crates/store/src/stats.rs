@@ -163,40 +163,117 @@ pub(crate) async fn count(c: &impl ConnectionTrait, changes: &[(Shape, i64)]) ->
     write_close_totals(c, close_totals).await
 }
 
-async fn write_totals(c: &impl ConnectionTrait, rows: BTreeMap<TotalKey, i64>) -> Result<()> {
-    use stats_totals::Column as C;
-    let rows: Vec<_> = rows.into_iter().filter(|(_, n)| *n != 0).collect();
-    for chunk in rows.chunks(CHUNK) {
-        stats_totals::Entity::insert_many(chunk.iter().map(
-            |((month, kind, category, unit, status, bucket), n)| stats_totals::ActiveModel {
-                month: Set(*month),
-                kind: Set(kind.clone()),
-                category_id: Set(*category),
-                unit_id: Set(*unit),
-                status: Set(status.clone()),
-                bucket: Set(*bucket),
-                n: Set(*n),
-            },
-        ))
-        .on_conflict(
-            OnConflict::columns([
-                C::Month,
-                C::Kind,
-                C::CategoryId,
-                C::UnitId,
-                C::Status,
-                C::Bucket,
-            ])
-            .value(
-                C::N,
-                Expr::col((stats_totals::Entity, C::N)).add(Expr::cust("excluded.n")),
+/// Rows per insert statement (well under both engines' bind-parameter limits).
+const CHUNK: usize = 500;
+
+/// Adds counts to a rollup table: inserts each row, or on a key already there adds its `n`.
+/// Rows with a zero change are skipped.
+async fn add_counts<E, A>(
+    c: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = (A, i64)>,
+    key: impl IntoIterator<Item = E::Column> + Clone,
+    n: E::Column,
+) -> Result<()>
+where
+    E: EntityTrait + Default,
+    A: sea_orm::ActiveModelTrait<Entity = E> + Send,
+{
+    let rows: Vec<A> = rows
+        .into_iter()
+        .filter(|(_, delta)| *delta != 0)
+        .map(|(row, _)| row)
+        .collect();
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
+        E::insert_many(chunk)
+            .on_conflict(
+                OnConflict::columns(key.clone())
+                    .value(
+                        n,
+                        Expr::col((E::default(), n)).add(Expr::cust("excluded.n")),
+                    )
+                    .to_owned(),
             )
-            .to_owned(),
-        )
-        .exec_without_returning(c)
-        .await?;
+            .exec_without_returning(c)
+            .await?;
     }
     Ok(())
+}
+
+async fn write_reports(c: &impl ConnectionTrait, rows: BTreeMap<ReportKey, i64>) -> Result<()> {
+    use stats_reports::Column as C;
+    let rows = rows.into_iter().map(
+        |((month, kind, category, district, unit, status, bucket), n)| {
+            let row = stats_reports::ActiveModel {
+                month: Set(month),
+                kind: Set(kind),
+                category_id: Set(category),
+                district_id: Set(district),
+                unit_id: Set(unit),
+                status: Set(status),
+                bucket: Set(bucket),
+                n: Set(n),
+            };
+            (row, n)
+        },
+    );
+    let key = [
+        C::Month,
+        C::Kind,
+        C::CategoryId,
+        C::DistrictId,
+        C::UnitId,
+        C::Status,
+        C::Bucket,
+    ];
+    add_counts(c, rows, key, C::N).await
+}
+
+async fn write_days(c: &impl ConnectionTrait, rows: BTreeMap<DaysKey, i64>) -> Result<()> {
+    use stats_close_days::Column as C;
+    let rows = rows
+        .into_iter()
+        .map(|((month, kind, unit, district, days), n)| {
+            let row = stats_close_days::ActiveModel {
+                month: Set(month),
+                kind: Set(kind),
+                unit_id: Set(unit),
+                district_id: Set(district),
+                days: Set(days),
+                n: Set(n),
+            };
+            (row, n)
+        });
+    let key = [C::Month, C::Kind, C::UnitId, C::DistrictId, C::Days];
+    add_counts(c, rows, key, C::N).await
+}
+
+async fn write_totals(c: &impl ConnectionTrait, rows: BTreeMap<TotalKey, i64>) -> Result<()> {
+    use stats_totals::Column as C;
+    let rows = rows
+        .into_iter()
+        .map(|((month, kind, category, unit, status, bucket), n)| {
+            let row = stats_totals::ActiveModel {
+                month: Set(month),
+                kind: Set(kind),
+                category_id: Set(category),
+                unit_id: Set(unit),
+                status: Set(status),
+                bucket: Set(bucket),
+                n: Set(n),
+            };
+            (row, n)
+        });
+    let key = [
+        C::Month,
+        C::Kind,
+        C::CategoryId,
+        C::UnitId,
+        C::Status,
+        C::Bucket,
+    ];
+    add_counts(c, rows, key, C::N).await
 }
 
 async fn write_close_totals(
@@ -204,100 +281,17 @@ async fn write_close_totals(
     rows: BTreeMap<CloseTotalKey, i64>,
 ) -> Result<()> {
     use stats_close_totals::Column as C;
-    let rows: Vec<_> = rows.into_iter().filter(|(_, n)| *n != 0).collect();
-    for chunk in rows.chunks(CHUNK) {
-        stats_close_totals::Entity::insert_many(chunk.iter().map(
-            |((month, kind, unit, days), n)| stats_close_totals::ActiveModel {
-                month: Set(*month),
-                kind: Set(kind.clone()),
-                unit_id: Set(*unit),
-                days: Set(*days),
-                n: Set(*n),
-            },
-        ))
-        .on_conflict(
-            OnConflict::columns([C::Month, C::Kind, C::UnitId, C::Days])
-                .value(
-                    C::N,
-                    Expr::col((stats_close_totals::Entity, C::N)).add(Expr::cust("excluded.n")),
-                )
-                .to_owned(),
-        )
-        .exec_without_returning(c)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Rows per insert statement (well under both engines' bind-parameter limits).
-const CHUNK: usize = 500;
-
-async fn write_reports(c: &impl ConnectionTrait, rows: BTreeMap<ReportKey, i64>) -> Result<()> {
-    use stats_reports::Column as C;
-    let rows: Vec<_> = rows.into_iter().filter(|(_, n)| *n != 0).collect();
-    for chunk in rows.chunks(CHUNK) {
-        stats_reports::Entity::insert_many(chunk.iter().map(
-            |((month, kind, category, district, unit, status, bucket), n)| {
-                stats_reports::ActiveModel {
-                    month: Set(*month),
-                    kind: Set(kind.clone()),
-                    category_id: Set(*category),
-                    district_id: Set(*district),
-                    unit_id: Set(*unit),
-                    status: Set(status.clone()),
-                    bucket: Set(*bucket),
-                    n: Set(*n),
-                }
-            },
-        ))
-        .on_conflict(
-            OnConflict::columns([
-                C::Month,
-                C::Kind,
-                C::CategoryId,
-                C::DistrictId,
-                C::UnitId,
-                C::Status,
-                C::Bucket,
-            ])
-            .value(
-                C::N,
-                Expr::col((stats_reports::Entity, C::N)).add(Expr::cust("excluded.n")),
-            )
-            .to_owned(),
-        )
-        .exec_without_returning(c)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn write_days(c: &impl ConnectionTrait, rows: BTreeMap<DaysKey, i64>) -> Result<()> {
-    use stats_close_days::Column as C;
-    let rows: Vec<_> = rows.into_iter().filter(|(_, n)| *n != 0).collect();
-    for chunk in rows.chunks(CHUNK) {
-        stats_close_days::Entity::insert_many(chunk.iter().map(
-            |((month, kind, unit, district, days), n)| stats_close_days::ActiveModel {
-                month: Set(*month),
-                kind: Set(kind.clone()),
-                unit_id: Set(*unit),
-                district_id: Set(*district),
-                days: Set(*days),
-                n: Set(*n),
-            },
-        ))
-        .on_conflict(
-            OnConflict::columns([C::Month, C::Kind, C::UnitId, C::DistrictId, C::Days])
-                .value(
-                    C::N,
-                    Expr::col((stats_close_days::Entity, C::N)).add(Expr::cust("excluded.n")),
-                )
-                .to_owned(),
-        )
-        .exec_without_returning(c)
-        .await?;
-    }
-    Ok(())
+    let rows = rows.into_iter().map(|((month, kind, unit, days), n)| {
+        let row = stats_close_totals::ActiveModel {
+            month: Set(month),
+            kind: Set(kind),
+            unit_id: Set(unit),
+            days: Set(days),
+            n: Set(n),
+        };
+        (row, n)
+    });
+    add_counts(c, rows, [C::Month, C::Kind, C::UnitId, C::Days], C::N).await
 }
 
 /// Recounts the rollups from the reports, in one transaction, reading the reports in pages
