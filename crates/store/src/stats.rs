@@ -555,6 +555,25 @@ pub async fn hotline_calls(
         .collect())
 }
 
+/// Calls per month of the period: (month, days with figures, calls).
+pub async fn hotline_months(
+    c: &impl ConnectionTrait,
+    period: Period,
+) -> Result<Vec<(Month, usize, u64)>> {
+    let days = hotline_calls(c, period).await?;
+    Ok(period
+        .months()
+        .map(|m| {
+            let mine: Vec<u64> = days
+                .iter()
+                .filter(|(d, _)| Month::of_date(*d) == m)
+                .map(|(_, n)| *n)
+                .collect();
+            (m, mine.len(), mine.iter().sum())
+        })
+        .collect())
+}
+
 /// Stores call volumes (a day imported again replaces the earlier figure). Returns the
 /// number of days written.
 pub async fn import_calls(

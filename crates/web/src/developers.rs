@@ -240,35 +240,17 @@ pub async fn show_api_reference(
     let doc = serde_json::to_value(crate::api::openapi())
         .map_err(|e| Error::internal(format!("openapi document: {e}")))?;
     let mut ops = operations(&doc);
-    let tags = doc["tags"]
-        .as_array()
-        .map(|tags| {
-            tags.iter()
-                .map(|t| {
-                    let name = text(&t["name"]);
-                    let operations = ops
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, (tag, _))| *tag == name)
-                        .map(|(i, _)| i)
-                        .collect::<Vec<_>>();
-                    (name, text(&t["description"]), operations)
-                })
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
-    let mut taken: Vec<Option<Operation>> = ops.drain(..).map(|(_, op)| Some(op)).collect();
-    let tags = tags
-        .into_iter()
-        .map(|(name, description, indexes)| Tag {
+    let mut tags = Vec::new();
+    for t in doc["tags"].as_array().into_iter().flatten() {
+        let name = text(&t["name"]);
+        let (mine, rest): (Vec<_>, Vec<_>) = ops.into_iter().partition(|(tag, _)| *tag == name);
+        ops = rest;
+        tags.push(Tag {
+            description: text(&t["description"]),
+            operations: mine.into_iter().map(|(_, op)| op).collect(),
             name,
-            description,
-            operations: indexes
-                .into_iter()
-                .filter_map(|i| taken[i].take())
-                .collect(),
-        })
-        .collect();
+        });
+    }
     render(&ApiReferencePage {
         page: Page::titled(&ctx, "developers-api-title"),
         base_url: state.config().base_url.trim_end_matches('/').to_owned(),

@@ -66,19 +66,7 @@ async fn read_form<S: Send + Sync>(
     req: Request,
     state: &S,
 ) -> Result<(Bytes, Vec<(String, String)>), Error> {
-    let ctx = req
-        .extensions()
-        .get::<Ctx>()
-        .cloned()
-        .ok_or_else(|| Error::internal("form outside the context layer"))?;
-    let urlencoded = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !urlencoded {
-        return Err(Error::UnsupportedMediaType);
-    }
+    let ctx = form_context(&req, "application/x-www-form-urlencoded")?;
     let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             Error::PayloadTooLarge
@@ -88,14 +76,39 @@ async fn read_form<S: Send + Sync>(
     })?;
     let pairs: Vec<(String, String)> =
         serde_urlencoded::from_bytes(&bytes).map_err(|_| Error::BadRequest("form_malformed"))?;
+    check_token(&pairs, &ctx)?;
+    Ok((bytes, pairs))
+}
+
+/// The request's context, when its body has the form's content type.
+fn form_context(req: &Request, content_type: &str) -> Result<Ctx, Error> {
+    let ctx = req
+        .extensions()
+        .get::<Ctx>()
+        .cloned()
+        .ok_or_else(|| Error::internal("form outside the context layer"))?;
+    let matches = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with(content_type));
+    if !matches {
+        return Err(Error::UnsupportedMediaType);
+    }
+    Ok(ctx)
+}
+
+/// Checks the form token sent among `pairs` against the visitor's.
+fn check_token(pairs: &[(String, String)], ctx: &Ctx) -> Result<(), Error> {
     let token = pairs
         .iter()
         .find(|(k, _)| k == CSRF_FIELD)
         .map(|(_, v)| v.as_str());
-    if !token.is_some_and(|t| same(t, &ctx.csrf)) {
-        return Err(Error::Csrf);
+    if token.is_some_and(|t| same(t, &ctx.csrf)) {
+        Ok(())
+    } else {
+        Err(Error::Csrf)
     }
-    Ok((bytes, pairs))
 }
 
 /// Translated messages per field, in the order they were found.
@@ -212,27 +225,9 @@ where
     type Rejection = Error;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let ctx = req
-            .extensions()
-            .get::<Ctx>()
-            .cloned()
-            .ok_or_else(|| Error::internal("form outside the context layer"))?;
-        let is_multipart = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.starts_with("multipart/form-data"));
-        if !is_multipart {
-            return Err(Error::UnsupportedMediaType);
-        }
+        let ctx = form_context(&req, "multipart/form-data")?;
         let (pairs, files) = read_multipart(req, state).await?;
-        let token = pairs
-            .iter()
-            .find(|(k, _)| k == CSRF_FIELD)
-            .map(|(_, v)| v.as_str());
-        if !token.is_some_and(|t| same(t, &ctx.csrf)) {
-            return Err(Error::Csrf);
-        }
+        check_token(&pairs, &ctx)?;
         let encoded =
             serde_urlencoded::to_string(&pairs).map_err(|_| Error::BadRequest("form_malformed"))?;
         let fields = serde_urlencoded::from_str(&encoded)

@@ -189,14 +189,23 @@ pub struct Chunk {
 /// Rows read from the database at a time.
 const PAGE: u64 = 2_000;
 
-fn csv_field(out: &mut String, text: &str) {
-    if text.contains([',', '"', '\n', '\r']) {
-        out.push('"');
-        out.push_str(&text.replace('"', "\"\""));
-        out.push('"');
-    } else {
-        out.push_str(text);
+/// Writes one CSV line (RFC 4180, CRLF), quoting fields that hold a separator (`,` or the
+/// `;` Polish spreadsheets use), a quote or a line break.
+pub fn csv_line<S: AsRef<str>>(out: &mut String, fields: impl IntoIterator<Item = S>) {
+    for (i, field) in fields.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let text = field.as_ref();
+        if text.contains([',', ';', '"', '\n', '\r']) {
+            out.push('"');
+            out.push_str(&text.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(text);
+        }
     }
+    out.push_str("\r\n");
 }
 
 fn json_string(text: &str) -> String {
@@ -251,13 +260,7 @@ fn json_object(out: &mut String, values: &[(&'static str, Option<String>, bool)]
 }
 
 fn csv_row(out: &mut String, values: &[Option<String>]) {
-    for (i, v) in values.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        csv_field(out, v.as_deref().unwrap_or_default());
-    }
-    out.push_str("\r\n");
+    csv_line(out, values.iter().map(|v| v.as_deref().unwrap_or_default()));
 }
 
 /// Writes the dataset, sending each chunk of text to `sink` as soon as it is ready (a chunk

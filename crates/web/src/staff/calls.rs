@@ -39,18 +39,12 @@ async fn calls_page(
 ) -> Result<CallsPage, Error> {
     let this = Month::of(miasto_store::now());
     let period = Period::new(this.plus(-11), this).unwrap_or(Period::month(this));
-    let days = miasto_store::stats::hotline_calls(state.db(), period).await?;
-    let mut months: Vec<(String, usize, u64)> = period
-        .months()
-        .map(|m| {
-            let mine: Vec<u64> = days
-                .iter()
-                .filter(|(d, _)| Month::of_date(*d) == m)
-                .map(|(_, n)| *n)
-                .collect();
-            (m.to_string(), mine.len(), mine.iter().sum())
-        })
-        .collect();
+    let mut months: Vec<(String, usize, u64)> =
+        miasto_store::stats::hotline_months(state.db(), period)
+            .await?
+            .into_iter()
+            .map(|(m, days, calls)| (m.to_string(), days, calls))
+            .collect();
     months.reverse();
     Ok(CallsPage {
         page: Page::titled(ctx, "staff-calls-title"),

@@ -17,7 +17,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chart::Bar;
-use chrono::Datelike;
 use figures::{Figures, KindFigures};
 use miasto_domain::stats::{Month, Period, PeriodKind};
 use miasto_domain::{DistrictId, FieldError, Locale, UnitId};
@@ -165,15 +164,15 @@ async fn load(state: &AppState, filter: &Filter, lookup: &Lookup) -> Result<Figu
 /// A percentage as the page shows it: one decimal, the locale's decimal mark; a dash when
 /// there is nothing to divide.
 pub fn pct(locale: Locale, value: Option<f64>) -> String {
-    match value {
-        None => "—".to_owned(),
-        Some(v) => {
-            let text = format!("{v:.1}%");
-            match locale {
-                Locale::Pl => text.replace('.', ","),
-                Locale::En => text,
-            }
-        }
+    value.map_or_else(|| "—".to_owned(), |v| format!("{}%", decimal(locale, v)))
+}
+
+/// A number with one decimal and the locale's decimal mark.
+fn decimal(locale: Locale, value: f64) -> String {
+    let text = format!("{value:.1}");
+    match locale {
+        Locale::Pl => text.replace('.', ","),
+        Locale::En => text,
     }
 }
 
@@ -383,46 +382,23 @@ pub async fn show_stats(
                 .unwrap_or_default(),
             received: u.received,
             open: u.open,
-            median: u.median_days.map_or_else(
-                || "—".to_owned(),
-                |d| {
-                    let text = format!("{d:.1}");
-                    if locale == Locale::Pl {
-                        text.replace('.', ",")
-                    } else {
-                        text
-                    }
-                },
-            ),
+            median: u
+                .median_days
+                .map_or_else(|| "—".to_owned(), |d| decimal(locale, d)),
             within_30: pct(locale, u.within_30),
         })
         .collect();
     let (answered, solved, scores) = miasto_store::stats::feedback(state.db(), &filter).await?;
     let feedback = (answered > 0).then(|| {
-        let mean = format!("{:.1}", scores as f64 / answered as f64);
         (
             answered,
             pct(locale, miasto_domain::stats::percent(solved, answered)),
-            if locale == Locale::Pl {
-                mean.replace('.', ",")
-            } else {
-                mean
-            },
+            decimal(locale, scores as f64 / answered as f64),
         )
     });
-    let calls = miasto_store::stats::hotline_calls(state.db(), filter.period).await?;
-    let hotline: Vec<(String, u64)> = filter
-        .period
-        .months()
-        .map(|m| {
-            let n = calls
-                .iter()
-                .filter(|(d, _)| d.year() == m.year && d.month() == m.month)
-                .map(|(_, n)| n)
-                .sum();
-            (m.to_string(), n)
-        })
-        .collect();
+    let calls = miasto_store::stats::hotline_months(state.db(), filter.period).await?;
+    let imported = calls.iter().any(|(_, days, _)| *days > 0);
+    let hotline: Vec<(String, u64)> = calls.iter().map(|(m, _, n)| (m.to_string(), *n)).collect();
     let hotline_chart = chart::bars(
         "hotline",
         &hotline
@@ -471,11 +447,7 @@ pub async fn show_stats(
         unit_rows,
         feedback,
         hotline_chart,
-        hotline: if calls.is_empty() {
-            Vec::new()
-        } else {
-            hotline
-        },
+        hotline: if imported { hotline } else { Vec::new() },
         form: q,
         errors,
     };
@@ -485,15 +457,6 @@ pub async fn show_stats(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     Ok((status, render(&page)?).into_response())
-}
-
-/// A CSV field, quoted when it needs to be.
-fn field(text: &str) -> String {
-    if text.contains([',', '"', '\n', '\r', ';']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text.to_owned()
-    }
 }
 
 /// `GET /stats/{table}.csv`: one table of the page, UTF-8 with a byte-order mark (Excel),
@@ -617,26 +580,17 @@ pub async fn stats_csv(
                 "calls".into(),
                 "days_with_figures".into(),
             ]);
-            let calls = miasto_store::stats::hotline_calls(state.db(), filter.period).await?;
-            for m in filter.period.months() {
-                let mine: Vec<u64> = calls
-                    .iter()
-                    .filter(|(d, _)| Month::of_date(*d) == m)
-                    .map(|(_, n)| *n)
-                    .collect();
-                rows.push(vec![
-                    m.to_string(),
-                    mine.iter().sum::<u64>().to_string(),
-                    mine.len().to_string(),
-                ]);
+            for (m, days, calls) in
+                miasto_store::stats::hotline_months(state.db(), filter.period).await?
+            {
+                rows.push(vec![m.to_string(), calls.to_string(), days.to_string()]);
             }
         }
         _ => return Err(Error::NotFound),
     }
     let mut body = String::from("\u{feff}");
     for row in rows {
-        body.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
-        body.push_str("\r\n");
+        crate::opendata::export::csv_line(&mut body, row);
     }
     let name = format!(
         "attachment; filename=\"kck-{table}-{}-{}.csv\"",
