@@ -406,6 +406,10 @@ async fn generate(
         u64::try_from(created_at.timestamp()).unwrap_or_default(),
         created_at.timestamp_subsec_nanos(),
     )));
+    let contact_email = (rng.random_range(0..100) < 40)
+        .then(|| format!("demo-{}@example.invalid", rng.random_range(0..1_000_000)));
+    let channel = pick(rng, CHANNELS);
+    let answer = answer(rng, kind, status, contact_email.is_some());
     Ok(SeedReport {
         id,
         number: TrackingNumber { year, seq },
@@ -417,13 +421,31 @@ async fn generate(
         point: Some(point),
         address: Some(format!("ul. {street} {}", rng.random_range(1..120))),
         description,
-        channel: pick(rng, CHANNELS),
-        contact_email: (rng.random_range(0..100) < 40)
-            .then(|| format!("demo-{}@example.invalid", rng.random_range(0..1_000_000))),
+        channel,
+        contact_email,
         created_at,
         status_at: status_at.min(now),
         closed_at,
+        answer,
     })
+}
+
+/// About one in three residents with an e-mail answers "was it solved?" about a closed
+/// problem: most say yes when the city says it was, few otherwise.
+fn answer(rng: &mut StdRng, kind: ReportKind, status: Status, e_mail: bool) -> Option<(bool, u8)> {
+    if kind != ReportKind::Problem || !status.is_closed() || !e_mail {
+        return None;
+    }
+    if rng.random_range(0..3) != 0 {
+        return None;
+    }
+    let solved = rng.random_range(0..100) < if status == Status::Solved { 85 } else { 20 };
+    let score = if solved {
+        rng.random_range(3..=5)
+    } else {
+        rng.random_range(1..=3)
+    };
+    Some((solved, score))
 }
 
 #[cfg(test)]
@@ -463,5 +485,23 @@ mod tests {
         }
         let share = f64::from(within_a_week) / 20_000.0;
         assert!((share - 0.34).abs() < 0.015, "{share}");
+    }
+
+    #[test]
+    fn only_closed_problems_with_an_e_mail_get_answers() {
+        let mut rng = StdRng::seed_from_u64(3);
+        for _ in 0..1_000 {
+            assert!(answer(&mut rng, ReportKind::Idea, Status::Implemented, true).is_none());
+            assert!(answer(&mut rng, ReportKind::Problem, Status::BeingSolved, true).is_none());
+            assert!(answer(&mut rng, ReportKind::Problem, Status::Solved, false).is_none());
+        }
+        let answers: Vec<_> = (0..30_000)
+            .filter_map(|_| answer(&mut rng, ReportKind::Problem, Status::Solved, true))
+            .collect();
+        let share = answers.len() as f64 / 30_000.0;
+        assert!((share - 1.0 / 3.0).abs() < 0.015, "{share}");
+        let said_solved = answers.iter().filter(|(s, _)| *s).count() as f64;
+        assert!((said_solved / answers.len() as f64 - 0.85).abs() < 0.02);
+        assert!(answers.iter().all(|(_, score)| (1..=5).contains(score)));
     }
 }

@@ -262,7 +262,16 @@ async fn prepare_database(
     config: &Config,
     migrate: bool,
 ) -> anyhow::Result<(miasto_store::DatabaseConnection, CityData)> {
-    let db = miasto_store::connect(&config.database_url)
+    prepare_database_for(config, migrate, miasto_store::Workload::Serve).await
+}
+
+/// Like [`prepare_database`], with connections sized for the workload.
+async fn prepare_database_for(
+    config: &Config,
+    migrate: bool,
+    workload: miasto_store::Workload,
+) -> anyhow::Result<(miasto_store::DatabaseConnection, CityData)> {
+    let db = miasto_store::connect_for(&config.database_url, workload)
         .await
         .map_err(|e| {
             anyhow::anyhow!(

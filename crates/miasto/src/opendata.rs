@@ -21,7 +21,9 @@ pub async fn export(
     let format = Format::parse(format)
         .filter(|f| dataset.formats().contains(f))
         .with_context(|| format!("{} is not offered as {format:?}", dataset.id()))?;
-    let (db, _) = crate::prepare_database(config, false).await?;
+    // One pass over the table: no memory map, a small cache, so memory stays flat.
+    let (db, _) =
+        crate::prepare_database_for(config, false, miasto_store::Workload::Stream).await?;
     let categories = miasto_store::reference::list_categories(&db).await?;
     let districts = miasto_store::reference::list_districts(&db).await?;
     let selection = match query.parse(&categories, &districts) {

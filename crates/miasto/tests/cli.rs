@@ -289,6 +289,26 @@ async fn demo_seed_adds_reports_the_way_the_city_has_them() {
         .map_or(0, |(_, n)| *n);
     // 80% problems, 60% of them solved, a few recent ones still open: roughly 45%.
     assert!((400..=640).contains(&solved), "{solved} solved");
+    // Some residents answered "was it solved?" (a third of those with an e-mail, about 95
+    // here), and the statistics count every answer.
+    let answers = reports::feedback_totals(&db.db).await.unwrap();
+    assert!((50..=150).contains(&answers.answered), "{answers:?}");
+    assert!(answers.solved > answers.answered / 2, "{answers:?}");
+    let now = miasto_store::now();
+    let all_time = miasto_store::stats::Filter {
+        period: miasto_domain::stats::Period {
+            from: miasto_domain::stats::Month::of(now - chrono::Duration::days(401)),
+            to: miasto_domain::stats::Month::of(now),
+        },
+        district: None,
+        unit: None,
+    };
+    assert_eq!(
+        miasto_store::stats::feedback(&db.db, &all_time)
+            .await
+            .unwrap(),
+        (answers.answered, answers.solved, answers.score_sum)
+    );
 
     // Adding more continues the numbering; nothing is numbered twice.
     let out = seed("10");

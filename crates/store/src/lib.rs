@@ -94,14 +94,38 @@ pub fn engine_of(url: &str) -> Option<DbBackend> {
 /// SQLite gets the pragmas every acknowledged write depends on: WAL (readers never block the
 /// writer), `foreign_keys=ON`, `busy_timeout` (writers queue instead of failing) and
 /// `synchronous=FULL` (a committed report or ballot survives a power cut); and a larger page
-/// cache and memory-mapped reads for lists over a million rows. The file is created if missing.
+/// cache and memory-mapped reads for lists over a million rows ([`Workload::Serve`]). The
+/// file is created if missing.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
-    connect_with(url, None).await
+    open(url, None, Workload::Serve).await
+}
+
+/// What a process does with its connections; on SQLite it sets their memory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Workload {
+    /// Serving requests: a 32 MiB page cache per connection and the file memory-mapped.
+    Serve,
+    /// Reading a large table once, start to end (an export): two connections with a 2 MiB
+    /// page cache each and no memory map, so the process stays small however much it reads.
+    Stream,
+}
+
+/// Like [`connect`], for the given workload.
+pub async fn connect_for(url: &str, workload: Workload) -> Result<DatabaseConnection, DbErr> {
+    open(url, None, workload).await
 }
 
 /// Like [`connect`], for PostgreSQL optionally inside a given schema (used by tests); the
 /// connections then carry the schema's name as their `application_name`.
 pub async fn connect_with(url: &str, pg_schema: Option<&str>) -> Result<DatabaseConnection, DbErr> {
+    open(url, pg_schema, Workload::Serve).await
+}
+
+async fn open(
+    url: &str,
+    pg_schema: Option<&str>,
+    workload: Workload,
+) -> Result<DatabaseConnection, DbErr> {
     let engine = engine_of(url).ok_or_else(|| {
         DbErr::Custom("the database URL must start with sqlite:// or postgres://".into())
     })?;
@@ -112,20 +136,24 @@ pub async fn connect_with(url: &str, pg_schema: Option<&str>) -> Result<Database
         .acquire_timeout(Duration::from_secs(30));
     match engine {
         DbBackend::Sqlite => {
+            let (connections, cache, mmap) = match workload {
+                // Reads at scale: a 32 MiB page cache per connection, and the file mapped
+                // into memory so cold pages cost no read() call each.
+                Workload::Serve => (8, "-32768", "1073741824"),
+                Workload::Stream => (2, "-2048", "0"),
+            };
             options
-                .max_connections(8)
+                .max_connections(connections)
                 .min_connections(1)
-                .map_sqlx_sqlite_opts(|opts| {
+                .map_sqlx_sqlite_opts(move |opts| {
                     use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
                     opts.create_if_missing(true)
                         .journal_mode(SqliteJournalMode::Wal)
                         .synchronous(SqliteSynchronous::Full)
                         .foreign_keys(true)
                         .busy_timeout(Duration::from_secs(10))
-                        // Reads at scale: a 32 MiB page cache per connection, and the file
-                        // mapped into memory so cold pages cost no read() call each.
-                        .pragma("cache_size", "-32768")
-                        .pragma("mmap_size", "1073741824")
+                        .pragma("cache_size", cache)
+                        .pragma("mmap_size", mmap)
                         .pragma("temp_store", "memory")
                 });
         }

@@ -22,8 +22,8 @@ use miasto_domain::reports::{
 use miasto_domain::{CategoryId, DistrictId, Email, Locale, ReportId, UnitId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, Order,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 use serde::Serialize;
 use uuid::Uuid;
@@ -1109,6 +1109,14 @@ pub async fn reassign(
     .await?;
     let before = stats::Shape::of(&report);
     stats::count(c, &[(before, -1), (before.with_unit(unit), 1)]).await?;
+    // An answer to "was it solved?" moves with the report (read after the move, so an
+    // answer committed meanwhile is seen).
+    if let Some(feedback) = report_feedback::Entity::find_by_id(id.0).one(c).await? {
+        let answer = stats::Answer::of(&feedback);
+        let place = stats::FeedbackPlace::of(&report);
+        let moved = [(place, answer, -1), (place.with_unit(unit), answer, 1)];
+        stats::count_feedback(c, &moved).await?;
+    }
     let fields = EventFields {
         unit: Some(unit),
         internal_note: Some(reason),
@@ -1456,24 +1464,79 @@ pub async fn feedback_by_token(c: &impl ConnectionTrait, token: &str) -> Result<
         .map(feedback_from))
 }
 
-/// Stores the answer (a later answer replaces an earlier one). `score` is 1–5.
+/// Stores the answer (a later answer replaces an earlier one) and counts it in the
+/// statistics. `score` is 1–5. Returns `false` for an unknown link.
 pub async fn answer_feedback(
-    c: &impl ConnectionTrait,
+    db: &DatabaseConnection,
     token: &str,
     solved: bool,
     score: u8,
 ) -> Result<bool> {
-    let result = report_feedback::Entity::update_many()
-        .col_expr(report_feedback::Column::AnsweredAt, Expr::value(now()))
-        .col_expr(report_feedback::Column::Solved, Expr::value(solved))
+    use report_feedback::Column as F;
+    let hash = token_hash(token.trim());
+    // A concurrent answer to the same link changes `answered_at` under us: try again on
+    // what it left, so that each answer is counted once.
+    for _ in 0..3 {
+        let tx = crate::begin(db).await?;
+        let Some(before) = report_feedback::Entity::find()
+            .filter(F::TokenHash.eq(&hash))
+            .one(&tx)
+            .await?
+        else {
+            return Ok(false);
+        };
+        let id = ReportId(before.report_id);
+        // Holds the report against a concurrent reassignment, which moves the answer.
+        lock_report(&tx, id).await?;
+        let Some(report) = get(&tx, id).await? else {
+            return Ok(false);
+        };
+        let unchanged = match before.answered_at {
+            Some(at) => F::AnsweredAt.eq(at),
+            None => F::AnsweredAt.is_null(),
+        };
+        let updated = report_feedback::Entity::update_many()
+            .col_expr(F::AnsweredAt, Expr::value(now()))
+            .col_expr(F::Solved, Expr::value(solved))
+            .col_expr(F::Score, Expr::value(i32::from(score.clamp(1, 5))))
+            .filter(F::ReportId.eq(id.0))
+            .filter(unchanged)
+            .exec(&tx)
+            .await?;
+        if updated.rows_affected != 1 {
+            continue;
+        }
+        let after = report_feedback::Entity::find_by_id(id.0)
+            .one(&tx)
+            .await?
+            .ok_or(StoreError::Corrupt {
+                table: "report_feedback",
+                detail: format!("{id} vanished while answered"),
+            })?;
+        let place = stats::FeedbackPlace::of(&report);
+        let changes = [
+            (place, stats::Answer::of(&before), -1),
+            (place, stats::Answer::of(&after), 1),
+        ];
+        stats::count_feedback(&tx, &changes).await?;
+        tx.commit().await?;
+        return Ok(true);
+    }
+    Err(DbErr::Custom("the answer kept changing under three attempts".into()).into())
+}
+
+/// Takes the report's row lock until the transaction ends (PostgreSQL; SQLite's write
+/// transaction holds the whole database already).
+async fn lock_report(c: &impl ConnectionTrait, id: ReportId) -> Result<()> {
+    reports::Entity::update_many()
         .col_expr(
-            report_feedback::Column::Score,
-            Expr::value(i32::from(score.clamp(1, 5))),
+            reports::Column::UpdatedAt,
+            Expr::col(reports::Column::UpdatedAt),
         )
-        .filter(report_feedback::Column::TokenHash.eq(token_hash(token.trim())))
+        .filter(reports::Column::Id.eq(id.0))
         .exec(c)
         .await?;
-    Ok(result.rows_affected == 1)
+    Ok(())
 }
 
 /// Answers so far: (asked, answered, said solved, sum of scores).
@@ -1618,6 +1681,8 @@ pub struct SeedReport {
     pub created_at: DateTime<Utc>,
     pub status_at: DateTime<Utc>,
     pub closed_at: Option<DateTime<Utc>>,
+    /// The answer to "was it solved?" (said solved, score 1–5), given when it closed.
+    pub answer: Option<(bool, u8)>,
 }
 
 /// Writes a batch of seeded reports and their timelines (received, then the current status)
@@ -1693,6 +1758,7 @@ pub async fn insert_seeded(c: &impl ConnectionTrait, batch: &[SeedReport]) -> Re
         })
         .collect();
     stats::count(c, &counted).await?;
+    insert_seeded_answers(c, batch).await?;
     let event =
         |r: &SeedReport, at: DateTime<Utc>, kind: EventKind, from: Option<Status>, to: Status| {
             report_events::ActiveModel {
@@ -1736,6 +1802,36 @@ pub async fn insert_seeded(c: &impl ConnectionTrait, batch: &[SeedReport]) -> Re
         .exec_without_returning(c)
         .await?;
     Ok(())
+}
+
+/// The seeded reports' answers to "was it solved?", counted in the statistics.
+async fn insert_seeded_answers(c: &impl ConnectionTrait, batch: &[SeedReport]) -> Result<()> {
+    let mut rows = Vec::new();
+    let mut counted = Vec::new();
+    for r in batch {
+        let Some((solved, score)) = r.answer else {
+            continue;
+        };
+        let (_, hash) = new_token();
+        let row = report_feedback::Model {
+            report_id: r.id.0,
+            token_hash: hash,
+            sent_at: r.status_at,
+            answered_at: Some(r.status_at),
+            solved: Some(solved),
+            score: Some(i32::from(score.clamp(1, 5))),
+        };
+        let place = stats::FeedbackPlace::new(r.created_at, r.district.map(|d| d.0), r.unit.0);
+        counted.push((place, stats::Answer::of(&row), 1));
+        rows.push(report_feedback::ActiveModel::from(row));
+    }
+    if rows.is_empty() {
+        return Ok(());
+    }
+    report_feedback::Entity::insert_many(rows)
+        .exec_without_returning(c)
+        .await?;
+    stats::count_feedback(c, &counted).await
 }
 
 /// Moves `year`'s counter past `last`, so new reports never reuse a seeded number. Call it in

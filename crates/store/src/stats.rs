@@ -1,13 +1,14 @@
 //! The statistics rollups: reports counted by the month they were sent (Kraków time), kind,
 //! category, district, unit, current status and resolution-time bucket, and closed reports by
-//! whole days to close. They change in the same transaction as the reports they count (on
-//! intake, status changes, reassignment, seeding), so the public figures read a few thousand
+//! whole days to close; answers to "was it solved?" by month, district and unit. They change
+//! in the same transaction as the reports they count (on intake, status changes,
+//! reassignment, seeding, answers), so the public figures read a few thousand
 //! rows whatever the size of the reports table. [`rebuild`] recounts them from the reports
 //! (after an upgrade, or to check them).
 
 use crate::entities::{
-    hotline_calls, report_feedback, reports, stats_close_days, stats_close_totals, stats_reports,
-    stats_totals,
+    hotline_calls, report_feedback, reports, stats_close_days, stats_close_totals, stats_feedback,
+    stats_reports, stats_totals,
 };
 use crate::reports::Report;
 use crate::{Result, StoreError, now};
@@ -166,35 +167,34 @@ pub(crate) async fn count(c: &impl ConnectionTrait, changes: &[(Shape, i64)]) ->
 /// Rows per insert statement (well under both engines' bind-parameter limits).
 const CHUNK: usize = 500;
 
-/// Adds counts to a rollup table: inserts each row, or on a key already there adds its `n`.
-/// Rows with a zero change are skipped.
+/// Adds counts to a rollup table: inserts each row, or on a key already there adds its
+/// `counts` columns. Rows marked unchanged (`false`) are skipped.
 async fn add_counts<E, A>(
     c: &impl ConnectionTrait,
-    rows: impl IntoIterator<Item = (A, i64)>,
+    rows: impl IntoIterator<Item = (A, bool)>,
     key: impl IntoIterator<Item = E::Column> + Clone,
-    n: E::Column,
+    counts: &[E::Column],
 ) -> Result<()>
 where
     E: EntityTrait + Default,
     A: sea_orm::ActiveModelTrait<Entity = E> + Send,
 {
+    use sea_orm::IdenStatic;
     let rows: Vec<A> = rows
         .into_iter()
-        .filter(|(_, delta)| *delta != 0)
+        .filter(|(_, changed)| *changed)
         .map(|(row, _)| row)
         .collect();
+    let mut conflict = OnConflict::columns(key);
+    for &col in counts {
+        let excluded = Expr::cust(format!("excluded.{}", col.as_str()));
+        conflict.value(col, Expr::col((E::default(), col)).add(excluded));
+    }
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<A> = rows.by_ref().take(CHUNK).collect();
         E::insert_many(chunk)
-            .on_conflict(
-                OnConflict::columns(key.clone())
-                    .value(
-                        n,
-                        Expr::col((E::default(), n)).add(Expr::cust("excluded.n")),
-                    )
-                    .to_owned(),
-            )
+            .on_conflict(conflict.clone())
             .exec_without_returning(c)
             .await?;
     }
@@ -215,7 +215,7 @@ async fn write_reports(c: &impl ConnectionTrait, rows: BTreeMap<ReportKey, i64>)
                 bucket: Set(bucket),
                 n: Set(n),
             };
-            (row, n)
+            (row, n != 0)
         },
     );
     let key = [
@@ -227,7 +227,7 @@ async fn write_reports(c: &impl ConnectionTrait, rows: BTreeMap<ReportKey, i64>)
         C::Status,
         C::Bucket,
     ];
-    add_counts(c, rows, key, C::N).await
+    add_counts(c, rows, key, &[C::N]).await
 }
 
 async fn write_days(c: &impl ConnectionTrait, rows: BTreeMap<DaysKey, i64>) -> Result<()> {
@@ -243,10 +243,10 @@ async fn write_days(c: &impl ConnectionTrait, rows: BTreeMap<DaysKey, i64>) -> R
                 days: Set(days),
                 n: Set(n),
             };
-            (row, n)
+            (row, n != 0)
         });
     let key = [C::Month, C::Kind, C::UnitId, C::DistrictId, C::Days];
-    add_counts(c, rows, key, C::N).await
+    add_counts(c, rows, key, &[C::N]).await
 }
 
 async fn write_totals(c: &impl ConnectionTrait, rows: BTreeMap<TotalKey, i64>) -> Result<()> {
@@ -263,7 +263,7 @@ async fn write_totals(c: &impl ConnectionTrait, rows: BTreeMap<TotalKey, i64>) -
                 bucket: Set(bucket),
                 n: Set(n),
             };
-            (row, n)
+            (row, n != 0)
         });
     let key = [
         C::Month,
@@ -273,7 +273,7 @@ async fn write_totals(c: &impl ConnectionTrait, rows: BTreeMap<TotalKey, i64>) -
         C::Status,
         C::Bucket,
     ];
-    add_counts(c, rows, key, C::N).await
+    add_counts(c, rows, key, &[C::N]).await
 }
 
 async fn write_close_totals(
@@ -289,9 +289,150 @@ async fn write_close_totals(
             days: Set(days),
             n: Set(n),
         };
-        (row, n)
+        (row, n != 0)
     });
-    add_counts(c, rows, [C::Month, C::Kind, C::UnitId, C::Days], C::N).await
+    add_counts(c, rows, [C::Month, C::Kind, C::UnitId, C::Days], &[C::N]).await
+}
+
+/// Where an answer to "was it solved?" counts: the report's month, district and unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct FeedbackPlace {
+    month: i32,
+    district: Uuid,
+    unit: Uuid,
+}
+
+impl FeedbackPlace {
+    pub(crate) fn new(created_at: DateTime<Utc>, district: Option<Uuid>, unit: Uuid) -> Self {
+        Self {
+            month: Month::of(created_at).key(),
+            district: district.unwrap_or(Uuid::nil()),
+            unit,
+        }
+    }
+
+    pub(crate) fn of(report: &Report) -> Self {
+        Self::new(
+            report.created_at,
+            report.district.map(|d| d.0),
+            report.unit.0,
+        )
+    }
+
+    pub(crate) fn with_unit(self, unit: UnitId) -> Self {
+        Self {
+            unit: unit.0,
+            ..self
+        }
+    }
+}
+
+/// One questionnaire's weight in the rollup: answered or not, said solved, its score.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Answer {
+    answered: i64,
+    solved: i64,
+    score: i64,
+}
+
+impl Answer {
+    fn new(answered: bool, solved: Option<bool>, score: Option<i32>) -> Self {
+        if !answered {
+            return Self::default();
+        }
+        Self {
+            answered: 1,
+            solved: i64::from(solved == Some(true)),
+            score: i64::from(score.unwrap_or(0)),
+        }
+    }
+
+    pub(crate) fn of(m: &report_feedback::Model) -> Self {
+        Self::new(m.answered_at.is_some(), m.solved, m.score)
+    }
+
+    fn times(self, k: i64) -> Self {
+        Self {
+            answered: self.answered * k,
+            solved: self.solved * k,
+            score: self.score * k,
+        }
+    }
+}
+
+/// Adds each answer (`+1` given, `-1` withdrawn or replaced) to the feedback rollup.
+pub(crate) async fn count_feedback(
+    c: &impl ConnectionTrait,
+    changes: &[(FeedbackPlace, Answer, i64)],
+) -> Result<()> {
+    use stats_feedback::Column as C;
+    let mut sums: BTreeMap<FeedbackPlace, Answer> = BTreeMap::new();
+    for (place, answer, k) in changes {
+        let sum = sums.entry(*place).or_default();
+        let add = answer.times(*k);
+        sum.answered += add.answered;
+        sum.solved += add.solved;
+        sum.score += add.score;
+    }
+    let rows = sums.into_iter().map(|(place, a)| {
+        let row = stats_feedback::ActiveModel {
+            month: Set(place.month),
+            district_id: Set(place.district),
+            unit_id: Set(place.unit),
+            answered: Set(a.answered),
+            solved: Set(a.solved),
+            score_sum: Set(a.score),
+        };
+        (row, a != Answer::default())
+    });
+    let key = [C::Month, C::DistrictId, C::UnitId];
+    add_counts(c, rows, key, &[C::Answered, C::Solved, C::ScoreSum]).await
+}
+
+/// Recounts the feedback rollup from the answers, reading them in pages of 10,000.
+async fn rebuild_feedback(c: &impl ConnectionTrait) -> Result<()> {
+    #[derive(Debug, FromQueryResult)]
+    struct Row {
+        report_id: Uuid,
+        created_at: DateTime<Utc>,
+        district_id: Option<Uuid>,
+        unit_id: Uuid,
+        solved: Option<bool>,
+        score: Option<i32>,
+    }
+    use report_feedback::Column as F;
+    stats_feedback::Entity::delete_many().exec(c).await?;
+    let mut after: Option<Uuid> = None;
+    loop {
+        let mut select = report_feedback::Entity::find()
+            .select_only()
+            .column(F::ReportId)
+            .column(reports::Column::CreatedAt)
+            .column(reports::Column::DistrictId)
+            .column(reports::Column::UnitId)
+            .column(F::Solved)
+            .column(F::Score)
+            .inner_join(reports::Entity)
+            .filter(F::AnsweredAt.is_not_null())
+            .order_by_asc(F::ReportId)
+            .limit(10_000);
+        if let Some(after) = after {
+            select = select.filter(F::ReportId.gt(after));
+        }
+        let page = select.into_model::<Row>().all(c).await?;
+        let Some(last) = page.last() else {
+            return Ok(());
+        };
+        after = Some(last.report_id);
+        let changes: Vec<_> = page
+            .iter()
+            .map(|r| {
+                let place = FeedbackPlace::new(r.created_at, r.district_id, r.unit_id);
+                (place, Answer::new(true, r.solved, r.score), 1)
+            })
+            .collect();
+        count_feedback(c, &changes).await?;
+    }
 }
 
 /// Recounts the rollups from the reports, in one transaction, reading the reports in pages
@@ -302,6 +443,7 @@ pub async fn rebuild(db: &sea_orm::DatabaseConnection) -> Result<u64> {
     stats_close_days::Entity::delete_many().exec(&tx).await?;
     stats_totals::Entity::delete_many().exec(&tx).await?;
     stats_close_totals::Entity::delete_many().exec(&tx).await?;
+    rebuild_feedback(&tx).await?;
     let mut after: Option<Uuid> = None;
     let mut total = 0u64;
     loop {
@@ -327,15 +469,28 @@ pub async fn rebuild(db: &sea_orm::DatabaseConnection) -> Result<u64> {
     Ok(total)
 }
 
-/// Recounts only when the rollups are empty and there are reports (a database upgraded from
-/// before statistics existed). Returns whether it did.
+/// Recounts only when a rollup is empty and there is something to count (a database upgraded
+/// from before statistics, or the feedback rollup, existed). Returns whether it did.
 pub async fn rebuild_if_empty(db: &sea_orm::DatabaseConnection) -> Result<bool> {
     let counted = stats_reports::Entity::find().one(db).await?.is_some();
     let any = reports::Entity::find().one(db).await?.is_some();
-    if counted || !any {
+    if !counted && any {
+        rebuild(db).await?;
+        return Ok(true);
+    }
+    // Answers given before the feedback rollup existed (migration 8).
+    let answers_counted = stats_feedback::Entity::find().one(db).await?.is_some();
+    let any_answer = report_feedback::Entity::find()
+        .filter(report_feedback::Column::AnsweredAt.is_not_null())
+        .one(db)
+        .await?
+        .is_some();
+    if answers_counted || !any_answer {
         return Ok(false);
     }
-    rebuild(db).await?;
+    let tx = crate::begin(db).await?;
+    rebuild_feedback(&tx).await?;
+    tx.commit().await?;
     Ok(true)
 }
 
@@ -509,28 +664,31 @@ pub async fn close_days(
 /// Answers to "was it solved?" about reports sent in the period: (answered, said solved,
 /// sum of scores 1–5).
 pub async fn feedback(c: &impl ConnectionTrait, filter: &Filter) -> Result<(u64, u64, u64)> {
-    use reports::Column as R;
-    let (from, to) = filter.period.bounds();
-    let mut select = report_feedback::Entity::find()
-        .inner_join(reports::Entity)
-        .filter(report_feedback::Column::AnsweredAt.is_not_null())
-        .filter(R::CreatedAt.gte(from))
-        .filter(R::CreatedAt.lt(to));
+    #[derive(Debug, FromQueryResult)]
+    struct Sums {
+        answered: Option<i64>,
+        solved: Option<i64>,
+        score_sum: Option<i64>,
+    }
+    use stats_feedback::Column as C;
+    let (from, to) = (filter.period.from.key(), filter.period.to.key());
+    let mut select = stats_feedback::Entity::find()
+        .select_only()
+        .column_as(Expr::cust("CAST(SUM(answered) AS BIGINT)"), "answered")
+        .column_as(Expr::cust("CAST(SUM(solved) AS BIGINT)"), "solved")
+        .column_as(Expr::cust("CAST(SUM(score_sum) AS BIGINT)"), "score_sum")
+        .filter(C::Month.between(from, to));
     if let Some(d) = filter.district {
-        select = select.filter(R::DistrictId.eq(d.0));
+        select = select.filter(C::DistrictId.eq(d.0));
     }
     if let Some(u) = filter.unit {
-        select = select.filter(R::UnitId.eq(u.0));
+        select = select.filter(C::UnitId.eq(u.0));
     }
-    let rows = select.all(c).await?;
-    let answered = rows.len() as u64;
-    let solved = rows.iter().filter(|r| r.solved == Some(true)).count() as u64;
-    let scores = rows
-        .iter()
-        .filter_map(|r| r.score)
-        .map(|s| u64::try_from(s).unwrap_or(0))
-        .sum();
-    Ok((answered, solved, scores))
+    let sums = select.into_model::<Sums>().one(c).await?;
+    let get = |n: Option<i64>| u64::try_from(n.unwrap_or(0)).unwrap_or(0);
+    Ok(sums.map_or((0, 0, 0), |s| {
+        (get(s.answered), get(s.solved), get(s.score_sum))
+    }))
 }
 
 /// Calls per day imported from the telephony system, in the period.

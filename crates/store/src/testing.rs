@@ -320,6 +320,7 @@ pub async fn seed_reports(
                     created_at,
                     status_at: created_at,
                     closed_at: status.is_closed().then_some(created_at),
+                    answer: None,
                 }
             })
             .collect();

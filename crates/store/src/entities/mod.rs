@@ -23,6 +23,7 @@ pub mod routing_rules;
 pub mod sessions;
 pub mod stats_close_days;
 pub mod stats_close_totals;
+pub mod stats_feedback;
 pub mod stats_reports;
 pub mod stats_totals;
 pub mod units;

@@ -11,6 +11,7 @@ mod m20261121_000004_open311;
 mod m20261121_000005_mobile_api;
 mod m20261121_000006_statistics;
 mod m20261121_000007_statistics_totals;
+mod m20261121_000008_statistics_feedback;
 
 pub struct Migrator;
 
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000005_mobile_api::Migration),
             Box::new(m20261121_000006_statistics::Migration),
             Box::new(m20261121_000007_statistics_totals::Migration),
+            Box::new(m20261121_000008_statistics_feedback::Migration),
         ]
     }
 }

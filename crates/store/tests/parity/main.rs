@@ -710,9 +710,24 @@ async fn with_smtp_configured_mail_goes_out_over_smtp_and_not_to_the_outbox() {
     );
 }
 
+async fn pragma(db: &miasto_store::DatabaseConnection, name: &str) -> String {
+    use miasto_store::ConnectionTrait;
+    let row = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            format!("PRAGMA {name}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    match row.try_get_by_index::<String>(0) {
+        Ok(text) => text,
+        Err(_) => row.try_get_by_index::<i64>(0).unwrap().to_string(),
+    }
+}
+
 #[tokio::test]
 async fn sqlite_connections_use_wal_foreign_keys_busy_timeout_and_full_sync() {
-    use miasto_store::ConnectionTrait;
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
     let db = miasto_store::connect(&url).await.unwrap();
@@ -720,7 +735,7 @@ async fn sqlite_connections_use_wal_foreign_keys_busy_timeout_and_full_sync() {
         dir.path().join("fresh.db").exists(),
         "the file is created on first use"
     );
-    for (pragma, expected) in [
+    for (name, expected) in [
         ("journal_mode", "wal"),
         ("foreign_keys", "1"),
         ("synchronous", "2"),
@@ -728,19 +743,20 @@ async fn sqlite_connections_use_wal_foreign_keys_busy_timeout_and_full_sync() {
         ("cache_size", "-32768"),
         ("mmap_size", "1073741824"),
     ] {
-        let row = db
-            .query_one_raw(sea_orm::Statement::from_string(
-                db.get_database_backend(),
-                format!("PRAGMA {pragma}"),
-            ))
-            .await
-            .unwrap()
-            .unwrap();
-        let value: String = match row.try_get_by_index::<String>(0) {
-            Ok(text) => text,
-            Err(_) => row.try_get_by_index::<i64>(0).unwrap().to_string(),
-        };
-        assert_eq!(value, expected, "PRAGMA {pragma}");
+        assert_eq!(pragma(&db, name).await, expected, "PRAGMA {name}");
+    }
+    // An export's connections keep the same guarantees with a small cache and no map.
+    let stream = miasto_store::connect_for(&url, miasto_store::Workload::Stream)
+        .await
+        .unwrap();
+    for (name, expected) in [
+        ("journal_mode", "wal"),
+        ("foreign_keys", "1"),
+        ("busy_timeout", "10000"),
+        ("cache_size", "-2048"),
+        ("mmap_size", "0"),
+    ] {
+        assert_eq!(pragma(&stream, name).await, expected, "PRAGMA {name}");
     }
 }
 

@@ -1003,19 +1003,21 @@ async fn photos_public_before_moderation_existed_stay_published_after_the_upgrad
     assert!(read.answers.is_empty() && read.media_url.is_none() && read.address_id.is_none());
 }
 
-/// The statistics rollups follow intake, status changes and reassignment, and a rebuild from
-/// the reports gives the same counts.
-#[tokio::test]
-async fn statistics_follow_every_change_and_a_rebuild_agrees() {
-    use miasto_domain::stats::{Bucket, Month, Period};
-    use miasto_store::stats;
-    let db = TestDb::new().await;
-    let lighting = category(&db, "problem.lighting").await;
-    let stare_miasto = district(&db, 1).await;
+/// Three lighting reports in Stare Miasto, their unit and another unit.
+struct ThreeReports {
+    ids: Vec<miasto_domain::ReportId>,
+    district: miasto_domain::DistrictId,
+    unit: miasto_domain::UnitId,
+    other: miasto_domain::UnitId,
+}
+
+async fn three_reports(db: &TestDb) -> ThreeReports {
+    let lighting = category(db, "problem.lighting").await;
+    let district = district(db, 1).await;
     let mut ids = Vec::new();
     for _ in 0..3 {
         ids.push(
-            report(&db.db, new_report(&lighting, RYNEK, Some(stare_miasto)))
+            report(&db.db, new_report(&lighting, RYNEK, Some(district)))
                 .await
                 .id,
         );
@@ -1028,6 +1030,149 @@ async fn statistics_follow_every_change_and_a_rebuild_agrees() {
         .find(|u| u.id != unit)
         .unwrap()
         .id;
+    ThreeReports {
+        ids,
+        district,
+        unit,
+        other,
+    }
+}
+
+/// "Was it solved?" answers are counted once in the statistics (a later answer replaces an
+/// earlier one, also when several arrive at once), move with a reassigned report, and a
+/// rebuild, or a restart after the upgrade that added the rollup, gives the same figures.
+#[tokio::test]
+async fn feedback_answers_count_once_follow_reassignment_and_rebuild() {
+    use miasto_domain::stats::{Month, Period};
+    use miasto_store::stats;
+    use sea_orm::ConnectionTrait;
+    let db = TestDb::new().await;
+    let ThreeReports {
+        ids,
+        district: stare_miasto,
+        unit,
+        other,
+    } = three_reports(&db).await;
+    let mut tokens = Vec::new();
+    for id in &ids {
+        tokens.push(reports::start_feedback(&db.db, *id).await.unwrap().unwrap());
+    }
+    let city = stats::Filter {
+        period: Period::month(Month::of(miasto_store::now())),
+        district: None,
+        unit: None,
+    };
+    // Nothing answered yet: the questionnaires sent do not count.
+    assert_eq!(stats::feedback(&db.db, &city).await.unwrap(), (0, 0, 0));
+
+    assert!(
+        reports::answer_feedback(&db.db, &tokens[0], false, 2)
+            .await
+            .unwrap()
+    );
+    // The same person changes their mind: the new answer replaces the old one.
+    assert!(
+        reports::answer_feedback(&db.db, &tokens[0], true, 5)
+            .await
+            .unwrap()
+    );
+    // Five answers to one link at once still count once.
+    let burst: Vec<_> = (0..5)
+        .map(|i| {
+            let (conn, token) = (db.db.clone(), tokens[1].clone());
+            tokio::spawn(
+                async move { reports::answer_feedback(&conn, &token, i % 2 == 0, 3).await },
+            )
+        })
+        .collect();
+    for answered in burst {
+        assert!(answered.await.unwrap().unwrap());
+    }
+    let second = reports::feedback_by_token(&db.db, &tokens[1])
+        .await
+        .unwrap()
+        .unwrap();
+    let second_solved = u64::from(second.solved == Some(true));
+    assert_eq!(
+        stats::feedback(&db.db, &city).await.unwrap(),
+        (2, 1 + second_solved, 8)
+    );
+
+    // The first report moves to another unit, and its answer with it.
+    let operator = user(&db, "op@example.pl", Locale::Pl).await;
+    assert!(
+        reports::reassign(&db.db, ids[0], operator, other, "inna jednostka".into())
+            .await
+            .unwrap()
+    );
+    let by_unit = |u| stats::Filter {
+        unit: Some(u),
+        ..city
+    };
+    assert_eq!(
+        stats::feedback(&db.db, &by_unit(other)).await.unwrap(),
+        (1, 1, 5)
+    );
+    assert_eq!(
+        stats::feedback(&db.db, &by_unit(unit)).await.unwrap(),
+        (1, second_solved, 3)
+    );
+    let in_district = |d| stats::Filter {
+        district: Some(d),
+        ..city
+    };
+    assert_eq!(
+        stats::feedback(&db.db, &in_district(stare_miasto))
+            .await
+            .unwrap(),
+        (2, 1 + second_solved, 8)
+    );
+    assert_eq!(
+        stats::feedback(&db.db, &in_district(district(&db, 2).await))
+            .await
+            .unwrap(),
+        (0, 0, 0)
+    );
+    let last_month = stats::Filter {
+        period: Period::month(city.period.from.plus(-1)),
+        ..city
+    };
+    assert_eq!(
+        stats::feedback(&db.db, &last_month).await.unwrap(),
+        (0, 0, 0)
+    );
+
+    // A rebuild agrees; so does a restart after the upgrade that added the rollup.
+    let live = stats::feedback(&db.db, &city).await.unwrap();
+    stats::rebuild(&db.db).await.unwrap();
+    assert_eq!(stats::feedback(&db.db, &city).await.unwrap(), live);
+    db.db
+        .execute_unprepared("DELETE FROM stats_feedback")
+        .await
+        .unwrap();
+    assert_eq!(stats::feedback(&db.db, &city).await.unwrap(), (0, 0, 0));
+    assert!(stats::rebuild_if_empty(&db.db).await.unwrap());
+    assert_eq!(
+        stats::feedback(&db.db, &by_unit(other)).await.unwrap(),
+        (1, 1, 5)
+    );
+    assert_eq!(stats::feedback(&db.db, &city).await.unwrap(), live);
+    assert!(!stats::rebuild_if_empty(&db.db).await.unwrap());
+}
+
+/// The statistics rollups follow intake, status changes and reassignment, and a rebuild from
+/// the reports gives the same counts.
+#[tokio::test]
+async fn statistics_follow_every_change_and_a_rebuild_agrees() {
+    use miasto_domain::stats::{Bucket, Month, Period};
+    use miasto_store::stats;
+    let db = TestDb::new().await;
+    let ThreeReports {
+        ids,
+        district: stare_miasto,
+        other,
+        ..
+    } = three_reports(&db).await;
     reports::change_status(
         &db.db,
         ids[0],

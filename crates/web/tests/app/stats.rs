@@ -82,6 +82,7 @@ async fn seed(app: &TestApp, ids: &Ids, year: i32, rows: &[Row], first_seq: u32)
                 created_at,
                 status_at: closed_at.unwrap_or(created_at),
                 closed_at,
+                answer: None,
             }
         })
         .collect();
