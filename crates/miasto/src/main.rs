@@ -4,6 +4,7 @@
 //! - `miasto worker` – only the job worker (for separate worker nodes)
 //! - `miasto migrate` – apply migrations and load the city's reference data
 //! - `miasto admin create-user` – create an account with any role (the first admin)
+//! - `miasto budget count FILE.pb` – count a participatory-budget vote (Pabulib format)
 
 #![expect(
     clippy::print_stdout,
@@ -12,6 +13,8 @@
 
 mod admin;
 mod bench;
+mod bench_budget;
+mod budget;
 mod config;
 mod demo;
 mod opendata;
@@ -84,6 +87,43 @@ enum Command {
     /// Benchmarks that print their figures (see docs/performance.md).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Citizens' budget tools.
+    #[command(subcommand)]
+    Budget(BudgetCommand),
+}
+
+#[derive(Subcommand)]
+enum BudgetCommand {
+    /// Count a vote from a Pabulib .pb file: prints the funded project ids, one per line,
+    /// sorted by code point.
+    Count {
+        /// The .pb file.
+        file: PathBuf,
+        /// `greedy` (by score: approvals, 3/2/1 points for ordinal ballots, points for
+        /// cumulative ones), `mes-cost` or `mes-approval` (Method of Equal Shares).
+        #[arg(long, default_value = "greedy")]
+        rule: String,
+        /// For equal shares: `add1` (raise each voter's share by one unit while the outcome
+        /// fits) or `greedy` (fund what still fits, by votes).
+        #[arg(long)]
+        completion: Option<String>,
+        /// Ties: `cheaper` (then more voters, then id), `votes` (then cheaper, then id) or
+        /// `id`.
+        #[arg(long, default_value = "cheaper")]
+        tie: String,
+        /// Count with this budget instead of the file's.
+        #[arg(long)]
+        budget: Option<String>,
+        /// Projects chosen by fewer voters are not funded.
+        #[arg(long, default_value_t = 0)]
+        min_votes: u64,
+        /// Mutually exclusive projects, as `ID,ID,…` (repeatable): at most one is funded.
+        #[arg(long)]
+        exclusive: Vec<String>,
+        /// Print each round to standard error.
+        #[arg(long)]
+        explain: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -153,6 +193,24 @@ enum BenchCommand {
         /// Requests measured per page kind.
         #[arg(long, default_value_t = 100)]
         requests: usize,
+    },
+    /// Counting a citizens' budget vote: Kraków 2024 and a large random instance.
+    Budget {
+        /// The real vote to time.
+        #[arg(long, default_value = "data/pabulib/Poland_Krakow_2024.pb")]
+        file: PathBuf,
+        /// Voters in the random approval instance.
+        #[arg(long, default_value_t = 1_000_000)]
+        voters: usize,
+        /// Projects in the random approval instance.
+        #[arg(long, default_value_t = 200)]
+        projects: usize,
+        /// Runs per rule (the best is shown).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Also write the random instance here, as a .pb file (for pabutools).
+        #[arg(long)]
+        write_random: Option<PathBuf>,
     },
     /// The contact centre: list, queue and report page latency; intake throughput.
     Reports {
@@ -328,6 +386,7 @@ fn main() -> ExitCode {
             database_url: Some(database_url.clone()),
             bind: None,
         },
+        Command::Budget(_) | Command::Bench(BenchCommand::Budget { .. }) => Overrides::default(),
     };
     let config = match Config::load(cli.config.as_deref(), overrides) {
         Ok(config) => config,
@@ -406,9 +465,41 @@ fn main() -> ExitCode {
                 };
                 opendata::export(&config, &dataset, &format, output.as_deref(), &query).await
             }
+            Command::Budget(BudgetCommand::Count {
+                file,
+                rule,
+                completion,
+                tie,
+                budget,
+                min_votes,
+                exclusive,
+                explain,
+            }) => budget::count(&budget::CountArgs {
+                file: &file,
+                rule: &rule,
+                completion: completion.as_deref(),
+                tie: &tie,
+                budget: budget.as_deref(),
+                min_votes,
+                exclusive: &exclusive,
+                explain,
+            }),
             Command::Bench(BenchCommand::Stats {
                 reports, requests, ..
             }) => bench::stats(&config, reports, requests).await,
+            Command::Bench(BenchCommand::Budget {
+                file,
+                voters,
+                projects,
+                runs,
+                write_random,
+            }) => bench_budget::run(&bench_budget::Options {
+                file: &file,
+                voters,
+                projects,
+                runs,
+                write_random: write_random.as_deref(),
+            }),
             Command::Bench(BenchCommand::Reports {
                 reports,
                 requests,

@@ -394,7 +394,9 @@ async fn the_statistics_benchmark_runs_end_to_end_and_prints_its_figures() {
 fn help_lists_the_subcommands() {
     let out = miasto().arg("--help").output().unwrap();
     let help = text(&out.stdout);
-    for sub in ["serve", "worker", "migrate", "admin", "demo", "bench"] {
+    for sub in [
+        "serve", "worker", "migrate", "admin", "demo", "bench", "budget",
+    ] {
         assert!(help.contains(sub), "{help}");
     }
 }
@@ -531,5 +533,191 @@ async fn open_data_exports_from_the_command_line_with_progress() {
         text(&out.stderr).contains("--district cannot be used"),
         "{}",
         text(&out.stderr)
+    );
+}
+
+fn pabulib(name: &str) -> String {
+    format!("{}/../../data/pabulib/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The file's own `selected` column, sorted by code point.
+fn official(name: &str) -> String {
+    let e = miasto_tally::pabulib::parse(&std::fs::read_to_string(pabulib(name)).unwrap()).unwrap();
+    let mut out = String::new();
+    for id in e.ids_sorted(&e.selected().unwrap()) {
+        out.push_str(&id);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn budget_count_prints_the_official_winners_one_per_line() {
+    let name = "Poland_Wieliczka_2023_Green_Budget.pb";
+    let out = miasto()
+        .args(["budget", "count", &pabulib(name)])
+        .args(["--rule", "mes-cost", "--completion", "add1"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), official(name));
+    assert_eq!(text(&out.stdout).lines().count(), 30);
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+
+    let name = "Poland_Krakow_2024_Krowodrza.pb";
+    let out = miasto()
+        .args(["budget", "count", &pabulib(name), "--explain"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(text(&out.stdout), official(name));
+    // The rounds go to standard error, so the list stays clean.
+    let rounds = text(&out.stderr);
+    assert!(
+        rounds.contains("BO.D5.27/24: 2514 points, 933 voters, cost 95000 — funded"),
+        "{rounds}"
+    );
+    assert!(rounds.contains("skipped: does not fit"), "{rounds}");
+}
+
+#[test]
+fn budget_count_refuses_bad_input_with_a_clear_message() {
+    let wieliczka = pabulib("Poland_Wieliczka_2023_Green_Budget.pb");
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--rule", "borda"],
+            "--rule must be greedy, mes-cost or mes-approval",
+        ),
+        (
+            &["--completion", "add1"],
+            "applies to mes-cost and mes-approval",
+        ),
+        (
+            &["--rule", "mes-cost", "--completion", "more"],
+            "--completion must be add1 or greedy",
+        ),
+        (&["--budget", "lots"], "--budget"),
+        (&["--exclusive", "24,999"], "no project \"999\""),
+    ];
+    for (args, message) in cases {
+        let out = miasto()
+            .args(["budget", "count", &wieliczka])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            text(&out.stderr).contains(message),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert!(out.stdout.is_empty());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.pb");
+    std::fs::write(
+        &broken,
+        "META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost\na;x\n",
+    )
+    .unwrap();
+    let out = miasto()
+        .args(["budget", "count", broken.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("line 6: cost of a"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = miasto()
+        .args(["budget", "count", "/nonexistent.pb"])
+        .output()
+        .unwrap();
+    assert!(text(&out.stderr).contains("cannot read /nonexistent.pb"));
+}
+
+#[test]
+fn budget_count_applies_a_budget_threshold_and_exclusive_projects() {
+    let krowodrza = pabulib("Poland_Krakow_2024_Krowodrza.pb");
+    let count = |args: &[&str]| {
+        let out = miasto()
+            .args(["budget", "count", &krowodrza])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    // 95,000 zł funds only the top project.
+    assert_eq!(count(&["--budget", "95000"]), "BO.D5.27/24\n");
+    // With the top two exclusive, the second is not funded.
+    let all = count(&[]);
+    assert!(all.contains("BO.D5.5/24\n"));
+    let exclusive = count(&["--exclusive", "BO.D5.27/24,BO.D5.5/24"]);
+    assert!(exclusive.contains("BO.D5.27/24\n") && !exclusive.contains("BO.D5.5/24\n"));
+    // 10,000 voters is more than any project has: nothing is funded.
+    assert_eq!(count(&["--min-votes", "10000"]), "");
+}
+
+#[test]
+fn bench_budget_times_every_rule_and_writes_the_random_vote_for_pabutools() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = dir.path().join("random.pb");
+    let out = miasto()
+        .args([
+            "bench",
+            "budget",
+            "--voters",
+            "3000",
+            "--projects",
+            "25",
+            "--runs",
+            "1",
+        ])
+        .args(["--file", &pabulib("Poland_Krakow_2024_Krowodrza.pb")])
+        .args(["--write-random", written.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let table = text(&out.stdout);
+    for rule in ["greedy", "mes-cost", "mes-approval", "mes-cost + add1"] {
+        assert_eq!(
+            table.matches(&format!("| {rule} |")).count(),
+            2,
+            "{rule} on both votes: {table}"
+        );
+    }
+    // The Krowodrza row funds what the city funded.
+    let funded = official("Poland_Krakow_2024_Krowodrza.pb").lines().count();
+    let greedy_row = table
+        .lines()
+        .find(|l| l.starts_with("| Poland_Krakow_2024_Krowodrza.pb | greedy |"))
+        .unwrap();
+    assert_eq!(
+        greedy_row.split('|').nth(4).unwrap().trim(),
+        funded.to_string()
+    );
+    // The written vote reads back with 3,000 ballots and counts from the command line.
+    let vote = miasto_tally::pabulib::parse(&std::fs::read_to_string(&written).unwrap()).unwrap();
+    assert_eq!((vote.ballots.len(), vote.projects.len()), (3000, 25));
+    let counted = miasto()
+        .args([
+            "budget",
+            "count",
+            written.to_str().unwrap(),
+            "--rule",
+            "mes-cost",
+        ])
+        .output()
+        .unwrap();
+    assert!(counted.status.success(), "{}", text(&counted.stderr));
+    let row = table
+        .lines()
+        .find(|l| l.starts_with("| random 3000×25 | mes-cost |"))
+        .unwrap();
+    assert_eq!(
+        row.split('|').nth(4).unwrap().trim(),
+        text(&counted.stdout).lines().count().to_string()
     );
 }
