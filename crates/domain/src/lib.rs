@@ -5,6 +5,7 @@
 //! a stable snake_case [`code`](FieldError::code) that the web layer translates.
 
 pub mod accounts;
+pub mod budget;
 pub mod geo;
 pub mod ids;
 pub mod locale;
@@ -48,10 +49,13 @@ pub enum FieldError {
     LocationMissing,
     OutsideCity,
     ConsentRequired,
+    PeselFormat,
+    PeselChecksum,
+    PeselDate,
 }
 
 impl FieldError {
-    pub const ALL: [FieldError; 25] = [
+    pub const ALL: [FieldError; 28] = [
         Self::Required,
         Self::TooLong,
         Self::TooShort,
@@ -77,6 +81,9 @@ impl FieldError {
         Self::LocationMissing,
         Self::OutsideCity,
         Self::ConsentRequired,
+        Self::PeselFormat,
+        Self::PeselChecksum,
+        Self::PeselDate,
     ];
 
     /// Stable snake_case code, used in translations and in API error envelopes.
@@ -107,6 +114,9 @@ impl FieldError {
             Self::LocationMissing => "location_missing",
             Self::OutsideCity => "outside_city",
             Self::ConsentRequired => "consent_required",
+            Self::PeselFormat => "pesel_format",
+            Self::PeselChecksum => "pesel_checksum",
+            Self::PeselDate => "pesel_date",
         }
     }
 }

@@ -1,0 +1,356 @@
+//! Citizens' budget rules that need no database: the PESEL number voters identify with, and
+//! the ballot rules a pool can have (Kraków's three ranked projects scored 3/2/1 by default;
+//! approval, cumulative points and "knapsack" ballots for other cities).
+
+use crate::FieldError;
+use chrono::{Datelike, NaiveDate};
+
+/// A Polish national identification number, checked: eleven digits, a real birth date in the
+/// century its month encodes, and the check digit. The number is personal data: keep it only
+/// as long as the vote needs it (the ballot store keeps a keyed hash, never the number).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Pesel {
+    digits: [u8; 11],
+    born: NaiveDate,
+}
+
+/// Sex as the tenth digit records it (even: female, odd: male).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sex {
+    Female,
+    Male,
+}
+
+impl std::fmt::Debug for Pesel {
+    /// Never prints the number.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pesel(…)")
+    }
+}
+
+impl Pesel {
+    const WEIGHTS: [u32; 10] = [1, 3, 7, 9, 1, 3, 7, 9, 1, 3];
+
+    /// Spaces and dashes people type between digit groups are ignored.
+    pub fn parse(raw: &str) -> Result<Self, FieldError> {
+        let compact: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-')
+            .collect();
+        if compact.is_empty() {
+            return Err(FieldError::Required);
+        }
+        if compact.len() != 11 || !compact.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(FieldError::PeselFormat);
+        }
+        let mut digits = [0u8; 11];
+        for (d, b) in digits.iter_mut().zip(compact.bytes()) {
+            *d = b - b'0';
+        }
+        let sum: u32 = Self::WEIGHTS
+            .iter()
+            .zip(digits)
+            .map(|(w, d)| w * u32::from(d))
+            .sum();
+        if (10 - sum % 10) % 10 != u32::from(digits[10]) {
+            return Err(FieldError::PeselChecksum);
+        }
+        let two = |i: usize| u32::from(digits[i]) * 10 + u32::from(digits[i + 1]);
+        let (yy, mm, dd) = (two(0), two(2), two(4));
+        let (century, month) = match mm {
+            81..=92 => (1800, mm - 80),
+            1..=12 => (1900, mm),
+            21..=32 => (2000, mm - 20),
+            41..=52 => (2100, mm - 40),
+            61..=72 => (2200, mm - 60),
+            _ => return Err(FieldError::PeselDate),
+        };
+        let year = century + i32::try_from(yy).map_err(|_| FieldError::PeselDate)?;
+        let born = NaiveDate::from_ymd_opt(year, month, dd).ok_or(FieldError::PeselDate)?;
+        Ok(Self { digits, born })
+    }
+
+    pub fn birth_date(&self) -> NaiveDate {
+        self.born
+    }
+
+    pub fn sex(&self) -> Sex {
+        if self.digits[9].is_multiple_of(2) {
+            Sex::Female
+        } else {
+            Sex::Male
+        }
+    }
+
+    /// Whole years of age on `day`.
+    pub fn age_on(&self, day: NaiveDate) -> u32 {
+        age(self.born, day)
+    }
+
+    /// The eleven digits, for hashing into the one-ballot-per-person key.
+    pub fn as_digits(&self) -> String {
+        self.digits.iter().map(|d| char::from(b'0' + d)).collect()
+    }
+}
+
+/// Whole years between a birth date and `day` (0 before the first birthday).
+pub fn age(born: NaiveDate, day: NaiveDate) -> u32 {
+    let mut years = day.year() - born.year();
+    if (day.month(), day.day()) < (born.month(), born.day()) {
+        years -= 1;
+    }
+    u32::try_from(years).unwrap_or(0)
+}
+
+/// How a pool's ballot is filled in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BallotRule {
+    /// Exactly `picks` projects in order of preference, scored `picks`, …, 1 (Kraków: 3).
+    Ranked { picks: u8 },
+    /// Between one and `max` projects, each approved equally.
+    Approval { max: u8 },
+    /// `points` spread over projects, at most `per_project` on one.
+    Cumulative { points: u16, per_project: u16 },
+    /// Any projects whose costs add up to at most the pool's budget.
+    Knapsack,
+}
+
+impl Default for BallotRule {
+    /// Kraków's rule.
+    fn default() -> Self {
+        Self::Ranked { picks: 3 }
+    }
+}
+
+/// Why a ballot for a pool is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BallotError {
+    /// Ranked: not exactly the number of projects the pool asks for.
+    WrongCount { expected: u8 },
+    /// Approval: more projects than allowed.
+    TooMany { max: u8 },
+    /// Nothing chosen.
+    Empty,
+    /// The same project twice.
+    Repeated,
+    /// Cumulative: more points than there are, or too many on one project.
+    TooManyPoints { points: u16, per_project: u16 },
+    /// Knapsack: the chosen projects cost more than the pool's budget.
+    OverBudget,
+}
+
+/// One choice on a ballot: the project (its index in the pool's list), its cost in
+/// hundredths, and the points given (cumulative ballots; 1 otherwise).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Choice {
+    pub project: usize,
+    pub cost: i64,
+    pub points: u16,
+}
+
+impl BallotRule {
+    /// Checks a pool's part of a ballot, in the order the voter ranked it, and returns the
+    /// points each choice scores (3/2/1 for Kraków).
+    pub fn check(self, choices: &[Choice], budget: i64) -> Result<Vec<u16>, BallotError> {
+        if choices.is_empty() {
+            return Err(BallotError::Empty);
+        }
+        for (i, c) in choices.iter().enumerate() {
+            if choices[..i].iter().any(|d| d.project == c.project) {
+                return Err(BallotError::Repeated);
+            }
+        }
+        match self {
+            Self::Ranked { picks } => {
+                if choices.len() != usize::from(picks) {
+                    return Err(BallotError::WrongCount { expected: picks });
+                }
+                Ok((1..=u16::from(picks)).rev().collect())
+            }
+            Self::Approval { max } => {
+                if choices.len() > usize::from(max) {
+                    return Err(BallotError::TooMany { max });
+                }
+                Ok(vec![1; choices.len()])
+            }
+            Self::Cumulative {
+                points,
+                per_project,
+            } => {
+                let total: u32 = choices.iter().map(|c| u32::from(c.points)).sum();
+                if total > u32::from(points)
+                    || choices
+                        .iter()
+                        .any(|c| c.points == 0 || c.points > per_project)
+                {
+                    return Err(BallotError::TooManyPoints {
+                        points,
+                        per_project,
+                    });
+                }
+                Ok(choices.iter().map(|c| c.points).collect())
+            }
+            Self::Knapsack => {
+                let total: i64 = choices.iter().map(|c| c.cost).sum();
+                if total > budget {
+                    return Err(BallotError::OverBudget);
+                }
+                Ok(vec![1; choices.len()])
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
+    }
+
+    #[test]
+    fn public_example_numbers_read_with_their_birth_date_and_sex() -> Result<(), FieldError> {
+        let p = Pesel::parse("44051401458")?;
+        assert_eq!(p.birth_date(), date(1944, 5, 14));
+        assert_eq!(p.sex(), Sex::Male);
+        let p = Pesel::parse("75120804355")?;
+        assert_eq!(p.birth_date(), date(1975, 12, 8));
+        assert_eq!(p.sex(), Sex::Male);
+        assert_eq!(p.age_on(date(2025, 12, 7)), 49);
+        assert_eq!(p.age_on(date(2025, 12, 8)), 50);
+        // Typed with spaces or dashes.
+        assert_eq!(
+            Pesel::parse(" 751208-043 55 ")?.as_digits(),
+            "75120804355"
+        );
+        Ok(())
+    }
+
+    /// Builds a valid number for a date, serial and sex digit (as the registry would).
+    fn make(y: i32, m: u32, d: u32, serial: u32, sex: u32) -> String {
+        let offset = match y {
+            1800..=1899 => 80,
+            1900..=1999 => 0,
+            2000..=2099 => 20,
+            2100..=2199 => 40,
+            _ => 60,
+        };
+        let body = format!("{:02}{:02}{:02}{serial:03}{sex}", y % 100, m + offset, d);
+        let sum: u32 = body
+            .bytes()
+            .zip(Pesel::WEIGHTS)
+            .map(|(b, w)| u32::from(b - b'0') * w)
+            .sum();
+        format!("{body}{}", (10 - sum % 10) % 10)
+    }
+
+    #[test]
+    fn the_month_encodes_the_century() -> Result<(), FieldError> {
+        for (y, m, d) in [
+            (1899, 12, 31),
+            (1900, 1, 1),
+            (2005, 2, 28),
+            (2024, 2, 29),
+            (2150, 7, 4),
+            (2201, 1, 1),
+        ] {
+            let p = Pesel::parse(&make(y, m, d, 123, 4))?;
+            assert_eq!(p.birth_date(), date(y, m, d));
+            assert_eq!(p.sex(), Sex::Female);
+        }
+        // February 2005 is month 22.
+        assert_eq!(&make(2005, 2, 1, 0, 1)[2..4], "22");
+        Ok(())
+    }
+
+    #[test]
+    fn typos_and_impossible_dates_are_refused_with_their_own_reason() {
+        assert_eq!(Pesel::parse("44051401459"), Err(FieldError::PeselChecksum));
+        assert_eq!(Pesel::parse("4405140145"), Err(FieldError::PeselFormat));
+        assert_eq!(Pesel::parse("4405140145a"), Err(FieldError::PeselFormat));
+        assert_eq!(Pesel::parse(""), Err(FieldError::Required));
+        // 30 February, and month 13, with correct check digits.
+        assert_eq!(
+            Pesel::parse(&make(2023, 2, 30, 1, 1)),
+            Err(FieldError::PeselDate)
+        );
+        let month_13 = {
+            let body = "0113010000";
+            let sum: u32 = body
+                .bytes()
+                .zip(Pesel::WEIGHTS)
+                .map(|(b, w)| u32::from(b - b'0') * w)
+                .sum();
+            format!("{body}{}", (10 - sum % 10) % 10)
+        };
+        assert_eq!(Pesel::parse(&month_13), Err(FieldError::PeselDate));
+        // 2023 is not a leap year.
+        assert_eq!(
+            Pesel::parse(&make(2023, 2, 29, 1, 1)),
+            Err(FieldError::PeselDate)
+        );
+    }
+
+    #[test]
+    fn the_number_never_shows_in_debug_output() -> Result<(), FieldError> {
+        assert_eq!(format!("{:?}", Pesel::parse("44051401458")?), "Pesel(…)");
+        Ok(())
+    }
+
+    fn choices(projects: &[usize]) -> Vec<Choice> {
+        projects
+            .iter()
+            .map(|&project| Choice {
+                project,
+                cost: 10_000,
+                points: 1,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn krakow_ballots_rank_exactly_three_projects_scored_3_2_1() {
+        let rule = BallotRule::default();
+        assert_eq!(rule.check(&choices(&[4, 1, 7]), 0), Ok(vec![3, 2, 1]));
+        assert_eq!(
+            rule.check(&choices(&[4, 1]), 0),
+            Err(BallotError::WrongCount { expected: 3 })
+        );
+        assert_eq!(
+            rule.check(&choices(&[4, 1, 7, 8]), 0),
+            Err(BallotError::WrongCount { expected: 3 })
+        );
+        assert_eq!(
+            rule.check(&choices(&[4, 4, 7]), 0),
+            Err(BallotError::Repeated)
+        );
+        assert_eq!(rule.check(&[], 0), Err(BallotError::Empty));
+    }
+
+    #[test]
+    fn other_cities_rules_check_their_own_limits() {
+        let approval = BallotRule::Approval { max: 2 };
+        assert_eq!(approval.check(&choices(&[1, 2]), 0), Ok(vec![1, 1]));
+        assert_eq!(
+            approval.check(&choices(&[1, 2, 3]), 0),
+            Err(BallotError::TooMany { max: 2 })
+        );
+        let cumulative = BallotRule::Cumulative {
+            points: 10,
+            per_project: 5,
+        };
+        let mut spread = choices(&[1, 2]);
+        spread[0].points = 5;
+        spread[1].points = 5;
+        assert_eq!(cumulative.check(&spread, 0), Ok(vec![5, 5]));
+        spread[1].points = 6;
+        assert!(cumulative.check(&spread, 0).is_err());
+        let knapsack = BallotRule::Knapsack;
+        assert_eq!(knapsack.check(&choices(&[1, 2]), 20_000), Ok(vec![1, 1]));
+        assert_eq!(
+            knapsack.check(&choices(&[1, 2, 3]), 20_000),
+            Err(BallotError::OverBudget)
+        );
+    }
+}
