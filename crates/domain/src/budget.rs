@@ -220,10 +220,7 @@ mod tests {
         assert_eq!(p.age_on(date(2025, 12, 7)), 49);
         assert_eq!(p.age_on(date(2025, 12, 8)), 50);
         // Typed with spaces or dashes.
-        assert_eq!(
-            Pesel::parse(" 751208-043 55 ")?.as_digits(),
-            "75120804355"
-        );
+        assert_eq!(Pesel::parse(" 751208-043 55 ")?.as_digits(), "75120804355");
         Ok(())
     }
 
