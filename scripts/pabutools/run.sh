@@ -10,5 +10,5 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import pabutools' 2> 
 fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check -r requirements.txt
 cargo build --quiet -p miasto
-target="${CARGO_TARGET_DIR:-../../target}"
+target="${CARGO_TARGET_DIR:-$(cd ../.. && pwd)/target}"
 "$venv/bin/python" compare.py "$target/debug/miasto" "${1:-300}"
