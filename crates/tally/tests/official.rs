@@ -113,3 +113,64 @@ fn every_file_writes_back_to_the_same_election() {
         assert_eq!(pabulib::parse(&pabulib::write(&e)).unwrap(), e, "{name}");
     }
 }
+
+/// Warszawa's approval votes: plain greedy (2017 Wawer, 2023 Mokotów), greedy with the
+/// minimum score the file's META gives (2018 Białołęka: 10% of the district's voters) and
+/// greedy with two mutually exclusive projects (2022 Bielany: 201 and 1932, named in the
+/// file's comment from the official report).
+#[test]
+fn greedy_with_thresholds_and_exclusive_projects_reproduces_warszawa() {
+    let plain = greedy::Options {
+        tie: TieRule::CheaperFirst,
+        ..Default::default()
+    };
+    for name in [
+        "Poland_Warszawa_2017_Wawer.pb",
+        "Poland_Warszawa_2023_Mokotow.pb",
+    ] {
+        let e = read(name);
+        let out = greedy::greedy(&e, e.budget, &plain);
+        assert_eq!(e.ids_sorted(&out.funded), official(&e), "{name}");
+    }
+
+    let e = read("Poland_Warszawa_2018_Bialoleka.pb");
+    let threshold: u64 = e
+        .meta("min_project_score_threshold")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(threshold, 828);
+    let with_threshold = greedy::Options {
+        constraints: miasto_tally::Constraints {
+            min_votes: threshold,
+            exclusive: Vec::new(),
+        },
+        ..plain.clone()
+    };
+    let out = greedy::greedy(&e, e.budget, &with_threshold);
+    assert_eq!(e.ids_sorted(&out.funded), official(&e));
+    // With money for everything, only the projects over the threshold are funded.
+    let all: miasto_tally::Amount = e.projects.iter().map(|p| p.cost).sum();
+    let (_, votes) = e.scores();
+    let out = greedy::greedy(&e, all, &with_threshold);
+    let over = votes.iter().filter(|&&v| v >= threshold).count();
+    assert!(over < e.projects.len());
+    assert_eq!(out.funded.len(), over);
+
+    let e = read("Poland_Warszawa_2022_Bielany.pb");
+    let index = |id: &str| e.projects.iter().position(|p| p.id == id).unwrap();
+    let exclusive = greedy::Options {
+        constraints: miasto_tally::Constraints {
+            min_votes: 0,
+            exclusive: vec![vec![index("201"), index("1932")]],
+        },
+        ..plain.clone()
+    };
+    let out = greedy::greedy(&e, e.budget, &exclusive);
+    assert_eq!(e.ids_sorted(&out.funded), official(&e));
+    let without = greedy::greedy(&e, e.budget, &plain);
+    assert!(
+        without.funded.contains(&index("1932")),
+        "the exclusion matters"
+    );
+}
