@@ -14,7 +14,8 @@ pub struct CountArgs<'a> {
     pub completion: Option<&'a str>,
     pub tie: &'a str,
     pub budget: Option<&'a str>,
-    pub min_votes: u64,
+    /// `None`: the file's `min_project_score_threshold`, if it has one.
+    pub min_votes: Option<u64>,
     pub exclusive: &'a [String],
     pub explain: bool,
 }
@@ -31,7 +32,15 @@ pub fn count(args: &CountArgs<'_>) -> anyhow::Result<()> {
     let tie = TieRule::parse(args.tie)
         .with_context(|| format!("--tie must be cheaper, votes or id (not {:?})", args.tie))?;
     let constraints = Constraints {
-        min_votes: args.min_votes,
+        min_votes: match args.min_votes {
+            Some(n) => n,
+            None => match election.meta("min_project_score_threshold") {
+                Some(raw) => raw.trim().parse().with_context(|| {
+                    format!("the file's min_project_score_threshold {raw:?} is not a number")
+                })?,
+                None => 0,
+            },
+        },
         exclusive: exclusive_groups(&election, args.exclusive)?,
     };
     let outcome = run(

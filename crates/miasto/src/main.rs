@@ -114,9 +114,10 @@ enum BudgetCommand {
         /// Count with this budget instead of the file's.
         #[arg(long)]
         budget: Option<String>,
-        /// Projects chosen by fewer voters are not funded.
-        #[arg(long, default_value_t = 0)]
-        min_votes: u64,
+        /// Projects chosen by fewer voters are not funded [default: the file's
+        /// `min_project_score_threshold`, else 0].
+        #[arg(long)]
+        min_votes: Option<u64>,
         /// Mutually exclusive projects, as `ID,ID,…` (repeatable): at most one is funded.
         #[arg(long)]
         exclusive: Vec<String>,

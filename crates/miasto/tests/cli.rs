@@ -721,3 +721,38 @@ fn bench_budget_times_every_rule_and_writes_the_random_vote_for_pabutools() {
         text(&counted.stdout).lines().count().to_string()
     );
 }
+
+#[test]
+fn budget_count_applies_the_files_own_vote_threshold_unless_told_otherwise() {
+    let name = "Poland_Warszawa_2018_Bialoleka.pb";
+    let count = |args: &[&str]| {
+        let out = miasto()
+            .args(["budget", "count", &pabulib(name)])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout).lines().count()
+    };
+    assert_eq!(
+        text(
+            &miasto()
+                .args(["budget", "count", &pabulib(name)])
+                .output()
+                .unwrap()
+                .stdout
+        ),
+        official(name)
+    );
+    // With money for everything: the file's threshold (828 voters) keeps some out, and an
+    // explicit --min-votes 0 lets every project in.
+    let plenty = ["--budget", "1000000000"];
+    let e = miasto_tally::pabulib::parse(&std::fs::read_to_string(pabulib(name)).unwrap()).unwrap();
+    let (_, votes) = e.scores();
+    let over = votes.iter().filter(|&&v| v >= 828).count();
+    assert!(over < e.projects.len());
+    assert_eq!(count(&plenty), over);
+    let mut none = plenty.to_vec();
+    none.extend(["--min-votes", "0"]);
+    assert_eq!(count(&none), e.projects.len());
+}
