@@ -3,13 +3,8 @@
 # Usage: scripts/pabutools/bench.sh [VOTERS]   (PABUTOOLS_LIMIT: seconds per pabutools rule)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
-venv="${PABUTOOLS_VENV:-$HOME/.cache/miasto-pabutools-venv}"
-if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import pabutools' 2> /dev/null; then
-  python3 -m venv "$venv"
-fi
-"$venv/bin/pip" install --quiet --disable-pip-version-check -r requirements.txt
+source ./venv.sh
 cargo build --quiet --release -p miasto
-target="${CARGO_TARGET_DIR:-$(cd ../.. && pwd)/target}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 echo "== miasto"

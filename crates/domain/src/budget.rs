@@ -233,7 +233,16 @@ mod tests {
             2100..=2199 => 40,
             _ => 60,
         };
-        let body = format!("{:02}{:02}{:02}{serial:03}{sex}", y % 100, m + offset, d);
+        with_check_digit(&format!(
+            "{:02}{:02}{:02}{serial:03}{sex}",
+            y % 100,
+            m + offset,
+            d
+        ))
+    }
+
+    /// Ten digits and the check digit that makes them a well-formed number.
+    fn with_check_digit(body: &str) -> String {
         let sum: u32 = body
             .bytes()
             .zip(Pesel::WEIGHTS)
@@ -272,15 +281,7 @@ mod tests {
             Pesel::parse(&make(2023, 2, 30, 1, 1)),
             Err(FieldError::PeselDate)
         );
-        let month_13 = {
-            let body = "0113010000";
-            let sum: u32 = body
-                .bytes()
-                .zip(Pesel::WEIGHTS)
-                .map(|(b, w)| u32::from(b - b'0') * w)
-                .sum();
-            format!("{body}{}", (10 - sum % 10) % 10)
-        };
+        let month_13 = with_check_digit("0113010000");
         assert_eq!(Pesel::parse(&month_13), Err(FieldError::PeselDate));
         // 2023 is not a leap year.
         assert_eq!(

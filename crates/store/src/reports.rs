@@ -1495,10 +1495,16 @@ pub async fn answer_feedback(
             Some(at) => F::AnsweredAt.eq(at),
             None => F::AnsweredAt.is_null(),
         };
+        let after = report_feedback::Model {
+            answered_at: Some(now()),
+            solved: Some(solved),
+            score: Some(i32::from(score.clamp(1, 5))),
+            ..before.clone()
+        };
         let updated = report_feedback::Entity::update_many()
-            .col_expr(F::AnsweredAt, Expr::value(now()))
-            .col_expr(F::Solved, Expr::value(solved))
-            .col_expr(F::Score, Expr::value(i32::from(score.clamp(1, 5))))
+            .col_expr(F::AnsweredAt, Expr::value(after.answered_at))
+            .col_expr(F::Solved, Expr::value(after.solved))
+            .col_expr(F::Score, Expr::value(after.score))
             .filter(F::ReportId.eq(id.0))
             .filter(unchanged)
             .exec(&tx)
@@ -1506,13 +1512,6 @@ pub async fn answer_feedback(
         if updated.rows_affected != 1 {
             continue;
         }
-        let after = report_feedback::Entity::find_by_id(id.0)
-            .one(&tx)
-            .await?
-            .ok_or(StoreError::Corrupt {
-                table: "report_feedback",
-                detail: format!("{id} vanished while answered"),
-            })?;
         let place = stats::FeedbackPlace::of(&report);
         let changes = [
             (place, stats::Answer::of(&before), -1),

@@ -183,19 +183,15 @@ impl Election {
         )
     }
 
-    /// The points each ballot gives each project it names: 1 for approval; for ordinal
-    /// ballots `max_length` for the first, one less for each next (3/2/1 in Kraków), where
-    /// `max_length` is the META value or else the longest ballot; the `points` column for
-    /// cumulative and scoring ballots.
-    pub fn points(&self, ballot: &Ballot) -> Vec<u64> {
+    /// The points a ballot gives each project it names: 1 for approval; for ordinal
+    /// ballots `top` for the first, one less for each next (3/2/1 in Kraków); the `points`
+    /// column for cumulative and scoring ballots.
+    fn points(&self, ballot: &Ballot, top: u64) -> Vec<u64> {
         match self.vote_type {
             VoteType::Approval => vec![1; ballot.choices.len()],
-            VoteType::Ordinal => {
-                let top = self.ordinal_top();
-                (0..ballot.choices.len() as u64)
-                    .map(|rank| top.saturating_sub(rank))
-                    .collect()
-            }
+            VoteType::Ordinal => (0..ballot.choices.len() as u64)
+                .map(|rank| top.saturating_sub(rank))
+                .collect(),
             VoteType::Cumulative | VoteType::Scoring => ballot
                 .points
                 .clone()
@@ -203,6 +199,8 @@ impl Election {
         }
     }
 
+    /// The first choice's points on an ordinal ballot: META's `max_length`, else the length
+    /// of the longest ballot.
     fn ordinal_top(&self) -> u64 {
         self.meta("max_length")
             .and_then(|v| v.trim().parse::<u64>().ok())
@@ -217,10 +215,11 @@ impl Election {
 
     /// Each project's score (total points) and number of voters who chose it.
     pub fn scores(&self) -> (Vec<u64>, Vec<u64>) {
+        let top = self.ordinal_top();
         let mut score = vec![0u64; self.projects.len()];
         let mut votes = vec![0u64; self.projects.len()];
         for b in &self.ballots {
-            for (&p, pts) in b.choices.iter().zip(self.points(b)) {
+            for (&p, pts) in b.choices.iter().zip(self.points(b, top)) {
                 score[p] += pts;
                 votes[p] += 1;
             }

@@ -110,13 +110,7 @@ fn close(a: f64, b: f64) -> bool {
 }
 
 /// Equal shares with a total of `total` currency units split among the voters.
-fn fixed_budget(
-    e: &Election,
-    profile: &Profile,
-    total: f64,
-    options: &Options,
-    explain: bool,
-) -> Outcome {
+fn fixed_budget(e: &Election, profile: &Profile, total: f64, options: &Options) -> Outcome {
     let m = e.projects.len();
     let cost = |p: usize| e.projects[p].cost.as_f64();
     let utility = |p: usize| match options.utility {
@@ -186,21 +180,19 @@ fn fixed_budget(
         funded[winner] = true;
         outcome.funded.push(winner);
         candidates.retain(|&(_, p)| p != winner);
-        if explain {
-            let project = &e.projects[winner];
-            let mut step = format!(
-                "round {}: {} (cost {}, {} supporters) — each pays up to {:.2}",
-                outcome.funded.len(),
-                project.id,
-                project.cost,
-                profile.votes[winner],
-                pay
-            );
-            if tied.len() > 1 {
-                step.push_str(&format!(", chosen by the tie rule among {}", tied.len()));
-            }
-            outcome.steps.push(step);
+        let project = &e.projects[winner];
+        let mut step = format!(
+            "round {}: {} (cost {}, {} supporters) — each pays up to {:.2}",
+            outcome.funded.len(),
+            project.id,
+            project.cost,
+            profile.votes[winner],
+            pay
+        );
+        if tied.len() > 1 {
+            step.push_str(&format!(", chosen by the tie rule among {}", tied.len()));
         }
+        outcome.steps.push(step);
     }
     outcome
 }
@@ -216,7 +208,7 @@ fn complete(e: &Election, votes: &[u64], out: &Outcome, c: &Constraints) -> bool
 
 pub fn mes(e: &Election, budget: Amount, options: &Options) -> Outcome {
     let profile = Profile::of(e);
-    let mut outcome = fixed_budget(e, &profile, budget.as_f64(), options, true);
+    let mut outcome = fixed_budget(e, &profile, budget.as_f64(), options);
     match options.completion {
         Completion::None => {}
         Completion::Add1 => add1(e, &profile, budget, options, &mut outcome),
@@ -237,7 +229,7 @@ fn add1(e: &Election, profile: &Profile, budget: Amount, options: &Options, outc
     let mut steps = 0;
     while !complete(e, &profile.votes, outcome, &options.constraints) {
         let next = share + 1.0;
-        let candidate = fixed_budget(e, profile, next * voters, options, true);
+        let candidate = fixed_budget(e, profile, next * voters, options);
         if candidate.cost(e) > budget {
             outcome.steps.push(format!(
                 "add1: a share of {next} would cost {} (over the budget); stopped at {share}",
