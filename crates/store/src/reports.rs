@@ -22,7 +22,7 @@ use miasto_domain::reports::{
 use miasto_domain::{CategoryId, DistrictId, Email, Locale, ReportId, UnitId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, DbErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection,
     EntityTrait, Order, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
 };
 use serde::Serialize;
@@ -1472,56 +1472,43 @@ pub async fn answer_feedback(
     solved: bool,
     score: u8,
 ) -> Result<bool> {
-    use report_feedback::Column as F;
     let hash = token_hash(token.trim());
-    // A concurrent answer to the same link changes `answered_at` under us: try again on
-    // what it left, so that each answer is counted once.
-    for _ in 0..3 {
-        let tx = crate::begin(db).await?;
-        let Some(before) = report_feedback::Entity::find()
-            .filter(F::TokenHash.eq(&hash))
-            .one(&tx)
-            .await?
-        else {
-            return Ok(false);
-        };
-        let id = ReportId(before.report_id);
-        // Holds the report against a concurrent reassignment, which moves the answer.
-        lock_report(&tx, id).await?;
-        let Some(report) = get(&tx, id).await? else {
-            return Ok(false);
-        };
-        let unchanged = match before.answered_at {
-            Some(at) => F::AnsweredAt.eq(at),
-            None => F::AnsweredAt.is_null(),
-        };
-        let after = report_feedback::Model {
-            answered_at: Some(now()),
-            solved: Some(solved),
-            score: Some(i32::from(score.clamp(1, 5))),
-            ..before.clone()
-        };
-        let updated = report_feedback::Entity::update_many()
-            .col_expr(F::AnsweredAt, Expr::value(after.answered_at))
-            .col_expr(F::Solved, Expr::value(after.solved))
-            .col_expr(F::Score, Expr::value(after.score))
-            .filter(F::ReportId.eq(id.0))
-            .filter(unchanged)
-            .exec(&tx)
-            .await?;
-        if updated.rows_affected != 1 {
-            continue;
-        }
-        let place = stats::FeedbackPlace::of(&report);
-        let changes = [
-            (place, stats::Answer::of(&before), -1),
-            (place, stats::Answer::of(&after), 1),
-        ];
-        stats::count_feedback(&tx, &changes).await?;
-        tx.commit().await?;
-        return Ok(true);
-    }
-    Err(DbErr::Custom("the answer kept changing under three attempts".into()).into())
+    let tx = crate::begin(db).await?;
+    let Some(found) = report_feedback::Entity::find()
+        .filter(report_feedback::Column::TokenHash.eq(&hash))
+        .one(&tx)
+        .await?
+    else {
+        return Ok(false);
+    };
+    let id = ReportId(found.report_id);
+    // Answers to the same link, and a reassignment (which moves the answer), queue on the
+    // report's lock; the answer is read again under it, so the one taken away is current.
+    lock_report(&tx, id).await?;
+    let (Some(before), Some(report)) = (
+        report_feedback::Entity::find_by_id(id.0).one(&tx).await?,
+        get(&tx, id).await?,
+    ) else {
+        return Ok(false);
+    };
+    let after = report_feedback::Model {
+        answered_at: Some(now()),
+        solved: Some(solved),
+        score: Some(i32::from(score.clamp(1, 5))),
+        ..before.clone()
+    };
+    report_feedback::ActiveModel::from(after.clone())
+        .reset_all()
+        .update(&tx)
+        .await?;
+    let place = stats::FeedbackPlace::of(&report);
+    let changes = [
+        (place, stats::Answer::of(&before), -1),
+        (place, stats::Answer::of(&after), 1),
+    ];
+    stats::count_feedback(&tx, &changes).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// Takes the report's row lock until the transaction ends (PostgreSQL; SQLite's write
