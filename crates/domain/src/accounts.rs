@@ -163,6 +163,11 @@ impl Role {
             HandleReports => matches!(self, UnitStaff | Operator | Admin),
             HandleAnyUnitsReports | RecordReportsForCallers => matches!(self, Operator | Admin),
             ModerateReports => matches!(self, Moderator | Operator | Admin),
+            // The citizens' budget is run by officials.
+            ManageBudget => matches!(self, Official | Admin),
+            // Voting points are staffed by the contact centre and officials.
+            KeyPaperBallots => matches!(self, Operator | Official | Admin),
+            AssessBudgetProjects => matches!(self, UnitStaff | Official | Admin),
         }
     }
 }
@@ -190,6 +195,12 @@ pub enum Permission {
     RecordReportsForCallers,
     /// Hide photos and passages of text that show personal data.
     ModerateReports,
+    /// Create citizens' budget editions, assign projects, decide appeals, count and publish.
+    ManageBudget,
+    /// Type in paper ballots at voting points and settle mismatched keyings.
+    KeyPaperBallots,
+    /// Record formal and merit assessments of budget projects.
+    AssessBudgetProjects,
 }
 
 /// A role together with the unit it needs: unit staff belong to exactly one unit, nobody else
@@ -313,6 +324,27 @@ mod tests {
             assert_eq!(role.can(Permission::ManageApiClients), admin, "{role:?}");
             assert_eq!(role.can(Permission::ReadAuditLog), admin, "{role:?}");
             assert_eq!(role.can(Permission::ReadOutbox), admin, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn the_budget_permissions_follow_the_roles() {
+        use Permission::*;
+        let table = [
+            (Role::Resident, [false, false, false]),
+            (Role::Operator, [false, true, false]),
+            (Role::UnitStaff, [false, false, true]),
+            (Role::Official, [true, true, true]),
+            (Role::Moderator, [false, false, false]),
+            (Role::Admin, [true, true, true]),
+        ];
+        for (role, expected) in table {
+            let got = [
+                role.can(ManageBudget),
+                role.can(KeyPaperBallots),
+                role.can(AssessBudgetProjects),
+            ];
+            assert_eq!(got, expected, "{role:?}");
         }
     }
 

@@ -3,7 +3,7 @@
 //! approval, cumulative points and "knapsack" ballots for other cities).
 
 use crate::FieldError;
-use chrono::{Datelike, NaiveDate};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 /// A Polish national identification number, checked: eleven digits, a real birth date in the
 /// century its month encodes, and the check digit. The number is personal data: keep it only
@@ -201,6 +201,255 @@ impl BallotRule {
     }
 }
 
+impl BallotRule {
+    /// The rule as stored: `ranked:3`, `approval:5`, `cumulative:10:3`, `knapsack`.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let mut parts = raw.trim().split(':');
+        let kind = parts.next()?;
+        let mut number = || parts.next().and_then(|p| p.parse::<u16>().ok());
+        let rule = match kind {
+            "ranked" => Self::Ranked {
+                picks: u8::try_from(number()?)
+                    .ok()
+                    .filter(|n| (1..=20).contains(n))?,
+            },
+            "approval" => Self::Approval {
+                max: u8::try_from(number()?).ok().filter(|n| *n >= 1)?,
+            },
+            "cumulative" => {
+                let points = number().filter(|n| *n >= 1)?;
+                let per_project = number().filter(|n| (1..=points).contains(n))?;
+                Self::Cumulative {
+                    points,
+                    per_project,
+                }
+            }
+            "knapsack" => Self::Knapsack,
+            _ => return None,
+        };
+        parts.next().is_none().then_some(rule)
+    }
+
+    /// How many projects a voter may choose at most in a pool of `available` projects.
+    pub fn max_choices(self, available: usize) -> usize {
+        match self {
+            Self::Ranked { picks } => usize::from(picks),
+            Self::Approval { max } => usize::from(max),
+            Self::Cumulative { points, .. } => usize::from(points),
+            Self::Knapsack => available,
+        }
+        .min(available)
+    }
+
+    /// The Pabulib `vote_type` of ballots cast under this rule.
+    pub fn vote_type(self) -> &'static str {
+        match self {
+            Self::Ranked { .. } => "ordinal",
+            Self::Approval { .. } | Self::Knapsack => "approval",
+            Self::Cumulative { .. } => "cumulative",
+        }
+    }
+}
+
+impl std::fmt::Display for BallotRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Ranked { picks } => write!(f, "ranked:{picks}"),
+            Self::Approval { max } => write!(f, "approval:{max}"),
+            Self::Cumulative {
+                points,
+                per_project,
+            } => write!(f, "cumulative:{points}:{per_project}"),
+            Self::Knapsack => f.write_str("knapsack"),
+        }
+    }
+}
+
+/// How a pool's winners are found from its ballots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Counting {
+    /// By score, skipping projects that no longer fit (Kraków).
+    #[default]
+    Greedy,
+    /// Method of Equal Shares with cost utilities, completed by add1.
+    EqualSharesCost,
+    /// Method of Equal Shares with approval utilities, completed by add1.
+    EqualSharesApproval,
+}
+
+impl Counting {
+    pub const ALL: [Self; 3] = [
+        Self::Greedy,
+        Self::EqualSharesCost,
+        Self::EqualSharesApproval,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Greedy => "greedy",
+            Self::EqualSharesCost => "mes-cost",
+            Self::EqualSharesApproval => "mes-approval",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == raw.trim())
+    }
+}
+
+/// The project categories of Kraków's submission form.
+pub const CATEGORIES: [&str; 9] = [
+    "health",
+    "infrastructure",
+    "education",
+    "culture",
+    "safety",
+    "greenery",
+    "sport",
+    "bicycles",
+    "society",
+];
+
+/// Where an edition stands on a given moment, from its schedule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Phase {
+    /// Before submissions open.
+    Announced,
+    /// Residents submit and edit projects.
+    Submission,
+    /// City units verify the projects.
+    Verification,
+    /// Authors of rejected projects may appeal.
+    Appeals,
+    /// The ballot is being prepared.
+    BallotPreparation,
+    Voting,
+    /// Voting closed; results not yet published.
+    Counting,
+    /// Results published.
+    Results,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Announced => "announced",
+            Self::Submission => "submission",
+            Self::Verification => "verification",
+            Self::Appeals => "appeals",
+            Self::BallotPreparation => "ballot-preparation",
+            Self::Voting => "voting",
+            Self::Counting => "counting",
+            Self::Results => "results",
+        }
+    }
+}
+
+/// An edition's dates: each window opens at its first instant and closes at its last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Schedule {
+    pub submission: (DateTime<Utc>, DateTime<Utc>),
+    pub appeals: (DateTime<Utc>, DateTime<Utc>),
+    pub voting: (DateTime<Utc>, DateTime<Utc>),
+}
+
+/// Why a schedule is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScheduleError {
+    /// A window closes before it opens.
+    Inverted,
+    /// Windows overlap or come out of order (submission, appeals, voting).
+    OutOfOrder,
+}
+
+impl Schedule {
+    pub fn new(
+        submission: (DateTime<Utc>, DateTime<Utc>),
+        appeals: (DateTime<Utc>, DateTime<Utc>),
+        voting: (DateTime<Utc>, DateTime<Utc>),
+    ) -> Result<Self, ScheduleError> {
+        if [submission, appeals, voting].iter().any(|(a, b)| a >= b) {
+            return Err(ScheduleError::Inverted);
+        }
+        if submission.1 > appeals.0 || appeals.1 > voting.0 {
+            return Err(ScheduleError::OutOfOrder);
+        }
+        Ok(Self {
+            submission,
+            appeals,
+            voting,
+        })
+    }
+
+    /// The phase at `now`; `published` says whether results are out.
+    pub fn phase(&self, now: DateTime<Utc>, published: bool) -> Phase {
+        if published {
+            Phase::Results
+        } else if now < self.submission.0 {
+            Phase::Announced
+        } else if now < self.submission.1 {
+            Phase::Submission
+        } else if now < self.appeals.0 {
+            Phase::Verification
+        } else if now < self.appeals.1 {
+            Phase::Appeals
+        } else if now < self.voting.0 {
+            Phase::BallotPreparation
+        } else if now < self.voting.1 {
+            Phase::Voting
+        } else {
+            Phase::Counting
+        }
+    }
+}
+
+/// Money typed by a person: "1 500 000", "1500000,50", "2.500 zł". Returns hundredths.
+pub fn parse_amount(raw: &str) -> Option<i64> {
+    let cleaned: String = raw
+        .trim()
+        .trim_end_matches("zł")
+        .trim_end_matches("PLN")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}')
+        .collect();
+    let (whole, fraction) = match cleaned.rsplit_once([',', '.']) {
+        Some((w, f)) if f.len() <= 2 && !w.is_empty() => (w.replace('.', ""), f),
+        Some(_) => (cleaned.replace('.', ""), ""),
+        None => (cleaned, ""),
+    };
+    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || whole.len() > 13 {
+        return None;
+    }
+    if !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let cents = match fraction.len() {
+        0 => 0,
+        1 => fraction.parse::<i64>().ok()? * 10,
+        _ => fraction.parse::<i64>().ok()?,
+    };
+    Some(whole.parse::<i64>().ok()? * 100 + cents)
+}
+
+/// Hundredths shown as złoty with a space between thousands: "1 500 000 zł", "12,50 zł".
+pub fn format_amount(hundredths: i64) -> String {
+    let whole = hundredths.div_euclid(100);
+    let cents = hundredths.rem_euclid(100);
+    let digits = whole.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 && c.is_ascii_digit() {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(c);
+    }
+    if cents == 0 {
+        format!("{grouped}\u{a0}zł")
+    } else {
+        format!("{grouped},{cents:02}\u{a0}zł")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -349,6 +598,82 @@ mod tests {
         assert_eq!(
             knapsack.check(&choices(&[1, 2, 3]), 20_000),
             Err(BallotError::OverBudget)
+        );
+    }
+
+    #[test]
+    fn ballot_rules_round_trip_through_their_stored_form() {
+        for raw in ["ranked:3", "approval:5", "cumulative:10:3", "knapsack"] {
+            let rule = BallotRule::parse(raw);
+            assert_eq!(rule.map(|r| r.to_string()).as_deref(), Some(raw));
+        }
+        for bad in [
+            "",
+            "ranked",
+            "ranked:0",
+            "ranked:3:1",
+            "cumulative:3:4",
+            "approval:x",
+            "vote",
+        ] {
+            assert_eq!(BallotRule::parse(bad), None, "{bad}");
+        }
+        assert_eq!(BallotRule::default().to_string(), "ranked:3");
+        assert_eq!(BallotRule::Knapsack.max_choices(7), 7);
+        assert_eq!(BallotRule::Ranked { picks: 3 }.max_choices(2), 2);
+    }
+
+    #[test]
+    fn amounts_read_as_people_type_them() {
+        assert_eq!(parse_amount("1 500 000"), Some(150_000_000));
+        assert_eq!(parse_amount("1500000,5"), Some(150_000_050));
+        assert_eq!(parse_amount("2.500 zł"), Some(250_000));
+        assert_eq!(parse_amount("12,34"), Some(1234));
+        assert_eq!(parse_amount("12.34"), Some(1234));
+        for bad in ["", "abc", "-5", "1,2,3x", "zł"] {
+            assert_eq!(parse_amount(bad), None, "{bad}");
+        }
+        assert_eq!(format_amount(150_000_000), "1\u{a0}500\u{a0}000\u{a0}zł");
+        assert_eq!(format_amount(1234), "12,34\u{a0}zł");
+        assert_eq!(format_amount(0), "0\u{a0}zł");
+    }
+
+    #[test]
+    fn the_schedule_gives_each_moment_its_phase() {
+        let day = |d: u32| {
+            NaiveDate::from_ymd_opt(2026, 3, d)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc())
+                .unwrap_or_default()
+        };
+        let s = Schedule::new((day(2), day(5)), (day(10), day(12)), (day(20), day(25)));
+        let Ok(s) = s else {
+            panic!("a valid schedule was refused: {s:?}");
+        };
+        let phases: Vec<Phase> = [1, 2, 6, 10, 15, 20, 26]
+            .into_iter()
+            .map(|d| s.phase(day(d), false))
+            .collect();
+        assert_eq!(
+            phases,
+            [
+                Phase::Announced,
+                Phase::Submission,
+                Phase::Verification,
+                Phase::Appeals,
+                Phase::BallotPreparation,
+                Phase::Voting,
+                Phase::Counting
+            ]
+        );
+        assert_eq!(s.phase(day(21), true), Phase::Results);
+        assert_eq!(
+            Schedule::new((day(5), day(2)), (day(10), day(12)), (day(20), day(25))),
+            Err(ScheduleError::Inverted)
+        );
+        assert_eq!(
+            Schedule::new((day(2), day(11)), (day(10), day(12)), (day(20), day(25))),
+            Err(ScheduleError::OutOfOrder)
         );
     }
 }

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod api_clients;
 pub mod api_tokens;
 pub mod audit;
+pub mod budget;
 mod entities;
 pub mod form_keys;
 pub mod jobs;

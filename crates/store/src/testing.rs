@@ -335,3 +335,96 @@ pub async fn seed_reports(
         tx.commit().await.expect("commit");
     }
 }
+
+/// A citizens' budget edition for tests: a city-wide pool (100,000 zł, five projects) and
+/// two district pools (the first and fifth districts, 40,000 zł and four projects each), all
+/// with Kraków's ranked ballot and every project accepted. Voting is open now when
+/// `voting_open`, else it closed yesterday. Returns the edition, its pools and each pool's
+/// projects.
+pub async fn budget_edition(
+    db: &DatabaseConnection,
+    slug: &str,
+    voting_open: bool,
+) -> (
+    crate::budget::Edition,
+    Vec<crate::budget::Pool>,
+    Vec<Vec<crate::budget::Project>>,
+) {
+    use crate::budget::{self, CostItem, NewEdition, NewPool, NewProject, ProjectStatus};
+    use miasto_domain::budget::{BallotRule, Counting, Schedule};
+    let day = chrono::Duration::days(1);
+    let now = crate::now();
+    let voting = if voting_open {
+        (now - day, now + day * 7)
+    } else {
+        (now - day * 8, now - day)
+    };
+    let schedule = Schedule::new(
+        (voting.0 - day * 90, voting.0 - day * 60),
+        (voting.0 - day * 30, voting.0 - day * 20),
+        voting,
+    )
+    .expect("a valid schedule");
+    let districts = crate::reference::list_districts(db)
+        .await
+        .expect("districts load");
+    let pool = |code: &str, district: Option<&crate::reference::District>, budget: i64| NewPool {
+        code: code.to_owned(),
+        district: district.map(|d| d.id),
+        name_pl: district.map_or("Projekty ogólnomiejskie".to_owned(), |d| d.name.clone()),
+        name_en: district.map_or("City-wide projects".to_owned(), |d| d.name.clone()),
+        budget: budget * 100,
+        min_cost: 1_000 * 100,
+        max_cost: None,
+        rule: BallotRule::default(),
+        counting: Counting::Greedy,
+    };
+    let new = NewEdition {
+        slug: slug.to_owned(),
+        name_pl: format!("Budżet obywatelski {slug}"),
+        name_en: format!("Citizens' budget {slug}"),
+        schedule,
+        min_age: None,
+        allow_without_pesel: true,
+        pools: vec![
+            pool("city", None, 100_000),
+            pool("d1", districts.first(), 40_000),
+            pool("d5", districts.get(4), 40_000),
+        ],
+    };
+    let edition = budget::create_edition(db, &new, None)
+        .await
+        .expect("the edition is created");
+    let pools = budget::pools(db, edition.id).await.expect("pools load");
+    let mut projects = Vec::new();
+    for (p, pool) in pools.iter().enumerate() {
+        let count = if p == 0 { 5 } else { 4 };
+        let mut list = Vec::new();
+        for i in 0..count {
+            let amount = (20_000 + 10_000 * i64::from(i)) * 100;
+            let project = NewProject {
+                pool: pool.id,
+                code: None,
+                author: None,
+                title: format!("Projekt {} nr {}", pool.code, i + 1),
+                summary: "Krótki opis projektu dla mieszkańców.".into(),
+                description: "Pełny opis projektu.".into(),
+                location: "Kraków".into(),
+                point: None,
+                category: "greenery".into(),
+                items: vec![CostItem {
+                    description: "Wykonanie".into(),
+                    amount,
+                }],
+                status: ProjectStatus::Accepted,
+            };
+            list.push(
+                budget::add_project(db, &edition, &project)
+                    .await
+                    .expect("a project is added"),
+            );
+        }
+        projects.push(list);
+    }
+    (edition, pools, projects)
+}

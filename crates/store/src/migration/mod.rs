@@ -12,6 +12,7 @@ mod m20261121_000005_mobile_api;
 mod m20261121_000006_statistics;
 mod m20261121_000007_statistics_totals;
 mod m20261121_000008_statistics_feedback;
+mod m20261121_000009_citizens_budget;
 
 pub struct Migrator;
 
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000006_statistics::Migration),
             Box::new(m20261121_000007_statistics_totals::Migration),
             Box::new(m20261121_000008_statistics_feedback::Migration),
+            Box::new(m20261121_000009_citizens_budget::Migration),
         ]
     }
 }

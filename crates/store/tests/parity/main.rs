@@ -1,6 +1,7 @@
 //! Store behaviour, run unchanged on SQLite and (with MIASTO_TEST_DATABASE_URL) PostgreSQL.
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
+mod budget;
 mod reports;
 
 use miasto_domain::geo::Point;
