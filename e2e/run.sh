@@ -57,6 +57,16 @@ printf '%s\n' "$admin_password" | "$MIASTO_BIN" admin create-user --email "$admi
 staff_email="zdmk@e2e.miasto.test"
 printf '%s\n' "$admin_password" | "$MIASTO_BIN" admin create-user --email "$staff_email" --role unit_staff --unit ZDMK --password-stdin > /dev/null
 
+# Citizens' budget: the demo edition from Kraków's real projects, voting open; two residents,
+# an operator and an official.
+"$MIASTO_BIN" budget demo --data "$root/data/pabulib" > /dev/null
+budget_password="e2e-budget-password-$RANDOM$RANDOM"
+for who in voter1:resident voter2:resident operator:operator official:official; do
+  printf '%s\n' "$budget_password" | "$MIASTO_BIN" admin create-user --email "${who%%:*}@e2e.miasto.test" --role "${who##*:}" --password-stdin > /dev/null
+done
+export VOTER1_EMAIL=voter1@e2e.miasto.test VOTER2_EMAIL=voter2@e2e.miasto.test
+export OPERATOR_EMAIL=operator@e2e.miasto.test OFFICIAL_EMAIL=official@e2e.miasto.test BUDGET_PASSWORD="$budget_password"
+
 "$MIASTO_BIN" serve --bind 127.0.0.1:0 > "$work/stdout.log" 2> "$work/server.log" &
 server_pid=$!
 url=""

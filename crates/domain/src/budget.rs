@@ -331,6 +331,17 @@ pub enum Phase {
 }
 
 impl Phase {
+    pub const ALL: [Self; 8] = [
+        Self::Announced,
+        Self::Submission,
+        Self::Verification,
+        Self::Appeals,
+        Self::BallotPreparation,
+        Self::Voting,
+        Self::Counting,
+        Self::Results,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Announced => "announced",
@@ -438,7 +449,7 @@ pub fn format_amount(hundredths: i64) -> String {
     let digits = whole.to_string();
     let mut grouped = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 && c.is_ascii_digit() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) && c.is_ascii_digit() {
             grouped.push('\u{a0}');
         }
         grouped.push(c);

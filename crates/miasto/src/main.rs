@@ -15,6 +15,7 @@ mod admin;
 mod bench;
 mod bench_budget;
 mod budget;
+mod budget_demo;
 mod config;
 mod demo;
 mod opendata;
@@ -124,6 +125,22 @@ enum BudgetCommand {
         /// Print each round to standard error.
         #[arg(long)]
         explain: bool,
+    },
+    /// Create a demo edition from Kraków's real projects and votes in data/pabulib/: the
+    /// city-wide pool of 2024 and six district pools.
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The edition's address: /budget/<slug>.
+        #[arg(long, default_value = "demo")]
+        slug: String,
+        /// `voting`: voting open now; `results`: the files' real ballots stored, counted and
+        /// published.
+        #[arg(long, default_value = "voting")]
+        phase: String,
+        /// Where the Pabulib files are.
+        #[arg(long, default_value = "data/pabulib")]
+        data: PathBuf,
     },
 }
 
@@ -377,6 +394,7 @@ fn main() -> ExitCode {
             | ApiKeyCommand::Revoke { db, .. },
         ))
         | Command::Demo(DemoCommand::Seed { db, .. })
+        | Command::Budget(BudgetCommand::Demo { db, .. })
         | Command::Opendata(OpendataCommand::Export { db, .. }) => Overrides {
             database_url: db.database_url.clone(),
             bind: None,
@@ -387,7 +405,8 @@ fn main() -> ExitCode {
             database_url: Some(database_url.clone()),
             bind: None,
         },
-        Command::Budget(_) | Command::Bench(BenchCommand::Budget { .. }) => Overrides::default(),
+        Command::Budget(BudgetCommand::Count { .. })
+        | Command::Bench(BenchCommand::Budget { .. }) => Overrides::default(),
     };
     let config = match Config::load(cli.config.as_deref(), overrides) {
         Ok(config) => config,
@@ -485,6 +504,13 @@ fn main() -> ExitCode {
                 exclusive: &exclusive,
                 explain,
             }),
+            Command::Budget(BudgetCommand::Demo {
+                slug, phase, data, ..
+            }) => {
+                let phase = budget_demo::Phase::parse(&phase)?;
+                let (db, _) = prepare_database(&config, true).await?;
+                budget_demo::create(&db, config.secret().as_bytes(), &slug, phase, &data).await
+            }
             Command::Bench(BenchCommand::Stats {
                 reports, requests, ..
             }) => bench::stats(&config, reports, requests).await,

@@ -756,3 +756,60 @@ fn budget_count_applies_the_files_own_vote_threshold_unless_told_otherwise() {
     none.extend(["--min-votes", "0"]);
     assert_eq!(count(&none), e.projects.len());
 }
+
+#[tokio::test]
+async fn budget_demo_builds_an_edition_from_the_real_krakow_projects() {
+    use miasto_store::budget;
+    let db = TestDb::empty().await;
+    let demo = |args: &[&str]| {
+        miasto()
+            .args(["budget", "demo", "--data", &pabulib("")])
+            .args(args)
+            .args(["--database-url", &db.url])
+            .output()
+            .unwrap()
+    };
+    let out = demo(&[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("7 pools, 293 projects, voting open"),
+        "{}",
+        text(&out.stdout)
+    );
+    let edition = budget::edition(&db.db, "demo").await.unwrap().unwrap();
+    assert_eq!(
+        edition.phase(chrono::Utc::now()),
+        miasto_domain::budget::Phase::Voting
+    );
+    let pools = budget::pools(&db.db, edition.id).await.unwrap();
+    assert_eq!(pools.len(), 7);
+    assert!(pools[0].is_city_wide());
+    assert_eq!(pools[0].budget, 9_200_000 * 100);
+    let city = budget::ballot_projects(&db.db, pools[0].id).await.unwrap();
+    assert_eq!(city.len(), 119);
+    assert_eq!(city[0].code, "BO.OM.97/24");
+    // Files that number projects 1, 2, … get the city's form of number.
+    let podgorze = pools.iter().find(|p| p.name_pl == "XIII Podgórze").unwrap();
+    let projects = budget::ballot_projects(&db.db, podgorze.id).await.unwrap();
+    assert!(
+        projects
+            .iter()
+            .all(|p| p.code.starts_with("BO.D13.") && p.code.ends_with("/20"))
+    );
+
+    let again = demo(&[]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("an edition demo exists already"));
+    let bad = demo(&["--slug", "Zła Nazwa"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("--slug must be"));
+    let phase = demo(&["--phase", "later"]);
+    assert!(text(&phase.stderr).contains("--phase must be voting or results"));
+    let missing = miasto()
+        .args(["budget", "demo", "--slug", "x", "--data", "/nonexistent"])
+        .args(["--database-url", &db.url])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("cannot read /nonexistent/Poland_Krakow_2024.pb"));
+}

@@ -32,10 +32,14 @@ pub enum Action {
     PhotoPublished,
     ApiKeyIssued,
     ApiKeyRevoked,
+    BudgetEditionCreated,
+    BudgetScheduleChanged,
+    BudgetCounted,
+    BudgetPublished,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 20] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -52,6 +56,10 @@ impl Action {
         Self::PhotoPublished,
         Self::ApiKeyIssued,
         Self::ApiKeyRevoked,
+        Self::BudgetEditionCreated,
+        Self::BudgetScheduleChanged,
+        Self::BudgetCounted,
+        Self::BudgetPublished,
     ];
 
     pub fn code(self) -> &'static str {
@@ -72,6 +80,10 @@ impl Action {
             Self::PhotoPublished => "photo_published",
             Self::ApiKeyIssued => "api_key_issued",
             Self::ApiKeyRevoked => "api_key_revoked",
+            Self::BudgetEditionCreated => "budget_edition_created",
+            Self::BudgetScheduleChanged => "budget_schedule_changed",
+            Self::BudgetCounted => "budget_counted",
+            Self::BudgetPublished => "budget_published",
         }
     }
 }
@@ -115,6 +127,13 @@ impl Target {
     pub fn api_client(id: uuid::Uuid) -> Self {
         Self {
             kind: "api_client",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn budget_edition(id: uuid::Uuid) -> Self {
+        Self {
+            kind: "budget_edition",
             id: id.to_string(),
         }
     }

@@ -365,6 +365,22 @@ pub async fn pools(c: &impl ConnectionTrait, edition: Uuid) -> Result<Vec<Pool>>
         .await?)
 }
 
+/// Moves an edition's dates (officials correct or extend a window).
+pub async fn set_schedule(c: &impl ConnectionTrait, edition: Uuid, s: &Schedule) -> Result<()> {
+    use budget_editions::Column as C;
+    budget_editions::Entity::update_many()
+        .col_expr(C::SubmissionOpensAt, Expr::value(s.submission.0))
+        .col_expr(C::SubmissionClosesAt, Expr::value(s.submission.1))
+        .col_expr(C::AppealsOpensAt, Expr::value(s.appeals.0))
+        .col_expr(C::AppealsClosesAt, Expr::value(s.appeals.1))
+        .col_expr(C::VotingOpensAt, Expr::value(s.voting.0))
+        .col_expr(C::VotingClosesAt, Expr::value(s.voting.1))
+        .filter(C::Id.eq(edition))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
 /// Takes the edition's row lock until the transaction ends (PostgreSQL; SQLite's write
 /// transaction holds the whole database already), so numbering and paper keying queue.
 async fn lock_edition(c: &impl ConnectionTrait, edition: Uuid) -> Result<()> {
@@ -634,6 +650,8 @@ pub enum Stage {
 }
 
 impl Stage {
+    pub const ALL: [Self; 2] = [Self::Formal, Self::Merit];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Formal => "formal",
@@ -642,9 +660,7 @@ impl Stage {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Formal, Self::Merit]
-            .into_iter()
-            .find(|s| s.as_str() == raw)
+        Self::ALL.into_iter().find(|s| s.as_str() == raw)
     }
 }
 
@@ -1105,6 +1121,15 @@ pub enum Keying {
 }
 
 impl Keying {
+    pub const ALL: [Self; 6] = [
+        Self::Waiting,
+        Self::Counted,
+        Self::Mismatch,
+        Self::AlreadyVoted,
+        Self::SameKeyer,
+        Self::Settled,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Waiting => "waiting",
@@ -1206,7 +1231,7 @@ pub async fn key_paper(
                 if settled {
                     Expr::value(Option::<String>::None)
                 } else {
-                    Expr::col(budget_paper_entries::Column::IdentityHash).into()
+                    Expr::col(budget_paper_entries::Column::IdentityHash)
                 },
             )
             .col_expr(
@@ -1214,7 +1239,7 @@ pub async fn key_paper(
                 if settled {
                     Expr::value(Option::<String>::None)
                 } else {
-                    Expr::col(budget_paper_entries::Column::Content).into()
+                    Expr::col(budget_paper_entries::Column::Content)
                 },
             )
             .col_expr(
@@ -1389,6 +1414,12 @@ pub async fn election(
         ballots,
     };
     Ok((election, projects))
+}
+
+/// The pool's ballots as a Pabulib file (see [`election`]).
+pub async fn pabulib(c: &impl ConnectionTrait, edition: &Edition, pool: &Pool) -> Result<String> {
+    let (election, _) = election(c, edition, pool).await?;
+    Ok(miasto_tally::pabulib::write(&election))
 }
 
 /// Counts every pool of the edition with its rule and stores the results (replacing any

@@ -270,6 +270,34 @@ mod completeness {
                 .iter()
                 .map(|d| format!("datatype-{}", d.as_str())),
         );
+        {
+            use miasto_store::budget::{Keying, ProjectStatus, Realisation, Stage};
+            dynamic.extend(
+                miasto_domain::budget::Phase::ALL
+                    .iter()
+                    .map(|p| format!("budget-phase-{}", p.as_str())),
+            );
+            dynamic.extend(
+                ProjectStatus::ALL
+                    .iter()
+                    .map(|s| format!("budget-status-{}", s.as_str())),
+            );
+            dynamic.extend(
+                Stage::ALL
+                    .iter()
+                    .map(|s| format!("budget-stage-{}", s.as_str())),
+            );
+            dynamic.extend(
+                Realisation::ALL
+                    .iter()
+                    .map(|s| format!("budget-realisation-{}", s.as_str())),
+            );
+            dynamic.extend(
+                Keying::ALL
+                    .iter()
+                    .map(|k| format!("budget-keying-{}", k.as_str())),
+            );
+        }
         dynamic.extend(
             miasto_domain::stats::PeriodKind::ALL
                 .iter()

@@ -6,6 +6,7 @@ mod accounts;
 mod admin;
 pub mod api;
 mod assets;
+mod budget;
 mod context;
 mod developers;
 mod emails;

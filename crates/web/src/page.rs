@@ -17,6 +17,8 @@ pub struct UserView {
     pub staff: bool,
     /// Records reports for callers.
     pub intake: bool,
+    /// Types in paper ballots or runs citizens' budget editions.
+    pub budget: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +42,8 @@ impl Page {
                 admin: u.user.role.can(Permission::ManageUsers),
                 staff: u.user.role.can(Permission::ViewReports),
                 intake: u.user.role.can(Permission::RecordReportsForCallers),
+                budget: u.user.role.can(Permission::KeyPaperBallots)
+                    || u.user.role.can(Permission::ManageBudget),
             }),
             csrf: ctx.csrf.clone(),
             flash: ctx
@@ -87,6 +91,11 @@ impl Page {
     /// The viewer records reports for callers (hotline pages in the staff menu).
     pub fn can_intake(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.intake)
+    }
+
+    /// The viewer works on the citizens' budget (its pages in the staff menu).
+    pub fn can_budget(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.budget)
     }
 
     /// The language the switcher offers.

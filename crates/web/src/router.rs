@@ -3,8 +3,8 @@
 //! error pages → same-origin check → a 64 KiB body limit.
 
 use crate::{
-    AppState, Error, accounts, admin, api, assets, context, developers, error, home, metrics,
-    open311, opendata, reports, security, staff, stats,
+    AppState, Error, accounts, admin, api, assets, budget, context, developers, error, home,
+    metrics, open311, opendata, reports, security, staff, stats,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -69,6 +69,40 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/language", post(accounts::language::change_language))
         .route("/developers/api", get(developers::show_api_reference))
+        .route("/budget", get(budget::show_budget))
+        .route("/budget/{slug}", get(budget::show_edition))
+        .route("/budget/{slug}/projects", get(budget::list_projects))
+        .route(
+            "/budget/{slug}/projects/{number}",
+            get(budget::show_project),
+        )
+        .route(
+            "/budget/{slug}/vote",
+            get(budget::vote::show_vote).post(budget::vote::cast_vote),
+        )
+        .route("/budget/{slug}/results", get(budget::show_results))
+        .route(
+            "/budget/{slug}/results/{file}",
+            get(budget::download_pabulib),
+        )
+        .route("/staff/budget", get(budget::staff::list_editions))
+        .route("/staff/budget/{slug}", get(budget::staff::show_edition))
+        .route(
+            "/staff/budget/{slug}/schedule",
+            post(budget::staff::change_schedule),
+        )
+        .route(
+            "/staff/budget/{slug}/count",
+            post(budget::staff::count_votes),
+        )
+        .route(
+            "/staff/budget/{slug}/publish",
+            post(budget::staff::publish_results),
+        )
+        .route(
+            "/staff/budget/{slug}/paper",
+            get(budget::staff::show_paper).post(budget::staff::key_paper),
+        )
         .route("/stats", get(stats::show_stats))
         .route("/opendata", get(opendata::show_catalog))
         .route("/opendata/catalog.jsonld", get(opendata::catalog))

@@ -170,6 +170,31 @@ async fn one_person_one_ballot_stored_without_identity_and_counted_per_pool() {
         assert_eq!(on, day());
     }
 
+    // No column of the ballot tables could name the voter or order the ballots.
+    for (table, expected) in [
+        (
+            "budget_ballots",
+            vec!["cast_on", "channel", "edition_id", "id"],
+        ),
+        (
+            "budget_ballot_choices",
+            vec!["ballot_id", "points", "pool_id", "project_id"],
+        ),
+    ] {
+        let row = db
+            .db
+            .query_one_raw(sea_orm::Statement::from_string(
+                db.db.get_database_backend(),
+                format!("SELECT * FROM {table}"),
+            ))
+            .await
+            .unwrap()
+            .unwrap();
+        let mut columns = row.column_names();
+        columns.sort();
+        assert_eq!(columns, expected, "{table}");
+    }
+
     budget::count(&db.db, &edition).await.unwrap();
     let results = budget::results(&db.db, &edition).await.unwrap();
     assert_eq!(results.len(), 3);

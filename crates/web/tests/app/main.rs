@@ -8,6 +8,7 @@
 mod accounts;
 mod admin;
 mod api;
+mod budget;
 mod harness;
 mod open311;
 mod opendata;

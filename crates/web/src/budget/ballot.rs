@@ -1,0 +1,320 @@
+//! The ballot form, shared by online voting and paper keying: the voter's identity, the
+//! city-wide part and one district's part, each drawn by its pool's rule (ranked selects,
+//! approval or knapsack checkboxes, cumulative points), and read back into checked marks.
+
+use crate::form::FieldErrors;
+use crate::page::{Page, SelectOption};
+use chrono::NaiveDate;
+use miasto_domain::budget::{BallotError, BallotRule, Choice, Pesel, format_amount};
+use miasto_domain::{FieldError, Locale};
+use miasto_store::budget::{Edition, Identity, Mark, Pool, Project};
+
+/// One pool's part of the ballot as the form shows it.
+pub struct PoolPart {
+    /// `city` or `district`: the prefix of the part's fields and its error anchor.
+    pub field: &'static str,
+    pub name: String,
+    pub budget: String,
+    pub rule: String,
+    /// Ranked ballots: one select per place, first choice first.
+    pub ranks: Vec<RankSlot>,
+    /// Approval and knapsack ballots: a checkbox per project.
+    pub checks: Vec<Check>,
+    /// Cumulative ballots: a number per project.
+    pub points: Vec<PointsInput>,
+}
+
+pub struct RankSlot {
+    pub name: String,
+    pub label: String,
+    pub options: Vec<SelectOption>,
+}
+
+pub struct Check {
+    pub id: String,
+    pub value: u32,
+    pub label: String,
+    pub checked: bool,
+}
+
+pub struct PointsInput {
+    pub name: String,
+    pub label: String,
+    pub value: String,
+}
+
+fn project_label(p: &Project) -> String {
+    format!(
+        "{} – {} ({})",
+        p.code,
+        p.title,
+        format_amount(p.final_cost())
+    )
+}
+
+/// What was typed into the ballot's fields, by name.
+pub struct Typed<'a>(pub &'a [(String, String)]);
+
+impl Typed<'_> {
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    pub fn checked(&self, name: &str) -> bool {
+        !self.get(name).is_empty()
+    }
+}
+
+impl PoolPart {
+    pub fn new(
+        page: &Page,
+        field: &'static str,
+        pool: &Pool,
+        projects: &[Project],
+        typed: &Typed<'_>,
+    ) -> Self {
+        let mut part = Self {
+            field,
+            name: pool.name(page.lang).to_owned(),
+            budget: format_amount(pool.budget),
+            rule: super::rule_label(page, pool.rule),
+            ranks: Vec::new(),
+            checks: Vec::new(),
+            points: Vec::new(),
+        };
+        match pool.rule {
+            BallotRule::Ranked { picks } => {
+                for rank in 1..=picks {
+                    let name = format!("{field}-{rank}");
+                    let chosen = typed.get(&name).to_owned();
+                    let mut options = vec![SelectOption {
+                        value: String::new(),
+                        label: page.t("budget-choose-project"),
+                        selected: chosen.is_empty(),
+                    }];
+                    options.extend(projects.iter().map(|p| SelectOption {
+                        value: p.number.to_string(),
+                        label: project_label(p),
+                        selected: chosen == p.number.to_string(),
+                    }));
+                    let points = picks - rank + 1;
+                    part.ranks.push(RankSlot {
+                        label: crate::i18n::t_args(
+                            page.lang,
+                            "budget-rank-label",
+                            &[("rank", &rank.to_string()), ("points", &points.to_string())],
+                        ),
+                        name,
+                        options,
+                    });
+                }
+            }
+            BallotRule::Approval { .. } | BallotRule::Knapsack => {
+                let chosen = typed.all(field);
+                part.checks = projects
+                    .iter()
+                    .map(|p| Check {
+                        id: format!("{field}-{}", p.number),
+                        value: p.number,
+                        label: project_label(p),
+                        checked: chosen.contains(&p.number.to_string().as_str()),
+                    })
+                    .collect();
+            }
+            BallotRule::Cumulative { .. } => {
+                part.points = projects
+                    .iter()
+                    .map(|p| {
+                        let name = format!("{field}-{}", p.number);
+                        PointsInput {
+                            value: typed.get(&name).to_owned(),
+                            label: project_label(p),
+                            name,
+                        }
+                    })
+                    .collect();
+            }
+        }
+        part
+    }
+}
+
+/// Reads one pool's part: the marks, checked against the pool's rule, or a message.
+pub fn read_part(
+    locale: Locale,
+    field: &'static str,
+    pool: &Pool,
+    projects: &[Project],
+    typed: &Typed<'_>,
+    errors: &mut FieldErrors,
+) -> Option<Vec<Mark>> {
+    let find = |raw: &str| {
+        let number: u32 = raw.trim().parse().ok()?;
+        projects.iter().position(|p| p.number == number)
+    };
+    let mut choices = Vec::new();
+    let mut unknown = false;
+    let mut push = |index: Option<usize>, points: u16| match index {
+        Some(i) => choices.push(Choice {
+            project: i,
+            cost: projects[i].final_cost(),
+            points,
+        }),
+        None => unknown = true,
+    };
+    let mut bad_points = false;
+    match pool.rule {
+        BallotRule::Ranked { picks } => {
+            for rank in 1..=picks {
+                let raw = typed.get(&format!("{field}-{rank}"));
+                if !raw.is_empty() {
+                    push(find(raw), 1);
+                }
+            }
+        }
+        BallotRule::Approval { .. } | BallotRule::Knapsack => {
+            for raw in typed.all(field) {
+                push(find(raw), 1);
+            }
+        }
+        BallotRule::Cumulative { .. } => {
+            for (i, p) in projects.iter().enumerate() {
+                let raw = typed.get(&format!("{field}-{}", p.number)).trim();
+                if raw.is_empty() || raw == "0" {
+                    continue;
+                }
+                match raw.parse::<u16>() {
+                    Ok(points) => push(Some(i), points),
+                    Err(_) => bad_points = true,
+                }
+            }
+        }
+    }
+    if unknown || bad_points {
+        errors.add_message(field, "budget-error-unknown-project");
+        return None;
+    }
+    match pool.rule.check(&choices, pool.budget) {
+        Ok(points) => Some(
+            choices
+                .iter()
+                .zip(points)
+                .map(|(c, points)| Mark {
+                    pool: pool.id,
+                    project: projects[c.project].id,
+                    points,
+                })
+                .collect(),
+        ),
+        Err(e) => {
+            let message = match e {
+                BallotError::WrongCount { expected } => crate::i18n::t_args(
+                    locale,
+                    "budget-error-wrong-count",
+                    &[("count", &expected.to_string())],
+                ),
+                BallotError::TooMany { max } => crate::i18n::t_args(
+                    locale,
+                    "budget-error-too-many",
+                    &[("count", &max.to_string())],
+                ),
+                BallotError::Empty => crate::i18n::t(locale, "budget-error-empty"),
+                BallotError::Repeated => crate::i18n::t(locale, "budget-error-repeated"),
+                BallotError::TooManyPoints {
+                    points,
+                    per_project,
+                } => crate::i18n::t_args(
+                    locale,
+                    "budget-error-too-many-points",
+                    &[
+                        ("points", &points.to_string()),
+                        ("per_project", &per_project.to_string()),
+                    ],
+                ),
+                BallotError::OverBudget => crate::i18n::t(locale, "budget-error-over-budget"),
+            };
+            errors.add_text(field, message);
+            None
+        }
+    }
+}
+
+/// The voter's identity as typed: a PESEL, or (where the edition allows it) a date of birth
+/// and full name with a declaration of having no PESEL. Also checks the residency
+/// declaration and the minimum age on `today`.
+pub fn read_identity(
+    edition: &Edition,
+    typed: &Typed<'_>,
+    today: NaiveDate,
+    errors: &mut FieldErrors,
+) -> Option<Identity> {
+    let identity = if edition.allow_without_pesel && typed.checked("without_pesel") {
+        let born = NaiveDate::parse_from_str(typed.get("born").trim(), "%Y-%m-%d")
+            .ok()
+            .filter(|d| *d <= today && *d > NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(*d));
+        if born.is_none() {
+            errors.add_message("born", "budget-error-born");
+        }
+        let name = typed.get("full_name").trim();
+        if name.split_whitespace().count() < 2 || name.chars().count() > 200 {
+            errors.add_message("full_name", "budget-error-full-name");
+        }
+        if !typed.checked("no_pesel_declaration") {
+            errors.add_message("no_pesel_declaration", "budget-error-no-pesel-declaration");
+        }
+        born.map(|born| Identity::Declared {
+            born,
+            name: name.to_owned(),
+        })
+    } else {
+        let raw = typed.get("pesel");
+        if raw.trim().is_empty() {
+            errors.add("pesel", FieldError::Required);
+            None
+        } else {
+            errors
+                .check("pesel", Pesel::parse(raw))
+                .map(Identity::Pesel)
+        }
+    };
+    if !typed.checked("resident") {
+        errors.add_message("resident", "budget-error-resident");
+    }
+    let identity = identity?;
+    if let Some(min) = edition.min_age
+        && miasto_domain::budget::age(identity.birth_date(), today) < min
+    {
+        errors.add_text(
+            if matches!(identity, Identity::Pesel(_)) {
+                "pesel"
+            } else {
+                "born"
+            },
+            crate::i18n::t_args(
+                errors.locale(),
+                "budget-error-too-young",
+                &[("age", &min.to_string())],
+            ),
+        );
+        return None;
+    }
+    Some(identity)
+}
+
+/// Today in Kraków (ballots keep the day only).
+pub fn today() -> NaiveDate {
+    chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Warsaw)
+        .date_naive()
+}

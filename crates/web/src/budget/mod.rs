@@ -1,0 +1,502 @@
+//! The citizens' budget under `/budget`: editions, their projects, online voting, results with
+//! the anonymised Pabulib download; and for staff under `/staff/budget`: the edition's
+//! schedule, paper ballots typed in twice, the count and its publication.
+
+pub mod ballot;
+pub mod staff;
+pub mod vote;
+
+use crate::context::Ctx;
+use crate::page::{Page, Pager, SelectOption, options, render};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Warsaw;
+use miasto_domain::Locale;
+use miasto_domain::budget::{Phase, format_amount};
+use miasto_store::Page as PageRequest;
+use miasto_store::budget::{
+    self, CostItem, Edition, Milestone, Pool, PoolResult, Project, ProjectFilter, ProjectStatus,
+};
+use serde::Deserialize;
+
+/// The edition named in the path, or 404.
+pub(crate) async fn load_edition(state: &AppState, slug: &str) -> Result<Edition, Error> {
+    budget::edition(state.db(), slug)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// An edition as lists and headers show it.
+pub struct EditionView {
+    pub slug: String,
+    pub name: String,
+    pub phase: Phase,
+    pub phase_label: String,
+    pub submission: String,
+    pub appeals: String,
+    pub voting: String,
+}
+
+impl EditionView {
+    pub fn new(page: &Page, e: &Edition) -> Self {
+        let phase = e.phase(Utc::now());
+        let span = |(a, b): (DateTime<Utc>, DateTime<Utc>)| {
+            // Windows close at the end of their last day: show that day.
+            let last = b - chrono::Duration::seconds(1);
+            format!("{} – {}", day(page.lang, a), day(page.lang, last))
+        };
+        Self {
+            slug: e.slug.clone(),
+            name: e.name(page.lang).to_owned(),
+            phase,
+            phase_label: page.t(&format!("budget-phase-{}", phase.as_str())),
+            submission: span(e.schedule.submission),
+            appeals: span(e.schedule.appeals),
+            voting: span(e.schedule.voting),
+        }
+    }
+
+    pub fn voting(&self) -> bool {
+        self.phase == Phase::Voting
+    }
+
+    pub fn results(&self) -> bool {
+        self.phase == Phase::Results
+    }
+
+    pub fn voting_started(&self) -> bool {
+        self.phase >= Phase::Voting
+    }
+}
+
+/// A date in Kraków, as the page's language writes it.
+pub(crate) fn day(lang: Locale, at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&Warsaw);
+    match lang {
+        Locale::Pl => local.format("%d.%m.%Y").to_string(),
+        Locale::En => local.format("%-d %b %Y").to_string(),
+    }
+}
+
+pub struct PoolView {
+    pub code: String,
+    pub name: String,
+    pub budget: String,
+    pub rule: String,
+}
+
+impl PoolView {
+    pub fn new(page: &Page, p: &Pool) -> Self {
+        Self {
+            code: p.code.clone(),
+            name: p.name(page.lang).to_owned(),
+            budget: format_amount(p.budget),
+            rule: rule_label(page, p.rule),
+        }
+    }
+}
+
+pub(crate) fn rule_label(page: &Page, rule: miasto_domain::budget::BallotRule) -> String {
+    use miasto_domain::budget::BallotRule;
+    match rule {
+        BallotRule::Ranked { picks } => page.t1("budget-rule-ranked", "count", picks),
+        BallotRule::Approval { max } => page.t1("budget-rule-approval", "count", max),
+        BallotRule::Cumulative { points, .. } => page.t1("budget-rule-cumulative", "count", points),
+        BallotRule::Knapsack => page.t("budget-rule-knapsack"),
+    }
+}
+
+pub struct ProjectRow {
+    pub number: u32,
+    pub code: String,
+    pub title: String,
+    pub summary: String,
+    pub pool: String,
+    pub cost: String,
+    pub status: String,
+}
+
+impl ProjectRow {
+    fn new(page: &Page, p: &Project, pools: &[Pool]) -> Self {
+        Self {
+            number: p.number,
+            code: p.code.clone(),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            pool: pools
+                .iter()
+                .find(|pool| pool.id == p.pool_id)
+                .map(|pool| pool.name(page.lang).to_owned())
+                .unwrap_or_default(),
+            cost: format_amount(p.final_cost()),
+            status: page.t(&format!("budget-status-{}", p.status.as_str())),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "budget/index.html")]
+struct IndexPage {
+    page: Page,
+    editions: Vec<EditionView>,
+}
+
+pub async fn show_budget(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
+    let page = Page::titled(&ctx, "budget-title");
+    let editions = budget::editions(state.db())
+        .await?
+        .iter()
+        .map(|e| EditionView::new(&page, e))
+        .collect();
+    Ok(render(&IndexPage { page, editions })?.into_response())
+}
+
+#[derive(Template)]
+#[template(path = "budget/edition.html")]
+struct EditionPage {
+    page: Page,
+    edition: EditionView,
+    pools: Vec<PoolView>,
+    voted: bool,
+    online: u64,
+    paper: u64,
+}
+
+pub async fn show_edition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    let edition = load_edition(&state, &slug).await?;
+    let page = Page::new(&ctx, edition.name(ctx.locale).to_owned());
+    let pools = budget::pools(state.db(), edition.id)
+        .await?
+        .iter()
+        .map(|p| PoolView::new(&page, p))
+        .collect();
+    let voted = match &ctx.user {
+        Some(u) => budget::has_voted(state.db(), edition.id, u.user.id).await?,
+        None => false,
+    };
+    let (online, paper) = budget::ballot_totals(state.db(), edition.id).await?;
+    let edition = EditionView::new(&page, &edition);
+    Ok(render(&EditionPage {
+        page,
+        edition,
+        pools,
+        voted,
+        online,
+        paper,
+    })?
+    .into_response())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ProjectsQuery {
+    pub pool: String,
+    pub q: String,
+    pub status: String,
+    pub page: Option<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "budget/projects.html")]
+struct ProjectsPage {
+    page: Page,
+    edition: EditionView,
+    query: ProjectsQuery,
+    pool_options: Vec<SelectOption>,
+    status_options: Vec<SelectOption>,
+    rows: Vec<ProjectRow>,
+    pager: Pager,
+}
+
+pub async fn list_projects(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(query): Query<ProjectsQuery>,
+) -> Result<Response, Error> {
+    let edition = load_edition(&state, &slug).await?;
+    let page = Page::new(
+        &ctx,
+        format!(
+            "{} – {}",
+            crate::i18n::t(ctx.locale, "budget-projects-title"),
+            edition.name(ctx.locale)
+        ),
+    );
+    let pools = budget::pools(state.db(), edition.id).await?;
+    let filter = ProjectFilter {
+        pool: pools.iter().find(|p| p.code == query.pool).map(|p| p.id),
+        status: ProjectStatus::parse(&query.status),
+        category: None,
+        text: Some(query.q.clone()),
+    };
+    let paged = budget::projects(
+        state.db(),
+        edition.id,
+        &filter,
+        PageRequest::new(query.page, None),
+    )
+    .await?;
+    let pager = Pager::new(
+        &paged,
+        &format!("/budget/{slug}/projects"),
+        &[
+            ("pool", &query.pool),
+            ("q", &query.q),
+            ("status", &query.status),
+        ],
+    );
+    let rows = paged
+        .items
+        .iter()
+        .map(|p| ProjectRow::new(&page, p, &pools))
+        .collect();
+    let mut pool_items = vec![(String::new(), page.t("budget-all-pools"))];
+    pool_items.extend(
+        pools
+            .iter()
+            .map(|p| (p.code.clone(), p.name(page.lang).to_owned())),
+    );
+    let mut status_items = vec![(String::new(), page.t("budget-all-statuses"))];
+    status_items.extend(ProjectStatus::ALL.iter().map(|s| {
+        (
+            s.as_str().to_owned(),
+            page.t(&format!("budget-status-{}", s.as_str())),
+        )
+    }));
+    Ok(render(&ProjectsPage {
+        edition: EditionView::new(&page, &edition),
+        pool_options: options(pool_items, &query.pool),
+        status_options: options(status_items, &query.status),
+        query,
+        rows,
+        pager,
+        page,
+    })?
+    .into_response())
+}
+
+pub struct MilestoneView {
+    pub on: String,
+    pub status: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "budget/project.html")]
+struct ProjectPage {
+    page: Page,
+    edition: EditionView,
+    project: ProjectRow,
+    description: String,
+    location: String,
+    items: Vec<(String, String)>,
+    estimate: String,
+    corrected: Option<String>,
+    assessments: Vec<(String, bool, String)>,
+    appeal: Option<(String, Option<bool>, String)>,
+    milestones: Vec<MilestoneView>,
+}
+
+pub async fn show_project(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, number)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let edition = load_edition(&state, &slug).await?;
+    let number: u32 = number.parse().map_err(|_| Error::NotFound)?;
+    let project = budget::project(state.db(), edition.id, number)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let page = Page::new(&ctx, project.title.clone());
+    let pools = budget::pools(state.db(), edition.id).await?;
+    let items = budget::cost_items(state.db(), project.id)
+        .await?
+        .into_iter()
+        .map(
+            |CostItem {
+                 description,
+                 amount,
+             }| (description, format_amount(amount)),
+        )
+        .collect();
+    let assessments = budget::assessments(state.db(), project.id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            (
+                page.t(&format!("budget-stage-{}", a.stage.as_str())),
+                a.positive,
+                a.justification,
+            )
+        })
+        .collect();
+    let appeal = budget::appeal(state.db(), project.id)
+        .await?
+        .map(|a| (a.reason, a.upheld, a.decision_reason.unwrap_or_default()));
+    let milestones = budget::milestones(state.db(), project.id)
+        .await?
+        .into_iter()
+        .map(|m: Milestone| MilestoneView {
+            on: match page.lang {
+                Locale::Pl => m.on.format("%d.%m.%Y").to_string(),
+                Locale::En => m.on.format("%-d %b %Y").to_string(),
+            },
+            status: page.t(&format!("budget-realisation-{}", m.status.as_str())),
+            note: m.note,
+        })
+        .collect();
+    Ok(render(&ProjectPage {
+        edition: EditionView::new(&page, &edition),
+        description: project.description.clone(),
+        location: project.location.clone(),
+        items,
+        estimate: format_amount(project.cost),
+        corrected: project.corrected_cost.map(format_amount),
+        project: ProjectRow::new(&page, &project, &pools),
+        assessments,
+        appeal,
+        milestones,
+        page,
+    })?
+    .into_response())
+}
+
+pub struct ResultRowView {
+    pub number: u32,
+    pub code: String,
+    pub title: String,
+    pub cost: String,
+    pub score: u64,
+    pub voters: u64,
+    pub funded: bool,
+}
+
+pub struct PoolResultView {
+    pub code: String,
+    pub name: String,
+    pub budget: String,
+    pub spent: String,
+    pub leftover: String,
+    pub online: u64,
+    pub paper: u64,
+    pub ballots: u64,
+    pub rows: Vec<ResultRowView>,
+}
+
+impl PoolResultView {
+    pub fn new(page: &Page, r: &PoolResult) -> Self {
+        Self {
+            code: r.pool.code.clone(),
+            name: r.pool.name(page.lang).to_owned(),
+            budget: format_amount(r.pool.budget),
+            spent: format_amount(r.spent),
+            leftover: format_amount(r.leftover()),
+            online: r.online,
+            paper: r.paper,
+            ballots: r.ballots(),
+            rows: r
+                .rows
+                .iter()
+                .map(|row| ResultRowView {
+                    number: row.project.number,
+                    code: row.project.code.clone(),
+                    title: row.project.title.clone(),
+                    cost: format_amount(row.project.final_cost()),
+                    score: row.score,
+                    voters: row.voters,
+                    funded: row.funded,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "budget/results.html")]
+struct ResultsPage {
+    page: Page,
+    edition: EditionView,
+    pools: Vec<PoolResultView>,
+    online: u64,
+    paper: u64,
+}
+
+/// Results once published (officials see the stored count before that).
+async fn visible_results(
+    state: &AppState,
+    ctx: &Ctx,
+    edition: &Edition,
+) -> Result<Vec<PoolResult>, Error> {
+    if edition.results_published_at.is_none() && !ctx.can(miasto_domain::Permission::ManageBudget) {
+        return Err(Error::NotFound);
+    }
+    Ok(budget::results(state.db(), edition).await?)
+}
+
+pub async fn show_results(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    let edition = load_edition(&state, &slug).await?;
+    let results = visible_results(&state, &ctx, &edition).await?;
+    let page = Page::new(
+        &ctx,
+        format!(
+            "{} – {}",
+            crate::i18n::t(ctx.locale, "budget-results-title"),
+            edition.name(ctx.locale)
+        ),
+    );
+    let (online, paper) = budget::ballot_totals(state.db(), edition.id).await?;
+    Ok(render(&ResultsPage {
+        edition: EditionView::new(&page, &edition),
+        pools: results
+            .iter()
+            .map(|r| PoolResultView::new(&page, r))
+            .collect(),
+        online,
+        paper,
+        page,
+    })?
+    .into_response())
+}
+
+/// `/budget/{slug}/results/{pool}.pb`: the pool's ballots in the Pabulib format, voters
+/// numbered in random order, so that anyone can recount with an independent tool.
+pub async fn download_pabulib(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, file)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let edition = load_edition(&state, &slug).await?;
+    visible_results(&state, &ctx, &edition).await?;
+    let code = file.strip_suffix(".pb").ok_or(Error::NotFound)?;
+    let pool = budget::pools(state.db(), edition.id)
+        .await?
+        .into_iter()
+        .find(|p| p.code == code)
+        .ok_or(Error::NotFound)?;
+    let text = budget::pabulib(state.db(), &edition, &pool).await?;
+    let name = format!("budget_{}_{}.pb", edition.slug, pool.code);
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        text,
+    )
+        .into_response())
+}

@@ -1,0 +1,521 @@
+//! Staff pages of the citizens' budget under `/staff/budget`: the edition's schedule, the
+//! count and its publication (officials), and paper ballots typed in at voting points, each
+//! sheet twice by different people, with the sheets whose keyings disagree listed first.
+
+use super::ballot::{PoolPart, Typed, today};
+use super::vote::{district_options, parts, read_ballot, split_pools};
+use super::{EditionView, load_edition};
+use crate::context::{Ctx, redirect_with_flash};
+use crate::form::{FieldErrors, Form, FormPairs};
+use crate::page::{Page, SelectOption, render};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Europe::Warsaw;
+use miasto_domain::Permission;
+use miasto_domain::budget::{Phase, Schedule, ScheduleError};
+use miasto_store::audit::{self, Action, Target};
+use miasto_store::budget::{self, Edition, Keying, OpenSheet, Sheet};
+use serde::Deserialize;
+
+/// Paper keying or running the edition: either lets a person into these pages.
+fn require_budget_staff(ctx: &Ctx) -> Result<(), Error> {
+    if ctx.can(Permission::KeyPaperBallots) || ctx.can(Permission::ManageBudget) {
+        Ok(())
+    } else {
+        ctx.require(Permission::ManageBudget).map(|_| ())
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/budget_list.html")]
+struct ListPage {
+    page: Page,
+    editions: Vec<EditionView>,
+}
+
+pub async fn list_editions(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
+    require_budget_staff(&ctx)?;
+    let page = Page::titled(&ctx, "budget-staff-title");
+    let editions = budget::editions(state.db())
+        .await?
+        .iter()
+        .map(|e| EditionView::new(&page, e))
+        .collect();
+    Ok(render(&ListPage { page, editions })?.into_response())
+}
+
+/// The schedule as the form shows it: Kraków days, the closing day inclusive.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ScheduleInput {
+    pub submission_from: String,
+    pub submission_to: String,
+    pub appeals_from: String,
+    pub appeals_to: String,
+    pub voting_from: String,
+    pub voting_to: String,
+}
+
+fn local_day(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Warsaw).format("%Y-%m-%d").to_string()
+}
+
+impl ScheduleInput {
+    fn of(s: &Schedule) -> Self {
+        let last = |at: DateTime<Utc>| local_day(at - chrono::Duration::seconds(1));
+        Self {
+            submission_from: local_day(s.submission.0),
+            submission_to: last(s.submission.1),
+            appeals_from: local_day(s.appeals.0),
+            appeals_to: last(s.appeals.1),
+            voting_from: local_day(s.voting.0),
+            voting_to: last(s.voting.1),
+        }
+    }
+
+    fn read(&self, errors: &mut FieldErrors) -> Option<Schedule> {
+        let mut day = |field: &'static str, raw: &str, next: bool| {
+            let parsed = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+                .ok()
+                .and_then(|d| if next { d.succ_opt() } else { Some(d) })
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .and_then(|t| t.and_local_timezone(Warsaw).earliest())
+                .map(|t| t.with_timezone(&Utc));
+            if parsed.is_none() {
+                errors.add_message(field, "budget-error-date");
+            }
+            parsed
+        };
+        let dates = (
+            day("submission_from", &self.submission_from, false),
+            day("submission_to", &self.submission_to, true),
+            day("appeals_from", &self.appeals_from, false),
+            day("appeals_to", &self.appeals_to, true),
+            day("voting_from", &self.voting_from, false),
+            day("voting_to", &self.voting_to, true),
+        );
+        let (Some(a), Some(b), Some(c), Some(d), Some(e), Some(f)) = dates else {
+            return None;
+        };
+        match Schedule::new((a, b), (c, d), (e, f)) {
+            Ok(s) => Some(s),
+            Err(ScheduleError::Inverted) => {
+                errors.add_message("submission_from", "budget-error-schedule-inverted");
+                None
+            }
+            Err(ScheduleError::OutOfOrder) => {
+                errors.add_message("submission_from", "budget-error-schedule-order");
+                None
+            }
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff/budget_edition.html")]
+struct ManagePage {
+    page: Page,
+    edition: EditionView,
+    manage: bool,
+    key_paper: bool,
+    online: u64,
+    paper: u64,
+    counted: bool,
+    can_count: bool,
+    can_publish: bool,
+    schedule: ScheduleInput,
+    errors: FieldErrors,
+}
+
+async fn manage_page(
+    state: &AppState,
+    ctx: &Ctx,
+    edition: &Edition,
+    schedule: ScheduleInput,
+    errors: FieldErrors,
+) -> Result<ManagePage, Error> {
+    let page = Page::new(ctx, edition.name(ctx.locale).to_owned());
+    let (online, paper) = budget::ballot_totals(state.db(), edition.id).await?;
+    let counted = !budget::results(state.db(), edition).await?.is_empty();
+    let phase = edition.phase(Utc::now());
+    let manage = ctx.can(Permission::ManageBudget);
+    Ok(ManagePage {
+        edition: EditionView::new(&page, edition),
+        manage,
+        key_paper: ctx.can(Permission::KeyPaperBallots),
+        online,
+        paper,
+        counted,
+        can_count: manage && phase == Phase::Counting,
+        can_publish: manage && phase == Phase::Counting && counted,
+        schedule,
+        errors,
+        page,
+    })
+}
+
+pub async fn show_edition(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    require_budget_staff(&ctx)?;
+    let edition = load_edition(&state, &slug).await?;
+    let schedule = ScheduleInput::of(&edition.schedule);
+    let page = manage_page(
+        &state,
+        &ctx,
+        &edition,
+        schedule,
+        FieldErrors::new(ctx.locale),
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+pub async fn change_schedule(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(input): Form<ScheduleInput>,
+) -> Result<Response, Error> {
+    let official = ctx.require(Permission::ManageBudget)?.user.id;
+    let edition = load_edition(&state, &slug).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let Some(schedule) = input.read(&mut errors) else {
+        let page = manage_page(&state, &ctx, &edition, input, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    budget::set_schedule(&tx, edition.id, &schedule).await?;
+    audit::record(
+        &tx,
+        Some(official),
+        Action::BudgetScheduleChanged,
+        Some(Target::budget_edition(edition.id)),
+        serde_json::json!({
+            "submission": [input.submission_from, input.submission_to],
+            "appeals": [input.appeals_from, input.appeals_to],
+            "voting": [input.voting_from, input.voting_to],
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/staff/budget/{slug}"),
+        "flash-budget-schedule-saved",
+    ))
+}
+
+/// The official's two steps after voting: count (again, if need be), then publish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Count,
+    Publish,
+}
+
+async fn official_step(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    step: Step,
+) -> Result<Response, Error> {
+    let official = ctx.require(Permission::ManageBudget)?.user.id;
+    let edition = load_edition(state, slug).await?;
+    let counted = !budget::results(state.db(), &edition).await?.is_empty();
+    if edition.phase(Utc::now()) != Phase::Counting || (step == Step::Publish && !counted) {
+        let why = match step {
+            Step::Count => "flash-budget-not-counting",
+            Step::Publish => "flash-budget-not-counted",
+        };
+        return Ok(redirect_with_flash(
+            ctx,
+            &format!("/staff/budget/{slug}"),
+            why,
+        ));
+    }
+    let tx = miasto_store::begin(state.db()).await?;
+    let (online, paper) = budget::ballot_totals(&tx, edition.id).await?;
+    let (action, done, flash) = match step {
+        Step::Count => {
+            budget::count(&tx, &edition).await?;
+            (Action::BudgetCounted, true, "flash-budget-counted")
+        }
+        Step::Publish => (
+            Action::BudgetPublished,
+            budget::publish(&tx, edition.id).await?,
+            "flash-budget-published",
+        ),
+    };
+    if done {
+        audit::record(
+            &tx,
+            Some(official),
+            action,
+            Some(Target::budget_edition(edition.id)),
+            serde_json::json!({ "online": online, "paper": paper }),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        ctx,
+        &format!("/budget/{slug}/results"),
+        flash,
+    ))
+}
+
+pub async fn count_votes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(_): Form<crate::accounts::login::Empty>,
+) -> Result<Response, Error> {
+    official_step(&state, &ctx, &slug, Step::Count).await
+}
+
+pub async fn publish_results(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(_): Form<crate::accounts::login::Empty>,
+) -> Result<Response, Error> {
+    official_step(&state, &ctx, &slug, Step::Publish).await
+}
+
+pub struct OpenSheetView {
+    pub number: String,
+    pub point: String,
+    pub keyings: u32,
+    pub mismatch: bool,
+    pub keyed_at: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/budget_paper.html")]
+struct PaperPage {
+    page: Page,
+    edition: EditionView,
+    open: bool,
+    outcome: Option<(bool, String)>,
+    districts: Option<Vec<SelectOption>>,
+    district: String,
+    district_name: String,
+    /// Back to the district choice, keeping the voting point.
+    change_link: String,
+    parts: Vec<PoolPart>,
+    sheet: String,
+    point: String,
+    allow_without_pesel: bool,
+    pesel: String,
+    without_pesel: bool,
+    born: String,
+    full_name: String,
+    no_pesel_declaration: bool,
+    resident: bool,
+    sheets: Vec<OpenSheetView>,
+    counted: u64,
+    refused: u64,
+    errors: FieldErrors,
+}
+
+/// Paper ballots are typed in while voting runs and after it closes, until the count.
+fn paper_open(edition: &Edition) -> bool {
+    matches!(edition.phase(Utc::now()), Phase::Voting | Phase::Counting)
+}
+
+#[expect(clippy::too_many_arguments, reason = "one page's inputs")]
+async fn paper_page(
+    state: &AppState,
+    ctx: &Ctx,
+    edition: &Edition,
+    district: &str,
+    typed: &Typed<'_>,
+    keep_sheet: bool,
+    outcome: Option<(bool, String)>,
+    errors: FieldErrors,
+) -> Result<PaperPage, Error> {
+    let page = Page::new(
+        ctx,
+        format!(
+            "{} – {}",
+            crate::i18n::t(ctx.locale, "budget-paper-title"),
+            edition.name(ctx.locale)
+        ),
+    );
+    let pools = budget::pools(state.db(), edition.id).await?;
+    let (_, district_pool) = split_pools(&pools, district);
+    let choose = pools.iter().any(|p| !p.is_city_wide()) && district_pool.is_none();
+    let parts = if choose {
+        Vec::new()
+    } else {
+        parts(state, &page, &pools, district, typed).await?
+    };
+    let sheets = budget::open_sheets(state.db(), edition.id)
+        .await?
+        .into_iter()
+        .map(|s: OpenSheet| OpenSheetView {
+            keyed_at: page.datetime(&s.first_keyed_at),
+            number: s.number,
+            point: s.point,
+            keyings: s.keyings,
+            mismatch: s.mismatch,
+        })
+        .collect();
+    let (counted, refused) = budget::settled_sheets(state.db(), edition.id).await?;
+    let kept = |name: &str| {
+        if keep_sheet {
+            typed.get(name).to_owned()
+        } else {
+            String::new()
+        }
+    };
+    Ok(PaperPage {
+        edition: EditionView::new(&page, edition),
+        open: paper_open(edition),
+        outcome,
+        districts: choose.then(|| district_options(&page, &pools, district)),
+        district: district.to_owned(),
+        district_name: district_pool
+            .map(|p| p.name(page.lang).to_owned())
+            .unwrap_or_default(),
+        change_link: format!(
+            "/staff/budget/{}/paper?{}",
+            edition.slug,
+            serde_urlencoded::to_string([("point", typed.get("point"))]).unwrap_or_default()
+        ),
+        parts,
+        sheet: kept("sheet"),
+        // The voting point stays filled in from one sheet to the next.
+        point: typed.get("point").to_owned(),
+        allow_without_pesel: edition.allow_without_pesel,
+        pesel: kept("pesel"),
+        without_pesel: keep_sheet && typed.checked("without_pesel"),
+        born: kept("born"),
+        full_name: kept("full_name"),
+        no_pesel_declaration: keep_sheet && typed.checked("no_pesel_declaration"),
+        resident: keep_sheet && typed.checked("resident"),
+        sheets,
+        counted,
+        refused,
+        errors,
+        page,
+    })
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PaperQuery {
+    pub district: String,
+    pub point: String,
+}
+
+pub async fn show_paper(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(query): Query<PaperQuery>,
+) -> Result<Response, Error> {
+    ctx.require(Permission::KeyPaperBallots)?;
+    let edition = load_edition(&state, &slug).await?;
+    let pairs = vec![("point".to_owned(), query.point.clone())];
+    let page = paper_page(
+        &state,
+        &ctx,
+        &edition,
+        &query.district,
+        &Typed(&pairs),
+        false,
+        None,
+        FieldErrors::new(ctx.locale),
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PaperFields {
+    pub district: String,
+    pub sheet: String,
+    pub point: String,
+}
+
+pub async fn key_paper(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    form: FormPairs<PaperFields>,
+) -> Result<Response, Error> {
+    let clerk = ctx.require(Permission::KeyPaperBallots)?.user.id;
+    let edition = load_edition(&state, &slug).await?;
+    let typed = Typed(&form.pairs);
+    let district = form.fields.district.trim();
+    if !paper_open(&edition) {
+        let message = crate::i18n::t(ctx.locale, "budget-paper-closed");
+        let page = paper_page(
+            &state,
+            &ctx,
+            &edition,
+            district,
+            &typed,
+            true,
+            Some((false, message)),
+            FieldErrors::new(ctx.locale),
+        )
+        .await?;
+        return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
+    }
+    let mut errors = FieldErrors::new(ctx.locale);
+    let number = form.fields.sheet.trim();
+    if number.is_empty() || number.chars().count() > 40 {
+        errors.add_message("sheet", "budget-error-sheet");
+    }
+    let point = form.fields.point.trim();
+    if point.is_empty() || point.chars().count() > 200 {
+        errors.add_message("point", "budget-error-point");
+    }
+    let pools = budget::pools(state.db(), edition.id).await?;
+    let read = read_ballot(&state, &edition, &pools, district, &typed, &mut errors).await?;
+    let Some((identity, marks)) = read.filter(|_| errors.is_empty()) else {
+        let page = paper_page(&state, &ctx, &edition, district, &typed, true, None, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let sheet = Sheet {
+        number: number.to_owned(),
+        point: point.to_owned(),
+        identity_hash: identity.hash(state.config().secret.expose().as_bytes(), edition.id),
+        marks,
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let keying = budget::key_paper(&tx, edition.id, &sheet, clerk, today()).await?;
+    tx.commit().await?;
+    let message = crate::i18n::t_args(
+        ctx.locale,
+        &format!("budget-keying-{}", keying.as_str()),
+        &[("sheet", number)],
+    );
+    // A keying to repeat keeps what was typed; a stored one clears the form for the next.
+    let (status, keep, good) = match keying {
+        Keying::Waiting | Keying::Counted => (StatusCode::OK, false, true),
+        Keying::Mismatch | Keying::AlreadyVoted | Keying::Settled => (StatusCode::OK, false, false),
+        Keying::SameKeyer => (StatusCode::CONFLICT, true, false),
+    };
+    let page = paper_page(
+        &state,
+        &ctx,
+        &edition,
+        district,
+        &typed,
+        keep,
+        Some((good, message)),
+        FieldErrors::new(ctx.locale),
+    )
+    .await?;
+    Ok((status, render(&page)?).into_response())
+}
