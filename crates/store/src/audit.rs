@@ -36,10 +36,15 @@ pub enum Action {
     BudgetScheduleChanged,
     BudgetCounted,
     BudgetPublished,
+    BudgetProjectAssigned,
+    BudgetProjectAssessed,
+    BudgetProjectDecided,
+    BudgetAppealDecided,
+    BudgetMilestoneAdded,
 }
 
 impl Action {
-    pub const ALL: [Action; 20] = [
+    pub const ALL: [Action; 25] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -60,6 +65,11 @@ impl Action {
         Self::BudgetScheduleChanged,
         Self::BudgetCounted,
         Self::BudgetPublished,
+        Self::BudgetProjectAssigned,
+        Self::BudgetProjectAssessed,
+        Self::BudgetProjectDecided,
+        Self::BudgetAppealDecided,
+        Self::BudgetMilestoneAdded,
     ];
 
     pub fn code(self) -> &'static str {
@@ -84,6 +94,11 @@ impl Action {
             Self::BudgetScheduleChanged => "budget_schedule_changed",
             Self::BudgetCounted => "budget_counted",
             Self::BudgetPublished => "budget_published",
+            Self::BudgetProjectAssigned => "budget_project_assigned",
+            Self::BudgetProjectAssessed => "budget_project_assessed",
+            Self::BudgetProjectDecided => "budget_project_decided",
+            Self::BudgetAppealDecided => "budget_appeal_decided",
+            Self::BudgetMilestoneAdded => "budget_milestone_added",
         }
     }
 }
@@ -127,6 +142,13 @@ impl Target {
     pub fn api_client(id: uuid::Uuid) -> Self {
         Self {
             kind: "api_client",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn budget_project(id: uuid::Uuid) -> Self {
+        Self {
+            kind: "budget_project",
             id: id.to_string(),
         }
     }

@@ -9,7 +9,7 @@
 use crate::entities::{
     budget_appeals, budget_assessments, budget_ballot_choices, budget_ballots, budget_cost_items,
     budget_editions, budget_milestones, budget_paper_entries, budget_pool_results, budget_pools,
-    budget_projects, budget_results, budget_voters,
+    budget_project_photos, budget_projects, budget_results, budget_voters,
 };
 use crate::paging::{self, Page, Paged};
 use crate::{Result, Savepoints, StoreError, now};
@@ -495,6 +495,8 @@ pub struct ProjectFilter {
     pub category: Option<String>,
     /// Words in the title.
     pub text: Option<String>,
+    /// The unit verifying it.
+    pub unit: Option<UnitId>,
 }
 
 pub async fn projects(
@@ -510,6 +512,9 @@ pub async fn projects(
     }
     if let Some(status) = filter.status {
         select = select.filter(budget_projects::Column::Status.eq(status.as_str()));
+    }
+    if let Some(unit) = filter.unit {
+        select = select.filter(budget_projects::Column::UnitId.eq(unit.0));
     }
     if let Some(category) = &filter.category {
         select = select.filter(budget_projects::Column::Category.eq(category.as_str()));
@@ -639,6 +644,96 @@ pub async fn assign(c: &impl ConnectionTrait, project: Uuid, unit: UnitId) -> Re
         .exec(c)
         .await?;
     Ok(())
+}
+
+// ---- photos -------------------------------------------------------------------------
+
+/// At most this many photos per project.
+pub const MAX_PHOTOS: usize = 5;
+
+/// A project's photo, public with the project unless staff hid it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectPhoto {
+    pub id: Uuid,
+    pub project: Uuid,
+    pub width: u32,
+    pub height: u32,
+    pub hidden: bool,
+    original_key: String,
+    display_key: String,
+    thumb_key: String,
+}
+
+impl ProjectPhoto {
+    pub fn key(&self, variant: crate::photos::Variant) -> &str {
+        use crate::photos::Variant;
+        match variant {
+            Variant::Original => &self.original_key,
+            Variant::Display => &self.display_key,
+            Variant::Thumb => &self.thumb_key,
+        }
+    }
+}
+
+impl From<budget_project_photos::Model> for ProjectPhoto {
+    fn from(m: budget_project_photos::Model) -> Self {
+        Self {
+            id: m.id,
+            project: m.project_id,
+            width: u32::try_from(m.width).unwrap_or_default(),
+            height: u32::try_from(m.height).unwrap_or_default(),
+            hidden: m.hidden,
+            original_key: m.original_key,
+            display_key: m.display_key,
+            thumb_key: m.thumb_key,
+        }
+    }
+}
+
+/// Adds stored photos after the project's existing ones.
+pub async fn attach_photos(
+    c: &impl ConnectionTrait,
+    project: Uuid,
+    photos: &[crate::photos::Stored],
+) -> Result<()> {
+    let first = photos_of(c, project).await?.len();
+    for (i, p) in photos.iter().enumerate() {
+        budget_project_photos::ActiveModel {
+            id: Set(p.id),
+            project_id: Set(project),
+            position: Set(i32::try_from(first + i).unwrap_or(i32::MAX)),
+            original_key: Set(p.original_key.clone()),
+            display_key: Set(p.display_key.clone()),
+            thumb_key: Set(p.thumb_key.clone()),
+            width: Set(i32::try_from(p.width).unwrap_or(i32::MAX)),
+            height: Set(i32::try_from(p.height).unwrap_or(i32::MAX)),
+            bytes: Set(i64::try_from(p.bytes).unwrap_or(i64::MAX)),
+            hidden: Set(false),
+            created_at: Set(now()),
+        }
+        .insert(c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// A project's photos in order, hidden ones included (callers filter for the public).
+pub async fn photos_of(c: &impl ConnectionTrait, project: Uuid) -> Result<Vec<ProjectPhoto>> {
+    Ok(budget_project_photos::Entity::find()
+        .filter(budget_project_photos::Column::ProjectId.eq(project))
+        .order_by_asc(budget_project_photos::Column::Position)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(ProjectPhoto::from)
+        .collect())
+}
+
+pub async fn photo(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<ProjectPhoto>> {
+    Ok(budget_project_photos::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .map(ProjectPhoto::from))
 }
 
 // ---- verification and appeals -----------------------------------------------------------

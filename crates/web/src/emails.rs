@@ -268,3 +268,71 @@ pub fn report_merged(
         &body,
     )
 }
+
+#[derive(Template)]
+#[template(path = "emails/budget_project.txt")]
+struct BudgetProject<'a> {
+    tr: Tr,
+    intro: String,
+    title: &'a str,
+    reason: &'a str,
+    link: &'a str,
+}
+
+/// What happened to a citizens' budget project, for its author.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BudgetNews {
+    Submitted,
+    Accepted,
+    Rejected,
+    AppealUpheld,
+    AppealDismissed,
+}
+
+impl BudgetNews {
+    fn id(self) -> &'static str {
+        match self {
+            Self::Submitted => "submitted",
+            Self::Accepted => "accepted",
+            Self::Rejected => "rejected",
+            Self::AppealUpheld => "appeal-upheld",
+            Self::AppealDismissed => "appeal-dismissed",
+        }
+    }
+
+    #[cfg(test)]
+    pub const ALL: [Self; 5] = [
+        Self::Submitted,
+        Self::Accepted,
+        Self::Rejected,
+        Self::AppealUpheld,
+        Self::AppealDismissed,
+    ];
+
+    /// The message ids this news uses (subject and first line).
+    pub fn message_ids(self) -> [String; 2] {
+        [
+            format!("email-budget-{}-subject", self.id()),
+            format!("email-budget-{}-intro", self.id()),
+        ]
+    }
+}
+
+pub fn budget_project(
+    locale: Locale,
+    to: &Email,
+    news: BudgetNews,
+    title: &str,
+    reason: &str,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    let [subject, intro] = news.message_ids();
+    let body = BudgetProject {
+        tr: Tr(locale),
+        intro: crate::i18n::t(locale, &intro),
+        title,
+        reason,
+        link,
+    };
+    message(locale, to, &subject, &body)
+}

@@ -297,6 +297,21 @@ mod completeness {
                     .iter()
                     .map(|k| format!("budget-keying-{}", k.as_str())),
             );
+            dynamic.extend(
+                miasto_domain::budget::CATEGORIES
+                    .iter()
+                    .map(|c| format!("budget-category-{c}")),
+            );
+            dynamic.extend(
+                miasto_domain::budget::Counting::ALL
+                    .iter()
+                    .map(|c| format!("budget-counting-{}", c.as_str())),
+            );
+            dynamic.extend(
+                crate::emails::BudgetNews::ALL
+                    .iter()
+                    .flat_map(|n| n.message_ids()),
+            );
         }
         dynamic.extend(
             miasto_domain::stats::PeriodKind::ALL

@@ -71,10 +71,46 @@ pub fn router(state: AppState) -> Router {
         .route("/developers/api", get(developers::show_api_reference))
         .route("/budget", get(budget::show_budget))
         .route("/budget/{slug}", get(budget::show_edition))
-        .route("/budget/{slug}/projects", get(budget::list_projects))
+        .route(
+            "/budget/{slug}/projects",
+            get(budget::list_projects)
+                .post(budget::submit::submit_project)
+                .layer(DefaultBodyLimit::max(REPORT_BODY_LIMIT)),
+        )
+        .route(
+            "/budget/{slug}/projects/new",
+            get(budget::submit::show_new_project),
+        )
         .route(
             "/budget/{slug}/projects/{number}",
             get(budget::show_project),
+        )
+        .route(
+            "/budget/{slug}/projects/{number}/edit",
+            get(budget::submit::show_edit_project)
+                .post(budget::submit::edit_project)
+                .layer(DefaultBodyLimit::max(REPORT_BODY_LIMIT)),
+        )
+        .route("/budget/photos/{id}/{variant}", get(budget::show_photo))
+        .route(
+            "/budget/{slug}/projects/{number}/withdraw",
+            post(budget::submit::withdraw_project),
+        )
+        .route(
+            "/budget/{slug}/projects/{number}/appeal",
+            post(budget::verify::file_appeal),
+        )
+        .route(
+            "/staff/budget/{slug}/projects",
+            get(budget::verify::list_projects),
+        )
+        .route(
+            "/staff/budget/{slug}/projects/{number}",
+            get(budget::verify::show_project),
+        )
+        .route(
+            "/staff/budget/{slug}/projects/{number}/{step}",
+            post(budget::verify::project_step),
         )
         .route(
             "/budget/{slug}/vote",
@@ -85,7 +121,11 @@ pub fn router(state: AppState) -> Router {
             "/budget/{slug}/results/{file}",
             get(budget::download_pabulib),
         )
-        .route("/staff/budget", get(budget::staff::list_editions))
+        .route(
+            "/staff/budget",
+            get(budget::staff::list_editions).post(budget::editions::create_edition),
+        )
+        .route("/staff/budget/new", get(budget::editions::show_new_edition))
         .route("/staff/budget/{slug}", get(budget::staff::show_edition))
         .route(
             "/staff/budget/{slug}/schedule",

@@ -15,6 +15,7 @@ pub mod budget_milestones;
 pub mod budget_paper_entries;
 pub mod budget_pool_results;
 pub mod budget_pools;
+pub mod budget_project_photos;
 pub mod budget_projects;
 pub mod budget_results;
 pub mod budget_voters;

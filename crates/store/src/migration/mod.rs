@@ -13,6 +13,7 @@ mod m20261121_000006_statistics;
 mod m20261121_000007_statistics_totals;
 mod m20261121_000008_statistics_feedback;
 mod m20261121_000009_citizens_budget;
+mod m20261121_000010_budget_photos;
 
 pub struct Migrator;
 
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000007_statistics_totals::Migration),
             Box::new(m20261121_000008_statistics_feedback::Migration),
             Box::new(m20261121_000009_citizens_budget::Migration),
+            Box::new(m20261121_000010_budget_photos::Migration),
         ]
     }
 }

@@ -3,7 +3,10 @@
 //! schedule, paper ballots typed in twice, the count and its publication.
 
 pub mod ballot;
+pub mod editions;
 pub mod staff;
+pub mod submit;
+pub mod verify;
 pub mod vote;
 
 use crate::context::Ctx;
@@ -28,6 +31,40 @@ pub(crate) async fn load_edition(state: &AppState, slug: &str) -> Result<Edition
     budget::edition(state.db(), slug)
         .await?
         .ok_or(Error::NotFound)
+}
+
+/// Tells a project's author (if the account still exists) what happened to it, by e-mail in
+/// their language, queued in the caller's transaction; wake the worker after the commit.
+pub(crate) async fn notify_author(
+    state: &AppState,
+    c: &impl miasto_store::ConnectionTrait,
+    edition: &Edition,
+    project: &Project,
+    news: crate::emails::BudgetNews,
+    reason: &str,
+) -> Result<(), Error> {
+    let Some(author) = project.author else {
+        return Ok(());
+    };
+    let Some(user) = miasto_store::accounts::get_user(c, author).await? else {
+        return Ok(());
+    };
+    let link = format!(
+        "{}/budget/{}/projects/{}",
+        state.config().base_url,
+        edition.slug,
+        project.number
+    );
+    let message = crate::emails::budget_project(
+        user.locale,
+        &user.email,
+        news,
+        &project.title,
+        reason,
+        &link,
+    )?;
+    miasto_store::jobs::enqueue(c, &miasto_store::jobs::Job::SendEmail(message)).await?;
+    Ok(())
 }
 
 /// An edition as lists and headers show it.
@@ -66,6 +103,10 @@ impl EditionView {
 
     pub fn results(&self) -> bool {
         self.phase == Phase::Results
+    }
+
+    pub fn submissions(&self) -> bool {
+        self.phase == Phase::Submission
     }
 
     pub fn voting_started(&self) -> bool {
@@ -237,6 +278,7 @@ pub async fn list_projects(
         status: ProjectStatus::parse(&query.status),
         category: None,
         text: Some(query.q.clone()),
+        unit: None,
     };
     let paged = budget::projects(
         state.db(),
@@ -304,6 +346,14 @@ struct ProjectPage {
     assessments: Vec<(String, bool, String)>,
     appeal: Option<(String, Option<bool>, String)>,
     milestones: Vec<MilestoneView>,
+    /// The author may still change it (submissions open).
+    can_edit: bool,
+    /// The author may still take it back (before voting).
+    can_withdraw: bool,
+    /// The author may appeal the negative result.
+    can_appeal: bool,
+    /// Photo ids (served at `/budget/photos/{id}/{size}`), hidden ones left out.
+    photos: Vec<String>,
 }
 
 pub async fn show_project(
@@ -317,7 +367,25 @@ pub async fn show_project(
         .await?
         .ok_or(Error::NotFound)?;
     let page = Page::new(&ctx, project.title.clone());
+    let own = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| project.author == Some(u.user.id));
+    let phase = edition.phase(Utc::now());
+    let can_edit = own && phase == Phase::Submission && project.status == ProjectStatus::Submitted;
+    let can_withdraw = own && phase < Phase::Voting && project.status != ProjectStatus::Withdrawn;
     let pools = budget::pools(state.db(), edition.id).await?;
+    let appeal = budget::appeal(state.db(), project.id).await?;
+    let can_appeal = own
+        && phase == Phase::Appeals
+        && project.status == ProjectStatus::Rejected
+        && appeal.is_none();
+    let photos = budget::photos_of(state.db(), project.id)
+        .await?
+        .into_iter()
+        .filter(|p| !p.hidden)
+        .map(|p| p.id.to_string())
+        .collect();
     let items = budget::cost_items(state.db(), project.id)
         .await?
         .into_iter()
@@ -365,6 +433,10 @@ pub async fn show_project(
         assessments,
         appeal,
         milestones,
+        can_edit,
+        can_withdraw,
+        can_appeal,
+        photos,
         page,
     })?
     .into_response())
@@ -497,6 +569,33 @@ pub async fn download_pabulib(
             ),
         ],
         text,
+    )
+        .into_response())
+}
+
+/// `/budget/photos/{id}/{variant}`: a project's photo, unless staff hid it.
+pub async fn show_photo(
+    State(state): State<AppState>,
+    Path((id, variant)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let id = uuid::Uuid::try_parse(&id).map_err(|_| Error::NotFound)?;
+    let variant = miasto_store::photos::Variant::parse(&variant).ok_or(Error::NotFound)?;
+    let photo = budget::photo(state.db(), id)
+        .await?
+        .filter(|p| !p.hidden)
+        .ok_or(Error::NotFound)?;
+    let bytes = state
+        .files()
+        .get(photo.key(variant))
+        .await
+        .map_err(|e| Error::internal(e.to_string()))?
+        .ok_or(Error::NotFound)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/jpeg"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        bytes,
     )
         .into_response())
 }

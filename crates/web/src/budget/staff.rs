@@ -35,6 +35,7 @@ fn require_budget_staff(ctx: &Ctx) -> Result<(), Error> {
 struct ListPage {
     page: Page,
     editions: Vec<EditionView>,
+    manage: bool,
 }
 
 pub async fn list_editions(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
@@ -45,7 +46,12 @@ pub async fn list_editions(State(state): State<AppState>, ctx: Ctx) -> Result<Re
         .iter()
         .map(|e| EditionView::new(&page, e))
         .collect();
-    Ok(render(&ListPage { page, editions })?.into_response())
+    Ok(render(&ListPage {
+        page,
+        editions,
+        manage: ctx.can(Permission::ManageBudget),
+    })?
+    .into_response())
 }
 
 /// The schedule as the form shows it: Kraków days, the closing day inclusive.
@@ -77,7 +83,7 @@ impl ScheduleInput {
         }
     }
 
-    fn read(&self, errors: &mut FieldErrors) -> Option<Schedule> {
+    pub(crate) fn read(&self, errors: &mut FieldErrors) -> Option<Schedule> {
         let mut day = |field: &'static str, raw: &str, next: bool| {
             let parsed = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
                 .ok()

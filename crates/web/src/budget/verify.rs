@@ -1,0 +1,591 @@
+//! Verification and what follows it, under `/staff/budget/{slug}/projects`: officials hand
+//! each project to a city unit; the unit records a formal and a merit assessment (positive or
+//! negative, with its reasons and a corrected cost); officials put the project on the ballot
+//! or leave it off, decide the author's appeal, and record the funded project's realisation.
+//! Authors appeal from the project's public page while appeals are open. Every step is
+//! audited and shown on the public page.
+
+use super::{EditionView, load_edition};
+use crate::context::{Ctx, redirect_with_flash};
+use crate::emails::BudgetNews;
+use crate::form::{FieldErrors, Form};
+use crate::page::{Page, Pager, SelectOption, options, render};
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{NaiveDate, Utc};
+use miasto_domain::budget::{Phase, format_amount, parse_amount};
+use miasto_domain::{Permission, UnitId, required_text};
+use miasto_store::Page as PageRequest;
+use miasto_store::audit::{self, Action, Target};
+use miasto_store::budget::{
+    self, Assessment, Edition, Milestone, Project, ProjectFilter, ProjectStatus, Realisation, Stage,
+};
+use serde::Deserialize;
+
+const TEXT_MAX: usize = 5_000;
+
+/// Officials see every project; unit staff see their own unit's.
+fn scope(ctx: &Ctx) -> Result<Option<UnitId>, Error> {
+    if ctx.can(Permission::ManageBudget) {
+        return Ok(None);
+    }
+    let user = ctx.require(Permission::AssessBudgetProjects)?;
+    user.user.unit_id.map(Some).ok_or(Error::Forbidden)
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub status: String,
+    pub page: Option<u64>,
+}
+
+pub struct Row {
+    pub number: u32,
+    pub code: String,
+    pub title: String,
+    pub cost: String,
+    pub status: String,
+    pub unit: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/budget_projects.html")]
+struct ListPage {
+    page: Page,
+    edition: EditionView,
+    statuses: Vec<SelectOption>,
+    rows: Vec<Row>,
+    pager: Pager,
+}
+
+async fn unit_names(state: &AppState, page: &Page) -> Result<Vec<(UnitId, String)>, Error> {
+    Ok(miasto_store::reference::list_units(state.db())
+        .await?
+        .into_iter()
+        .map(|u| (u.id, page.name(&u.names).to_owned()))
+        .collect())
+}
+
+pub async fn list_projects(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, Error> {
+    let unit = scope(&ctx)?;
+    let edition = load_edition(&state, &slug).await?;
+    let page = Page::new(
+        &ctx,
+        format!(
+            "{} – {}",
+            crate::i18n::t(ctx.locale, "budget-verification"),
+            edition.name(ctx.locale)
+        ),
+    );
+    let filter = ProjectFilter {
+        status: ProjectStatus::parse(&query.status),
+        unit,
+        ..Default::default()
+    };
+    let paged = budget::projects(
+        state.db(),
+        edition.id,
+        &filter,
+        PageRequest::new(query.page, None),
+    )
+    .await?;
+    let units = unit_names(&state, &page).await?;
+    let rows = paged
+        .items
+        .iter()
+        .map(|p| Row {
+            number: p.number,
+            code: p.code.clone(),
+            title: p.title.clone(),
+            cost: format_amount(p.final_cost()),
+            status: page.t(&format!("budget-status-{}", p.status.as_str())),
+            unit: p
+                .unit
+                .and_then(|u| units.iter().find(|(id, _)| *id == u))
+                .map_or_else(|| page.t("budget-no-unit"), |(_, n)| n.clone()),
+        })
+        .collect();
+    let mut status_items = vec![(String::new(), page.t("budget-all-statuses"))];
+    status_items.extend(ProjectStatus::ALL.iter().map(|s| {
+        (
+            s.as_str().to_owned(),
+            page.t(&format!("budget-status-{}", s.as_str())),
+        )
+    }));
+    let pager = Pager::new(
+        &paged,
+        &format!("/staff/budget/{slug}/projects"),
+        &[("status", &query.status)],
+    );
+    Ok(render(&ListPage {
+        edition: EditionView::new(&page, &edition),
+        statuses: options(status_items, &query.status),
+        rows,
+        pager,
+        page,
+    })?
+    .into_response())
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct StepInput {
+    pub unit: String,
+    pub stage: String,
+    pub outcome: String,
+    pub justification: String,
+    pub corrected_cost: String,
+    pub decision: String,
+    pub reason: String,
+    pub milestone: String,
+    pub on: String,
+    pub note: String,
+}
+
+#[derive(Template)]
+#[template(path = "staff/budget_project.html")]
+struct ProjectPage {
+    page: Page,
+    edition: EditionView,
+    number: u32,
+    code: String,
+    summary: String,
+    cost: String,
+    status: String,
+    unit: String,
+    manage: bool,
+    assess: bool,
+    units: Vec<SelectOption>,
+    assessments: Vec<(String, bool, String)>,
+    appeal: Option<(String, Option<bool>)>,
+    milestones: Vec<String>,
+    milestone_options: Vec<SelectOption>,
+    input: StepInput,
+    errors: FieldErrors,
+}
+
+async fn project_page(
+    state: &AppState,
+    ctx: &Ctx,
+    edition: &Edition,
+    project: &Project,
+    input: StepInput,
+    errors: FieldErrors,
+) -> Result<ProjectPage, Error> {
+    let page = Page::new(ctx, project.title.clone());
+    let units = unit_names(state, &page).await?;
+    let mut unit_items = vec![(String::new(), page.t("budget-choose-unit"))];
+    unit_items.extend(units.iter().map(|(id, n)| (id.to_string(), n.clone())));
+    let current_unit = project.unit.map(|u| u.to_string()).unwrap_or_default();
+    let assess = ctx.can(Permission::ManageBudget)
+        || (ctx.can(Permission::AssessBudgetProjects)
+            && ctx
+                .user
+                .as_ref()
+                .is_some_and(|u| u.user.unit_id.is_some() && u.user.unit_id == project.unit));
+    let mut milestone_items = vec![(String::new(), page.t("budget-choose-milestone"))];
+    milestone_items.extend(Realisation::ALL.iter().map(|r| {
+        (
+            r.as_str().to_owned(),
+            page.t(&format!("budget-realisation-{}", r.as_str())),
+        )
+    }));
+    Ok(ProjectPage {
+        edition: EditionView::new(&page, edition),
+        number: project.number,
+        code: project.code.clone(),
+        summary: project.summary.clone(),
+        cost: format_amount(project.final_cost()),
+        status: page.t(&format!("budget-status-{}", project.status.as_str())),
+        unit: project
+            .unit
+            .and_then(|u| units.iter().find(|(id, _)| *id == u))
+            .map_or_else(|| page.t("budget-no-unit"), |(_, n)| n.clone()),
+        manage: ctx.can(Permission::ManageBudget),
+        assess,
+        units: options(
+            unit_items,
+            if input.unit.is_empty() {
+                &current_unit
+            } else {
+                &input.unit
+            },
+        ),
+        assessments: budget::assessments(state.db(), project.id)
+            .await?
+            .into_iter()
+            .map(|a| {
+                (
+                    page.t(&format!("budget-stage-{}", a.stage.as_str())),
+                    a.positive,
+                    a.justification,
+                )
+            })
+            .collect(),
+        appeal: budget::appeal(state.db(), project.id)
+            .await?
+            .map(|a| (a.reason, a.upheld)),
+        milestones: budget::milestones(state.db(), project.id)
+            .await?
+            .into_iter()
+            .map(|m| {
+                format!(
+                    "{} – {}{}",
+                    m.on.format("%Y-%m-%d"),
+                    page.t(&format!("budget-realisation-{}", m.status.as_str())),
+                    if m.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(": {}", m.note)
+                    }
+                )
+            })
+            .collect(),
+        milestone_options: options(milestone_items, &input.milestone),
+        input,
+        errors,
+        page,
+    })
+}
+
+async fn load_project(
+    state: &AppState,
+    edition: &Edition,
+    number: &str,
+    unit: Option<UnitId>,
+) -> Result<Project, Error> {
+    let number: u32 = number.parse().map_err(|_| Error::NotFound)?;
+    let project = budget::project(state.db(), edition.id, number)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if unit.is_some() && project.unit != unit {
+        return Err(Error::Forbidden);
+    }
+    Ok(project)
+}
+
+pub async fn show_project(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, number)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let unit = scope(&ctx)?;
+    let edition = load_edition(&state, &slug).await?;
+    let project = load_project(&state, &edition, &number, unit).await?;
+    let page = project_page(
+        &state,
+        &ctx,
+        &edition,
+        &project,
+        StepInput::default(),
+        FieldErrors::new(ctx.locale),
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// One of the staff steps on a project, from the form's `step` path segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    Assign,
+    Assess,
+    Decide,
+    Appeal,
+    Milestone,
+}
+
+impl Step {
+    fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "assign" => Some(Self::Assign),
+            "assess" => Some(Self::Assess),
+            "decide" => Some(Self::Decide),
+            "appeal" => Some(Self::Appeal),
+            "milestone" => Some(Self::Milestone),
+            _ => None,
+        }
+    }
+}
+
+pub async fn project_step(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, number, step)): Path<(String, String, String)>,
+    Form(input): Form<StepInput>,
+) -> Result<Response, Error> {
+    let step = Step::parse(&step).ok_or(Error::NotFound)?;
+    let unit = scope(&ctx)?;
+    let by = ctx.require_user()?.user.id;
+    if step != Step::Assess {
+        ctx.require(Permission::ManageBudget)?;
+    }
+    let edition = load_edition(&state, &slug).await?;
+    let project = load_project(&state, &edition, &number, unit).await?;
+    if step == Step::Assess
+        && !ctx.can(Permission::ManageBudget)
+        && (unit.is_none() || project.unit != unit)
+    {
+        return Err(Error::Forbidden);
+    }
+    let mut errors = FieldErrors::new(ctx.locale);
+    let tx = miasto_store::begin(state.db()).await?;
+    let (action, flash, details) = match step {
+        Step::Assign => {
+            let unit = uuid::Uuid::try_parse(&input.unit).ok().map(UnitId);
+            let known = miasto_store::reference::list_units(&tx)
+                .await?
+                .iter()
+                .any(|u| Some(u.id) == unit);
+            match unit.filter(|_| known) {
+                Some(unit) => {
+                    budget::assign(&tx, project.id, unit).await?;
+                    (
+                        Action::BudgetProjectAssigned,
+                        "flash-budget-assigned",
+                        serde_json::json!({ "unit": unit.to_string() }),
+                    )
+                }
+                None => {
+                    errors.add_message("unit", "budget-error-unit");
+                    (Action::BudgetProjectAssigned, "", serde_json::Value::Null)
+                }
+            }
+        }
+        Step::Assess => {
+            let stage = Stage::parse(&input.stage);
+            if stage.is_none() {
+                errors.add_message("stage", "budget-error-stage");
+            }
+            let positive = match input.outcome.as_str() {
+                "positive" => Some(true),
+                "negative" => Some(false),
+                _ => {
+                    errors.add_message("outcome", "budget-error-outcome");
+                    None
+                }
+            };
+            let justification = errors.check(
+                "justification",
+                required_text(&input.justification, TEXT_MAX),
+            );
+            let corrected = if input.corrected_cost.trim().is_empty() {
+                None
+            } else {
+                let parsed = parse_amount(&input.corrected_cost).filter(|a| *a > 0);
+                if parsed.is_none() {
+                    errors.add_message("corrected_cost", "budget-error-amount");
+                }
+                parsed
+            };
+            if let (Some(stage), Some(positive), Some(justification), true) =
+                (stage, positive, justification, errors.is_empty())
+            {
+                budget::assess(
+                    &tx,
+                    &project,
+                    &Assessment {
+                        stage,
+                        positive,
+                        justification,
+                        corrected_cost: corrected,
+                        unit: project.unit,
+                        by: Some(by),
+                        at: miasto_store::now(),
+                    },
+                )
+                .await?;
+                (
+                    Action::BudgetProjectAssessed,
+                    "flash-budget-assessed",
+                    serde_json::json!({ "stage": stage.as_str(), "positive": positive, "corrected_cost": corrected }),
+                )
+            } else {
+                (Action::BudgetProjectAssessed, "", serde_json::Value::Null)
+            }
+        }
+        Step::Decide => {
+            let status = match input.decision.as_str() {
+                "accepted" => Some(ProjectStatus::Accepted),
+                "rejected" => Some(ProjectStatus::Rejected),
+                _ => None,
+            };
+            let open = matches!(
+                edition.phase(Utc::now()),
+                Phase::Verification | Phase::Appeals | Phase::BallotPreparation
+            );
+            match status {
+                _ if project.status == ProjectStatus::Withdrawn => {
+                    errors.add_message("decision", "budget-error-withdrawn");
+                    (Action::BudgetProjectDecided, "", serde_json::Value::Null)
+                }
+                _ if !open => {
+                    errors.add_message("decision", "budget-error-decision-phase");
+                    (Action::BudgetProjectDecided, "", serde_json::Value::Null)
+                }
+                Some(status) => {
+                    budget::set_status(&tx, project.id, status).await?;
+                    let news = if status == ProjectStatus::Accepted {
+                        BudgetNews::Accepted
+                    } else {
+                        BudgetNews::Rejected
+                    };
+                    super::notify_author(&state, &tx, &edition, &project, news, "").await?;
+                    (
+                        Action::BudgetProjectDecided,
+                        "flash-budget-decided",
+                        serde_json::json!({ "status": status.as_str() }),
+                    )
+                }
+                None => {
+                    errors.add_message("decision", "budget-error-decision");
+                    (Action::BudgetProjectDecided, "", serde_json::Value::Null)
+                }
+            }
+        }
+        Step::Appeal => {
+            let upheld = match input.decision.as_str() {
+                "upheld" => Some(true),
+                "dismissed" => Some(false),
+                _ => {
+                    errors.add_message("decision", "budget-error-decision");
+                    None
+                }
+            };
+            let reason = errors.check("reason", required_text(&input.reason, TEXT_MAX));
+            match (upheld, reason) {
+                (Some(upheld), Some(reason)) => {
+                    if budget::decide_appeal(&tx, project.id, upheld, &reason, by).await? {
+                        let news = if upheld {
+                            BudgetNews::AppealUpheld
+                        } else {
+                            BudgetNews::AppealDismissed
+                        };
+                        super::notify_author(&state, &tx, &edition, &project, news, &reason)
+                            .await?;
+                        (
+                            Action::BudgetAppealDecided,
+                            "flash-budget-appeal-decided",
+                            serde_json::json!({ "upheld": upheld }),
+                        )
+                    } else {
+                        errors.add_message("decision", "budget-error-no-appeal");
+                        (Action::BudgetAppealDecided, "", serde_json::Value::Null)
+                    }
+                }
+                _ => (Action::BudgetAppealDecided, "", serde_json::Value::Null),
+            }
+        }
+        Step::Milestone => {
+            let status = Realisation::parse(&input.milestone);
+            if status.is_none() {
+                errors.add_message("milestone", "budget-error-milestone");
+            }
+            let on = NaiveDate::parse_from_str(input.on.trim(), "%Y-%m-%d").ok();
+            if on.is_none() {
+                errors.add_message("on", "budget-error-date");
+            }
+            let note = input.note.trim();
+            if note.chars().count() > TEXT_MAX {
+                errors.add("note", miasto_domain::FieldError::TooLong);
+            }
+            match (status, on, errors.is_empty()) {
+                (Some(status), Some(on), true) => {
+                    budget::add_milestone(
+                        &tx,
+                        project.id,
+                        &Milestone {
+                            status,
+                            note: note.to_owned(),
+                            on,
+                            by: Some(by),
+                        },
+                    )
+                    .await?;
+                    (
+                        Action::BudgetMilestoneAdded,
+                        "flash-budget-milestone-added",
+                        serde_json::json!({ "status": status.as_str(), "on": on.to_string() }),
+                    )
+                }
+                _ => (Action::BudgetMilestoneAdded, "", serde_json::Value::Null),
+            }
+        }
+    };
+    if !errors.is_empty() {
+        drop(tx);
+        let page = project_page(&state, &ctx, &edition, &project, input, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    }
+    audit::record(
+        &tx,
+        Some(by),
+        action,
+        Some(Target::budget_project(project.id)),
+        details,
+    )
+    .await?;
+    tx.commit().await?;
+    state.wake_worker();
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/staff/budget/{slug}/projects/{}", project.number),
+        flash,
+    ))
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct AppealInput {
+    pub reason: String,
+}
+
+/// The author appeals a negative result while appeals are open.
+pub async fn file_appeal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, number)): Path<(String, String)>,
+    Form(input): Form<AppealInput>,
+) -> Result<Response, Error> {
+    let user = ctx.require_user()?.user.id;
+    let edition = load_edition(&state, &slug).await?;
+    let project = load_project(&state, &edition, &number, None).await?;
+    if project.author != Some(user) {
+        return Err(Error::Forbidden);
+    }
+    let back = format!("/budget/{slug}/projects/{}", project.number);
+    if edition.phase(Utc::now()) != Phase::Appeals || project.status != ProjectStatus::Rejected {
+        return Ok(redirect_with_flash(
+            &ctx,
+            &back,
+            "flash-budget-appeal-closed",
+        ));
+    }
+    let Ok(reason) = required_text(&input.reason, TEXT_MAX) else {
+        return Ok(redirect_with_flash(
+            &ctx,
+            &back,
+            "flash-budget-appeal-empty",
+        ));
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let filed = budget::file_appeal(&tx, project.id, Some(user), &reason).await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &back,
+        if filed {
+            "flash-budget-appeal-filed"
+        } else {
+            "flash-budget-appeal-exists"
+        },
+    ))
+}
