@@ -135,6 +135,7 @@ pub async fn create(
         schedule,
         min_age: None,
         allow_without_pesel: true,
+        results_due: Some((voting.1 + day * 14).date_naive()),
         pools,
     };
     let tx = miasto_store::begin(db).await?;

@@ -37,6 +37,8 @@ pub struct Edition {
     /// Residents without a PESEL may vote with their date of birth and a declaration.
     pub allow_without_pesel: bool,
     pub results_published_at: Option<DateTime<Utc>>,
+    /// The day results are promised for (shown with the schedule).
+    pub results_due: Option<NaiveDate>,
 }
 
 impl Edition {
@@ -71,6 +73,7 @@ impl TryFrom<budget_editions::Model> for Edition {
             min_age: m.min_age.and_then(|a| u32::try_from(a).ok()),
             allow_without_pesel: m.allow_without_pesel,
             results_published_at: m.results_published_at,
+            results_due: m.results_due_on,
         })
     }
 }
@@ -260,6 +263,7 @@ pub struct NewEdition {
     pub schedule: Schedule,
     pub min_age: Option<u32>,
     pub allow_without_pesel: bool,
+    pub results_due: Option<NaiveDate>,
     pub pools: Vec<NewPool>,
 }
 
@@ -313,6 +317,7 @@ async fn insert_edition(
         min_age: Set(new.min_age.and_then(|a| i32::try_from(a).ok())),
         allow_without_pesel: Set(new.allow_without_pesel),
         results_published_at: Set(None),
+        results_due_on: Set(new.results_due),
         created_at: Set(now()),
         created_by: Set(by.map(|u| u.0)),
     }
@@ -366,7 +371,12 @@ pub async fn pools(c: &impl ConnectionTrait, edition: Uuid) -> Result<Vec<Pool>>
 }
 
 /// Moves an edition's dates (officials correct or extend a window).
-pub async fn set_schedule(c: &impl ConnectionTrait, edition: Uuid, s: &Schedule) -> Result<()> {
+pub async fn set_schedule(
+    c: &impl ConnectionTrait,
+    edition: Uuid,
+    s: &Schedule,
+    results_due: Option<NaiveDate>,
+) -> Result<()> {
     use budget_editions::Column as C;
     budget_editions::Entity::update_many()
         .col_expr(C::SubmissionOpensAt, Expr::value(s.submission.0))
@@ -375,6 +385,7 @@ pub async fn set_schedule(c: &impl ConnectionTrait, edition: Uuid, s: &Schedule)
         .col_expr(C::AppealsClosesAt, Expr::value(s.appeals.1))
         .col_expr(C::VotingOpensAt, Expr::value(s.voting.0))
         .col_expr(C::VotingClosesAt, Expr::value(s.voting.1))
+        .col_expr(C::ResultsDueOn, Expr::value(results_due))
         .filter(C::Id.eq(edition))
         .exec(c)
         .await?;

@@ -386,6 +386,7 @@ pub async fn budget_edition(
         schedule,
         min_age: None,
         allow_without_pesel: true,
+        results_due: None,
         pools: vec![
             pool("city", None, 100_000),
             pool("d1", districts.first(), 40_000),

@@ -17,6 +17,7 @@ pub struct Model {
     pub min_age: Option<i32>,
     pub allow_without_pesel: bool,
     pub results_published_at: Option<DateTimeUtc>,
+    pub results_due_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub created_by: Option<Uuid>,
 }

@@ -14,6 +14,7 @@ mod m20261121_000007_statistics_totals;
 mod m20261121_000008_statistics_feedback;
 mod m20261121_000009_citizens_budget;
 mod m20261121_000010_budget_photos;
+mod m20261121_000011_budget_results_due;
 
 pub struct Migrator;
 
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000008_statistics_feedback::Migration),
             Box::new(m20261121_000009_citizens_budget::Migration),
             Box::new(m20261121_000010_budget_photos::Migration),
+            Box::new(m20261121_000011_budget_results_due::Migration),
         ]
     }
 }

@@ -303,3 +303,7 @@ budget-field-photos = Photos (optional)
 budget-field-photos-hint = Up to 5 photos of the place or the idea, JPEG, PNG or WebP, up to 7 MB each. Location and camera data are removed. After an error in the form, choose the photos again.
 budget-error-photos = A project can have at most { $count } photos.
 budget-photo-alt = Photo { $n } of the project
+budget-results-due = Results by (optional)
+budget-results-due-hint = The day you will publish the results by – shown to residents.
+budget-results-by = by { $date }
+budget-error-results-due = Results can be due no earlier than the last day of voting.

@@ -308,3 +308,7 @@ budget-field-photos = Zdjęcia (nieobowiązkowe)
 budget-field-photos-hint = Do 5 zdjęć miejsca lub pomysłu, JPEG, PNG albo WebP, do 7 MB każde. Dane o miejscu i aparacie są usuwane. Po błędzie w formularzu wybierz zdjęcia ponownie.
 budget-error-photos = Projekt może mieć najwyżej { $count } zdjęć.
 budget-photo-alt = Zdjęcie { $n } do projektu
+budget-results-due = Wyniki do (nieobowiązkowe)
+budget-results-due-hint = Dzień, do którego ogłosicie wyniki – pokazywany mieszkańcom.
+budget-results-by = do { $date }
+budget-error-results-due = Wyniki mogą być ogłoszone najwcześniej w ostatnim dniu głosowania.

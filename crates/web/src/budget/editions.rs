@@ -240,7 +240,7 @@ pub async fn create_edition(
     if bad_district {
         errors.add_message("districts", "budget-error-pool-amounts");
     }
-    let (Some(name_pl), Some(name_en), Some(schedule), true) =
+    let (Some(name_pl), Some(name_en), Some((schedule, results_due)), true) =
         (name_pl, name_en, schedule, errors.is_empty())
     else {
         let page = new_page(&ctx, input, table, errors);
@@ -253,6 +253,7 @@ pub async fn create_edition(
         schedule,
         min_age,
         allow_without_pesel: !input.allow_without_pesel.is_empty(),
+        results_due,
         pools,
     };
     let tx = miasto_store::begin(state.db()).await?;

@@ -76,6 +76,8 @@ pub struct EditionView {
     pub submission: String,
     pub appeals: String,
     pub voting: String,
+    /// The day results are promised for.
+    pub results_due: Option<String>,
 }
 
 impl EditionView {
@@ -94,6 +96,10 @@ impl EditionView {
             submission: span(e.schedule.submission),
             appeals: span(e.schedule.appeals),
             voting: span(e.schedule.voting),
+            results_due: e.results_due.map(|d| match page.lang {
+                Locale::Pl => d.format("%d.%m.%Y").to_string(),
+                Locale::En => d.format("%-d %b %Y").to_string(),
+            }),
         }
     }
 
@@ -450,6 +456,8 @@ pub struct ResultRowView {
     pub score: u64,
     pub voters: u64,
     pub funded: bool,
+    /// The funded project's delivery stage, once one is recorded.
+    pub realisation: Option<String>,
 }
 
 pub struct PoolResultView {
@@ -465,7 +473,11 @@ pub struct PoolResultView {
 }
 
 impl PoolResultView {
-    pub fn new(page: &Page, r: &PoolResult) -> Self {
+    pub fn new(
+        page: &Page,
+        r: &PoolResult,
+        stages: &std::collections::HashMap<uuid::Uuid, budget::Realisation>,
+    ) -> Self {
         Self {
             code: r.pool.code.clone(),
             name: r.pool.name(page.lang).to_owned(),
@@ -486,6 +498,9 @@ impl PoolResultView {
                     score: row.score,
                     voters: row.voters,
                     funded: row.funded,
+                    realisation: stages
+                        .get(&row.project.id)
+                        .map(|s| page.t(&format!("budget-realisation-{}", s.as_str()))),
                 })
                 .collect(),
         }
@@ -530,11 +545,21 @@ pub async fn show_results(
         ),
     );
     let (online, paper) = budget::ballot_totals(state.db(), edition.id).await?;
+    let funded: Vec<uuid::Uuid> = results
+        .iter()
+        .flat_map(|r| {
+            r.rows
+                .iter()
+                .filter(|row| row.funded)
+                .map(|row| row.project.id)
+        })
+        .collect();
+    let stages = budget::latest_milestones(state.db(), &funded).await?;
     Ok(render(&ResultsPage {
         edition: EditionView::new(&page, &edition),
         pools: results
             .iter()
-            .map(|r| PoolResultView::new(&page, r))
+            .map(|r| PoolResultView::new(&page, r, &stages))
             .collect(),
         online,
         paper,

@@ -64,6 +64,8 @@ pub struct ScheduleInput {
     pub appeals_to: String,
     pub voting_from: String,
     pub voting_to: String,
+    /// Optional: the day results are promised for.
+    pub results_due: String,
 }
 
 fn local_day(at: DateTime<Utc>) -> String {
@@ -80,10 +82,39 @@ impl ScheduleInput {
             appeals_to: last(s.appeals.1),
             voting_from: local_day(s.voting.0),
             voting_to: last(s.voting.1),
+            results_due: String::new(),
         }
     }
 
-    pub(crate) fn read(&self, errors: &mut FieldErrors) -> Option<Schedule> {
+    /// The schedule and the day results are due, or messages per field.
+    pub(crate) fn read(&self, errors: &mut FieldErrors) -> Option<(Schedule, Option<NaiveDate>)> {
+        let results_due = if self.results_due.trim().is_empty() {
+            Ok(None)
+        } else {
+            NaiveDate::parse_from_str(self.results_due.trim(), "%Y-%m-%d").map(Some)
+        };
+        let schedule = self.read_windows(errors);
+        match (schedule, results_due) {
+            (Some(s), Ok(due))
+                if due.is_none_or(|d| {
+                    d >= s.voting.1.with_timezone(&Warsaw).date_naive() - chrono::Duration::days(1)
+                }) =>
+            {
+                Some((s, due))
+            }
+            (_, Err(_)) => {
+                errors.add_message("results_due", "budget-error-date");
+                None
+            }
+            (Some(_), Ok(_)) => {
+                errors.add_message("results_due", "budget-error-results-due");
+                None
+            }
+            (None, _) => None,
+        }
+    }
+
+    fn read_windows(&self, errors: &mut FieldErrors) -> Option<Schedule> {
         let mut day = |field: &'static str, raw: &str, next: bool| {
             let parsed = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
                 .ok()
@@ -171,7 +202,11 @@ pub async fn show_edition(
 ) -> Result<Response, Error> {
     require_budget_staff(&ctx)?;
     let edition = load_edition(&state, &slug).await?;
-    let schedule = ScheduleInput::of(&edition.schedule);
+    let mut schedule = ScheduleInput::of(&edition.schedule);
+    schedule.results_due = edition
+        .results_due
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default();
     let page = manage_page(
         &state,
         &ctx,
@@ -192,12 +227,12 @@ pub async fn change_schedule(
     let official = ctx.require(Permission::ManageBudget)?.user.id;
     let edition = load_edition(&state, &slug).await?;
     let mut errors = FieldErrors::new(ctx.locale);
-    let Some(schedule) = input.read(&mut errors) else {
+    let Some((schedule, results_due)) = input.read(&mut errors) else {
         let page = manage_page(&state, &ctx, &edition, input, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let tx = miasto_store::begin(state.db()).await?;
-    budget::set_schedule(&tx, edition.id, &schedule).await?;
+    budget::set_schedule(&tx, edition.id, &schedule, results_due).await?;
     audit::record(
         &tx,
         Some(official),
@@ -207,6 +242,7 @@ pub async fn change_schedule(
             "submission": [input.submission_from, input.submission_to],
             "appeals": [input.appeals_from, input.appeals_to],
             "voting": [input.voting_from, input.voting_to],
+            "results_due": input.results_due,
         }),
     )
     .await?;

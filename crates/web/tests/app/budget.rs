@@ -261,6 +261,25 @@ async fn paper_ballots_typed_twice_are_counted_then_results_are_published_with_t
         .get("/budget/2026/results/nowhere.pb")
         .await
         .assert_status(StatusCode::NOT_FOUND);
+    // Residents follow the funded projects' delivery from the results.
+    let results = budget::results(&app.db.db, &edition).await.unwrap();
+    let funded = results[0]
+        .rows
+        .iter()
+        .find(|r| r.funded)
+        .unwrap()
+        .project
+        .number;
+    ewa.post(
+        &format!("/staff/budget/2026/projects/{funded}/milestone"),
+        &[("milestone", "planned"), ("on", "2027-01-15")],
+    )
+    .await
+    .assert_redirect(&format!("/staff/budget/2026/projects/{funded}"));
+    public
+        .get("/budget/2026/results")
+        .await
+        .assert_contains("<strong>Tak</strong> (Zaplanowano)");
     // The count is audited with its totals.
     let audit = miasto_store::audit::list(
         &app.db.db,
@@ -289,7 +308,7 @@ async fn submissions(app: &TestApp, edition: &budget::Edition, open: bool) {
         (now + day * 20, now + day * 30),
     )
     .unwrap();
-    budget::set_schedule(&app.db.db, edition.id, &schedule)
+    budget::set_schedule(&app.db.db, edition.id, &schedule, None)
         .await
         .unwrap();
 }
@@ -484,7 +503,7 @@ async fn phase(app: &TestApp, edition: &budget::Edition, phase: miasto_domain::b
         (start + day * 10, start + day * 20),
     )
     .unwrap();
-    budget::set_schedule(&app.db.db, edition.id, &s)
+    budget::set_schedule(&app.db.db, edition.id, &s, None)
         .await
         .unwrap();
     let stored = budget::edition(&app.db.db, &edition.slug)
@@ -768,6 +787,13 @@ async fn officials_open_an_edition_with_its_schedule_and_pools() {
     fields[0].1 = "2027";
     fields[14].1 = "10 800 000";
     fields[21].1 = "1 200 000";
+    fields.push(("results_due", "2027-09-01"));
+    official
+        .post("/staff/budget", &fields)
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("najwcześniej w ostatnim dniu głosowania");
+    fields[22].1 = "2027-10-30";
     official
         .post("/staff/budget", &fields)
         .await
@@ -807,5 +833,6 @@ async fn officials_open_an_edition_with_its_schedule_and_pools() {
         .get("/budget/2027")
         .await
         .assert_contains("Ogłoszona")
+        .assert_contains("do 30.10.2027")
         .assert_contains("I Stare Miasto");
 }
