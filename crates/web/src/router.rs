@@ -109,8 +109,24 @@ pub fn router(state: AppState) -> Router {
             get(budget::verify::show_project),
         )
         .route(
-            "/staff/budget/{slug}/projects/{number}/{step}",
-            post(budget::verify::project_step),
+            "/staff/budget/{slug}/projects/{number}/assign",
+            post(budget::verify::assign_project),
+        )
+        .route(
+            "/staff/budget/{slug}/projects/{number}/assess",
+            post(budget::verify::assess_project),
+        )
+        .route(
+            "/staff/budget/{slug}/projects/{number}/decide",
+            post(budget::verify::decide_project),
+        )
+        .route(
+            "/staff/budget/{slug}/projects/{number}/appeal",
+            post(budget::verify::decide_appeal),
+        )
+        .route(
+            "/staff/budget/{slug}/projects/{number}/milestone",
+            post(budget::verify::add_milestone),
         )
         .route(
             "/budget/{slug}/vote",

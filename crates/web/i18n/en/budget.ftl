@@ -307,3 +307,4 @@ budget-results-due = Results by (optional)
 budget-results-due-hint = The day you will publish the results by – shown to residents.
 budget-results-by = by { $date }
 budget-error-results-due = Results can be due no earlier than the last day of voting.
+flash-budget-project-already-submitted = This form was already sent – the project is submitted (see your e-mail).

@@ -312,3 +312,4 @@ budget-results-due = Wyniki do (nieobowiązkowe)
 budget-results-due-hint = Dzień, do którego ogłosicie wyniki – pokazywany mieszkańcom.
 budget-results-by = do { $date }
 budget-error-results-due = Wyniki mogą być ogłoszone najwcześniej w ostatnim dniu głosowania.
+flash-budget-project-already-submitted = Ten formularz został już wysłany – projekt jest zgłoszony (sprawdź skrzynkę e-mail).

@@ -34,6 +34,8 @@ pub struct ProjectInput {
     pub description: String,
     pub location: String,
     pub category: String,
+    /// The create form's idempotency key: a double-click submits once.
+    pub form_key: String,
 }
 
 pub struct ItemRow {
@@ -312,11 +314,20 @@ pub async fn submit_project(
             "flash-budget-submissions-closed",
         ));
     }
+    let form_key = form.fields.form_key.clone();
     let (new, photos) = match checked(&state, &ctx, &edition, form, author, None).await? {
         Ok(checked) => checked,
         Err(page) => return Ok(page),
     };
     let tx = miasto_store::begin(state.db()).await?;
+    if !miasto_store::form_keys::claim(&tx, "budget-project", &form_key).await? {
+        drop(tx);
+        return Ok(redirect_with_flash(
+            &ctx,
+            &format!("/budget/{slug}"),
+            "flash-budget-project-already-submitted",
+        ));
+    }
     let project = budget::add_project(&tx, &edition, &new).await?;
     budget::attach_photos(&tx, project.id, &photos).await?;
     super::notify_author(
@@ -392,6 +403,7 @@ pub async fn show_edit_project(
         description: project.description,
         location: project.location,
         category: project.category,
+        form_key: String::new(),
     };
     let page = form_page(
         &ctx,

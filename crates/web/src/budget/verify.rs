@@ -293,253 +293,310 @@ pub async fn show_project(
     Ok(render(&page)?.into_response())
 }
 
-/// One of the staff steps on a project, from the form's `step` path segment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Assign,
-    Assess,
-    Decide,
-    Appeal,
-    Milestone,
+/// A project a staff step acts on, with who acts.
+struct StepTarget {
+    edition: Edition,
+    project: Project,
+    by: miasto_domain::UserId,
 }
 
-impl Step {
-    fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "assign" => Some(Self::Assign),
-            "assess" => Some(Self::Assess),
-            "decide" => Some(Self::Decide),
-            "appeal" => Some(Self::Appeal),
-            "milestone" => Some(Self::Milestone),
-            _ => None,
-        }
-    }
-}
-
-pub async fn project_step(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path((slug, number, step)): Path<(String, String, String)>,
-    Form(input): Form<StepInput>,
-) -> Result<Response, Error> {
-    let step = Step::parse(&step).ok_or(Error::NotFound)?;
-    let unit = scope(&ctx)?;
-    let by = ctx.require_user()?.user.id;
-    if step != Step::Assess {
+/// Loads the project for a step: officials for every step; unit staff only assess, and only
+/// their own unit's projects.
+async fn target(
+    state: &AppState,
+    ctx: &Ctx,
+    slug: &str,
+    number: &str,
+    assessing: bool,
+) -> Result<StepTarget, Error> {
+    let unit = scope(ctx)?;
+    if !assessing {
         ctx.require(Permission::ManageBudget)?;
     }
-    let edition = load_edition(&state, &slug).await?;
-    let project = load_project(&state, &edition, &number, unit).await?;
-    if step == Step::Assess
-        && !ctx.can(Permission::ManageBudget)
-        && (unit.is_none() || project.unit != unit)
-    {
-        return Err(Error::Forbidden);
-    }
-    let mut errors = FieldErrors::new(ctx.locale);
-    let tx = miasto_store::begin(state.db()).await?;
-    let (action, flash, details) = match step {
-        Step::Assign => {
-            let unit = uuid::Uuid::try_parse(&input.unit).ok().map(UnitId);
-            let known = miasto_store::reference::list_units(&tx)
-                .await?
-                .iter()
-                .any(|u| Some(u.id) == unit);
-            match unit.filter(|_| known) {
-                Some(unit) => {
-                    budget::assign(&tx, project.id, unit).await?;
-                    (
-                        Action::BudgetProjectAssigned,
-                        "flash-budget-assigned",
-                        serde_json::json!({ "unit": unit.to_string() }),
-                    )
-                }
-                None => {
-                    errors.add_message("unit", "budget-error-unit");
-                    (Action::BudgetProjectAssigned, "", serde_json::Value::Null)
-                }
-            }
-        }
-        Step::Assess => {
-            let stage = Stage::parse(&input.stage);
-            if stage.is_none() {
-                errors.add_message("stage", "budget-error-stage");
-            }
-            let positive = match input.outcome.as_str() {
-                "positive" => Some(true),
-                "negative" => Some(false),
-                _ => {
-                    errors.add_message("outcome", "budget-error-outcome");
-                    None
-                }
-            };
-            let justification = errors.check(
-                "justification",
-                required_text(&input.justification, TEXT_MAX),
-            );
-            let corrected = if input.corrected_cost.trim().is_empty() {
-                None
-            } else {
-                let parsed = parse_amount(&input.corrected_cost).filter(|a| *a > 0);
-                if parsed.is_none() {
-                    errors.add_message("corrected_cost", "budget-error-amount");
-                }
-                parsed
-            };
-            if let (Some(stage), Some(positive), Some(justification), true) =
-                (stage, positive, justification, errors.is_empty())
-            {
-                budget::assess(
-                    &tx,
-                    &project,
-                    &Assessment {
-                        stage,
-                        positive,
-                        justification,
-                        corrected_cost: corrected,
-                        unit: project.unit,
-                        by: Some(by),
-                        at: miasto_store::now(),
-                    },
-                )
-                .await?;
-                (
-                    Action::BudgetProjectAssessed,
-                    "flash-budget-assessed",
-                    serde_json::json!({ "stage": stage.as_str(), "positive": positive, "corrected_cost": corrected }),
-                )
-            } else {
-                (Action::BudgetProjectAssessed, "", serde_json::Value::Null)
-            }
-        }
-        Step::Decide => {
-            let status = match input.decision.as_str() {
-                "accepted" => Some(ProjectStatus::Accepted),
-                "rejected" => Some(ProjectStatus::Rejected),
-                _ => None,
-            };
-            let open = matches!(
-                edition.phase(Utc::now()),
-                Phase::Verification | Phase::Appeals | Phase::BallotPreparation
-            );
-            match status {
-                _ if project.status == ProjectStatus::Withdrawn => {
-                    errors.add_message("decision", "budget-error-withdrawn");
-                    (Action::BudgetProjectDecided, "", serde_json::Value::Null)
-                }
-                _ if !open => {
-                    errors.add_message("decision", "budget-error-decision-phase");
-                    (Action::BudgetProjectDecided, "", serde_json::Value::Null)
-                }
-                Some(status) => {
-                    budget::set_status(&tx, project.id, status).await?;
-                    let news = if status == ProjectStatus::Accepted {
-                        BudgetNews::Accepted
-                    } else {
-                        BudgetNews::Rejected
-                    };
-                    super::notify_author(&state, &tx, &edition, &project, news, "").await?;
-                    (
-                        Action::BudgetProjectDecided,
-                        "flash-budget-decided",
-                        serde_json::json!({ "status": status.as_str() }),
-                    )
-                }
-                None => {
-                    errors.add_message("decision", "budget-error-decision");
-                    (Action::BudgetProjectDecided, "", serde_json::Value::Null)
-                }
-            }
-        }
-        Step::Appeal => {
-            let upheld = match input.decision.as_str() {
-                "upheld" => Some(true),
-                "dismissed" => Some(false),
-                _ => {
-                    errors.add_message("decision", "budget-error-decision");
-                    None
-                }
-            };
-            let reason = errors.check("reason", required_text(&input.reason, TEXT_MAX));
-            match (upheld, reason) {
-                (Some(upheld), Some(reason)) => {
-                    if budget::decide_appeal(&tx, project.id, upheld, &reason, by).await? {
-                        let news = if upheld {
-                            BudgetNews::AppealUpheld
-                        } else {
-                            BudgetNews::AppealDismissed
-                        };
-                        super::notify_author(&state, &tx, &edition, &project, news, &reason)
-                            .await?;
-                        (
-                            Action::BudgetAppealDecided,
-                            "flash-budget-appeal-decided",
-                            serde_json::json!({ "upheld": upheld }),
-                        )
-                    } else {
-                        errors.add_message("decision", "budget-error-no-appeal");
-                        (Action::BudgetAppealDecided, "", serde_json::Value::Null)
-                    }
-                }
-                _ => (Action::BudgetAppealDecided, "", serde_json::Value::Null),
-            }
-        }
-        Step::Milestone => {
-            let status = Realisation::parse(&input.milestone);
-            if status.is_none() {
-                errors.add_message("milestone", "budget-error-milestone");
-            }
-            let on = NaiveDate::parse_from_str(input.on.trim(), "%Y-%m-%d").ok();
-            if on.is_none() {
-                errors.add_message("on", "budget-error-date");
-            }
-            let note = input.note.trim();
-            if note.chars().count() > TEXT_MAX {
-                errors.add("note", miasto_domain::FieldError::TooLong);
-            }
-            match (status, on, errors.is_empty()) {
-                (Some(status), Some(on), true) => {
-                    budget::add_milestone(
-                        &tx,
-                        project.id,
-                        &Milestone {
-                            status,
-                            note: note.to_owned(),
-                            on,
-                            by: Some(by),
-                        },
-                    )
-                    .await?;
-                    (
-                        Action::BudgetMilestoneAdded,
-                        "flash-budget-milestone-added",
-                        serde_json::json!({ "status": status.as_str(), "on": on.to_string() }),
-                    )
-                }
-                _ => (Action::BudgetMilestoneAdded, "", serde_json::Value::Null),
-            }
-        }
-    };
-    if !errors.is_empty() {
-        drop(tx);
-        let page = project_page(&state, &ctx, &edition, &project, input, errors).await?;
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
-    }
+    let by = ctx.require_user()?.user.id;
+    let edition = load_edition(state, slug).await?;
+    let project = load_project(state, &edition, number, unit).await?;
+    Ok(StepTarget {
+        edition,
+        project,
+        by,
+    })
+}
+
+/// The project page again, with what was typed and why it was refused.
+async fn refused(
+    state: &AppState,
+    ctx: &Ctx,
+    t: &StepTarget,
+    input: StepInput,
+    errors: FieldErrors,
+) -> Result<Response, Error> {
+    let page = project_page(state, ctx, &t.edition, &t.project, input, errors).await?;
+    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+}
+
+/// Audits the step, commits, wakes the worker for any e-mail and goes back to the project.
+async fn done(
+    state: &AppState,
+    ctx: &Ctx,
+    tx: miasto_store::DatabaseTransaction,
+    t: &StepTarget,
+    action: Action,
+    details: serde_json::Value,
+    flash: &str,
+) -> Result<Response, Error> {
     audit::record(
         &tx,
-        Some(by),
+        Some(t.by),
         action,
-        Some(Target::budget_project(project.id)),
+        Some(Target::budget_project(t.project.id)),
         details,
     )
     .await?;
     tx.commit().await?;
     state.wake_worker();
     Ok(redirect_with_flash(
-        &ctx,
-        &format!("/staff/budget/{slug}/projects/{}", project.number),
+        ctx,
+        &format!(
+            "/staff/budget/{}/projects/{}",
+            t.edition.slug, t.project.number
+        ),
         flash,
     ))
+}
+
+pub async fn assign_project(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, number)): Path<(String, String)>,
+    Form(input): Form<StepInput>,
+) -> Result<Response, Error> {
+    let t = target(&state, &ctx, &slug, &number, false).await?;
+    let unit = uuid::Uuid::try_parse(&input.unit).ok().map(UnitId);
+    let units = miasto_store::reference::list_units(state.db()).await?;
+    let Some(unit) = unit.filter(|u| units.iter().any(|known| known.id == *u)) else {
+        let mut errors = FieldErrors::new(ctx.locale);
+        errors.add_message("unit", "budget-error-unit");
+        return refused(&state, &ctx, &t, input, errors).await;
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    budget::assign(&tx, t.project.id, unit).await?;
+    let details = serde_json::json!({ "unit": unit.to_string() });
+    done(
+        &state,
+        &ctx,
+        tx,
+        &t,
+        Action::BudgetProjectAssigned,
+        details,
+        "flash-budget-assigned",
+    )
+    .await
+}
+
+pub async fn assess_project(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, number)): Path<(String, String)>,
+    Form(input): Form<StepInput>,
+) -> Result<Response, Error> {
+    let t = target(&state, &ctx, &slug, &number, true).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let stage = Stage::parse(&input.stage);
+    if stage.is_none() {
+        errors.add_message("stage", "budget-error-stage");
+    }
+    let positive = match input.outcome.as_str() {
+        "positive" => Some(true),
+        "negative" => Some(false),
+        _ => {
+            errors.add_message("outcome", "budget-error-outcome");
+            None
+        }
+    };
+    let justification = errors.check(
+        "justification",
+        required_text(&input.justification, TEXT_MAX),
+    );
+    let corrected = if input.corrected_cost.trim().is_empty() {
+        None
+    } else {
+        let parsed = parse_amount(&input.corrected_cost).filter(|a| *a > 0);
+        if parsed.is_none() {
+            errors.add_message("corrected_cost", "budget-error-amount");
+        }
+        parsed
+    };
+    let (Some(stage), Some(positive), Some(justification), true) =
+        (stage, positive, justification, errors.is_empty())
+    else {
+        return refused(&state, &ctx, &t, input, errors).await;
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let assessment = Assessment {
+        stage,
+        positive,
+        justification,
+        corrected_cost: corrected,
+        unit: t.project.unit,
+        by: Some(t.by),
+        at: miasto_store::now(),
+    };
+    budget::assess(&tx, &t.project, &assessment).await?;
+    let details = serde_json::json!({
+        "stage": stage.as_str(), "positive": positive, "corrected_cost": corrected,
+    });
+    done(
+        &state,
+        &ctx,
+        tx,
+        &t,
+        Action::BudgetProjectAssessed,
+        details,
+        "flash-budget-assessed",
+    )
+    .await
+}
+
+/// Puts the project on the ballot or leaves it off (between submissions and voting).
+pub async fn decide_project(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, number)): Path<(String, String)>,
+    Form(input): Form<StepInput>,
+) -> Result<Response, Error> {
+    let t = target(&state, &ctx, &slug, &number, false).await?;
+    let open = matches!(
+        t.edition.phase(Utc::now()),
+        Phase::Verification | Phase::Appeals | Phase::BallotPreparation
+    );
+    let status = match input.decision.as_str() {
+        "accepted" => Some(ProjectStatus::Accepted),
+        "rejected" => Some(ProjectStatus::Rejected),
+        _ => None,
+    };
+    let why = if t.project.status == ProjectStatus::Withdrawn {
+        Some("budget-error-withdrawn")
+    } else if !open {
+        Some("budget-error-decision-phase")
+    } else if status.is_none() {
+        Some("budget-error-decision")
+    } else {
+        None
+    };
+    let (None, Some(status)) = (why, status) else {
+        let mut errors = FieldErrors::new(ctx.locale);
+        errors.add_message("decision", why.unwrap_or("budget-error-decision"));
+        return refused(&state, &ctx, &t, input, errors).await;
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    budget::set_status(&tx, t.project.id, status).await?;
+    let news = if status == ProjectStatus::Accepted {
+        BudgetNews::Accepted
+    } else {
+        BudgetNews::Rejected
+    };
+    super::notify_author(&state, &tx, &t.edition, &t.project, news, "").await?;
+    let details = serde_json::json!({ "status": status.as_str() });
+    done(
+        &state,
+        &ctx,
+        tx,
+        &t,
+        Action::BudgetProjectDecided,
+        details,
+        "flash-budget-decided",
+    )
+    .await
+}
+
+pub async fn decide_appeal(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, number)): Path<(String, String)>,
+    Form(input): Form<StepInput>,
+) -> Result<Response, Error> {
+    let t = target(&state, &ctx, &slug, &number, false).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let upheld = match input.decision.as_str() {
+        "upheld" => Some(true),
+        "dismissed" => Some(false),
+        _ => {
+            errors.add_message("decision", "budget-error-decision");
+            None
+        }
+    };
+    let reason = errors.check("reason", required_text(&input.reason, TEXT_MAX));
+    let (Some(upheld), Some(reason)) = (upheld, reason) else {
+        return refused(&state, &ctx, &t, input, errors).await;
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    if !budget::decide_appeal(&tx, t.project.id, upheld, &reason, t.by).await? {
+        drop(tx);
+        errors.add_message("decision", "budget-error-no-appeal");
+        return refused(&state, &ctx, &t, input, errors).await;
+    }
+    let news = if upheld {
+        BudgetNews::AppealUpheld
+    } else {
+        BudgetNews::AppealDismissed
+    };
+    super::notify_author(&state, &tx, &t.edition, &t.project, news, &reason).await?;
+    let details = serde_json::json!({ "upheld": upheld });
+    done(
+        &state,
+        &ctx,
+        tx,
+        &t,
+        Action::BudgetAppealDecided,
+        details,
+        "flash-budget-appeal-decided",
+    )
+    .await
+}
+
+pub async fn add_milestone(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, number)): Path<(String, String)>,
+    Form(input): Form<StepInput>,
+) -> Result<Response, Error> {
+    let t = target(&state, &ctx, &slug, &number, false).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let status = Realisation::parse(&input.milestone);
+    if status.is_none() {
+        errors.add_message("milestone", "budget-error-milestone");
+    }
+    let on = NaiveDate::parse_from_str(input.on.trim(), "%Y-%m-%d").ok();
+    if on.is_none() {
+        errors.add_message("on", "budget-error-date");
+    }
+    let note = input.note.trim().to_owned();
+    if note.chars().count() > TEXT_MAX {
+        errors.add("note", miasto_domain::FieldError::TooLong);
+    }
+    let (Some(status), Some(on), true) = (status, on, errors.is_empty()) else {
+        return refused(&state, &ctx, &t, input, errors).await;
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let milestone = Milestone {
+        status,
+        note,
+        on,
+        by: Some(t.by),
+    };
+    budget::add_milestone(&tx, t.project.id, &milestone).await?;
+    let details = serde_json::json!({ "status": status.as_str(), "on": on.to_string() });
+    done(
+        &state,
+        &ctx,
+        tx,
+        &t,
+        Action::BudgetMilestoneAdded,
+        details,
+        "flash-budget-milestone-added",
+    )
+    .await
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -367,6 +367,8 @@ async fn residents_submit_change_and_withdraw_their_projects_while_submissions_a
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("najwyżej 5 zdjęć");
+    let key = "ab".repeat(32);
+    fields.push(("form_key", &key));
     let created = author
         .post_multipart(
             "/budget/2026/projects",
@@ -375,6 +377,18 @@ async fn residents_submit_change_and_withdraw_their_projects_while_submissions_a
         )
         .await;
     created.assert_redirect("/budget/2026/projects/14");
+    // The same form sent again (a double-click) creates nothing more.
+    author
+        .post_multipart("/budget/2026/projects", &fields, &[])
+        .await
+        .assert_redirect("/budget/2026");
+    assert!(
+        budget::project(&app.db.db, edition.id, 15)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    fields.pop();
     let project = budget::project(&app.db.db, edition.id, 14)
         .await
         .unwrap()
