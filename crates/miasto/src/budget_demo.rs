@@ -219,8 +219,11 @@ pub async fn create(
                         points: top.saturating_sub(u16::try_from(rank).unwrap_or(u16::MAX)),
                     })
                     .collect();
-                let identity = format!("demo:{}:{}:{}", edition.id, pool.code, b.voter_id);
-                let hash = miasto_store::rate_limit::key(secret, "budget-demo", &identity);
+                let identity = budget::Identity::Declared {
+                    born: chrono::NaiveDate::MIN,
+                    name: format!("demo {} {}", pool.code, b.voter_id),
+                };
+                let hash = identity.hash(secret, edition.id);
                 budget::cast(
                     &tx,
                     edition.id,

@@ -251,6 +251,15 @@ pub enum Variant {
 }
 
 impl Variant {
+    /// This size's file among a photo's three keys.
+    pub fn pick<'a>(self, original: &'a str, display: &'a str, thumb: &'a str) -> &'a str {
+        match self {
+            Self::Original => original,
+            Self::Display => display,
+            Self::Thumb => thumb,
+        }
+    }
+
     pub fn parse(raw: &str) -> Option<Self> {
         match raw {
             "original" => Some(Self::Original),
@@ -273,11 +282,7 @@ impl Photo {
     }
 
     pub fn key(&self, variant: Variant) -> &str {
-        match variant {
-            Variant::Original => &self.original_key,
-            Variant::Display => &self.display_key,
-            Variant::Thumb => &self.thumb_key,
-        }
+        variant.pick(&self.original_key, &self.display_key, &self.thumb_key)
     }
 }
 

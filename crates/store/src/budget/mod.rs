@@ -59,10 +59,7 @@ impl Edition {
     }
 
     pub fn name(&self, locale: miasto_domain::Locale) -> &str {
-        match locale {
-            miasto_domain::Locale::En => &self.name_en,
-            _ => &self.name_pl,
-        }
+        localized(locale, &self.name_pl, &self.name_en)
     }
 }
 
@@ -87,6 +84,14 @@ impl TryFrom<budget_editions::Model> for Edition {
             results_published_at: m.results_published_at,
             results_due: m.results_due_on,
         })
+    }
+}
+
+/// The name in the page's language (Polish unless English is asked for).
+fn localized<'a>(locale: miasto_domain::Locale, pl: &'a str, en: &'a str) -> &'a str {
+    match locale {
+        miasto_domain::Locale::En => en,
+        _ => pl,
     }
 }
 
@@ -115,10 +120,7 @@ pub struct Pool {
 
 impl Pool {
     pub fn name(&self, locale: miasto_domain::Locale) -> &str {
-        match locale {
-            miasto_domain::Locale::En => &self.name_en,
-            _ => &self.name_pl,
-        }
+        localized(locale, &self.name_pl, &self.name_en)
     }
 
     pub fn is_city_wide(&self) -> bool {

@@ -270,12 +270,7 @@ pub struct ProjectPhoto {
 
 impl ProjectPhoto {
     pub fn key(&self, variant: crate::photos::Variant) -> &str {
-        use crate::photos::Variant;
-        match variant {
-            Variant::Original => &self.original_key,
-            Variant::Display => &self.display_key,
-            Variant::Thumb => &self.thumb_key,
-        }
+        variant.pick(&self.original_key, &self.display_key, &self.thumb_key)
     }
 }
 

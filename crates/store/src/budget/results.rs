@@ -196,12 +196,17 @@ async fn pool_channels(c: &impl ConnectionTrait, pool: Uuid) -> Result<(u64, u64
         .into_tuple()
         .all(c)
         .await?;
-    let get = |ch: Channel| {
-        rows.iter()
-            .find(|(c, _)| c == ch.as_str())
-            .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
-    };
-    Ok((get(Channel::Online), get(Channel::Paper)))
+    Ok(by_channel(&rows))
+}
+
+/// Whether the edition's votes have been counted (any pool has stored results).
+pub async fn is_counted(c: &impl ConnectionTrait, edition: Uuid) -> Result<bool> {
+    let pools: Vec<Uuid> = pools(c, edition).await?.iter().map(|p| p.id).collect();
+    Ok(budget_pool_results::Entity::find()
+        .filter(budget_pool_results::Column::PoolId.is_in(pools))
+        .one(c)
+        .await?
+        .is_some())
 }
 
 /// Makes the counted results public.

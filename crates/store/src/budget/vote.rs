@@ -199,10 +199,15 @@ pub async fn ballot_totals(c: &impl ConnectionTrait, edition: Uuid) -> Result<(u
         .into_tuple()
         .all(c)
         .await?;
+    Ok(by_channel(&rows))
+}
+
+/// (online, paper) from `(channel, count)` rows.
+pub(super) fn by_channel(rows: &[(String, i64)]) -> (u64, u64) {
     let get = |ch: Channel| {
         rows.iter()
             .find(|(c, _)| c == ch.as_str())
             .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
     };
-    Ok((get(Channel::Online), get(Channel::Paper)))
+    (get(Channel::Online), get(Channel::Paper))
 }

@@ -96,10 +96,7 @@ impl EditionView {
             submission: span(e.schedule.submission),
             appeals: span(e.schedule.appeals),
             voting: span(e.schedule.voting),
-            results_due: e.results_due.map(|d| match page.lang {
-                Locale::Pl => d.format("%d.%m.%Y").to_string(),
-                Locale::En => d.format("%-d %b %Y").to_string(),
-            }),
+            results_due: e.results_due.map(|d| date(page.lang, d)),
         }
     }
 
@@ -120,12 +117,16 @@ impl EditionView {
     }
 }
 
-/// A date in Kraków, as the page's language writes it.
+/// The Kraków day of an instant, as the page's language writes it.
 pub(crate) fn day(lang: Locale, at: DateTime<Utc>) -> String {
-    let local = at.with_timezone(&Warsaw);
+    date(lang, at.with_timezone(&Warsaw).date_naive())
+}
+
+/// A date as the page's language writes it.
+pub(crate) fn date(lang: Locale, d: chrono::NaiveDate) -> String {
     match lang {
-        Locale::Pl => local.format("%d.%m.%Y").to_string(),
-        Locale::En => local.format("%-d %b %Y").to_string(),
+        Locale::Pl => d.format("%d.%m.%Y").to_string(),
+        Locale::En => d.format("%-d %b %Y").to_string(),
     }
 }
 
@@ -420,10 +421,7 @@ pub async fn show_project(
         .await?
         .into_iter()
         .map(|m: Milestone| MilestoneView {
-            on: match page.lang {
-                Locale::Pl => m.on.format("%d.%m.%Y").to_string(),
-                Locale::En => m.on.format("%-d %b %Y").to_string(),
-            },
+            on: date(page.lang, m.on),
             status: page.t(&format!("budget-realisation-{}", m.status.as_str())),
             note: m.note,
         })
@@ -517,16 +515,12 @@ struct ResultsPage {
     paper: u64,
 }
 
-/// Results once published (officials see the stored count before that).
-async fn visible_results(
-    state: &AppState,
-    ctx: &Ctx,
-    edition: &Edition,
-) -> Result<Vec<PoolResult>, Error> {
+/// Results are public once published; officials see the stored count before that.
+fn may_see_results(ctx: &Ctx, edition: &Edition) -> Result<(), Error> {
     if edition.results_published_at.is_none() && !ctx.can(miasto_domain::Permission::ManageBudget) {
         return Err(Error::NotFound);
     }
-    Ok(budget::results(state.db(), edition).await?)
+    Ok(())
 }
 
 pub async fn show_results(
@@ -535,7 +529,8 @@ pub async fn show_results(
     Path(slug): Path<String>,
 ) -> Result<Response, Error> {
     let edition = load_edition(&state, &slug).await?;
-    let results = visible_results(&state, &ctx, &edition).await?;
+    may_see_results(&ctx, &edition)?;
+    let results = budget::results(state.db(), &edition).await?;
     let page = Page::new(
         &ctx,
         format!(
@@ -576,7 +571,7 @@ pub async fn download_pabulib(
     Path((slug, file)): Path<(String, String)>,
 ) -> Result<Response, Error> {
     let edition = load_edition(&state, &slug).await?;
-    visible_results(&state, &ctx, &edition).await?;
+    may_see_results(&ctx, &edition)?;
     let code = file.strip_suffix(".pb").ok_or(Error::NotFound)?;
     let pool = budget::pools(state.db(), edition.id)
         .await?
@@ -609,18 +604,5 @@ pub async fn show_photo(
         .await?
         .filter(|p| !p.hidden)
         .ok_or(Error::NotFound)?;
-    let bytes = state
-        .files()
-        .get(photo.key(variant))
-        .await
-        .map_err(|e| Error::internal(e.to_string()))?
-        .ok_or(Error::NotFound)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "image/jpeg"),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
-        ],
-        bytes,
-    )
-        .into_response())
+    crate::reports::photo::serve_file(&state, photo.key(variant), true).await
 }

@@ -177,7 +177,7 @@ async fn manage_page(
 ) -> Result<ManagePage, Error> {
     let page = Page::new(ctx, edition.name(ctx.locale).to_owned());
     let (online, paper) = budget::ballot_totals(state.db(), edition.id).await?;
-    let counted = !budget::results(state.db(), edition).await?.is_empty();
+    let counted = budget::is_counted(state.db(), edition.id).await?;
     let phase = edition.phase(Utc::now());
     let manage = ctx.can(Permission::ManageBudget);
     Ok(ManagePage {
@@ -269,7 +269,7 @@ async fn official_step(
 ) -> Result<Response, Error> {
     let official = ctx.require(Permission::ManageBudget)?.user.id;
     let edition = load_edition(state, slug).await?;
-    let counted = !budget::results(state.db(), &edition).await?.is_empty();
+    let counted = budget::is_counted(state.db(), edition.id).await?;
     if edition.phase(Utc::now()) != Phase::Counting || (step == Step::Publish && !counted) {
         let why = match step {
             Step::Count => "flash-budget-not-counting",

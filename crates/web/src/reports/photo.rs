@@ -17,13 +17,22 @@ fn parse(id: &str, variant: &str) -> Result<(uuid::Uuid, Variant), Error> {
 }
 
 async fn serve(state: &AppState, photo: &Photo, variant: Variant) -> Result<Response, Error> {
+    serve_file(state, photo.key(variant), photo.is_public()).await
+}
+
+/// A stored JPEG; public ones may be cached by anyone for a day.
+pub(crate) async fn serve_file(
+    state: &AppState,
+    key: &str,
+    public: bool,
+) -> Result<Response, Error> {
     let bytes = state
         .files()
-        .get(photo.key(variant))
+        .get(key)
         .await
         .map_err(|e| Error::internal(e.to_string()))?
         .ok_or(Error::NotFound)?;
-    let cache = if photo.is_public() {
+    let cache = if public {
         "public, max-age=86400"
     } else {
         "private, no-store"

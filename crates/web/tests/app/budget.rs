@@ -4,6 +4,7 @@
 use crate::harness::TestApp;
 use axum::http::StatusCode;
 use miasto_domain::Role;
+use miasto_domain::budget::Phase;
 use miasto_store::budget;
 use miasto_store::testing::budget_edition;
 
@@ -296,28 +297,11 @@ async fn paper_ballots_typed_twice_are_counted_then_results_are_published_with_t
     let _ = pools;
 }
 
-/// Moves the edition's submission window around now (or into the past).
-async fn submissions(app: &TestApp, edition: &budget::Edition, open: bool) {
-    use miasto_domain::budget::Schedule;
-    let day = chrono::Duration::days(1);
-    let now = chrono::Utc::now();
-    let start = if open { now - day } else { now - day * 3 };
-    let schedule = Schedule::new(
-        (start, start + day * 2),
-        (now + day * 10, now + day * 12),
-        (now + day * 20, now + day * 30),
-    )
-    .unwrap();
-    budget::set_schedule(&app.db.db, edition.id, &schedule, None)
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn residents_submit_change_and_withdraw_their_projects_while_submissions_are_open() {
     let app = TestApp::new().await;
     let (edition, _, _) = budget_edition(&app.db.db, "2026", true).await;
-    submissions(&app, &edition, true).await;
+    phase(&app, &edition, Phase::Submission).await;
     app.browser()
         .get("/budget/2026/projects/new")
         .await
@@ -466,7 +450,7 @@ async fn residents_submit_change_and_withdraw_their_projects_while_submissions_a
     assert_eq!(project.cost, 900_000);
 
     // Once submissions close it can no longer be changed, but still withdrawn.
-    submissions(&app, &edition, false).await;
+    phase(&app, &edition, Phase::Verification).await;
     author
         .get("/budget/2026/projects/new")
         .await
@@ -500,12 +484,13 @@ async fn residents_submit_change_and_withdraw_their_projects_while_submissions_a
 }
 
 /// Puts the edition in the given phase by moving its windows around now.
-async fn phase(app: &TestApp, edition: &budget::Edition, phase: miasto_domain::budget::Phase) {
-    use miasto_domain::budget::{Phase, Schedule};
+async fn phase(app: &TestApp, edition: &budget::Edition, phase: Phase) {
+    use miasto_domain::budget::Schedule;
     let day = chrono::Duration::days(1);
     let now = chrono::Utc::now();
     // Offsets of now from the start of each window, in days.
     let start = match phase {
+        Phase::Submission => now + day * 9,
         Phase::Verification => now + day * 7,
         Phase::Appeals => now + day * 2,
         _ => now - day * 20,
@@ -529,10 +514,9 @@ async fn phase(app: &TestApp, edition: &budget::Edition, phase: miasto_domain::b
 
 #[tokio::test]
 async fn units_assess_officials_decide_authors_appeal_and_delivery_is_followed() {
-    use miasto_domain::budget::Phase;
     let app = TestApp::new().await;
     let (edition, _, _) = budget_edition(&app.db.db, "2026", true).await;
-    submissions(&app, &edition, true).await;
+    phase(&app, &edition, Phase::Submission).await;
     let (mut author, _) = app.logged_in("autor@example.pl", Role::Resident).await;
     let fields = [
         ("pool", "city"),
