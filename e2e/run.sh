@@ -57,9 +57,14 @@ printf '%s\n' "$admin_password" | "$MIASTO_BIN" admin create-user --email "$admi
 staff_email="zdmk@e2e.miasto.test"
 printf '%s\n' "$admin_password" | "$MIASTO_BIN" admin create-user --email "$staff_email" --role unit_staff --unit ZDMK --password-stdin > /dev/null
 
-# Citizens' budget: the demo edition from Kraków's real projects, voting open; two residents,
-# an operator and an official.
+# Citizens' budget: the demo edition from Kraków's real projects, voting open; one whose
+# projects wait for verification; one whose voting has closed with 2,000 of the real ballots sealed, for the commission to count
+# with two of the shares printed for it; two residents, an operator and an official.
 "$MIASTO_BIN" budget demo --data "$root/data/pabulib" > /dev/null
+"$MIASTO_BIN" budget demo --data "$root/data/pabulib" --slug weryfikacja --phase verification > /dev/null
+"$MIASTO_BIN" budget demo --data "$root/data/pabulib" --slug liczenie --phase counting --ballots 2000 > "$work/counting.txt"
+COUNT_SHARES="$(grep '^MIASTO-' "$work/counting.txt" | head -n 2 | paste -sd ' ' -)"
+export COUNT_SHARES
 budget_password="e2e-budget-password-$RANDOM$RANDOM"
 for who in voter1:resident voter2:resident operator:operator official:official; do
   printf '%s\n' "$budget_password" | "$MIASTO_BIN" admin create-user --email "${who%%:*}@e2e.miasto.test" --role "${who##*:}" --password-stdin > /dev/null

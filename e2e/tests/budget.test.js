@@ -1,8 +1,10 @@
-// The citizens' budget in a real browser, on the demo edition built from Kraków's real
+// The citizens' budget in a real browser, on the demo editions built from Kraków's real
 // projects (`miasto budget demo`): a resident votes online (three city-wide projects and three
 // of Krowodrza, ranked), a second account with the same PESEL is refused, a paper ballot is
-// typed in by an operator and again by an official and counted, then the official closes
-// voting, counts and publishes, and the results show. axe-core runs on every page.
+// typed in by an operator and again by an official, a clerk records a vote at a counter; the
+// results stay hidden. In the second edition, whose voting has closed, the official opens the
+// sealed ballots with two of the commission's shares, counts and publishes, and the results
+// and the anonymised votes show. axe-core runs on every page.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { launch, newPage, checkPage, login, BASE, visited } from './support.js';
@@ -12,6 +14,7 @@ const OPERATOR = process.env.OPERATOR_EMAIL;
 const OFFICIAL = process.env.OFFICIAL_EMAIL;
 const PASSWORD = process.env.BUDGET_PASSWORD;
 const PESEL = '44051401458';
+const SHARES = (process.env.COUNT_SHARES || '').split(' ').filter(Boolean);
 
 let browser;
 before(async () => {
@@ -72,7 +75,9 @@ test('a resident votes online, once; the same PESEL is refused to another accoun
   await assert.doesNotReject(summary.getByText(/Głosować mogą osoby mieszkające w Krakowie/).waitFor());
   assert.equal(await page.getByLabel('PESEL', { exact: true }).inputValue(), PESEL);
 
+  await assert.doesNotReject(summary.getByText('Podaj imię i nazwisko.').waitFor());
   await fillBallot(page, [1, 2, 3], [1, 2, 3]);
+  await page.getByLabel('Imię i nazwisko').fill('Jan Kowalski');
   await page.getByLabel('Oświadczam, że mieszkam w Krakowie.').check();
   await page.getByRole('button', { name: 'Oddaj głos' }).click();
   await page.waitForURL(`${BASE}/budget/demo`);
@@ -84,6 +89,7 @@ test('a resident votes online, once; the same PESEL is refused to another accoun
   await other.goto(`${BASE}/budget/demo/vote`);
   await chooseKrowodrza(other);
   await fillBallot(other, [4, 5, 6], [3, 2, 1]);
+  await other.getByLabel('Imię i nazwisko').fill('KOWALSKI Jan');
   await other.getByLabel('PESEL', { exact: true }).fill(PESEL);
   await other.getByLabel('Oświadczam, że mieszkam w Krakowie.').check();
   await other.getByRole('button', { name: 'Oddaj głos' }).click();
@@ -100,61 +106,94 @@ async function keyPaper(page, label) {
   await page.getByLabel('Numer karty').fill('KRK-000123');
   await page.getByLabel('Punkt do głosowania').fill('Urząd Miasta, pl. Wszystkich Świętych 3-4');
   await fillBallot(page, [7, 8, 9], [4, 5, 6]);
+  await page.getByLabel('Imię i nazwisko').fill('Anna Nowak');
   await page.getByLabel('PESEL', { exact: true }).fill('75120804355');
   await page.getByLabel('Oświadczam, że mieszkam w Krakowie.').check();
   await page.getByRole('button', { name: 'Zapisz wpis karty' }).click();
   await checkPage(page, `paper: keyed (${label})`);
 }
 
-test('a paper ballot typed in by two people is counted; the official counts and publishes', async () => {
+test('a paper ballot typed in by two people is sealed; a clerk records a vote at a counter', async () => {
   const operator = await signedIn(OPERATOR);
   await keyPaper(operator, 'first');
   await assert.doesNotReject(operator.locator('#keying-outcome').getByText('Teraz musi ją wpisać druga osoba').waitFor());
   await assert.doesNotReject(operator.getByRole('cell', { name: 'Czeka na drugi wpis' }).waitFor());
+
+  // At a counter: the clerk checks a document of someone without a PESEL, then the voter
+  // fills in the ballot on the next screen.
+  await operator.goto(`${BASE}/staff/budget/demo/counter`);
+  await checkPage(operator, 'counter: identity');
+  await operator.getByLabel('Dzielnica').selectOption({ label: 'V Krowodrza' });
+  await operator.getByLabel('Imię i nazwisko').fill('Zofia Wiśniewska');
+  await operator.getByLabel('Nie mam numeru PESEL').check();
+  await operator.getByLabel('Data urodzenia', { exact: true }).fill('1950-06-01');
+  await operator.getByLabel(/Sprawdziłem dokument tożsamości/).check();
+  await operator.getByLabel('Oświadczam, że mieszkam w Krakowie.').check();
+  await operator.getByRole('button', { name: 'Dane sprawdzone – przejdź do karty' }).click();
+  await checkPage(operator, 'counter: ballot');
+  await fillBallot(operator, [2, 4, 6], [2, 4, 6]);
+  await operator.getByRole('button', { name: 'Oddaj głos' }).click();
+  await checkPage(operator, 'counter: recorded');
+  await assert.doesNotReject(operator.getByText('Głos został zaszyfrowany i zapisany').waitFor());
   await operator.context().close();
 
   const official = await signedIn(OFFICIAL);
   await keyPaper(official, 'second');
-  await assert.doesNotReject(official.locator('#keying-outcome').getByText('głos został policzony').waitFor());
+  await assert.doesNotReject(official.locator('#keying-outcome').getByText('zaszyfrowany i zapisany do liczenia').waitFor());
+  await official.goto(`${BASE}/staff/budget/demo`);
+  await checkPage(official, 'budget staff edition (voting)');
+  await official.context().close();
 
-  // Voting ends yesterday (the schedule is the official's to move), then count and publish.
-  await official.goto(`${BASE}/staff/budget/demo`);
-  await checkPage(official, 'budget staff edition');
-  const day = (offset) => new Date(Date.now() + offset * 86400000).toISOString().slice(0, 10);
-  await official.getByLabel('Głosowanie od').fill(day(-5));
-  await official.getByLabel('Głosowanie do (włącznie)').fill(day(-1));
-  await official.getByRole('button', { name: 'Zapisz harmonogram' }).click();
-  await checkPage(official, 'schedule saved');
+  // Nobody sees results while voting is open.
+  const visitor = await newPage(browser);
+  const hidden = await visitor.goto(`${BASE}/budget/demo/results`);
+  assert.equal(hidden.status(), 404);
+  await visitor.context().close();
+});
+
+test('the official opens the sealed ballots with two shares, counts and publishes', async () => {
+  assert.equal(SHARES.length, 2, 'run.sh passes two shares of the counting edition');
+  const official = await signedIn(OFFICIAL);
+  await official.goto(`${BASE}/staff/budget/liczenie`);
+  await checkPage(official, 'budget staff edition (counting)');
+  await official.getByRole('link', { name: 'Policz głosy', exact: true }).click();
+  await checkPage(official, 'count: shares');
+  // One share is not enough: the form says so and keeps it.
+  await official.getByLabel('Część klucza 1', { exact: true }).fill(SHARES[0]);
   await official.getByRole('button', { name: 'Policz głosy', exact: true }).click();
-  await official.waitForURL(`${BASE}/budget/demo/results`);
-  await checkPage(official, 'results before publication');
-  await official.goto(`${BASE}/staff/budget/demo`);
+  await checkPage(official, 'count: too few shares');
+  await assert.doesNotReject(official.getByRole('alert').getByText(/potrzebne są 2 części klucza/).waitFor());
+  assert.equal((await official.getByLabel('Część klucza 1', { exact: true }).inputValue()).trim(), SHARES[0]);
+  await official.getByLabel('Część klucza 2', { exact: true }).fill(SHARES[1]);
+  await official.getByRole('button', { name: 'Policz głosy', exact: true }).click();
+  await official.waitForURL(`${BASE}/staff/budget/liczenie`);
+  await checkPage(official, 'counted');
+  await assert.doesNotReject(official.getByRole('status').getByText(/Wyników nie widzi nikt/).waitFor());
+  const hidden = await official.goto(`${BASE}/budget/liczenie/results`);
+  assert.equal(hidden.status(), 404, 'not even officials see results before publication');
+  await official.goto(`${BASE}/staff/budget/liczenie`);
   await official.getByRole('button', { name: 'Ogłoś wyniki' }).click();
-  await official.waitForURL(`${BASE}/budget/demo/results`);
+  await official.waitForURL(`${BASE}/budget/liczenie/results`);
+  await checkPage(official, 'published');
   await official.context().close();
 
   const visitor = await newPage(browser);
-  await visitor.goto(`${BASE}/budget/demo/results`);
+  await visitor.goto(`${BASE}/budget/liczenie/results`);
   await checkPage(visitor, 'results');
-  await assert.doesNotReject(visitor.getByText('Oddano 2 ważne głosy: 1 przez internet, 1 na papierze.').waitFor());
   const krowodrza = visitor.getByRole('table', { name: 'Wyniki: V Krowodrza' });
   assert.ok((await krowodrza.getByRole('row').count()) > 10, 'every Krowodrza project is listed');
-  // Each district project got points from both ballots' choices: 6 of them were chosen.
-  const scored = await krowodrza.locator('tbody tr').evaluateAll((rows) =>
-    rows.filter((r) => Number(r.cells[2].innerText) > 0).length,
-  );
-  assert.equal(scored, 6);
   const download = visitor.getByRole('link', { name: /Pobierz zanonimizowane głosy: V Krowodrza/ });
   const href = await download.getAttribute('href');
   const response = await visitor.request.get(`${BASE}${href}`);
   assert.equal(response.status(), 200);
   const pb = await response.text();
   assert.match(pb, /^META\r?\n/);
-  assert.ok(!pb.includes(PESEL), 'no PESEL in the file');
+  const votes = pb.split(/\r?\n/).slice(pb.split(/\r?\n/).indexOf('VOTES') + 2).filter(Boolean);
+  assert.equal(votes.length, 286, 'the first 286 Krowodrza ballots of the file, opened and counted');
   await visitor.context().close();
 });
 
-test('an official opens an edition; a resident submits a project; the unit assesses it', async () => {
+test('an official opens an edition; a resident submits a project; a unit assesses one', async () => {
   const official = await signedIn(OFFICIAL);
   await official.goto(`${BASE}/staff/budget`);
   await checkPage(official, 'budget staff editions');
@@ -172,9 +211,20 @@ test('an official opens an edition; a resident submits a project; the unit asses
   await official.getByLabel('Głosowanie do (włącznie)').fill(day(50));
   await official.getByLabel('Pula ogólnomiejska').fill('10 800 000');
   await official.getByLabel('Pula: V Krowodrza').fill('2 400 000');
+  // The official is the commission (checked by default), one share opens the ballots.
   await official.getByRole('button', { name: 'Utwórz edycję' }).click();
   await official.waitForURL(`${BASE}/staff/budget/e2e`);
   await checkPage(official, 'edition created');
+  await official.getByRole('link', { name: 'Odbierz ją' }).click();
+  await checkPage(official, 'share to collect');
+  await official.getByRole('button', { name: 'Pokaż moją część' }).click();
+  await checkPage(official, 'share shown');
+  const share = (await official.locator('#share-text').innerText()).trim();
+  assert.match(share, /^MIASTO-/);
+  await official.getByLabel('Część klucza', { exact: true }).fill(share);
+  await official.getByRole('button', { name: 'Sprawdź' }).click();
+  await checkPage(official, 'share checked');
+  await assert.doesNotReject(official.locator('#check-outcome').getByText(/Prawidłowa część klucza nr 1/).waitFor());
 
   const author = await signedIn(VOTERS[0]);
   await author.goto(`${BASE}/budget/e2e`);
@@ -194,9 +244,17 @@ test('an official opens an edition; a resident submits a project; the unit asses
   await assert.doesNotReject(author.getByRole('status').getByText('Projekt został zgłoszony').waitFor());
   await author.context().close();
 
+  // Verification starts when submissions close: the form is not offered yet.
   await official.goto(`${BASE}/staff/budget/e2e/projects`);
-  await checkPage(official, 'projects to verify');
+  await checkPage(official, 'projects submitted');
   await official.getByRole('link', { name: /Zielony skwer przy szkole/ }).click();
+  await checkPage(official, 'project submitted (staff)');
+  assert.equal(await official.getByLabel('Jednostka weryfikująca').count(), 0);
+
+  // In the edition whose submissions have closed, a project is handed to a unit and assessed.
+  await official.goto(`${BASE}/staff/budget/weryfikacja/projects`);
+  await checkPage(official, 'projects to verify');
+  await official.getByRole('link', { name: /Diagnostyka w Schronisku/ }).click();
   await checkPage(official, 'project to verify');
   await official.getByLabel('Jednostka weryfikująca').selectOption({ index: 1 });
   await official.getByRole('button', { name: 'Przekaż do weryfikacji' }).click();

@@ -65,6 +65,38 @@ id_type!(
     ReportId
 );
 
+id_type!(
+    /// A citizens' budget edition.
+    EditionId
+);
+id_type!(
+    /// One budget of an edition: the city-wide pool or a district's.
+    PoolId
+);
+id_type!(
+    /// A citizens' budget project.
+    ProjectId
+);
+
+/// A stored ballot. Unlike every other id it is random (UUIDv4), never time-ordered: the
+/// order of ballots must say nothing about when, or by whom, they were cast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct BallotId(pub Uuid);
+
+impl BallotId {
+    /// A fresh random id.
+    pub fn random() -> Self {
+        Self(Uuid::new_v4())
+    }
+}
+
+impl fmt::Display for BallotId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -76,5 +108,10 @@ mod tests {
         assert!(a < b);
         assert_eq!(UserId::parse(&a.to_string()), Some(a));
         assert_eq!(UserId::parse("not-an-id"), None);
+    }
+
+    #[test]
+    fn ballot_ids_are_random_not_time_ordered() {
+        assert_eq!(BallotId::random().0.get_version_num(), 4);
     }
 }

@@ -14,9 +14,12 @@ pub mod questions;
 pub mod reference;
 pub mod reports;
 pub mod stats;
+pub mod vote;
 
 pub use accounts::{Email, Password, Permission, Role, RoleAssignment};
-pub use ids::{CategoryId, DistrictId, ReportId, UnitId, UserId};
+pub use ids::{
+    BallotId, CategoryId, DistrictId, EditionId, PoolId, ProjectId, ReportId, UnitId, UserId,
+};
 pub use locale::Locale;
 
 /// Why a single input field was refused. The code doubles as the translation key suffix

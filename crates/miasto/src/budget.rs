@@ -1,6 +1,8 @@
 //! `miasto budget count FILE.pb`: counts a Pabulib file with a chosen rule and prints the
 //! funded project ids, one per line, sorted by code point; `--explain` prints the rounds to
 //! standard error first, so standard output stays a plain list.
+//!
+//! `miasto budget open --slug S`: the counting commission's offline count of an edition.
 
 use anyhow::{Context, bail};
 use miasto_tally::{Amount, Constraints, Election, Outcome, TieRule, greedy, mes, pabulib};
@@ -123,4 +125,111 @@ fn exclusive_groups(election: &Election, groups: &[String]) -> anyhow::Result<Ve
                 .collect()
         })
         .collect()
+}
+
+/// The shares as the commission hands them over: one per file (the line that starts with
+/// `MIASTO-`, as a downloaded share file has it), or one per line on standard input.
+fn read_shares(files: &[std::path::PathBuf]) -> anyhow::Result<Vec<String>> {
+    let texts: Vec<String> = if files.is_empty() {
+        std::io::read_to_string(std::io::stdin())
+            .context("cannot read the shares from standard input")?
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    } else {
+        files
+            .iter()
+            .map(|f| {
+                std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))
+            })
+            .collect::<anyhow::Result<Vec<_>>>()?
+            .iter()
+            .flat_map(|t| t.lines().map(str::to_owned).collect::<Vec<_>>())
+            .collect()
+    };
+    Ok(texts
+        .into_iter()
+        .map(|l| l.trim().to_owned())
+        .filter(|l| l.to_uppercase().starts_with("MIASTO-"))
+        .collect())
+}
+
+pub async fn open(
+    db: &miasto_store::DatabaseConnection,
+    secret: &[u8],
+    slug: &str,
+    files: &[std::path::PathBuf],
+) -> anyhow::Result<()> {
+    use miasto_store::budget::{self, OpenError, Progress};
+    let edition = budget::edition(db, slug)
+        .await?
+        .with_context(|| format!("no edition {slug}"))?;
+    let shares = read_shares(files)?;
+    let entries: Vec<&str> = shares.iter().map(String::as_str).collect();
+    let started = std::time::Instant::now();
+    let report = |p: Progress| match p {
+        Progress::KeyOpened { envelopes } => {
+            eprintln!("The shares open the key; {envelopes} envelopes to open.");
+        }
+        Progress::Opened { done, of } => eprintln!("{done} of {of} envelopes opened"),
+        Progress::Written { ballots } => {
+            eprintln!("{ballots} ballots written in random order; counting…");
+        }
+        Progress::Counted => eprintln!("Counted."),
+    };
+    let opened = budget::open_and_count(db, &edition, &entries, None, secret, &report).await;
+    let opened = match opened {
+        Ok(opened) => opened,
+        Err(OpenError::Shares(e)) => {
+            let which = e
+                .entry()
+                .map_or_else(String::new, |n| format!(" (share no. {n} as given)"));
+            bail!(
+                "the shares do not open the ballots: {}{which}",
+                share_problem(&e)
+            )
+        }
+        Err(OpenError::Refused(_)) => bail!(
+            "edition {slug} cannot be counted now: voting must have closed, and the envelopes \
+             must not have been opened already"
+        ),
+        Err(e) => return Err(e.into()),
+    };
+    let tx = miasto_store::begin(db).await?;
+    miasto_store::audit::record(
+        &tx,
+        None,
+        miasto_store::audit::Action::BudgetCounted,
+        Some(miasto_store::audit::Target::budget_edition(edition.id.0)),
+        serde_json::json!({ "opened": true, "from": "command line" }),
+    )
+    .await?;
+    tx.commit().await?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Opened and counted {} ballots of {slug} in {:.1} s. The results stay hidden until an \
+         official publishes them on the staff page.",
+        opened.ballots,
+        started.elapsed().as_secs_f64()
+    )?;
+    if !opened.log_truncated {
+        writeln!(
+            out,
+            "The write-ahead log was busy and is emptied at the next checkpoint."
+        )?;
+    }
+    Ok(())
+}
+
+fn share_problem(e: &miasto_domain::vote::shares::ShareError) -> String {
+    use miasto_domain::vote::shares::ShareError;
+    match e {
+        ShareError::Garbled { .. } => "a share is mistyped (its check sum does not match)".into(),
+        ShareError::OtherEdition { .. } => "a share belongs to another edition".into(),
+        ShareError::NotIssued { .. } => "a share is not the one issued under its number".into(),
+        ShareError::Repeated { .. } => "the same share was given twice".into(),
+        ShareError::TooFew { have, need } => format!("{need} shares are needed, {have} given"),
+        ShareError::WrongKey => "the shares do not open this edition's key".into(),
+    }
 }

@@ -1,17 +1,28 @@
 //! `miasto budget demo`: a citizens' budget edition built from Kraków's real votes in
 //! `data/pabulib/` (Pabulib, CC BY 4.0): the city-wide pool from Kraków 2024 and a district
-//! pool from every district file, with the real projects, costs and budgets. With
-//! `--phase voting` voting is open now, for trying the ballot; with `--phase results` the
-//! files' real ballots are stored as online ballots, voting has closed, and the count is
-//! stored and published, so the results page shows Kraków's official winners.
+//! pool from every district file, with the real projects, costs and budgets, and a counting
+//! commission of three (any two of whom open the ballot key).
+//!
+//! - `--phase verification`: submissions have closed and the projects wait for the city
+//!   units' verification (assigning, assessing, deciding).
+//! - `--phase voting`: voting is open now, for trying the ballot; the commission's shares
+//!   are printed, to count later.
+//! - `--phase counting`: the files' real ballots (86,998 for the default files) are cast as
+//!   they would have been during voting — each sealed to the edition's key — and voting has
+//!   closed; the shares are printed, to open the envelopes and count on the staff page or
+//!   with `miasto budget open`.
+//! - `--phase results`: as counting, then the envelopes are opened with two shares, counted
+//!   and published, so the results page shows Kraków's official winners.
 
 use anyhow::{Context, bail};
 use chrono::Duration;
 use miasto_domain::budget::{BallotRule, Counting, Schedule};
+use miasto_domain::vote::{Channel, VoterKeys, keyed_hex};
 use miasto_store::DatabaseConnection;
 use miasto_store::budget::{
-    self, Channel, CostItem, Mark, NewEdition, NewPool, NewProject, ProjectStatus,
+    self, Commission, CostItem, Mark, NewEdition, NewPool, NewProject, ProjectStatus,
 };
+use miasto_store::clock::Clock;
 use miasto_store::reference::District;
 use miasto_tally::{Election, pabulib};
 use std::path::Path;
@@ -29,16 +40,21 @@ const DISTRICT_FILES: [(&str, &str); 6] = [
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
+    /// Submissions closed, projects waiting for the city units' verification.
+    Verification,
     Voting,
+    Counting,
     Results,
 }
 
 impl Phase {
     pub fn parse(raw: &str) -> anyhow::Result<Self> {
         match raw {
+            "verification" => Ok(Self::Verification),
             "voting" => Ok(Self::Voting),
+            "counting" => Ok(Self::Counting),
             "results" => Ok(Self::Results),
-            _ => bail!("--phase must be voting or results (not {raw:?})"),
+            _ => bail!("--phase must be verification, voting, counting or results (not {raw:?})"),
         }
     }
 }
@@ -72,13 +88,24 @@ fn field<'a>(e: &'a Election, project: &'a miasto_tally::Project, name: &str) ->
         .map_or("", String::as_str)
 }
 
-pub async fn create(
+/// What [`build`] made.
+pub struct Built {
+    pub shares: Vec<miasto_domain::vote::shares::Share>,
+    pub ballots: usize,
+    /// "7 pools, 293 projects".
+    pub totals: String,
+}
+
+/// Builds the edition and, for counting and results, casts the ballots (results are opened
+/// and published by [`create`]).
+pub async fn build(
     db: &DatabaseConnection,
     secret: &[u8],
     slug: &str,
     phase: Phase,
     dir: &Path,
-) -> anyhow::Result<()> {
+    limit: Option<usize>,
+) -> anyhow::Result<Built> {
     if !slug
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
@@ -99,8 +126,10 @@ pub async fn create(
     let now = miasto_store::now();
     let day = Duration::days(1);
     let voting = match phase {
+        // Submissions closed 50 days ago; appeals open in 20 days.
+        Phase::Verification => (now + day * 120, now + day * 134),
         Phase::Voting => (now - day, now + day * 14),
-        Phase::Results => (now - day * 15, now - day),
+        Phase::Counting | Phase::Results => (now - day * 15, now - day),
     };
     let schedule = Schedule::new(
         (voting.0 - day * 200, voting.0 - day * 170),
@@ -137,78 +166,192 @@ pub async fn create(
         allow_without_pesel: true,
         results_due: Some((voting.1 + day * 14).date_naive()),
         pools,
+        // Three members without accounts: the shares are printed (or used) here.
+        commission: Commission {
+            members: vec![None; 3],
+            threshold: 2,
+        },
     };
     let tx = miasto_store::begin(db).await?;
-    let edition = match budget::create_edition(&tx, &new, None).await {
-        Ok(e) => e,
+    let (edition, shares) = match budget::create_edition(&tx, &new, None, secret).await {
+        Ok(created) => created,
         Err(budget::CreateError::SlugTaken) => bail!("an edition {slug} exists already"),
-        Err(budget::CreateError::Store(e)) => return Err(e.into()),
+        Err(e) => return Err(e.into()),
     };
     let pools = budget::pools(&tx, edition.id).await?;
-    let mut ballots = 0usize;
+    let mut projects = Vec::new();
     for ((e, district), pool) in files.iter().zip(&pools) {
-        let source = format!(
-            "{} {}",
-            e.meta("unit").unwrap_or("Kraków"),
-            e.meta("instance").unwrap_or_default()
-        );
-        let year = e.meta("instance").unwrap_or_default();
         let mut ids = Vec::with_capacity(e.projects.len());
         for p in &e.projects {
-            // Some files number projects 1, 2, …: give them the city's form of number.
-            let code = match district {
-                Some(d) if p.id.chars().all(|c| c.is_ascii_digit()) => format!(
-                    "BO.D{}.{}/{}",
-                    d.number,
-                    p.id,
-                    year.get(year.len().saturating_sub(2)..).unwrap_or_default()
-                ),
-                _ => p.id.clone(),
-            };
-            let title = field(e, p, "name");
-            let project = budget::add_project(
-                &tx,
-                &edition,
-                &NewProject {
-                    pool: pool.id,
-                    code: Some(code.clone()),
-                    author: None,
-                    title: if title.is_empty() {
-                        code.clone()
-                    } else {
-                        title.to_owned()
-                    },
-                    summary: format!(
-                        "Projekt z budżetu obywatelskiego ({source}), dane z Pabulib."
-                    ),
-                    description: format!(
-                        "Projekt {} zgłoszony w budżecie obywatelskim ({source}). Opis, miejsce \
-                         i kosztorys są w serwisie budżetu obywatelskiego Krakowa; tutaj służy \
-                         do pokazania głosowania i liczenia.",
-                        code
-                    ),
-                    location: district
-                        .as_ref()
-                        .map_or_else(|| "Kraków".to_owned(), District::label),
-                    point: None,
-                    category: category(field(e, p, "category")).to_owned(),
-                    items: vec![CostItem {
-                        description: "Koszt całkowity".into(),
-                        amount: p.cost.hundredths(),
-                    }],
-                    status: ProjectStatus::Accepted,
-                },
-            )
+            let project = budget::import_project(&tx, &edition, &{
+                let mut new = project_of(e, p, district.as_ref(), pool.id);
+                if phase == Phase::Verification {
+                    new.status = ProjectStatus::Submitted;
+                }
+                new
+            })
             .await?;
             ids.push(project.id);
         }
-        if phase == Phase::Results {
-            // The real, anonymised ballots: each voter gets a throwaway identity.
-            let top = e
-                .meta("max_length")
-                .and_then(|v| v.parse::<u16>().ok())
-                .unwrap_or(3);
-            for b in &e.ballots {
+        projects.push(ids);
+    }
+    tx.commit().await?;
+    let mut ballots = 0usize;
+    if let Some(limit) = limit {
+        // The first ballots of each file in turn, up to the limit.
+        let mut left = limit;
+        let each = limit.div_ceil(files.len().max(1));
+        for (e, _) in &mut files {
+            let keep = each.min(left).min(e.ballots.len());
+            e.ballots.truncate(keep);
+            left -= keep;
+        }
+    }
+    if matches!(phase, Phase::Counting | Phase::Results) {
+        // The real ballots, cast as they would have been: during voting, each sealed.
+        let during = Clock::at(voting.0 + day);
+        ballots = during
+            .run(cast_all(db, &edition, &files, &pools, &projects, secret))
+            .await?;
+    }
+    let totals = format!(
+        "{} pools, {} projects",
+        pools.len(),
+        files.iter().map(|(e, _)| e.projects.len()).sum::<usize>()
+    );
+    Ok(Built {
+        shares,
+        ballots,
+        totals,
+    })
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    secret: &[u8],
+    slug: &str,
+    phase: Phase,
+    dir: &Path,
+    limit: Option<usize>,
+) -> anyhow::Result<()> {
+    let Built {
+        shares,
+        ballots,
+        totals,
+    } = build(db, secret, slug, phase, dir, limit).await?;
+    if phase == Phase::Results {
+        let edition = budget::edition(db, slug)
+            .await?
+            .context("the demo edition vanished")?;
+        let entries: Vec<String> = shares.iter().take(2).map(|s| s.to_text()).collect();
+        let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
+        budget::open_and_count(db, &edition, &entries, None, secret, &|_| {})
+            .await
+            .map_err(|e| anyhow::anyhow!("opening the demo ballots: {e}"))?;
+        let tx = miasto_store::begin(db).await?;
+        budget::publish(&tx, edition.id)
+            .await
+            .map_err(|e| anyhow::anyhow!("publishing: {e}"))?;
+        tx.commit().await?;
+        println!(
+            "Created the demo edition {slug}: {totals}, {ballots} sealed ballots opened with \
+             the commission's shares, counted and published."
+        );
+    } else {
+        println!(
+            "Created the demo edition {slug}: {totals}, {}.",
+            if phase == Phase::Verification {
+                "projects waiting for verification".to_owned()
+            } else if phase == Phase::Voting {
+                "voting open".to_owned()
+            } else {
+                format!("{ballots} sealed ballots waiting for the count")
+            }
+        );
+        println!(
+            "The counting commission's shares (any {} of {} open the ballots; keep them):",
+            2,
+            shares.len()
+        );
+        for share in &shares {
+            println!("{}", share.to_text());
+        }
+    }
+    println!("See /budget/{slug}");
+    Ok(())
+}
+
+/// A project of a Pabulib file as the edition's project.
+fn project_of(
+    e: &Election,
+    p: &miasto_tally::Project,
+    district: Option<&District>,
+    pool: miasto_domain::PoolId,
+) -> NewProject {
+    let source = format!(
+        "{} {}",
+        e.meta("unit").unwrap_or("Kraków"),
+        e.meta("instance").unwrap_or_default()
+    );
+    let year = e.meta("instance").unwrap_or_default();
+    // Some files number projects 1, 2, …: give them the city's form of number.
+    let code = match district {
+        Some(d) if p.id.chars().all(|c| c.is_ascii_digit()) => format!(
+            "BO.D{}.{}/{}",
+            d.number,
+            p.id,
+            year.get(year.len().saturating_sub(2)..).unwrap_or_default()
+        ),
+        _ => p.id.clone(),
+    };
+    let title = field(e, p, "name");
+    NewProject {
+        pool,
+        code: Some(code.clone()),
+        author: None,
+        title: if title.is_empty() {
+            code.clone()
+        } else {
+            title.to_owned()
+        },
+        summary: format!("Projekt z budżetu obywatelskiego ({source}), dane z Pabulib."),
+        description: format!(
+            "Projekt {code} zgłoszony w budżecie obywatelskim ({source}). Opis, miejsce i \
+             kosztorys są w serwisie budżetu obywatelskiego Krakowa; tutaj służy do pokazania \
+             głosowania i liczenia."
+        ),
+        location: district.map_or_else(|| "Kraków".to_owned(), District::label),
+        point: None,
+        category: category(field(e, p, "category")).to_owned(),
+        items: vec![CostItem {
+            description: "Koszt całkowity".into(),
+            amount: p.cost.hundredths(),
+        }],
+        status: ProjectStatus::Accepted,
+    }
+}
+
+/// Casts every ballot of the files through the sealed path, in transactions of a thousand,
+/// each voter a throwaway identity (the files are anonymous). Run under a clock inside the
+/// voting window.
+async fn cast_all(
+    db: &DatabaseConnection,
+    edition: &budget::Edition,
+    files: &[(Election, Option<District>)],
+    pools: &[budget::Pool],
+    projects: &[Vec<miasto_domain::ProjectId>],
+    secret: &[u8],
+) -> anyhow::Result<usize> {
+    let total: usize = files.iter().map(|(e, _)| e.ballots.len()).sum();
+    let mut cast = 0usize;
+    for (((e, _), pool), ids) in files.iter().zip(pools).zip(projects) {
+        let top = e
+            .meta("max_length")
+            .and_then(|v| v.parse::<u16>().ok())
+            .unwrap_or(3);
+        for chunk in e.ballots.chunks(1000) {
+            let tx = miasto_store::begin(db).await?;
+            for b in chunk {
                 let marks: Vec<Mark> = b
                     .choices
                     .iter()
@@ -219,41 +362,23 @@ pub async fn create(
                         points: top.saturating_sub(u16::try_from(rank).unwrap_or(u16::MAX)),
                     })
                     .collect();
-                let identity = budget::Identity::Declared {
-                    born: chrono::NaiveDate::MIN,
-                    name: format!("demo {} {}", pool.code, b.voter_id),
+                let voter = VoterKeys {
+                    primary: keyed_hex(
+                        secret,
+                        &[b"demo-voter", pool.code.as_bytes(), b.voter_id.as_bytes()],
+                    ),
+                    alias: None,
                 };
-                let hash = identity.hash(secret, edition.id);
-                budget::cast(
-                    &tx,
-                    edition.id,
-                    &hash,
-                    None,
-                    Channel::Online,
-                    voting.0.date_naive(),
-                    &marks,
-                )
-                .await
-                .map_err(|e| anyhow::anyhow!("storing a demo ballot: {e}"))?;
-                ballots += 1;
+                budget::cast(&tx, edition, &voter, None, Channel::Online, &marks, secret)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("storing a demo ballot: {e}"))?;
+            }
+            tx.commit().await?;
+            cast += chunk.len();
+            if cast % 10_000 < chunk.len() {
+                eprintln!("{cast} of {total} ballots sealed and stored");
             }
         }
     }
-    if phase == Phase::Results {
-        budget::count(&tx, &edition).await?;
-        budget::publish(&tx, edition.id).await?;
-    }
-    tx.commit().await?;
-    println!(
-        "Created the demo edition {slug}: {} pools, {} projects{}.",
-        pools.len(),
-        files.iter().map(|(e, _)| e.projects.len()).sum::<usize>(),
-        if phase == Phase::Results {
-            format!(", {ballots} ballots counted and published")
-        } else {
-            ", voting open".to_owned()
-        }
-    );
-    println!("See /budget/{slug}");
-    Ok(())
+    Ok(cast)
 }

@@ -13,6 +13,7 @@
 
 mod admin;
 mod bench;
+mod bench_ballots;
 mod bench_budget;
 mod budget;
 mod budget_demo;
@@ -134,13 +135,33 @@ enum BudgetCommand {
         /// The edition's address: /budget/<slug>.
         #[arg(long, default_value = "demo")]
         slug: String,
-        /// `voting`: voting open now; `results`: the files' real ballots stored, counted and
-        /// published.
+        /// `verification`: projects waiting for the units' verification; `voting`: voting
+        /// open now; `counting`: the files' real ballots cast and sealed,
+        /// voting closed; `results`: as counting, then opened with the commission's shares,
+        /// counted and published.
         #[arg(long, default_value = "voting")]
         phase: String,
         /// Where the Pabulib files are.
         #[arg(long, default_value = "data/pabulib")]
         data: PathBuf,
+        /// Cast at most this many of the files' ballots (counting and results; the first of
+        /// each file in turn), for a quick try. All of them by default.
+        #[arg(long)]
+        ballots: Option<usize>,
+    },
+    /// Open an edition's sealed ballots with the counting commission's shares and count them,
+    /// once voting has closed (offline counting, on a machine with the database). Publishing
+    /// stays an official's step on the staff page.
+    Open {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The edition's address: /budget/<slug>.
+        #[arg(long)]
+        slug: String,
+        /// A file holding one share (as downloaded); repeat for each. Without any, shares
+        /// are read from standard input, one per line.
+        #[arg(long = "share-file")]
+        share_files: Vec<PathBuf>,
     },
 }
 
@@ -229,6 +250,19 @@ enum BenchCommand {
         /// Also write the random instance here, as a .pb file (for pabutools).
         #[arg(long)]
         write_random: Option<PathBuf>,
+    },
+    /// The secret ballot: sealing a vote, storing it, and opening and counting a whole
+    /// edition (Kraków's 86,998 real ballots) with the commission's shares.
+    Ballots {
+        /// Defaults to a fresh SQLite file in a temporary directory.
+        #[arg(long, env = "MIASTO_BENCH_DATABASE_URL")]
+        database_url: Option<String>,
+        /// Where the Pabulib files are.
+        #[arg(long, default_value = "data/pabulib")]
+        data: PathBuf,
+        /// Ballots sealed and opened alone, to time one.
+        #[arg(long, default_value_t = 10_000)]
+        seals: usize,
     },
     /// The contact centre: list, queue and report page latency; intake throughput.
     Reports {
@@ -394,7 +428,7 @@ fn main() -> ExitCode {
             | ApiKeyCommand::Revoke { db, .. },
         ))
         | Command::Demo(DemoCommand::Seed { db, .. })
-        | Command::Budget(BudgetCommand::Demo { db, .. })
+        | Command::Budget(BudgetCommand::Demo { db, .. } | BudgetCommand::Open { db, .. })
         | Command::Opendata(OpendataCommand::Export { db, .. }) => Overrides {
             database_url: db.database_url.clone(),
             bind: None,
@@ -406,7 +440,9 @@ fn main() -> ExitCode {
             bind: None,
         },
         Command::Budget(BudgetCommand::Count { .. })
-        | Command::Bench(BenchCommand::Budget { .. }) => Overrides::default(),
+        | Command::Bench(BenchCommand::Budget { .. } | BenchCommand::Ballots { .. }) => {
+            Overrides::default()
+        }
     };
     let config = match Config::load(cli.config.as_deref(), overrides) {
         Ok(config) => config,
@@ -505,11 +541,22 @@ fn main() -> ExitCode {
                 explain,
             }),
             Command::Budget(BudgetCommand::Demo {
-                slug, phase, data, ..
+                slug,
+                phase,
+                data,
+                ballots,
+                ..
             }) => {
                 let phase = budget_demo::Phase::parse(&phase)?;
                 let (db, _) = prepare_database(&config, true).await?;
-                budget_demo::create(&db, config.secret().as_bytes(), &slug, phase, &data).await
+                let secret = config.secret();
+                budget_demo::create(&db, secret.as_bytes(), &slug, phase, &data, ballots).await
+            }
+            Command::Budget(BudgetCommand::Open {
+                slug, share_files, ..
+            }) => {
+                let (db, _) = prepare_database(&config, false).await?;
+                budget::open(&db, config.secret().as_bytes(), &slug, &share_files).await
             }
             Command::Bench(BenchCommand::Stats {
                 reports, requests, ..
@@ -527,6 +574,11 @@ fn main() -> ExitCode {
                 runs,
                 write_random: write_random.as_deref(),
             }),
+            Command::Bench(BenchCommand::Ballots {
+                database_url,
+                data,
+                seals,
+            }) => bench_ballots::run(&config, database_url.as_deref(), &data, seals).await,
             Command::Bench(BenchCommand::Reports {
                 reports,
                 requests,

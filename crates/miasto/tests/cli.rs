@@ -771,10 +771,16 @@ async fn budget_demo_builds_an_edition_from_the_real_krakow_projects() {
     };
     let out = demo(&[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
     assert!(
-        text(&out.stdout).contains("7 pools, 293 projects, voting open"),
-        "{}",
-        text(&out.stdout)
+        stdout.contains("7 pools, 293 projects, voting open"),
+        "{stdout}"
+    );
+    // The counting commission's three shares are printed, for counting later.
+    assert_eq!(
+        stdout.lines().filter(|l| l.starts_with("MIASTO-")).count(),
+        3,
+        "{stdout}"
     );
     let edition = budget::edition(&db.db, "demo").await.unwrap().unwrap();
     assert_eq!(
@@ -804,7 +810,9 @@ async fn budget_demo_builds_an_edition_from_the_real_krakow_projects() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(text(&bad.stderr).contains("--slug must be"));
     let phase = demo(&["--phase", "later"]);
-    assert!(text(&phase.stderr).contains("--phase must be voting or results"));
+    assert!(
+        text(&phase.stderr).contains("--phase must be verification, voting, counting or results")
+    );
     let missing = miasto()
         .args(["budget", "demo", "--slug", "x", "--data", "/nonexistent"])
         .args(["--database-url", &db.url])
@@ -812,4 +820,110 @@ async fn budget_demo_builds_an_edition_from_the_real_krakow_projects() {
         .unwrap();
     assert_eq!(missing.status.code(), Some(1));
     assert!(text(&missing.stderr).contains("cannot read /nonexistent/Poland_Krakow_2024.pb"));
+}
+
+#[tokio::test]
+async fn a_demo_edition_is_counted_offline_with_the_commissions_shares() {
+    use miasto_store::budget;
+    let db = TestDb::empty().await;
+    let out = miasto()
+        .args([
+            "budget",
+            "demo",
+            "--data",
+            &pabulib(""),
+            "--slug",
+            "liczenie",
+        ])
+        .args(["--phase", "counting", "--ballots", "300"])
+        .args(["--database-url", &db.url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("300 sealed ballots waiting for the count"),
+        "{stdout}"
+    );
+    let shares: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("MIASTO-"))
+        .collect();
+    assert_eq!(shares.len(), 3);
+    let edition = budget::edition(&db.db, "liczenie").await.unwrap().unwrap();
+    assert_eq!(
+        budget::envelope_count(&db.db, edition.id).await.unwrap(),
+        300
+    );
+    assert_eq!(
+        budget::ballot_totals(&db.db, edition.id)
+            .await
+            .unwrap()
+            .all(),
+        0
+    );
+
+    let open = |stdin: String| {
+        let mut cmd = miasto();
+        cmd.args([
+            "budget",
+            "open",
+            "--slug",
+            "liczenie",
+            "--database-url",
+            &db.url,
+        ]);
+        run_with_stdin(cmd, &stdin)
+    };
+    // One share opens nothing; a mistyped one is named.
+    let one = open(format!("{}\n", shares[0]));
+    assert_eq!(one.status.code(), Some(1));
+    assert!(
+        text(&one.stderr).contains("2 shares are needed, 1 given"),
+        "{}",
+        text(&one.stderr)
+    );
+    // One digit of the share's data mistyped.
+    let mut typo: Vec<char> = shares[2].chars().collect();
+    let at = (0..typo.len() - 8)
+        .rev()
+        .find(|&i| typo[i].is_ascii_hexdigit())
+        .unwrap();
+    typo[at] = if typo[at] == 'A' { 'B' } else { 'A' };
+    let typo: String = typo.into_iter().collect();
+    let wrong = open(format!("{}\n{typo}\n", shares[1]));
+    assert_eq!(wrong.status.code(), Some(1));
+    assert!(
+        text(&wrong.stderr).contains("(share no. 2 as given)"),
+        "{}",
+        text(&wrong.stderr)
+    );
+    assert_eq!(
+        budget::envelope_count(&db.db, edition.id).await.unwrap(),
+        300
+    );
+
+    let opened = open(format!("{}\n{}\n", shares[2], shares[0]));
+    assert!(opened.status.success(), "{}", text(&opened.stderr));
+    assert!(
+        text(&opened.stdout).contains("Opened and counted 300 ballots of liczenie"),
+        "{}",
+        text(&opened.stdout)
+    );
+    assert!(text(&opened.stderr).contains("300 of 300 envelopes opened"));
+    assert_eq!(budget::envelope_count(&db.db, edition.id).await.unwrap(), 0);
+    assert_eq!(
+        budget::ballot_totals(&db.db, edition.id)
+            .await
+            .unwrap()
+            .all(),
+        300
+    );
+    // Counted, not published: the results stay hidden.
+    let edition = budget::edition(&db.db, "liczenie").await.unwrap().unwrap();
+    assert!(edition.results_published_at.is_none());
+    assert!(budget::results(&db.db, &edition).await.unwrap().is_empty());
+    let again = open(format!("{}\n{}\n", shares[2], shares[0]));
+    assert_eq!(again.status.code(), Some(1));
+    assert!(text(&again.stderr).contains("cannot be counted now"));
 }

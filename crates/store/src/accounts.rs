@@ -8,7 +8,7 @@ use miasto_domain::{Email, Locale, Password, Role, RoleAssignment, UnitId, UserI
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, SqlErr,
+    QueryOrder, QuerySelect, SqlErr,
 };
 
 /// A user as the rest of the system sees them.
@@ -278,6 +278,28 @@ pub async fn count_active_admins(c: &impl ConnectionTrait) -> Result<u64> {
         .filter(users::Column::DisabledAt.is_null())
         .count(c)
         .await?)
+}
+
+/// Enabled accounts whose role grants `permission` (e.g. the officials who may sit on a
+/// counting commission), by e-mail address; at most 500.
+pub async fn with_permission(
+    c: &impl ConnectionTrait,
+    permission: miasto_domain::Permission,
+) -> Result<Vec<User>> {
+    let roles = Role::ALL
+        .into_iter()
+        .filter(|r| r.can(permission))
+        .map(Role::as_str);
+    users::Entity::find()
+        .filter(users::Column::Role.is_in(roles))
+        .filter(users::Column::DisabledAt.is_null())
+        .order_by_asc(users::Column::Email)
+        .limit(500)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(User::try_from)
+        .collect()
 }
 
 #[derive(Debug, Clone, Default)]

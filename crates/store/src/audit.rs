@@ -41,10 +41,14 @@ pub enum Action {
     BudgetProjectDecided,
     BudgetAppealDecided,
     BudgetMilestoneAdded,
+    BudgetShareCollected,
+    BudgetCorrected,
+    BudgetProjectWithdrawn,
+    BudgetCounterVote,
 }
 
 impl Action {
-    pub const ALL: [Action; 25] = [
+    pub const ALL: [Action; 29] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -70,6 +74,10 @@ impl Action {
         Self::BudgetProjectDecided,
         Self::BudgetAppealDecided,
         Self::BudgetMilestoneAdded,
+        Self::BudgetShareCollected,
+        Self::BudgetCorrected,
+        Self::BudgetProjectWithdrawn,
+        Self::BudgetCounterVote,
     ];
 
     pub fn code(self) -> &'static str {
@@ -99,6 +107,10 @@ impl Action {
             Self::BudgetProjectDecided => "budget_project_decided",
             Self::BudgetAppealDecided => "budget_appeal_decided",
             Self::BudgetMilestoneAdded => "budget_milestone_added",
+            Self::BudgetShareCollected => "budget_share_collected",
+            Self::BudgetCorrected => "budget_corrected",
+            Self::BudgetProjectWithdrawn => "budget_project_withdrawn",
+            Self::BudgetCounterVote => "budget_counter_vote",
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod api_clients;
 pub mod api_tokens;
 pub mod audit;
 pub mod budget;
+pub mod clock;
 mod entities;
 pub mod form_keys;
 pub mod jobs;
@@ -196,9 +197,14 @@ pub async fn begin(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr
 }
 
 /// The current time at the precision both engines store (microseconds), so that a value
-/// read back equals the value written.
+/// read back equals the value written. The one clock: tests set it with [`clock::Clock`].
 pub fn now() -> DateTime<Utc> {
-    Utc::now().trunc_subsecs(6)
+    clock::read().trunc_subsecs(6)
+}
+
+/// Today in Kraków (the city's calendar: deadlines, the day a paper sheet was keyed).
+pub fn today() -> chrono::NaiveDate {
+    now().with_timezone(&chrono_tz::Europe::Warsaw).date_naive()
 }
 
 /// Refreshes the query planner's statistics where the data changed enough to matter (run by

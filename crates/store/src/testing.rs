@@ -53,6 +53,12 @@ impl TestDb {
         test_db
     }
 
+    /// The SQLite database file (None on PostgreSQL); its write-ahead log is beside it with
+    /// `-wal` added.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        self._dir.as_ref().map(|d| d.path().join("test.db"))
+    }
+
     /// Inserts one row as plain SQL (see [`at_migration`](Self::at_migration)).
     pub async fn insert_row(&self, table: &str, row: Vec<(&str, sea_orm::Value)>) {
         use sea_orm::sea_query::{Alias, Query, SimpleExpr};
@@ -336,21 +342,40 @@ pub async fn seed_reports(
     }
 }
 
+/// The server secret test fixtures use for identity hashes, envelope signatures and shares
+/// (the web harness configures the same).
+pub const TEST_SECRET: &str = "test-secret-test-secret-test-secret";
+
+/// A citizens' budget edition made for a test.
+pub struct BudgetFixture {
+    pub edition: crate::budget::Edition,
+    pub pools: Vec<crate::budget::Pool>,
+    /// Each pool's projects, in pool order.
+    pub projects: Vec<Vec<crate::budget::Project>>,
+    /// The commission's three shares (two open the key), as their members would type them.
+    pub shares: Vec<String>,
+}
+
+impl BudgetFixture {
+    /// Two of the shares: enough to open the envelopes.
+    pub fn enough_shares(&self) -> Vec<&str> {
+        self.shares[..2].iter().map(String::as_str).collect()
+    }
+}
+
 /// A citizens' budget edition for tests: a city-wide pool (100,000 zł, five projects) and
 /// two district pools (the first and fifth districts, 40,000 zł and four projects each), all
-/// with Kraków's ranked ballot and every project accepted. Voting is open now when
-/// `voting_open`, else it closed yesterday. Returns the edition, its pools and each pool's
-/// projects.
+/// with Kraków's ranked ballot and every project accepted, and a commission of three members
+/// without accounts, two of whom open the key. Voting is open now when `voting_open`, else it
+/// closed yesterday (by the store's clock).
 pub async fn budget_edition(
     db: &DatabaseConnection,
     slug: &str,
     voting_open: bool,
-) -> (
-    crate::budget::Edition,
-    Vec<crate::budget::Pool>,
-    Vec<Vec<crate::budget::Project>>,
-) {
-    use crate::budget::{self, CostItem, NewEdition, NewPool, NewProject, ProjectStatus};
+) -> BudgetFixture {
+    use crate::budget::{
+        self, Commission, CostItem, NewEdition, NewPool, NewProject, ProjectStatus,
+    };
     use miasto_domain::budget::{BallotRule, Counting, Schedule};
     let day = chrono::Duration::days(1);
     let now = crate::now();
@@ -392,8 +417,12 @@ pub async fn budget_edition(
             pool("d1", districts.first(), 40_000),
             pool("d5", districts.get(4), 40_000),
         ],
+        commission: Commission {
+            members: vec![None; 3],
+            threshold: 2,
+        },
     };
-    let edition = budget::create_edition(db, &new, None)
+    let (edition, shares) = budget::create_edition(db, &new, None, TEST_SECRET.as_bytes())
         .await
         .expect("the edition is created");
     let pools = budget::pools(db, edition.id).await.expect("pools load");
@@ -420,12 +449,17 @@ pub async fn budget_edition(
                 status: ProjectStatus::Accepted,
             };
             list.push(
-                budget::add_project(db, &edition, &project)
+                budget::import_project(db, &edition, &project)
                     .await
                     .expect("a project is added"),
             );
         }
         projects.push(list);
     }
-    (edition, pools, projects)
+    BudgetFixture {
+        edition,
+        pools,
+        projects,
+        shares: shares.iter().map(|s| s.to_text()).collect(),
+    }
 }

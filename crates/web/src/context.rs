@@ -245,14 +245,19 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         c.set_max_age(time_days(365));
         append(&mut response, &c);
     }
-    if clear_session {
+    let sets = |response: &Response, name: &str| {
+        response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|s| s.starts_with(&format!("{name}="))))
+    };
+    // An expired session's cookie is cleared, unless this response signs in afresh (a login
+    // sent with the old cookie): clearing after it would undo the new session.
+    if clear_session && !sets(&response, names.session) {
         append(&mut response, &removal(names.session, secure));
     }
-    let sets_flash = response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .any(|v| v.to_str().is_ok_and(|s| s.starts_with(names.flash)));
+    let sets_flash = sets(&response, names.flash);
     if had_flash && !sets_flash && !response.status().is_redirection() {
         append(&mut response, &removal(names.flash, secure));
     }

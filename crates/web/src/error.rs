@@ -31,6 +31,9 @@ pub enum Error {
     UnsupportedMediaType,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// A rule of the citizens' budget refuses the action (its code names which).
+    #[error("refused: {}", .0.code())]
+    Refused(miasto_domain::budget::Refusal),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -49,6 +52,9 @@ impl Error {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Refused(r) => {
+                StatusCode::from_u16(r.http_status()).unwrap_or(StatusCode::CONFLICT)
+            }
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -64,6 +70,8 @@ impl Error {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::TooManyRequests { .. } => "too_many_requests",
+            Self::Refused(miasto_domain::budget::Refusal::SignIn) => "login_required",
+            Self::Refused(r) => r.code(),
             Self::Internal(_) => "internal",
         }
     }
@@ -101,6 +109,21 @@ impl From<miasto_store::StoreError> for Error {
         match e {
             miasto_store::StoreError::Db(e) => e.into(),
             other => Self::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<miasto_domain::budget::Refusal> for Error {
+    fn from(r: miasto_domain::budget::Refusal) -> Self {
+        Self::Refused(r)
+    }
+}
+
+impl From<miasto_store::budget::BudgetError> for Error {
+    fn from(e: miasto_store::budget::BudgetError) -> Self {
+        match e {
+            miasto_store::budget::BudgetError::Refused(r) => Self::Refused(r),
+            miasto_store::budget::BudgetError::Store(e) => e.into(),
         }
     }
 }

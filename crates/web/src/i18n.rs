@@ -192,6 +192,41 @@ mod completeness {
         ids
     }
 
+    /// Messages whose ids are built from the domain's codes.
+    #[test]
+    fn every_budget_refusal_and_share_problem_has_a_message() {
+        use miasto_domain::budget::Refusal;
+        use miasto_domain::vote::IdentityError;
+        use miasto_domain::vote::shares::ShareError;
+        let mut needed: Vec<String> = Refusal::ALL
+            .iter()
+            .filter(|r| **r != Refusal::SignIn)
+            .map(|r| format!("error-page-{}", r.code()))
+            .collect();
+        for e in [
+            ShareError::Garbled { entry: 1 },
+            ShareError::OtherEdition { entry: 1 },
+            ShareError::NotIssued { entry: 1 },
+            ShareError::Repeated { entry: 1 },
+            ShareError::TooFew { have: 1, need: 2 },
+            ShareError::WrongKey,
+        ] {
+            needed.push(format!("budget-error-{}", e.code()));
+        }
+        for e in [
+            IdentityError::BornInFuture,
+            IdentityError::BornTooEarly,
+            IdentityError::TooYoung { min: 16 },
+        ] {
+            needed.push(format!("budget-error-{}", e.code().replace('_', "-")));
+        }
+        for lang in ["pl", "en"] {
+            let defined = ids_defined(lang);
+            let missing: Vec<&String> = needed.iter().filter(|id| !defined.contains(*id)).collect();
+            assert!(missing.is_empty(), "{lang}: {missing:?}");
+        }
+    }
+
     #[test]
     fn polish_and_english_define_the_same_messages() {
         let pl = ids_defined("pl");

@@ -148,12 +148,32 @@ pub fn router(state: AppState) -> Router {
             post(budget::staff::change_schedule),
         )
         .route(
+            "/staff/budget/{slug}/share",
+            get(budget::commission::show_share).post(budget::commission::collect_share),
+        )
+        .route(
+            "/staff/budget/{slug}/share/check",
+            post(budget::commission::check_share),
+        )
+        .route(
             "/staff/budget/{slug}/count",
-            post(budget::staff::count_votes),
+            get(budget::commission::show_count).post(budget::commission::count_votes),
         )
         .route(
             "/staff/budget/{slug}/publish",
-            post(budget::staff::publish_results),
+            post(budget::commission::publish_results),
+        )
+        .route(
+            "/staff/budget/{slug}/correct",
+            post(budget::commission::correct_results),
+        )
+        .route(
+            "/staff/budget/{slug}/counter",
+            get(budget::counter::show_counter).post(budget::counter::check_voter),
+        )
+        .route(
+            "/staff/budget/{slug}/counter/ballot",
+            post(budget::counter::cast_at_counter),
         )
         .route(
             "/staff/budget/{slug}/paper",

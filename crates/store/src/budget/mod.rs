@@ -1,22 +1,35 @@
 //! The citizens' budget: editions and their pools, projects with cost items, verification
-//! (assignment to units, formal and merit assessments, appeals), the secret ballot (online and
-//! double-keyed paper), counting with `miasto-tally`, results and realisation milestones.
+//! (assignment to units, formal and merit assessments, appeals), the secret ballot (sealed
+//! online, counter and double-keyed paper ballots), the count with the commission's key
+//! shares and `miasto-tally`, results and realisation milestones.
 //!
-//! The ballot is secret by construction: [`cast`] writes the voter's keyed identity hash and
-//! the ballot in one transaction but in tables with no common key, no time finer than the day
-//! and no insertion order (see migration 9). The hash's primary key refuses a second ballot.
+//! The rules are `miasto_domain::budget`'s: handlers ask [`miasto_domain::budget::may`]
+//! before acting, and every write here is conditional on the same rules (the edition's phase
+//! from its stored dates and the clock, the project's status, the edition's state), so that a
+//! race cannot undo a decision. A write that finds the rules no longer allow it changes
+//! nothing and returns [`BudgetError::Refused`] with [`Refusal::Stale`].
+//!
+//! The ballot is secret by construction (see `docs/budget.md`, "Threat model"): a vote writes
+//! the voter's keyed identity hashes and a sealed envelope; only the count, with enough of the
+//! commission's shares, opens the envelopes and writes the ballots, in random order, in one
+//! transaction of its own.
 
 use crate::entities::{
     budget_appeals, budget_assessments, budget_ballot_choices, budget_ballots, budget_cost_items,
-    budget_editions, budget_milestones, budget_paper_entries, budget_pool_results, budget_pools,
-    budget_project_photos, budget_projects, budget_results, budget_voters,
+    budget_counts, budget_editions, budget_envelopes, budget_key_shares, budget_milestones,
+    budget_paper_entries, budget_pool_results, budget_pools, budget_project_photos,
+    budget_projects, budget_results, budget_voters,
 };
 use crate::paging::{self, Page, Paged};
 use crate::{Result, Savepoints, StoreError, now};
 use chrono::{DateTime, NaiveDate, Utc};
-use miasto_domain::budget::{BallotRule, Counting, Pesel, Phase, Schedule};
-use miasto_domain::{DistrictId, UnitId, UserId};
-use sea_orm::sea_query::{Expr, ExprTrait, Func};
+use miasto_domain::budget::{
+    Action, BallotRule, Counting, EditionState, Phase, Refusal, Schedule, ScheduleError,
+};
+use miasto_domain::vote::BallotKey;
+use miasto_domain::vote::shares::{self, Share};
+use miasto_domain::{DistrictId, EditionId, PoolId, ProjectId, UnitId, UserId};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Func, Query, SelectStatement};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
     QueryOrder, QuerySelect, SqlErr,
@@ -24,21 +37,49 @@ use sea_orm::{
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
+mod commission;
 mod paper;
 mod projects;
 mod results;
 mod verification;
 mod vote;
 
+pub use commission::*;
+pub use miasto_domain::budget::ProjectStatus;
 pub use paper::*;
 pub use projects::*;
 pub use results::*;
 pub use verification::*;
 pub use vote::*;
 
+/// Why a budget write did not happen.
+#[derive(Debug, thiserror::Error)]
+pub enum BudgetError {
+    /// The rules refuse it (now, or since the caller last looked).
+    #[error("refused: {}", .0.code())]
+    Refused(Refusal),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for BudgetError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// A conditional write that touched nothing was refused by the rules.
+fn applied(rows: u64) -> Result<(), BudgetError> {
+    if rows == 0 {
+        Err(BudgetError::Refused(Refusal::Stale))
+    } else {
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edition {
-    pub id: Uuid,
+    pub id: EditionId,
     /// In addresses: `/budget/2026`.
     pub slug: String,
     pub name_pl: String,
@@ -51,11 +92,29 @@ pub struct Edition {
     pub results_published_at: Option<DateTime<Utc>>,
     /// The day results are promised for (shown with the schedule).
     pub results_due: Option<NaiveDate>,
+    /// The public half of the ballot key; None for editions from before sealed ballots.
+    pub ballot_key: Option<BallotKey>,
+    /// How many of the commission's shares open the key.
+    pub threshold: Option<u8>,
+    /// When the count opened the envelopes (no ballots of any kind after that).
+    pub opened_at: Option<DateTime<Utc>>,
+    /// How many ballots the latest count included.
+    pub counted_ballots: Option<u64>,
 }
 
 impl Edition {
     pub fn phase(&self, at: DateTime<Utc>) -> Phase {
         self.schedule.phase(at, self.results_published_at.is_some())
+    }
+
+    /// The edition as the rules see it at `at`.
+    pub fn state(&self, at: DateTime<Utc>) -> EditionState {
+        EditionState {
+            phase: self.phase(at),
+            sealed: self.ballot_key.is_some(),
+            opened: self.opened_at.is_some(),
+            counted: self.opened_at.is_some() && self.counted_ballots.is_some(),
+        }
     }
 
     pub fn name(&self, locale: miasto_domain::Locale) -> &str {
@@ -73,8 +132,15 @@ impl TryFrom<budget_editions::Model> for Edition {
             (m.voting_opens_at, m.voting_closes_at),
         )
         .map_err(|e| corrupt("budget_editions", format!("{e:?}")))?;
+        let ballot_key = match m.ballot_key.as_deref() {
+            Some(raw) => Some(
+                BallotKey::from_hex(raw)
+                    .ok_or_else(|| corrupt("budget_editions", "ballot key".into()))?,
+            ),
+            None => None,
+        };
         Ok(Self {
-            id: m.id,
+            id: EditionId(m.id),
             slug: m.slug,
             name_pl: m.name_pl,
             name_en: m.name_en,
@@ -83,6 +149,10 @@ impl TryFrom<budget_editions::Model> for Edition {
             allow_without_pesel: m.allow_without_pesel,
             results_published_at: m.results_published_at,
             results_due: m.results_due_on,
+            ballot_key,
+            threshold: m.key_threshold.and_then(|k| u8::try_from(k).ok()),
+            opened_at: m.opened_at,
+            counted_ballots: m.counted_ballots.and_then(|n| u64::try_from(n).ok()),
         })
     }
 }
@@ -99,11 +169,52 @@ fn corrupt(table: &'static str, detail: String) -> StoreError {
     StoreError::Corrupt { table, detail }
 }
 
+/// "The edition is in one of `phases` at `now`", over `budget_editions`' own columns: the
+/// same phases as `Schedule::phase`, so a write conditioned on it holds the domain's rule
+/// where the data lives.
+pub(crate) fn in_phases(phases: &[Phase], now: DateTime<Utc>) -> Condition {
+    use budget_editions::Column as C;
+    let mut any = Condition::any();
+    for phase in phases {
+        let window = |from: C, to: Option<C>| {
+            let mut c = Condition::all()
+                .add(C::ResultsPublishedAt.is_null())
+                .add(from.lte(now));
+            if let Some(to) = to {
+                c = c.add(to.gt(now));
+            }
+            c
+        };
+        any = any.add(match phase {
+            Phase::Announced => Condition::all()
+                .add(C::ResultsPublishedAt.is_null())
+                .add(C::SubmissionOpensAt.gt(now)),
+            Phase::Submission => window(C::SubmissionOpensAt, Some(C::SubmissionClosesAt)),
+            Phase::Verification => window(C::SubmissionClosesAt, Some(C::AppealsOpensAt)),
+            Phase::Appeals => window(C::AppealsOpensAt, Some(C::AppealsClosesAt)),
+            Phase::BallotPreparation => window(C::AppealsClosesAt, Some(C::VotingOpensAt)),
+            Phase::Voting => window(C::VotingOpensAt, Some(C::VotingClosesAt)),
+            Phase::Counting => window(C::VotingClosesAt, None),
+            Phase::Results => Condition::all().add(C::ResultsPublishedAt.is_not_null()),
+        });
+    }
+    any
+}
+
+/// Ids of editions where `action` is open at `now` (for writes to an edition's rows).
+pub(crate) fn editions_open_for(action: Action, now: DateTime<Utc>) -> SelectStatement {
+    Query::select()
+        .column(budget_editions::Column::Id)
+        .from(budget_editions::Entity)
+        .cond_where(in_phases(action.phases(), now))
+        .to_owned()
+}
+
 /// One budget within an edition: the city-wide pool or a district's.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pool {
-    pub id: Uuid,
-    pub edition_id: Uuid,
+    pub id: PoolId,
+    pub edition_id: EditionId,
     /// Short and stable: `city`, or the district's code.
     pub code: String,
     /// None for the city-wide pool.
@@ -133,8 +244,8 @@ impl TryFrom<budget_pools::Model> for Pool {
 
     fn try_from(m: budget_pools::Model) -> Result<Self> {
         Ok(Self {
-            id: m.id,
-            edition_id: m.edition_id,
+            id: PoolId(m.id),
+            edition_id: EditionId(m.edition_id),
             code: m.code,
             district: m.district_id.map(DistrictId),
             name_pl: m.name_pl,
@@ -150,46 +261,11 @@ impl TryFrom<budget_pools::Model> for Pool {
     }
 }
 
-/// Where a project stands in verification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ProjectStatus {
-    /// Submitted; being verified.
-    Submitted,
-    /// Taken back by its author.
-    Withdrawn,
-    /// On the ballot.
-    Accepted,
-    /// Not on the ballot (assessment negative, appeal dismissed or none made).
-    Rejected,
-}
-
-impl ProjectStatus {
-    pub const ALL: [Self; 4] = [
-        Self::Submitted,
-        Self::Withdrawn,
-        Self::Accepted,
-        Self::Rejected,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Submitted => "submitted",
-            Self::Withdrawn => "withdrawn",
-            Self::Accepted => "accepted",
-            Self::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == raw)
-    }
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Project {
-    pub id: Uuid,
-    pub edition_id: Uuid,
-    pub pool_id: Uuid,
+    pub id: ProjectId,
+    pub edition_id: EditionId,
+    pub pool_id: PoolId,
     pub number: u32,
     pub code: String,
     pub author: Option<UserId>,
@@ -221,9 +297,9 @@ impl TryFrom<budget_projects::Model> for Project {
 
     fn try_from(m: budget_projects::Model) -> Result<Self> {
         Ok(Self {
-            id: m.id,
-            edition_id: m.edition_id,
-            pool_id: m.pool_id,
+            id: ProjectId(m.id),
+            edition_id: EditionId(m.edition_id),
+            pool_id: PoolId(m.pool_id),
             number: u32::try_from(m.number).unwrap_or(0),
             code: m.code,
             author: m.author_id.map(UserId),
@@ -267,6 +343,30 @@ pub struct NewPool {
     pub counting: Counting,
 }
 
+/// The counting commission: one share of the ballot key per member, `threshold` of them
+/// needed to open it. A member without an account (None) gets their share from whoever
+/// created the edition (the command line prints it); an account collects its own, once.
+#[derive(Debug, Clone)]
+pub struct Commission {
+    pub members: Vec<Option<UserId>>,
+    pub threshold: u8,
+}
+
+impl Commission {
+    /// Checks the sizes: 1 to 20 members, each account once, 1 ≤ threshold ≤ members.
+    pub fn is_valid(&self) -> bool {
+        let accounts: Vec<UserId> = self.members.iter().flatten().copied().collect();
+        let unique = accounts
+            .iter()
+            .enumerate()
+            .all(|(i, a)| !accounts[..i].contains(a));
+        (1..=20).contains(&self.members.len())
+            && self.threshold >= 1
+            && usize::from(self.threshold) <= self.members.len()
+            && unique
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct NewEdition {
     pub slug: String,
@@ -277,12 +377,17 @@ pub struct NewEdition {
     pub allow_without_pesel: bool,
     pub results_due: Option<NaiveDate>,
     pub pools: Vec<NewPool>,
+    pub commission: Commission,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum CreateError {
     #[error("an edition with this address exists")]
     SlugTaken,
+    #[error(
+        "the commission needs 1–20 different members and a threshold between 1 and their number"
+    )]
+    Commission,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -297,15 +402,22 @@ impl From<sea_orm::DbErr> for CreateError {
     }
 }
 
-/// Creates an edition with its pools, in a savepoint (a taken slug leaves the caller's
-/// transaction usable).
+/// Creates an edition with its pools and its ballot key, in a savepoint (a taken slug leaves
+/// the caller's transaction usable). The key's private half is split among the commission and
+/// never stored: each member's share is kept sealed under the server `secret` until they
+/// collect it; every share is also returned, for a caller that hands them out itself (the
+/// command line) — a web handler drops them.
 pub async fn create_edition(
     c: &impl Savepoints,
     new: &NewEdition,
     by: Option<UserId>,
-) -> Result<Edition, CreateError> {
+    secret: &[u8],
+) -> Result<(Edition, Vec<Share>), CreateError> {
+    if !new.commission.is_valid() {
+        return Err(CreateError::Commission);
+    }
     let savepoint = c.begin().await?;
-    let result = insert_edition(&savepoint, new, by).await;
+    let result = insert_edition(&savepoint, new, by, secret).await;
     crate::settle(savepoint, result).await
 }
 
@@ -313,7 +425,14 @@ async fn insert_edition(
     c: &impl ConnectionTrait,
     new: &NewEdition,
     by: Option<UserId>,
-) -> Result<Edition, CreateError> {
+    secret: &[u8],
+) -> Result<(Edition, Vec<Share>), CreateError> {
+    let key = miasto_domain::vote::OpeningKey::generate();
+    let members =
+        u8::try_from(new.commission.members.len()).map_err(|_| CreateError::Commission)?;
+    let shares = shares::split(&key, new.commission.threshold, members);
+    let public = key.public();
+    drop(key);
     let s = new.schedule;
     let model = budget_editions::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -332,6 +451,10 @@ async fn insert_edition(
         results_due_on: Set(new.results_due),
         created_at: Set(now()),
         created_by: Set(by.map(|u| u.0)),
+        ballot_key: Set(Some(public.to_hex())),
+        key_threshold: Set(Some(i32::from(new.commission.threshold))),
+        opened_at: Set(None),
+        counted_ballots: Set(None),
     }
     .insert(c)
     .await?;
@@ -353,7 +476,19 @@ async fn insert_edition(
         .insert(c)
         .await?;
     }
-    Ok(Edition::try_from(model)?)
+    for (share, member) in shares.iter().zip(&new.commission.members) {
+        budget_key_shares::ActiveModel {
+            edition_id: Set(model.id),
+            number: Set(i32::from(share.x)),
+            member_id: Set(member.map(|m| m.0)),
+            fingerprint: Set(share.fingerprint()),
+            wrapped: Set(member.map(|_| share.wrap(secret, model.id))),
+            collected_at: Set(None),
+        }
+        .insert(c)
+        .await?;
+    }
+    Ok((Edition::try_from(model)?, shares))
 }
 
 /// Every edition, the newest vote first.
@@ -373,46 +508,78 @@ pub async fn edition(c: &impl ConnectionTrait, slug: &str) -> Result<Option<Edit
         .transpose()
 }
 
+pub async fn edition_by_id(c: &impl ConnectionTrait, id: EditionId) -> Result<Option<Edition>> {
+    budget_editions::Entity::find_by_id(id.0)
+        .one(c)
+        .await?
+        .map(Edition::try_from)
+        .transpose()
+}
+
 /// The edition's pools: the city-wide first, then districts in the order created.
-pub async fn pools(c: &impl ConnectionTrait, edition: Uuid) -> Result<Vec<Pool>> {
+pub async fn pools(c: &impl ConnectionTrait, edition: EditionId) -> Result<Vec<Pool>> {
     all(budget_pools::Entity::find()
-        .filter(budget_pools::Column::EditionId.eq(edition))
+        .filter(budget_pools::Column::EditionId.eq(edition.0))
         .order_by_asc(budget_pools::Column::Position)
         .all(c)
         .await?)
 }
 
-/// Moves an edition's dates (officials correct or extend a window).
+/// Moves an edition's dates from `old` (what the official saw) to `new`: refused once the
+/// envelopes are opened or results published, when the move would change the past
+/// (`Schedule::check_move`), or when someone else moved them first.
 pub async fn set_schedule(
     c: &impl ConnectionTrait,
-    edition: Uuid,
-    s: &Schedule,
+    edition: &Edition,
+    new: &Schedule,
     results_due: Option<NaiveDate>,
-) -> Result<()> {
+) -> Result<(), ScheduleChange> {
     use budget_editions::Column as C;
-    budget_editions::Entity::update_many()
-        .col_expr(C::SubmissionOpensAt, Expr::value(s.submission.0))
-        .col_expr(C::SubmissionClosesAt, Expr::value(s.submission.1))
-        .col_expr(C::AppealsOpensAt, Expr::value(s.appeals.0))
-        .col_expr(C::AppealsClosesAt, Expr::value(s.appeals.1))
-        .col_expr(C::VotingOpensAt, Expr::value(s.voting.0))
-        .col_expr(C::VotingClosesAt, Expr::value(s.voting.1))
+    let at = now();
+    let old = edition.schedule;
+    old.check_move(new, at).map_err(ScheduleChange::Schedule)?;
+    let result = budget_editions::Entity::update_many()
+        .col_expr(C::SubmissionOpensAt, Expr::value(new.submission.0))
+        .col_expr(C::SubmissionClosesAt, Expr::value(new.submission.1))
+        .col_expr(C::AppealsOpensAt, Expr::value(new.appeals.0))
+        .col_expr(C::AppealsClosesAt, Expr::value(new.appeals.1))
+        .col_expr(C::VotingOpensAt, Expr::value(new.voting.0))
+        .col_expr(C::VotingClosesAt, Expr::value(new.voting.1))
         .col_expr(C::ResultsDueOn, Expr::value(results_due))
-        .filter(C::Id.eq(edition))
+        .filter(C::Id.eq(edition.id.0))
+        .filter(C::SubmissionOpensAt.eq(old.submission.0))
+        .filter(C::SubmissionClosesAt.eq(old.submission.1))
+        .filter(C::AppealsOpensAt.eq(old.appeals.0))
+        .filter(C::AppealsClosesAt.eq(old.appeals.1))
+        .filter(C::VotingOpensAt.eq(old.voting.0))
+        .filter(C::VotingClosesAt.eq(old.voting.1))
+        .filter(C::OpenedAt.is_null())
+        .filter(in_phases(Action::MoveSchedule.phases(), at))
         .exec(c)
-        .await?;
-    Ok(())
+        .await
+        .map_err(|e| ScheduleChange::Budget(e.into()))?;
+    applied(result.rows_affected).map_err(ScheduleChange::Budget)
+}
+
+/// Why the schedule did not move.
+#[derive(Debug, thiserror::Error)]
+pub enum ScheduleChange {
+    #[error("the new schedule changes the past: {0:?}")]
+    Schedule(ScheduleError),
+    #[error(transparent)]
+    Budget(#[from] BudgetError),
 }
 
 /// Takes the edition's row lock until the transaction ends (PostgreSQL; SQLite's write
-/// transaction holds the whole database already), so numbering and paper keying queue.
-async fn lock_edition(c: &impl ConnectionTrait, edition: Uuid) -> Result<()> {
+/// transaction holds the whole database already), so numbering, paper keying and the count
+/// queue one behind another.
+async fn lock_edition(c: &impl ConnectionTrait, edition: EditionId) -> Result<()> {
     budget_editions::Entity::update_many()
         .col_expr(
             budget_editions::Column::CreatedAt,
             Expr::col(budget_editions::Column::CreatedAt),
         )
-        .filter(budget_editions::Column::Id.eq(edition))
+        .filter(budget_editions::Column::Id.eq(edition.0))
         .exec(c)
         .await?;
     Ok(())

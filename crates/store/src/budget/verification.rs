@@ -2,6 +2,7 @@
 //! and its decision, and the funded project's delivery milestones.
 
 use super::*;
+use miasto_domain::budget::{AppealState, ProjectFacts};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
@@ -35,15 +36,32 @@ pub struct Assessment {
     pub at: DateTime<Utc>,
 }
 
-/// Records an assessment; a corrected cost becomes the project's cost on the ballot.
+/// Records an assessment while verification is open; a corrected cost becomes the project's
+/// cost on the ballot. Refused (nothing written) once voting opens or for a withdrawn project.
 pub async fn assess(
     c: &impl ConnectionTrait,
-    project: &Project,
+    project: ProjectId,
     assessment: &Assessment,
-) -> Result<()> {
+) -> Result<(), BudgetError> {
+    let action = if assessment.corrected_cost.is_some() {
+        Action::ChangeCost
+    } else {
+        Action::Assess
+    };
+    let mut update = budget_projects::Entity::update_many()
+        .col_expr(budget_projects::Column::UpdatedAt, Expr::value(now()));
+    if let Some(cost) = assessment.corrected_cost {
+        update = update.col_expr(budget_projects::Column::CorrectedCost, Expr::value(cost));
+    }
+    let result = update
+        .filter(budget_projects::Column::Id.eq(project.0))
+        .filter(project_open_for(action, now()))
+        .exec(c)
+        .await?;
+    applied(result.rows_affected)?;
     budget_assessments::ActiveModel {
         id: Set(Uuid::now_v7()),
-        project_id: Set(project.id),
+        project_id: Set(project.0),
         stage: Set(assessment.stage.as_str().to_owned()),
         positive: Set(assessment.positive),
         justification: Set(assessment.justification.clone()),
@@ -54,20 +72,13 @@ pub async fn assess(
     }
     .insert(c)
     .await?;
-    if let Some(cost) = assessment.corrected_cost {
-        budget_projects::Entity::update_many()
-            .col_expr(budget_projects::Column::CorrectedCost, Expr::value(cost))
-            .filter(budget_projects::Column::Id.eq(project.id))
-            .exec(c)
-            .await?;
-    }
     Ok(())
 }
 
 /// A project's assessments, oldest first.
-pub async fn assessments(c: &impl ConnectionTrait, project: Uuid) -> Result<Vec<Assessment>> {
+pub async fn assessments(c: &impl ConnectionTrait, project: ProjectId) -> Result<Vec<Assessment>> {
     budget_assessments::Entity::find()
-        .filter(budget_assessments::Column::ProjectId.eq(project))
+        .filter(budget_assessments::Column::ProjectId.eq(project.0))
         .order_by_asc(budget_assessments::Column::AssessedAt)
         .all(c)
         .await?
@@ -97,17 +108,37 @@ pub struct Appeal {
     pub decided_at: Option<DateTime<Utc>>,
 }
 
-/// Files the author's appeal; false when one was filed already (one per project).
+impl Appeal {
+    pub fn state(appeal: Option<&Self>) -> AppealState {
+        match appeal {
+            None => AppealState::None,
+            Some(a) if a.upheld.is_none() => AppealState::Pending,
+            Some(_) => AppealState::Decided,
+        }
+    }
+}
+
+/// Files the author's appeal against leaving the project off the ballot, while appeals are
+/// open: once per project.
 pub async fn file_appeal(
     c: &impl Savepoints,
-    project: Uuid,
-    author: Option<UserId>,
+    project: ProjectId,
+    author: UserId,
     reason: &str,
-) -> Result<bool> {
+) -> Result<(), BudgetError> {
+    // Holds the project's row: a decision made meanwhile waits or refuses this.
+    let open = budget_projects::Entity::update_many()
+        .col_expr(budget_projects::Column::UpdatedAt, Expr::value(now()))
+        .filter(budget_projects::Column::Id.eq(project.0))
+        .filter(budget_projects::Column::AuthorId.eq(author.0))
+        .filter(project_open_for(Action::Appeal, now()))
+        .exec(c)
+        .await?;
+    applied(open.rows_affected)?;
     let savepoint = c.begin().await?;
     let inserted = budget_appeals::ActiveModel {
-        project_id: Set(project),
-        author_id: Set(author.map(|u| u.0)),
+        project_id: Set(project.0),
+        author_id: Set(Some(author.0)),
         reason: Set(reason.to_owned()),
         filed_at: Set(now()),
         decision: Set(None),
@@ -120,18 +151,18 @@ pub async fn file_appeal(
     match inserted {
         Ok(_) => {
             savepoint.commit().await?;
-            Ok(true)
+            Ok(())
         }
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
             savepoint.rollback().await?;
-            Ok(false)
+            Err(BudgetError::Refused(Refusal::AppealFiled))
         }
         Err(e) => Err(e.into()),
     }
 }
 
-pub async fn appeal(c: &impl ConnectionTrait, project: Uuid) -> Result<Option<Appeal>> {
-    Ok(budget_appeals::Entity::find_by_id(project)
+pub async fn appeal(c: &impl ConnectionTrait, project: ProjectId) -> Result<Option<Appeal>> {
+    Ok(budget_appeals::Entity::find_by_id(project.0)
         .one(c)
         .await?
         .map(|m| Appeal {
@@ -143,15 +174,21 @@ pub async fn appeal(c: &impl ConnectionTrait, project: Uuid) -> Result<Option<Ap
         }))
 }
 
-/// Records the decision on an appeal and sets the project's status from it. False when there
-/// is no undecided appeal.
+/// Records the decision on an appeal (upheld puts the project on the ballot), while appeals
+/// are open or the ballot is being prepared, once.
 pub async fn decide_appeal(
     c: &impl ConnectionTrait,
-    project: Uuid,
+    project: ProjectId,
     upheld: bool,
     reason: &str,
     by: UserId,
-) -> Result<bool> {
+) -> Result<(), BudgetError> {
+    let open = Query::select()
+        .column(budget_projects::Column::Id)
+        .from(budget_projects::Entity)
+        .cond_where(project_open_for(Action::DecideAppeal, now()))
+        .and_where(budget_projects::Column::Id.eq(project.0))
+        .to_owned();
     let done = budget_appeals::Entity::update_many()
         .col_expr(
             budget_appeals::Column::Decision,
@@ -163,21 +200,56 @@ pub async fn decide_appeal(
         )
         .col_expr(budget_appeals::Column::DecidedBy, Expr::value(by.0))
         .col_expr(budget_appeals::Column::DecidedAt, Expr::value(now()))
-        .filter(budget_appeals::Column::ProjectId.eq(project))
+        .filter(budget_appeals::Column::ProjectId.eq(project.0))
         .filter(budget_appeals::Column::Decision.is_null())
+        .filter(budget_appeals::Column::ProjectId.in_subquery(open))
         .exec(c)
-        .await?
-        .rows_affected
-        == 1;
-    if done {
-        let status = if upheld {
-            ProjectStatus::Accepted
-        } else {
-            ProjectStatus::Rejected
-        };
-        set_status(c, project, status).await?;
+        .await?;
+    applied(done.rows_affected)?;
+    if upheld {
+        set_status_if(
+            c,
+            project,
+            Action::DecideAppeal,
+            ProjectStatus::Rejected,
+            ProjectStatus::Accepted,
+        )
+        .await?;
     }
-    Ok(done)
+    Ok(())
+}
+
+/// What the rules need to know about a project: its status, author and unit, its appeal,
+/// and whether the published count funded it.
+pub async fn facts(c: &impl ConnectionTrait, project: &Project) -> Result<ProjectFacts> {
+    let appeal = appeal(c, project.id).await?;
+    Ok(ProjectFacts {
+        status: project.status,
+        author: project.author,
+        unit: project.unit,
+        appeal: Appeal::state(appeal.as_ref()),
+        funded: is_funded(c, project.id).await?,
+    })
+}
+
+/// Whether the published results fund the project (false before publication: nothing about
+/// the count shows until then).
+pub async fn is_funded(c: &impl ConnectionTrait, project: ProjectId) -> Result<bool> {
+    let published = Query::select()
+        .column(budget_projects::Column::Id)
+        .from(budget_projects::Entity)
+        .cond_where(
+            budget_projects::Column::EditionId
+                .in_subquery(editions_open_for(Action::RecordDelivery, now())),
+        )
+        .to_owned();
+    Ok(budget_results::Entity::find()
+        .filter(budget_results::Column::ProjectId.eq(project.0))
+        .filter(budget_results::Column::ProjectId.in_subquery(published))
+        .filter(budget_results::Column::Funded.eq(true))
+        .one(c)
+        .await?
+        .is_some())
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,12 +287,33 @@ pub struct Milestone {
 
 pub async fn add_milestone(
     c: &impl ConnectionTrait,
-    project: Uuid,
+    project: ProjectId,
     milestone: &Milestone,
-) -> Result<()> {
+) -> Result<(), BudgetError> {
+    // Results are published (final) and the project was funded by them.
+    let funded = budget_projects::Entity::find()
+        .select_only()
+        .column(budget_projects::Column::Id)
+        .filter(budget_projects::Column::Id.eq(project.0))
+        .filter(project_open_for(Action::RecordDelivery, now()))
+        .filter(
+            budget_projects::Column::Id.in_subquery(
+                Query::select()
+                    .column(budget_results::Column::ProjectId)
+                    .from(budget_results::Entity)
+                    .and_where(budget_results::Column::Funded.eq(true))
+                    .to_owned(),
+            ),
+        )
+        .into_tuple::<Uuid>()
+        .one(c)
+        .await?;
+    if funded.is_none() {
+        return Err(BudgetError::Refused(Refusal::Stale));
+    }
     budget_milestones::ActiveModel {
         id: Set(Uuid::now_v7()),
-        project_id: Set(project),
+        project_id: Set(project.0),
         status: Set(milestone.status.as_str().to_owned()),
         note: Set(milestone.note.clone()),
         happened_on: Set(milestone.on),
@@ -233,9 +326,9 @@ pub async fn add_milestone(
 }
 
 /// A project's milestones, oldest first; the last one is where it stands.
-pub async fn milestones(c: &impl ConnectionTrait, project: Uuid) -> Result<Vec<Milestone>> {
+pub async fn milestones(c: &impl ConnectionTrait, project: ProjectId) -> Result<Vec<Milestone>> {
     budget_milestones::Entity::find()
-        .filter(budget_milestones::Column::ProjectId.eq(project))
+        .filter(budget_milestones::Column::ProjectId.eq(project.0))
         .order_by_asc(budget_milestones::Column::HappenedOn)
         .order_by_asc(budget_milestones::Column::RecordedAt)
         .all(c)

@@ -1,79 +1,17 @@
-//! The secret ballot: the voter's keyed identity hash and the ballot, written together but
-//! sharing no key (see the parent module and migration 9).
+//! Casting a ballot: the voter's keyed identity hashes (one person, one ballot, whichever
+//! route they take) and the sealed envelope, written together in one transaction, so nothing
+//! acknowledged is lost and nothing readable is stored.
 
 use super::*;
-
-/// Who a voter is, as far as "one person, one ballot" needs.
-#[derive(Debug, Clone)]
-pub enum Identity {
-    Pesel(Pesel),
-    /// A resident without a PESEL: date of birth and full name, with a declaration.
-    Declared {
-        born: NaiveDate,
-        name: String,
-    },
-}
-
-impl Identity {
-    /// The keyed hash stored in place of the identity: HMAC-SHA256 under the server secret,
-    /// per edition (so the same person's rows in two editions do not match), of the PESEL or
-    /// of the date of birth and the name with case and spacing folded.
-    pub fn hash(&self, secret: &[u8], edition: Uuid) -> String {
-        use hmac::{KeyInit, Mac};
-        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(secret)
-            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-        mac.update(b"budget-voter\0");
-        mac.update(edition.as_bytes());
-        match self {
-            Self::Pesel(p) => {
-                mac.update(b"pesel\0");
-                mac.update(p.as_digits().as_bytes());
-            }
-            Self::Declared { born, name } => {
-                let folded = name
-                    .split_whitespace()
-                    .map(str::to_lowercase)
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                mac.update(b"declared\0");
-                mac.update(born.to_string().as_bytes());
-                mac.update(b"\0");
-                mac.update(folded.as_bytes());
-            }
-        }
-        crate::hex(&mac.finalize().into_bytes())
-    }
-
-    pub fn birth_date(&self) -> NaiveDate {
-        match self {
-            Self::Pesel(p) => p.birth_date(),
-            Self::Declared { born, .. } => *born,
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    Online,
-    Paper,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Online => "online",
-            Self::Paper => "paper",
-        }
-    }
-}
+use miasto_domain::vote::{BallotContent, Channel, VoterKeys, envelope_mac};
 
 /// One project marked on a ballot, with the points it gets (3/2/1 in Kraków).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
 )]
 pub struct Mark {
-    pub pool: Uuid,
-    pub project: Uuid,
+    pub pool: PoolId,
+    pub project: ProjectId,
     pub points: u16,
 }
 
@@ -81,6 +19,8 @@ pub struct Mark {
 pub enum CastError {
     #[error("this person or account has voted in this edition already")]
     AlreadyVoted,
+    #[error("refused: {}", .0.code())]
+    Refused(Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -91,123 +31,194 @@ impl From<sea_orm::DbErr> for CastError {
     }
 }
 
-/// Stores a checked ballot: the voter's hash (refused if present) and the ballot with a
-/// random id and the day only, in one savepoint, so either both are stored or neither.
+impl From<BudgetError> for CastError {
+    fn from(e: BudgetError) -> Self {
+        match e {
+            BudgetError::Refused(r) => Self::Refused(r),
+            BudgetError::Store(e) => Self::Store(e),
+        }
+    }
+}
+
+/// The action a ballot of this channel is.
+pub fn action_of(channel: Channel) -> Action {
+    match channel {
+        Channel::Online => Action::Vote,
+        Channel::Counter => Action::CounterVote,
+        Channel::Paper => Action::KeyPaper,
+    }
+}
+
+/// Stores a checked ballot while its channel is open (and the envelopes are not opened):
+/// the voter's keys (refused if either is known) and the ballot sealed to the edition's key
+/// with the platform's signature, in one savepoint, so either all is stored or nothing.
 pub async fn cast(
     c: &impl Savepoints,
-    edition: Uuid,
-    identity_hash: &str,
+    edition: &Edition,
+    keys: &VoterKeys,
     user: Option<UserId>,
     channel: Channel,
-    day: NaiveDate,
     marks: &[Mark],
+    secret: &[u8],
 ) -> Result<(), CastError> {
+    let Some(key) = &edition.ballot_key else {
+        return Err(CastError::Refused(Refusal::NoKey));
+    };
     let savepoint = c.begin().await?;
-    let result = insert_ballot(
-        &savepoint,
-        edition,
-        identity_hash,
-        user,
-        channel,
-        day,
-        marks,
-    )
+    let result = async {
+        guard(
+            &savepoint,
+            edition.id,
+            action_of(channel),
+            Condition::all()
+                .add(budget_editions::Column::BallotKey.is_not_null())
+                .add(budget_editions::Column::OpenedAt.is_null()),
+            Hold::Shared,
+        )
+        .await?;
+        let envelope = key.seal(&BallotContent {
+            channel,
+            marks: marks.iter().map(|m| (m.project.0, m.points)).collect(),
+        });
+        insert_ballot(&savepoint, edition.id, keys, user, envelope, secret).await
+    }
     .await;
     crate::settle(savepoint, result).await
 }
 
-async fn insert_ballot(
+async fn insert_voter(
     c: &impl ConnectionTrait,
-    edition: Uuid,
-    identity_hash: &str,
+    edition: EditionId,
+    hash: &str,
     user: Option<UserId>,
-    channel: Channel,
-    day: NaiveDate,
-    marks: &[Mark],
+    alias: bool,
 ) -> Result<(), CastError> {
     let voter = budget_voters::ActiveModel {
-        edition_id: Set(edition),
-        identity_hash: Set(identity_hash.to_owned()),
+        edition_id: Set(edition.0),
+        identity_hash: Set(hash.to_owned()),
         user_id: Set(user.map(|u| u.0)),
+        alias: Set(alias),
     };
-    if let Err(e) = budget_voters::Entity::insert(voter)
+    match budget_voters::Entity::insert(voter)
         .exec_without_returning(c)
         .await
     {
-        return Err(
-            if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) {
-                CastError::AlreadyVoted
-            } else {
-                e.into()
-            },
-        );
-    }
-    let ballot = Uuid::new_v4();
-    budget_ballots::Entity::insert(budget_ballots::ActiveModel {
-        id: Set(ballot),
-        edition_id: Set(edition),
-        channel: Set(channel.as_str().to_owned()),
-        cast_on: Set(day),
-    })
-    .exec_without_returning(c)
-    .await?;
-    budget_ballot_choices::Entity::insert_many(marks.iter().map(|m| {
-        budget_ballot_choices::ActiveModel {
-            ballot_id: Set(ballot),
-            project_id: Set(m.project),
-            pool_id: Set(m.pool),
-            points: Set(i32::from(m.points)),
+        Ok(_) => Ok(()),
+        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(CastError::AlreadyVoted)
         }
-    }))
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn insert_ballot(
+    c: &impl ConnectionTrait,
+    edition: EditionId,
+    keys: &VoterKeys,
+    user: Option<UserId>,
+    envelope: Vec<u8>,
+    secret: &[u8],
+) -> Result<(), CastError> {
+    insert_voter(c, edition, &keys.primary, user, false).await?;
+    if let Some(alias) = &keys.alias {
+        insert_voter(c, edition, alias, None, true).await?;
+    }
+    let mac = envelope_mac(secret, edition.0, &envelope);
+    budget_envelopes::Entity::insert(budget_envelopes::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        edition_id: Set(edition.0),
+        sealed: Set(envelope),
+        mac: Set(mac),
+    })
     .exec_without_returning(c)
     .await?;
     Ok(())
 }
 
 /// Whether the account has voted in the edition (never how).
-pub async fn has_voted(c: &impl ConnectionTrait, edition: Uuid, user: UserId) -> Result<bool> {
+pub async fn has_voted(c: &impl ConnectionTrait, edition: EditionId, user: UserId) -> Result<bool> {
     Ok(budget_voters::Entity::find()
-        .filter(budget_voters::Column::EditionId.eq(edition))
+        .filter(budget_voters::Column::EditionId.eq(edition.0))
         .filter(budget_voters::Column::UserId.eq(user.0))
         .one(c)
         .await?
         .is_some())
 }
 
-/// Whether a ballot was stored for this identity hash.
+/// Whether a ballot was stored for this person, by either of their keys.
 pub async fn identity_voted(
     c: &impl ConnectionTrait,
-    edition: Uuid,
-    identity_hash: &str,
+    edition: EditionId,
+    keys: &VoterKeys,
 ) -> Result<bool> {
-    Ok(
-        budget_voters::Entity::find_by_id((edition, identity_hash.to_owned()))
-            .one(c)
-            .await?
-            .is_some(),
-    )
+    let mut hashes = vec![keys.primary.clone()];
+    hashes.extend(keys.alias.clone());
+    Ok(budget_voters::Entity::find()
+        .filter(budget_voters::Column::EditionId.eq(edition.0))
+        .filter(budget_voters::Column::IdentityHash.is_in(hashes))
+        .one(c)
+        .await?
+        .is_some())
 }
 
-/// Ballots stored so far: (online, paper).
-pub async fn ballot_totals(c: &impl ConnectionTrait, edition: Uuid) -> Result<(u64, u64)> {
+/// People who voted (their alias rows left out): during voting, the number of envelopes.
+pub async fn voter_count(c: &impl ConnectionTrait, edition: EditionId) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(budget_voters::Entity::find()
+        .filter(budget_voters::Column::EditionId.eq(edition.0))
+        .filter(budget_voters::Column::Alias.eq(false))
+        .count(c)
+        .await?)
+}
+
+/// Sealed ballots waiting for the count.
+pub async fn envelope_count(c: &impl ConnectionTrait, edition: EditionId) -> Result<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(budget_envelopes::Entity::find()
+        .filter(budget_envelopes::Column::EditionId.eq(edition.0))
+        .count(c)
+        .await?)
+}
+
+/// Opened ballots, per channel.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Totals {
+    pub online: u64,
+    pub paper: u64,
+    pub counter: u64,
+}
+
+impl Totals {
+    pub fn all(&self) -> u64 {
+        self.online + self.paper + self.counter
+    }
+
+    /// From `(channel, count)` rows.
+    pub(super) fn from_rows(rows: &[(String, i64)]) -> Self {
+        let get = |ch: Channel| {
+            rows.iter()
+                .find(|(c, _)| c == ch.as_str())
+                .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
+        };
+        Self {
+            online: get(Channel::Online),
+            paper: get(Channel::Paper),
+            counter: get(Channel::Counter),
+        }
+    }
+}
+
+/// Ballots opened by the count, per channel (none before the count: envelopes are not
+/// ballots yet).
+pub async fn ballot_totals(c: &impl ConnectionTrait, edition: EditionId) -> Result<Totals> {
     let rows: Vec<(String, i64)> = budget_ballots::Entity::find()
         .select_only()
         .column(budget_ballots::Column::Channel)
         .column_as(Expr::col(budget_ballots::Column::Id).count(), "n")
-        .filter(budget_ballots::Column::EditionId.eq(edition))
+        .filter(budget_ballots::Column::EditionId.eq(edition.0))
         .group_by(budget_ballots::Column::Channel)
         .into_tuple()
         .all(c)
         .await?;
-    Ok(by_channel(&rows))
-}
-
-/// (online, paper) from `(channel, count)` rows.
-pub(super) fn by_channel(rows: &[(String, i64)]) -> (u64, u64) {
-    let get = |ch: Channel| {
-        rows.iter()
-            .find(|(c, _)| c == ch.as_str())
-            .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
-    };
-    (get(Channel::Online), get(Channel::Paper))
+    Ok(Totals::from_rows(&rows))
 }

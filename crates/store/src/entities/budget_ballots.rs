@@ -7,7 +7,6 @@ pub struct Model {
     pub id: Uuid,
     pub edition_id: Uuid,
     pub channel: String,
-    pub cast_on: Date,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -20,6 +20,10 @@ pub struct Model {
     pub results_due_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub created_by: Option<Uuid>,
+    pub ballot_key: Option<String>,
+    pub key_threshold: Option<i32>,
+    pub opened_at: Option<DateTimeUtc>,
+    pub counted_ballots: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub identity_hash: String,
     pub user_id: Option<Uuid>,
+    pub alias: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

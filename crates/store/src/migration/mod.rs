@@ -15,6 +15,7 @@ mod m20261121_000008_statistics_feedback;
 mod m20261121_000009_citizens_budget;
 mod m20261121_000010_budget_photos;
 mod m20261121_000011_budget_results_due;
+mod m20261121_000012_sealed_ballots;
 
 pub struct Migrator;
 
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000009_citizens_budget::Migration),
             Box::new(m20261121_000010_budget_photos::Migration),
             Box::new(m20261121_000011_budget_results_due::Migration),
+            Box::new(m20261121_000012_sealed_ballots::Migration),
         ]
     }
 }

@@ -70,7 +70,7 @@ budget-realisation-in_progress = In progress
 budget-realisation-done = Done
 budget-realisation-cancelled = Cancelled
 budget-vote-title = Voting
-budget-vote-lead = Choose projects in each part of the ballot, give your PESEL and make the declaration. You can vote only once.
+budget-vote-lead = Choose projects in each part of the ballot, give your full name and PESEL and make the declaration. You can vote only once.
 budget-vote-not-open = Voting is not open in this edition.
 budget-vote-done = Your vote in this edition has been recorded. Thank you!
 budget-back-to-edition = Back to the edition
@@ -85,14 +85,14 @@ budget-rank-label = Place { $rank } ({ $points } points)
 budget-pool-has = { $budget } to share
 budget-voter = Voter
 budget-pesel = PESEL
-budget-pesel-hint = 11 digits. The number is not stored – only a keyed digest of it, which tells whether this person has voted.
+budget-pesel-hint = 11 digits. Neither the number nor your name is stored – only keyed digests of them, which tell whether this person has voted.
 budget-without-pesel = I have no PESEL number
 budget-born = Date of birth
 budget-born-hint = Only for people without a PESEL number.
 budget-full-name = Full name
 budget-no-pesel-declaration = I declare that I have no PESEL number and that these details are true.
 budget-resident-declaration = I declare that I live in Kraków.
-budget-secret-ballot = The vote is secret: the ballot is stored without the voter's details and without the time it was cast.
+budget-secret-ballot = The vote is secret: your choices are encrypted the moment you vote and stored apart from who you are. Only after voting can the counting commission open the ballots, together, with their parts of the key.
 budget-cast = Cast my vote
 budget-error-wrong-count = { $count ->
     [one] Choose exactly { $count } project.
@@ -120,7 +120,6 @@ budget-error-schedule-order = Stages must follow each other: submissions, appeal
 budget-error-sheet = Give the ballot's number (up to 40 characters).
 budget-error-point = Give the voting point.
 budget-results-title = Results
-budget-results-not-published = The results have not been published yet: only officials see this page.
 budget-not-counted = The votes have not been counted yet.
 budget-ballots-total = { $count ->
     [one] { $count } valid vote cast:
@@ -158,7 +157,7 @@ budget-voting-to = Voting until (inclusive)
 budget-save-schedule = Save the schedule
 budget-paper-title = Paper ballots
 budget-paper-lead = Each ballot is typed in by two different people. It counts when both entries agree; ballots whose entries differ go to a list to be typed in again.
-budget-paper-closed = Paper ballots can be typed in while voting is open and after it closes, until the results are published.
+budget-paper-closed = Paper ballots can be typed in while voting is open and after it closes, until counting starts.
 budget-sheet = Ballot number
 budget-sheet-hint = The number printed on the ballot.
 budget-point = Voting point
@@ -173,14 +172,14 @@ budget-first-keyed = First entry
 budget-sheets-counted = Ballots counted: { $count }
 budget-sheets-refused = Refused (the person had voted): { $count }
 budget-keying-waiting = Ballot { $sheet } saved. Now a second person must type it in.
-budget-keying-counted = Ballot { $sheet } matches the earlier entry: the vote is counted.
+budget-keying-counted = Ballot { $sheet } matches the earlier entry: the vote is sealed and stored for the count.
 budget-keying-mismatch = Ballot { $sheet } differs from the earlier entry: it goes to the list to be typed in again.
 budget-keying-refused = Ballot { $sheet } matches the earlier entry, but this person has already voted: the ballot is refused.
 budget-keying-same-keyer = You typed in ballot { $sheet } before. The second entry must be made by someone else.
 budget-keying-settled = Ballot { $sheet } has already been settled.
 flash-budget-voted = Thank you! Your vote has been recorded.
 flash-budget-schedule-saved = Schedule saved.
-flash-budget-counted = The votes have been counted. Only officials see the results until you publish them.
+flash-budget-counted = The votes have been counted. Nobody – officials included – sees the results until you publish them.
 flash-budget-published = The results have been published.
 flash-budget-not-counting = Votes can be counted only after voting closes.
 flash-budget-not-counted = Count the votes first (after voting closes).
@@ -308,3 +307,87 @@ budget-results-due-hint = The day you will publish the results by – shown to r
 budget-results-by = by { $date }
 budget-error-results-due = Results can be due no earlier than the last day of voting.
 flash-budget-project-already-submitted = This form was already sent – the project is submitted (see your e-mail).
+budget-ballots-counter = { $count } at a counter
+budget-corrected-on = Results corrected on { $date }:
+budget-not-entered-title = Paper ballots not typed in before the count
+budget-not-entered = { $count ->
+    [one] { $count } ballot
+   *[other] { $count } ballots
+}
+budget-full-name-hint = As in your identity document. It is not stored – only a keyed digest of it, with your date of birth.
+budget-document-checked = I checked this person's identity document: the name and the date of birth (or PESEL) match.
+budget-error-document-checked = Confirm that the identity document was checked.
+budget-error-born-in-future = The date of birth cannot be later than today.
+budget-error-born-too-early = The date of birth cannot be before 1900 – check it for a typing error.
+budget-error-schedule-past = What has happened cannot be changed: a stage that has started keeps its start date, one that has ended keeps its end date, and no coming date can move into the past.
+budget-error-commission = Choose the commission's members (1 to 20 people) and how many of them are needed to open the ballots – from 1 to the number of members.
+budget-error-counter-expired = The time to vote has run out or the form is not valid. Check the voter's details again.
+budget-error-share_garbled = This is not a key share, or it has a typing error (its check sum does not match).
+budget-error-share_other_edition = This key share belongs to another edition.
+budget-error-share_not_issued = This key share is not the one issued under its number.
+budget-error-share_repeated = The same key share was entered twice.
+budget-error-share_too_few = { $count ->
+    [one] Opening the ballots needs { $count } key share.
+   *[other] Opening the ballots needs { $count } key shares, each from a different commission member.
+}
+budget-error-share_wrong_key = These key shares do not open this edition's ballots.
+budget-project-frozen = At this stage of the edition the project cannot be changed: assessments and decisions are made between the end of submissions and the start of voting.
+budget-member-deleted = (account deleted)
+budget-member-offline = (no account – share handed over outside the platform)
+budget-commission = Vote-counting commission
+budget-commission-hint = Each member gets a share of the key that opens the ballots. Nobody keeps the key: counting needs the given number of members, together. Choose enough members that losing one share does not block the count (e.g. 3 of 5).
+budget-threshold = How many members open the ballots
+budget-threshold-hint = From 1 to the number of members chosen.
+budget-no-key = This edition was created before sealed ballots and has no commission.
+budget-commission-threshold = { $count ->
+    [one] { $count } commission member opens the ballots.
+   *[other] { $count } commission members open the ballots together.
+}
+budget-share-page-link = Your key share
+budget-share-number = Share no.
+budget-member = Commission member
+budget-share-fingerprint = Key share fingerprint
+budget-share-collected = Collected
+budget-share-not-collected = not collected
+budget-opened-on = The ballots were opened on { $date }: since then no votes or paper ballots can be added.
+budget-publish-lead = Nobody sees the results until you publish them.
+budget-correct-reason = Reason for the correction
+budget-correct-hint = A correction counts the votes again. Everyone will see the reason on the results page.
+budget-correct = Correct the results
+budget-schedule-rule = A stage that has started keeps its start date, and one that has ended keeps its end date. Coming dates can change, but not into the past. Once the ballots are opened the schedule cannot change.
+budget-share-title = Key share
+budget-share-lead = This edition's ballots are encrypted. The key to them is kept nowhere: each commission member holds a share of it, and the votes can be counted only when enough members enter their shares together.
+budget-share-yours = Your key share
+budget-share-once = This share is shown only once and has just been deleted from the platform. Write it down or print it and keep it safe. Nobody – administrators included – can recreate it.
+budget-share-collect = Collect your share
+budget-share-collect-lead = The share is shown or downloaded as a file only once, then deleted from the platform.
+budget-share-show = Show my share
+budget-share-download = Download as a file
+budget-share-collected-on = You collected your share on { $date }.
+budget-share-none = You hold no key share of this edition.
+budget-share-check = Check a key share
+budget-share-label = Key share
+budget-share-check-hint = Paste or type a share to check that it is valid. Nothing is stored.
+budget-share-check-button = Check
+budget-share-check-garbled = This is not a key share, or it has a typing error.
+budget-share-check-other-edition = This key share belongs to another edition.
+budget-share-check-ok = A valid key share, no. { $number } of this edition (fingerprint { $fingerprint }).
+budget-share-check-not-issued = Share no. { $number } is not the one issued under that number (fingerprint { $fingerprint }).
+budget-count-opened-lead = The ballots have been opened. You can count the votes again before the results are published.
+budget-count-lead = { $count ->
+    [one] To open the ballots and count the votes, { $count } commission member enters their key share.
+   *[other] To open the ballots and count the votes, { $count } commission members enter their key shares – each their own.
+}
+budget-count-members = The commission has { $count } members.
+budget-count-share = Key share { $number }
+budget-count-secret = Key shares are not stored. The ballots are opened, shuffled and stored with no link to the voters, and the sealed envelopes are deleted.
+budget-counter-title = Voting at a counter
+budget-counter-lead = Check the voter's identity document and enter their details. On the next screen the voter chooses the projects themself.
+budget-counter-next = Details checked – go to the ballot
+budget-counter-ballot-lead = Hand the screen to the voter: they choose the projects themself.
+budget-counter-recorded = The vote has been sealed and stored. You can take the next person.
+flash-budget-share-gone = You have no key share to collect – perhaps you collected it already.
+flash-budget-correction-reason = Give the reason for the correction: everyone will see it on the results page.
+flash-budget-corrected = The results have been corrected; the reason is shown on the results page.
+budget-share-waiting = Your share of this edition's ballot key is waiting for you.
+budget-share-collect-link = Collect it

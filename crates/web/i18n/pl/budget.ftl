@@ -72,7 +72,7 @@ budget-realisation-in_progress = W realizacji
 budget-realisation-done = Zrealizowano
 budget-realisation-cancelled = Odstąpiono od realizacji
 budget-vote-title = Głosowanie
-budget-vote-lead = Zaznacz projekty w każdej części karty, podaj PESEL i złóż oświadczenie. Głos można oddać tylko raz.
+budget-vote-lead = Zaznacz projekty w każdej części karty, podaj imię i nazwisko oraz PESEL i złóż oświadczenie. Głos można oddać tylko raz.
 budget-vote-not-open = Głosowanie w tej edycji nie trwa.
 budget-vote-done = Twój głos w tej edycji został już zapisany. Dziękujemy!
 budget-back-to-edition = Wróć do strony edycji
@@ -87,14 +87,14 @@ budget-rank-label = Miejsce { $rank } ({ $points } pkt)
 budget-pool-has = do podziału { $budget }
 budget-voter = Głosujący
 budget-pesel = PESEL
-budget-pesel-hint = 11 cyfr. Numer nie jest zapisywany – zapisujemy tylko jego skrót, który pozwala sprawdzić, czy ta osoba już głosowała.
+budget-pesel-hint = 11 cyfr. Ani numer, ani imię i nazwisko nie są zapisywane – zapisujemy tylko ich skróty, które pozwalają sprawdzić, czy ta osoba już głosowała.
 budget-without-pesel = Nie mam numeru PESEL
 budget-born = Data urodzenia
 budget-born-hint = Tylko dla osób bez numeru PESEL.
 budget-full-name = Imię i nazwisko
 budget-no-pesel-declaration = Oświadczam, że nie mam numeru PESEL, a podane dane są prawdziwe.
 budget-resident-declaration = Oświadczam, że mieszkam w Krakowie.
-budget-secret-ballot = Głosowanie jest tajne: karta jest zapisywana bez danych głosującego i bez godziny oddania głosu.
+budget-secret-ballot = Głosowanie jest tajne: wybór jest szyfrowany w chwili oddania głosu i zapisywany osobno od danych głosującego. Otworzyć karty mogą dopiero po głosowaniu członkowie komisji, wspólnie, swoimi częściami klucza.
 budget-cast = Oddaj głos
 budget-error-wrong-count = { $count ->
     [one] Wybierz dokładnie { $count } projekt.
@@ -124,7 +124,6 @@ budget-error-schedule-order = Etapy muszą następować po sobie: zgłaszanie, o
 budget-error-sheet = Podaj numer karty (do 40 znaków).
 budget-error-point = Podaj punkt do głosowania.
 budget-results-title = Wyniki
-budget-results-not-published = Wyniki nie zostały jeszcze ogłoszone: tę stronę widzą tylko urzędnicy.
 budget-not-counted = Głosy nie zostały jeszcze policzone.
 budget-ballots-total = { $count ->
     [one] Oddano { $count } ważny głos:
@@ -163,7 +162,7 @@ budget-voting-to = Głosowanie do (włącznie)
 budget-save-schedule = Zapisz harmonogram
 budget-paper-title = Karty papierowe
 budget-paper-lead = Każdą kartę wpisują dwie różne osoby. Karta liczy się, gdy oba wpisy są zgodne; niezgodne trafiają na listę do ponownego wpisania.
-budget-paper-closed = Karty papierowe można wpisywać w czasie głosowania i po nim, do ogłoszenia wyników.
+budget-paper-closed = Karty papierowe można wpisywać w czasie głosowania i po nim, do rozpoczęcia liczenia głosów.
 budget-sheet = Numer karty
 budget-sheet-hint = Numer wydrukowany na karcie.
 budget-point = Punkt do głosowania
@@ -178,14 +177,14 @@ budget-first-keyed = Pierwszy wpis
 budget-sheets-counted = Policzone karty: { $count }
 budget-sheets-refused = Odrzucone (ta osoba już głosowała): { $count }
 budget-keying-waiting = Karta { $sheet } zapisana. Teraz musi ją wpisać druga osoba.
-budget-keying-counted = Karta { $sheet } jest zgodna z wcześniejszym wpisem: głos został policzony.
+budget-keying-counted = Karta { $sheet } jest zgodna z wcześniejszym wpisem: głos został zaszyfrowany i zapisany do liczenia.
 budget-keying-mismatch = Karta { $sheet } różni się od wcześniejszego wpisu: trafia na listę kart do ponownego wpisania.
 budget-keying-refused = Karta { $sheet } jest zgodna z wcześniejszym wpisem, ale ta osoba już głosowała: karta została odrzucona.
 budget-keying-same-keyer = Kartę { $sheet } wpisałeś już wcześniej. Drugi wpis musi zrobić inna osoba.
 budget-keying-settled = Karta { $sheet } została już rozliczona.
 flash-budget-voted = Dziękujemy! Twój głos został zapisany.
 flash-budget-schedule-saved = Harmonogram zapisany.
-flash-budget-counted = Głosy zostały policzone. Wyniki widzą urzędnicy, dopóki ich nie ogłosisz.
+flash-budget-counted = Głosy zostały policzone. Wyników nie widzi nikt – także urzędnicy – dopóki ich nie ogłosisz.
 flash-budget-published = Wyniki zostały ogłoszone.
 flash-budget-not-counting = Głosy można policzyć dopiero po zakończeniu głosowania.
 flash-budget-not-counted = Najpierw policz głosy (po zakończeniu głosowania).
@@ -313,3 +312,90 @@ budget-results-due-hint = Dzień, do którego ogłosicie wyniki – pokazywany m
 budget-results-by = do { $date }
 budget-error-results-due = Wyniki mogą być ogłoszone najwcześniej w ostatnim dniu głosowania.
 flash-budget-project-already-submitted = Ten formularz został już wysłany – projekt jest zgłoszony (sprawdź skrzynkę e-mail).
+budget-ballots-counter = { $count } w punkcie obsługi
+budget-corrected-on = Wyniki skorygowano { $date }:
+budget-not-entered-title = Karty papierowe niewpisane przed liczeniem
+budget-not-entered = { $count ->
+    [one] { $count } karta
+    [few] { $count } karty
+   *[other] { $count } kart
+}
+budget-full-name-hint = Tak jak w dokumencie tożsamości. Nie jest zapisywane – tylko jego skrót, razem z datą urodzenia.
+budget-document-checked = Sprawdziłem dokument tożsamości tej osoby: imię, nazwisko i data urodzenia (lub PESEL) się zgadzają.
+budget-error-document-checked = Potwierdź, że dokument tożsamości został sprawdzony.
+budget-error-born-in-future = Data urodzenia nie może być późniejsza niż dziś.
+budget-error-born-too-early = Data urodzenia nie może być wcześniejsza niż 1900 rok – sprawdź, czy nie ma literówki.
+budget-error-schedule-past = Tego, co już się wydarzyło, nie można zmienić: etap, który się zaczął, zachowuje datę początku, zakończony – datę końca, a przyszłych dat nie można przenieść na przeszłość.
+budget-error-commission = Wybierz członków komisji (od 1 do 20 osób) i podaj, ilu z nich jest potrzebnych do otwarcia kart – od 1 do liczby członków.
+budget-error-counter-expired = Czas na oddanie głosu minął albo formularz jest nieważny. Sprawdź dane głosującego jeszcze raz.
+budget-error-share_garbled = To nie jest część klucza albo jest w niej literówka (suma kontrolna się nie zgadza).
+budget-error-share_other_edition = Ta część klucza należy do innej edycji.
+budget-error-share_not_issued = Ta część klucza nie jest tą, którą wydano pod tym numerem.
+budget-error-share_repeated = Ta sama część klucza została wpisana dwa razy.
+budget-error-share_too_few = { $count ->
+    [one] Do otwarcia kart potrzebna jest { $count } część klucza.
+    [few] Do otwarcia kart potrzebne są { $count } części klucza, każda od innego członka komisji.
+   *[other] Do otwarcia kart potrzebnych jest { $count } części klucza, każda od innego członka komisji.
+}
+budget-error-share_wrong_key = Te części klucza nie otwierają kart tej edycji.
+budget-project-frozen = Na tym etapie edycji projektu nie można zmieniać: ocena i decyzje są możliwe od zamknięcia zgłoszeń do rozpoczęcia głosowania.
+budget-member-deleted = (konto usunięte)
+budget-member-offline = (bez konta – część przekazana poza serwisem)
+budget-commission = Komisja licząca głosy
+budget-commission-hint = Każdy członek komisji dostaje część klucza, którym otwiera się karty. Klucza nie przechowuje nikt: do policzenia głosów potrzeba podanej liczby członków, razem. Wybierz co najmniej tylu członków, by zgubienie jednej części nie zablokowało liczenia (np. 3 z 5).
+budget-threshold = Ilu członków komisji otwiera karty
+budget-threshold-hint = Od 1 do liczby wybranych członków.
+budget-no-key = Ta edycja powstała przed wprowadzeniem zaszyfrowanych kart i nie ma komisji.
+budget-commission-threshold = { $count ->
+    [one] Karty otwiera { $count } członek komisji.
+    [few] Karty otwierają razem { $count } członkowie komisji.
+   *[other] Karty otwiera razem { $count } członków komisji.
+}
+budget-share-page-link = Twoja część klucza
+budget-share-number = Nr części
+budget-member = Członek komisji
+budget-share-fingerprint = Odcisk części klucza
+budget-share-collected = Odebrana
+budget-share-not-collected = nieodebrana
+budget-opened-on = Karty otwarto { $date }: od tej chwili nie można już głosować ani wpisywać kart papierowych.
+budget-publish-lead = Wyniki nie są widoczne dla nikogo, dopóki ich nie ogłosisz.
+budget-correct-reason = Powód korekty
+budget-correct-hint = Korekta to ponowne policzenie głosów. Powód zobaczą wszyscy na stronie wyników.
+budget-correct = Skoryguj wyniki
+budget-schedule-rule = Etap, który się zaczął, zachowuje datę początku, a zakończony – datę końca. Przyszłe daty można zmieniać, ale nie na przeszłe. Po otwarciu kart harmonogramu nie można już zmienić.
+budget-share-title = Część klucza
+budget-share-lead = Karty tej edycji są zaszyfrowane. Klucz do nich nie jest nigdzie przechowywany: każdy członek komisji ma jego część, a głosy policzyć można tylko wtedy, gdy odpowiednia liczba członków poda swoje części razem.
+budget-share-yours = Twoja część klucza
+budget-share-once = Ta część jest pokazywana tylko raz i właśnie została usunięta z serwisu. Zapisz ją albo wydrukuj i przechowuj bezpiecznie. Nikt – także administrator – nie odtworzy jej.
+budget-share-collect = Odbierz swoją część
+budget-share-collect-lead = Część zostanie pokazana albo pobrana jako plik tylko raz, a potem usunięta z serwisu.
+budget-share-show = Pokaż moją część
+budget-share-download = Pobierz jako plik
+budget-share-collected-on = Odebrałeś swoją część { $date }.
+budget-share-none = Nie masz części klucza tej edycji.
+budget-share-check = Sprawdź część klucza
+budget-share-label = Część klucza
+budget-share-check-hint = Wklej albo przepisz część, aby sprawdzić, czy jest prawidłowa. Nic nie zostanie zapisane.
+budget-share-check-button = Sprawdź
+budget-share-check-garbled = To nie jest część klucza albo jest w niej literówka.
+budget-share-check-other-edition = Ta część klucza należy do innej edycji.
+budget-share-check-ok = Prawidłowa część klucza nr { $number } tej edycji (odcisk { $fingerprint }).
+budget-share-check-not-issued = Część nr { $number } nie jest tą, którą wydano pod tym numerem (odcisk { $fingerprint }).
+budget-count-opened-lead = Karty zostały już otwarte. Możesz policzyć głosy jeszcze raz, przed ogłoszeniem wyników.
+budget-count-lead = { $count ->
+    [one] Aby otworzyć karty i policzyć głosy, { $count } członek komisji wpisuje swoją część klucza.
+   *[other] Aby otworzyć karty i policzyć głosy, { $count } członków komisji wpisuje swoje części klucza – każdy swoją.
+}
+budget-count-members = Komisja liczy { $count } osób.
+budget-count-share = Część klucza { $number }
+budget-count-secret = Części klucza nie są zapisywane. Karty zostaną otwarte, potasowane i zapisane bez związku z głosującymi, a zaszyfrowane koperty usunięte.
+budget-counter-title = Głosowanie w punkcie obsługi
+budget-counter-lead = Sprawdź dokument tożsamości głosującego i wpisz jego dane. Na następnym ekranie głosujący sam wybiera projekty.
+budget-counter-next = Dane sprawdzone – przejdź do karty
+budget-counter-ballot-lead = Przekaż ekran głosującemu: wybiera projekty sam.
+budget-counter-recorded = Głos został zaszyfrowany i zapisany. Można przyjąć kolejną osobę.
+flash-budget-share-gone = Nie masz części klucza do odebrania – może już ją odebrałeś.
+flash-budget-correction-reason = Podaj powód korekty: zobaczą go wszyscy na stronie wyników.
+flash-budget-corrected = Wyniki zostały skorygowane; powód jest widoczny na stronie wyników.
+budget-share-waiting = Twoja część klucza do kart tej edycji czeka na odbiór.
+budget-share-collect-link = Odbierz ją

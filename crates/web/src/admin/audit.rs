@@ -18,7 +18,7 @@ pub struct AuditQuery {
     pub page: String,
 }
 
-const ACTIONS: [Action; 25] = Action::ALL;
+const ACTIONS: [Action; 29] = Action::ALL;
 
 struct Row {
     entry: Entry,

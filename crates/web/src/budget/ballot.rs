@@ -6,8 +6,9 @@ use crate::form::FieldErrors;
 use crate::page::{Page, SelectOption};
 use chrono::NaiveDate;
 use miasto_domain::budget::{BallotError, BallotRule, Choice, Pesel, format_amount};
+use miasto_domain::vote::{FoldedName, Identity, IdentityError};
 use miasto_domain::{FieldError, Locale};
-use miasto_store::budget::{Edition, Identity, Mark, Pool, Project};
+use miasto_store::budget::{Edition, Mark, Pool, Project};
 
 /// One pool's part of the ballot as the form shows it.
 pub struct PoolPart {
@@ -250,71 +251,118 @@ pub fn read_part(
     }
 }
 
-/// The voter's identity as typed: a PESEL, or (where the edition allows it) a date of birth
-/// and full name with a declaration of having no PESEL. Also checks the residency
-/// declaration and the minimum age on `today`.
+/// The voter's part of a ballot form as typed (kept when the form comes back with errors).
+pub struct VoterFields {
+    pub allow_without_pesel: bool,
+    /// Typed by staff at a counter: they confirm a document instead of a declaration.
+    pub counter: bool,
+    pub full_name: String,
+    pub pesel: String,
+    pub without_pesel: bool,
+    pub born: String,
+    pub no_pesel_declaration: bool,
+    pub document_checked: bool,
+    pub resident: bool,
+}
+
+impl VoterFields {
+    /// What was typed, or an empty form when `keep` is false.
+    pub fn typed(edition: &Edition, typed: &Typed<'_>, keep: bool, counter: bool) -> Self {
+        let text = |name: &str| {
+            if keep {
+                typed.get(name).to_owned()
+            } else {
+                String::new()
+            }
+        };
+        let ticked = |name: &str| keep && typed.checked(name);
+        Self {
+            allow_without_pesel: edition.allow_without_pesel,
+            counter,
+            full_name: text("full_name"),
+            pesel: text("pesel"),
+            without_pesel: ticked("without_pesel"),
+            born: text("born"),
+            no_pesel_declaration: ticked("no_pesel_declaration"),
+            document_checked: ticked("document_checked"),
+            resident: ticked("resident"),
+        }
+    }
+}
+
+/// Where an identity is typed, which decides what vouches for a voter without a PESEL.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The voter online, or a paper sheet as the voter filled it in: a declaration.
+    Declared,
+    /// Staff at a counter, who checked an identity document.
+    Counter,
+}
+
+/// The voter's identity as typed: the full name, and a PESEL or (where the edition allows it)
+/// a date of birth with a declaration of having no PESEL — or, at a counter, staff's word that
+/// they checked a document. Also checks the residency declaration, that the birth date is
+/// possible, and the minimum age on `today`.
 pub fn read_identity(
     edition: &Edition,
     typed: &Typed<'_>,
     today: NaiveDate,
+    route: Route,
     errors: &mut FieldErrors,
 ) -> Option<Identity> {
-    let identity = if edition.allow_without_pesel && typed.checked("without_pesel") {
-        let born = NaiveDate::parse_from_str(typed.get("born").trim(), "%Y-%m-%d")
-            .ok()
-            .filter(|d| *d <= today && *d > NaiveDate::from_ymd_opt(1900, 1, 1).unwrap_or(*d));
+    let name = FoldedName::parse(typed.get("full_name"));
+    if name.is_none() {
+        errors.add_message("full_name", "budget-error-full-name");
+    }
+    let without = edition.allow_without_pesel && typed.checked("without_pesel");
+    let identity = if without {
+        let born = NaiveDate::parse_from_str(typed.get("born").trim(), "%Y-%m-%d").ok();
         if born.is_none() {
             errors.add_message("born", "budget-error-born");
         }
-        let name = typed.get("full_name").trim();
-        if name.split_whitespace().count() < 2 || name.chars().count() > 200 {
-            errors.add_message("full_name", "budget-error-full-name");
-        }
-        if !typed.checked("no_pesel_declaration") {
+        if route == Route::Declared && !typed.checked("no_pesel_declaration") {
             errors.add_message("no_pesel_declaration", "budget-error-no-pesel-declaration");
         }
-        born.map(|born| Identity::Declared {
-            born,
-            name: name.to_owned(),
-        })
+        born.zip(name)
+            .map(|(born, name)| Identity::Declared { born, name })
     } else {
         let raw = typed.get("pesel");
-        if raw.trim().is_empty() {
+        let pesel = if raw.trim().is_empty() {
             errors.add("pesel", FieldError::Required);
             None
         } else {
-            errors
-                .check("pesel", Pesel::parse(raw))
-                .map(Identity::Pesel)
-        }
+            errors.check("pesel", Pesel::parse(raw))
+        };
+        pesel
+            .zip(name)
+            .map(|(pesel, name)| Identity::Pesel { pesel, name })
     };
+    if route == Route::Counter && !typed.checked("document_checked") {
+        errors.add_message("document_checked", "budget-error-document-checked");
+    }
     if !typed.checked("resident") {
         errors.add_message("resident", "budget-error-resident");
     }
     let identity = identity?;
-    if let Some(min) = edition.min_age
-        && miasto_domain::budget::age(identity.birth_date(), today) < min
-    {
-        errors.add_text(
-            if matches!(identity, Identity::Pesel(_)) {
-                "pesel"
-            } else {
-                "born"
-            },
-            crate::i18n::t_args(
+    if let Err(e) = identity.check(today, edition.min_age) {
+        let field = if matches!(identity, Identity::Pesel { .. }) {
+            "pesel"
+        } else {
+            "born"
+        };
+        let message = match e {
+            IdentityError::TooYoung { min } => crate::i18n::t_args(
                 errors.locale(),
                 "budget-error-too-young",
                 &[("age", &min.to_string())],
             ),
-        );
+            other => crate::i18n::t(
+                errors.locale(),
+                &format!("budget-error-{}", other.code().replace('_', "-")),
+            ),
+        };
+        errors.add_text(field, message);
         return None;
     }
     Some(identity)
-}
-
-/// Today in Kraków (ballots keep the day only).
-pub fn today() -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&chrono_tz::Europe::Warsaw)
-        .date_naive()
 }

@@ -1,6 +1,7 @@
 //! Officials open a new edition at `/staff/budget/new`: its address and names, the schedule,
 //! eligibility, the city-wide pool and a pool for each district given a budget, with the
-//! ballot and counting rules (Kraków's by default).
+//! ballot and counting rules (Kraków's by default), and the counting commission: the
+//! officials who each get a share of the ballot key, and how many of them open it.
 
 use super::staff::ScheduleInput;
 use crate::context::{Ctx, redirect_with_flash};
@@ -14,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use miasto_domain::budget::{BallotRule, Counting, parse_amount};
 use miasto_domain::{Permission, required_text};
 use miasto_store::audit::{self, Action, Target};
-use miasto_store::budget::{self, CreateError, NewEdition, NewPool};
+use miasto_store::budget::{self, Commission, CreateError, NewEdition, NewPool};
 use miasto_store::reference::District;
 use serde::Deserialize;
 
@@ -44,6 +45,15 @@ pub struct EditionInput {
     pub city_rule: String,
     pub district_rule: String,
     pub counting: String,
+    /// How many of the commission's shares open the ballot key.
+    pub threshold: String,
+}
+
+/// An official who may sit on the commission, as the form offers them.
+pub struct MemberOption {
+    pub id: String,
+    pub email: String,
+    pub checked: bool,
 }
 
 pub struct DistrictRow {
@@ -64,7 +74,23 @@ struct NewPage {
     district_rules: Vec<SelectOption>,
     countings: Vec<SelectOption>,
     districts: Vec<DistrictRow>,
+    members: Vec<MemberOption>,
     errors: FieldErrors,
+}
+
+/// The officials who may sit on the commission, those chosen ticked.
+async fn member_options(state: &AppState, chosen: &[String]) -> Result<Vec<MemberOption>, Error> {
+    Ok(
+        miasto_store::accounts::with_permission(state.db(), Permission::ManageBudget)
+            .await?
+            .into_iter()
+            .map(|u| MemberOption {
+                checked: chosen.contains(&u.id.to_string()),
+                id: u.id.to_string(),
+                email: u.email.to_string(),
+            })
+            .collect(),
+    )
 }
 
 fn rule_options(page: &Page, chosen: &str) -> Vec<SelectOption> {
@@ -80,6 +106,7 @@ fn new_page(
     ctx: &Ctx,
     input: EditionInput,
     districts: Vec<DistrictRow>,
+    members: Vec<MemberOption>,
     errors: FieldErrors,
 ) -> NewPage {
     let page = Page::titled(ctx, "budget-new-edition-title");
@@ -98,6 +125,7 @@ fn new_page(
         district_rules: rule_options(&page, &input.district_rule),
         countings,
         districts,
+        members,
         input,
         errors,
         page,
@@ -124,19 +152,22 @@ fn rows(districts: &[District], pairs: &[(String, String)]) -> Vec<DistrictRow> 
 }
 
 pub async fn show_new_edition(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
-    ctx.require(Permission::ManageBudget)?;
+    let me = ctx.require(Permission::ManageBudget)?.user.id;
     let districts = miasto_store::reference::list_districts(state.db()).await?;
     let input = EditionInput {
         city_rule: "ranked:3".into(),
         district_rule: "ranked:3".into(),
         counting: Counting::Greedy.as_str().into(),
         allow_without_pesel: "on".into(),
+        threshold: "1".into(),
         ..Default::default()
     };
+    let members = member_options(&state, &[me.to_string()]).await?;
     let page = new_page(
         &ctx,
         input,
         rows(&districts, &[]),
+        members,
         FieldErrors::new(ctx.locale),
     );
     Ok(render(&page)?.into_response())
@@ -240,10 +271,35 @@ pub async fn create_edition(
     if bad_district {
         errors.add_message("districts", "budget-error-pool-amounts");
     }
+    let chosen: Vec<String> = form
+        .pairs
+        .iter()
+        .filter(|(k, _)| k == "member")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let offered = member_options(&state, &chosen).await?;
+    let members: Vec<Option<miasto_domain::UserId>> = offered
+        .iter()
+        .filter(|m| m.checked)
+        .filter_map(|m| miasto_domain::UserId::parse(&m.id).map(Some))
+        .collect();
+    let threshold = input
+        .threshold
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|k| *k >= 1 && usize::from(*k) <= members.len());
+    let commission = Commission {
+        threshold: threshold.unwrap_or(0),
+        members,
+    };
+    if !commission.is_valid() {
+        errors.add_message("members", "budget-error-commission");
+    }
     let (Some(name_pl), Some(name_en), Some((schedule, results_due)), true) =
         (name_pl, name_en, schedule, errors.is_empty())
     else {
-        let page = new_page(&ctx, input, table, errors);
+        let page = new_page(&ctx, input, table, offered, errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let new = NewEdition {
@@ -255,15 +311,24 @@ pub async fn create_edition(
         allow_without_pesel: !input.allow_without_pesel.is_empty(),
         results_due,
         pools,
+        commission,
     };
+    let secret = state.config().secret.expose().as_bytes();
     let tx = miasto_store::begin(state.db()).await?;
-    let edition = match budget::create_edition(&tx, &new, Some(official)).await {
-        Ok(edition) => edition,
+    // The shares returned are dropped: each member collects their own.
+    let edition = match budget::create_edition(&tx, &new, Some(official), secret).await {
+        Ok((edition, _)) => edition,
         Err(CreateError::SlugTaken) => {
             drop(tx);
             errors.add_message("slug", "budget-error-slug-taken");
-            let page = new_page(&ctx, input, table, errors);
+            let page = new_page(&ctx, input, table, offered, errors);
             return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
+        }
+        Err(CreateError::Commission) => {
+            drop(tx);
+            errors.add_message("members", "budget-error-commission");
+            let page = new_page(&ctx, input, table, offered, errors);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
         }
         Err(CreateError::Store(e)) => return Err(e.into()),
     };
@@ -271,8 +336,13 @@ pub async fn create_edition(
         &tx,
         Some(official),
         Action::BudgetEditionCreated,
-        Some(Target::budget_edition(edition.id)),
-        serde_json::json!({ "slug": slug, "pools": new.pools.len() }),
+        Some(Target::budget_edition(edition.id.0)),
+        serde_json::json!({
+            "slug": slug,
+            "pools": new.pools.len(),
+            "commission": new.commission.members.len(),
+            "threshold": new.commission.threshold,
+        }),
     )
     .await?;
     tx.commit().await?;

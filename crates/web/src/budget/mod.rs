@@ -1,9 +1,14 @@
 //! The citizens' budget under `/budget`: editions, their projects, online voting, results with
 //! the anonymised Pabulib download; and for staff under `/staff/budget`: the edition's
-//! schedule, paper ballots typed in twice, the count and its publication.
+//! schedule, the commission's key shares, votes at a counter, paper ballots typed in twice,
+//! the count with the shares and its publication. What may happen when is decided by the
+//! domain's rulebook, asked through [`rules`].
 
 pub mod ballot;
+pub mod commission;
+pub mod counter;
 pub mod editions;
+pub mod rules;
 pub mod staff;
 pub mod submit;
 pub mod verify;
@@ -19,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Warsaw;
 use miasto_domain::Locale;
-use miasto_domain::budget::{Phase, format_amount};
+use miasto_domain::budget::{Action, Phase, format_amount};
 use miasto_store::Page as PageRequest;
 use miasto_store::budget::{
     self, CostItem, Edition, Milestone, Pool, PoolResult, Project, ProjectFilter, ProjectStatus,
@@ -82,7 +87,7 @@ pub struct EditionView {
 
 impl EditionView {
     pub fn new(page: &Page, e: &Edition) -> Self {
-        let phase = e.phase(Utc::now());
+        let phase = e.phase(miasto_store::now());
         let span = |(a, b): (DateTime<Utc>, DateTime<Utc>)| {
             // Windows close at the end of their last day: show that day.
             let last = b - chrono::Duration::seconds(1);
@@ -100,20 +105,8 @@ impl EditionView {
         }
     }
 
-    pub fn voting(&self) -> bool {
-        self.phase == Phase::Voting
-    }
-
     pub fn results(&self) -> bool {
         self.phase == Phase::Results
-    }
-
-    pub fn submissions(&self) -> bool {
-        self.phase == Phase::Submission
-    }
-
-    pub fn voting_started(&self) -> bool {
-        self.phase >= Phase::Voting
     }
 }
 
@@ -190,7 +183,16 @@ impl ProjectRow {
 #[template(path = "budget/index.html")]
 struct IndexPage {
     page: Page,
-    editions: Vec<EditionView>,
+    /// Each edition, and whether voting is open in it.
+    editions: Vec<(EditionView, bool)>,
+}
+
+/// Whether voting is open to the visitor (or would be, once they sign in).
+fn voting_open(ctx: &Ctx, edition: &Edition) -> bool {
+    matches!(
+        rules::allowed(ctx, Action::Vote, edition, None),
+        Ok(()) | Err(miasto_domain::budget::Refusal::SignIn)
+    )
 }
 
 pub async fn show_budget(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
@@ -198,7 +200,7 @@ pub async fn show_budget(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
     let editions = budget::editions(state.db())
         .await?
         .iter()
-        .map(|e| EditionView::new(&page, e))
+        .map(|e| (EditionView::new(&page, e), voting_open(&ctx, e)))
         .collect();
     Ok(render(&IndexPage { page, editions })?.into_response())
 }
@@ -210,8 +212,11 @@ struct EditionPage {
     edition: EditionView,
     pools: Vec<PoolView>,
     voted: bool,
-    online: u64,
-    paper: u64,
+    /// Voting is open to this visitor (or would be, once signed in).
+    can_vote: bool,
+    can_submit: bool,
+    /// Ballots per channel, once results are published (nobody sees turnout before).
+    totals: Option<budget::Totals>,
 }
 
 pub async fn show_edition(
@@ -230,15 +235,23 @@ pub async fn show_edition(
         Some(u) => budget::has_voted(state.db(), edition.id, u.user.id).await?,
         None => false,
     };
-    let (online, paper) = budget::ballot_totals(state.db(), edition.id).await?;
-    let edition = EditionView::new(&page, &edition);
+    let totals = if edition.results_published_at.is_some() {
+        Some(budget::ballot_totals(state.db(), edition.id).await?)
+    } else {
+        None
+    };
     Ok(render(&EditionPage {
+        // Visitors who have not signed in see the way in; the pages ask them to sign in.
+        can_vote: !voted && voting_open(&ctx, &edition),
+        can_submit: matches!(
+            rules::allowed(&ctx, Action::Submit, &edition, None),
+            Ok(()) | Err(miasto_domain::budget::Refusal::SignIn)
+        ),
+        edition: EditionView::new(&page, &edition),
         page,
-        edition,
         pools,
         voted,
-        online,
-        paper,
+        totals,
     })?
     .into_response())
 }
@@ -374,19 +387,14 @@ pub async fn show_project(
         .await?
         .ok_or(Error::NotFound)?;
     let page = Page::new(&ctx, project.title.clone());
-    let own = ctx
-        .user
-        .as_ref()
-        .is_some_and(|u| project.author == Some(u.user.id));
-    let phase = edition.phase(Utc::now());
-    let can_edit = own && phase == Phase::Submission && project.status == ProjectStatus::Submitted;
-    let can_withdraw = own && phase < Phase::Voting && project.status != ProjectStatus::Withdrawn;
+    let facts = rules::facts(&state, &project).await?;
+    let may = |action| rules::allowed(&ctx, action, &edition, Some(&facts)).is_ok();
+    let (can_edit, can_withdraw, can_appeal) = (
+        may(Action::Edit),
+        may(Action::Withdraw),
+        may(Action::Appeal),
+    );
     let pools = budget::pools(state.db(), edition.id).await?;
-    let appeal = budget::appeal(state.db(), project.id).await?;
-    let can_appeal = own
-        && phase == Phase::Appeals
-        && project.status == ProjectStatus::Rejected
-        && appeal.is_none();
     let photos = budget::photos_of(state.db(), project.id)
         .await?
         .into_iter()
@@ -474,7 +482,7 @@ impl PoolResultView {
     pub fn new(
         page: &Page,
         r: &PoolResult,
-        stages: &std::collections::HashMap<uuid::Uuid, budget::Realisation>,
+        stages: &std::collections::HashMap<miasto_domain::ProjectId, budget::Realisation>,
     ) -> Self {
         Self {
             code: r.pool.code.clone(),
@@ -505,19 +513,28 @@ impl PoolResultView {
     }
 }
 
+/// A correction of published results, as the results page lists it.
+pub struct CorrectionView {
+    pub at: String,
+    pub reason: String,
+}
+
 #[derive(Template)]
 #[template(path = "budget/results.html")]
 struct ResultsPage {
     page: Page,
     edition: EditionView,
     pools: Vec<PoolResultView>,
-    online: u64,
-    paper: u64,
+    totals: budget::Totals,
+    corrections: Vec<CorrectionView>,
+    /// Paper sheets still open when the count began, per voting point.
+    not_entered: Vec<(String, u64)>,
 }
 
-/// Results are public once published; officials see the stored count before that.
-fn may_see_results(ctx: &Ctx, edition: &Edition) -> Result<(), Error> {
-    if edition.results_published_at.is_none() && !ctx.can(miasto_domain::Permission::ManageBudget) {
+/// Results, turnout and the `.pb` files exist for nobody before publication — officials
+/// included: two looks around one vote would reveal it.
+fn published(edition: &Edition) -> Result<(), Error> {
+    if edition.results_published_at.is_none() {
         return Err(Error::NotFound);
     }
     Ok(())
@@ -529,7 +546,7 @@ pub async fn show_results(
     Path(slug): Path<String>,
 ) -> Result<Response, Error> {
     let edition = load_edition(&state, &slug).await?;
-    may_see_results(&ctx, &edition)?;
+    published(&edition)?;
     let results = budget::results(state.db(), &edition).await?;
     let page = Page::new(
         &ctx,
@@ -539,8 +556,8 @@ pub async fn show_results(
             edition.name(ctx.locale)
         ),
     );
-    let (online, paper) = budget::ballot_totals(state.db(), edition.id).await?;
-    let funded: Vec<uuid::Uuid> = results
+    let totals = budget::ballot_totals(state.db(), edition.id).await?;
+    let funded: Vec<miasto_domain::ProjectId> = results
         .iter()
         .flat_map(|r| {
             r.rows
@@ -550,35 +567,49 @@ pub async fn show_results(
         })
         .collect();
     let stages = budget::latest_milestones(state.db(), &funded).await?;
+    let corrections = budget::counts(state.db(), edition.id)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            Some(CorrectionView {
+                at: page.datetime(&c.at),
+                reason: c.reason?,
+            })
+        })
+        .collect();
+    let not_entered = budget::sheets_not_entered(state.db(), edition.id).await?;
     Ok(render(&ResultsPage {
         edition: EditionView::new(&page, &edition),
         pools: results
             .iter()
             .map(|r| PoolResultView::new(&page, r, &stages))
             .collect(),
-        online,
-        paper,
+        totals,
+        corrections,
+        not_entered,
         page,
     })?
     .into_response())
 }
 
 /// `/budget/{slug}/results/{pool}.pb`: the pool's ballots in the Pabulib format, voters
-/// numbered in random order, so that anyone can recount with an independent tool.
+/// numbered in random order, so that anyone can recount with an independent tool; once the
+/// results are published.
 pub async fn download_pabulib(
     State(state): State<AppState>,
-    ctx: Ctx,
     Path((slug, file)): Path<(String, String)>,
 ) -> Result<Response, Error> {
     let edition = load_edition(&state, &slug).await?;
-    may_see_results(&ctx, &edition)?;
+    published(&edition)?;
     let code = file.strip_suffix(".pb").ok_or(Error::NotFound)?;
     let pool = budget::pools(state.db(), edition.id)
         .await?
         .into_iter()
         .find(|p| p.code == code)
         .ok_or(Error::NotFound)?;
-    let text = budget::pabulib(state.db(), &edition, &pool).await?;
+    let text = budget::pabulib(state.db(), &edition, &pool)
+        .await?
+        .ok_or(Error::NotFound)?;
     let name = format!("budget_{}_{}.pb", edition.slug, pool.code);
     Ok((
         [

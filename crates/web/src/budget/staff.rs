@@ -1,10 +1,11 @@
-//! Staff pages of the citizens' budget under `/staff/budget`: the edition's schedule, the
-//! count and its publication (officials), and paper ballots typed in at voting points, each
-//! sheet twice by different people, with the sheets whose keyings disagree listed first.
+//! Staff pages of the citizens' budget under `/staff/budget`: the edition's page (its state,
+//! the commission, the schedule) and paper ballots typed in at voting points, each sheet
+//! twice by different people, with the sheets whose keyings disagree listed first. The count
+//! and its publication are in [`super::commission`].
 
-use super::ballot::{PoolPart, Typed, today};
+use super::ballot::{PoolPart, Route, Typed, VoterFields};
 use super::vote::{district_options, parts, read_ballot, split_pools};
-use super::{EditionView, load_edition};
+use super::{EditionView, load_edition, rules};
 use crate::context::{Ctx, redirect_with_flash};
 use crate::form::{FieldErrors, Form, FormPairs};
 use crate::page::{Page, SelectOption, render};
@@ -16,9 +17,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Warsaw;
 use miasto_domain::Permission;
-use miasto_domain::budget::{Phase, Schedule, ScheduleError};
+use miasto_domain::budget::{Action as Rule, Schedule, ScheduleError};
 use miasto_store::audit::{self, Action, Target};
-use miasto_store::budget::{self, Edition, Keying, OpenSheet, Sheet};
+use miasto_store::budget::{self, CastError, Edition, Keying, OpenSheet, ScheduleChange, Sheet};
 use serde::Deserialize;
 
 /// Paper keying or running the edition: either lets a person into these pages.
@@ -148,8 +149,20 @@ impl ScheduleInput {
                 errors.add_message("submission_from", "budget-error-schedule-order");
                 None
             }
+            Err(ScheduleError::PastFixed) => {
+                errors.add_message("submission_from", "budget-error-schedule-past");
+                None
+            }
         }
     }
+}
+
+/// A member of the counting commission, as the edition's page lists them.
+pub struct MemberView {
+    pub number: u8,
+    pub who: String,
+    pub fingerprint: String,
+    pub collected: Option<String>,
 }
 
 #[derive(Template)]
@@ -159,11 +172,21 @@ struct ManagePage {
     edition: EditionView,
     manage: bool,
     key_paper: bool,
-    online: u64,
-    paper: u64,
-    counted: bool,
-    can_count: bool,
+    /// Votes at a counter are being taken.
+    counter_open: bool,
+    /// The signed-in official's share waits for them.
+    my_share_waiting: bool,
+    members: Vec<MemberView>,
+    threshold: u8,
+    /// The envelopes are opened (when, as the page writes it).
+    opened: Option<String>,
+    /// Sealed ballots are opened with the shares now.
+    can_open: bool,
+    /// The opened ballots may be counted again before publication.
+    can_recount: bool,
     can_publish: bool,
+    can_correct: bool,
+    can_move: bool,
     schedule: ScheduleInput,
     errors: FieldErrors,
 }
@@ -176,19 +199,42 @@ async fn manage_page(
     errors: FieldErrors,
 ) -> Result<ManagePage, Error> {
     let page = Page::new(ctx, edition.name(ctx.locale).to_owned());
-    let (online, paper) = budget::ballot_totals(state.db(), edition.id).await?;
-    let counted = budget::is_counted(state.db(), edition.id).await?;
-    let phase = edition.phase(Utc::now());
     let manage = ctx.can(Permission::ManageBudget);
+    let slots = budget::share_slots(state.db(), edition.id).await?;
+    let me = ctx.user.as_ref().map(|u| u.user.id);
+    let mut members = Vec::new();
+    for slot in &slots {
+        let who = match slot.member {
+            Some(id) => miasto_store::accounts::get_user(state.db(), id)
+                .await?
+                .map_or_else(|| page.t("budget-member-deleted"), |u| u.email.to_string()),
+            None => page.t("budget-member-offline"),
+        };
+        members.push(MemberView {
+            number: slot.number,
+            who,
+            fingerprint: slot.fingerprint.clone(),
+            collected: slot.collected_at.as_ref().map(|at| page.datetime(at)),
+        });
+    }
+    let allowed = |rule| rules::allowed(ctx, rule, edition, None).is_ok();
+    let opened = edition.opened_at.is_some();
     Ok(ManagePage {
         edition: EditionView::new(&page, edition),
         manage,
         key_paper: ctx.can(Permission::KeyPaperBallots),
-        online,
-        paper,
-        counted,
-        can_count: manage && phase == Phase::Counting,
-        can_publish: manage && phase == Phase::Counting && counted,
+        counter_open: allowed(Rule::CounterVote),
+        my_share_waiting: slots
+            .iter()
+            .any(|s| s.waiting && s.member.is_some() && s.member == me),
+        members,
+        threshold: edition.threshold.unwrap_or_default(),
+        opened: edition.opened_at.as_ref().map(|at| page.datetime(at)),
+        can_open: allowed(Rule::Count) && !opened,
+        can_recount: allowed(Rule::Count) && opened,
+        can_publish: allowed(Rule::Publish),
+        can_correct: allowed(Rule::Correct),
+        can_move: allowed(Rule::MoveSchedule),
         schedule,
         errors,
         page,
@@ -226,18 +272,28 @@ pub async fn change_schedule(
 ) -> Result<Response, Error> {
     let official = ctx.require(Permission::ManageBudget)?.user.id;
     let edition = load_edition(&state, &slug).await?;
+    rules::require(&ctx, Rule::MoveSchedule, &edition, None)?;
     let mut errors = FieldErrors::new(ctx.locale);
     let Some((schedule, results_due)) = input.read(&mut errors) else {
         let page = manage_page(&state, &ctx, &edition, input, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let tx = miasto_store::begin(state.db()).await?;
-    budget::set_schedule(&tx, edition.id, &schedule, results_due).await?;
+    match budget::set_schedule(&tx, &edition, &schedule, results_due).await {
+        Ok(()) => {}
+        Err(ScheduleChange::Schedule(_)) => {
+            drop(tx);
+            errors.add_message("submission_from", "budget-error-schedule-past");
+            let page = manage_page(&state, &ctx, &edition, input, errors).await?;
+            return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
+        }
+        Err(ScheduleChange::Budget(e)) => return Err(e.into()),
+    }
     audit::record(
         &tx,
         Some(official),
         Action::BudgetScheduleChanged,
-        Some(Target::budget_edition(edition.id)),
+        Some(Target::budget_edition(edition.id.0)),
         serde_json::json!({
             "submission": [input.submission_from, input.submission_to],
             "appeals": [input.appeals_from, input.appeals_to],
@@ -252,82 +308,6 @@ pub async fn change_schedule(
         &format!("/staff/budget/{slug}"),
         "flash-budget-schedule-saved",
     ))
-}
-
-/// The official's two steps after voting: count (again, if need be), then publish.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Step {
-    Count,
-    Publish,
-}
-
-async fn official_step(
-    state: &AppState,
-    ctx: &Ctx,
-    slug: &str,
-    step: Step,
-) -> Result<Response, Error> {
-    let official = ctx.require(Permission::ManageBudget)?.user.id;
-    let edition = load_edition(state, slug).await?;
-    let counted = budget::is_counted(state.db(), edition.id).await?;
-    if edition.phase(Utc::now()) != Phase::Counting || (step == Step::Publish && !counted) {
-        let why = match step {
-            Step::Count => "flash-budget-not-counting",
-            Step::Publish => "flash-budget-not-counted",
-        };
-        return Ok(redirect_with_flash(
-            ctx,
-            &format!("/staff/budget/{slug}"),
-            why,
-        ));
-    }
-    let tx = miasto_store::begin(state.db()).await?;
-    let (online, paper) = budget::ballot_totals(&tx, edition.id).await?;
-    let (action, done, flash) = match step {
-        Step::Count => {
-            budget::count(&tx, &edition).await?;
-            (Action::BudgetCounted, true, "flash-budget-counted")
-        }
-        Step::Publish => (
-            Action::BudgetPublished,
-            budget::publish(&tx, edition.id).await?,
-            "flash-budget-published",
-        ),
-    };
-    if done {
-        audit::record(
-            &tx,
-            Some(official),
-            action,
-            Some(Target::budget_edition(edition.id)),
-            serde_json::json!({ "online": online, "paper": paper }),
-        )
-        .await?;
-    }
-    tx.commit().await?;
-    Ok(redirect_with_flash(
-        ctx,
-        &format!("/budget/{slug}/results"),
-        flash,
-    ))
-}
-
-pub async fn count_votes(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(slug): Path<String>,
-    Form(_): Form<crate::accounts::login::Empty>,
-) -> Result<Response, Error> {
-    official_step(&state, &ctx, &slug, Step::Count).await
-}
-
-pub async fn publish_results(
-    State(state): State<AppState>,
-    ctx: Ctx,
-    Path(slug): Path<String>,
-    Form(_): Form<crate::accounts::login::Empty>,
-) -> Result<Response, Error> {
-    official_step(&state, &ctx, &slug, Step::Publish).await
 }
 
 pub struct OpenSheetView {
@@ -353,22 +333,11 @@ struct PaperPage {
     parts: Vec<PoolPart>,
     sheet: String,
     point: String,
-    allow_without_pesel: bool,
-    pesel: String,
-    without_pesel: bool,
-    born: String,
-    full_name: String,
-    no_pesel_declaration: bool,
-    resident: bool,
+    voter: VoterFields,
     sheets: Vec<OpenSheetView>,
     counted: u64,
     refused: u64,
     errors: FieldErrors,
-}
-
-/// Paper ballots are typed in while voting runs and after it closes, until the count.
-fn paper_open(edition: &Edition) -> bool {
-    matches!(edition.phase(Utc::now()), Phase::Voting | Phase::Counting)
 }
 
 #[expect(clippy::too_many_arguments, reason = "one page's inputs")]
@@ -410,16 +379,10 @@ async fn paper_page(
         })
         .collect();
     let (counted, refused) = budget::settled_sheets(state.db(), edition.id).await?;
-    let kept = |name: &str| {
-        if keep_sheet {
-            typed.get(name).to_owned()
-        } else {
-            String::new()
-        }
-    };
     Ok(PaperPage {
         edition: EditionView::new(&page, edition),
-        open: paper_open(edition),
+        // Paper ballots are typed in while voting runs and after it closes, until the count.
+        open: rules::allowed(ctx, Rule::KeyPaper, edition, None).is_ok(),
         outcome,
         districts: choose.then(|| district_options(&page, &pools, district)),
         district: district.to_owned(),
@@ -432,16 +395,14 @@ async fn paper_page(
             serde_urlencoded::to_string([("point", typed.get("point"))]).unwrap_or_default()
         ),
         parts,
-        sheet: kept("sheet"),
+        sheet: if keep_sheet {
+            typed.get("sheet").to_owned()
+        } else {
+            String::new()
+        },
         // The voting point stays filled in from one sheet to the next.
         point: typed.get("point").to_owned(),
-        allow_without_pesel: edition.allow_without_pesel,
-        pesel: kept("pesel"),
-        without_pesel: keep_sheet && typed.checked("without_pesel"),
-        born: kept("born"),
-        full_name: kept("full_name"),
-        no_pesel_declaration: keep_sheet && typed.checked("no_pesel_declaration"),
-        resident: keep_sheet && typed.checked("resident"),
+        voter: VoterFields::typed(edition, typed, keep_sheet, false),
         sheets,
         counted,
         refused,
@@ -498,8 +459,8 @@ pub async fn key_paper(
     let edition = load_edition(&state, &slug).await?;
     let typed = Typed(&form.pairs);
     let district = form.fields.district.trim();
-    if !paper_open(&edition) {
-        let message = crate::i18n::t(ctx.locale, "budget-paper-closed");
+    if let Err(why) = rules::allowed(&ctx, Rule::KeyPaper, &edition, None) {
+        let message = crate::i18n::t(ctx.locale, &format!("error-page-{}", why.code()));
         let page = paper_page(
             &state,
             &ctx,
@@ -511,7 +472,8 @@ pub async fn key_paper(
             FieldErrors::new(ctx.locale),
         )
         .await?;
-        return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
+        let status = StatusCode::from_u16(why.http_status()).unwrap_or(StatusCode::CONFLICT);
+        return Ok((status, render(&page)?).into_response());
     }
     let mut errors = FieldErrors::new(ctx.locale);
     let number = form.fields.sheet.trim();
@@ -523,19 +485,34 @@ pub async fn key_paper(
         errors.add_message("point", "budget-error-point");
     }
     let pools = budget::pools(state.db(), edition.id).await?;
-    let read = read_ballot(&state, &edition, &pools, district, &typed, &mut errors).await?;
+    let read = read_ballot(
+        &state,
+        &edition,
+        &pools,
+        district,
+        &typed,
+        Route::Declared,
+        &mut errors,
+    )
+    .await?;
     let Some((identity, marks)) = read.filter(|_| errors.is_empty()) else {
         let page = paper_page(&state, &ctx, &edition, district, &typed, true, None, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
+    let secret = state.config().secret.expose().as_bytes();
     let sheet = Sheet {
         number: number.to_owned(),
         point: point.to_owned(),
-        identity_hash: identity.hash(state.config().secret.expose().as_bytes(), edition.id),
+        keys: identity.keys(secret, edition.id.0),
         marks,
     };
     let tx = miasto_store::begin(state.db()).await?;
-    let keying = budget::key_paper(&tx, edition.id, &sheet, clerk, today()).await?;
+    let keying = match budget::key_paper(&tx, &edition, &sheet, clerk, secret).await {
+        Ok(keying) => keying,
+        Err(CastError::Refused(why)) => return Err(why.into()),
+        Err(CastError::AlreadyVoted) => Keying::AlreadyVoted,
+        Err(CastError::Store(e)) => return Err(e.into()),
+    };
     tx.commit().await?;
     let message = crate::i18n::t_args(
         ctx.locale,

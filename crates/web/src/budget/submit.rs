@@ -1,7 +1,8 @@
 //! Residents' projects: submitted while submissions are open (signed in), edited by their
-//! author until the deadline, withdrawn by their author until voting starts.
+//! author until the deadline, withdrawn by their author until voting starts — as the
+//! rulebook says, and as the store enforces.
 
-use super::{EditionView, load_edition};
+use super::{EditionView, load_edition, rules};
 use crate::context::{Ctx, redirect_with_flash};
 use crate::form::{FieldErrors, Form, MultipartForm, Upload};
 use crate::page::{Page, SelectOption, options, render};
@@ -10,8 +11,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
-use miasto_domain::budget::{CATEGORIES, Phase, format_amount, parse_amount};
+use miasto_domain::budget::{Action, CATEGORIES, Refusal, format_amount, parse_amount};
 use miasto_domain::{FieldError, UserId, required_text};
 use miasto_store::budget::{self, CostItem, Edition, NewProject, Pool, Project, ProjectStatus};
 use serde::Deserialize;
@@ -268,8 +268,8 @@ async fn checked(
     }
 }
 
-fn submissions_open(edition: &Edition) -> bool {
-    edition.phase(Utc::now()) == Phase::Submission
+fn submissions_open(ctx: &Ctx, edition: &Edition) -> bool {
+    rules::allowed(ctx, Action::Submit, edition, None).is_ok()
 }
 
 pub async fn show_new_project(
@@ -279,7 +279,7 @@ pub async fn show_new_project(
 ) -> Result<Response, Error> {
     ctx.require_user()?;
     let edition = load_edition(&state, &slug).await?;
-    if !submissions_open(&edition) {
+    if !submissions_open(&ctx, &edition) {
         return Ok(redirect_with_flash(
             &ctx,
             &format!("/budget/{slug}"),
@@ -307,13 +307,7 @@ pub async fn submit_project(
 ) -> Result<Response, Error> {
     let author = ctx.require_user()?.user.id;
     let edition = load_edition(&state, &slug).await?;
-    if !submissions_open(&edition) {
-        return Ok(redirect_with_flash(
-            &ctx,
-            &format!("/budget/{slug}"),
-            "flash-budget-submissions-closed",
-        ));
-    }
+    rules::require(&ctx, Action::Submit, &edition, None)?;
     let form_key = form.fields.form_key.clone();
     let (new, photos) = match checked(&state, &ctx, &edition, form, author, None).await? {
         Ok(checked) => checked,
@@ -328,7 +322,7 @@ pub async fn submit_project(
             "flash-budget-project-already-submitted",
         ));
     }
-    let project = budget::add_project(&tx, &edition, &new).await?;
+    let project = budget::submit_project(&tx, &edition, &new).await?;
     budget::attach_photos(&tx, project.id, &photos).await?;
     super::notify_author(
         &state,
@@ -348,22 +342,34 @@ pub async fn submit_project(
     ))
 }
 
-/// The author's own project, or 404 (403 for someone else's).
+/// The project (404 if there is none), and whether the rulebook lets the visitor do `action`
+/// to it now (only its author ever may).
 async fn own_project(
     state: &AppState,
     ctx: &Ctx,
     edition: &Edition,
     number: &str,
-) -> Result<Project, Error> {
-    let user = ctx.require_user()?.user.id;
+    action: Action,
+) -> Result<(Project, Result<(), Refusal>), Error> {
     let number: u32 = number.parse().map_err(|_| Error::NotFound)?;
     let project = budget::project(state.db(), edition.id, number)
         .await?
         .ok_or(Error::NotFound)?;
-    if project.author != Some(user) {
-        return Err(Error::Forbidden);
+    let facts = rules::facts(state, &project).await?;
+    let allowed = rules::allowed(ctx, action, edition, Some(&facts));
+    Ok((project, allowed))
+}
+
+/// Someone else's project, or no account: the refusal itself; the author in the wrong
+/// phase: back to the project with a note.
+fn turned_away(ctx: &Ctx, back: &str, why: Refusal, flash: &str) -> Result<Response, Error> {
+    if matches!(
+        why,
+        Refusal::SignIn | Refusal::NotAuthor | Refusal::Forbidden
+    ) {
+        return Err(why.into());
     }
-    Ok(project)
+    Ok(redirect_with_flash(ctx, back, flash))
 }
 
 pub async fn show_edit_project(
@@ -372,14 +378,10 @@ pub async fn show_edit_project(
     Path((slug, number)): Path<(String, String)>,
 ) -> Result<Response, Error> {
     let edition = load_edition(&state, &slug).await?;
-    let project = own_project(&state, &ctx, &edition, &number).await?;
+    let (project, allowed) = own_project(&state, &ctx, &edition, &number, Action::Edit).await?;
     let back = format!("/budget/{slug}/projects/{}", project.number);
-    if !submissions_open(&edition) || project.status != ProjectStatus::Submitted {
-        return Ok(redirect_with_flash(
-            &ctx,
-            &back,
-            "flash-budget-submissions-closed",
-        ));
+    if let Err(why) = allowed {
+        return turned_away(&ctx, &back, why, "flash-budget-submissions-closed");
     }
     let pools = budget::pools(state.db(), edition.id).await?;
     let mut items = blank_items();
@@ -424,22 +426,16 @@ pub async fn edit_project(
     form: MultipartForm<ProjectInput>,
 ) -> Result<Response, Error> {
     let edition = load_edition(&state, &slug).await?;
-    let project = own_project(&state, &ctx, &edition, &number).await?;
+    let (project, allowed) = own_project(&state, &ctx, &edition, &number, Action::Edit).await?;
+    allowed?;
     let back = format!("/budget/{slug}/projects/{}", project.number);
-    if !submissions_open(&edition) || project.status != ProjectStatus::Submitted {
-        return Ok(redirect_with_flash(
-            &ctx,
-            &back,
-            "flash-budget-submissions-closed",
-        ));
-    }
     let author = ctx.require_user()?.user.id;
     let (new, photos) = match checked(&state, &ctx, &edition, form, author, Some(&project)).await? {
         Ok(checked) => checked,
         Err(page) => return Ok(page),
     };
     let tx = miasto_store::begin(state.db()).await?;
-    budget::edit_project(&tx, project.id, &new).await?;
+    budget::edit_project(&tx, &project, author, &new).await?;
     budget::attach_photos(&tx, project.id, &photos).await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
@@ -456,18 +452,21 @@ pub async fn withdraw_project(
     Form(_): Form<crate::accounts::login::Empty>,
 ) -> Result<Response, Error> {
     let edition = load_edition(&state, &slug).await?;
-    let project = own_project(&state, &ctx, &edition, &number).await?;
+    let (project, allowed) = own_project(&state, &ctx, &edition, &number, Action::Withdraw).await?;
+    allowed?;
+    let author = ctx.require_user()?.user.id;
     let back = format!("/budget/{slug}/projects/{}", project.number);
-    let before_voting = edition.phase(Utc::now()) < Phase::Voting;
-    if !before_voting || project.status == ProjectStatus::Withdrawn {
-        return Ok(redirect_with_flash(
-            &ctx,
-            &back,
-            "flash-budget-withdraw-closed",
-        ));
-    }
     let tx = miasto_store::begin(state.db()).await?;
-    budget::set_status(&tx, project.id, ProjectStatus::Withdrawn).await?;
+    // Conditional: a decision or the opening of voting meanwhile refuses it.
+    budget::withdraw(&tx, project.id, author).await?;
+    miasto_store::audit::record(
+        &tx,
+        Some(author),
+        miasto_store::audit::Action::BudgetProjectWithdrawn,
+        Some(miasto_store::audit::Target::budget_project(project.id.0)),
+        serde_json::json!({ "from": project.status.as_str() }),
+    )
+    .await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
         &ctx,

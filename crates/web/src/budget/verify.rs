@@ -5,7 +5,7 @@
 //! Authors appeal from the project's public page while appeals are open. Every step is
 //! audited and shown on the public page.
 
-use super::{EditionView, load_edition};
+use super::{EditionView, load_edition, rules};
 use crate::context::{Ctx, redirect_with_flash};
 use crate::emails::BudgetNews;
 use crate::form::{FieldErrors, Form};
@@ -15,13 +15,14 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, Utc};
-use miasto_domain::budget::{Phase, format_amount, parse_amount};
+use chrono::NaiveDate;
+use miasto_domain::budget::{Action as Rule, ProjectFacts, Refusal, format_amount, parse_amount};
 use miasto_domain::{Permission, UnitId, required_text};
 use miasto_store::Page as PageRequest;
 use miasto_store::audit::{self, Action, Target};
 use miasto_store::budget::{
-    self, Assessment, Edition, Milestone, Project, ProjectFilter, ProjectStatus, Realisation, Stage,
+    self, Assessment, BudgetError, Edition, Milestone, Project, ProjectFilter, ProjectStatus,
+    Realisation, Stage,
 };
 use serde::Deserialize;
 
@@ -149,6 +150,8 @@ pub struct StepInput {
     pub milestone: String,
     pub on: String,
     pub note: String,
+    /// The project's status when the official's page showed it.
+    pub seen: String,
 }
 
 #[derive(Template)]
@@ -161,9 +164,16 @@ struct ProjectPage {
     summary: String,
     cost: String,
     status: String,
+    /// The status as stored, for the decision forms (`seen`).
+    status_code: &'static str,
     unit: String,
     manage: bool,
-    assess: bool,
+    /// The steps open now, by the rulebook.
+    can_assign: bool,
+    can_assess: bool,
+    can_decide: bool,
+    can_decide_appeal: bool,
+    can_deliver: bool,
     units: Vec<SelectOption>,
     assessments: Vec<(String, bool, String)>,
     appeal: Option<(String, Option<bool>)>,
@@ -186,12 +196,8 @@ async fn project_page(
     let mut unit_items = vec![(String::new(), page.t("budget-choose-unit"))];
     unit_items.extend(units.iter().map(|(id, n)| (id.to_string(), n.clone())));
     let current_unit = project.unit.map(|u| u.to_string()).unwrap_or_default();
-    let assess = ctx.can(Permission::ManageBudget)
-        || (ctx.can(Permission::AssessBudgetProjects)
-            && ctx
-                .user
-                .as_ref()
-                .is_some_and(|u| u.user.unit_id.is_some() && u.user.unit_id == project.unit));
+    let facts = rules::facts(state, project).await?;
+    let may = |rule| rules::allowed(ctx, rule, edition, Some(&facts)).is_ok();
     let mut milestone_items = vec![(String::new(), page.t("budget-choose-milestone"))];
     milestone_items.extend(Realisation::ALL.iter().map(|r| {
         (
@@ -206,12 +212,17 @@ async fn project_page(
         summary: project.summary.clone(),
         cost: format_amount(project.final_cost()),
         status: page.t(&format!("budget-status-{}", project.status.as_str())),
+        status_code: project.status.as_str(),
         unit: project
             .unit
             .and_then(|u| units.iter().find(|(id, _)| *id == u))
             .map_or_else(|| page.t("budget-no-unit"), |(_, n)| n.clone()),
         manage: ctx.can(Permission::ManageBudget),
-        assess,
+        can_assign: may(Rule::Assign),
+        can_assess: may(Rule::Assess),
+        can_decide: may(Rule::Decide),
+        can_decide_appeal: may(Rule::DecideAppeal),
+        can_deliver: may(Rule::RecordDelivery),
         units: options(
             unit_items,
             if input.unit.is_empty() {
@@ -297,6 +308,7 @@ pub async fn show_project(
 struct StepTarget {
     edition: Edition,
     project: Project,
+    facts: ProjectFacts,
     by: miasto_domain::UserId,
 }
 
@@ -316,11 +328,20 @@ async fn target(
     let by = ctx.require_user()?.user.id;
     let edition = load_edition(state, slug).await?;
     let project = load_project(state, &edition, number, unit).await?;
+    let facts = rules::facts(state, &project).await?;
     Ok(StepTarget {
         edition,
         project,
+        facts,
         by,
     })
+}
+
+impl StepTarget {
+    /// Whether the rulebook lets this person take `rule` now.
+    fn allowed(&self, ctx: &Ctx, rule: Rule) -> Result<(), Refusal> {
+        rules::allowed(ctx, rule, &self.edition, Some(&self.facts))
+    }
 }
 
 /// The project page again, with what was typed and why it was refused.
@@ -333,6 +354,37 @@ async fn refused(
 ) -> Result<Response, Error> {
     let page = project_page(state, ctx, &t.edition, &t.project, input, errors).await?;
     Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+}
+
+/// The project page again with what was typed, when the rulebook refuses the step (now, or
+/// in the store because someone acted first): the message at `field`, an honest status.
+async fn not_now(
+    state: &AppState,
+    ctx: &Ctx,
+    t: &StepTarget,
+    input: StepInput,
+    field: &'static str,
+    why: Refusal,
+) -> Result<Response, Error> {
+    if matches!(
+        why,
+        Refusal::SignIn | Refusal::Forbidden | Refusal::OtherUnit
+    ) {
+        return Err(why.into());
+    }
+    let mut errors = FieldErrors::new(ctx.locale);
+    errors.add_message(field, &format!("error-page-{}", why.code()));
+    let page = project_page(state, ctx, &t.edition, &t.project, input, errors).await?;
+    let status = StatusCode::from_u16(why.http_status()).unwrap_or(StatusCode::CONFLICT);
+    Ok((status, render(&page)?).into_response())
+}
+
+/// The refusal in a store error, or the error itself.
+fn refusal(e: BudgetError) -> Result<Refusal, Error> {
+    match e {
+        BudgetError::Refused(why) => Ok(why),
+        BudgetError::Store(e) => Err(e.into()),
+    }
 }
 
 /// Audits the step, commits, wakes the worker for any e-mail and goes back to the project.
@@ -349,7 +401,7 @@ async fn done(
         &tx,
         Some(t.by),
         action,
-        Some(Target::budget_project(t.project.id)),
+        Some(Target::budget_project(t.project.id.0)),
         details,
     )
     .await?;
@@ -372,6 +424,9 @@ pub async fn assign_project(
     Form(input): Form<StepInput>,
 ) -> Result<Response, Error> {
     let t = target(&state, &ctx, &slug, &number, false).await?;
+    if let Err(why) = t.allowed(&ctx, Rule::Assign) {
+        return not_now(&state, &ctx, &t, input, "unit", why).await;
+    }
     let unit = uuid::Uuid::try_parse(&input.unit).ok().map(UnitId);
     let units = miasto_store::reference::list_units(state.db()).await?;
     let Some(unit) = unit.filter(|u| units.iter().any(|known| known.id == *u)) else {
@@ -380,7 +435,10 @@ pub async fn assign_project(
         return refused(&state, &ctx, &t, input, errors).await;
     };
     let tx = miasto_store::begin(state.db()).await?;
-    budget::assign(&tx, t.project.id, unit).await?;
+    if let Err(e) = budget::assign(&tx, t.project.id, unit).await {
+        drop(tx);
+        return not_now(&state, &ctx, &t, input, "unit", refusal(e)?).await;
+    }
     let details = serde_json::json!({ "unit": unit.to_string() });
     done(
         &state,
@@ -432,6 +490,14 @@ pub async fn assess_project(
     else {
         return refused(&state, &ctx, &t, input, errors).await;
     };
+    let rule = if corrected.is_some() {
+        Rule::ChangeCost
+    } else {
+        Rule::Assess
+    };
+    if let Err(why) = t.allowed(&ctx, rule) {
+        return not_now(&state, &ctx, &t, input, "outcome", why).await;
+    }
     let tx = miasto_store::begin(state.db()).await?;
     let assessment = Assessment {
         stage,
@@ -442,7 +508,10 @@ pub async fn assess_project(
         by: Some(t.by),
         at: miasto_store::now(),
     };
-    budget::assess(&tx, &t.project, &assessment).await?;
+    if let Err(e) = budget::assess(&tx, t.project.id, &assessment).await {
+        drop(tx);
+        return not_now(&state, &ctx, &t, input, "outcome", refusal(e)?).await;
+    }
     let details = serde_json::json!({
         "stage": stage.as_str(), "positive": positive, "corrected_cost": corrected,
     });
@@ -466,31 +535,26 @@ pub async fn decide_project(
     Form(input): Form<StepInput>,
 ) -> Result<Response, Error> {
     let t = target(&state, &ctx, &slug, &number, false).await?;
-    let open = matches!(
-        t.edition.phase(Utc::now()),
-        Phase::Verification | Phase::Appeals | Phase::BallotPreparation
-    );
-    let status = match input.decision.as_str() {
+    if let Err(why) = t.allowed(&ctx, Rule::Decide) {
+        return not_now(&state, &ctx, &t, input, "decision", why).await;
+    }
+    let Some(status) = (match input.decision.as_str() {
         "accepted" => Some(ProjectStatus::Accepted),
         "rejected" => Some(ProjectStatus::Rejected),
         _ => None,
-    };
-    let why = if t.project.status == ProjectStatus::Withdrawn {
-        Some("budget-error-withdrawn")
-    } else if !open {
-        Some("budget-error-decision-phase")
-    } else if status.is_none() {
-        Some("budget-error-decision")
-    } else {
-        None
-    };
-    let (None, Some(status)) = (why, status) else {
+    }) else {
         let mut errors = FieldErrors::new(ctx.locale);
-        errors.add_message("decision", why.unwrap_or("budget-error-decision"));
+        errors.add_message("decision", "budget-error-decision");
         return refused(&state, &ctx, &t, input, errors).await;
     };
     let tx = miasto_store::begin(state.db()).await?;
-    budget::set_status(&tx, t.project.id, status).await?;
+    // From the status the official saw: a withdrawal or another decision made meanwhile
+    // stands.
+    let seen = ProjectStatus::parse(&input.seen).unwrap_or(t.project.status);
+    if let Err(e) = budget::decide(&tx, t.project.id, seen, status).await {
+        drop(tx);
+        return not_now(&state, &ctx, &t, input, "decision", refusal(e)?).await;
+    }
     let news = if status == ProjectStatus::Accepted {
         BudgetNews::Accepted
     } else {
@@ -530,11 +594,13 @@ pub async fn decide_appeal(
     let (Some(upheld), Some(reason)) = (upheld, reason) else {
         return refused(&state, &ctx, &t, input, errors).await;
     };
+    if let Err(why) = t.allowed(&ctx, Rule::DecideAppeal) {
+        return not_now(&state, &ctx, &t, input, "decision", why).await;
+    }
     let tx = miasto_store::begin(state.db()).await?;
-    if !budget::decide_appeal(&tx, t.project.id, upheld, &reason, t.by).await? {
+    if let Err(e) = budget::decide_appeal(&tx, t.project.id, upheld, &reason, t.by).await {
         drop(tx);
-        errors.add_message("decision", "budget-error-no-appeal");
-        return refused(&state, &ctx, &t, input, errors).await;
+        return not_now(&state, &ctx, &t, input, "decision", refusal(e)?).await;
     }
     let news = if upheld {
         BudgetNews::AppealUpheld
@@ -578,6 +644,9 @@ pub async fn add_milestone(
     let (Some(status), Some(on), true) = (status, on, errors.is_empty()) else {
         return refused(&state, &ctx, &t, input, errors).await;
     };
+    if let Err(why) = t.allowed(&ctx, Rule::RecordDelivery) {
+        return not_now(&state, &ctx, &t, input, "milestone", why).await;
+    }
     let tx = miasto_store::begin(state.db()).await?;
     let milestone = Milestone {
         status,
@@ -585,7 +654,10 @@ pub async fn add_milestone(
         on,
         by: Some(t.by),
     };
-    budget::add_milestone(&tx, t.project.id, &milestone).await?;
+    if let Err(e) = budget::add_milestone(&tx, t.project.id, &milestone).await {
+        drop(tx);
+        return not_now(&state, &ctx, &t, input, "milestone", refusal(e)?).await;
+    }
     let details = serde_json::json!({ "status": status.as_str(), "on": on.to_string() });
     done(
         &state,
@@ -615,17 +687,9 @@ pub async fn file_appeal(
     let user = ctx.require_user()?.user.id;
     let edition = load_edition(&state, &slug).await?;
     let project = load_project(&state, &edition, &number, None).await?;
-    if project.author != Some(user) {
-        return Err(Error::Forbidden);
-    }
+    let facts = rules::facts(&state, &project).await?;
     let back = format!("/budget/{slug}/projects/{}", project.number);
-    if edition.phase(Utc::now()) != Phase::Appeals || project.status != ProjectStatus::Rejected {
-        return Ok(redirect_with_flash(
-            &ctx,
-            &back,
-            "flash-budget-appeal-closed",
-        ));
-    }
+    rules::require(&ctx, Rule::Appeal, &edition, Some(&facts))?;
     let Ok(reason) = required_text(&input.reason, TEXT_MAX) else {
         return Ok(redirect_with_flash(
             &ctx,
@@ -634,15 +698,11 @@ pub async fn file_appeal(
         ));
     };
     let tx = miasto_store::begin(state.db()).await?;
-    let filed = budget::file_appeal(&tx, project.id, Some(user), &reason).await?;
+    budget::file_appeal(&tx, project.id, user, &reason).await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
         &ctx,
         &back,
-        if filed {
-            "flash-budget-appeal-filed"
-        } else {
-            "flash-budget-appeal-exists"
-        },
+        "flash-budget-appeal-filed",
     ))
 }

@@ -1,9 +1,10 @@
 //! Online voting at `/budget/{slug}/vote`, signed in: the voter picks their district, then
 //! fills in the ballot (identity, city-wide and district parts). One ballot per person (the
-//! keyed hash of the PESEL) and per account; the ballot is stored without either.
+//! keyed hashes of their identity, by either route) and per account; the choices are sealed
+//! to the edition's key before they are stored.
 
-use super::ballot::{PoolPart, Typed, read_identity, read_part, today};
-use super::{EditionView, load_edition};
+use super::ballot::{PoolPart, Route, Typed, VoterFields, read_identity, read_part};
+use super::{EditionView, load_edition, rules};
 use crate::context::{Ctx, redirect_with_flash};
 use crate::form::{FieldErrors, FormPairs};
 use crate::page::{Page, SelectOption, options, render};
@@ -12,8 +13,9 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use miasto_domain::budget::Phase;
-use miasto_store::budget::{self, CastError, Channel, Edition, Pool};
+use miasto_domain::budget::Action;
+use miasto_domain::vote::{Channel, Identity};
+use miasto_store::budget::{self, CastError, Edition, Pool};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -70,14 +72,27 @@ pub(crate) async fn read_ballot(
     pools: &[Pool],
     district: &str,
     typed: &Typed<'_>,
+    route: Route,
     errors: &mut FieldErrors,
-) -> Result<Option<(budget::Identity, Vec<budget::Mark>)>, Error> {
-    let has_districts = pools.iter().any(|p| !p.is_city_wide());
-    let (city, district_pool) = split_pools(pools, district);
-    if has_districts && district_pool.is_none() {
+) -> Result<Option<(Identity, Vec<budget::Mark>)>, Error> {
+    if pools.iter().any(|p| !p.is_city_wide()) && split_pools(pools, district).1.is_none() {
         errors.add_message("district_choice", "budget-error-district");
     }
-    let identity = read_identity(edition, typed, today(), errors);
+    let identity = read_identity(edition, typed, miasto_store::today(), route, errors);
+    let marks = read_marks(state, pools, district, typed, errors).await?;
+    Ok(identity.filter(|_| errors.is_empty()).map(|i| (i, marks)))
+}
+
+/// Reads the ballot's parts (the city-wide one and the district's), each checked against its
+/// pool's rule; the messages are in `errors`.
+pub(crate) async fn read_marks(
+    state: &AppState,
+    pools: &[Pool],
+    district: &str,
+    typed: &Typed<'_>,
+    errors: &mut FieldErrors,
+) -> Result<Vec<budget::Mark>, Error> {
+    let (city, district_pool) = split_pools(pools, district);
     let mut marks = Vec::new();
     for (field, pool) in [("city", city), ("district", district_pool)] {
         if let Some(pool) = pool {
@@ -87,7 +102,7 @@ pub(crate) async fn read_ballot(
             }
         }
     }
-    Ok(identity.filter(|_| errors.is_empty()).map(|i| (i, marks)))
+    Ok(marks)
 }
 
 #[derive(Template)]
@@ -95,7 +110,6 @@ pub(crate) async fn read_ballot(
 struct VotePage {
     page: Page,
     edition: EditionView,
-    allow_without_pesel: bool,
     /// Not open, voted already: a message instead of the form.
     closed: Option<String>,
     /// Step one: the district (None once chosen, or when there are no district pools).
@@ -103,12 +117,7 @@ struct VotePage {
     district: String,
     district_name: String,
     parts: Vec<PoolPart>,
-    pesel: String,
-    without_pesel: bool,
-    born: String,
-    full_name: String,
-    no_pesel_declaration: bool,
-    resident: bool,
+    voter: VoterFields,
     errors: FieldErrors,
 }
 
@@ -141,7 +150,6 @@ async fn vote_page(
     };
     Ok(VotePage {
         edition: EditionView::new(&page, edition),
-        allow_without_pesel: edition.allow_without_pesel,
         closed,
         districts: choose.then(|| district_options(&page, pools, district)),
         district: district.to_owned(),
@@ -149,12 +157,7 @@ async fn vote_page(
             .map(|p| p.name(page.lang).to_owned())
             .unwrap_or_default(),
         parts,
-        pesel: typed.get("pesel").to_owned(),
-        without_pesel: typed.checked("without_pesel"),
-        born: typed.get("born").to_owned(),
-        full_name: typed.get("full_name").to_owned(),
-        no_pesel_declaration: typed.checked("no_pesel_declaration"),
-        resident: typed.checked("resident"),
+        voter: VoterFields::typed(edition, typed, true, false),
         errors,
         page,
     })
@@ -167,13 +170,18 @@ async fn closed_reason(
     edition: &Edition,
 ) -> Result<Option<String>, Error> {
     let user = ctx.require_user()?;
-    Ok(if edition.phase(chrono::Utc::now()) != Phase::Voting {
-        Some(crate::i18n::t(ctx.locale, "budget-vote-not-open"))
-    } else if budget::has_voted(state.db(), edition.id, user.user.id).await? {
-        Some(crate::i18n::t(ctx.locale, "budget-vote-done"))
-    } else {
-        None
-    })
+    Ok(
+        if let Err(why) = rules::allowed(ctx, Action::Vote, edition, None) {
+            Some(crate::i18n::t(
+                ctx.locale,
+                &format!("error-page-{}", why.code()),
+            ))
+        } else if budget::has_voted(state.db(), edition.id, user.user.id).await? {
+            Some(crate::i18n::t(ctx.locale, "budget-vote-done"))
+        } else {
+            None
+        },
+    )
 }
 
 pub async fn show_vote(
@@ -231,7 +239,16 @@ pub async fn cast_vote(
         return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
     }
     let mut errors = FieldErrors::new(ctx.locale);
-    let read = read_ballot(&state, &edition, &pools, district, &typed, &mut errors).await?;
+    let read = read_ballot(
+        &state,
+        &edition,
+        &pools,
+        district,
+        &typed,
+        Route::Declared,
+        &mut errors,
+    )
+    .await?;
     let Some((identity, marks)) = read else {
         let page = vote_page(
             &state, &ctx, &edition, &pools, district, &typed, None, errors,
@@ -239,16 +256,17 @@ pub async fn cast_vote(
         .await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
-    let hash = identity.hash(state.config().secret.expose().as_bytes(), edition.id);
+    let secret = state.config().secret.expose().as_bytes();
+    let keys = identity.keys(secret, edition.id.0);
     let tx = miasto_store::begin(state.db()).await?;
     match budget::cast(
         &tx,
-        edition.id,
-        &hash,
+        &edition,
+        &keys,
         Some(user),
         Channel::Online,
-        today(),
         &marks,
+        secret,
     )
     .await
     {
@@ -262,6 +280,7 @@ pub async fn cast_vote(
             .await?;
             return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
         }
+        Err(CastError::Refused(why)) => return Err(why.into()),
         Err(CastError::Store(e)) => return Err(e.into()),
     }
     Ok(redirect_with_flash(

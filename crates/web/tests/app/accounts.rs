@@ -790,3 +790,29 @@ async fn a_double_clicked_registration_creates_one_account_and_sends_one_e_mail(
     let again = form_key(&b.get("/register").await.body);
     assert_ne!(again, key);
 }
+
+#[tokio::test]
+async fn signing_in_again_after_a_session_expired_keeps_the_new_session() {
+    let clock = miasto_store::clock::Clock::at(chrono::Utc::now());
+    clock
+        .clone()
+        .run(async move {
+            let app = TestApp::new().await;
+            let (mut browser, _) = app.logged_in("wraca@example.pl", Role::Resident).await;
+            browser.get("/my").await.assert_status(StatusCode::OK);
+            // A month and a day without a visit: the session has ended; the browser still
+            // holds its cookie when it signs in again, and must stay signed in.
+            clock.advance(chrono::Duration::days(31));
+            let mut back = app.browser();
+            back.cookies = browser.cookies.clone();
+            back.login("wraca@example.pl", PASSWORD)
+                .await
+                .assert_redirect("/my");
+            back.get("/my").await.assert_status(StatusCode::OK);
+            browser
+                .get("/my")
+                .await
+                .assert_redirect("/login?next=%2Fmy");
+        })
+        .await;
+}

@@ -9,6 +9,7 @@ mod accounts;
 mod admin;
 mod api;
 mod budget;
+mod budget_rules;
 mod harness;
 mod open311;
 mod opendata;

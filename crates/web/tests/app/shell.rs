@@ -158,7 +158,7 @@ async fn static_assets_are_cached_and_unknown_ones_are_404() {
 
 /// The accessibility basics every page must have.
 #[track_caller]
-fn assert_accessible_shell(path: &str, res: &TestResponse) {
+pub(crate) fn assert_accessible_shell(path: &str, res: &TestResponse) {
     let body = &res.body;
     assert_eq!(body.matches("<h1").count(), 1, "{path}: exactly one h1");
     assert!(

@@ -5,6 +5,10 @@
 use crate::FieldError;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
+mod rules;
+
+pub use rules::*;
+
 /// A Polish national identification number, checked: eleven digits, a real birth date in the
 /// century its month encodes, and the check digit. The number is personal data: keep it only
 /// as long as the vote needs it (the ballot store keeps a keyed hash, never the number).
@@ -371,6 +375,9 @@ pub enum ScheduleError {
     Inverted,
     /// Windows overlap or come out of order (submission, appeals, voting).
     OutOfOrder,
+    /// A date that has passed was changed, or a coming one moved into the past: what already
+    /// happened under the schedule stays as it was.
+    PastFixed,
 }
 
 impl Schedule {
@@ -390,6 +397,32 @@ impl Schedule {
             appeals,
             voting,
         })
+    }
+
+    /// The six instants, in order.
+    pub fn instants(&self) -> [DateTime<Utc>; 6] {
+        [
+            self.submission.0,
+            self.submission.1,
+            self.appeals.0,
+            self.appeals.1,
+            self.voting.0,
+            self.voting.1,
+        ]
+    }
+
+    /// Whether the schedule may become `new` at `now`: a window that has opened keeps its
+    /// opening, one that has closed keeps its closing, and no coming date moves into the past.
+    /// So a phase that already has effects (submissions, appeals, ballots) is never reopened
+    /// or skipped after the fact, and voting never ends before it started.
+    pub fn check_move(&self, new: &Schedule, now: DateTime<Utc>) -> Result<(), ScheduleError> {
+        for (old, new) in self.instants().into_iter().zip(new.instants()) {
+            let fixed = old <= now;
+            if (fixed && new != old) || (!fixed && new < now) {
+                return Err(ScheduleError::PastFixed);
+            }
+        }
+        Ok(())
     }
 
     /// The phase at `now`; `published` says whether results are out.
@@ -686,5 +719,41 @@ mod tests {
             Schedule::new((day(2), day(11)), (day(10), day(12)), (day(20), day(25))),
             Err(ScheduleError::OutOfOrder)
         );
+    }
+
+    #[test]
+    fn the_past_of_a_schedule_is_fixed() {
+        let day = |d: u32| {
+            NaiveDate::from_ymd_opt(2026, 3, d)
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+                .map(|t| t.and_utc())
+                .unwrap_or_default()
+        };
+        let make = |v: (u32, u32)| {
+            Schedule::new((day(2), day(5)), (day(10), day(12)), (day(v.0), day(v.1)))
+                .unwrap_or_else(|e| panic!("{e:?}"))
+        };
+        let s = make((20, 25));
+        // During voting: the close may move later, or earlier but not into the past.
+        let now = day(22);
+        assert_eq!(s.check_move(&make((20, 28)), now), Ok(()));
+        assert_eq!(s.check_move(&make((20, 23)), now), Ok(()));
+        assert_eq!(
+            s.check_move(&make((20, 21)), now),
+            Err(ScheduleError::PastFixed)
+        );
+        // The opening already happened.
+        assert_eq!(
+            s.check_move(&make((23, 28)), now),
+            Err(ScheduleError::PastFixed)
+        );
+        // After voting: no reopening.
+        assert_eq!(
+            s.check_move(&make((20, 28)), day(26)),
+            Err(ScheduleError::PastFixed)
+        );
+        assert_eq!(s.check_move(&s, day(26)), Ok(()));
+        // Before anything happened, anything goes (within order).
+        assert_eq!(s.check_move(&make((21, 24)), day(1)), Ok(()));
     }
 }
