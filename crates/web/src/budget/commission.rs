@@ -279,9 +279,9 @@ pub async fn count_votes(
     Path(slug): Path<String>,
     form: FormPairs<Nothing>,
 ) -> Result<Response, Error> {
-    let official = ctx.require(Permission::ManageBudget)?.user.id;
     let edition = load_edition(&state, &slug).await?;
     rules::require(&ctx, Rule::Count, &edition, None)?;
+    let official = ctx.require_user()?.user.id;
     let back = format!("/staff/budget/{slug}");
     if edition.opened_at.is_some() {
         let tx = miasto_store::begin(state.db()).await?;
@@ -384,9 +384,9 @@ pub async fn publish_results(
     Path(slug): Path<String>,
     Form(_): Form<crate::accounts::login::Empty>,
 ) -> Result<Response, Error> {
-    let official = ctx.require(Permission::ManageBudget)?.user.id;
     let edition = load_edition(&state, &slug).await?;
     rules::require(&ctx, Rule::Publish, &edition, None)?;
+    let official = ctx.require_user()?.user.id;
     let tx = miasto_store::begin(state.db()).await?;
     budget::publish(&tx, edition.id).await?;
     let totals = budget::ballot_totals(&tx, edition.id).await?;
@@ -421,9 +421,9 @@ pub async fn correct_results(
     Path(slug): Path<String>,
     Form(input): Form<CorrectInput>,
 ) -> Result<Response, Error> {
-    let official = ctx.require(Permission::ManageBudget)?.user.id;
     let edition = load_edition(&state, &slug).await?;
     rules::require(&ctx, Rule::Correct, &edition, None)?;
+    let official = ctx.require_user()?.user.id;
     let Ok(reason) = miasto_domain::required_text(&input.reason, 2_000) else {
         return Ok(redirect_with_flash(
             &ctx,

@@ -270,9 +270,9 @@ pub async fn change_schedule(
     Path(slug): Path<String>,
     Form(input): Form<ScheduleInput>,
 ) -> Result<Response, Error> {
-    let official = ctx.require(Permission::ManageBudget)?.user.id;
     let edition = load_edition(&state, &slug).await?;
     rules::require(&ctx, Rule::MoveSchedule, &edition, None)?;
+    let official = ctx.require_user()?.user.id;
     let mut errors = FieldErrors::new(ctx.locale);
     let Some((schedule, results_due)) = input.read(&mut errors) else {
         let page = manage_page(&state, &ctx, &edition, input, errors).await?;
