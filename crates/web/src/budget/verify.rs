@@ -312,19 +312,16 @@ struct StepTarget {
     by: miasto_domain::UserId,
 }
 
-/// Loads the project for a step: officials for every step; unit staff only assess, and only
-/// their own unit's projects.
+/// Loads the project for a step, as the staff project page shows it (unit staff see only
+/// their own unit's projects); whether this person may take the step is the rulebook's call
+/// ([`StepTarget::allowed`]).
 async fn target(
     state: &AppState,
     ctx: &Ctx,
     slug: &str,
     number: &str,
-    assessing: bool,
 ) -> Result<StepTarget, Error> {
     let unit = scope(ctx)?;
-    if !assessing {
-        ctx.require(Permission::ManageBudget)?;
-    }
     let by = ctx.require_user()?.user.id;
     let edition = load_edition(state, slug).await?;
     let project = load_project(state, &edition, number, unit).await?;
@@ -423,7 +420,7 @@ pub async fn assign_project(
     Path((slug, number)): Path<(String, String)>,
     Form(input): Form<StepInput>,
 ) -> Result<Response, Error> {
-    let t = target(&state, &ctx, &slug, &number, false).await?;
+    let t = target(&state, &ctx, &slug, &number).await?;
     if let Err(why) = t.allowed(&ctx, Rule::Assign) {
         return not_now(&state, &ctx, &t, input, "unit", why).await;
     }
@@ -458,7 +455,7 @@ pub async fn assess_project(
     Path((slug, number)): Path<(String, String)>,
     Form(input): Form<StepInput>,
 ) -> Result<Response, Error> {
-    let t = target(&state, &ctx, &slug, &number, true).await?;
+    let t = target(&state, &ctx, &slug, &number).await?;
     let mut errors = FieldErrors::new(ctx.locale);
     let stage = Stage::parse(&input.stage);
     if stage.is_none() {
@@ -534,7 +531,7 @@ pub async fn decide_project(
     Path((slug, number)): Path<(String, String)>,
     Form(input): Form<StepInput>,
 ) -> Result<Response, Error> {
-    let t = target(&state, &ctx, &slug, &number, false).await?;
+    let t = target(&state, &ctx, &slug, &number).await?;
     if let Err(why) = t.allowed(&ctx, Rule::Decide) {
         return not_now(&state, &ctx, &t, input, "decision", why).await;
     }
@@ -580,7 +577,10 @@ pub async fn decide_appeal(
     Path((slug, number)): Path<(String, String)>,
     Form(input): Form<StepInput>,
 ) -> Result<Response, Error> {
-    let t = target(&state, &ctx, &slug, &number, false).await?;
+    let t = target(&state, &ctx, &slug, &number).await?;
+    if let Err(why) = t.allowed(&ctx, Rule::DecideAppeal) {
+        return not_now(&state, &ctx, &t, input, "decision", why).await;
+    }
     let mut errors = FieldErrors::new(ctx.locale);
     let upheld = match input.decision.as_str() {
         "upheld" => Some(true),
@@ -594,9 +594,6 @@ pub async fn decide_appeal(
     let (Some(upheld), Some(reason)) = (upheld, reason) else {
         return refused(&state, &ctx, &t, input, errors).await;
     };
-    if let Err(why) = t.allowed(&ctx, Rule::DecideAppeal) {
-        return not_now(&state, &ctx, &t, input, "decision", why).await;
-    }
     let tx = miasto_store::begin(state.db()).await?;
     if let Err(e) = budget::decide_appeal(&tx, t.project.id, upheld, &reason, t.by).await {
         drop(tx);
@@ -627,7 +624,10 @@ pub async fn add_milestone(
     Path((slug, number)): Path<(String, String)>,
     Form(input): Form<StepInput>,
 ) -> Result<Response, Error> {
-    let t = target(&state, &ctx, &slug, &number, false).await?;
+    let t = target(&state, &ctx, &slug, &number).await?;
+    if let Err(why) = t.allowed(&ctx, Rule::RecordDelivery) {
+        return not_now(&state, &ctx, &t, input, "milestone", why).await;
+    }
     let mut errors = FieldErrors::new(ctx.locale);
     let status = Realisation::parse(&input.milestone);
     if status.is_none() {
@@ -644,9 +644,6 @@ pub async fn add_milestone(
     let (Some(status), Some(on), true) = (status, on, errors.is_empty()) else {
         return refused(&state, &ctx, &t, input, errors).await;
     };
-    if let Err(why) = t.allowed(&ctx, Rule::RecordDelivery) {
-        return not_now(&state, &ctx, &t, input, "milestone", why).await;
-    }
     let tx = miasto_store::begin(state.db()).await?;
     let milestone = Milestone {
         status,
