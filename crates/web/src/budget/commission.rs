@@ -55,14 +55,7 @@ async fn share_page(
     checked: Option<(bool, String)>,
     typed: String,
 ) -> Result<SharePage, Error> {
-    let page = Page::new(
-        ctx,
-        format!(
-            "{} – {}",
-            crate::i18n::t(ctx.locale, "budget-share-title"),
-            edition.name(ctx.locale)
-        ),
-    );
+    let page = super::edition_page(ctx, "budget-share-title", edition);
     let me = ctx.require_user()?.user.id;
     let slot = budget::share_slots(state.db(), edition.id)
         .await?
@@ -226,14 +219,7 @@ async fn count_page(
     typed: &[(String, String)],
     errors: FieldErrors,
 ) -> Result<CountPage, Error> {
-    let page = Page::new(
-        ctx,
-        format!(
-            "{} – {}",
-            crate::i18n::t(ctx.locale, "budget-count-title"),
-            edition.name(ctx.locale)
-        ),
-    );
+    let page = super::edition_page(ctx, "budget-count-title", edition);
     let threshold = edition.threshold.unwrap_or_default();
     let fields = (1..=threshold)
         .map(|i| {

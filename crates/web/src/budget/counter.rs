@@ -55,14 +55,7 @@ async fn counter_page(
     outcome: Option<String>,
     errors: FieldErrors,
 ) -> Result<CounterPage, Error> {
-    let page = Page::new(
-        ctx,
-        format!(
-            "{} – {}",
-            crate::i18n::t(ctx.locale, "budget-counter-title"),
-            edition.name(ctx.locale)
-        ),
-    );
+    let page = super::edition_page(ctx, "budget-counter-title", edition);
     let pools = budget::pools(state.db(), edition.id).await?;
     let district = typed.get("district").to_owned();
     let district_pool = split_pools(&pools, &district).1;

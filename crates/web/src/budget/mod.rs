@@ -141,6 +141,18 @@ impl PoolView {
     }
 }
 
+/// A page of an edition, titled "<what> – <edition>".
+pub(crate) fn edition_page(ctx: &Ctx, title: &str, edition: &Edition) -> Page {
+    Page::new(
+        ctx,
+        format!(
+            "{} – {}",
+            crate::i18n::t(ctx.locale, title),
+            edition.name(ctx.locale)
+        ),
+    )
+}
+
 pub(crate) fn rule_label(page: &Page, rule: miasto_domain::budget::BallotRule) -> String {
     use miasto_domain::budget::BallotRule;
     match rule {
@@ -284,14 +296,7 @@ pub async fn list_projects(
     Query(query): Query<ProjectsQuery>,
 ) -> Result<Response, Error> {
     let edition = load_edition(&state, &slug).await?;
-    let page = Page::new(
-        &ctx,
-        format!(
-            "{} – {}",
-            crate::i18n::t(ctx.locale, "budget-projects-title"),
-            edition.name(ctx.locale)
-        ),
-    );
+    let page = edition_page(&ctx, "budget-projects-title", &edition);
     let pools = budget::pools(state.db(), edition.id).await?;
     let filter = ProjectFilter {
         pool: pools.iter().find(|p| p.code == query.pool).map(|p| p.id),
@@ -548,14 +553,7 @@ pub async fn show_results(
     let edition = load_edition(&state, &slug).await?;
     published(&edition)?;
     let results = budget::results(state.db(), &edition).await?;
-    let page = Page::new(
-        &ctx,
-        format!(
-            "{} – {}",
-            crate::i18n::t(ctx.locale, "budget-results-title"),
-            edition.name(ctx.locale)
-        ),
-    );
+    let page = edition_page(&ctx, "budget-results-title", &edition);
     let totals = budget::ballot_totals(state.db(), edition.id).await?;
     let funded: Vec<miasto_domain::ProjectId> = results
         .iter()

@@ -351,14 +351,7 @@ async fn paper_page(
     outcome: Option<(bool, String)>,
     errors: FieldErrors,
 ) -> Result<PaperPage, Error> {
-    let page = Page::new(
-        ctx,
-        format!(
-            "{} – {}",
-            crate::i18n::t(ctx.locale, "budget-paper-title"),
-            edition.name(ctx.locale)
-        ),
-    );
+    let page = super::edition_page(ctx, "budget-paper-title", edition);
     let pools = budget::pools(state.db(), edition.id).await?;
     let (_, district_pool) = split_pools(&pools, district);
     let choose = pools.iter().any(|p| !p.is_city_wide()) && district_pool.is_none();

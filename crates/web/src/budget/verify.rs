@@ -79,14 +79,7 @@ pub async fn list_projects(
 ) -> Result<Response, Error> {
     let unit = scope(&ctx)?;
     let edition = load_edition(&state, &slug).await?;
-    let page = Page::new(
-        &ctx,
-        format!(
-            "{} – {}",
-            crate::i18n::t(ctx.locale, "budget-verification"),
-            edition.name(ctx.locale)
-        ),
-    );
+    let page = super::edition_page(&ctx, "budget-verification", &edition);
     let filter = ProjectFilter {
         status: ProjectStatus::parse(&query.status),
         unit,

@@ -132,14 +132,7 @@ async fn vote_page(
     closed: Option<String>,
     errors: FieldErrors,
 ) -> Result<VotePage, Error> {
-    let page = Page::new(
-        ctx,
-        format!(
-            "{} – {}",
-            crate::i18n::t(ctx.locale, "budget-vote-title"),
-            edition.name(ctx.locale)
-        ),
-    );
+    let page = super::edition_page(ctx, "budget-vote-title", edition);
     let has_districts = pools.iter().any(|p| !p.is_city_wide());
     let (_, district_pool) = split_pools(pools, district);
     let choose = closed.is_none() && has_districts && district_pool.is_none();

@@ -116,16 +116,14 @@ fn limits() -> RateLimits {
     limits
 }
 
-/// The projects each actor acts on, one per project action, set up so that only the phase,
-/// the role and the rules stand in the way.
-struct Targets(BTreeMap<(usize, &'static str), ProjectId>);
-
 struct Table<'a> {
     app: &'a TestApp,
     fx: BudgetFixture,
     /// Index 0 is the visitor; then one account per role of `Role::ALL`.
     actors: Vec<(Option<User>, Browser<'a>)>,
-    targets: Targets,
+    /// The project each actor acts on, per project action (by actor index and action), set
+    /// up so that only the phase, the role and the rules stand in the way.
+    targets: BTreeMap<(usize, &'static str), ProjectId>,
     zdmk: UnitId,
     clock: Clock,
 }
@@ -259,7 +257,7 @@ impl<'a> Table<'a> {
             app,
             fx,
             actors: Vec::new(),
-            targets: Targets(targets),
+            targets,
             zdmk,
             clock,
         };
@@ -314,7 +312,7 @@ impl<'a> Table<'a> {
         self.clock
             .set(self.fx.edition.schedule.voting.0 + Duration::hours(1));
         let delivery: Vec<ProjectId> = (0..=Role::ALL.len())
-            .map(|i| self.targets.0[&(i, Action::RecordDelivery.as_str())])
+            .map(|i| self.targets[&(i, Action::RecordDelivery.as_str())])
             .collect();
         let edition = self.edition().await;
         for (n, chunk) in delivery.chunks(3).enumerate() {
@@ -516,7 +514,7 @@ impl<'a> Table<'a> {
             for i in 0..self.actors.len() {
                 let project = action
                     .on_project()
-                    .then(|| self.targets.0[&(i, action.as_str())]);
+                    .then(|| self.targets[&(i, action.as_str())]);
                 let edition = self.edition().await;
                 let state = edition.state(miasto_store::now());
                 let facts = match project {
