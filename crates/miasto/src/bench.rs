@@ -144,6 +144,7 @@ async fn bench_router(
         city_name: city.info.name.clone(),
         jurisdiction_id: city.info.jurisdiction_id.clone(),
         map_tiles: WebConfig::DEFAULT_MAP_TILES.into(),
+        timeouts: Default::default(),
     };
     let state = AppState::new(
         web,

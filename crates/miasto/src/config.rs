@@ -54,10 +54,17 @@ pub struct Config {
     pub files_dir: PathBuf,
     /// Map tiles for the maps (`https://…/{z}/{x}/{y}.png`); OpenStreetMap's by default.
     pub map_tiles: String,
+    /// Seconds to read a request's head; also how long an idle keep-alive connection stays.
+    pub header_timeout_secs: u64,
+    /// Seconds for a request's whole body, from its head.
+    pub body_timeout_secs: u64,
+    /// Seconds for a whole request (answered 408 after).
+    pub request_timeout_secs: u64,
 }
 
 impl Default for Config {
     fn default() -> Self {
+        let defaults = miasto_web::Timeouts::default();
         Self {
             environment: Environment::Development,
             database_url: miasto_store::DEFAULT_DATABASE_URL.to_owned(),
@@ -72,6 +79,9 @@ impl Default for Config {
             city_dir: None,
             files_dir: PathBuf::from("miasto-files"),
             map_tiles: miasto_web::WebConfig::DEFAULT_MAP_TILES.to_owned(),
+            header_timeout_secs: defaults.header.as_secs(),
+            body_timeout_secs: defaults.body.as_secs(),
+            request_timeout_secs: defaults.request.as_secs(),
         }
     }
 }
@@ -100,6 +110,9 @@ impl std::fmt::Debug for Config {
             .field("city_dir", &self.city_dir)
             .field("files_dir", &self.files_dir)
             .field("map_tiles", &self.map_tiles)
+            .field("header_timeout_secs", &self.header_timeout_secs)
+            .field("body_timeout_secs", &self.body_timeout_secs)
+            .field("request_timeout_secs", &self.request_timeout_secs)
             .finish()
     }
 }
@@ -164,7 +177,27 @@ impl Config {
         {
             problems.push("base_url must start with http:// or https://".to_owned());
         }
+        for (name, secs) in [
+            ("header_timeout_secs", self.header_timeout_secs),
+            ("body_timeout_secs", self.body_timeout_secs),
+            ("request_timeout_secs", self.request_timeout_secs),
+        ] {
+            if !(1..=3600).contains(&secs) {
+                problems.push(format!("{name} must be from 1 to 3600 seconds"));
+            }
+        }
         if self.environment == Environment::Production {
+            if self
+                .metrics_token
+                .as_deref()
+                .is_none_or(|t| t.chars().count() < 16)
+            {
+                problems.push(
+                    "MIASTO_METRICS_TOKEN (16 characters or more) is required in production: \
+                     /metrics is not for the public"
+                        .to_owned(),
+                );
+            }
             if self.secret.is_none() {
                 problems.push("MIASTO_SECRET is required in production".to_owned());
             }
@@ -238,14 +271,31 @@ mod tests {
         assert!(error.contains("MIASTO_SECRET"));
         assert!(error.contains("https://"));
         assert!(error.contains("MIASTO_SMTP_URL"));
+        assert!(error.contains("MIASTO_METRICS_TOKEN"));
         let ready = Config {
             environment: Environment::Production,
             secret: Some("x".repeat(32)),
             base_url: Some("https://miasto.krakow.pl".into()),
             smtp_url: Some("smtps://u:p@smtp.krakow.pl".into()),
+            metrics_token: Some("m".repeat(24)),
             ..Config::default()
         };
         assert!(ready.check().is_ok());
+        let open_metrics = Config {
+            metrics_token: None,
+            ..ready.clone()
+        };
+        assert!(
+            open_metrics
+                .check()
+                .unwrap_err()
+                .contains("MIASTO_METRICS_TOKEN")
+        );
+        let weak_metrics = Config {
+            metrics_token: Some("short".into()),
+            ..ready
+        };
+        assert!(weak_metrics.check().is_err());
     }
 
     #[test]
@@ -268,5 +318,10 @@ mod tests {
         };
         let error = config.check().unwrap_err();
         assert!(error.contains("database_url") && error.contains("32 characters"));
+        let forever = Config {
+            header_timeout_secs: 0,
+            ..Config::default()
+        };
+        assert!(forever.check().unwrap_err().contains("header_timeout_secs"));
     }
 }

@@ -63,6 +63,7 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
         city_name: city.info.name.clone(),
         jurisdiction_id: city.info.jurisdiction_id.clone(),
         map_tiles: config.map_tiles.clone(),
+        timeouts: timeouts(config),
     };
     let files = miasto_store::photos::FileStore::local(&config.files_dir)?;
     let districts = miasto_store::reference::district_map(&db).await?;
@@ -87,20 +88,81 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
     tracing::info!(address = %bound, worker = with_worker, outbox = mailer.uses_outbox(), "listening");
     println!("Wspólne Miasto is running at {base_url}");
 
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(async move {
+    accept(listener, app, timeouts(config), async move {
         shutdown_signal().await;
         let _ = stop_tx.send(true);
     })
-    .await?;
+    .await;
     if let Some(worker) = worker {
         let _ = worker.await;
     }
     db.close().await.ok();
     Ok(())
+}
+
+fn timeouts(config: &Config) -> miasto_web::Timeouts {
+    use std::time::Duration;
+    miasto_web::Timeouts {
+        header: Duration::from_secs(config.header_timeout_secs),
+        body: Duration::from_secs(config.body_timeout_secs),
+        request: Duration::from_secs(config.request_timeout_secs),
+    }
+}
+
+/// Serves HTTP/1.1 until `stop` resolves, then lets the requests in hand finish (at most the
+/// request timeout). Each connection must send a request's head within the header timeout,
+/// and an idle keep-alive connection is closed after it too (hyper restarts the same timer
+/// when a connection goes idle).
+async fn accept(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    timeouts: miasto_web::Timeouts,
+    stop: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use hyper_util::server::graceful::GracefulShutdown;
+    use tower::ServiceExt;
+    let graceful = GracefulShutdown::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(timeouts.header)
+        .keep_alive(true);
+    tokio::pin!(stop);
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(error) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(%error, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut stop => break,
+        };
+        let router = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(remote));
+                router.clone().oneshot(req.map(axum::body::Body::new))
+            });
+        let connection = http.serve_connection(TokioIo::new(stream), service);
+        let watched = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(error) = watched.await {
+                tracing::debug!(%error, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(timeouts.request, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("requests still running at shutdown were cut off");
+    }
 }
 
 /// The public URL: the configured one, or the address actually bound (with `--bind …:0` the

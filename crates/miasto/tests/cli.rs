@@ -238,9 +238,27 @@ fn production_refuses_to_start_with_development_defaults() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    for needle in ["MIASTO_SECRET", "MIASTO_BASE_URL", "MIASTO_SMTP_URL"] {
+    for needle in [
+        "MIASTO_SECRET",
+        "MIASTO_BASE_URL",
+        "MIASTO_SMTP_URL",
+        "MIASTO_METRICS_TOKEN",
+    ] {
         assert!(stderr.contains(needle), "{stderr}");
     }
+    // Everything else in order, an open /metrics alone still stops production.
+    let out = miasto()
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .env("MIASTO_ENVIRONMENT", "production")
+        .env("MIASTO_SECRET", "s".repeat(40))
+        .env("MIASTO_BASE_URL", "https://miasto.krakow.pl")
+        .env("MIASTO_SMTP_URL", "smtps://u:p@smtp.krakow.pl")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("MIASTO_METRICS_TOKEN"), "{stderr}");
+    assert!(!stderr.contains("MIASTO_SECRET"), "{stderr}");
     let bad = miasto()
         .args(["migrate", "--database-url", "mysql://nope"])
         .output()

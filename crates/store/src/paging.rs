@@ -12,11 +12,14 @@ pub struct Page {
 impl Page {
     pub const DEFAULT_SIZE: u64 = 25;
     pub const MAX_SIZE: u64 = 100;
+    /// The highest page number asked for: lists count at most [`COUNT_CAP`] rows, so no
+    /// page beyond this holds anything.
+    pub const MAX_NUMBER: u64 = COUNT_CAP;
 
     /// Clamps whatever arrived in a query string into a valid page.
     pub fn new(number: Option<u64>, size: Option<u64>) -> Self {
         Self {
-            number: number.unwrap_or(1).max(1),
+            number: number.unwrap_or(1).clamp(1, Self::MAX_NUMBER),
             size: size.unwrap_or(Self::DEFAULT_SIZE).clamp(1, Self::MAX_SIZE),
         }
     }
@@ -155,7 +158,10 @@ mod tests {
         assert_eq!(Page::new(Some(0), Some(0)), Page { number: 1, size: 1 });
         assert_eq!(Page::new(None, Some(10_000)).size, Page::MAX_SIZE);
         assert_eq!(Page::new(Some(3), Some(10)).offset(), 20);
-        assert_eq!(Page::new(Some(u64::MAX), Some(100)).offset(), u64::MAX);
+        assert_eq!(
+            Page::new(Some(u64::MAX), Some(100)).offset(),
+            (Page::MAX_NUMBER - 1) * 100
+        );
     }
 
     #[test]

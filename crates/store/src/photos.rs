@@ -62,8 +62,67 @@ pub struct Processed {
     pub height: u32,
 }
 
-/// Checks and re-encodes one upload. CPU-bound: call it from `spawn_blocking`.
+/// The most memory one decode may allocate: a 40-megapixel photo in 8-bit RGBA, plus slack.
+/// A 16-bit or otherwise bloated image of that size is refused rather than decoded.
+pub const MAX_DECODE_BYTES: u64 = MAX_PIXELS * 4 + 8 * 1024 * 1024;
+
+/// Checks and re-encodes one upload. CPU-bound: call it from `spawn_blocking`, at most a few
+/// at once. Memory is bounded: the decoder may allocate at most [`MAX_DECODE_BYTES`] (the
+/// header's dimensions are checked before any pixel is decoded), the full-size image is
+/// shrunk once to the largest stored size and dropped, and everything after works on that.
 pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
+    let mut decoder = decoder(bytes)?;
+    let orientation = decoder.orientation().map_err(|_| PhotoError::Unreadable)?;
+    let full = DynamicImage::from_decoder(decoder).map_err(too_big)?;
+    // One shrink of the full image (integer area sampling, no float copy of it), then the
+    // full image is gone before anything else is allocated.
+    let mut image = if full.width().max(full.height()) > ORIGINAL_SIDE {
+        full.thumbnail(ORIGINAL_SIDE, ORIGINAL_SIDE)
+    } else {
+        full
+    };
+    image.apply_orientation(orientation);
+    let rgb = flatten_on_white(&image);
+    drop(image);
+    let (width, height) = rgb.dimensions();
+    let encode = |img: &RgbImage, side: u32, quality: u8| -> Result<Vec<u8>, PhotoError> {
+        let mut out = Vec::new();
+        let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality);
+        if img.width().max(img.height()) > side {
+            let scaled = image::imageops::resize(
+                img,
+                side.min(img.width() * side / img.width().max(img.height())).max(1),
+                side.min(img.height() * side / img.width().max(img.height())).max(1),
+                image::imageops::FilterType::CatmullRom,
+            );
+            encoder.encode_image(&scaled)
+        } else {
+            encoder.encode_image(img)
+        }
+        .map_err(|_| PhotoError::Unreadable)?;
+        Ok(out)
+    };
+    let original = encode(&rgb, ORIGINAL_SIDE, 88)?;
+    let display = encode(&rgb, DISPLAY_SIDE, 82)?;
+    let thumb = encode(&rgb, THUMB_SIDE, 75)?;
+    Ok(Processed {
+        original,
+        display,
+        thumb,
+        width,
+        height,
+    })
+}
+
+fn too_big(e: image::ImageError) -> PhotoError {
+    match e {
+        image::ImageError::Limits(_) => PhotoError::TooManyPixels,
+        _ => PhotoError::Unreadable,
+    }
+}
+
+/// A decoder for an upload whose type, size and dimensions are acceptable; nothing decoded yet.
+fn decoder(bytes: &[u8]) -> Result<impl ImageDecoder + use<'_>, PhotoError> {
     if bytes.len() > MAX_BYTES {
         return Err(PhotoError::TooLarge);
     }
@@ -78,51 +137,20 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(20_000);
     limits.max_image_height = Some(20_000);
-    limits.max_alloc = Some(MAX_PIXELS * 4 + 16 * 1024 * 1024);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| PhotoError::Unreadable)?;
+    let decoder = reader.into_decoder().map_err(too_big)?;
     let (w, h) = decoder.dimensions();
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+    if u64::from(w) * u64::from(h) > MAX_PIXELS || decoder.total_bytes() > MAX_DECODE_BYTES {
         return Err(PhotoError::TooManyPixels);
     }
-    let orientation = decoder.orientation().map_err(|_| PhotoError::Unreadable)?;
-    let mut image = DynamicImage::from_decoder(decoder).map_err(|_| PhotoError::Unreadable)?;
-    image.apply_orientation(orientation);
-    let rgb = flatten_on_white(&image);
-    let (width, height) = rgb.dimensions();
-    let encode = |img: &RgbImage, side: u32, quality: u8| -> Result<Vec<u8>, PhotoError> {
-        let scaled = if img.width().max(img.height()) > side {
-            DynamicImage::ImageRgb8(img.clone())
-                .resize(side, side, image::imageops::FilterType::CatmullRom)
-                .to_rgb8()
-        } else {
-            img.clone()
-        };
-        let mut out = Vec::new();
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-            .encode_image(&scaled)
-            .map_err(|_| PhotoError::Unreadable)?;
-        Ok(out)
-    };
-    let original = encode(&rgb, ORIGINAL_SIDE, 88)?;
-    let display = encode(&rgb, DISPLAY_SIDE, 82)?;
-    let thumb = encode(&rgb, THUMB_SIDE, 75)?;
-    let scale = f64::from(ORIGINAL_SIDE) / f64::from(width.max(height));
-    let (width, height) = if scale < 1.0 {
-        (
-            (f64::from(width) * scale).round() as u32,
-            (f64::from(height) * scale).round() as u32,
-        )
-    } else {
-        (width, height)
-    };
-    Ok(Processed {
-        original,
-        display,
-        thumb,
-        width,
-        height,
-    })
+    Ok(decoder)
+}
+
+/// The memory decoding this upload will take, read from its header alone (cheap: call it
+/// before queueing for a decoder, to reserve that much of the decoding budget).
+pub fn decoded_size(bytes: &[u8]) -> Result<u64, PhotoError> {
+    decoder(bytes).map(|d| d.total_bytes())
 }
 
 /// Transparent pixels (PNG, WebP) land on white, as people expect, not on black.
@@ -432,6 +460,60 @@ mod tests {
     use super::*;
 
     use crate::testing::{has_exif, jpeg, with_exif};
+
+    /// A PNG that claims `width` × `height` pixels of `depth`-bit RGBA over a few bytes of
+    /// compressed data (a decompression bomb's header).
+    fn png_header(width: u32, height: u32, depth: u8) -> Vec<u8> {
+        fn crc(bytes: &[u8]) -> u32 {
+            let mut crc = 0xFFFF_FFFFu32;
+            for &b in bytes {
+                crc ^= u32::from(b);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        }
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut out = (data.len() as u32).to_be_bytes().to_vec();
+            let mut body = kind.to_vec();
+            body.extend_from_slice(data);
+            out.extend_from_slice(&body);
+            out.extend_from_slice(&crc(&body).to_be_bytes());
+            out
+        };
+        let mut ihdr = width.to_be_bytes().to_vec();
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[depth, 6, 0, 0, 0]);
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        png.extend(chunk(b"IHDR", &ihdr));
+        png.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
+        png.extend(chunk(b"IEND", &[]));
+        png
+    }
+
+    #[test]
+    fn bombs_are_refused_from_their_header_before_any_pixel_is_decoded() {
+        // 25 megapixels pass the pixel limit, but at 16 bits per channel they would need
+        // 200 MB: more than one decode may take.
+        assert_eq!(
+            process(&png_header(5000, 5000, 16)).unwrap_err(),
+            PhotoError::TooManyPixels
+        );
+        assert_eq!(
+            process(&png_header(9000, 5000, 8)).unwrap_err(),
+            PhotoError::TooManyPixels
+        );
+        // The same header at 8 bits is within bounds; its data is simply broken.
+        assert_eq!(
+            process(&png_header(5000, 5000, 8)).unwrap_err(),
+            PhotoError::Unreadable
+        );
+    }
 
     #[test]
     fn exif_and_gps_are_gone_and_orientation_is_applied() {

@@ -1141,6 +1141,12 @@ pub enum MergeError {
     AlreadyMerged,
     #[error("other reports are merged into this one; merge those into the target first")]
     HasFollowers,
+    /// The actor works for one unit and one of the reports belongs to another.
+    #[error("the report belongs to another unit")]
+    OtherUnit,
+    /// The report changed between reading and writing (merged, moved to another unit).
+    #[error("the report changed meanwhile")]
+    Changed,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -1160,18 +1166,23 @@ impl MergeError {
             Self::TargetMerged => "merge_target_merged",
             Self::AlreadyMerged => "merge_already_merged",
             Self::HasFollowers => "merge_has_followers",
+            Self::OtherUnit => "merge_other_unit",
+            Self::Changed => "report_changed_meanwhile",
             Self::Store(_) => "internal",
         }
     }
 }
 
 /// Merges `duplicate` into `master`: the duplicate follows the master's status from now on.
-/// Returns the duplicate as it is after the merge.
+/// Returns the duplicate as it is after the merge. An actor confined to one unit (`scope`)
+/// merges only between reports of that unit; the write is conditional on the duplicate still
+/// being unmerged and in the unit read.
 pub async fn merge(
     c: &impl ConnectionTrait,
     duplicate: ReportId,
     master: ReportId,
     actor: UserId,
+    scope: Option<UnitId>,
 ) -> Result<Report, MergeError> {
     if duplicate == master {
         return Err(MergeError::Itself);
@@ -1187,15 +1198,23 @@ pub async fn merge(
     if child.kind != target.kind {
         return Err(MergeError::KindMismatch);
     }
+    if scope.is_some_and(|unit| child.unit != unit || target.unit != unit) {
+        return Err(MergeError::OtherUnit);
+    }
     if !merged_children(c, duplicate).await?.is_empty() {
         return Err(MergeError::HasFollowers);
     }
-    reports::Entity::update_many()
+    let written = reports::Entity::update_many()
         .col_expr(reports::Column::MergedInto, Expr::value(target.id.0))
         .col_expr(reports::Column::UpdatedAt, Expr::value(now()))
         .filter(reports::Column::Id.eq(child.id.0))
+        .filter(reports::Column::MergedInto.is_null())
+        .filter(reports::Column::UnitId.eq(child.unit.0))
         .exec(c)
         .await?;
+    if written.rows_affected != 1 {
+        return Err(MergeError::Changed);
+    }
     let fields = EventFields {
         details: Some(serde_json::json!({ "into": target.number.to_string() })),
         ..Default::default()

@@ -31,6 +31,9 @@ pub enum Error {
     UnsupportedMediaType,
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
+    /// The server is at capacity for this kind of work (photo decoding): try again shortly.
+    #[error("busy")]
+    Busy { retry_after_secs: u64 },
     /// A rule of the citizens' budget refuses the action (its code names which).
     #[error("refused: {}", .0.code())]
     Refused(miasto_domain::budget::Refusal),
@@ -52,6 +55,7 @@ impl Error {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Self::Refused(r) => {
                 StatusCode::from_u16(r.http_status()).unwrap_or(StatusCode::CONFLICT)
             }
@@ -70,6 +74,7 @@ impl Error {
             Self::PayloadTooLarge => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::TooManyRequests { .. } => "too_many_requests",
+            Self::Busy { .. } => "busy",
             Self::Refused(miasto_domain::budget::Refusal::SignIn) => "login_required",
             Self::Refused(r) => r.code(),
             Self::Internal(_) => "internal",
@@ -150,7 +155,9 @@ impl IntoResponse for Error {
         response.extensions_mut().insert(Marker {
             code: self.code(),
             retry_after_secs: match self {
-                Self::TooManyRequests { retry_after_secs } => Some(retry_after_secs),
+                Self::TooManyRequests { retry_after_secs } | Self::Busy { retry_after_secs } => {
+                    Some(retry_after_secs)
+                }
                 _ => None,
             },
         });
@@ -188,7 +195,9 @@ fn error_response(
 ) -> Response {
     let locale = page.lang;
     let mut message = crate::i18n::t(locale, &format!("error-page-{code}"));
-    if let Some(secs) = retry_after_secs {
+    if let Some(secs) = retry_after_secs
+        && code == "too_many_requests"
+    {
         let minutes = secs.div_ceil(60).max(1).to_string();
         message = crate::i18n::t_args(locale, "error-page-retry-in", &[("minutes", &minutes)]);
     }

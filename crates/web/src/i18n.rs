@@ -434,6 +434,8 @@ mod completeness {
             "category_unknown",
             "status_unknown",
             "routing_default_required",
+            "page_invalid",
+            "busy",
         ];
         dynamic.extend(page_codes.iter().map(|c| format!("error-page-{c}")));
         dynamic.extend(

@@ -23,10 +23,12 @@ mod router;
 mod security;
 mod staff;
 mod stats;
+mod timeouts;
 
 pub use error::Error;
 pub use metrics::Metrics;
 pub use router::router;
+pub use timeouts::Timeouts;
 
 use miasto_store::DatabaseConnection;
 use miasto_store::jobs::Signal;
@@ -130,6 +132,8 @@ pub struct WebConfig {
     pub jurisdiction_id: String,
     /// Map tiles for Leaflet (`{z}/{x}/{y}` template); their host is allowed by the CSP.
     pub map_tiles: String,
+    /// How long slow clients are waited for.
+    pub timeouts: Timeouts,
 }
 
 impl WebConfig {
@@ -166,6 +170,8 @@ struct Inner {
     districts: miasto_domain::geo::DistrictMap,
     intake: reports::intake::Intake,
     lookup: reports::LookupCache,
+    /// Who may decode a photo now.
+    photo_gate: Arc<reports::photo::Gate>,
 }
 
 /// What the web layer runs on besides its configuration.
@@ -200,9 +206,16 @@ impl AppState {
             districts,
             intake,
             lookup: reports::LookupCache::default(),
+            photo_gate: Arc::new(reports::photo::Gate::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
+            )),
         }));
         tokio::spawn(reports::intake::run(state.clone(), queue));
         state
+    }
+
+    pub(crate) fn photo_gate(&self) -> &Arc<reports::photo::Gate> {
+        &self.0.photo_gate
     }
 
     pub(crate) fn lookup_cache(&self) -> &reports::LookupCache {

@@ -4,16 +4,18 @@
 
 use crate::{
     AppState, Error, accounts, admin, api, assets, budget, context, developers, error, home,
-    metrics, open311, opendata, reports, security, staff, stats,
+    metrics, open311, opendata, reports, security, staff, stats, timeouts,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Form bodies are small; uploads raise this on their own routes.
@@ -348,6 +350,11 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::show_metrics))
         .route("/static/{*path}", get(assets::show_asset))
         .merge(pages)
+        .layer(from_fn_with_state(state.clone(), timeouts::body_deadline))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            state.config().timeouts.request,
+        ))
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(from_fn_with_state(state.clone(), security::headers))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {

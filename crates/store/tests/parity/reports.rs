@@ -547,14 +547,14 @@ async fn merged_reports_follow_their_master() {
     .unwrap();
 
     assert!(matches!(
-        reports::merge(&db.db, master.id, master.id, staff).await,
+        reports::merge(&db.db, master.id, master.id, staff, None).await,
         Err(MergeError::Itself)
     ));
     assert!(matches!(
-        reports::merge(&db.db, other_kind.id, master.id, staff).await,
+        reports::merge(&db.db, other_kind.id, master.id, staff, None).await,
         Err(MergeError::KindMismatch)
     ));
-    let merged = reports::merge(&db.db, duplicate.id, master.id, staff)
+    let merged = reports::merge(&db.db, duplicate.id, master.id, staff, None)
         .await
         .unwrap();
     assert_eq!(merged.merged_into, Some(master.id));
@@ -577,7 +577,7 @@ async fn merged_reports_follow_their_master() {
         Err(ChangeError::Merged)
     ));
     assert!(matches!(
-        reports::merge(&db.db, master.id, duplicate.id, staff).await,
+        reports::merge(&db.db, master.id, duplicate.id, staff, None).await,
         Err(MergeError::TargetMerged)
     ));
 

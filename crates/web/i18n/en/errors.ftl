@@ -56,6 +56,7 @@ error-merge_kind_mismatch = A problem cannot be merged with an idea.
 error-merge_target_merged = That report was itself merged with another – give the main report.
 error-merge_already_merged = This report is already merged with another.
 error-merge_has_followers = Other reports are merged into this one – merge those into the target first.
+error-merge_other_unit = That report belongs to another unit: only its own unit or the contact centre can merge into it.
 error-page-category_unknown = The chosen category does not take reports.
 error-page-status_unknown = Unknown status.
 error-page-routing_default_required = A category’s default unit cannot be deleted, only changed.
@@ -90,6 +91,8 @@ error-page-retry-in = Too many attempts. Try again in { $minutes ->
 }.
 error-page-internal = Something went wrong on our side. Try again in a moment, and if it keeps happening, call the city hotline.
 error-page-bad_request = The request could not be read.
+error-page-busy = Many photos are being sent right now. Wait a moment and send the form again.
+error-page-page_invalid = The page number (“page”) must be a whole number from 1 to 10000.
 error-page-method_not_allowed = This page cannot be opened this way.
 error-page-form_malformed = The form could not be read. Go back and try again.
 error-page-language_unknown = That language is not available.

@@ -56,6 +56,7 @@ error-merge_kind_mismatch = Nie można połączyć problemu z pomysłem.
 error-merge_target_merged = Wskazane zgłoszenie samo zostało połączone z innym – podaj zgłoszenie główne.
 error-merge_already_merged = To zgłoszenie jest już połączone z innym.
 error-merge_has_followers = Z tym zgłoszeniem połączono inne – najpierw połącz je ze zgłoszeniem docelowym.
+error-merge_other_unit = To zgłoszenie należy do innej jednostki: połączyć z nim może tylko ta jednostka albo centrum kontaktu.
 error-page-category_unknown = Wybrana kategoria nie przyjmuje zgłoszeń.
 error-page-status_unknown = Nieznany status.
 error-page-routing_default_required = Jednostki domyślnej kategorii nie można usunąć, można ją tylko zmienić.
@@ -94,6 +95,8 @@ error-page-retry-in = Zbyt wiele prób. Spróbuj ponownie za { $minutes ->
 }.
 error-page-internal = Wystąpił błąd po naszej stronie. Spróbuj ponownie za chwilę, a jeśli problem się powtarza, zadzwoń na infolinię miejską.
 error-page-bad_request = Nie udało się odczytać żądania.
+error-page-busy = Właśnie przesyłanych jest wiele zdjęć. Poczekaj chwilę i wyślij formularz ponownie.
+error-page-page_invalid = Numer strony („page”) musi być liczbą całkowitą od 1 do 10000.
 error-page-method_not_allowed = Tej strony nie można otworzyć w ten sposób.
 error-page-form_malformed = Nie udało się odczytać formularza. Wróć i spróbuj ponownie.
 error-page-language_unknown = Wybrany język nie jest dostępny.

@@ -51,7 +51,7 @@ pub async fn list_audit(
     let paged = audit::list(
         state.db(),
         &filter,
-        miasto_store::Page::new(page_number(&q.page), None),
+        miasto_store::Page::new(page_number(&q.page)?, None),
     )
     .await?;
     let pager = Pager::new(&paged, "/admin/audit", &[("action", &q.action)]);

@@ -50,9 +50,18 @@ pub async fn show_dashboard(
     })
 }
 
-/// A page number from a query string; anything unreadable is the first page.
-pub(crate) fn page_number(raw: &str) -> Option<u64> {
-    raw.trim().parse::<u64>().ok().filter(|n| *n > 0)
+/// A page number from a query string: empty is the first page; anything but a whole number
+/// from 1 to [`miasto_store::Page::MAX_NUMBER`] is a 400 naming the parameter.
+pub(crate) fn page_number(raw: &str) -> Result<Option<u64>, Error> {
+    match raw.trim() {
+        "" => Ok(None),
+        raw => raw
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=miasto_store::Page::MAX_NUMBER).contains(n))
+            .map(Some)
+            .ok_or(Error::BadRequest("page_invalid")),
+    }
 }
 
 /// A checkbox is on when its field is present.

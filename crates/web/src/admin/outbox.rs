@@ -45,7 +45,7 @@ pub async fn list_outbox(
     let paged = mail::list_outbox(
         state.db(),
         Some(&q.to),
-        miasto_store::Page::new(page_number(&q.page), None),
+        miasto_store::Page::new(page_number(&q.page)?, None),
     )
     .await?;
     let pager = Pager::new(&paged, "/admin/outbox", &[("to", &q.to)]);

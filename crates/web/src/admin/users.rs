@@ -94,8 +94,12 @@ pub async fn list_users(
         email: Some(q.q.clone()),
         role: Role::parse(&q.role).ok(),
     };
-    let paged =
-        accounts::list_users(state.db(), &filter, PageNo::new(page_number(&q.page), None)).await?;
+    let paged = accounts::list_users(
+        state.db(),
+        &filter,
+        PageNo::new(page_number(&q.page)?, None),
+    )
+    .await?;
     let units = reference::list_units(state.db()).await?;
     let pager = Pager::new(&paged, "/admin/users", &[("q", &q.q), ("role", &q.role)]);
     let rows = paged

@@ -167,6 +167,10 @@ impl From<Error> for ApiError {
                 Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             Error::TooManyRequests { retry_after_secs } => Self::rate_limited(retry_after_secs),
+            Error::Busy { retry_after_secs } => Self {
+                retry_after_secs: Some(retry_after_secs),
+                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            },
             Error::Refused(r) => Self::new(
                 StatusCode::from_u16(r.http_status()).unwrap_or(StatusCode::CONFLICT),
                 r.code(),

@@ -978,8 +978,9 @@ pub async fn create_report(
     let checked = check_form(&state, &lookup, &pairs).map_err(ApiError::validation)?;
     let limit_key = crate::accounts::client_key("report", &client);
     let limit = state.config().limits.reports_per_ip;
+    let has_photos = files.iter().any(|f| f.field == "photos");
     if let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
-        miasto_store::rate_limit::check(state.db(), &limit_key, limit).await?
+        crate::reports::create::charge_or_check(&state, &limit_key, limit, has_photos).await?
     {
         return Err(ApiError::rate_limited(retry_after_secs));
     }
@@ -1029,7 +1030,7 @@ pub async fn create_report(
             .as_ref()
             .map_or_else(|| uuid::Uuid::now_v7().to_string(), |(k, _)| k.clone()),
         form_scope: "api-report",
-        limit: Some((limit_key, limit)),
+        limit: (!has_photos).then_some((limit_key, limit)),
         remember: remember.clone(),
     };
     let created = match state.intake().submit(submission).await? {

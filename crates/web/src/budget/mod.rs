@@ -274,7 +274,7 @@ pub struct ProjectsQuery {
     pub pool: String,
     pub q: String,
     pub status: String,
-    pub page: Option<u64>,
+    pub page: String,
 }
 
 #[derive(Template)]
@@ -309,7 +309,7 @@ pub async fn list_projects(
         state.db(),
         edition.id,
         &filter,
-        PageRequest::new(query.page, None),
+        PageRequest::new(crate::admin::page_number(&query.page)?, None),
     )
     .await?;
     let pager = Pager::new(

@@ -41,7 +41,7 @@ fn scope(ctx: &Ctx) -> Result<Option<UnitId>, Error> {
 #[serde(default)]
 pub struct ListQuery {
     pub status: String,
-    pub page: Option<u64>,
+    pub page: String,
 }
 
 pub struct Row {
@@ -89,7 +89,7 @@ pub async fn list_projects(
         state.db(),
         edition.id,
         &filter,
-        PageRequest::new(query.page, None),
+        PageRequest::new(crate::admin::page_number(&query.page)?, None),
     )
     .await?;
     let units = unit_names(&state, &page).await?;

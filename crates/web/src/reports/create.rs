@@ -120,6 +120,22 @@ pub enum PhotoProblem {
     Bad(Vec<(String, photos::PhotoError)>),
 }
 
+/// The sender's report limit before anything costly: a submission with photos is charged now,
+/// before any photo is decoded (so refused and broken uploads count too); one without is
+/// only checked here and charged with its report in the intake batch.
+pub async fn charge_or_check(
+    state: &AppState,
+    key: &str,
+    limit: miasto_store::rate_limit::Limit,
+    has_photos: bool,
+) -> Result<miasto_store::rate_limit::Decision, Error> {
+    Ok(if has_photos {
+        miasto_store::rate_limit::hit(state.db(), key, limit).await?
+    } else {
+        miasto_store::rate_limit::check(state.db(), key, limit).await?
+    })
+}
+
 /// Processes the uploaded photos (the `photos` parts, at most five), each off the async
 /// runtime, and stores them if all are usable.
 pub async fn prepare_photos(
@@ -133,10 +149,7 @@ pub async fn prepare_photos(
     let mut processed = Vec::with_capacity(files.len());
     let mut bad = Vec::new();
     for file in files {
-        let bytes = file.bytes.clone();
-        let result = tokio::task::spawn_blocking(move || photos::process(&bytes))
-            .await
-            .map_err(|e| Error::internal(format!("photo processing: {e}")))?;
+        let result = state.photo_gate().process(file.bytes.clone()).await?;
         match result {
             Ok(p) => processed.push(p),
             Err(e) => bad.push((file.filename, e)),
@@ -206,10 +219,9 @@ pub async fn create_report(
     let answers = check_answers(&place.category, &input.details.answers, &mut errors);
     let contact = parse_contact(&input.details, &mut errors);
     let had_photos = files.iter().any(|f| f.field == "photos");
-    // Checked here, charged when the report is written (in the intake batch).
     let limit_key = client_key("report", &client);
     let limit = state.config().limits.reports_per_ip;
-    let allowed = match miasto_store::rate_limit::check(state.db(), &limit_key, limit).await? {
+    let allowed = match charge_or_check(&state, &limit_key, limit, had_photos).await? {
         miasto_store::rate_limit::Decision::Allowed => true,
         miasto_store::rate_limit::Decision::Limited { retry_after_secs } => {
             too_many(&mut errors, ctx.locale, retry_after_secs);
@@ -265,7 +277,7 @@ pub async fn create_report(
         photos: stored,
         form_key: input.form_key,
         form_scope: "report",
-        limit: Some((limit_key, limit)),
+        limit: (!had_photos).then_some((limit_key, limit)),
         remember: None,
     };
     let created = match state.intake().submit(submission).await? {

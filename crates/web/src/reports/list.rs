@@ -121,7 +121,7 @@ pub async fn list_reports(
     let paged = reports::list(
         state.db(),
         &filter,
-        miasto_store::Page::new(page_number(&q.page), Some(20)),
+        miasto_store::Page::new(page_number(&q.page)?, Some(20)),
     )
     .await?;
     let pager = Pager::new(

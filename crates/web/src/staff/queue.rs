@@ -109,7 +109,7 @@ pub async fn show_queue(
     let paged = reports::list(
         state.db(),
         &filter,
-        miasto_store::Page::new(page_number(&q.page), Some(50)),
+        miasto_store::Page::new(page_number(&q.page)?, Some(50)),
     )
     .await?;
     // The overview counts the unit's reports (or all reports) by status, whatever the filters.

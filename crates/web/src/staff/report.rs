@@ -3,7 +3,7 @@
 //! viewer's role allows — change status, add a note, reassign, merge into another report,
 //! hide a photo or a passage of text.
 
-use super::can_handle;
+use super::{can_handle, unit_scope};
 use crate::context::{Ctx, CurrentUser, redirect_with_flash};
 use crate::form::{FieldErrors, Form};
 use crate::page::{Page, SelectOption, options, render};
@@ -473,7 +473,15 @@ pub async fn merge_report(
         .await;
     };
     let tx = miasto_store::begin(state.db()).await?;
-    let merged = match reports::merge(&tx, report.id, target.id, current.user.id).await {
+    let merged = match reports::merge(
+        &tx,
+        report.id,
+        target.id,
+        current.user.id,
+        unit_scope(&current),
+    )
+    .await
+    {
         Ok(merged) => merged,
         Err(reports::MergeError::Store(e)) => return Err(e.into()),
         Err(e) => {

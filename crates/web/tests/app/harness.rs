@@ -27,6 +27,7 @@ pub struct TestApp {
 
 pub struct Builder {
     limits: RateLimits,
+    timeouts: miasto_web::Timeouts,
     base_url: String,
     metrics_token: Option<String>,
 }
@@ -34,6 +35,11 @@ pub struct Builder {
 impl Builder {
     pub fn limits(mut self, limits: RateLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    pub fn timeouts(mut self, timeouts: miasto_web::Timeouts) -> Self {
+        self.timeouts = timeouts;
         self
     }
 
@@ -61,6 +67,7 @@ impl Builder {
             city_name: "Kraków".into(),
             jurisdiction_id: "krakow.pl".into(),
             map_tiles: miasto_web::WebConfig::DEFAULT_MAP_TILES.into(),
+            timeouts: self.timeouts,
         };
         let files_dir = tempfile::tempdir().unwrap();
         let services = Services {
@@ -86,6 +93,7 @@ impl TestApp {
     pub fn builder() -> Builder {
         Builder {
             limits: RateLimits::default(),
+            timeouts: miasto_web::Timeouts::default(),
             base_url: "http://miasto.test".into(),
             metrics_token: None,
         }

@@ -11,6 +11,7 @@ mod api;
 mod budget;
 mod budget_rules;
 mod harness;
+mod hostile;
 mod open311;
 mod opendata;
 mod reports;

@@ -9,9 +9,9 @@ use miasto_domain::reports::TrackingNumber;
 use miasto_store::reference;
 use miasto_store::testing::{has_exif, jpeg, with_exif};
 
-const RYNEK: (&str, &str) = ("50.0617", "19.9373");
+pub(crate) const RYNEK: (&str, &str) = ("50.0617", "19.9373");
 
-async fn category_id(app: &TestApp, code: &str) -> String {
+pub(crate) async fn category_id(app: &TestApp, code: &str) -> String {
     reference::list_categories(&app.db.db)
         .await
         .unwrap()
@@ -22,7 +22,7 @@ async fn category_id(app: &TestApp, code: &str) -> String {
         .to_string()
 }
 
-async fn district_id(app: &TestApp, number: u16) -> String {
+pub(crate) async fn district_id(app: &TestApp, number: u16) -> String {
     reference::list_districts(&app.db.db)
         .await
         .unwrap()
@@ -34,7 +34,7 @@ async fn district_id(app: &TestApp, number: u16) -> String {
 }
 
 /// Sends a report through both steps and returns the response of the final POST.
-async fn send(
+pub(crate) async fn send(
     b: &mut Browser<'_>,
     place: &[(&str, &str)],
     details: &[(&str, &str)],
@@ -59,7 +59,7 @@ async fn send(
 }
 
 /// A problem at Rynek Główny in the given category, sent by `b`.
-async fn lighting_report(
+pub(crate) async fn lighting_report(
     app: &TestApp,
     b: &mut Browser<'_>,
     at: (&str, &str),
