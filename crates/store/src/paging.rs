@@ -134,17 +134,28 @@ where
     })
 }
 
-/// A `LIKE` pattern matching values that contain `needle` literally: `%`, `_` and the escape
-/// character typed by a user match themselves.
-pub(crate) fn contains_pattern(needle: &str) -> sea_orm::sea_query::LikeExpr {
-    let mut escaped = String::with_capacity(needle.len() + 2);
+/// A `LIKE` pattern matching values that start with `prefix` literally.
+pub(crate) fn starts_with_pattern(prefix: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut escaped = escape_like(prefix);
     escaped.push('%');
-    for ch in needle.chars() {
+    sea_orm::sea_query::LikeExpr::new(escaped).escape('\\')
+}
+
+fn escape_like(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len() + 2);
+    for ch in text.chars() {
         if matches!(ch, '%' | '_' | '\\') {
             escaped.push('\\');
         }
         escaped.push(ch);
     }
+    escaped
+}
+
+/// A `LIKE` pattern matching values that contain `needle` literally: `%`, `_` and the escape
+/// character typed by a user match themselves.
+pub(crate) fn contains_pattern(needle: &str) -> sea_orm::sea_query::LikeExpr {
+    let mut escaped = format!("%{}", escape_like(needle));
     escaped.push('%');
     sea_orm::sea_query::LikeExpr::new(escaped).escape('\\')
 }

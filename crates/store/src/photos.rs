@@ -91,8 +91,10 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
         if img.width().max(img.height()) > side {
             let scaled = image::imageops::resize(
                 img,
-                side.min(img.width() * side / img.width().max(img.height())).max(1),
-                side.min(img.height() * side / img.width().max(img.height())).max(1),
+                side.min(img.width() * side / img.width().max(img.height()))
+                    .max(1),
+                side.min(img.height() * side / img.width().max(img.height()))
+                    .max(1),
                 image::imageops::FilterType::CatmullRom,
             );
             encoder.encode_image(&scaled)
@@ -491,7 +493,10 @@ mod tests {
         ihdr.extend_from_slice(&[depth, 6, 0, 0, 0]);
         let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
         png.extend(chunk(b"IHDR", &ihdr));
-        png.extend(chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01]));
+        png.extend(chunk(
+            b"IDAT",
+            &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        ));
         png.extend(chunk(b"IEND", &[]));
         png
     }

@@ -125,6 +125,33 @@ pub async fn clear(c: &impl ConnectionTrait, key: &str) -> Result<()> {
     Ok(())
 }
 
+/// Takes back one attempt counted against `key` in the current window (an attempt that was
+/// reserved up front and turned out not to count, such as a successful login).
+pub async fn refund(c: &impl ConnectionTrait, key: &str, limit: Limit) -> Result<()> {
+    let (start, _) = window(limit);
+    rate_limits::Entity::update_many()
+        .col_expr(
+            rate_limits::Column::Count,
+            Expr::col(rate_limits::Column::Count).sub(1),
+        )
+        .filter(rate_limits::Column::Key.eq(key))
+        .filter(rate_limits::Column::WindowStart.eq(start))
+        .filter(rate_limits::Column::Count.gt(0))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Forgets every counter whose key starts with `prefix` (all addresses' counters of one
+/// account, say).
+pub async fn clear_prefix(c: &impl ConnectionTrait, prefix: &str) -> Result<()> {
+    rate_limits::Entity::delete_many()
+        .filter(rate_limits::Column::Key.like(crate::paging::starts_with_pattern(prefix)))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
 /// Deletes counters of windows that ended more than a day ago; run by the worker.
 pub async fn purge_old(c: &impl ConnectionTrait) -> Result<u64> {
     let cutoff = now().timestamp() - 86_400;

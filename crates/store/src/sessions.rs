@@ -40,6 +40,22 @@ impl From<sessions::Model> for Session {
 }
 
 /// Starts a session and returns the token for the cookie.
+/// The form (CSRF) token of a session: an HMAC of its id under the server secret, 64 hex
+/// digits. Bound to the session, so it changes at every login and is dead after logout.
+pub fn form_token(secret: &[u8], session_id: &str) -> String {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(secret)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(b"csrf\0");
+    mac.update(session_id.as_bytes());
+    crate::hex(&mac.finalize().into_bytes())
+}
+
+/// The id a session is stored under, from its cookie token.
+pub fn id_of(token: &str) -> String {
+    token_hash(token)
+}
+
 pub async fn create(c: &impl ConnectionTrait, user: UserId) -> Result<String> {
     let (token, hash) = new_token();
     let at = now();

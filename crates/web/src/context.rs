@@ -1,5 +1,5 @@
 //! The request context: who is asking (session → user), in which language, with which CSRF
-//! token, and any flash message left by the previous redirect. A middleware resolves it once
+//! token (a signed-in visitor's is derived from the session; others get a random one), and any flash message left by the previous redirect. A middleware resolves it once
 //! per request and stores it in the request extensions; handlers take it as [`Ctx`].
 
 use crate::{AppState, Error};
@@ -157,9 +157,23 @@ fn valid_flash(value: &str) -> bool {
         && value.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
 }
 
-fn new_csrf() -> String {
+/// A fresh random form token for a visitor without a session.
+pub fn new_csrf() -> String {
     let bytes: [u8; 32] = rand::random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The form token of a session: derived from the session's id under the server secret, so it
+/// is bound to that session, changes with every login and means nothing after logout.
+pub fn session_csrf(state: &AppState, session_id: &str) -> String {
+    sessions::form_token(state.config().secret.expose().as_bytes(), session_id)
+}
+
+/// The cookie carrying the form token (the page's forms carry the same value).
+pub fn csrf_cookie(secure: bool, value: String) -> Cookie<'static> {
+    let mut c = cookie(CookieNames::get(secure).csrf, value, secure, true);
+    c.set_max_age(time_days(365));
+    c
 }
 
 fn append(response: &mut Response, c: &Cookie<'static>) {
@@ -190,13 +204,19 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         None => None,
     };
 
-    let (csrf, fresh_csrf) = match jar
+    let cookie_csrf = jar
         .get(names.csrf)
         .map(Cookie::value)
-        .filter(|v| valid_csrf(v))
-    {
-        Some(value) => (value.to_owned(), false),
-        None => (new_csrf(), true),
+        .filter(|v| valid_csrf(v));
+    let (csrf, fresh_csrf) = match (&user, cookie_csrf) {
+        // Signed in: the session's own token, whatever the cookie says.
+        (Some(current), cookie) => {
+            let token = session_csrf(&state, &current.session_id);
+            let fresh = cookie != Some(token.as_str());
+            (token, fresh)
+        }
+        (None, Some(value)) => (value.to_owned(), false),
+        (None, None) => (new_csrf(), true),
     };
 
     let locale = user
@@ -240,11 +260,6 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     });
 
     let mut response = next.run(req).await;
-    if fresh_csrf {
-        let mut c = cookie(names.csrf, csrf, secure, true);
-        c.set_max_age(time_days(365));
-        append(&mut response, &c);
-    }
     let sets = |response: &Response, name: &str| {
         response
             .headers()
@@ -252,6 +267,10 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             .iter()
             .any(|v| v.to_str().is_ok_and(|s| s.starts_with(&format!("{name}="))))
     };
+    // A handler that set its own token (login, logout) has the last word.
+    if fresh_csrf && !sets(&response, names.csrf) {
+        append(&mut response, &csrf_cookie(secure, csrf));
+    }
     // An expired session's cookie is cleared, unless this response signs in afresh (a login
     // sent with the old cookie): clearing after it would undo the new session.
     if clear_session && !sets(&response, names.session) {

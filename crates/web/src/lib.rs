@@ -60,8 +60,11 @@ impl std::fmt::Debug for Secret {
 pub struct RateLimits {
     /// Login attempts from one address.
     pub login_per_ip: miasto_store::rate_limit::Limit,
-    /// Failed logins on one account.
+    /// Failed logins on one account from one address.
     pub login_failures_per_account: miasto_store::rate_limit::Limit,
+    /// Failed logins on one account from all addresses together (the owner then resets the
+    /// password by e-mail, which always works).
+    pub login_failures_everywhere: miasto_store::rate_limit::Limit,
     /// Registrations from one address.
     pub register_per_ip: miasto_store::rate_limit::Limit,
     /// Registration attempts for one e-mail address, whoever makes them.
@@ -85,6 +88,10 @@ impl Default for RateLimits {
             },
             login_failures_per_account: Limit {
                 max: 10,
+                window: minutes(15),
+            },
+            login_failures_everywhere: Limit {
+                max: 100,
                 window: minutes(15),
             },
             register_per_ip: Limit {

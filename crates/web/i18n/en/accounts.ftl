@@ -28,6 +28,7 @@ confirm-resend-lead = Enter your account’s e-mail address and we will send a n
 login-title = Log in
 login-submit = Log in
 login-forgot = Forgotten your password?
+login-reset-now = Set a new password
 login-no-account = No account yet? Create one
 
 forgot-title = Forgotten password

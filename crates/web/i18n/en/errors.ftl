@@ -66,6 +66,7 @@ error-last-admin = The last active administrator cannot lose their rights.
 error-login-failed = The e-mail address or password is incorrect.
 error-login-disabled = This account has been disabled. Call the city hotline to sort it out.
 error-login-unconfirmed = Confirm your e-mail address first: open the link in the message we sent you.
+error-login-locked = There have been too many failed attempts to log in to this account. To log in now, set a new password with a link sent to your e-mail.
 error-password-wrong = The password is incorrect.
 error-too-many-attempts = Too many attempts. Try again in { $minutes ->
     [one] { $minutes } minute

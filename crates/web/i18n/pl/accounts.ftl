@@ -28,6 +28,7 @@ confirm-resend-lead = Podaj adres e-mail konta, a wyślemy nowy link potwierdzaj
 login-title = Zaloguj się
 login-submit = Zaloguj się
 login-forgot = Nie pamiętasz hasła?
+login-reset-now = Ustaw nowe hasło
 login-no-account = Nie masz konta? Załóż je
 
 forgot-title = Nie pamiętam hasła

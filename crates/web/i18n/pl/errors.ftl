@@ -66,6 +66,7 @@ error-last-admin = Nie można odebrać uprawnień ostatniemu aktywnemu administr
 error-login-failed = Nieprawidłowy adres e-mail lub hasło.
 error-login-disabled = To konto zostało zablokowane. Zadzwoń na infolinię miejską, aby wyjaśnić sprawę.
 error-login-unconfirmed = Najpierw potwierdź adres e-mail: kliknij link w wiadomości, którą wysłaliśmy.
+error-login-locked = Było zbyt wiele nieudanych prób logowania na to konto. Aby zalogować się teraz, ustaw nowe hasło przez link wysłany na Twój adres e-mail.
 error-password-wrong = Hasło jest nieprawidłowe.
 error-too-many-attempts = Zbyt wiele prób. Spróbuj ponownie za { $minutes ->
     [one] { $minutes } minutę

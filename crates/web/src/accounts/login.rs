@@ -1,10 +1,13 @@
-//! Logging in and out. Failures say only "wrong e-mail or password"; attempts are limited per
-//! client address and per account.
+//! Logging in and out. Failures say only "wrong e-mail or password". Failed attempts are
+//! limited per client address, per account from one address, and per account from all
+//! addresses (then the owner resets the password by a link, which clears the counts); a
+//! successful login counts towards none of them. The form token is rotated at login and at
+//! logout.
 
 use super::{account_key, client_key, too_many, within_limit};
 use crate::context::{
-    CookieNames, Ctx, lang_cookie, redirect_with_flash, removal, safe_return_path, session_cookie,
-    with_cookies,
+    CookieNames, Ctx, csrf_cookie, lang_cookie, redirect_with_flash, removal, safe_return_path,
+    session_cookie, with_cookies,
 };
 use crate::form::{FieldErrors, Form};
 use crate::page::{Page, render};
@@ -46,6 +49,8 @@ struct LoginPage {
     errors: FieldErrors,
     /// The account exists but its address is not confirmed: offer a new link.
     offer_resend: bool,
+    /// Too many failures from everywhere: point to the password reset.
+    offer_reset: bool,
 }
 
 pub async fn show_login(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, Error> {
@@ -59,6 +64,7 @@ pub async fn show_login(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response
         next,
         errors: FieldErrors::new(ctx.locale),
         offer_resend: false,
+        offer_reset: false,
     })?
     .into_response())
 }
@@ -77,9 +83,14 @@ pub async fn login(
     let limits = state.config().limits;
     let mut status = StatusCode::UNPROCESSABLE_ENTITY;
     let mut offer_resend = false;
+    let mut offer_reset = false;
+    // Every attempt takes its place under the limits at once (one atomic count each), before
+    // the password is checked: concurrent guesses cannot all slip under a limit. A success
+    // gives its places back, so only failures count.
+    let ip_key = client_key("login", &client);
     if !within_limit(
         &state,
-        &client_key("login", &client),
+        &ip_key,
         limits.login_per_ip,
         &mut errors,
         ctx.locale,
@@ -88,18 +99,30 @@ pub async fn login(
     {
         status = StatusCode::TOO_MANY_REQUESTS;
     }
-    let account = email
-        .as_ref()
-        .map(|e| account_key(&state, "login-failures", e));
-    if let (Some(key), true) = (&account, errors.is_empty())
-        && let Decision::Limited { retry_after_secs } =
-            rate_limit::check(state.db(), key, limits.login_failures_per_account).await?
-    {
-        too_many(&mut errors, ctx.locale, retry_after_secs);
-        status = StatusCode::TOO_MANY_REQUESTS;
+    let keys = email.as_ref().map(|e| LoginKeys::new(&state, e, &client));
+    if let (Some(keys), true) = (&keys, errors.is_empty()) {
+        // From this address: a guesser locks only themselves out.
+        if let Decision::Limited { retry_after_secs } =
+            rate_limit::hit(state.db(), &keys.here, limits.login_failures_per_account).await?
+        {
+            too_many(&mut errors, ctx.locale, retry_after_secs);
+            status = StatusCode::TOO_MANY_REQUESTS;
+        } else if let Decision::Limited { .. } = rate_limit::check(
+            state.db(),
+            &keys.everywhere,
+            limits.login_failures_everywhere,
+        )
+        .await?
+        {
+            // Guesses from many addresses: the account waits, but its owner resets the
+            // password with a link, which always works and clears these counts.
+            errors.add_message(FieldErrors::FORM, "error-login-locked");
+            offer_reset = true;
+            status = StatusCode::TOO_MANY_REQUESTS;
+        }
     }
 
-    if let (Some(email), Some(key), true) = (&email, &account, errors.is_empty()) {
+    if let (Some(email), Some(keys), true) = (&email, &keys, errors.is_empty()) {
         let found = accounts::find_for_login(state.db(), email).await?;
         let verified =
             accounts::verify_password(&input.password, found.as_ref().map(|(_, h)| h)).await;
@@ -120,21 +143,29 @@ pub async fn login(
                 }
                 let token = sessions::create(&tx, user.id).await?;
                 accounts::record_login(&tx, user.id).await?;
-                rate_limit::clear(&tx, key).await?;
+                keys.forget(&tx).await?;
+                rate_limit::refund(&tx, &ip_key, limits.login_per_ip).await?;
                 tx.commit().await?;
                 tracing::info!(user.id = %user.id, "logged in");
                 let to = safe_return_path(&input.next).unwrap_or_else(|| "/my".to_owned());
                 let response = redirect_with_flash(&ctx, &to, "flash-logged-in");
+                let csrf = crate::context::session_csrf(&state, &sessions::id_of(&token));
                 return Ok(with_cookies(
                     response,
                     &[
                         session_cookie(ctx.secure, token),
+                        csrf_cookie(ctx.secure, csrf),
                         lang_cookie(ctx.secure, user.locale),
                     ],
                 ));
             }
             _ => {
-                rate_limit::hit(state.db(), key, limits.login_failures_per_account).await?;
+                rate_limit::hit(
+                    state.db(),
+                    &keys.everywhere,
+                    limits.login_failures_everywhere,
+                )
+                .await?;
                 errors.add_message(FieldErrors::FORM, "error-login-failed");
             }
         }
@@ -146,6 +177,7 @@ pub async fn login(
         next: safe_return_path(&input.next).unwrap_or_default(),
         errors,
         offer_resend,
+        offer_reset,
     };
     Ok((status, render(&page)?).into_response())
 }
@@ -161,8 +193,38 @@ pub async fn logout(
         sessions::delete(state.db(), token.value()).await?;
     }
     let response = redirect_with_flash(&ctx, "/", "flash-logged-out");
+    // A new form token too: nothing of the session's works after it.
     Ok(with_cookies(
         response,
-        &[removal(names.session, ctx.secure)],
+        &[
+            removal(names.session, ctx.secure),
+            csrf_cookie(ctx.secure, crate::context::new_csrf()),
+        ],
     ))
+}
+
+/// The failed-login counters of one account: from one client address, and from all of them.
+pub(crate) struct LoginKeys {
+    here: String,
+    everywhere: String,
+}
+
+impl LoginKeys {
+    pub(crate) fn new(state: &AppState, email: &Email, client: &ClientKey) -> Self {
+        let everywhere = account_key(state, "login-failures", email);
+        Self {
+            here: format!("{everywhere}:{}", client.0),
+            everywhere,
+        }
+    }
+
+    /// For an account, by its address (a password reset clears its counts everywhere).
+    pub(crate) fn account(state: &AppState, email: &Email) -> String {
+        account_key(state, "login-failures", email)
+    }
+
+    async fn forget(&self, c: &impl miasto_store::ConnectionTrait) -> Result<(), Error> {
+        rate_limit::clear_prefix(c, &self.everywhere).await?;
+        Ok(())
+    }
 }

@@ -204,6 +204,12 @@ pub async fn reset_password(
     }
     accounts::set_password(&tx, user.id, hash).await?;
     accounts::confirm_email(&tx, user.id).await?;
+    // The owner is back in: failed guesses by anyone no longer keep them out.
+    miasto_store::rate_limit::clear_prefix(
+        &tx,
+        &super::login::LoginKeys::account(&state, &user.email),
+    )
+    .await?;
     sessions::delete_for_user(&tx, user.id, None).await?;
     miasto_store::api_tokens::revoke_all(&tx, user.id).await?;
     let notice =

@@ -375,6 +375,7 @@ fn tight_limits() -> RateLimits {
     RateLimits {
         login_per_ip: limit(100),
         login_failures_per_account: limit(3),
+        login_failures_everywhere: limit(6),
         register_per_ip: limit(2),
         register_per_account: limit(2),
         email_links_per_ip: limit(100),

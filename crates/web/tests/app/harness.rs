@@ -27,6 +27,7 @@ pub struct TestApp {
 
 pub struct Builder {
     limits: RateLimits,
+    trust_proxy: bool,
     timeouts: miasto_web::Timeouts,
     base_url: String,
     metrics_token: Option<String>,
@@ -35,6 +36,12 @@ pub struct Builder {
 impl Builder {
     pub fn limits(mut self, limits: RateLimits) -> Self {
         self.limits = limits;
+        self
+    }
+
+    /// Clients are told apart by `X-Forwarded-For` ([`Browser::at`]), as behind a proxy.
+    pub fn behind_proxy(mut self) -> Self {
+        self.trust_proxy = true;
         self
     }
 
@@ -60,7 +67,7 @@ impl Builder {
         let config = WebConfig {
             base_url: self.base_url,
             secret: Secret::new("test-secret-test-secret-test-secret"),
-            trust_proxy: false,
+            trust_proxy: self.trust_proxy,
             limits: self.limits,
             outbox_mail: true,
             metrics_token: self.metrics_token.map(Secret::new),
@@ -93,6 +100,7 @@ impl TestApp {
     pub fn builder() -> Builder {
         Builder {
             limits: RateLimits::default(),
+            trust_proxy: false,
             timeouts: miasto_web::Timeouts::default(),
             base_url: "http://miasto.test".into(),
             metrics_token: None,
@@ -108,6 +116,7 @@ impl TestApp {
             app: self,
             cookies: BTreeMap::new(),
             accept_language: None,
+            address: None,
         }
     }
 
@@ -237,9 +246,17 @@ pub struct Browser<'a> {
     app: &'a TestApp,
     pub cookies: BTreeMap<String, String>,
     pub accept_language: Option<String>,
+    /// The client address sent as `X-Forwarded-For` (see [`Builder::behind_proxy`]).
+    pub address: Option<String>,
 }
 
 impl Browser<'_> {
+    /// This browser at another client address.
+    pub fn at(mut self, address: &str) -> Self {
+        self.address = Some(address.to_owned());
+        self
+    }
+
     fn cookie_header(&self) -> String {
         self.cookies
             .iter()
@@ -286,6 +303,9 @@ impl Browser<'_> {
         }
         if let Some(lang) = &self.accept_language {
             builder = builder.header(header::ACCEPT_LANGUAGE, lang);
+        }
+        if let Some(address) = &self.address {
+            builder = builder.header("x-forwarded-for", address);
         }
         for (k, v) in headers {
             builder = builder.header(*k, *v);

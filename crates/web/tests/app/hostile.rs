@@ -175,7 +175,12 @@ async fn a_slow_body_is_cut_off_with_408() {
         ),
     ] {
         let res = b
-            .request("POST", path, &[("content-type", content_type)], trickle(first))
+            .request(
+                "POST",
+                path,
+                &[("content-type", content_type)],
+                trickle(first),
+            )
             .await;
         res.assert_status(StatusCode::REQUEST_TIMEOUT);
     }
@@ -235,4 +240,180 @@ async fn uploads_with_photos_are_charged_before_decoding() {
         .await;
     res.assert_status(StatusCode::TOO_MANY_REQUESTS);
     assert!(res.header("retry-after").is_some());
+}
+
+fn login_limits(failures_here: u32, failures_everywhere: u32) -> miasto_web::RateLimits {
+    use miasto_store::rate_limit::Limit;
+    let limit = |max| Limit {
+        max,
+        window: std::time::Duration::from_secs(900),
+    };
+    miasto_web::RateLimits {
+        login_per_ip: limit(2),
+        login_failures_per_account: limit(failures_here),
+        login_failures_everywhere: limit(failures_everywhere),
+        ..Default::default()
+    }
+}
+
+/// Finding 6: concurrent guesses cannot slip under the failure limit; successful logins do
+/// not use up an office's address limit; a guesser elsewhere cannot lock the owner out, and
+/// when guesses from many addresses do, the reset link lets the owner in.
+#[tokio::test]
+async fn the_login_limits_count_failures_only_atomically_and_never_lock_the_owner_out() {
+    let app = TestApp::builder()
+        .limits(miasto_web::RateLimits {
+            login_per_ip: miasto_store::rate_limit::Limit {
+                max: 1000,
+                window: std::time::Duration::from_secs(900),
+            },
+            ..login_limits(10, 1000)
+        })
+        .behind_proxy()
+        .build()
+        .await;
+    app.user("ofiara@example.pl", Role::Resident).await;
+    // 25 wrong passwords at once from one address: exactly 10 are checked.
+    let mut browsers: Vec<_> = (0..25).map(|_| app.browser().at("203.0.113.9")).collect();
+    for b in &mut browsers {
+        b.get("/login").await;
+    }
+    let answers = futures_util::future::join_all(
+        browsers
+            .iter_mut()
+            .map(|b| b.login("ofiara@example.pl", "zgaduje-zle-haslo")),
+    )
+    .await;
+    let checked = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::UNPROCESSABLE_ENTITY)
+        .count();
+    let refused = answers
+        .iter()
+        .filter(|r| r.status == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!((checked, refused), (10, 15), "failures checked vs refused");
+    // The owner, at home, is not locked out by the guesser.
+    let mut owner = app.browser().at("198.51.100.20");
+    owner
+        .login("ofiara@example.pl", crate::harness::PASSWORD)
+        .await
+        .assert_redirect("/my");
+}
+
+#[tokio::test]
+async fn a_call_centre_behind_one_address_logs_in_at_shift_start() {
+    let app = TestApp::builder()
+        .limits(login_limits(10, 100))
+        .behind_proxy()
+        .build()
+        .await;
+    // The address allows two failures; ten operators sign in successfully one after another.
+    for n in 0..10 {
+        let email = format!("operator{n}@example.pl");
+        app.user(&email, Role::Operator).await;
+        app.browser()
+            .at("192.0.2.1")
+            .login(&email, crate::harness::PASSWORD)
+            .await
+            .assert_redirect("/my");
+    }
+    // Failures still count there.
+    let mut guesser = app.browser().at("192.0.2.1");
+    for _ in 0..2 {
+        guesser
+            .login("operator0@example.pl", "zle-haslo-zle")
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    guesser
+        .login("operator1@example.pl", "zle-haslo-zle")
+        .await
+        .assert_status(StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn guesses_from_many_addresses_lock_the_account_until_its_owner_resets_the_password() {
+    let app = TestApp::builder()
+        .limits(login_limits(2, 4))
+        .behind_proxy()
+        .build()
+        .await;
+    app.user("celebryta@example.pl", Role::Resident).await;
+    for n in 0..4 {
+        app.browser()
+            .at(&format!("203.0.113.{n}"))
+            .login("celebryta@example.pl", "zle-haslo-zle")
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let mut owner = app.browser().at("198.51.100.7");
+    owner
+        .login("celebryta@example.pl", crate::harness::PASSWORD)
+        .await
+        .assert_status(StatusCode::TOO_MANY_REQUESTS)
+        .assert_contains("ustaw nowe hasło")
+        .assert_contains(r#"href="/password/forgot""#);
+    owner
+        .post("/password/forgot", &[("email", "celebryta@example.pl")])
+        .await;
+    app.drain_jobs().await;
+    let mail = app.emails_to("celebryta@example.pl").await;
+    let link = crate::harness::path_of(&crate::harness::link_in(mail.last().unwrap()));
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    owner.get(&link).await.assert_status(StatusCode::OK);
+    owner
+        .post(
+            "/password/reset",
+            &[
+                ("token", &token),
+                ("password", "nowe-dobre-haslo-2026"),
+                ("password_confirm", "nowe-dobre-haslo-2026"),
+            ],
+        )
+        .await
+        .assert_redirect("/login");
+    owner
+        .login("celebryta@example.pl", "nowe-dobre-haslo-2026")
+        .await
+        .assert_redirect("/my");
+}
+
+/// Finding 9: the form token is bound to the session and changes at login and at logout.
+#[tokio::test]
+async fn the_form_token_is_bound_to_the_session_and_rotated_at_login_and_logout() {
+    let app = TestApp::new().await;
+    app.user("a@example.pl", Role::Resident).await;
+    app.user("b@example.pl", Role::Resident).await;
+    let mut a = app.browser();
+    a.get("/login").await;
+    let anonymous = a.csrf().unwrap();
+    a.login("a@example.pl", crate::harness::PASSWORD)
+        .await
+        .assert_redirect("/my");
+    let signed_in = a.csrf().unwrap();
+    assert_ne!(anonymous, signed_in, "rotated at login");
+    let page = a.get("/my/account").await;
+    page.assert_contains(&format!(r#"value="{signed_in}""#));
+    // The token from before login no longer works, even with the cookie set to it.
+    a.cookies.insert("miasto_csrf".into(), anonymous.clone());
+    a.post_raw("/my/sessions/end-others", &format!("csrf={anonymous}"))
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    // Another session's token does not work here either.
+    let mut b = app.browser();
+    b.login("b@example.pl", crate::harness::PASSWORD).await;
+    let theirs = b.csrf().unwrap();
+    assert_ne!(theirs, signed_in);
+    a.cookies.insert("miasto_csrf".into(), theirs.clone());
+    a.post_raw("/my/sessions/end-others", &format!("csrf={theirs}"))
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+    a.cookies.insert("miasto_csrf".into(), signed_in.clone());
+    a.post("/logout", &[]).await.assert_redirect("/");
+    let after = a.csrf().unwrap();
+    assert_ne!(after, signed_in, "rotated at logout");
+    a.post_raw("/language", &format!("csrf={signed_in}&lang=en"))
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
 }
