@@ -156,8 +156,9 @@ impl Role {
             ManageUsers | ManageReferenceData | ManageApiClients | ReadAuditLog | ReadOutbox => {
                 self == Admin
             }
-            // Staff areas of the contact centre: everyone but residents sees reports in full.
+            // Staff areas of the contact centre: everyone but residents sees reports.
             ViewReports => self != Resident,
+            ViewAnyReportersContact => matches!(self, Operator | Moderator | Admin),
             // Unit staff handle their own unit's reports; the contact centre (operators) and
             // admins handle any.
             HandleReports => matches!(self, UnitStaff | Operator | Admin),
@@ -170,6 +171,15 @@ impl Role {
             AssessBudgetProjects => matches!(self, UnitStaff | Official | Admin),
         }
     }
+}
+
+/// Whether a staff member with `role` (of `unit`, for unit staff) may see who reported a report
+/// assigned to `report_unit` and how to reach them: the contact centre and moderators always,
+/// a unit's staff for their own unit's reports, nobody else (they see only that contact
+/// details were given).
+pub fn may_see_contact(role: Role, unit: Option<UnitId>, report_unit: UnitId) -> bool {
+    role.can(Permission::ViewAnyReportersContact)
+        || (role == Role::UnitStaff && unit == Some(report_unit))
 }
 
 /// Something only some roles may do.
@@ -185,8 +195,11 @@ pub enum Permission {
     ReadAuditLog,
     /// Read e-mails kept in the development outbox.
     ReadOutbox,
-    /// See reports with their contact details, internal notes and the unit queues.
+    /// See reports with their internal notes and the unit queues (contact details only as
+    /// [`may_see_contact`] allows).
     ViewReports,
+    /// See the contact details of any unit's reporters (the contact centre and moderators).
+    ViewAnyReportersContact,
     /// Change status, add notes, reassign and merge (own unit's reports for unit staff).
     HandleReports,
     /// Handle reports of every unit, not only one's own.

@@ -45,10 +45,11 @@ pub enum Action {
     BudgetCorrected,
     BudgetProjectWithdrawn,
     BudgetCounterVote,
+    ReporterContactViewed,
 }
 
 impl Action {
-    pub const ALL: [Action; 29] = [
+    pub const ALL: [Action; 30] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -78,6 +79,7 @@ impl Action {
         Self::BudgetCorrected,
         Self::BudgetProjectWithdrawn,
         Self::BudgetCounterVote,
+        Self::ReporterContactViewed,
     ];
 
     pub fn code(self) -> &'static str {
@@ -111,6 +113,7 @@ impl Action {
             Self::BudgetCorrected => "budget_corrected",
             Self::BudgetProjectWithdrawn => "budget_project_withdrawn",
             Self::BudgetCounterVote => "budget_counter_vote",
+            Self::ReporterContactViewed => "reporter_contact_viewed",
         }
     }
 }

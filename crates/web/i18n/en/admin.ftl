@@ -137,6 +137,7 @@ audit-action-budget_share_collected = Citizens' budget key share collected by a 
 audit-action-budget_corrected = Published citizens' budget results corrected
 audit-action-budget_project_withdrawn = Budget project withdrawn by its author
 audit-action-budget_counter_vote = Citizens' budget vote recorded at a counter
+audit-action-reporter_contact_viewed = Reporter’s contact details viewed
 admin-api-title = API keys
 admin-api-lead = Applications that send reports through Open311 and the API get a key of their own with a request limit. Endpoint description:
 admin-api-issued = Key for { $name }

@@ -35,6 +35,7 @@ staff-bulk-outcome = Outcome
 staff-bulk-not-changed = Not changed:
 staff-back-to-queue = Back to the queue
 staff-reporter-heading = Reporter
+staff-contact-hidden = The reporter left contact details. Only the unit the report is assigned to, the contact centre and moderators can see them.
 staff-consent = Agreed to be contacted
 staff-has-account = Has an account
 staff-public-version = Public version (after moderation):

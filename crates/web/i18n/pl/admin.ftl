@@ -137,6 +137,7 @@ audit-action-budget_share_collected = Odebranie udziału w kluczu komisji budże
 audit-action-budget_corrected = Korekta ogłoszonych wyników budżetu obywatelskiego
 audit-action-budget_project_withdrawn = Wycofanie projektu budżetu obywatelskiego przez autora
 audit-action-budget_counter_vote = Głos w budżecie obywatelskim zapisany w punkcie obsługi
+audit-action-reporter_contact_viewed = Wyświetlono dane kontaktowe zgłaszającego
 admin-api-title = Klucze API
 admin-api-lead = Aplikacje, które wysyłają zgłoszenia przez Open311 i API, dostają własny klucz z limitem zapytań. Opis punktu dostępu:
 admin-api-issued = Klucz dla { $name }

@@ -36,6 +36,7 @@ staff-bulk-outcome = Wynik
 staff-bulk-not-changed = Bez zmian:
 staff-back-to-queue = Wróć do kolejki
 staff-reporter-heading = Zgłaszający
+staff-contact-hidden = Zgłaszający zostawił dane kontaktowe. Widzą je tylko jednostka, do której przypisano zgłoszenie, centrum kontaktu i moderatorzy.
 staff-consent = Zgoda na kontakt
 staff-has-account = Ma konto na platformie
 staff-public-version = Wersja publiczna (po moderacji):

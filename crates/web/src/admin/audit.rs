@@ -18,7 +18,7 @@ pub struct AuditQuery {
     pub page: String,
 }
 
-const ACTIONS: [Action; 29] = Action::ALL;
+const ACTIONS: [Action; Action::ALL.len()] = Action::ALL;
 
 struct Row {
     entry: Entry,

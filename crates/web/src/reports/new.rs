@@ -200,6 +200,17 @@ pub async fn show_new_report(
     .into_response())
 }
 
+/// How far a report is from `point`, as the public may know it: measured to the report's
+/// rounded (~100 m) position and given in 50 m steps, so probing from chosen points reveals
+/// no more than the public pages show.
+fn public_distance(
+    point: miasto_domain::geo::Point,
+    report: &miasto_store::reports::Report,
+) -> u32 {
+    let metres = report.point.map_or(0.0, |p| point.distance_m(p.coarse()));
+    ((metres / 50.0).round() as u32).max(1) * 50
+}
+
 pub(super) async fn details_page(
     state: &AppState,
     ctx: &Ctx,
@@ -212,13 +223,13 @@ pub(super) async fn details_page(
     let mut nearby = Vec::new();
     if let Some(point) = place.location.point {
         let radius = f64::from(place.category.duplicate_radius_m);
-        for (report, metres) in
+        for (report, _) in
             miasto_store::reports::nearby_open(state.db(), place.category.id, point, radius, 5)
                 .await?
         {
             nearby.push(Nearby {
                 view: ReportView::new(&report, lookup, ctx.locale, None),
-                metres: metres.round() as u32,
+                metres: public_distance(point, &report),
             });
         }
     }

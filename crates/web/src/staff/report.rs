@@ -1,5 +1,5 @@
-//! A report as staff see it: everything, including the reporter's contact details, the full
-//! timeline with internal notes and assignments, and hidden photos; with the actions the
+//! A report as staff see it: the reporter's contact details (for the report's unit, the
+//! contact centre and moderators, each view audited), the full timeline with internal notes and assignments, and hidden photos; with the actions the
 //! viewer's role allows — change status, add a note, reassign, merge into another report,
 //! hide a photo or a passage of text.
 
@@ -38,6 +38,10 @@ struct StaffReportPage {
     report: Report,
     /// The address of the reporter's account, if they reported while logged in.
     account_email: Option<String>,
+    /// This viewer may see the contact details (else they are blanked in `report`).
+    show_contact: bool,
+    /// The reporter gave contact details or reported from an account.
+    contact_given: bool,
     /// Answers to the category's questions: (question, answer).
     answers: Vec<(String, String)>,
     /// The client application that sent it (API).
@@ -84,11 +88,27 @@ async fn page(
     state: &AppState,
     ctx: &Ctx,
     current: &CurrentUser,
-    report: Report,
+    mut report: Report,
     input: ActionInput,
     errors: FieldErrors,
 ) -> Result<StaffReportPage, Error> {
     let lookup = Lookup::load(state).await?;
+    // Who reported and how to reach them: for the report's unit, the contact centre and
+    // moderators; every view of it is audited. Others learn only that it was given.
+    let show_contact = miasto_domain::accounts::may_see_contact(
+        current.user.role,
+        current.user.unit_id,
+        report.unit,
+    );
+    let contact_given = report.contact_name.is_some()
+        || report.contact_email.is_some()
+        || report.contact_phone.is_some()
+        || report.reporter.is_some();
+    if !show_contact {
+        report.contact_name = None;
+        report.contact_email = None;
+        report.contact_phone = None;
+    }
     let master = match report.merged_into {
         Some(id) => reports::get(state.db(), id).await?,
         None => None,
@@ -123,7 +143,17 @@ async fn page(
         .collect();
     let photos = photos::list(state.db(), report.id, photos::Audience::Staff).await?;
     let handle = can_handle(current, &report);
-    let account_email = match report.reporter {
+    if show_contact && contact_given {
+        miasto_store::audit::record(
+            state.db(),
+            Some(current.user.id),
+            miasto_store::audit::Action::ReporterContactViewed,
+            Some(miasto_store::audit::Target::report(report.id)),
+            serde_json::json!({ "number": report.number.to_string() }),
+        )
+        .await?;
+    }
+    let account_email = match report.reporter.filter(|_| show_contact) {
         Some(id) => miasto_store::accounts::get_user(state.db(), id)
             .await?
             .map(|u| u.email.to_string()),
@@ -184,6 +214,8 @@ async fn page(
         view,
         report,
         account_email,
+        show_contact,
+        contact_given,
         answers,
         client_name,
         input,

@@ -244,9 +244,14 @@ async fn user_list_searches_filters_and_pages() {
         .await
         .assert_contains("Brak użytkowników spełniających kryteria.");
     admin
-        .get("/admin/users?page=abc&role=mayor")
+        .get("/admin/users?role=mayor")
         .await
         .assert_status(StatusCode::OK);
+    admin
+        .get("/admin/users?page=abc&role=mayor")
+        .await
+        .assert_status(StatusCode::BAD_REQUEST)
+        .assert_contains("(„page”)");
     admin
         .get("/admin/users/not-an-id")
         .await

@@ -417,3 +417,123 @@ async fn the_form_token_is_bound_to_the_session_and_rotated_at_login_and_logout(
         .await
         .assert_status(StatusCode::FORBIDDEN);
 }
+
+/// The distances the new-report page shows to each nearby report, in page order.
+fn distances_shown(body: &str) -> Vec<String> {
+    body.split(" m stąd")
+        .filter_map(|before| before.rsplit("około ").next())
+        .take(body.matches(" m stąd").count())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Finding 4: the duplicate finder measures to the rounded position public pages show, in
+/// 50 m steps: two reports in one ~100 m cell look the same from any probe, so probing
+/// cannot trilaterate either.
+#[tokio::test]
+async fn nearby_distances_reveal_no_more_than_the_rounded_position() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let one = lighting_report(&app, &mut b, ("50.06170", "19.93730"), "a@example.pl").await;
+    let two = lighting_report(&app, &mut b, ("50.06185", "19.93760"), "b@example.pl").await;
+    let category = crate::reports::category_id(&app, "problem.lighting").await;
+    for probe in [
+        ("50.06170", "19.93730"),
+        ("50.06185", "19.93760"),
+        ("50.0618", "19.9374"),
+    ] {
+        let page = b
+            .get(&format!(
+                "/reports/new/details?kind=problem&category={category}&lat={}&lon={}",
+                probe.0, probe.1
+            ))
+            .await;
+        page.assert_contains(&one.to_string())
+            .assert_contains(&two.to_string());
+        let shown = distances_shown(&page.body);
+        assert_eq!(shown.len(), 2, "{probe:?}: {shown:?}");
+        assert_eq!(shown[0], shown[1], "{probe:?}: both reports look alike");
+        let metres: u32 = shown[0].parse().unwrap();
+        assert_eq!(metres % 50, 0, "in 50 m steps");
+        assert!(metres >= 50, "never \"0 m\": {metres}");
+    }
+}
+
+/// Finding 10: contact details are for the report's unit, the contact centre and moderators;
+/// other staff see only that they were given; every view by staff is in the audit log.
+#[tokio::test]
+async fn only_the_reports_unit_the_contact_centre_and_moderators_see_contact_details() {
+    let app = TestApp::new().await;
+    let mut b = app.browser();
+    let number = lighting_report(&app, &mut b, RYNEK, "mieszkanka@example.pl").await;
+    let path = format!("/staff{}", number.path());
+    // ZDMK is the unit it is routed to; another unit's staff member and an official are not.
+    let zzm = miasto_store::reference::find_unit_by_code(&app.db.db, "ZZM")
+        .await
+        .unwrap()
+        .unwrap();
+    let other = app.user("zielen@example.pl", Role::Resident).await;
+    miasto_store::accounts::set_role(
+        &app.db.db,
+        other.id,
+        miasto_domain::RoleAssignment::new(Role::UnitStaff, Some(zzm.id)).unwrap(),
+    )
+    .await
+    .unwrap();
+    let mut outsider = app.browser();
+    outsider
+        .login("zielen@example.pl", crate::harness::PASSWORD)
+        .await;
+    let (mut official, _) = app.logged_in("urzednik@example.pl", Role::Official).await;
+    for viewer in [&mut outsider, &mut official] {
+        viewer
+            .get(&path)
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_lacks("mieszkanka@example.pl")
+            .assert_contains("zostawił dane kontaktowe");
+    }
+    let audited = |app: &TestApp| {
+        let db = app.db.db.clone();
+        async move {
+            miasto_store::audit::list(
+                &db,
+                &miasto_store::audit::Filter {
+                    action: Some("reporter_contact_viewed".into()),
+                    ..Default::default()
+                },
+                miasto_store::Page::first(),
+            )
+            .await
+            .unwrap()
+            .items
+        }
+    };
+    assert!(
+        audited(&app).await.is_empty(),
+        "nothing shown, nothing logged"
+    );
+    let (mut unit, unit_user) = app.logged_in("zdmk@example.pl", Role::UnitStaff).await;
+    let (mut operator, operator_user) = app.logged_in("kck@example.pl", Role::Operator).await;
+    let (mut moderator, moderator_user) =
+        app.logged_in("moderator@example.pl", Role::Moderator).await;
+    for viewer in [&mut unit, &mut operator, &mut moderator] {
+        viewer
+            .get(&path)
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_contains("mieszkanka@example.pl");
+    }
+    let entries = audited(&app).await;
+    let mut actors: Vec<_> = entries.iter().filter_map(|e| e.actor_id).collect();
+    actors.sort();
+    let mut expected = vec![unit_user.id, operator_user.id, moderator_user.id];
+    expected.sort();
+    assert_eq!(actors, expected, "one audited view each");
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.target_type.as_deref() == Some("report")),
+        "{entries:?}"
+    );
+}

@@ -1138,9 +1138,13 @@ async fn the_public_list_filters_and_pages() {
     b.get("/reports?from=2000-01-01&to=2000-01-31")
         .await
         .assert_contains("0 wyników");
-    b.get("/reports?from=nonsense&page=-3")
+    b.get("/reports?from=nonsense")
         .await
         .assert_status(StatusCode::OK);
+    b.get("/reports?from=nonsense&page=-3")
+        .await
+        .assert_status(StatusCode::BAD_REQUEST)
+        .assert_contains("(„page”)");
     b.get("/reports/2026/999999")
         .await
         .assert_status(StatusCode::NOT_FOUND);
