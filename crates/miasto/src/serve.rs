@@ -66,6 +66,7 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
         timeouts: timeouts(config),
     };
     let files = miasto_store::photos::FileStore::local(&config.files_dir)?;
+    let sweep_files = files.clone();
     let districts = miasto_store::reference::district_map(&db).await?;
     let state = AppState::new(
         web,
@@ -81,7 +82,8 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
 
     let (stop_tx, stop_rx) = watch::channel(false);
     let worker = with_worker.then(|| {
-        let worker = Worker::new(db.clone(), mailer.clone(), signal.clone());
+        let worker =
+            Worker::new(db.clone(), mailer.clone(), signal.clone()).with_files(sweep_files);
         tokio::spawn(worker.run(stopped(stop_rx.clone())))
     });
 
@@ -181,7 +183,8 @@ fn public_url(config: &Config, bound: SocketAddr) -> String {
 
 pub async fn worker(config: &Config) -> anyhow::Result<()> {
     let (db, _) = crate::prepare_database(config, false).await?;
-    let worker = Worker::new(db.clone(), Arc::new(mailer(config)?), Signal::default());
+    let worker = Worker::new(db.clone(), Arc::new(mailer(config)?), Signal::default())
+        .with_files(miasto_store::photos::FileStore::local(&config.files_dir)?);
     let (stop_tx, stop_rx) = watch::channel(false);
     let handle = tokio::spawn(worker.run(stopped(stop_rx)));
     shutdown_signal().await;

@@ -159,6 +159,8 @@ pub struct Worker {
     db: DatabaseConnection,
     mailer: Arc<Mailer>,
     signal: Signal,
+    /// Where photos live, for housekeeping's sweep of orphaned files.
+    files: Option<crate::photos::FileStore>,
 }
 
 /// What the worker did with the jobs it claimed in one pass.
@@ -177,7 +179,18 @@ impl Pass {
 
 impl Worker {
     pub fn new(db: DatabaseConnection, mailer: Arc<Mailer>, signal: Signal) -> Self {
-        Self { db, mailer, signal }
+        Self {
+            db,
+            mailer,
+            signal,
+            files: None,
+        }
+    }
+
+    /// Housekeeping also deletes photo files no row points at.
+    pub fn with_files(mut self, files: crate::photos::FileStore) -> Self {
+        self.files = Some(files);
+        self
     }
 
     pub fn mailer(&self) -> &Mailer {
@@ -262,7 +275,7 @@ impl Worker {
     }
 
     /// Housekeeping: expired sessions and app tokens, stale tokens, old rate-limit windows,
-    /// form keys and submission keys, fresh planner statistics, and jobs left `running` by a
+    /// form keys and submission keys, photo files no row points at (with [`Worker::with_files`]), fresh planner statistics, and jobs left `running` by a
     /// worker that died.
     pub async fn maintain(&self) -> Result<()> {
         crate::sessions::purge_expired(&self.db).await?;
@@ -271,6 +284,9 @@ impl Worker {
         crate::tokens::purge_stale(&self.db).await?;
         crate::rate_limit::purge_old(&self.db).await?;
         crate::form_keys::purge_old(&self.db).await?;
+        if let Some(files) = &self.files {
+            crate::photos::sweep_orphans(&self.db, files).await?;
+        }
         crate::optimize(&self.db).await?;
         jobs::Entity::update_many()
             .col_expr(jobs::Column::State, Expr::value(QUEUED))

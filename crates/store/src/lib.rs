@@ -73,6 +73,9 @@ pub enum StoreError {
     /// A stored value no longer parses (e.g. an unknown role name): data was edited by hand.
     #[error("corrupt row in {table}: {detail}")]
     Corrupt { table: &'static str, detail: String },
+    /// The file store (photos) failed.
+    #[error(transparent)]
+    Files(#[from] crate::photos::FileStoreError),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -219,6 +219,106 @@ impl FileStore {
     }
 }
 
+impl FileStore {
+    /// Every file under `prefix` with when it was last written.
+    async fn list(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>)>, FileStoreError> {
+        use futures_util::TryStreamExt;
+        self.0
+            .list(Some(&ObjectPath::from(prefix)))
+            .map_ok(|meta| (meta.location.to_string(), meta.last_modified))
+            .try_collect()
+            .await
+            .map_err(|e| FileStoreError(e.to_string()))
+    }
+
+    async fn delete(&self, key: &str) -> Result<(), FileStoreError> {
+        match self.0.delete(&ObjectPath::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(FileStoreError(e.to_string())),
+        }
+    }
+}
+
+/// How long a stored photo may wait for the row that attaches it: its submission is written
+/// within seconds, so files older than this with no row were left by a submission that never
+/// committed (a duplicate, a refused or failed one, a crash).
+pub const ORPHAN_GRACE: chrono::Duration = chrono::Duration::hours(1);
+
+/// The photo id in a file key (`photos/ab12/<uuid>-display.jpg`).
+fn photo_id_of(key: &str) -> Option<Uuid> {
+    let name = key.rsplit('/').next()?;
+    let (id, _) = name.rsplit_once('-')?;
+    Uuid::try_parse(id).ok()
+}
+
+/// Deletes photo files of the last week that no report or budget project points at and that
+/// are older than [`ORPHAN_GRACE`]; run by housekeeping (every ten minutes). Returns how many files went.
+pub async fn sweep_orphans(c: &impl ConnectionTrait, files: &FileStore) -> Result<u64> {
+    use crate::entities::budget_project_photos;
+    use sea_orm::QuerySelect;
+    let cutoff = now() - ORPHAN_GRACE;
+    // Keys start with the photo id's first four hex digits, the top of its time-ordered
+    // (v7) id: listing the directories of the last week keeps the sweep small whatever the
+    // archive's size.
+    let mut prefixes: Vec<String> = [now() - chrono::Duration::days(7), now()]
+        .iter()
+        .map(|t| {
+            let millis = u64::try_from(t.timestamp_millis()).unwrap_or_default();
+            format!("photos/{:04x}", (millis >> 32) & 0xffff)
+        })
+        .collect();
+    prefixes.dedup();
+    let mut listed = Vec::new();
+    for prefix in &prefixes {
+        listed.extend(files.list(prefix).await?);
+    }
+    let mut old: std::collections::BTreeMap<Uuid, Vec<String>> = Default::default();
+    for (key, at) in listed {
+        if at < cutoff
+            && let Some(id) = photo_id_of(&key)
+        {
+            old.entry(id).or_default().push(key);
+        }
+    }
+    let ids: Vec<Uuid> = old.keys().copied().collect();
+    let mut kept = std::collections::BTreeSet::new();
+    for chunk in ids.chunks(500) {
+        let reports: Vec<Uuid> = report_photos::Entity::find()
+            .select_only()
+            .column(report_photos::Column::Id)
+            .filter(report_photos::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        let projects: Vec<Uuid> = budget_project_photos::Entity::find()
+            .select_only()
+            .column(budget_project_photos::Column::Id)
+            .filter(budget_project_photos::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        kept.extend(reports);
+        kept.extend(projects);
+    }
+    let mut deleted = 0;
+    for (id, keys) in old {
+        if kept.contains(&id) {
+            continue;
+        }
+        for key in keys {
+            files.delete(&key).await?;
+            deleted += 1;
+        }
+    }
+    if deleted > 0 {
+        tracing::info!(files = deleted, "orphaned photo files deleted");
+    }
+    Ok(deleted)
+}
+
 /// The three stored files of a processed photo, not yet attached to a report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Stored {

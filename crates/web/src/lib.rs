@@ -27,6 +27,7 @@ mod timeouts;
 
 pub use error::Error;
 pub use metrics::Metrics;
+pub use reports::intake::{Intake, Outcome, Submission};
 pub use router::router;
 pub use timeouts::Timeouts;
 

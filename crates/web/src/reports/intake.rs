@@ -92,8 +92,7 @@ pub async fn run(state: AppState, Queue(mut rx): Queue) {
 
 async fn commit(state: &AppState, batch: Vec<(Submission, Reply)>) {
     let size = batch.len();
-    let result = write(state, &batch).await;
-    match result {
+    match write(state, &batch).await {
         Ok(outcomes) => {
             for ((_, reply), outcome) in batch.into_iter().zip(outcomes) {
                 let _ = reply.send(outcome);
@@ -101,10 +100,33 @@ async fn commit(state: &AppState, batch: Vec<(Submission, Reply)>) {
             state.wake_worker();
             tracing::debug!(size, "intake batch committed");
         }
+        // One submission the database refuses must not sink the others: each is written
+        // again in a transaction of its own, and only the one that fails alone fails.
+        Err(error) if size > 1 => {
+            tracing::warn!(%error, size, "intake batch failed; writing its submissions one by one");
+            for one in batch {
+                let single = [one];
+                let result = write(state, &single).await;
+                let [(_, reply)] = single;
+                match result {
+                    Ok(mut outcomes) => {
+                        let outcome = outcomes
+                            .pop()
+                            .unwrap_or_else(|| Err(Error::internal("intake outcome missing")));
+                        let _ = reply.send(outcome);
+                        state.wake_worker();
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "intake submission failed");
+                        let _ = reply.send(Err(Error::internal("intake submission failed")));
+                    }
+                }
+            }
+        }
         Err(error) => {
-            tracing::error!(%error, size, "intake batch failed");
+            tracing::error!(%error, "intake submission failed");
             for (_, reply) in batch {
-                let _ = reply.send(Err(Error::internal("intake batch failed")));
+                let _ = reply.send(Err(Error::internal("intake submission failed")));
             }
         }
     }
@@ -113,8 +135,8 @@ async fn commit(state: &AppState, batch: Vec<(Submission, Reply)>) {
 /// Writes a batch in one transaction with a handful of statements, whatever its size: the
 /// rate limits charged per client, the form keys claimed, one number reservation, the reports
 /// with their first events, their photos, the receipts. Nothing fallible is left between the
-/// writes of one report, so a database error fails the whole batch (every handler then
-/// reports it) and no savepoints are needed.
+/// writes of one report, so no savepoints are needed: a database error fails the whole
+/// transaction, and [`commit`] then writes the submissions one by one.
 async fn write(
     state: &AppState,
     batch: &[(Submission, Reply)],

@@ -20,6 +20,8 @@ pub const PASSWORD: &str = "dobre-haslo-do-testow";
 
 pub struct TestApp {
     pub db: TestDb,
+    /// The state the router runs on (for driving the intake directly).
+    pub state: AppState,
     pub files_dir: tempfile::TempDir,
     router: Router,
     worker: Worker,
@@ -85,10 +87,12 @@ impl Builder {
             districts: miasto_store::reference::district_map(&db.db).await.unwrap(),
         };
         let state = AppState::new(config, services);
-        let router = miasto_web::router(state);
-        let worker = Worker::new(db.db.clone(), mailer, signal);
+        let router = miasto_web::router(state.clone());
+        let worker = Worker::new(db.db.clone(), mailer, signal)
+            .with_files(miasto_store::photos::FileStore::local(files_dir.path()).unwrap());
         TestApp {
             db,
+            state,
             files_dir,
             router,
             worker,
@@ -156,6 +160,32 @@ impl TestApp {
         let mut browser = self.browser();
         browser.login(email, PASSWORD).await.assert_redirect("/my");
         (browser, user)
+    }
+
+    /// Runs the worker's housekeeping as if it were `later` from now.
+    pub async fn housekeeping_after(&self, later: chrono::Duration) {
+        miasto_store::clock::Clock::at(miasto_store::now() + later)
+            .run(self.worker.maintain())
+            .await
+            .unwrap();
+    }
+
+    /// Every file in the photo store.
+    pub fn stored_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(self.files_dir.path(), &mut out);
+        out.sort();
+        out
     }
 
     /// Runs all due jobs (e-mail delivery into the outbox).

@@ -537,3 +537,206 @@ async fn only_the_reports_unit_the_contact_centre_and_moderators_see_contact_det
         "{entries:?}"
     );
 }
+
+/// Finding 12: photos of a submission that never committed (here a resent form, a duplicate)
+/// are files nothing points at; housekeeping deletes them once they are an hour old, and
+/// keeps every attached photo.
+#[tokio::test]
+async fn housekeeping_deletes_photo_files_of_submissions_that_never_committed() {
+    let app = TestApp::new().await;
+    let category = crate::reports::category_id(&app, "problem.lighting").await;
+    let mut b = app.browser();
+    let step2 = b
+        .get(&format!(
+            "/reports/new/details?kind=problem&category={category}&lat={}&lon={}",
+            RYNEK.0, RYNEK.1
+        ))
+        .await;
+    let form_key = step2
+        .body
+        .split(r#"name="form_key" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned();
+    let photo = miasto_store::testing::jpeg(64, 48);
+    let fields = [
+        ("kind", "problem"),
+        ("category", category.as_str()),
+        ("lat", RYNEK.0),
+        ("lon", RYNEK.1),
+        ("description", "Nie świeci latarnia przy przejściu"),
+        ("form_key", form_key.as_str()),
+    ];
+    for _ in 0..2 {
+        b.post_multipart("/reports", &fields, &[("photos", "a.jpg", &photo)])
+            .await
+            .assert_status(StatusCode::SEE_OTHER);
+    }
+    let reports = miasto_store::reports::search(
+        &app.db.db,
+        &miasto_store::reports::ListFilter::default(),
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(reports.len(), 1, "the resent form wrote no second report");
+    assert_eq!(app.stored_files().len(), 6, "but its photo was stored");
+    // Within the hour nothing goes (its submission might still be committing).
+    app.housekeeping_after(chrono::Duration::minutes(30)).await;
+    assert_eq!(app.stored_files().len(), 6);
+    app.housekeeping_after(chrono::Duration::hours(2)).await;
+    let left = app.stored_files();
+    assert_eq!(left.len(), 3, "{left:?}");
+    let attached = miasto_store::photos::list(
+        &app.db.db,
+        reports[0].id,
+        miasto_store::photos::Audience::Staff,
+    )
+    .await
+    .unwrap();
+    for variant in [
+        miasto_store::photos::Variant::Original,
+        miasto_store::photos::Variant::Display,
+        miasto_store::photos::Variant::Thumb,
+    ] {
+        let key = attached[0].key(variant);
+        assert!(
+            left.iter().any(|p| p.ends_with(key)),
+            "{key} kept: {left:?}"
+        );
+    }
+}
+
+/// A report for the intake, routed to `unit`.
+fn submission(
+    category: &miasto_store::reference::Category,
+    unit: miasto_domain::UnitId,
+    n: usize,
+) -> miasto_web::Submission {
+    use miasto_domain::reports::{Channel, Description};
+    miasto_web::Submission {
+        kind: category.kind,
+        unit,
+        report: miasto_store::reports::NewReport {
+            category: category.id,
+            description: Description::parse(&format!("Zgłoszenie numer {n} w paczce")).unwrap(),
+            location: miasto_store::reports::Location {
+                point: None,
+                address: Some("ul. Karmelicka 20".into()),
+                address_id: None,
+                district: None,
+            },
+            channel: Channel::Phone,
+            client: None,
+            answers: Default::default(),
+            media_url: None,
+            reporter: None,
+            contact: miasto_store::reports::Contact {
+                name: None,
+                email: None,
+                phone: None,
+                consent: false,
+            },
+            recorded_by: None,
+            locale: miasto_domain::Locale::Pl,
+        },
+        photos: Vec::new(),
+        form_key: format!("paczka-{n}"),
+        form_scope: "test",
+        limit: None,
+        remember: None,
+    }
+}
+
+/// Finding 13: a submission the database refuses fails alone; the rest of its batch commits.
+#[tokio::test]
+async fn one_failing_submission_does_not_sink_its_batch() {
+    let app = TestApp::new().await;
+    let category = miasto_store::reference::list_categories(&app.db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code.as_str() == "problem.lighting")
+        .unwrap();
+    let unit = miasto_store::reference::find_unit_by_code(&app.db.db, "ZDMK")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    // No such unit: the database refuses this report (foreign key).
+    let nowhere = miasto_domain::UnitId(uuid::Uuid::now_v7());
+    let intake = app.state.intake();
+    // Sent together, the three are written as one batch.
+    let outcomes = futures_util::future::join_all([
+        intake.submit(submission(&category, unit, 1)),
+        intake.submit(submission(&category, nowhere, 2)),
+        intake.submit(submission(&category, unit, 3)),
+    ])
+    .await;
+    assert!(
+        matches!(outcomes[0], Ok(miasto_web::Outcome::Created(_))),
+        "{:?}",
+        outcomes[0]
+    );
+    assert!(outcomes[1].is_err(), "{:?}", outcomes[1]);
+    assert!(
+        matches!(outcomes[2], Ok(miasto_web::Outcome::Created(_))),
+        "{:?}",
+        outcomes[2]
+    );
+    let stored = miasto_store::reports::search(
+        &app.db.db,
+        &miasto_store::reports::ListFilter::default(),
+        10,
+    )
+    .await
+    .unwrap();
+    assert_eq!(stored.len(), 2);
+}
+
+/// Within one batch, a client over its limit is refused for its extra submissions only, and
+/// other clients' submissions in the same batch go through.
+#[tokio::test]
+async fn a_batch_is_rate_limited_per_client_and_in_order() {
+    use miasto_store::rate_limit::Limit;
+    let app = TestApp::new().await;
+    let category = miasto_store::reference::list_categories(&app.db.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.code.as_str() == "problem.lighting")
+        .unwrap();
+    let unit = miasto_store::reference::find_unit_by_code(&app.db.db, "ZDMK")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let limit = Limit {
+        max: 2,
+        window: std::time::Duration::from_secs(3600),
+    };
+    let limited = |n: usize, client: &str| miasto_web::Submission {
+        limit: Some((format!("report:{client}"), limit)),
+        ..submission(&category, unit, n)
+    };
+    let intake = app.state.intake();
+    let outcomes = futures_util::future::join_all([
+        intake.submit(limited(1, "a")),
+        intake.submit(limited(2, "a")),
+        intake.submit(limited(3, "b")),
+        intake.submit(limited(4, "a")),
+    ])
+    .await;
+    let created: Vec<bool> = outcomes
+        .iter()
+        .map(|o| matches!(o, Ok(miasto_web::Outcome::Created(_))))
+        .collect();
+    assert_eq!(created, [true, true, true, false]);
+    assert!(matches!(
+        outcomes[3],
+        Ok(miasto_web::Outcome::Limited { retry_after_secs }) if retry_after_secs > 0
+    ));
+}
