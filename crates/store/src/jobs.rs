@@ -282,6 +282,7 @@ impl Worker {
         crate::api_tokens::purge_expired(&self.db).await?;
         crate::form_keys::purge_submissions(&self.db).await?;
         crate::tokens::purge_stale(&self.db).await?;
+        crate::support_requests::purge_expired(&self.db).await?;
         crate::rate_limit::purge_old(&self.db).await?;
         crate::form_keys::purge_old(&self.db).await?;
         if let Some(files) = &self.files {

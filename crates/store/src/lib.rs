@@ -25,6 +25,7 @@ pub mod reports;
 pub mod routing;
 pub mod sessions;
 pub mod stats;
+pub mod support_requests;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod tokens;

@@ -868,8 +868,11 @@ pub async fn timeline(
     id: ReportId,
     public_only: bool,
 ) -> Result<Vec<Event>> {
+    // Supports are a count on the report, not history: a report with thousands of them
+    // reads no more rows than one with none (events of supports from before are skipped).
     let events = report_events::Entity::find()
         .filter(report_events::Column::ReportId.eq(id.0))
+        .filter(report_events::Column::Kind.ne(EventKind::Supported.as_str()))
         .order_by_asc(report_events::Column::Id)
         .all(c)
         .await?
@@ -1255,26 +1258,18 @@ pub async fn support(c: &impl Savepoints, id: ReportId, supporter: &Supporter) -
     .await;
     match inserted {
         Ok(_) => {
-            let counted = async {
-                reports::Entity::update_many()
-                    .col_expr(
-                        reports::Column::SupportCount,
-                        Expr::col(reports::Column::SupportCount).add(1),
-                    )
-                    .filter(reports::Column::Id.eq(id.0))
-                    .exec(&savepoint)
-                    .await?;
-                record_event(
-                    &savepoint,
-                    id,
-                    supporter_user(supporter),
-                    EventKind::Supported,
-                    EventFields::default(),
+            // Counted on the report; no timeline event (see [`timeline`]).
+            let counted = reports::Entity::update_many()
+                .col_expr(
+                    reports::Column::SupportCount,
+                    Expr::col(reports::Column::SupportCount).add(1),
                 )
+                .filter(reports::Column::Id.eq(id.0))
+                .exec(&savepoint)
                 .await
-            }
-            .await;
-            crate::settle(savepoint, counted.map(|()| true)).await
+                .map(|_| true)
+                .map_err(StoreError::from);
+            crate::settle(savepoint, counted).await
         }
         // A failed statement spoils the savepoint on PostgreSQL: roll it back, never release it.
         Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
@@ -1282,13 +1277,6 @@ pub async fn support(c: &impl Savepoints, id: ReportId, supporter: &Supporter) -
             Ok(false)
         }
         Err(e) => Err(StoreError::from(e)),
-    }
-}
-
-fn supporter_user(supporter: &Supporter) -> Option<UserId> {
-    match supporter {
-        Supporter::User(u) => Some(*u),
-        Supporter::Email(_) => None,
     }
 }
 

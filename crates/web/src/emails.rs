@@ -247,6 +247,37 @@ pub fn report_feedback(
     )
 }
 
+#[derive(Template)]
+#[template(path = "emails/confirm_support.txt")]
+struct ConfirmSupport<'a> {
+    tr: Tr,
+    number: &'a str,
+    link: &'a str,
+    hours: i64,
+}
+
+/// The link that makes a support given with an e-mail address count.
+pub fn confirm_support(
+    locale: Locale,
+    to: &Email,
+    number: &str,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    let body = ConfirmSupport {
+        tr: Tr(locale),
+        number,
+        link,
+        hours: miasto_store::support_requests::LIFETIME.num_hours(),
+    };
+    message_args(
+        locale,
+        to,
+        "email-confirm-support-subject",
+        &[("number", number)],
+        &body,
+    )
+}
+
 pub fn report_merged(
     locale: Locale,
     to: &str,

@@ -76,6 +76,8 @@ pub struct RateLimits {
     pub email_links_per_account: miasto_store::rate_limit::Limit,
     /// Reports sent from one address (spam brake; the hotline is not limited).
     pub reports_per_ip: miasto_store::rate_limit::Limit,
+    /// Supports asked for with an e-mail address from one client address.
+    pub supports_per_ip: miasto_store::rate_limit::Limit,
 }
 
 impl Default for RateLimits {
@@ -113,6 +115,10 @@ impl Default for RateLimits {
             },
             reports_per_ip: Limit {
                 max: 60,
+                window: minutes(60),
+            },
+            supports_per_ip: Limit {
+                max: 20,
                 window: minutes(60),
             },
         }

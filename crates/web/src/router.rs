@@ -223,6 +223,10 @@ pub fn router(state: AppState) -> Router {
             "/reports/{year}/{number}/support",
             post(reports::support::support_report),
         )
+        .route(
+            "/supports/{token}",
+            get(reports::support::show_confirm_support).post(reports::support::confirm_support),
+        )
         .route("/photos/{id}/{variant}", get(reports::photo::show_photo))
         .route(
             "/reports/track/{token}/photos/{id}/{variant}",

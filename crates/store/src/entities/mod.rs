@@ -33,6 +33,7 @@ pub mod report_counters;
 pub mod report_events;
 pub mod report_feedback;
 pub mod report_photos;
+pub mod report_support_requests;
 pub mod report_supports;
 pub mod report_tallies;
 pub mod reports;

@@ -16,6 +16,7 @@ mod m20261121_000009_citizens_budget;
 mod m20261121_000010_budget_photos;
 mod m20261121_000011_budget_results_due;
 mod m20261121_000012_sealed_ballots;
+mod m20261206_000013_support_requests;
 
 pub struct Migrator;
 
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000010_budget_photos::Migration),
             Box::new(m20261121_000011_budget_results_due::Migration),
             Box::new(m20261121_000012_sealed_ballots::Migration),
+            Box::new(m20261206_000013_support_requests::Migration),
         ]
     }
 }

@@ -48,3 +48,7 @@ email-budget-appeal-upheld-subject = Appeal upheld
 email-budget-appeal-upheld-intro = Your appeal has been upheld and the project goes on the ballot:
 email-budget-appeal-dismissed-subject = Appeal dismissed
 email-budget-appeal-dismissed-intro = Your appeal has been dismissed:
+email-confirm-support-subject = Confirm your support for report { $number } – Wspólne Miasto
+email-confirm-support-intro = someone, perhaps you, wants to support report { $number } and hear about its updates at this address. To confirm, open the link:
+email-confirm-support-expiry = The link works for { $hours } hours. Until you open it, the support is not counted.
+email-confirm-support-not-you = If it was not you, ignore this message: nothing happens and we will send you nothing more.

@@ -48,3 +48,7 @@ email-budget-appeal-upheld-subject = Odwołanie uwzględnione
 email-budget-appeal-upheld-intro = Twoje odwołanie zostało uwzględnione, a projekt trafia na listę do głosowania:
 email-budget-appeal-dismissed-subject = Odwołanie nieuwzględnione
 email-budget-appeal-dismissed-intro = Twoje odwołanie nie zostało uwzględnione:
+email-confirm-support-subject = Potwierdź poparcie zgłoszenia { $number } – Wspólne Miasto
+email-confirm-support-intro = ktoś, być może Ty, chce poprzeć zgłoszenie { $number } i otrzymywać na ten adres informacje o jego zmianach. Aby to potwierdzić, otwórz link:
+email-confirm-support-expiry = Link jest ważny przez { $hours } godz. Dopóki go nie otworzysz, poparcie nie jest liczone.
+email-confirm-support-not-you = Jeśli to nie Ty, zignoruj tę wiadomość: nic się nie stanie i nie wyślemy Ci nic więcej.

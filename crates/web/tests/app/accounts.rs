@@ -381,6 +381,7 @@ fn tight_limits() -> RateLimits {
         email_links_per_ip: limit(100),
         email_links_per_account: limit(1),
         reports_per_ip: limit(100),
+        supports_per_ip: limit(100),
     }
 }
 

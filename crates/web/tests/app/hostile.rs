@@ -740,3 +740,120 @@ async fn a_batch_is_rate_limited_per_client_and_in_order() {
         Ok(miasto_web::Outcome::Limited { retry_after_secs }) if retry_after_secs > 0
     ));
 }
+
+/// Finding 3: a support given with an e-mail address counts, and subscribes the address, only
+/// once the link sent to it is opened; the answer never tells whether an address already
+/// supports; requests are limited per client and per address; supports are a count, not
+/// history every view loads.
+#[tokio::test]
+async fn supports_by_e_mail_count_only_when_confirmed_and_reveal_nothing() {
+    use miasto_store::rate_limit::Limit;
+    let hour = std::time::Duration::from_secs(3600);
+    let app = TestApp::builder()
+        .limits(miasto_web::RateLimits {
+            supports_per_ip: Limit {
+                max: 5,
+                window: hour,
+            },
+            email_links_per_account: Limit {
+                max: 2,
+                window: hour,
+            },
+            ..Default::default()
+        })
+        .behind_proxy()
+        .build()
+        .await;
+    let mut reporter = app.browser();
+    let number = lighting_report(&app, &mut reporter, RYNEK, "a@example.pl").await;
+    let report = report(&app, number).await;
+    let support = format!("{}/support", number.path());
+    // A supporter who confirmed, and an address never seen: the same answer.
+    miasto_store::reports::support(
+        &app.db.db,
+        report.id,
+        &miasto_store::reports::Supporter::Email(
+            miasto_domain::Email::parse("juz@example.pl").unwrap(),
+        ),
+    )
+    .await
+    .unwrap();
+    let mut prober = app.browser().at("203.0.113.50");
+    let mut answers = Vec::new();
+    for address in ["juz@example.pl", "nowy@example.pl"] {
+        let res = prober.post(&support, &[("email", address)]).await;
+        res.assert_redirect(&number.path());
+        let page = prober.get(&number.path()).await;
+        answers.push(
+            page.body
+                .split("<main")
+                .nth(1)
+                .unwrap()
+                .split("</main>")
+                .next()
+                .unwrap()
+                .to_owned(),
+        );
+    }
+    assert_eq!(
+        answers[0], answers[1],
+        "the page tells nothing about the address"
+    );
+    assert_eq!(report_support_count(&app, number).await, 1);
+    // A stranger's address gets at most two links an hour, whoever asks.
+    for n in 0..3 {
+        app.browser()
+            .at(&format!("198.51.100.{n}"))
+            .post(&support, &[("email", "obcy@example.pl")])
+            .await
+            .assert_redirect(&number.path());
+    }
+    app.drain_jobs().await;
+    assert_eq!(app.emails_to("obcy@example.pl").await.len(), 2);
+    // One client asks at most five times an hour.
+    for n in 0..3 {
+        prober
+            .post(&support, &[("email", &format!("inny{n}@example.pl"))])
+            .await
+            .assert_redirect(&number.path());
+    }
+    prober
+        .post(&support, &[("email", "szosty@example.pl")])
+        .await
+        .assert_status(StatusCode::TOO_MANY_REQUESTS)
+        .assert_contains(r#"value="szosty@example.pl""#);
+    // Nothing was counted and nobody subscribed without confirming.
+    assert_eq!(report_support_count(&app, number).await, 1);
+
+    // Thousands of supports leave the page's history as it was.
+    let before = miasto_store::reports::timeline(&app.db.db, report.id, false)
+        .await
+        .unwrap()
+        .len();
+    for n in 0..1500 {
+        miasto_store::reports::support(
+            &app.db.db,
+            report.id,
+            &miasto_store::reports::Supporter::Email(
+                miasto_domain::Email::parse(&format!("fan{n}@example.pl")).unwrap(),
+            ),
+        )
+        .await
+        .unwrap();
+    }
+    let after = miasto_store::reports::timeline(&app.db.db, report.id, false)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(before, after);
+    assert_eq!(report_support_count(&app, number).await, 1501);
+    app.browser()
+        .get(&number.path())
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("1501");
+}
+
+async fn report_support_count(app: &TestApp, number: TrackingNumber) -> i32 {
+    report(app, number).await.support_count
+}

@@ -534,11 +534,49 @@ async fn similar_open_reports_nearby_are_offered_and_supporters_hear_of_changes(
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains(r#"value="nie-adres""#);
+    // An address is asked to confirm before it counts; asking twice says the same.
+    for _ in 0..2 {
+        second
+            .post(
+                &format!("{}/support", number.path()),
+                &[("email", "sasiad@example.pl")],
+            )
+            .await
+            .assert_redirect(&number.path());
+        second
+            .get(&number.path())
+            .await
+            .assert_contains("Wysłaliśmy link na podany adres e-mail.");
+    }
+    let support_count = || async {
+        miasto_store::reports::get_by_number(&app.db.db, number)
+            .await
+            .unwrap()
+            .unwrap()
+            .support_count
+    };
+    assert_eq!(
+        support_count().await,
+        0,
+        "not before the address is confirmed"
+    );
+    app.drain_jobs().await;
+    let links: Vec<String> = app
+        .emails_to("sasiad@example.pl")
+        .await
+        .iter()
+        .map(|m| path_of(&link_in(m)))
+        .collect();
+    assert_eq!(links.len(), 2);
+    // Opening the link shows a button; only the button counts the support.
     second
-        .post(
-            &format!("{}/support", number.path()),
-            &[("email", "sasiad@example.pl")],
-        )
+        .get(&links[0])
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains(&number.to_string());
+    assert_eq!(support_count().await, 0);
+    second
+        .post(&links[0], &[])
         .await
         .assert_redirect(&number.path());
     second
@@ -546,20 +584,14 @@ async fn similar_open_reports_nearby_are_offered_and_supporters_hear_of_changes(
         .await
         .assert_contains("Dziękujemy za poparcie.");
     second
-        .post(
-            &format!("{}/support", number.path()),
-            &[("email", "sasiad@example.pl")],
-        )
-        .await;
+        .post(&links[0], &[])
+        .await
+        .assert_status(StatusCode::NOT_FOUND);
     second
-        .get(&number.path())
+        .post(&links[1], &[])
         .await
-        .assert_contains("Już popierasz to zgłoszenie.");
-    let report = miasto_store::reports::get_by_number(&app.db.db, number)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(report.support_count, 1);
+        .assert_redirect(&number.path());
+    assert_eq!(support_count().await, 1, "once per address");
 
     let (mut staff, _) = app.logged_in("zdmk@example.pl", Role::UnitStaff).await;
     staff
@@ -574,13 +606,13 @@ async fn similar_open_reports_nearby_are_offered_and_supporters_hear_of_changes(
         .await
         .assert_redirect(&format!("/staff{}", number.path()));
     let to_supporter = app.emails_to("sasiad@example.pl").await;
-    assert_eq!(to_supporter.len(), 1);
+    assert_eq!(to_supporter.len(), 3, "two links, one status change");
     assert!(
-        to_supporter[0]
+        to_supporter[2]
             .body_text
             .contains("W trakcie rozwiązywania")
     );
-    assert!(to_supporter[0].body_text.contains("Zlecono naprawę."));
+    assert!(to_supporter[2].body_text.contains("Zlecono naprawę."));
 }
 
 #[tokio::test]
