@@ -76,6 +76,7 @@ def main():
             long="19.9373",
             description=DESCRIPTION,
             email="mieszkaniec@example.org",
+            consent="true",
             **{"attribute[lamps_out]": "several"},
         )
         check(res.status_code == 200, f"POST requests.{fmt} answers 200 ({res.text[:200]})")

@@ -8,7 +8,6 @@
 //! `lat` needs `long` and the other way round; attributes come as `attribute[CODE]=v` and list
 //! answers as `attribute[CODE][]=v`; dates carry a time zone.
 
-use crate::geo::Point;
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, Utc};
 use std::collections::BTreeMap;
 
@@ -51,12 +50,6 @@ pub enum Open311Error {
     BadDatetime(&'static str),
     #[error("end_date is before start_date")]
     BadRange,
-    #[error("lat needs long, and long needs lat")]
-    LatLongPair,
-    #[error("lat and long are not a point on Earth")]
-    BadCoordinates,
-    #[error("a location is required: lat and long, address_string or address_id")]
-    NoLocation,
     #[error("status takes open or closed")]
     BadStatus,
     #[error("too many values in {0}")]
@@ -73,9 +66,6 @@ impl Open311Error {
             Self::TooLong(_) => "too_long",
             Self::BadDatetime(_) => "bad_datetime",
             Self::BadRange => "bad_range",
-            Self::LatLongPair => "lat_long_pair",
-            Self::BadCoordinates => "bad_coordinates",
-            Self::NoLocation => "no_location",
             Self::BadStatus => "bad_status",
             Self::TooMany(_) => "too_many",
             Self::BadMediaUrl => "bad_media_url",
@@ -89,8 +79,6 @@ impl Open311Error {
                 Some(p)
             }
             Self::BadRange => Some("end_date"),
-            Self::LatLongPair | Self::BadCoordinates => Some("lat"),
-            Self::NoLocation => None,
             Self::BadStatus => Some("status"),
             Self::BadMediaUrl => Some("media_url"),
         }
@@ -288,16 +276,18 @@ pub fn window(
     Ok((from, to))
 }
 
-/// Where the reported problem is.
+/// Where the reported problem is, as sent (checked by the one intake check).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Whereabouts {
-    pub point: Option<Point>,
+    pub lat: Option<String>,
+    pub long: Option<String>,
     pub address_string: Option<String>,
     pub address_id: Option<String>,
 }
 
-/// `POST requests`: a new service request, checked for form; the web layer checks it against
-/// the services (code, questions) and the city (district).
+/// `POST requests`: a new service request read from its parameters (lengths and the media URL
+/// checked here); what it says is checked by [`crate::reports::intake::check`], as on every
+/// channel.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NewRequest {
     pub service_code: String,
@@ -310,6 +300,9 @@ pub struct NewRequest {
     pub device_id: Option<String>,
     pub account_id: Option<String>,
     pub media_url: Option<String>,
+    /// The extension parameter `consent=true`: the resident agreed to be contacted (needed
+    /// with any contact detail, as on every channel).
+    pub consent: bool,
     /// Raw answers, checked against the service's questions by
     /// [`crate::questions::check_answers`].
     pub answers: BTreeMap<String, Vec<String>>,
@@ -320,28 +313,14 @@ impl NewRequest {
         let service_code = p
             .text("service_code")?
             .ok_or(Open311Error::Missing("service_code"))?;
-        let point = match (p.get("lat"), p.get("long")) {
-            (None, None) => None,
-            (Some(lat), Some(long)) => {
-                let coordinate = |raw: &str| raw.parse::<f64>().ok().filter(|v| v.is_finite());
-                let (Some(lat), Some(long)) = (coordinate(lat), coordinate(long)) else {
-                    return Err(Open311Error::BadCoordinates);
-                };
-                Some(Point::new(lat, long).map_err(|_| Open311Error::BadCoordinates)?)
-            }
-            _ => return Err(Open311Error::LatLongPair),
-        };
+        // What the intake check judges (lengths included) is taken as sent.
+        let raw = |name: &str| p.get(name).map(str::to_owned);
         let whereabouts = Whereabouts {
-            point,
-            address_string: p.text("address_string")?,
-            address_id: p.text("address_id")?,
+            lat: raw("lat"),
+            long: raw("long"),
+            address_string: raw("address_string"),
+            address_id: raw("address_id"),
         };
-        if whereabouts.point.is_none()
-            && whereabouts.address_string.is_none()
-            && whereabouts.address_id.is_none()
-        {
-            return Err(Open311Error::NoLocation);
-        }
         let media_url = p.text("media_url")?;
         if let Some(url) = &media_url {
             let lower = url.to_ascii_lowercase();
@@ -355,14 +334,15 @@ impl NewRequest {
         Ok(Self {
             service_code,
             whereabouts,
-            description: p.text("description")?,
-            email: p.text("email")?,
-            phone: p.text("phone")?,
-            first_name: p.text("first_name")?,
-            last_name: p.text("last_name")?,
+            description: raw("description"),
+            email: raw("email"),
+            phone: raw("phone"),
+            first_name: raw("first_name"),
+            last_name: raw("last_name"),
             device_id: p.text("device_id")?,
             account_id: p.text("account_id")?,
             media_url,
+            consent: p.get("consent") == Some("true"),
             answers: p.answers(),
         })
     }
@@ -470,7 +450,7 @@ mod tests {
     }
 
     #[test]
-    fn new_requests_need_a_service_and_a_location() {
+    fn new_requests_need_a_service_and_are_read_as_sent() {
         let ok = NewRequest::parse(&params(
             "service_code=problem.lighting&lat=50.0617&long=19.9373&description=Nie+%C5%9Bwieci\
              &attribute%5Bpole%5D=A-12&attribute%5Bkinds%5D%5B%5D=a&attribute%5Bkinds%5D%5B%5D=b\
@@ -479,27 +459,16 @@ mod tests {
         .unwrap();
         assert_eq!(ok.service_code, "problem.lighting");
         assert_eq!(ok.description.as_deref(), Some("Nie świeci"));
-        assert!(ok.whereabouts.point.is_some());
+        assert_eq!(ok.whereabouts.lat.as_deref(), Some("50.0617"));
         assert_eq!(ok.answers["pole"], ["A-12"]);
         assert_eq!(ok.answers["kinds"], ["a", "b"]);
         assert_eq!(ok.answers.len(), 2, "malformed attribute keys are ignored");
+        assert!(!ok.consent);
 
         let err = |raw: &str| NewRequest::parse(&params(raw)).unwrap_err();
         assert_eq!(
             err("lat=50&long=19.9"),
             Open311Error::Missing("service_code")
-        );
-        assert_eq!(err("service_code=a"), Open311Error::NoLocation);
-        assert_eq!(err("service_code=a&lat=&long="), Open311Error::NoLocation);
-        assert_eq!(err("service_code=a&lat=50.06"), Open311Error::LatLongPair);
-        assert_eq!(err("service_code=a&long=19.9"), Open311Error::LatLongPair);
-        assert_eq!(
-            err("service_code=a&lat=500&long=19.9"),
-            Open311Error::BadCoordinates
-        );
-        assert_eq!(
-            err("service_code=a&lat=NaN&long=19.9"),
-            Open311Error::BadCoordinates
         );
         assert_eq!(
             err("service_code=a&address_id=1&media_url=ftp://x"),
@@ -509,11 +478,8 @@ mod tests {
             .unwrap()
             .whereabouts;
         assert_eq!(address_only.address_string.as_deref(), Some("Rynek 1"));
-        let long = format!(
-            "service_code=a&address_id=1&description={}",
-            "x".repeat(4001)
-        );
-        assert_eq!(err(&long), Open311Error::TooLong("description"));
+        let long = format!("service_code={}", "x".repeat(4001));
+        assert_eq!(err(&long), Open311Error::TooLong("service_code"));
     }
 
     #[test]

@@ -92,6 +92,34 @@ impl Names {
     }
 }
 
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    pub id: crate::CategoryId,
+    pub code: Code,
+    pub kind: ReportKind,
+    pub names: Names,
+    pub position: i32,
+    pub active: bool,
+    pub duplicate_radius_m: i32,
+    /// Extra questions, in the order they are asked.
+    pub questions: Vec<crate::questions::Question>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct District {
+    pub id: crate::DistrictId,
+    pub number: u16,
+    pub roman: String,
+    pub name: String,
+}
+
+impl District {
+    /// "XVIII Nowa Huta"
+    pub fn label(&self) -> String {
+        format!("{} {}", self.roman, self.name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

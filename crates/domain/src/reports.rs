@@ -2,6 +2,8 @@
 //! them (`domain.md` §1.1), the one rule of which status may follow which, tracking numbers,
 //! and the parsed pieces of a report.
 
+pub mod intake;
+
 use crate::FieldError;
 use crate::reference::ReportKind;
 use serde::{Deserialize, Serialize};
@@ -378,6 +380,27 @@ impl fmt::Display for Phone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// How to reach the person who reported, as they gave it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub name: Option<String>,
+    pub email: Option<crate::Email>,
+    pub phone: Option<Phone>,
+    /// They agreed to be contacted about this report.
+    pub consent: bool,
+}
+
+/// Where the matter is: a point, an address as typed, a district — at least one of the first
+/// two, and the district whenever it can be known.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Location {
+    pub point: Option<crate::geo::Point>,
+    pub address: Option<String>,
+    /// A reference into the city's address register, as an API client sent it.
+    pub address_id: Option<String>,
+    pub district: Option<crate::DistrictId>,
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ use crate::entities::{categories, districts, units};
 use crate::{Result, StoreError, now};
 use miasto_domain::geo::{DistrictMap, DistrictShape, parse_district_collection};
 use miasto_domain::questions::Question;
+pub use miasto_domain::reference::{Category, District};
 use miasto_domain::reference::{Code, Names, ReportKind};
 use miasto_domain::{CategoryId, DistrictId, Email, UnitId};
 use sea_orm::{
@@ -283,21 +284,6 @@ pub async fn load_if_empty(db: &sea_orm::DatabaseConnection, data: &CityData) ->
     Ok(true)
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct District {
-    pub id: DistrictId,
-    pub number: u16,
-    pub roman: String,
-    pub name: String,
-}
-
-impl District {
-    /// "XVIII Nowa Huta"
-    pub fn label(&self) -> String {
-        format!("{} {}", self.roman, self.name)
-    }
-}
-
 pub async fn list_districts(c: &impl ConnectionTrait) -> Result<Vec<District>> {
     use districts::Column as C;
     // Not the boundaries (180 KB for Kraków, read on every page otherwise): only the
@@ -508,19 +494,6 @@ pub struct CategoryInput {
 impl CategoryInput {
     pub const DEFAULT_RADIUS_M: i32 = 100;
     pub const MAX_RADIUS_M: i32 = 5000;
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Category {
-    pub id: CategoryId,
-    pub code: Code,
-    pub kind: ReportKind,
-    pub names: Names,
-    pub position: i32,
-    pub active: bool,
-    pub duplicate_radius_m: i32,
-    /// Extra questions, in the order they are asked.
-    pub questions: Vec<Question>,
 }
 
 impl TryFrom<categories::Model> for Category {

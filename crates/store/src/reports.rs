@@ -17,7 +17,7 @@ use miasto_domain::geo::Point;
 use miasto_domain::questions::Answers;
 use miasto_domain::reference::ReportKind;
 use miasto_domain::reports::{
-    Channel, Description, Phone, Status, TrackingNumber, TransitionError, check_transition,
+    Channel, Description, Status, TrackingNumber, TransitionError, check_transition,
 };
 use miasto_domain::{CategoryId, DistrictId, Email, Locale, ReportId, UnitId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
@@ -28,26 +28,7 @@ use sea_orm::{
 use serde::Serialize;
 use uuid::Uuid;
 
-/// How to reach the person who reported, as they gave it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Contact {
-    pub name: Option<String>,
-    pub email: Option<Email>,
-    pub phone: Option<Phone>,
-    /// They agreed to be contacted about this report.
-    pub consent: bool,
-}
-
-/// Where the matter is: a point, an address as typed, a district — at least one of the first
-/// two, and the district whenever it can be known.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Location {
-    pub point: Option<Point>,
-    pub address: Option<String>,
-    /// A reference into the city's address register, as an API client sent it.
-    pub address_id: Option<String>,
-    pub district: Option<DistrictId>,
-}
+pub use miasto_domain::reports::{Contact, Location};
 
 #[derive(Debug, Clone)]
 pub struct NewReport {

@@ -111,11 +111,20 @@ fn check_token(pairs: &[(String, String)], ctx: &Ctx) -> Result<(), Error> {
     }
 }
 
-/// Translated messages per field, in the order they were found.
+/// A message kept as its id and arguments, translated when the page is rendered.
+#[derive(Debug, Clone)]
+enum Message {
+    Id(String, Vec<(&'static str, String)>),
+    /// Already in the visitor's language.
+    Text(String),
+}
+
+/// Messages per field, in the order they were found. Checks add codes (message ids with their
+/// arguments); the page translates them when it renders, in the visitor's language.
 #[derive(Debug, Clone)]
 pub struct FieldErrors {
     locale: Locale,
-    items: Vec<(&'static str, String)>,
+    items: Vec<(&'static str, Message)>,
 }
 
 impl FieldErrors {
@@ -138,12 +147,23 @@ impl FieldErrors {
     }
 
     pub fn add_message(&mut self, field: &'static str, message_id: &str) {
-        let message = crate::i18n::t(self.locale, message_id);
-        self.items.push((field, message));
+        self.add_args(field, message_id, Vec::new());
     }
 
+    /// A message with arguments (`{ $question }` and the like).
+    pub fn add_args(
+        &mut self,
+        field: &'static str,
+        message_id: &str,
+        args: Vec<(&'static str, String)>,
+    ) {
+        self.items
+            .push((field, Message::Id(message_id.to_owned(), args)));
+    }
+
+    /// A message already in the visitor's language.
     pub fn add_text(&mut self, field: &'static str, message: String) {
-        self.items.push((field, message));
+        self.items.push((field, Message::Text(message)));
     }
 
     /// Keeps the parsed value, or records why it failed.
@@ -157,23 +177,35 @@ impl FieldErrors {
         }
     }
 
-    pub fn get(&self, field: &str) -> Option<&str> {
+    fn text(&self, message: &Message) -> String {
+        match message {
+            Message::Id(id, args) => {
+                let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                crate::i18n::t_args(self.locale, id, &args)
+            }
+            Message::Text(text) => text.clone(),
+        }
+    }
+
+    /// The first message on `field`, translated.
+    pub fn get(&self, field: &str) -> Option<String> {
         self.items
             .iter()
             .find(|(f, _)| *f == field)
-            .map(|(_, m)| m.as_str())
+            .map(|(_, m)| self.text(m))
     }
 
     pub fn has(&self, field: &str) -> bool {
-        self.get(field).is_some()
+        self.items.iter().any(|(f, _)| *f == field)
     }
 
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
 
-    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, String)> {
-        self.items.iter()
+    /// Every (field, translated message), in order.
+    pub fn iter(&self) -> Vec<(&'static str, String)> {
+        self.items.iter().map(|(f, m)| (*f, self.text(m))).collect()
     }
 
     /// The id of the element a summary link should point at.

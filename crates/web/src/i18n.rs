@@ -254,11 +254,20 @@ mod completeness {
                 .iter()
                 .map(|e| format!("error-{}", e.code())),
         );
-        dynamic.extend(
-            miasto_store::tokens::TokenError::ALL
-                .iter()
-                .map(|e| format!("error-{}", e.code())),
-        );
+        dynamic.extend(miasto_store::tokens::TokenError::ALL.iter().flat_map(|e| {
+            [
+                format!("error-{}", e.code()),
+                format!("error-support-{}", e.code()),
+            ]
+        }));
+        {
+            use miasto_domain::reports::intake::Code;
+            dynamic.extend(
+                [Code::CoordinatesPair, Code::CoordinatesInvalid]
+                    .iter()
+                    .map(|c| format!("error-{}", c.as_str())),
+            );
+        }
         dynamic.extend(
             miasto_domain::Role::ALL
                 .iter()
@@ -400,8 +409,6 @@ mod completeness {
                 "district_unknown",
                 "status_unknown",
                 "not_a_boolean",
-                "coordinates_invalid",
-                "coordinates_pair",
                 "answers_malformed",
             ]
             .iter()

@@ -27,6 +27,4 @@ api-field-category_unknown = There is no category with this code.
 api-field-district_unknown = There is no district with this number.
 api-field-status_unknown = There is no such status.
 api-field-not_a_boolean = Give true or false.
-api-field-coordinates_invalid = lat and lon are not valid coordinates.
-api-field-coordinates_pair = lat and lon go together.
 api-field-answers_malformed = answers must be a JSON object: question code → text, or a list of texts.

@@ -76,6 +76,9 @@ error-token_invalid = This link is not valid. Check that you copied all of it.
 error-token_expired = This link has expired. Ask for a new one.
 error-token_used = This link has already been used. If you still need one, ask for a new one.
 
+error-coordinates_invalid = These are not the coordinates of a place on Earth.
+error-coordinates_pair = Give both coordinates of the point (latitude and longitude), or neither.
+
 error-page-title = We cannot show this page
 error-page-status = Error code: { $status }
 error-page-home = Go to the home page

@@ -27,6 +27,4 @@ api-field-category_unknown = Nie ma kategorii o tym kodzie.
 api-field-district_unknown = Nie ma dzielnicy o tym numerze.
 api-field-status_unknown = Nie ma takiego statusu.
 api-field-not_a_boolean = Podaj true albo false.
-api-field-coordinates_invalid = lat i lon nie są poprawnymi współrzędnymi.
-api-field-coordinates_pair = lat i lon podaje się razem.
 api-field-answers_malformed = answers musi być obiektem JSON: kod pytania → tekst albo lista tekstów.

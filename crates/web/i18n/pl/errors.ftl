@@ -78,6 +78,9 @@ error-token_invalid = Ten link jest nieprawidłowy. Sprawdź, czy został skopio
 error-token_expired = Ten link wygasł. Poproś o nowy.
 error-token_used = Ten link został już użyty. Jeśli nadal go potrzebujesz, poproś o nowy.
 
+error-coordinates_invalid = To nie są współrzędne miejsca na Ziemi.
+error-coordinates_pair = Podaj obie współrzędne punktu (szerokość i długość geograficzną) albo żadnej.
+
 error-page-title = Nie możemy wyświetlić tej strony
 error-page-status = Kod błędu: { $status }
 error-page-home = Przejdź na stronę główną

@@ -7,7 +7,7 @@
 
 use super::{ApiError, Bearer, Data, FieldIssue, Lang, List, MaybeBearer, page_size, reply, time};
 use crate::reports::create::{PhotoProblem, prepare_photos};
-use crate::reports::intake::{Outcome, Submission};
+use crate::reports::intake::Outcome;
 use crate::reports::{Lookup, status_label};
 use crate::security::ClientKey;
 use crate::{AppState, Error};
@@ -17,12 +17,11 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use miasto_domain::geo::Point;
 use miasto_domain::reference::ReportKind;
-use miasto_domain::reports::{Channel, Description, Phone, Status, TrackingNumber};
-use miasto_domain::{Email, FieldError, Locale, ReportId};
+use miasto_domain::reports::intake::{self as intake_check, Checked, Field, Raw};
+use miasto_domain::reports::{Channel, Status, TrackingNumber};
+use miasto_domain::{Locale, ReportId};
 use miasto_store::photos::{self, Photo};
-use miasto_store::reports::{
-    self, Contact, EventKind, ListFilter, Location, NewReport, Report, Sort,
-};
+use miasto_store::reports::{self, EventKind, ListFilter, Report, Sort};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
@@ -658,15 +657,6 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     Ok(Some(key.to_owned()))
 }
 
-/// What a sent form says, checked.
-struct Checked {
-    category: miasto_store::reference::Category,
-    description: Description,
-    location: Location,
-    answers: miasto_domain::questions::Answers,
-    contact: Contact,
-}
-
 fn field<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
     pairs
         .iter()
@@ -702,176 +692,83 @@ fn parse_answers(raw: Option<&str>) -> Option<BTreeMap<String, Vec<String>>> {
         .collect()
 }
 
+/// The form through the one intake check every channel shares; problems in the API's words.
 fn check_form(
     state: &AppState,
     lookup: &Lookup,
     pairs: &[(String, String)],
+    locale: Locale,
 ) -> Result<Checked, Vec<FieldIssue>> {
-    let mut issues = Vec::new();
-    let category = match field(pairs, "category") {
-        None => {
-            issues.push(FieldIssue::domain("category", FieldError::Required));
-            None
-        }
-        Some(code) => {
-            let found = lookup
-                .categories
-                .iter()
-                .find(|c| c.active && c.code.as_str() == code);
-            if found.is_none() {
-                issues.push(FieldIssue::domain("category", FieldError::CategoryUnknown));
-            }
-            found
-        }
-    };
-    let coordinate =
-        |name: &str| field(pairs, name).map(|v| v.parse::<f64>().ok().filter(|v| v.is_finite()));
-    let point = match (coordinate("lat"), coordinate("lon")) {
-        (None, None) => None,
-        (Some(Some(lat)), Some(Some(lon))) => match Point::new(lat, lon) {
-            Ok(p) => Some(p),
-            Err(_) => {
-                issues.push(FieldIssue::new(
-                    "lat",
-                    "coordinates_invalid",
-                    "api-field-coordinates_invalid".into(),
-                ));
-                None
-            }
-        },
-        (Some(_), Some(_)) => {
-            issues.push(FieldIssue::new(
-                "lat",
-                "coordinates_invalid",
-                "api-field-coordinates_invalid".into(),
-            ));
-            None
-        }
-        (lat, _) => {
-            let missing = if lat.is_none() { "lat" } else { "lon" };
-            issues.push(FieldIssue::new(
-                missing,
-                "coordinates_pair",
-                "api-field-coordinates_pair".into(),
-            ));
-            None
-        }
-    };
-    let district = match point {
-        Some(p) => match state
-            .districts()
-            .locate(p)
-            .and_then(|n| lookup.district_by_number(n))
-        {
-            Some(d) => Some(d.id),
-            None => {
-                issues.push(FieldIssue::domain("lat", FieldError::OutsideCity));
-                None
-            }
-        },
-        None => None,
-    };
-    let address =
-        match miasto_domain::optional_text(field(pairs, "address").unwrap_or_default(), 300) {
-            Ok(a) => a,
-            Err(e) => {
-                issues.push(FieldIssue::domain("address", e));
-                None
-            }
-        };
-    if point.is_none()
-        && address.is_none()
-        && !issues.iter().any(|i| i.field == "lat" || i.field == "lon")
-    {
-        issues.push(FieldIssue::domain("location", FieldError::LocationMissing));
-    }
-    let description = Description::parse(field(pairs, "description").unwrap_or_default())
-        .map_err(|e| issues.push(FieldIssue::domain("description", e)))
-        .ok();
-    let answers = match (category, parse_answers(field(pairs, "answers"))) {
-        (_, None) => {
-            issues.push(FieldIssue::new(
-                "answers",
-                "answers_malformed",
-                "api-field-answers_malformed".into(),
-            ));
-            None
-        }
-        (Some(category), Some(given)) => {
-            match miasto_domain::questions::check_answers(&category.questions, &given) {
-                Ok(answers) => Some(answers),
-                Err(e) => {
-                    issues.push(
-                        FieldIssue::new(
-                            format!("answers.{}", e.question()),
-                            e.code(),
-                            format!("open311-error-{}", e.code()),
-                        )
-                        .with("parameter", e.question()),
-                    );
-                    None
-                }
-            }
-        }
-        (None, Some(_)) => None,
-    };
-    let name = miasto_domain::optional_text(
-        field(pairs, "contact_name").unwrap_or_default(),
-        crate::reports::create::NAME_MAX,
-    )
-    .map_err(|e| issues.push(FieldIssue::domain("contact_name", e)))
-    .ok()
-    .flatten();
-    let email = field(pairs, "contact_email")
-        .map(Email::parse)
-        .transpose()
-        .map_err(|e| issues.push(FieldIssue::domain("contact_email", e)))
-        .ok()
-        .flatten();
-    let phone = field(pairs, "contact_phone")
-        .map(Phone::parse)
-        .transpose()
-        .map_err(|e| issues.push(FieldIssue::domain("contact_phone", e)))
-        .ok()
-        .flatten();
+    let text = |name: &str| field(pairs, name).unwrap_or_default();
+    let parsed = parse_answers(field(pairs, "answers"));
+    let answers = parsed.clone().unwrap_or_default();
     let consent = match field(pairs, "consent") {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => {
-            issues.push(FieldIssue::new(
-                "consent",
-                "not_a_boolean",
-                "api-field-not_a_boolean".into(),
-            ));
-            false
-        }
+        None | Some("false") => Some(false),
+        Some("true") => Some(true),
+        Some(_) => None,
     };
-    let given = ["contact_name", "contact_email", "contact_phone"]
-        .iter()
-        .any(|f| field(pairs, f).is_some());
-    if given && !consent {
-        issues.push(FieldIssue::domain("consent", FieldError::ConsentRequired));
+    let raw = Raw {
+        lat: text("lat"),
+        lon: text("lon"),
+        address: text("address"),
+        description: text("description"),
+        contact_name: text("contact_name"),
+        contact_email: text("contact_email"),
+        contact_phone: text("contact_phone"),
+        consent: consent.unwrap_or(false),
+        ..Raw::new(intake_check::CategoryRef::Code(text("category")), &answers)
+    };
+    let problems = match intake_check::check(
+        &raw,
+        &lookup.categories,
+        crate::reports::check::districts(state, lookup),
+    ) {
+        Ok(checked) if parsed.is_some() && consent.is_some() => return Ok(checked),
+        Ok(_) => Vec::new(),
+        Err(problems) => problems,
+    };
+    let category = intake_check::category(&lookup.categories, &raw);
+    let mut issues = Vec::new();
+    for (field, code) in &problems {
+        // Unreadable answers are reported once, in their place, not as each question
+        // unanswered; an unreadable consent once, not as consent missing.
+        match field {
+            Field::Answer(_) if parsed.is_none() => continue,
+            Field::Consent if consent.is_none() => continue,
+            Field::ContactName | Field::ContactEmail | Field::ContactPhone | Field::Consent
+                if parsed.is_none()
+                    && !issues.iter().any(|i: &FieldIssue| i.field == "answers") =>
+            {
+                issues.push(malformed_answers());
+            }
+            _ => {}
+        }
+        let (id, args) = crate::reports::check::message(code, category, locale);
+        let mut issue = FieldIssue::new(field.name(), code.as_str(), id);
+        for (name, value) in args {
+            issue = issue.with(name, value);
+        }
+        issues.push(issue);
     }
-    match (category, description, answers, issues.is_empty()) {
-        (Some(category), Some(description), Some(answers), true) => Ok(Checked {
-            category: category.clone(),
-            description,
-            location: Location {
-                point,
-                address,
-                address_id: None,
-                district,
-            },
-            answers,
-            contact: Contact {
-                name,
-                email,
-                phone,
-                consent,
-            },
-        }),
-        _ => Err(issues),
+    if parsed.is_none() && !issues.iter().any(|i| i.field == "answers") {
+        issues.push(malformed_answers());
     }
+    if consent.is_none() {
+        issues.push(FieldIssue::new(
+            "consent",
+            "not_a_boolean",
+            "api-field-not_a_boolean".into(),
+        ));
+    }
+    Err(issues)
+}
+
+fn malformed_answers() -> FieldIssue {
+    FieldIssue::new(
+        "answers",
+        "answers_malformed",
+        "api-field-answers_malformed".into(),
+    )
 }
 
 /// Answers a keyed retry with the report its first attempt created: 201 as before, without
@@ -975,7 +872,7 @@ pub async fn create_report(
     }
 
     let lookup = Lookup::load(&state).await?;
-    let checked = check_form(&state, &lookup, &pairs).map_err(ApiError::validation)?;
+    let checked = check_form(&state, &lookup, &pairs, lang).map_err(ApiError::validation)?;
     let limit_key = crate::accounts::client_key("report", &client);
     let limit = state.config().limits.reports_per_ip;
     let has_photos = files.iter().any(|f| f.field == "photos");
@@ -1005,26 +902,13 @@ pub async fn create_report(
         }
     };
     let photos_received = stored.len();
-    let unit =
-        miasto_store::routing::route(state.db(), checked.category.id, checked.location.district)
-            .await?
-            .ok_or_else(|| ApiError::from(Error::internal("category without a routing rule")))?;
-    let submission = Submission {
-        kind: checked.category.kind,
-        unit,
-        report: NewReport {
-            category: checked.category.id,
-            description: checked.description,
-            location: checked.location,
-            channel: Channel::Api,
-            client: None,
-            answers: checked.answers,
-            media_url: None,
-            reporter: viewer.as_ref().map(|b| b.user.id),
-            contact: checked.contact,
-            recorded_by: None,
-            locale: lang,
-        },
+    let filing = crate::reports::check::Filing {
+        channel: Channel::Api,
+        client: None,
+        reporter: viewer.as_ref().map(|b| b.user.id),
+        recorded_by: None,
+        locale: lang,
+        media_url: None,
         photos: stored,
         form_key: remember
             .as_ref()
@@ -1033,7 +917,7 @@ pub async fn create_report(
         limit: (!has_photos).then_some((limit_key, limit)),
         remember: remember.clone(),
     };
-    let created = match state.intake().submit(submission).await? {
+    let created = match crate::reports::check::file(&state, checked, filing).await? {
         Outcome::Created(created) => *created,
         Outcome::Duplicate => {
             let earlier = match &remember {

@@ -103,13 +103,22 @@ impl Call {
 
     pub fn fail_as(&self, format: Format, failure: Failure) -> Response {
         let status = failure.status();
-        let description = failure.describe(self.locale);
+        // One error per problem (the intake check may find several).
+        let descriptions = match &failure {
+            Failure::Intake(problems) => intake_descriptions(problems, self.locale),
+            other => vec![other.describe(self.locale)],
+        };
         let node = Node::list(
             "error",
-            vec![Node::Object(vec![
-                ("code", Node::Int(i64::from(status.as_u16()))),
-                ("description", Node::text(description)),
-            ])],
+            descriptions
+                .into_iter()
+                .map(|description| {
+                    Node::Object(vec![
+                        ("code", Node::Int(i64::from(status.as_u16()))),
+                        ("description", Node::text(description)),
+                    ])
+                })
+                .collect(),
         );
         let mut response = document(format, status, "errors", &node);
         if let Failure::TooMany { retry_after_secs } = failure
@@ -209,8 +218,8 @@ pub enum Failure {
     Bad(Open311Error),
     /// A 400 with a message of our own (`open311-error-<code>`) and an optional parameter.
     Refused(&'static str, Option<String>),
-    /// A parameter failed the same check as the web form's field.
-    Field(&'static str, miasto_domain::FieldError),
+    /// The one intake check refused the request.
+    Intake(Vec<Problem>),
     Internal(Error),
 }
 
@@ -235,7 +244,7 @@ impl From<miasto_store::StoreError> for Failure {
 impl Failure {
     /// Codes of every message a failure can show (the translation test reads them).
     #[cfg(test)]
-    pub const CODES: [&'static str; 27] = [
+    pub const CODES: [&'static str; 16] = [
         "not_found",
         "jurisdiction",
         "method_not_allowed",
@@ -247,21 +256,10 @@ impl Failure {
         "too_long",
         "bad_datetime",
         "bad_range",
-        "lat_long_pair",
-        "bad_coordinates",
-        "no_location",
         "bad_status",
         "too_many",
         "bad_media_url",
-        "service_unknown",
-        "outside_city",
         "body_unreadable",
-        "answer_missing",
-        "answer_not_a_choice",
-        "answer_one_only",
-        "answer_not_a_number",
-        "answer_not_a_datetime",
-        "answer_too_long",
         "field",
     ];
 
@@ -271,7 +269,7 @@ impl Failure {
             Self::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             Self::KeyMissing | Self::KeyInvalid => StatusCode::FORBIDDEN,
             Self::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::Bad(_) | Self::Refused(..) | Self::Field(..) => StatusCode::BAD_REQUEST,
+            Self::Bad(_) | Self::Refused(..) | Self::Intake(_) => StatusCode::BAD_REQUEST,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -301,23 +299,34 @@ impl Failure {
             }
             Self::Bad(e) => with(e.code(), e.parameter().unwrap_or_default()),
             Self::Refused(code, parameter) => with(code, parameter.as_deref().unwrap_or_default()),
-            Self::Field(parameter, e) => crate::i18n::t_args(
-                locale,
-                "open311-error-field",
-                &[
-                    ("parameter", parameter),
-                    (
-                        "message",
-                        &crate::i18n::t(locale, &format!("error-{}", e.code())),
-                    ),
-                ],
-            ),
+            Self::Intake(problems) => intake_descriptions(problems, locale).join(" "),
             Self::Internal(e) => {
                 tracing::error!(error = %e, "open311 request failed");
                 t("internal")
             }
         }
     }
+}
+
+/// A problem the intake check found: the parameter, and the message's id and arguments.
+pub type Problem = (String, String, Vec<(&'static str, String)>);
+
+/// Each problem the intake check found, as "parameter: message".
+fn intake_descriptions(problems: &[Problem], locale: Locale) -> Vec<String> {
+    problems
+        .iter()
+        .map(|(parameter, id, args)| {
+            let args: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            crate::i18n::t_args(
+                locale,
+                "open311-error-field",
+                &[
+                    ("parameter", parameter),
+                    ("message", &crate::i18n::t_args(locale, id, &args)),
+                ],
+            )
+        })
+        .collect()
 }
 
 /// Open311's id for a report: its tracking number with a dash (`2026-001234`), safe in a path.

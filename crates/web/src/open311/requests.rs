@@ -3,17 +3,18 @@
 
 use super::{Call, Failure, Node, datetime, request_id};
 use crate::AppState;
-use crate::reports::intake::{Outcome, Submission};
+use crate::reports::intake::Outcome;
 use crate::reports::{Lookup, status_label};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, header};
 use axum::response::Response;
+use miasto_domain::Locale;
 use miasto_domain::geo::Point;
 use miasto_domain::open311::{Format, NewRequest, OpenClosed, Params, RequestQuery, window};
-use miasto_domain::reports::{Channel, Description, Phone, Status, TrackingNumber};
-use miasto_domain::{Email, Locale};
-use miasto_store::reports::{Contact, ListFilter, Location, NewReport, Report, Sort};
+use miasto_domain::reports::intake::{self as intake_check, CategoryRef, Field, Raw};
+use miasto_domain::reports::{Channel, Status, TrackingNumber};
+use miasto_store::reports::{ListFilter, Report, Sort};
 
 /// Most requests one search answers (the specification's suggestion).
 pub const SEARCH_MAX: u64 = 1000;
@@ -256,6 +257,21 @@ pub async fn updates(state: &AppState, call: &Call) -> Result<(&'static str, Nod
     ))
 }
 
+/// The Open311 parameter a problem of the intake check is about.
+fn parameter(field: &Field) -> String {
+    match field {
+        Field::Category => "service_code".into(),
+        Field::Lon => "long".into(),
+        Field::Address => "address_string".into(),
+        Field::ContactName => "last_name".into(),
+        Field::ContactEmail => "email".into(),
+        Field::ContactPhone => "phone".into(),
+        Field::Answer(code) => format!("attribute[{code}]"),
+        Field::Location => "lat, address_string".into(),
+        other => other.name(),
+    }
+}
+
 /// `POST requests.{format}` (form-encoded): a new report from a client application, through
 /// the same intake as the web form; channel API, the client recorded.
 pub async fn create(
@@ -291,86 +307,57 @@ async fn submit(state: &AppState, call: &Call) -> Result<(&'static str, Node), F
     let client = call.client(state).await?;
     let new = NewRequest::parse(&call.params)?;
     let lookup = Lookup::load(state).await?;
-    let category = lookup
-        .categories
-        .iter()
-        .find(|c| c.active && c.code.as_str() == new.service_code)
-        .ok_or_else(|| Failure::Refused("service_unknown", Some("service_code".into())))?;
-    let answers = miasto_domain::questions::check_answers(&category.questions, &new.answers)
-        .map_err(|e| Failure::Refused(e.code(), Some(format!("attribute[{}]", e.question()))))?;
-    let district = match new.whereabouts.point {
-        Some(point) => Some(
-            state
-                .districts()
-                .locate(point)
-                .and_then(|n| lookup.district_by_number(n))
-                .map(|d| d.id)
-                .ok_or(Failure::Refused("outside_city", Some("lat".into())))?,
-        ),
-        None => None,
+    let name = match (&new.first_name, &new.last_name) {
+        (None, None) => String::new(),
+        (first, last) => [first.as_deref(), last.as_deref()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" "),
     };
-    let field = |name: &'static str| move |e: miasto_domain::FieldError| Failure::Field(name, e);
-    let description = Description::parse(new.description.as_deref().unwrap_or_default())
-        .map_err(field("description"))?;
-    let email = new
-        .email
-        .as_deref()
-        .map(Email::parse)
-        .transpose()
-        .map_err(field("email"))?;
-    let phone = new
-        .phone
-        .as_deref()
-        .map(Phone::parse)
-        .transpose()
-        .map_err(field("phone"))?;
-    let name = match (new.first_name, new.last_name) {
-        (None, None) => None,
-        (first, last) => Some(
-            [first, last]
-                .into_iter()
-                .flatten()
-                .collect::<Vec<_>>()
-                .join(" "),
-        ),
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (lat, lon) = (text(&new.whereabouts.lat), text(&new.whereabouts.long));
+    let (address, address_id) = (
+        text(&new.whereabouts.address_string),
+        text(&new.whereabouts.address_id),
+    );
+    let (description, email, phone) = (text(&new.description), text(&new.email), text(&new.phone));
+    let raw = Raw {
+        lat: &lat,
+        lon: &lon,
+        address: &address,
+        address_id: &address_id,
+        description: &description,
+        contact_name: &name,
+        contact_email: &email,
+        contact_phone: &phone,
+        consent: new.consent,
+        ..Raw::new(CategoryRef::Code(&new.service_code), &new.answers)
     };
-    let name = miasto_domain::optional_text(
-        name.as_deref().unwrap_or_default(),
-        crate::reports::create::NAME_MAX,
+    let checked = intake_check::check(
+        &raw,
+        &lookup.categories,
+        crate::reports::check::districts(state, &lookup),
     )
-    .map_err(field("last_name"))?;
-    // A client application that passes on contact details has asked the resident for them.
-    let consent = name.is_some() || email.is_some() || phone.is_some();
-    let unit = miasto_store::routing::route(state.db(), category.id, district)
-        .await?
-        .ok_or_else(|| crate::Error::internal("category without a routing rule"))?;
-    let report = NewReport {
-        category: category.id,
-        description,
-        location: Location {
-            point: new.whereabouts.point,
-            address: new.whereabouts.address_string,
-            address_id: new.whereabouts.address_id,
-            district,
-        },
+    .map_err(|problems| {
+        let category = intake_check::category(&lookup.categories, &raw);
+        Failure::Intake(
+            problems
+                .iter()
+                .map(|(field, code)| {
+                    let (id, args) = crate::reports::check::message(code, category, call.locale);
+                    (parameter(field), id, args)
+                })
+                .collect(),
+        )
+    })?;
+    let filing = crate::reports::check::Filing {
         channel: Channel::Api,
         client: Some(client.id.to_string()),
-        answers,
-        media_url: new.media_url,
         reporter: None,
-        contact: Contact {
-            name,
-            email,
-            phone,
-            consent,
-        },
         recorded_by: None,
         locale: call.locale,
-    };
-    let submission = Submission {
-        kind: category.kind,
-        unit,
-        report,
+        media_url: new.media_url,
         photos: Vec::new(),
         // Open311 has no idempotency key: every POST is a new request.
         form_key: uuid::Uuid::now_v7().to_string(),
@@ -378,7 +365,7 @@ async fn submit(state: &AppState, call: &Call) -> Result<(&'static str, Node), F
         limit: None,
         remember: None,
     };
-    let created = match state.intake().submit(submission).await? {
+    let created = match crate::reports::check::file(state, checked, filing).await? {
         Outcome::Created(created) => created,
         Outcome::Duplicate | Outcome::Limited { .. } => {
             return Err(crate::Error::internal("open311 submission refused by the intake").into());

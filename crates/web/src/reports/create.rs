@@ -1,8 +1,10 @@
-//! Sending a report. Everything from both steps is checked again here; photos are processed
+//! Sending a report. Everything from both steps is checked again here, by the one intake check
+//! every channel shares; photos are processed
 //! (EXIF stripped, resized) before the transaction, then the report, its photos and the
 //! receipt e-mail commit together.
 
-use super::intake::{Outcome, Submission};
+use super::check;
+use super::intake::Outcome;
 use super::new::{DetailsInput, details_page};
 use super::{Lookup, WhereInput, parse_where};
 use crate::accounts::{client_key, too_many};
@@ -14,11 +16,11 @@ use crate::{AppState, Error};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use miasto_domain::reports::{Channel, Description, Phone};
-use miasto_domain::{Email, FieldError};
+use miasto_domain::reports::Channel;
+use miasto_domain::reports::intake::{self as intake_check, Raw};
 use miasto_store::photos::{self, Stored};
-use miasto_store::reports::{Contact, NewReport};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
@@ -30,48 +32,12 @@ pub struct CreateInput {
     pub form_key: String,
 }
 
-pub const NAME_MAX: usize = 100;
-
-/// Contact details: each optional, but giving any needs the consent box.
-pub fn parse_contact(details: &DetailsInput, errors: &mut FieldErrors) -> Contact {
-    let name = match miasto_domain::optional_text(&details.contact_name, NAME_MAX) {
-        Ok(name) => name,
-        Err(e) => {
-            errors.add("contact_name", e);
-            None
-        }
-    };
-    let email = match details.contact_email.trim() {
-        "" => None,
-        raw => errors.check("contact_email", Email::parse(raw)),
-    };
-    let phone = match details.contact_phone.trim() {
-        "" => None,
-        raw => errors.check("contact_phone", Phone::parse(raw)),
-    };
-    let consent = details.consent.is_some();
-    let given = name.is_some()
-        || !details.contact_email.trim().is_empty()
-        || !details.contact_phone.trim().is_empty();
-    if given && !consent {
-        errors.add("consent", FieldError::ConsentRequired);
-    }
-    Contact {
-        name,
-        email,
-        phone,
-        consent,
-    }
-}
-
-/// Checks the answers to the category's questions as the APIs do; a problem becomes a message
-/// on the `answers` group naming the question. A date and time typed in the browser's local
-/// form (`2026-11-21T14:30`) is read as Kraków time.
-pub fn check_answers(
+/// The answers as the one check reads them: a date and time typed in the browser's local form
+/// (`2026-11-21T14:30`) is Kraków time, written with its offset.
+pub fn local_datetimes(
     category: &miasto_store::reference::Category,
-    given: &std::collections::BTreeMap<String, Vec<String>>,
-    errors: &mut FieldErrors,
-) -> miasto_domain::questions::Answers {
+    given: &BTreeMap<String, Vec<String>>,
+) -> BTreeMap<String, Vec<String>> {
     use miasto_domain::questions::Datatype;
     let mut given = given.clone();
     for q in &category.questions {
@@ -89,25 +55,22 @@ pub fn check_answers(
             }
         }
     }
-    match miasto_domain::questions::check_answers(&category.questions, &given) {
-        Ok(answers) => answers,
-        Err(e) => {
-            let question = category
-                .questions
-                .iter()
-                .find(|q| q.code.as_str() == e.question())
-                .map_or_else(
-                    || e.question().to_owned(),
-                    |q| q.text.get(errors.locale()).to_owned(),
-                );
-            let message = crate::i18n::t_args(
-                errors.locale(),
-                &format!("report-answer-{}", e.code()),
-                &[("question", question.as_str())],
-            );
-            errors.add_text("answers", message);
-            Default::default()
-        }
+    given
+}
+
+/// A web form's place and details for the one intake check.
+pub fn raw_report<'a>(
+    place: &'a WhereInput,
+    details: &'a DetailsInput,
+    answers: &'a BTreeMap<String, Vec<String>>,
+) -> Raw<'a> {
+    Raw {
+        description: &details.description,
+        contact_name: &details.contact_name,
+        contact_email: &details.contact_email,
+        contact_phone: &details.contact_phone,
+        consent: details.consent.is_some(),
+        ..place.raw(answers)
     }
 }
 
@@ -212,12 +175,16 @@ pub async fn create_report(
         let page = super::new::where_page(&ctx, &lookup, input.place, errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
-    let description = errors.check(
-        "description",
-        Description::parse(&input.details.description),
-    );
-    let answers = check_answers(&place.category, &input.details.answers, &mut errors);
-    let contact = parse_contact(&input.details, &mut errors);
+    let answers = local_datetimes(&place.category, &input.details.answers);
+    let raw = raw_report(&input.place, &input.details, &answers);
+    let checked =
+        match intake_check::check(&raw, &lookup.categories, check::districts(&state, &lookup)) {
+            Ok(checked) => Some(checked),
+            Err(problems) => {
+                check::add_to_form(&problems, Some(&place.category), &mut errors);
+                None
+            }
+        };
     let had_photos = files.iter().any(|f| f.field == "photos");
     let limit_key = client_key("report", &client);
     let limit = state.config().limits.reports_per_ip;
@@ -233,7 +200,7 @@ pub async fn create_report(
     } else {
         Vec::new()
     };
-    let (Some(description), true) = (description, errors.is_empty()) else {
+    let (Some(checked), true) = (checked, errors.is_empty()) else {
         let status = if allowed {
             StatusCode::UNPROCESSABLE_ENTITY
         } else {
@@ -252,35 +219,21 @@ pub async fn create_report(
         page.photos_lost = had_photos;
         return Ok((status, render(&page)?).into_response());
     };
-
-    let new = NewReport {
-        category: place.category.id,
-        description,
-        location: place.location.clone(),
+    let photo_count = stored.len();
+    let filing = check::Filing {
         channel: Channel::Web,
         client: None,
-        answers,
-        media_url: None,
         reporter: ctx.user.as_ref().map(|u| u.user.id),
-        contact,
         recorded_by: None,
         locale: ctx.locale,
-    };
-    let photo_count = stored.len();
-    let unit = miasto_store::routing::route(state.db(), place.category.id, place.location.district)
-        .await?
-        .ok_or_else(|| Error::internal("category without a routing rule"))?;
-    let submission = Submission {
-        kind: place.category.kind,
-        unit,
-        report: new,
+        media_url: None,
         photos: stored,
         form_key: input.form_key,
         form_scope: "report",
         limit: (!had_photos).then_some((limit_key, limit)),
         remember: None,
     };
-    let created = match state.intake().submit(submission).await? {
+    let created = match check::file(&state, checked, filing).await? {
         Outcome::Created(created) => *created,
         Outcome::Duplicate => {
             let to = if ctx.user.is_some() {

@@ -3,6 +3,7 @@
 //! report pages, the private tracking page, supports, photos and the "was it solved?"
 //! questionnaire.
 
+pub mod check;
 pub mod create;
 pub mod feedback;
 pub mod intake;
@@ -19,7 +20,8 @@ use chrono::{DateTime, Utc};
 use miasto_domain::geo::Point;
 use miasto_domain::reference::ReportKind;
 use miasto_domain::reports::Status;
-use miasto_domain::{CategoryId, DistrictId, FieldError, Locale, UnitId};
+use miasto_domain::reports::intake as intake_check;
+use miasto_domain::{CategoryId, DistrictId, Locale, UnitId};
 use miasto_store::reference::{Category, District, Unit};
 use miasto_store::reports::{Location, Report};
 use serde::Deserialize;
@@ -262,85 +264,44 @@ pub struct Where {
     pub location: Location,
 }
 
-pub const ADDRESS_MAX: usize = 300;
+impl WhereInput {
+    /// The first step's answers for the one intake check (`answers` and the details empty).
+    pub fn raw<'a>(
+        &'a self,
+        answers: &'a std::collections::BTreeMap<String, Vec<String>>,
+    ) -> intake_check::Raw<'a> {
+        intake_check::Raw {
+            kind: ReportKind::parse(&self.kind).ok(),
+            lat: &self.lat,
+            lon: &self.lon,
+            address: &self.address,
+            district: &self.district,
+            ..intake_check::Raw::new(intake_check::CategoryRef::Id(&self.category), answers)
+        }
+    }
+}
 
-/// Checks category and place. A point (map, "use my position") decides the district by the
-/// city's boundaries and must lie inside the city; without one, an address and a district are
-/// needed (the way for screen readers and for browsers without JavaScript).
+/// Checks category and place, the first step of the form, with the one intake check: a
+/// point (map, "use my position") decides the district by the city's boundaries and must lie
+/// inside the city; without one, an address (the way for screen readers and browsers without
+/// JavaScript), with the district if the resident knows it.
 pub fn parse_where(
     input: &WhereInput,
     lookup: &Lookup,
     state: &AppState,
     errors: &mut FieldErrors,
 ) -> Option<Where> {
-    let kind = input.kind();
-    let category = CategoryId::parse(&input.category)
-        .and_then(|id| lookup.category(id))
-        .filter(|c| c.active && c.kind == kind)
-        .cloned();
-    if category.is_none() {
-        errors.add("category", FieldError::CategoryUnknown);
-    }
-    let address = match miasto_domain::optional_text(&input.address, ADDRESS_MAX) {
-        Ok(a) => a,
-        Err(e) => {
-            errors.add("address", e);
+    let none = std::collections::BTreeMap::new();
+    let raw = input.raw(&none);
+    match intake_check::check_where(&raw, &lookup.categories, check::districts(state, lookup)) {
+        Ok((category, location)) => Some(Where {
+            category: category.clone(),
+            location,
+        }),
+        Err(problems) => {
+            let category = intake_check::category(&lookup.categories, &raw);
+            check::add_to_form(&problems, category, errors);
             None
         }
-    };
-    let point = match (input.lat.trim(), input.lon.trim()) {
-        ("", "") => None,
-        (lat, lon) => match (lat.parse::<f64>(), lon.parse::<f64>()) {
-            (Ok(lat), Ok(lon)) => match Point::new(lat, lon) {
-                Ok(p) => Some(p),
-                Err(_) => {
-                    errors.add("location", FieldError::NumberInvalid);
-                    return None;
-                }
-            },
-            _ => {
-                errors.add("location", FieldError::NumberInvalid);
-                return None;
-            }
-        },
-    };
-    let chosen_district = match input.district.trim() {
-        "" => None,
-        raw => match DistrictId::parse(raw).and_then(|id| lookup.district(id)) {
-            Some(d) => Some(d.id),
-            None => {
-                errors.add("district", FieldError::DistrictUnknown);
-                return None;
-            }
-        },
-    };
-    let district = match point {
-        Some(p) => match state.districts().locate(p) {
-            Some(number) => lookup.district_by_number(number).map(|d| d.id),
-            None => {
-                errors.add("location", FieldError::OutsideCity);
-                return None;
-            }
-        },
-        None => {
-            if address.is_none() {
-                errors.add("location", FieldError::LocationMissing);
-                return None;
-            }
-            if chosen_district.is_none() {
-                errors.add("district", FieldError::Required);
-                return None;
-            }
-            chosen_district
-        }
-    };
-    Some(Where {
-        category: category?,
-        location: Location {
-            point,
-            address,
-            address_id: None,
-            district,
-        },
-    })
+    }
 }

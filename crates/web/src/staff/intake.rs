@@ -5,18 +5,18 @@
 use crate::context::{Ctx, redirect_with_flash};
 use crate::form::{FieldErrors, FormPairs};
 use crate::page::{Page, SelectOption, options, render};
-use crate::reports::create::{check_answers, parse_contact};
-use crate::reports::intake::{Outcome, Submission};
+use crate::reports::Lookup;
+use crate::reports::create::local_datetimes;
+use crate::reports::intake::Outcome;
 use crate::reports::new::{DetailsInput, QuestionField, answers_from, question_fields};
-use crate::reports::{Lookup, WhereInput, parse_where};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use miasto_domain::reports::{Channel, Description};
+use miasto_domain::reports::Channel;
+use miasto_domain::reports::intake::{self as intake_check, CategoryRef, Field, Raw};
 use miasto_domain::{CategoryId, Permission};
-use miasto_store::reports::NewReport;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -121,36 +121,43 @@ pub async fn record_report(
     input.details.answers = answers_from(&pairs);
     let lookup = Lookup::load(&state).await?;
     let mut errors = FieldErrors::new(ctx.locale);
-    let kind = CategoryId::parse(&input.category)
-        .and_then(|id| lookup.category(id))
-        .map(|c| c.kind.as_str().to_owned())
+    let category = CategoryId::parse(&input.category).and_then(|id| lookup.category(id));
+    let answers = category
+        .map(|c| local_datetimes(c, &input.details.answers))
         .unwrap_or_default();
-    let place_input = WhereInput {
-        kind,
-        category: input.category.clone(),
-        address: input.address.clone(),
-        district: input.district.clone(),
-        lat: input.lat.clone(),
-        lon: input.lon.clone(),
+    let raw = Raw {
+        lat: &input.lat,
+        lon: &input.lon,
+        address: &input.address,
+        district: &input.district,
+        description: &input.details.description,
+        contact_name: &input.details.contact_name,
+        contact_email: &input.details.contact_email,
+        contact_phone: &input.details.contact_phone,
+        consent: input.details.consent.is_some(),
+        ..Raw::new(CategoryRef::Id(&input.category), &answers)
     };
-    let place = parse_where(&place_input, &lookup, &state, &mut errors);
-    let description = errors.check(
-        "description",
-        Description::parse(&input.details.description),
-    );
     // A category with questions: the page shows them once it is chosen, and the operator
     // asks the caller before the report is recorded.
-    let answers = match &place {
-        Some(place)
-            if !place.category.questions.is_empty() && input.questions_for != input.category =>
-        {
-            errors.add_message("answers", "staff-intake-ask-questions");
-            Default::default()
+    let questions_unasked =
+        category.is_some_and(|c| !c.questions.is_empty() && input.questions_for != input.category);
+    let checked = match intake_check::check(
+        &raw,
+        &lookup.categories,
+        crate::reports::check::districts(&state, &lookup),
+    ) {
+        Ok(checked) => Some(checked),
+        Err(mut problems) => {
+            if questions_unasked {
+                problems.retain(|(field, _)| !matches!(field, Field::Answer(_)));
+            }
+            crate::reports::check::add_to_form(&problems, category, &mut errors);
+            None
         }
-        Some(place) => check_answers(&place.category, &input.details.answers, &mut errors),
-        None => Default::default(),
     };
-    let contact = parse_contact(&input.details, &mut errors);
+    if questions_unasked {
+        errors.add_message("answers", "staff-intake-ask-questions");
+    }
     let channel = match Channel::parse(&input.channel) {
         Ok(c @ (Channel::Phone | Channel::Counter | Channel::Email)) => Some(c),
         _ => {
@@ -158,47 +165,31 @@ pub async fn record_report(
             None
         }
     };
-    let (Some(place), Some(description), Some(channel), true) =
-        (place, description, channel, errors.is_empty())
-    else {
+    let (Some(checked), Some(channel), true) = (checked, channel, errors.is_empty()) else {
         let page = intake_page(&ctx, &lookup, input, errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     // The caller's account, if their address has one: the report shows on their "My city".
-    let reporter = match &contact.email {
+    let reporter = match &checked.contact.email {
         Some(email) => miasto_store::accounts::find_by_email(state.db(), email)
             .await?
             .map(|u| u.id),
         None => None,
     };
-    let unit = miasto_store::routing::route(state.db(), place.category.id, place.location.district)
-        .await?
-        .ok_or_else(|| Error::internal("category without a routing rule"))?;
-    let kind = place.category.kind;
-    let new = NewReport {
-        category: place.category.id,
-        description,
-        location: place.location,
+    let filing = crate::reports::check::Filing {
         channel,
         client: None,
-        answers,
-        media_url: None,
         reporter,
-        contact,
         recorded_by: Some(operator),
         locale: ctx.locale,
-    };
-    let submission = Submission {
-        kind,
-        unit,
-        report: new,
+        media_url: None,
         photos: Vec::new(),
         form_key: input.form_key,
         form_scope: "intake",
         limit: None,
         remember: None,
     };
-    let created = match state.intake().submit(submission).await? {
+    let created = match crate::reports::check::file(&state, checked, filing).await? {
         Outcome::Created(created) => *created,
         Outcome::Duplicate | Outcome::Limited { .. } => {
             return Ok(redirect_with_flash(

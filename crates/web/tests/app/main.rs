@@ -12,6 +12,7 @@ mod budget;
 mod budget_rules;
 mod harness;
 mod hostile;
+mod intake_channels;
 mod open311;
 mod opendata;
 mod reports;

@@ -192,19 +192,26 @@ async fn a_point_decides_the_district_and_places_outside_the_city_are_refused() 
     b.get(&q("abc", "19.9"))
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
-        .assert_contains("Podaj liczbę.");
+        .assert_contains("To nie są współrzędne miejsca na Ziemi.");
     b.get(&format!(
         "/reports/new/details?kind=problem&category={category}"
     ))
     .await
     .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
     .assert_contains("Wskaż miejsce na mapie albo wpisz adres.");
+    // An address alone is a place, as on every channel; the district is for who knows it.
     b.get(&format!(
         "/reports/new/details?kind=problem&category={category}&address=Długa+1"
     ))
     .await
+    .assert_status(StatusCode::OK)
+    .assert_contains("Długa 1");
+    b.get(&format!(
+        "/reports/new/details?kind=problem&category={category}&address=Długa+1&district=zła"
+    ))
+    .await
     .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
-    .assert_contains("To pole jest wymagane.")
+    .assert_contains("Wybierz dzielnicę z listy.")
     .assert_contains(r#"value="Długa 1""#);
     let idea = category_id(&app, "idea.traffic").await;
     b.get(&format!(
@@ -890,12 +897,13 @@ async fn operators_record_reports_for_callers_and_find_them_again() {
             ("channel", "phone"),
             ("category", &category),
             ("address", "ul. Tyniecka 100"),
+            ("district", "nie-ma-takiej"),
             ("description", "Martwy lis na poboczu"),
         ],
     )
     .await
     .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
-    .assert_contains("To pole jest wymagane.")
+    .assert_contains("Wybierz dzielnicę z listy.")
     .assert_contains(r#"value="ul. Tyniecka 100""#);
     let res = op
         .post(
