@@ -28,7 +28,7 @@ mod timeouts;
 pub use error::Error;
 pub use metrics::Metrics;
 pub use reports::intake::{Intake, Outcome, Submission};
-pub use router::router;
+pub use router::{PageRoute, Takes, page_routes, router};
 pub use timeouts::Timeouts;
 
 use miasto_store::DatabaseConnection;

@@ -8,9 +8,10 @@ use crate::{
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::handler::Handler;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -32,314 +33,326 @@ async fn not_found() -> Error {
     Error::NotFound
 }
 
+/// How a page route takes its body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Takes {
+    /// A GET page.
+    Nothing,
+    /// A URL-encoded form (64 KiB at most).
+    Form,
+    /// A `multipart/form-data` upload, up to this many bytes.
+    Upload(usize),
+}
+
+/// One route of the HTML pages and forms, as the router holds it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageRoute {
+    pub path: &'static str,
+    pub takes: Takes,
+}
+
+/// The page routes, built through a table that remembers every route it adds: tests that must
+/// cover "every page" or "every form" enumerate [`page_routes`], so a new route is covered the
+/// day it is added.
+struct Pages {
+    router: Router<AppState>,
+    routes: Vec<PageRoute>,
+}
+
+impl Pages {
+    fn add(mut self, path: &'static str, takes: Takes, route: MethodRouter<AppState>) -> Self {
+        self.routes.push(PageRoute { path, takes });
+        self.router = self.router.route(path, route);
+        self
+    }
+
+    fn get<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(path, Takes::Nothing, get(handler))
+    }
+
+    fn post<H: Handler<T, AppState>, T: 'static>(self, path: &'static str, handler: H) -> Self {
+        self.add(path, Takes::Form, post(handler))
+    }
+
+    fn upload<H: Handler<T, AppState>, T: 'static>(
+        self,
+        path: &'static str,
+        handler: H,
+        limit: usize,
+    ) -> Self {
+        let route = post(handler).layer(DefaultBodyLimit::max(limit));
+        self.add(path, Takes::Upload(limit), route)
+    }
+}
+
+/// Every page route, in the order the router adds them.
+pub fn page_routes() -> Vec<PageRoute> {
+    pages().routes
+}
+
+fn pages() -> Pages {
+    Pages {
+        router: Router::new(),
+        routes: Vec::new(),
+    }
+    .get("/", home::show_home)
+    .get("/register", accounts::register::show_register)
+    .post("/register", accounts::register::register)
+    .get(
+        "/register/check-email",
+        accounts::register::show_check_email,
+    )
+    .get("/confirm-email", accounts::confirm::show_confirm_email)
+    .post("/confirm-email", accounts::confirm::confirm_email)
+    .post(
+        "/confirm-email/resend",
+        accounts::confirm::resend_confirmation,
+    )
+    .get("/login", accounts::login::show_login)
+    .post("/login", accounts::login::login)
+    .post("/logout", accounts::login::logout)
+    .get("/password/forgot", accounts::password::show_forgot_password)
+    .post(
+        "/password/forgot",
+        accounts::password::request_password_reset,
+    )
+    .get("/password/forgot/sent", accounts::password::show_reset_sent)
+    .get("/password/reset", accounts::password::show_reset_password)
+    .post("/password/reset", accounts::password::reset_password)
+    .post("/language", accounts::language::change_language)
+    .get("/developers/api", developers::show_api_reference)
+    .get("/budget", budget::show_budget)
+    .get("/budget/{slug}", budget::show_edition)
+    .get("/budget/{slug}/projects", budget::list_projects)
+    .upload(
+        "/budget/{slug}/projects",
+        budget::submit::submit_project,
+        REPORT_BODY_LIMIT,
+    )
+    .get(
+        "/budget/{slug}/projects/new",
+        budget::submit::show_new_project,
+    )
+    .get("/budget/{slug}/projects/{number}", budget::show_project)
+    .get(
+        "/budget/{slug}/projects/{number}/edit",
+        budget::submit::show_edit_project,
+    )
+    .upload(
+        "/budget/{slug}/projects/{number}/edit",
+        budget::submit::edit_project,
+        REPORT_BODY_LIMIT,
+    )
+    .get("/budget/photos/{id}/{variant}", budget::show_photo)
+    .post(
+        "/budget/{slug}/projects/{number}/withdraw",
+        budget::submit::withdraw_project,
+    )
+    .post(
+        "/budget/{slug}/projects/{number}/appeal",
+        budget::verify::file_appeal,
+    )
+    .get(
+        "/staff/budget/{slug}/projects",
+        budget::verify::list_projects,
+    )
+    .get(
+        "/staff/budget/{slug}/projects/{number}",
+        budget::verify::show_project,
+    )
+    .post(
+        "/staff/budget/{slug}/projects/{number}/assign",
+        budget::verify::assign_project,
+    )
+    .post(
+        "/staff/budget/{slug}/projects/{number}/assess",
+        budget::verify::assess_project,
+    )
+    .post(
+        "/staff/budget/{slug}/projects/{number}/decide",
+        budget::verify::decide_project,
+    )
+    .post(
+        "/staff/budget/{slug}/projects/{number}/appeal",
+        budget::verify::decide_appeal,
+    )
+    .post(
+        "/staff/budget/{slug}/projects/{number}/milestone",
+        budget::verify::add_milestone,
+    )
+    .get("/budget/{slug}/vote", budget::vote::show_vote)
+    .post("/budget/{slug}/vote", budget::vote::cast_vote)
+    .get("/budget/{slug}/results", budget::show_results)
+    .get("/budget/{slug}/results/{file}", budget::download_pabulib)
+    .get("/staff/budget", budget::staff::list_editions)
+    .post("/staff/budget", budget::editions::create_edition)
+    .get("/staff/budget/new", budget::editions::show_new_edition)
+    .get("/staff/budget/{slug}", budget::staff::show_edition)
+    .post(
+        "/staff/budget/{slug}/schedule",
+        budget::staff::change_schedule,
+    )
+    .get("/staff/budget/{slug}/share", budget::commission::show_share)
+    .post(
+        "/staff/budget/{slug}/share",
+        budget::commission::collect_share,
+    )
+    .post(
+        "/staff/budget/{slug}/share/check",
+        budget::commission::check_share,
+    )
+    .get("/staff/budget/{slug}/count", budget::commission::show_count)
+    .post(
+        "/staff/budget/{slug}/count",
+        budget::commission::count_votes,
+    )
+    .post(
+        "/staff/budget/{slug}/publish",
+        budget::commission::publish_results,
+    )
+    .post(
+        "/staff/budget/{slug}/correct",
+        budget::commission::correct_results,
+    )
+    .get(
+        "/staff/budget/{slug}/counter",
+        budget::counter::show_counter,
+    )
+    .post("/staff/budget/{slug}/counter", budget::counter::check_voter)
+    .post(
+        "/staff/budget/{slug}/counter/ballot",
+        budget::counter::cast_at_counter,
+    )
+    .get("/staff/budget/{slug}/paper", budget::staff::show_paper)
+    .post("/staff/budget/{slug}/paper", budget::staff::key_paper)
+    .get("/stats", stats::show_stats)
+    .get("/opendata", opendata::show_catalog)
+    .get("/opendata/catalog.jsonld", opendata::catalog)
+    .get("/opendata/{file}", opendata::download)
+    .get("/stats/{file}", stats::stats_csv)
+    .get("/my", accounts::my_city::show_my_city)
+    .get("/my/account", accounts::account::show_account)
+    .post("/my/password", accounts::account::change_password)
+    .post(
+        "/my/sessions/end-others",
+        accounts::account::end_other_sessions,
+    )
+    .post("/my/devices/{id}/revoke", accounts::account::revoke_device)
+    .get("/my/data.json", accounts::export::export_my_data)
+    .get("/my/delete", accounts::delete::show_delete_account)
+    .post("/my/delete", accounts::delete::delete_account)
+    .get("/reports", reports::list::list_reports)
+    .upload(
+        "/reports",
+        reports::create::create_report,
+        REPORT_BODY_LIMIT,
+    )
+    .get("/reports/new", reports::new::show_new_report)
+    .get("/reports/map.geojson", reports::list::reports_geojson)
+    .get("/reports/new/details", reports::new::show_report_details)
+    .get("/reports/track/{token}", reports::show::show_tracked_report)
+    .get("/reports/{year}/{number}", reports::show::show_report)
+    .post(
+        "/reports/{year}/{number}/support",
+        reports::support::support_report,
+    )
+    .get("/supports/{token}", reports::support::show_confirm_support)
+    .post("/supports/{token}", reports::support::confirm_support)
+    .get("/photos/{id}/{variant}", reports::photo::show_photo)
+    .get(
+        "/reports/track/{token}/photos/{id}/{variant}",
+        reports::photo::show_tracked_photo,
+    )
+    .get("/feedback/{token}", reports::feedback::show_feedback)
+    .post("/feedback/{token}", reports::feedback::answer_feedback)
+    .get("/staff", || async {
+        axum::response::Redirect::to("/staff/queue")
+    })
+    .get("/staff/queue", staff::queue::show_queue)
+    .post("/staff/queue/bulk", staff::queue::bulk_change)
+    .get(
+        "/staff/reports/{year}/{number}",
+        staff::report::show_staff_report,
+    )
+    .post(
+        "/staff/reports/{year}/{number}/status",
+        staff::report::change_report_status,
+    )
+    .post(
+        "/staff/reports/{year}/{number}/note",
+        staff::report::add_report_note,
+    )
+    .post(
+        "/staff/reports/{year}/{number}/assign",
+        staff::report::reassign_report,
+    )
+    .post(
+        "/staff/reports/{year}/{number}/merge",
+        staff::report::merge_report,
+    )
+    .post(
+        "/staff/reports/{year}/{number}/redact",
+        staff::report::redact_report,
+    )
+    .post(
+        "/staff/photos/{id}/visibility",
+        staff::report::set_photo_visibility,
+    )
+    .get("/staff/intake", staff::intake::show_intake)
+    .post("/staff/intake", staff::intake::record_report)
+    .get("/staff/callers", staff::callers::find_caller_reports)
+    .get("/staff/hotline-calls", staff::calls::show_calls)
+    .upload(
+        "/staff/hotline-calls",
+        staff::calls::import_calls,
+        CALLS_BODY_LIMIT,
+    )
+    .get("/admin", admin::show_dashboard)
+    .get("/admin/users", admin::users::list_users)
+    .get("/admin/users/{id}", admin::users::show_user)
+    .post("/admin/users/{id}/role", admin::users::change_role)
+    .post("/admin/users/{id}/access", admin::users::change_access)
+    .get("/admin/units", admin::units::list_units)
+    .post("/admin/units", admin::units::create_unit)
+    .get("/admin/units/new", admin::units::show_new_unit)
+    .get("/admin/units/{id}", admin::units::show_unit)
+    .post("/admin/units/{id}", admin::units::update_unit)
+    .get("/admin/categories", admin::categories::list_categories)
+    .post("/admin/categories", admin::categories::create_category)
+    .get(
+        "/admin/categories/new",
+        admin::categories::show_new_category,
+    )
+    .get("/admin/categories/{id}", admin::categories::show_category)
+    .post("/admin/categories/{id}", admin::categories::update_category)
+    .post(
+        "/admin/categories/{id}/questions",
+        admin::questions::save_question,
+    )
+    .post(
+        "/admin/categories/{id}/questions/{code}/delete",
+        admin::questions::delete_question,
+    )
+    .get("/admin/routing", admin::routing::show_routing)
+    .post("/admin/routing", admin::routing::set_routing_rule)
+    .post(
+        "/admin/routing/{id}/delete",
+        admin::routing::delete_routing_rule,
+    )
+    .get("/admin/api-clients", admin::api_clients::list_api_clients)
+    .post("/admin/api-clients", admin::api_clients::issue_api_key)
+    .post(
+        "/admin/api-clients/{id}/revoke",
+        admin::api_clients::revoke_api_key,
+    )
+    .get("/admin/audit", admin::audit::list_audit)
+    .get("/admin/outbox", admin::outbox::list_outbox)
+    .get("/admin/outbox/{id}", admin::outbox::show_outbox_message)
+}
+
 pub fn router(state: AppState) -> Router {
-    let pages = Router::new()
-        .route("/", get(home::show_home))
-        .route(
-            "/register",
-            get(accounts::register::show_register).post(accounts::register::register),
-        )
-        .route(
-            "/register/check-email",
-            get(accounts::register::show_check_email),
-        )
-        .route(
-            "/confirm-email",
-            get(accounts::confirm::show_confirm_email).post(accounts::confirm::confirm_email),
-        )
-        .route(
-            "/confirm-email/resend",
-            post(accounts::confirm::resend_confirmation),
-        )
-        .route(
-            "/login",
-            get(accounts::login::show_login).post(accounts::login::login),
-        )
-        .route("/logout", post(accounts::login::logout))
-        .route(
-            "/password/forgot",
-            get(accounts::password::show_forgot_password)
-                .post(accounts::password::request_password_reset),
-        )
-        .route(
-            "/password/forgot/sent",
-            get(accounts::password::show_reset_sent),
-        )
-        .route(
-            "/password/reset",
-            get(accounts::password::show_reset_password).post(accounts::password::reset_password),
-        )
-        .route("/language", post(accounts::language::change_language))
-        .route("/developers/api", get(developers::show_api_reference))
-        .route("/budget", get(budget::show_budget))
-        .route("/budget/{slug}", get(budget::show_edition))
-        .route(
-            "/budget/{slug}/projects",
-            get(budget::list_projects)
-                .post(budget::submit::submit_project)
-                .layer(DefaultBodyLimit::max(REPORT_BODY_LIMIT)),
-        )
-        .route(
-            "/budget/{slug}/projects/new",
-            get(budget::submit::show_new_project),
-        )
-        .route(
-            "/budget/{slug}/projects/{number}",
-            get(budget::show_project),
-        )
-        .route(
-            "/budget/{slug}/projects/{number}/edit",
-            get(budget::submit::show_edit_project)
-                .post(budget::submit::edit_project)
-                .layer(DefaultBodyLimit::max(REPORT_BODY_LIMIT)),
-        )
-        .route("/budget/photos/{id}/{variant}", get(budget::show_photo))
-        .route(
-            "/budget/{slug}/projects/{number}/withdraw",
-            post(budget::submit::withdraw_project),
-        )
-        .route(
-            "/budget/{slug}/projects/{number}/appeal",
-            post(budget::verify::file_appeal),
-        )
-        .route(
-            "/staff/budget/{slug}/projects",
-            get(budget::verify::list_projects),
-        )
-        .route(
-            "/staff/budget/{slug}/projects/{number}",
-            get(budget::verify::show_project),
-        )
-        .route(
-            "/staff/budget/{slug}/projects/{number}/assign",
-            post(budget::verify::assign_project),
-        )
-        .route(
-            "/staff/budget/{slug}/projects/{number}/assess",
-            post(budget::verify::assess_project),
-        )
-        .route(
-            "/staff/budget/{slug}/projects/{number}/decide",
-            post(budget::verify::decide_project),
-        )
-        .route(
-            "/staff/budget/{slug}/projects/{number}/appeal",
-            post(budget::verify::decide_appeal),
-        )
-        .route(
-            "/staff/budget/{slug}/projects/{number}/milestone",
-            post(budget::verify::add_milestone),
-        )
-        .route(
-            "/budget/{slug}/vote",
-            get(budget::vote::show_vote).post(budget::vote::cast_vote),
-        )
-        .route("/budget/{slug}/results", get(budget::show_results))
-        .route(
-            "/budget/{slug}/results/{file}",
-            get(budget::download_pabulib),
-        )
-        .route(
-            "/staff/budget",
-            get(budget::staff::list_editions).post(budget::editions::create_edition),
-        )
-        .route("/staff/budget/new", get(budget::editions::show_new_edition))
-        .route("/staff/budget/{slug}", get(budget::staff::show_edition))
-        .route(
-            "/staff/budget/{slug}/schedule",
-            post(budget::staff::change_schedule),
-        )
-        .route(
-            "/staff/budget/{slug}/share",
-            get(budget::commission::show_share).post(budget::commission::collect_share),
-        )
-        .route(
-            "/staff/budget/{slug}/share/check",
-            post(budget::commission::check_share),
-        )
-        .route(
-            "/staff/budget/{slug}/count",
-            get(budget::commission::show_count).post(budget::commission::count_votes),
-        )
-        .route(
-            "/staff/budget/{slug}/publish",
-            post(budget::commission::publish_results),
-        )
-        .route(
-            "/staff/budget/{slug}/correct",
-            post(budget::commission::correct_results),
-        )
-        .route(
-            "/staff/budget/{slug}/counter",
-            get(budget::counter::show_counter).post(budget::counter::check_voter),
-        )
-        .route(
-            "/staff/budget/{slug}/counter/ballot",
-            post(budget::counter::cast_at_counter),
-        )
-        .route(
-            "/staff/budget/{slug}/paper",
-            get(budget::staff::show_paper).post(budget::staff::key_paper),
-        )
-        .route("/stats", get(stats::show_stats))
-        .route("/opendata", get(opendata::show_catalog))
-        .route("/opendata/catalog.jsonld", get(opendata::catalog))
-        .route("/opendata/{file}", get(opendata::download))
-        .route("/stats/{file}", get(stats::stats_csv))
-        .route("/my", get(accounts::my_city::show_my_city))
-        .route("/my/account", get(accounts::account::show_account))
-        .route("/my/password", post(accounts::account::change_password))
-        .route(
-            "/my/sessions/end-others",
-            post(accounts::account::end_other_sessions),
-        )
-        .route(
-            "/my/devices/{id}/revoke",
-            post(accounts::account::revoke_device),
-        )
-        .route("/my/data.json", get(accounts::export::export_my_data))
-        .route(
-            "/my/delete",
-            get(accounts::delete::show_delete_account).post(accounts::delete::delete_account),
-        )
-        .route(
-            "/reports",
-            get(reports::list::list_reports)
-                .post(reports::create::create_report)
-                .layer(DefaultBodyLimit::max(REPORT_BODY_LIMIT)),
-        )
-        .route("/reports/new", get(reports::new::show_new_report))
-        .route("/reports/map.geojson", get(reports::list::reports_geojson))
-        .route(
-            "/reports/new/details",
-            get(reports::new::show_report_details),
-        )
-        .route(
-            "/reports/track/{token}",
-            get(reports::show::show_tracked_report),
-        )
-        .route("/reports/{year}/{number}", get(reports::show::show_report))
-        .route(
-            "/reports/{year}/{number}/support",
-            post(reports::support::support_report),
-        )
-        .route(
-            "/supports/{token}",
-            get(reports::support::show_confirm_support).post(reports::support::confirm_support),
-        )
-        .route("/photos/{id}/{variant}", get(reports::photo::show_photo))
-        .route(
-            "/reports/track/{token}/photos/{id}/{variant}",
-            get(reports::photo::show_tracked_photo),
-        )
-        .route(
-            "/feedback/{token}",
-            get(reports::feedback::show_feedback).post(reports::feedback::answer_feedback),
-        )
-        .route(
-            "/staff",
-            get(|| async { axum::response::Redirect::to("/staff/queue") }),
-        )
-        .route("/staff/queue", get(staff::queue::show_queue))
-        .route("/staff/queue/bulk", post(staff::queue::bulk_change))
-        .route(
-            "/staff/reports/{year}/{number}",
-            get(staff::report::show_staff_report),
-        )
-        .route(
-            "/staff/reports/{year}/{number}/status",
-            post(staff::report::change_report_status),
-        )
-        .route(
-            "/staff/reports/{year}/{number}/note",
-            post(staff::report::add_report_note),
-        )
-        .route(
-            "/staff/reports/{year}/{number}/assign",
-            post(staff::report::reassign_report),
-        )
-        .route(
-            "/staff/reports/{year}/{number}/merge",
-            post(staff::report::merge_report),
-        )
-        .route(
-            "/staff/reports/{year}/{number}/redact",
-            post(staff::report::redact_report),
-        )
-        .route(
-            "/staff/photos/{id}/visibility",
-            post(staff::report::set_photo_visibility),
-        )
-        .route(
-            "/staff/intake",
-            get(staff::intake::show_intake).post(staff::intake::record_report),
-        )
-        .route("/staff/callers", get(staff::callers::find_caller_reports))
-        .route(
-            "/staff/hotline-calls",
-            get(staff::calls::show_calls)
-                .post(staff::calls::import_calls)
-                .layer(DefaultBodyLimit::max(CALLS_BODY_LIMIT)),
-        )
-        .route("/admin", get(admin::show_dashboard))
-        .route("/admin/users", get(admin::users::list_users))
-        .route("/admin/users/{id}", get(admin::users::show_user))
-        .route("/admin/users/{id}/role", post(admin::users::change_role))
-        .route(
-            "/admin/users/{id}/access",
-            post(admin::users::change_access),
-        )
-        .route(
-            "/admin/units",
-            get(admin::units::list_units).post(admin::units::create_unit),
-        )
-        .route("/admin/units/new", get(admin::units::show_new_unit))
-        .route(
-            "/admin/units/{id}",
-            get(admin::units::show_unit).post(admin::units::update_unit),
-        )
-        .route(
-            "/admin/categories",
-            get(admin::categories::list_categories).post(admin::categories::create_category),
-        )
-        .route(
-            "/admin/categories/new",
-            get(admin::categories::show_new_category),
-        )
-        .route(
-            "/admin/categories/{id}",
-            get(admin::categories::show_category).post(admin::categories::update_category),
-        )
-        .route(
-            "/admin/categories/{id}/questions",
-            post(admin::questions::save_question),
-        )
-        .route(
-            "/admin/categories/{id}/questions/{code}/delete",
-            post(admin::questions::delete_question),
-        )
-        .route(
-            "/admin/routing",
-            get(admin::routing::show_routing).post(admin::routing::set_routing_rule),
-        )
-        .route(
-            "/admin/routing/{id}/delete",
-            post(admin::routing::delete_routing_rule),
-        )
-        .route(
-            "/admin/api-clients",
-            get(admin::api_clients::list_api_clients).post(admin::api_clients::issue_api_key),
-        )
-        .route(
-            "/admin/api-clients/{id}/revoke",
-            post(admin::api_clients::revoke_api_key),
-        )
-        .route("/admin/audit", get(admin::audit::list_audit))
-        .route("/admin/outbox", get(admin::outbox::list_outbox))
-        .route(
-            "/admin/outbox/{id}",
-            get(admin::outbox::show_outbox_message),
-        )
+    let pages = pages()
+        .router
         .fallback(not_found)
         .layer(CatchPanicLayer::new())
         .layer(from_fn(security::same_origin))

@@ -16,5 +16,6 @@ mod intake_channels;
 mod open311;
 mod opendata;
 mod reports;
+mod routes;
 mod shell;
 mod stats;

@@ -215,6 +215,8 @@ pub(crate) fn assert_accessible_shell(path: &str, res: &TestResponse) {
 }
 
 #[tokio::test]
+/// Pages in the states a route list cannot reach (queries, errors, filled-in forms); every
+/// route itself is in `routes.rs`.
 async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_languages() {
     let app = TestApp::new().await;
     let (mut admin, me) = app.logged_in("admin@example.pl", Role::Admin).await;
@@ -354,92 +356,4 @@ async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_lang
         assert_accessible_shell("/register (errors)", &res);
         assert!(res.body.contains("error-summary"));
     }
-}
-
-#[tokio::test]
-async fn hostile_bodies_on_every_form_never_cause_a_server_error() {
-    let app = TestApp::new().await;
-    let (mut admin, me) = app.logged_in("admin@example.pl", Role::Admin).await;
-    let unit = miasto_store::reference::list_units(&app.db.db)
-        .await
-        .unwrap()
-        .remove(0);
-    let category = miasto_store::reference::list_categories(&app.db.db)
-        .await
-        .unwrap()
-        .remove(0);
-    let routes = [
-        "/register".to_owned(),
-        "/confirm-email".into(),
-        "/confirm-email/resend".into(),
-        "/login".into(),
-        "/password/forgot".into(),
-        "/password/reset".into(),
-        "/language".into(),
-        "/my/password".into(),
-        "/my/sessions/end-others".into(),
-        format!("/admin/users/{}/role", me.id),
-        format!("/admin/users/{}/access", me.id),
-        "/admin/units".into(),
-        format!("/admin/units/{}", unit.id),
-        "/admin/categories".into(),
-        format!("/admin/categories/{}", category.id),
-        "/my/delete".into(),
-        "/logout".into(),
-    ];
-    let long = "ż".repeat(5000);
-    let nasty: Vec<Vec<(&str, &str)>> = vec![
-        vec![],
-        vec![
-            ("email", "\u{0}"),
-            ("password", "\u{0}"),
-            ("token", "\u{0}"),
-            ("code", "\u{0}"),
-        ],
-        vec![
-            ("email", &long),
-            ("password", &long),
-            ("name_pl", &long),
-            ("name_en", &long),
-            ("code", &long),
-        ],
-        vec![
-            ("role", "admin"),
-            ("unit", "'; DROP TABLE users; --"),
-            ("kind", "idea"),
-            ("position", "99999999999999999999"),
-        ],
-        vec![
-            ("lang", "en"),
-            ("return_to", "javascript:alert(1)"),
-            ("action", "enable"),
-            ("active", "on"),
-        ],
-        vec![
-            ("token", "../../etc/passwd"),
-            ("password", "x"),
-            ("password_confirm", "y"),
-            ("current_password", ""),
-        ],
-    ];
-    for route in &routes {
-        for fields in &nasty {
-            let res = admin.post(route, fields).await;
-            assert!(
-                res.status.is_success()
-                    || res.status.is_redirection()
-                    || res.status.is_client_error(),
-                "{route} {fields:?} → {}",
-                res.status
-            );
-            assert!(
-                !res.body.contains("DROP TABLE users; --\"</"),
-                "{route}: input echoed unescaped"
-            );
-        }
-    }
-    assert!(
-        app.get_user("admin@example.pl").await.is_some(),
-        "still here"
-    );
 }

@@ -1,0 +1,320 @@
+//! Tests over every page route, enumerated from the router itself (`miasto_web::page_routes`):
+//! a route added tomorrow is covered tomorrow. Each path parameter is filled from fixtures;
+//! a parameter nobody taught this file fails the test, so the new route gets a fixture.
+
+use crate::harness::{Browser, PASSWORD, TestApp};
+use crate::shell::assert_accessible_shell;
+use axum::http::StatusCode;
+use miasto_domain::Role;
+use miasto_web::{PageRoute, Takes};
+
+/// Values for every path parameter of the page routes.
+struct Fixtures {
+    me: String,
+    unit: String,
+    category: String,
+    question: String,
+    rule: String,
+    api_client: String,
+    outbox: String,
+    photo: String,
+    report_year: String,
+    report_number: String,
+    tracking: String,
+    feedback: String,
+}
+
+impl Fixtures {
+    async fn new(app: &TestApp, admin: &mut Browser<'_>, me: miasto_domain::UserId) -> Self {
+        miasto_store::testing::budget_edition(&app.db.db, "2026", true).await;
+        let categories = miasto_store::reference::list_categories(&app.db.db)
+            .await
+            .unwrap();
+        let with_questions = categories.iter().find(|c| !c.questions.is_empty()).unwrap();
+        let lighting = categories
+            .iter()
+            .find(|c| c.code.as_str() == "problem.lighting")
+            .unwrap();
+        let mut resident = app.browser();
+        let details = format!(
+            "/reports/new/details?kind=problem&category={}&lat=50.0617&lon=19.9373",
+            lighting.id
+        );
+        let step2 = resident.get(&details).await;
+        let key = step2
+            .body
+            .split(r#"name="form_key" value=""#)
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        let photo = miasto_store::testing::jpeg(40, 30);
+        let sent = resident
+            .post_multipart(
+                "/reports",
+                &[
+                    ("kind", "problem"),
+                    ("category", &lighting.id.to_string()),
+                    ("lat", "50.0617"),
+                    ("lon", "19.9373"),
+                    ("description", "Nie świeci latarnia przy przejściu"),
+                    ("contact_email", "trasy@example.pl"),
+                    ("consent", "on"),
+                    ("form_key", &key),
+                ],
+                &[("photos", "a.jpg", &photo)],
+            )
+            .await;
+        let tracking = sent.location().rsplit('/').next().unwrap().to_owned();
+        let report = miasto_store::reports::search(
+            &app.db.db,
+            &miasto_store::reports::ListFilter::default(),
+            1,
+        )
+        .await
+        .unwrap()
+        .remove(0);
+        admin
+            .post(
+                &format!("/staff{}/status", report.number.path()),
+                &[("status", "solved"), ("message", "Gotowe.")],
+            )
+            .await
+            .assert_status(StatusCode::SEE_OTHER);
+        app.drain_jobs().await;
+        let feedback = crate::harness::path_of(&crate::harness::link_in(
+            app.emails_to("trasy@example.pl").await.last().unwrap(),
+        ))
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_owned();
+        let photo = miasto_store::photos::list(
+            &app.db.db,
+            report.id,
+            miasto_store::photos::Audience::Staff,
+        )
+        .await
+        .unwrap()
+        .remove(0)
+        .id;
+        let api_client = miasto_store::api_clients::issue(&app.db.db, "Aplikacja", 100, None)
+            .await
+            .unwrap()
+            .0
+            .id;
+        let outbox = miasto_store::mail::list_outbox(&app.db.db, None, miasto_store::Page::first())
+            .await
+            .unwrap()
+            .items
+            .remove(0)
+            .id;
+        let rule = miasto_store::routing::list_rules(&app.db.db)
+            .await
+            .unwrap()
+            .remove(0)
+            .id;
+        Self {
+            me: me.to_string(),
+            unit: miasto_store::reference::list_units(&app.db.db)
+                .await
+                .unwrap()
+                .remove(0)
+                .id
+                .to_string(),
+            category: with_questions.id.to_string(),
+            question: with_questions.questions[0].code.as_str().to_owned(),
+            rule: rule.to_string(),
+            api_client: api_client.to_string(),
+            outbox: outbox.to_string(),
+            photo: photo.to_string(),
+            report_year: report.number.year.to_string(),
+            report_number: report.number.seq.to_string(),
+            tracking,
+            feedback,
+        }
+    }
+
+    /// The value of `param` in `path`.
+    fn value(&self, path: &str, param: &str) -> String {
+        let under = |prefix: &str| path.starts_with(prefix);
+        match param {
+            "slug" => "2026".into(),
+            "number" if under("/budget") || under("/staff/budget") => "1".into(),
+            "number" => self.report_number.clone(),
+            "year" => self.report_year.clone(),
+            "variant" => "thumb".into(),
+            "code" => self.question.clone(),
+            "token" if under("/reports/track") => self.tracking.clone(),
+            "token" if under("/feedback") => self.feedback.clone(),
+            "token" => "no-such-token".into(),
+            "file" if under("/opendata") => "reports.csv".into(),
+            "file" if under("/stats") => "reports.csv".into(),
+            "file" => "results.pb".into(),
+            "id" if under("/admin/users") => self.me.clone(),
+            "id" if under("/admin/units") => self.unit.clone(),
+            "id" if under("/admin/categories") => self.category.clone(),
+            "id" if under("/admin/routing") => self.rule.clone(),
+            "id" if under("/admin/api-clients") => self.api_client.clone(),
+            "id" if under("/admin/outbox") => self.outbox.clone(),
+            "id" if under("/my/devices") => uuid::Uuid::now_v7().to_string(),
+            "id" if path.contains("photos") => self.photo.clone(),
+            _ => panic!("no fixture for {{{param}}} in {path}: teach tests/app/routes.rs"),
+        }
+    }
+
+    /// `route` with its parameters filled in.
+    fn fill(&self, route: &PageRoute) -> String {
+        let mut out = String::new();
+        let mut rest = route.path;
+        while let Some(open) = rest.find('{') {
+            out.push_str(&rest[..open]);
+            let close = rest[open..].find('}').unwrap() + open;
+            out.push_str(&self.value(route.path, &rest[open + 1..close]));
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        out
+    }
+}
+
+fn is_html(res: &crate::harness::TestResponse) -> bool {
+    res.header("content-type")
+        .is_some_and(|t| t.starts_with("text/html"))
+}
+
+#[tokio::test]
+async fn every_page_route_answers_accessibly_in_both_languages() {
+    let app = TestApp::new().await;
+    let (mut admin, me) = app.logged_in("admin@example.pl", Role::Admin).await;
+    let fixtures = Fixtures::new(&app, &mut admin, me.id).await;
+    let pages: Vec<PageRoute> = miasto_web::page_routes()
+        .into_iter()
+        .filter(|r| r.takes == Takes::Nothing)
+        .collect();
+    assert!(
+        pages.len() > 60,
+        "the router lists its pages: {}",
+        pages.len()
+    );
+    let mut html = 0;
+    for lang in ["pl", "en"] {
+        admin.post("/language", &[("lang", lang)]).await;
+        let mut visitor = app.browser();
+        visitor.post("/language", &[("lang", lang)]).await;
+        for route in &pages {
+            let path = fixtures.fill(route);
+            for (who, browser) in [("admin", &mut admin), ("visitor", &mut visitor)] {
+                let res = browser.get(&path).await;
+                assert!(
+                    !res.status.is_server_error(),
+                    "{who} GET {path} ({lang}) → {}",
+                    res.status
+                );
+                if is_html(&res) {
+                    html += 1;
+                    assert_accessible_shell(&format!("{who} {path} ({lang})"), &res);
+                    assert!(
+                        res.body.contains(&format!(r#"<html lang="{lang}">"#)),
+                        "{who} {path}: in {lang}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(html > 2 * pages.len(), "most pages are HTML: {html}");
+}
+
+#[tokio::test]
+async fn every_form_route_survives_hostile_bodies() {
+    let app = TestApp::new().await;
+    let (mut admin, me) = app.logged_in("admin@example.pl", Role::Admin).await;
+    let fixtures = Fixtures::new(&app, &mut admin, me.id).await;
+    let mut forms: Vec<PageRoute> = miasto_web::page_routes()
+        .into_iter()
+        .filter(|r| r.takes != Takes::Nothing)
+        .collect();
+    assert!(
+        forms.len() > 45,
+        "the router lists its forms: {}",
+        forms.len()
+    );
+    // Leaving (and trying to delete the account) last, so the rest run signed in.
+    forms.sort_by_key(|r| matches!(r.path, "/logout" | "/my/delete"));
+    let long = "ż".repeat(5000);
+    let nasty: Vec<Vec<(&str, &str)>> = vec![
+        vec![],
+        vec![
+            ("email", "\u{0}"),
+            ("password", "\u{0}"),
+            ("token", "\u{0}"),
+            ("code", "\u{0}"),
+            ("district", "\u{0}"),
+        ],
+        vec![
+            ("email", &long),
+            ("password", &long),
+            ("name_pl", &long),
+            ("description", &long),
+            ("reason", &long),
+            ("full_name", &long),
+        ],
+        vec![
+            ("role", "admin"),
+            ("unit", "'; DROP TABLE users; --"),
+            ("kind", "idea"),
+            ("position", "99999999999999999999"),
+            ("page", "18446744073709551615"),
+            ("city-1", "-1"),
+        ],
+        vec![
+            ("token", "../../etc/passwd"),
+            ("password", "x"),
+            ("password_confirm", "y"),
+            ("current_password", ""),
+            ("active", "on"),
+        ],
+        vec![
+            ("lang", "en"),
+            ("next", "javascript:alert(1)"),
+            ("action", "enable"),
+            ("lat", "NaN"),
+            ("lon", "1e999"),
+            ("born", "9999-99-99"),
+        ],
+    ];
+    for route in &forms {
+        let path = fixtures.fill(route);
+        for fields in &nasty {
+            if !admin.has_session() {
+                admin.login("admin@example.pl", PASSWORD).await;
+            }
+            let mut answers = vec![admin.post(&path, fields).await];
+            if matches!(route.takes, Takes::Upload(_)) {
+                let junk: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+                answers.push(
+                    admin
+                        .post_multipart(&path, fields, &[("photos", "x.png", junk)])
+                        .await,
+                );
+            }
+            for res in answers {
+                assert!(
+                    !res.status.is_server_error(),
+                    "POST {path} {fields:?} → {}",
+                    res.status
+                );
+                assert!(
+                    !res.body.contains("DROP TABLE users; --\"</"),
+                    "{path}: input echoed unescaped"
+                );
+            }
+        }
+    }
+    assert!(
+        app.get_user("admin@example.pl").await.is_some(),
+        "still here"
+    );
+}
