@@ -143,11 +143,6 @@ impl Role {
             .ok_or(FieldError::RoleUnknown)
     }
 
-    /// Staff are everyone but residents: their actions are audited and they see staff areas.
-    pub fn is_staff(self) -> bool {
-        self != Self::Resident
-    }
-
     /// The one rule table of who may do what. Handlers check a permission, never a role.
     pub fn can(self, permission: Permission) -> bool {
         use Permission::*;

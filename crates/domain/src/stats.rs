@@ -162,17 +162,6 @@ impl Period {
         }
     }
 
-    /// The instants the period starts and ends (exclusive), in Kraków time.
-    pub fn bounds(self) -> (DateTime<Utc>, DateTime<Utc>) {
-        let start = |m: Month| {
-            chrono::NaiveDate::from_ymd_opt(m.year, m.month, 1)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .and_then(|t| t.and_local_timezone(Warsaw).earliest())
-                .map_or(DateTime::<Utc>::MIN_UTC, |t| t.with_timezone(&Utc))
-        };
-        (start(self.from), start(self.to.plus(1)))
-    }
-
     pub fn len(self) -> i32 {
         months_between(self.from, self.to) + 1
     }

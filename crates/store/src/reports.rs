@@ -290,22 +290,6 @@ fn event_row(
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum CreateError {
-    #[error("unknown or inactive category")]
-    Category,
-    #[error("no unit handles this category")]
-    NoRoute,
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-impl From<sea_orm::DbErr> for CreateError {
-    fn from(e: sea_orm::DbErr) -> Self {
-        Self::Store(e.into())
-    }
-}
-
 /// The new report's number, its private tracking token (shown once, e-mailed, never stored)
 /// and the unit it went to.
 #[derive(Debug, Clone, PartialEq)]
@@ -314,44 +298,9 @@ pub struct Created {
     pub tracking_token: String,
 }
 
-/// Takes the next number of `year`. The counter row serialises concurrent intake (a row lock
-/// on PostgreSQL, the write lock on SQLite) only for the length of the caller's transaction.
-async fn next_number(c: &impl ConnectionTrait, year: i32) -> Result<TrackingNumber> {
-    let row = report_counters::Entity::insert(report_counters::ActiveModel {
-        year: Set(year),
-        last: Set(1),
-    })
-    .on_conflict(
-        OnConflict::column(report_counters::Column::Year)
-            .value(
-                report_counters::Column::Last,
-                Expr::col((report_counters::Entity, report_counters::Column::Last)).add(1),
-            )
-            .to_owned(),
-    )
-    .exec_with_returning(c)
-    .await?;
-    Ok(TrackingNumber {
-        year,
-        seq: u32::try_from(row.last).map_err(|_| corrupt(format!("counter {year}")))?,
-    })
-}
-
-/// Records a report: routes it, numbers it, and writes the first timeline event.
-pub async fn create(c: &impl ConnectionTrait, new: NewReport) -> Result<Created, CreateError> {
-    let category = crate::reference::get_category(c, new.category)
-        .await?
-        .filter(|cat| cat.active)
-        .ok_or(CreateError::Category)?;
-    let unit = crate::routing::route(c, category.id, new.location.district)
-        .await?
-        .ok_or(CreateError::NoRoute)?;
-    let number = next_number(c, numbering_year(now())).await?;
-    Ok(insert_new(c, new, category.kind, unit, number).await?)
-}
-
 /// Reserves `count` consecutive numbers of `year` at once (for a batch of intake) and returns
-/// the first.
+/// the first. The counter row serialises concurrent intake (a row lock on PostgreSQL, the
+/// write lock on SQLite) only for the length of the caller's transaction.
 pub async fn reserve_numbers(
     c: &impl ConnectionTrait,
     year: i32,
@@ -385,26 +334,6 @@ pub struct Numbered {
     pub kind: ReportKind,
     pub unit: UnitId,
     pub number: TrackingNumber,
-}
-
-/// Writes one report (see [`insert_many`]).
-pub async fn insert_new(
-    c: &impl ConnectionTrait,
-    new: NewReport,
-    kind: ReportKind,
-    unit: UnitId,
-    number: TrackingNumber,
-) -> Result<Created> {
-    let item = Numbered {
-        new,
-        kind,
-        unit,
-        number,
-    };
-    insert_many(c, vec![item])
-        .await?
-        .pop()
-        .ok_or_else(|| corrupt("a report written but not returned".to_owned()))
 }
 
 /// Writes reports with their first timeline events and tallies: three statements for the

@@ -358,3 +358,143 @@ pub fn check(
         _ => Err(problems),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geo::parse_district_collection;
+    use crate::reference::{Code as CategoryCode, Names};
+
+    const KRAKOW: &str = include_str!("../../../../data/krakow/districts.geojson");
+
+    fn city() -> (DistrictMap, Vec<District>) {
+        let features = parse_district_collection(KRAKOW, "cartodb_id").unwrap();
+        let list = features
+            .iter()
+            .map(|f| District {
+                id: DistrictId(uuid::Uuid::now_v7()),
+                number: f.shape.number,
+                roman: String::new(),
+                name: String::new(),
+            })
+            .collect();
+        (
+            DistrictMap::new(features.into_iter().map(|f| f.shape).collect()),
+            list,
+        )
+    }
+
+    fn category(code: &str, kind: ReportKind, active: bool) -> Category {
+        Category {
+            id: CategoryId(uuid::Uuid::now_v7()),
+            code: CategoryCode::parse(code).unwrap(),
+            kind,
+            names: Names {
+                pl: code.into(),
+                en: code.into(),
+            },
+            position: 0,
+            active,
+            duplicate_radius_m: 100,
+            questions: Vec::new(),
+        }
+    }
+
+    fn codes(result: Result<Checked, Vec<Problem>>) -> Vec<(String, &'static str)> {
+        result
+            .err()
+            .unwrap_or_default()
+            .iter()
+            .map(|(f, c)| (f.name(), c.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn one_check_decides_category_place_text_and_contact() {
+        let (map, list) = city();
+        let districts = Districts {
+            map: &map,
+            list: &list,
+        };
+        let catalog = [
+            category("problem.roads", ReportKind::Problem, true),
+            category("problem.old", ReportKind::Problem, false),
+            category("idea.parks", ReportKind::Idea, true),
+        ];
+        let answers = BTreeMap::new();
+        let base = Raw {
+            address: "ul. Karmelicka 20",
+            description: "Dziura w jezdni przy przystanku",
+            ..Raw::new(CategoryRef::Code("problem.roads"), &answers)
+        };
+        let ok = check(&base, &catalog, districts).unwrap();
+        assert_eq!(ok.category, catalog[0].id);
+        assert_eq!(
+            ok.location.district, None,
+            "an address alone has no district"
+        );
+        let at_rynek = check(
+            &Raw {
+                lat: "50.0617",
+                lon: "19.9373",
+                ..base.clone()
+            },
+            &catalog,
+            districts,
+        )
+        .unwrap();
+        let first = list.iter().find(|d| d.number == 1).unwrap().id;
+        assert_eq!(at_rynek.location.district, Some(first), "the point decides");
+        for (raw, expected) in [
+            (
+                Raw {
+                    category: CategoryRef::Code("problem.old"),
+                    ..base.clone()
+                },
+                vec![("category".to_owned(), "category_unknown")],
+            ),
+            (
+                Raw {
+                    kind: Some(ReportKind::Idea),
+                    ..base.clone()
+                },
+                vec![("category".to_owned(), "category_unknown")],
+            ),
+            (
+                Raw {
+                    category: CategoryRef::Id("not-an-id"),
+                    ..base.clone()
+                },
+                vec![("category".to_owned(), "category_unknown")],
+            ),
+            (
+                Raw {
+                    lat: "50.06",
+                    address: "",
+                    ..base.clone()
+                },
+                vec![("lon".to_owned(), "coordinates_pair")],
+            ),
+            (
+                Raw {
+                    district: "no-such-district",
+                    ..base.clone()
+                },
+                vec![("district".to_owned(), "district_unknown")],
+            ),
+            (
+                Raw {
+                    contact_phone: "12 345 67 89",
+                    description: "krótko",
+                    ..base.clone()
+                },
+                vec![
+                    ("description".to_owned(), "too_short"),
+                    ("consent".to_owned(), "consent_required"),
+                ],
+            ),
+        ] {
+            assert_eq!(codes(check(&raw, &catalog, districts)), expected, "{raw:?}");
+        }
+    }
+}

@@ -2,6 +2,7 @@
 //! supports, duplicates nearby, notification recipients and the questionnaire.
 
 use miasto_domain::geo::Point;
+use miasto_domain::reports::TrackingNumber;
 use miasto_domain::reports::{Channel, Description, Status, TransitionError};
 use miasto_domain::{Email, Locale, Password, Role, RoleAssignment, UserId};
 use miasto_store::accounts::{self, NewUser};
@@ -11,7 +12,7 @@ use miasto_store::reports::{
     Sort, Supporter,
 };
 use miasto_store::testing::TestDb;
-use miasto_store::{Page, Savepoints};
+use miasto_store::{ConnectionTrait, Page};
 use miasto_store::{photos, routing};
 
 const RYNEK: (f64, f64) = (50.0617, 19.9373);
@@ -65,8 +66,36 @@ fn new_report(
     }
 }
 
-async fn report(db: &impl Savepoints, new: NewReport) -> Report {
-    reports::create(db, new).await.unwrap().report
+/// Writes a report the way the intake does: routed, numbered by a reservation, inserted with
+/// `insert_many`.
+async fn file(c: &impl ConnectionTrait, new: NewReport) -> reports::Created {
+    let category = reference::get_category(c, new.category)
+        .await
+        .unwrap()
+        .unwrap();
+    let unit = routing::route(c, category.id, new.location.district)
+        .await
+        .unwrap()
+        .unwrap();
+    let year = reports::numbering_year(miasto_store::now());
+    let number = reports::reserve_numbers(c, year, 1).await.unwrap();
+    reports::insert_many(
+        c,
+        vec![reports::Numbered {
+            new,
+            kind: category.kind,
+            unit,
+            number,
+        }],
+    )
+    .await
+    .unwrap()
+    .pop()
+    .unwrap()
+}
+
+async fn report(db: &impl ConnectionTrait, new: NewReport) -> Report {
+    file(db, new).await.report
 }
 
 async fn user(db: &TestDb, email: &str, locale: Locale) -> UserId {
@@ -203,12 +232,8 @@ async fn every_kraków_category_routes_to_its_unit_and_district_rules_win() {
 async fn reports_are_numbered_per_year_and_found_by_number_and_private_token() {
     let db = TestDb::new().await;
     let lighting = category(&db, "problem.lighting").await;
-    let first = reports::create(&db.db, new_report(&lighting, RYNEK, None))
-        .await
-        .unwrap();
-    let second = reports::create(&db.db, new_report(&lighting, RYNEK, None))
-        .await
-        .unwrap();
+    let first = file(&db.db, new_report(&lighting, RYNEK, None)).await;
+    let second = file(&db.db, new_report(&lighting, RYNEK, None)).await;
     assert_eq!(first.report.number.seq, 1);
     assert_eq!(second.report.number.seq, 2);
     assert_eq!(first.report.status, Status::New);
@@ -240,48 +265,40 @@ async fn reports_are_numbered_per_year_and_found_by_number_and_private_token() {
 }
 
 #[tokio::test]
-async fn inactive_categories_take_no_reports() {
-    let db = TestDb::new().await;
-    let mut lighting = category(&db, "problem.lighting").await;
-    let input = reference::CategoryInput {
-        code: lighting.code.clone(),
-        kind: lighting.kind,
-        names: lighting.names.clone(),
-        position: lighting.position,
-        active: false,
-        duplicate_radius_m: lighting.duplicate_radius_m,
-    };
-    reference::update_category(&db.db, lighting.id, &input)
-        .await
-        .unwrap();
-    lighting.active = false;
-    assert!(matches!(
-        reports::create(&db.db, new_report(&lighting, RYNEK, None)).await,
-        Err(reports::CreateError::Category)
-    ));
-}
-
-#[tokio::test]
 async fn concurrent_intake_never_hands_out_a_number_twice() {
+    // Four committers at once, each reserving batches of one to three numbers in its own
+    // transaction and writing the reports with them, as the intake's committer does.
     let db = TestDb::new().await;
     let lighting = category(&db, "problem.lighting").await;
+    let unit = routing::route(&db.db, lighting.id, None)
+        .await
+        .unwrap()
+        .unwrap();
     let mut handles = Vec::new();
-    for _ in 0..4 {
+    for worker in 0..4u32 {
         let conn = db.db.clone();
         let new = new_report(&lighting, RYNEK, None);
         handles.push(tokio::spawn(async move {
             let mut numbers = Vec::new();
-            for _ in 0..15 {
+            for round in 0..10u32 {
+                let count = 1 + (worker + round) % 3;
                 let tx = miasto_store::begin(&conn).await.unwrap();
-                numbers.push(
-                    reports::create(&tx, new.clone())
-                        .await
-                        .unwrap()
-                        .report
-                        .number
-                        .seq,
-                );
+                let year = reports::numbering_year(miasto_store::now());
+                let first = reports::reserve_numbers(&tx, year, count).await.unwrap();
+                let items = (0..count)
+                    .map(|i| reports::Numbered {
+                        new: new.clone(),
+                        kind: lighting.kind,
+                        unit,
+                        number: TrackingNumber {
+                            year,
+                            seq: first.seq + i,
+                        },
+                    })
+                    .collect();
+                let created = reports::insert_many(&tx, items).await.unwrap();
                 tx.commit().await.unwrap();
+                numbers.extend(created.into_iter().map(|c| c.report.number.seq));
             }
             numbers
         }));
@@ -290,8 +307,20 @@ async fn concurrent_intake_never_hands_out_a_number_twice() {
     for h in handles {
         all.extend(h.await.unwrap());
     }
+    let total = u32::try_from(all.len()).unwrap();
     all.sort_unstable();
-    assert_eq!(all, (1..=60).collect::<Vec<u32>>());
+    assert_eq!(
+        all,
+        (1..=total).collect::<Vec<u32>>(),
+        "no gaps, no repeats"
+    );
+    assert_eq!(
+        reports::search(&db.db, &Default::default(), 1000)
+            .await
+            .unwrap()
+            .len(),
+        all.len()
+    );
 }
 
 #[tokio::test]
