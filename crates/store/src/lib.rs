@@ -81,6 +81,51 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// A database error described for the logs without any row value a driver message could
+/// quote (an e-mail address in a unique-key message): the operation, the SQLSTATE code, the
+/// constraint and table it names, or the kind of a connection-level failure.
+pub fn describe_db_error(e: &DbErr) -> String {
+    use sea_orm::RuntimeErr;
+    let (operation, runtime) = match e {
+        DbErr::Conn(r) => ("connection", Some(r)),
+        DbErr::Exec(r) => ("statement", Some(r)),
+        DbErr::Query(r) => ("query", Some(r)),
+        DbErr::ConnectionAcquire(reason) => return format!("database: no connection ({reason})"),
+        other => {
+            return format!(
+                "database: {}",
+                other.to_string().chars().take(200).collect::<String>()
+            );
+        }
+    };
+    let detail = match runtime {
+        Some(RuntimeErr::SqlxError(sqlx)) => match sqlx.as_database_error() {
+            Some(db) => format!(
+                "code {}, constraint {}, table {}",
+                db.code().as_deref().unwrap_or("-"),
+                db.constraint().unwrap_or("-"),
+                db.table().unwrap_or("-")
+            ),
+            None => match sqlx.as_ref() {
+                sea_orm::sqlx::Error::Io(io) => format!("i/o: {:?}", io.kind()),
+                sea_orm::sqlx::Error::PoolTimedOut => "pool timed out".into(),
+                sea_orm::sqlx::Error::PoolClosed => "pool closed".into(),
+                sea_orm::sqlx::Error::ColumnDecode { index, .. } => {
+                    format!("column {index} could not be decoded")
+                }
+                sea_orm::sqlx::Error::ColumnNotFound(name) => format!("no column {name}"),
+                sea_orm::sqlx::Error::Protocol(_) => "protocol error".into(),
+                sea_orm::sqlx::Error::Tls(_) => "TLS error".into(),
+                sea_orm::sqlx::Error::WorkerCrashed => "driver worker crashed".into(),
+                _ => "driver error".into(),
+            },
+        },
+        Some(RuntimeErr::Internal(message)) => message.chars().take(200).collect(),
+        None => String::new(),
+    };
+    format!("database {operation} failed: {detail}")
+}
+
 /// The default database: a file beside the working directory, created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://miasto.db";
 

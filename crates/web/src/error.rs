@@ -82,30 +82,9 @@ impl Error {
     }
 }
 
-/// Describes a database error by kind only: driver messages can quote row values (an e-mail
-/// address in a unique-key message), and logs carry no personal data.
-fn describe_db(e: &miasto_store::DbErr) -> String {
-    use miasto_store::{DbErr, SqlErr};
-    match (e.sql_err(), e) {
-        (Some(SqlErr::UniqueConstraintViolation(_)), _) => {
-            "database: unique constraint violated".into()
-        }
-        (Some(SqlErr::ForeignKeyConstraintViolation(_)), _) => {
-            "database: foreign key violated".into()
-        }
-        (Some(_), _) => "database: constraint violated".into(),
-        (None, DbErr::Conn(_) | DbErr::ConnectionAcquire(_)) => {
-            "database: connection failed".into()
-        }
-        (None, DbErr::Query(_)) => "database: query failed".into(),
-        (None, DbErr::Exec(_)) => "database: statement failed".into(),
-        (None, other) => format!("database: {other}"),
-    }
-}
-
 impl From<miasto_store::DbErr> for Error {
     fn from(e: miasto_store::DbErr) -> Self {
-        Self::Internal(describe_db(&e))
+        Self::Internal(miasto_store::describe_db_error(&e))
     }
 }
 

@@ -860,3 +860,111 @@ async fn accounts_from_before_the_mobile_api_work_with_it_after_the_upgrade() {
             .is_none()
     );
 }
+
+#[tokio::test]
+async fn database_errors_are_described_with_their_cause_and_without_values() {
+    use miasto_store::ConnectionTrait;
+    let db = TestDb::new().await;
+    user(&db, "tajny@example.pl", Role::Resident).await;
+    // A unique key broken with a value the driver's message would quote.
+    let duplicate = db
+        .db
+        .execute_unprepared(
+            "INSERT INTO users (id, email, password_hash, role, locale, created_at) \
+             SELECT id || 'x', email, password_hash, role, locale, created_at FROM users",
+        )
+        .await
+        .unwrap_err();
+    let described = miasto_store::describe_db_error(&duplicate);
+    assert!(!described.contains("tajny"), "{described}");
+    assert!(
+        described.contains("code "),
+        "the SQLSTATE is kept: {described}"
+    );
+    let missing = db
+        .db
+        .execute_unprepared("SELECT * FROM no_such_table WHERE note = 'tajny@example.pl'")
+        .await
+        .unwrap_err();
+    let described = miasto_store::describe_db_error(&missing);
+    assert!(described.contains("failed"), "{described}");
+    assert!(!described.contains("tajny"), "{described}");
+}
+
+/// How many rows `table` holds.
+async fn rows(db: &TestDb, table: &str) -> i64 {
+    use miasto_store::ConnectionTrait;
+    let backend = db.db.get_database_backend();
+    let row = db
+        .db
+        .query_one_raw(sea_orm::Statement::from_string(
+            backend,
+            format!("SELECT COUNT(*) FROM {table}"),
+        ))
+        .await
+        .unwrap()
+        .unwrap();
+    row.try_get_by_index::<i64>(0).unwrap()
+}
+
+#[tokio::test]
+async fn housekeeping_requeues_stuck_jobs_and_purges_what_expired() {
+    use miasto_store::ConnectionTrait;
+    let db = TestDb::new().await;
+    let resident = user(&db, "sprzatanie@example.pl", Role::Resident).await;
+    sessions::create(&db.db, resident.id).await.unwrap();
+    rate_limit::hit(
+        &db.db,
+        "login:test",
+        Limit {
+            max: 5,
+            window: Duration::from_secs(60),
+        },
+    )
+    .await
+    .unwrap();
+    miasto_store::form_keys::claim(&db.db, "report", &"a".repeat(64))
+        .await
+        .unwrap();
+    jobs::enqueue(
+        &db.db,
+        &Job::SendEmail(EmailMessage {
+            to: "a@example.pl".into(),
+            subject: "S".into(),
+            body_text: "B".into(),
+        }),
+    )
+    .await
+    .unwrap();
+    // A worker died while sending it: the job stays `running`, locked twenty minutes ago.
+    let backend = db.db.get_database_backend();
+    let twenty_minutes_ago = miasto_store::now() - chrono::Duration::minutes(20);
+    db.db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DbBackend::Postgres => "UPDATE jobs SET state = 'running', locked_at = $1",
+                _ => "UPDATE jobs SET state = 'running', locked_at = ?",
+            },
+            [twenty_minutes_ago.into()],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(jobs::stats(&db.db).await.unwrap().running, 1);
+    let worker = outbox_worker(&db.db);
+    // Today: the stuck job is queued again; nothing young is purged.
+    worker.maintain().await.unwrap();
+    let stats = jobs::stats(&db.db).await.unwrap();
+    assert_eq!((stats.running, stats.queued), (0, 1), "requeued");
+    assert_eq!(rows(&db, "sessions").await, 1);
+    assert_eq!(rows(&db, "rate_limits").await, 1);
+    assert_eq!(rows(&db, "form_keys").await, 1);
+    // Forty days on, sessions, counters and form keys are gone.
+    miasto_store::clock::Clock::at(miasto_store::now() + chrono::Duration::days(40))
+        .run(worker.maintain())
+        .await
+        .unwrap();
+    assert_eq!(rows(&db, "sessions").await, 0, "idle sessions purged");
+    assert_eq!(rows(&db, "rate_limits").await, 0, "old counters purged");
+    assert_eq!(rows(&db, "form_keys").await, 0, "old form keys purged");
+}
