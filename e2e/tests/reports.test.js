@@ -160,3 +160,39 @@ test('without JavaScript a resident reports by address and district', async () =
   await checkPage(checked, 'idea page');
   await checked.context().close();
 });
+
+test('on a phone, in English, a resident reports a problem by address and follows it', async () => {
+  const page = await newPage(browser, {
+    locale: 'en-GB',
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  const fits = async (label) => {
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `${label}: nothing wider than the phone (${overflow} px too wide)`);
+  };
+  await page.goto(`${BASE}/reports/new?kind=problem`);
+  await checkPage(page, 'phone: report step 1 (English)');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  await fits('step 1');
+  await page.getByLabel('Category').selectOption({ label: 'Damaged roads, pavements and street furniture' });
+  await page.getByLabel('Address or description of the place').fill('ul. Karmelicka 20');
+  await page.getByRole('button', { name: 'Next' }).click();
+  await page.waitForURL(/\/reports\/new\/details/);
+  await checkPage(page, 'phone: report details (English)');
+  await fits('details');
+  await page.getByLabel('What is the problem?').fill('A deep pothole in front of the tram stop.');
+  await page.getByRole('button', { name: 'Send the report' }).click();
+  await page.waitForURL(/\/reports\/track\//);
+  await checkPage(page, 'phone: tracking page (English)');
+  await fits('tracking page');
+  const number = await reportNumberOn(page);
+  await page.goto(`${BASE}/reports`);
+  await checkPage(page, 'phone: public list (English)');
+  await fits('public list');
+  await page.getByRole('link', { name: number }).click();
+  await checkPage(page, 'phone: public report (English)');
+  await fits('public report');
+  await page.context().close();
+});

@@ -1,10 +1,17 @@
-//! `miasto`: the one binary of Wspólne Miasto.
+//! `miasto`: the one binary of Wspólne Miasto. Every command (`tests/cli.rs` checks this list
+//! against the commands the binary has):
 //!
 //! - `miasto serve` – the web platform (with the job worker in-process unless told otherwise)
 //! - `miasto worker` – only the job worker (for separate worker nodes)
 //! - `miasto migrate` – apply migrations and load the city's reference data
 //! - `miasto admin create-user` – create an account with any role (the first admin)
+//! - `miasto admin api-key create` / `list` / `revoke` – keys of Open311 and API clients
+//! - `miasto demo seed` – realistic contact-centre reports for demos and benchmarks
+//! - `miasto opendata export` – write an open dataset as the `/opendata` downloads do
+//! - `miasto bench stats` / `budget` / `ballots` / `reports` – benchmarks that print figures
 //! - `miasto budget count FILE.pb` – count a participatory-budget vote (Pabulib format)
+//! - `miasto budget demo` – a demo edition from Kraków's real projects and votes
+//! - `miasto budget open` – open an edition's sealed ballots with the commission's shares
 
 #![expect(
     clippy::print_stdout,

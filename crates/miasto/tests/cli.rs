@@ -945,3 +945,60 @@ async fn a_demo_edition_is_counted_offline_with_the_commissions_shares() {
     assert_eq!(again.status.code(), Some(1));
     assert!(text(&again.stderr).contains("cannot be counted now"));
 }
+
+/// The subcommands `miasto … --help` lists (without `help`).
+fn subcommands(path: &[&str]) -> Vec<String> {
+    let out = miasto().args(path).arg("--help").output().unwrap();
+    let help = text(&out.stdout);
+    help.split("Commands:")
+        .nth(1)
+        .map(|rest| {
+            rest.split("\n\n")
+                .next()
+                .unwrap_or_default()
+                .lines()
+                .filter_map(|l| l.split_whitespace().next())
+                .filter(|c| *c != "help")
+                .map(str::to_owned)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_module_docs_list_every_command_the_binary_has() {
+    let docs: String = include_str!("../src/main.rs")
+        .lines()
+        .take_while(|l| l.starts_with("//!"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut leaves = Vec::new();
+    let mut stack: Vec<Vec<String>> = vec![Vec::new()];
+    while let Some(path) = stack.pop() {
+        let refs: Vec<&str> = path.iter().map(String::as_str).collect();
+        let children = subcommands(&refs);
+        if children.is_empty() {
+            leaves.push(path);
+        } else {
+            for child in children {
+                let mut next = path.clone();
+                next.push(child);
+                stack.push(next);
+            }
+        }
+    }
+    assert!(leaves.len() >= 15, "{leaves:?}");
+    for leaf in leaves {
+        let (parent, last) = leaf.split_at(leaf.len() - 1);
+        let full = format!("`miasto {}", leaf.join(" "));
+        // `a b c` / `d` lists siblings after the first.
+        let sibling = format!("/ `{}`", last[0]);
+        let listed = docs.contains(&full)
+            || (docs.contains(&format!("`miasto {}", parent.join(" "))) && docs.contains(&sibling));
+        assert!(
+            listed,
+            "src/main.rs's module docs do not list `miasto {}`",
+            leaf.join(" ")
+        );
+    }
+}
