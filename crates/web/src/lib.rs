@@ -21,7 +21,6 @@ mod page;
 mod reports;
 mod router;
 mod security;
-mod staff;
 mod stats;
 mod timeouts;
 

@@ -4,7 +4,7 @@
 
 use crate::{
     AppState, Error, accounts, admin, api, assets, budget, context, developers, error, home,
-    metrics, open311, opendata, reports, security, staff, stats, timeouts,
+    metrics, open311, opendata, reports, security, stats, timeouts,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -150,78 +150,90 @@ fn pages() -> Pages {
     )
     .post(
         "/budget/{slug}/projects/{number}/appeal",
-        budget::verify::file_appeal,
+        budget::appeal::file_appeal,
     )
     .get(
         "/staff/budget/{slug}/projects",
-        budget::verify::list_projects,
+        budget::staff::verify::list_projects,
     )
     .get(
         "/staff/budget/{slug}/projects/{number}",
-        budget::verify::show_project,
+        budget::staff::verify::show_project,
     )
     .post(
         "/staff/budget/{slug}/projects/{number}/assign",
-        budget::verify::assign_project,
+        budget::staff::verify::assign_project,
     )
     .post(
         "/staff/budget/{slug}/projects/{number}/assess",
-        budget::verify::assess_project,
+        budget::staff::verify::assess_project,
     )
     .post(
         "/staff/budget/{slug}/projects/{number}/decide",
-        budget::verify::decide_project,
+        budget::staff::verify::decide_project,
     )
     .post(
         "/staff/budget/{slug}/projects/{number}/appeal",
-        budget::verify::decide_appeal,
+        budget::staff::verify::decide_appeal,
     )
     .post(
         "/staff/budget/{slug}/projects/{number}/milestone",
-        budget::verify::add_milestone,
+        budget::staff::verify::add_milestone,
     )
     .get("/budget/{slug}/vote", budget::vote::show_vote)
     .post("/budget/{slug}/vote", budget::vote::cast_vote)
     .get("/budget/{slug}/results", budget::show_results)
     .get("/budget/{slug}/results/{file}", budget::download_pabulib)
     .get("/staff/budget", budget::staff::list_editions)
-    .post("/staff/budget", budget::editions::create_edition)
-    .get("/staff/budget/new", budget::editions::show_new_edition)
+    .post("/staff/budget", budget::staff::editions::create_edition)
+    .get(
+        "/staff/budget/new",
+        budget::staff::editions::show_new_edition,
+    )
     .get("/staff/budget/{slug}", budget::staff::show_edition)
     .post(
         "/staff/budget/{slug}/schedule",
         budget::staff::change_schedule,
     )
-    .get("/staff/budget/{slug}/share", budget::commission::show_share)
+    .get(
+        "/staff/budget/{slug}/share",
+        budget::staff::commission::show_share,
+    )
     .post(
         "/staff/budget/{slug}/share",
-        budget::commission::collect_share,
+        budget::staff::commission::collect_share,
     )
     .post(
         "/staff/budget/{slug}/share/check",
-        budget::commission::check_share,
+        budget::staff::commission::check_share,
     )
-    .get("/staff/budget/{slug}/count", budget::commission::show_count)
+    .get(
+        "/staff/budget/{slug}/count",
+        budget::staff::commission::show_count,
+    )
     .post(
         "/staff/budget/{slug}/count",
-        budget::commission::count_votes,
+        budget::staff::commission::count_votes,
     )
     .post(
         "/staff/budget/{slug}/publish",
-        budget::commission::publish_results,
+        budget::staff::commission::publish_results,
     )
     .post(
         "/staff/budget/{slug}/correct",
-        budget::commission::correct_results,
+        budget::staff::commission::correct_results,
     )
     .get(
         "/staff/budget/{slug}/counter",
-        budget::counter::show_counter,
+        budget::staff::counter::show_counter,
     )
-    .post("/staff/budget/{slug}/counter", budget::counter::check_voter)
+    .post(
+        "/staff/budget/{slug}/counter",
+        budget::staff::counter::check_voter,
+    )
     .post(
         "/staff/budget/{slug}/counter/ballot",
-        budget::counter::cast_at_counter,
+        budget::staff::counter::cast_at_counter,
     )
     .get("/staff/budget/{slug}/paper", budget::staff::show_paper)
     .post("/staff/budget/{slug}/paper", budget::staff::key_paper)
@@ -268,43 +280,46 @@ fn pages() -> Pages {
     .get("/staff", || async {
         axum::response::Redirect::to("/staff/queue")
     })
-    .get("/staff/queue", staff::queue::show_queue)
-    .post("/staff/queue/bulk", staff::queue::bulk_change)
+    .get("/staff/queue", reports::staff::queue::show_queue)
+    .post("/staff/queue/bulk", reports::staff::queue::bulk_change)
     .get(
         "/staff/reports/{year}/{number}",
-        staff::report::show_staff_report,
+        reports::staff::report::show_staff_report,
     )
     .post(
         "/staff/reports/{year}/{number}/status",
-        staff::report::change_report_status,
+        reports::staff::report::change_report_status,
     )
     .post(
         "/staff/reports/{year}/{number}/note",
-        staff::report::add_report_note,
+        reports::staff::report::add_report_note,
     )
     .post(
         "/staff/reports/{year}/{number}/assign",
-        staff::report::reassign_report,
+        reports::staff::report::reassign_report,
     )
     .post(
         "/staff/reports/{year}/{number}/merge",
-        staff::report::merge_report,
+        reports::staff::report::merge_report,
     )
     .post(
         "/staff/reports/{year}/{number}/redact",
-        staff::report::redact_report,
+        reports::staff::report::redact_report,
     )
     .post(
         "/staff/photos/{id}/visibility",
-        staff::report::set_photo_visibility,
+        reports::staff::report::set_photo_visibility,
     )
-    .get("/staff/intake", staff::intake::show_intake)
-    .post("/staff/intake", staff::intake::record_report)
-    .get("/staff/callers", staff::callers::find_caller_reports)
-    .get("/staff/hotline-calls", staff::calls::show_calls)
+    .get("/staff/intake", reports::staff::intake::show_intake)
+    .post("/staff/intake", reports::staff::intake::record_report)
+    .get(
+        "/staff/callers",
+        reports::staff::callers::find_caller_reports,
+    )
+    .get("/staff/hotline-calls", reports::staff::calls::show_calls)
     .upload(
         "/staff/hotline-calls",
-        staff::calls::import_calls,
+        reports::staff::calls::import_calls,
         CALLS_BODY_LIMIT,
     )
     .get("/admin", admin::show_dashboard)

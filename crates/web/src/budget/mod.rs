@@ -4,14 +4,11 @@
 //! the count with the shares and its publication. What may happen when is decided by the
 //! domain's rulebook, asked through [`rules`].
 
+pub mod appeal;
 pub mod ballot;
-pub mod commission;
-pub mod counter;
-pub mod editions;
 pub mod rules;
 pub mod staff;
 pub mod submit;
-pub mod verify;
 pub mod vote;
 
 use crate::context::Ctx;

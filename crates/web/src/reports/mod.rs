@@ -1,7 +1,7 @@
 //! The contact centre for residents: reporting a problem or an idea (two steps: what and
 //! where, then the details, with similar reports nearby in between), the public list and
 //! report pages, the private tracking page, supports, photos and the "was it solved?"
-//! questionnaire.
+//! questionnaire; and in `staff`, the pages of the city's staff.
 
 pub mod check;
 pub mod create;
@@ -12,6 +12,7 @@ pub mod new;
 pub mod notify;
 pub mod photo;
 pub mod show;
+pub mod staff;
 pub mod support;
 
 use crate::form::FieldErrors;

@@ -8,9 +8,9 @@
 //! voter fills in (step two). Between the steps the identity travels as a signed, short-lived
 //! token holding only the voter's keyed hashes — never the PESEL or the name.
 
-use super::ballot::{PoolPart, Route, Typed, VoterFields, read_identity};
-use super::vote::{district_options, parts, read_marks, split_pools};
-use super::{EditionView, load_edition, rules};
+use crate::budget::ballot::{PoolPart, Route, Typed, VoterFields, read_identity};
+use crate::budget::vote::{district_options, parts, read_marks, split_pools};
+use crate::budget::{EditionView, load_edition, rules};
 use crate::context::Ctx;
 use crate::form::{FieldErrors, FormPairs};
 use crate::page::{Page, SelectOption, render};
@@ -55,7 +55,7 @@ async fn counter_page(
     outcome: Option<String>,
     errors: FieldErrors,
 ) -> Result<CounterPage, Error> {
-    let page = super::edition_page(ctx, "budget-counter-title", edition);
+    let page = crate::budget::edition_page(ctx, "budget-counter-title", edition);
     let pools = budget::pools(state.db(), edition.id).await?;
     let district = typed.get("district").to_owned();
     let district_pool = split_pools(&pools, &district).1;

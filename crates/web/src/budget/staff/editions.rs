@@ -3,7 +3,7 @@
 //! ballot and counting rules (Kraków's by default), and the counting commission: the
 //! officials who each get a share of the ballot key, and how many of them open it.
 
-use super::staff::ScheduleInput;
+use super::ScheduleInput;
 use crate::context::{Ctx, redirect_with_flash};
 use crate::form::{FieldErrors, FormPairs};
 use crate::page::{Page, SelectOption, options, render};
@@ -96,7 +96,8 @@ async fn member_options(state: &AppState, chosen: &[String]) -> Result<Vec<Membe
 fn rule_options(page: &Page, chosen: &str) -> Vec<SelectOption> {
     options(
         RULES.iter().filter_map(|r| {
-            BallotRule::parse(r).map(|rule| ((*r).to_owned(), super::rule_label(page, rule)))
+            BallotRule::parse(r)
+                .map(|rule| ((*r).to_owned(), crate::budget::rule_label(page, rule)))
         }),
         chosen,
     )
