@@ -100,6 +100,19 @@ pub enum AnswerError {
 }
 
 impl AnswerError {
+    /// One of each kind (about no question in particular): every code there is.
+    pub fn kinds() -> [AnswerError; 6] {
+        let q = String::new;
+        [
+            Self::Missing(q()),
+            Self::NotAChoice(q()),
+            Self::OneOnly(q()),
+            Self::NotANumber(q()),
+            Self::NotADatetime(q()),
+            Self::TooLong(q()),
+        ]
+    }
+
     /// Stable snake_case code (translations, API error envelopes).
     pub fn code(&self) -> &'static str {
         match self {

@@ -144,6 +144,8 @@ pub enum TransitionError {
 }
 
 impl TransitionError {
+    pub const ALL: [TransitionError; 3] = [Self::NotForKind, Self::Unchanged, Self::Forbidden];
+
     pub fn code(self) -> &'static str {
         match self {
             Self::NotForKind => "status_not_for_kind",

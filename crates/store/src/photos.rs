@@ -42,6 +42,13 @@ pub enum PhotoError {
 }
 
 impl PhotoError {
+    pub const ALL: [PhotoError; 4] = [
+        Self::TooLarge,
+        Self::UnsupportedType,
+        Self::Unreadable,
+        Self::TooManyPixels,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Self::TooLarge => "photo_too_large",

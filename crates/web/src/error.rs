@@ -42,6 +42,44 @@ pub enum Error {
 }
 
 impl Error {
+    /// The codes `BadRequest` is used with (a test checks every use is listed).
+    pub const BAD_REQUEST_CODES: [&'static str; 9] = [
+        "action_unknown",
+        "form_malformed",
+        "language_unknown",
+        "opendata_filter",
+        "page_invalid",
+        "routing_default_required",
+        "stats_filter",
+        "status_unknown",
+        "category_unknown",
+    ];
+
+    /// Every code an error page can show (`error-page-<code>`), budget refusals aside.
+    pub fn page_codes() -> Vec<&'static str> {
+        let mut codes: Vec<&'static str> = [
+            Self::NotFound,
+            Self::Forbidden,
+            Self::LoginRequired,
+            Self::Csrf,
+            Self::PayloadTooLarge,
+            Self::UnsupportedMediaType,
+            Self::TooManyRequests {
+                retry_after_secs: 0,
+            },
+            Self::Busy {
+                retry_after_secs: 0,
+            },
+            Self::Internal(String::new()),
+        ]
+        .iter()
+        .map(Self::code)
+        .collect();
+        codes.extend(Self::BAD_REQUEST_CODES);
+        codes.extend(["bad_request", "method_not_allowed"]);
+        codes
+    }
+
     pub fn internal(detail: impl Into<String>) -> Self {
         Self::Internal(detail.into())
     }
@@ -251,4 +289,42 @@ pub fn url_encode(raw: &str) -> String {
     serde_urlencoded::to_string([("", raw)])
         .map(|s| s.trim_start_matches('=').to_owned())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `BadRequest("…")` in the crate's sources uses a listed code.
+    #[test]
+    fn every_bad_request_code_is_listed() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap_or_default();
+                    for part in text.split("BadRequest(\"").skip(1) {
+                        found.push(part.split('"').next().unwrap_or_default().to_owned());
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(found.len() > 5, "{found:?}");
+        for code in found
+            .iter()
+            .filter(|c| c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '_') && !c.is_empty())
+        {
+            assert!(
+                Error::BAD_REQUEST_CODES.contains(&code.as_str()),
+                "BadRequest(\"{code}\") is not in Error::BAD_REQUEST_CODES"
+            );
+        }
+    }
 }

@@ -299,15 +299,24 @@ mod completeness {
             .map(String::from),
         );
         dynamic.extend(
-            [
-                "answer_missing",
-                "answer_not_a_choice",
-                "answer_one_only",
-                "answer_not_a_number",
-                "answer_not_a_datetime",
-                "answer_too_long",
-            ]
-            .map(|c| format!("report-answer-{c}")),
+            miasto_domain::questions::AnswerError::kinds()
+                .iter()
+                .map(|e| format!("report-answer-{}", e.code())),
+        );
+        dynamic.extend(
+            miasto_store::reports::ChangeError::refusals()
+                .iter()
+                .map(|e| format!("error-{}", e.code())),
+        );
+        dynamic.extend(
+            miasto_store::photos::PhotoError::ALL
+                .iter()
+                .map(|e| format!("error-{}", e.code())),
+        );
+        dynamic.extend(
+            miasto_store::reports::MergeError::refusals()
+                .iter()
+                .map(|e| format!("error-{}", e.code())),
         );
         dynamic.extend(
             miasto_domain::questions::Datatype::ALL
@@ -424,26 +433,7 @@ mod completeness {
                     ]
                 }),
         );
-        let page_codes = [
-            "not_found",
-            "forbidden",
-            "login_required",
-            "csrf",
-            "payload_too_large",
-            "unsupported_media_type",
-            "too_many_requests",
-            "internal",
-            "bad_request",
-            "method_not_allowed",
-            "form_malformed",
-            "language_unknown",
-            "action_unknown",
-            "category_unknown",
-            "status_unknown",
-            "routing_default_required",
-            "page_invalid",
-            "busy",
-        ];
+        let page_codes = crate::Error::page_codes();
         dynamic.extend(page_codes.iter().map(|c| format!("error-page-{c}")));
         dynamic.extend(
             [

@@ -24,6 +24,13 @@ impl From<sea_orm::DbErr> for ChangeError {
 }
 
 impl ChangeError {
+    /// Every refusal (all but the database's own failures), for translation checks.
+    pub fn refusals() -> Vec<ChangeError> {
+        let mut all = vec![Self::NotFound, Self::Merged, Self::Conflict];
+        all.extend(TransitionError::ALL.map(Self::Transition));
+        all
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::NotFound => "report_not_found",
@@ -278,6 +285,20 @@ impl From<sea_orm::DbErr> for MergeError {
 }
 
 impl MergeError {
+    /// Every refusal (all but the database's own failures), for translation checks.
+    pub fn refusals() -> [MergeError; 8] {
+        [
+            Self::NotFound,
+            Self::Itself,
+            Self::KindMismatch,
+            Self::TargetMerged,
+            Self::AlreadyMerged,
+            Self::HasFollowers,
+            Self::OtherUnit,
+            Self::Changed,
+        ]
+    }
+
     pub fn code(&self) -> &'static str {
         match self {
             Self::NotFound => "report_not_found",

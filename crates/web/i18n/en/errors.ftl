@@ -95,6 +95,8 @@ error-page-retry-in = Too many attempts. Try again in { $minutes ->
 }.
 error-page-internal = Something went wrong on our side. Try again in a moment, and if it keeps happening, call the city hotline.
 error-page-bad_request = The request could not be read.
+error-page-stats_filter = The filters of this table could not be read: check the period, district and unit in the address.
+error-page-opendata_filter = The filters could not be read: from and to are days (2025-01-31), kind is problem or idea, category is a category code and district a district number.
 error-page-busy = Many photos are being sent right now. Wait a moment and send the form again.
 error-page-page_invalid = The page number (“page”) must be a whole number from 1 to 10000.
 error-page-method_not_allowed = This page cannot be opened this way.

@@ -99,6 +99,8 @@ error-page-retry-in = Zbyt wiele prób. Spróbuj ponownie za { $minutes ->
 }.
 error-page-internal = Wystąpił błąd po naszej stronie. Spróbuj ponownie za chwilę, a jeśli problem się powtarza, zadzwoń na infolinię miejską.
 error-page-bad_request = Nie udało się odczytać żądania.
+error-page-stats_filter = Nie udało się odczytać filtrów tej tabeli: sprawdź okres, dzielnicę i jednostkę w adresie.
+error-page-opendata_filter = Nie udało się odczytać filtrów: from i to to dni (2025-01-31), kind to problem albo idea, category to kod kategorii, a district – numer dzielnicy.
 error-page-busy = Właśnie przesyłanych jest wiele zdjęć. Poczekaj chwilę i wyślij formularz ponownie.
 error-page-page_invalid = Numer strony („page”) musi być liczbą całkowitą od 1 do 10000.
 error-page-method_not_allowed = Tej strony nie można otworzyć w ten sposób.
