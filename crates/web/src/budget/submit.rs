@@ -213,14 +213,33 @@ fn read(
     })
 }
 
-/// The new photos, processed and stored, if the project can take them (it has `kept`).
+/// The new photos, processed and stored, if the project can take them (it has `kept`). An
+/// upload is charged to its author's limit (the reports' hourly limit) before any photo is
+/// decoded.
 async fn photos(
     state: &AppState,
     files: Vec<Upload>,
     kept: usize,
+    author: UserId,
     errors: &mut FieldErrors,
 ) -> Result<Vec<miasto_store::photos::Stored>, Error> {
     let count = files.iter().filter(|f| f.field == "photos").count();
+    if count > 0
+        && let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
+            miasto_store::rate_limit::hit(
+                state.db(),
+                &miasto_store::rate_limit::key(
+                    state.config().secret.expose().as_bytes(),
+                    "budget-photos",
+                    &author.to_string(),
+                ),
+                state.config().limits.reports_per_ip,
+            )
+            .await?
+    {
+        crate::accounts::too_many(errors, errors.locale(), retry_after_secs);
+        return Ok(Vec::new());
+    }
     if kept + count > budget::MAX_PHOTOS {
         errors.add_text(
             "photos",
@@ -256,7 +275,7 @@ async fn checked(
         ),
         None => (0, format!("/budget/{}/projects", edition.slug)),
     };
-    let photos = photos(state, form.files, kept, &mut errors).await?;
+    let photos = photos(state, form.files, kept, author, &mut errors).await?;
     match new.filter(|_| errors.is_empty()) {
         Some(new) => Ok(Ok((new, photos))),
         None => {

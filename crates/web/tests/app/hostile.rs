@@ -857,3 +857,67 @@ async fn supports_by_e_mail_count_only_when_confirmed_and_reveal_nothing() {
 async fn report_support_count(app: &TestApp, number: TrackingNumber) -> i32 {
     report(app, number).await.support_count
 }
+
+/// Finding 1, on the budget's side: a project's photos are charged to their author's hourly
+/// limit before any is decoded, so broken uploads use it up too.
+#[tokio::test]
+async fn project_photos_are_charged_before_decoding() {
+    use miasto_store::rate_limit::Limit;
+    let clock = miasto_store::clock::Clock::at(chrono::Utc::now());
+    clock
+        .clone()
+        .run(async move {
+            let app = TestApp::builder()
+                .limits(miasto_web::RateLimits {
+                    reports_per_ip: Limit {
+                        max: 1,
+                        window: std::time::Duration::from_secs(3600),
+                    },
+                    ..Default::default()
+                })
+                .build()
+                .await;
+            let fx = budget_edition(&app.db.db, "2026", true).await;
+            clock.set(crate::budget_rules::time_in(
+                &fx.edition.schedule,
+                miasto_domain::budget::Phase::Submission,
+            ));
+            let (mut author, _) = app.logged_in("autorka@example.pl", Role::Resident).await;
+            let fields = [
+                ("pool", "d1"),
+                ("title", "Ławki na skwerze"),
+                (
+                    "summary",
+                    "Nowe ławki i stojaki na rowery przy skwerze, dla mieszkańców i gości.",
+                ),
+                ("description", "Sześć ławek z oparciami i trzy stojaki."),
+                ("location", "Skwer przy ul. Długiej"),
+                ("category", "infrastructure"),
+                ("item-1", "Ławki"),
+                ("amount-1", "12 500"),
+            ];
+            let broken: &[u8] = b"\x89PNG\r\n\x1a\n not a picture";
+            let first = author
+                .post_multipart(
+                    "/budget/2026/projects",
+                    &fields,
+                    &[("photos", "a.png", broken)],
+                )
+                .await;
+            first.assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(
+                !first.body.contains("Zbyt wiele prób"),
+                "the first is decoded"
+            );
+            author
+                .post_multipart(
+                    "/budget/2026/projects",
+                    &fields,
+                    &[("photos", "a.png", broken)],
+                )
+                .await
+                .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+                .assert_contains("Zbyt wiele prób");
+        })
+        .await;
+}
