@@ -8,7 +8,8 @@ Starts `miasto serve` with short timeouts (head 3 s, body 4 s, request 10 s) and
 - a keep-alive connection that sent one request and then stays silent;
 
 and measures how long the server kept each open. Each must be closed within its timeout
-plus a margin (the slow body answered 408), while /healthz keeps answering.
+plus a margin (the slow body answered 408), while /healthz keeps answering. A slow but
+steady upload (10 KiB/s, past the body timeout) must be read to its end and answered.
 
     scripts/hostile/slow_clients.py --bin target/debug/miasto
 
@@ -81,6 +82,32 @@ def slow_body(base):
     return trickle(sock, [head] + [b"a"] * 200, 1.0)
 
 
+def steady_upload(base):
+    """A slow but steady body (10 KiB/s for six seconds): it earns its time and is answered."""
+    sock = connect(base)
+    total = 60 * 1024
+    head = (
+        "POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        f"Content-Length: {total}\r\n\r\n"
+    ).encode()
+    began = time.monotonic()
+    sock.sendall(head)
+    sent = 0
+    try:
+        while sent < total:
+            chunk = b"a" * min(1024, total - sent)
+            sock.sendall(chunk)
+            sent += len(chunk)
+            time.sleep(0.1)
+        sock.settimeout(30)
+        reply = sock.recv(65536)
+    except OSError:
+        reply = b""
+    alive = time.monotonic() - began
+    sock.close()
+    return alive, reply
+
+
 def idle_keepalive(base):
     sock = connect(base)
     sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -119,6 +146,9 @@ def main():
             "body sent one byte a second": (slow_body, BODY, b" 408 "),
             "keep-alive connection left idle": (idle_keepalive, HEADER, b" 200 "),
         }
+        # Not cut off: answered after its six seconds, whatever the answer (not 408).
+        steady = threading.Thread(target=lambda: results.__setitem__("steady", steady_upload(base)))
+        steady.start()
         threads = []
         for name, (check, _, _) in checks.items():
             t = threading.Thread(target=lambda n=name, c=check: results.__setitem__(n, c(base)))
@@ -132,6 +162,7 @@ def main():
             time.sleep(0.5)
         for t in threads:
             t.join()
+        steady.join()
     finally:
         proc.terminate()
         proc.wait(timeout=30)
@@ -144,6 +175,11 @@ def main():
             problems.append(f"{name}: lived {alive:.1f} s")
         if expected and expected not in reply.split(b"\r\n", 1)[0]:
             problems.append(f"{name}: answered {status!r}")
+    alive, reply = results["steady"]
+    status = reply.split(b"\r\n", 1)[0].decode(errors="replace") or "(no answer)"
+    print(f"steady upload at 10 KiB/s: answered after {alive:.1f} s (body timeout {BODY} s), answer: {status}")
+    if not status.startswith("HTTP/1.1") or " 408 " in status or alive < BODY:
+        problems.append(f"steady upload: {status!r} after {alive:.1f} s")
     print(f"/healthz answered {healthy} times meanwhile")
     if healthy == 0:
         problems.append("/healthz did not answer")

@@ -56,9 +56,9 @@ pub struct Config {
     pub map_tiles: String,
     /// Seconds to read a request's head; also how long an idle keep-alive connection stays.
     pub header_timeout_secs: u64,
-    /// Seconds for a request's whole body, from its head.
+    /// Seconds for a request's body, from its head (bytes arriving earn more time).
     pub body_timeout_secs: u64,
-    /// Seconds for a whole request (answered 408 after).
+    /// Seconds to answer, from the body's last byte (answered 408 after).
     pub request_timeout_secs: u64,
 }
 

@@ -1,5 +1,6 @@
 //! Every route of the platform, in one place. Layers, outermost first: request id → panic
-//! guard → tracing → security headers → metrics; page routes add the request context →
+//! guard → tracing → security headers → metrics → deadlines (slow bodies, slow answers: 408);
+//! page routes add the request context →
 //! error pages → same-origin check → a 64 KiB body limit.
 
 use crate::{
@@ -9,14 +10,12 @@ use crate::{
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::handler::Handler;
-use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::routing::{MethodRouter, get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
     MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Form bodies are small; uploads raise this on their own routes.
@@ -382,11 +381,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::show_metrics))
         .route("/static/{*path}", get(assets::show_asset))
         .merge(pages)
-        .layer(from_fn_with_state(state.clone(), timeouts::body_deadline))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            state.config().timeouts.request,
-        ))
+        .layer(from_fn_with_state(state.clone(), timeouts::deadlines))
         .layer(from_fn_with_state(state.clone(), metrics::track))
         .layer(from_fn_with_state(state.clone(), security::headers))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {

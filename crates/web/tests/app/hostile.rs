@@ -130,8 +130,26 @@ fn trickle(first: &'static str) -> axum::body::Body {
     axum::body::Body::from_stream(stream)
 }
 
+/// A body of `chunks` pieces of `size` bytes, one every `every`.
+fn steady(chunks: usize, size: usize, every: std::time::Duration) -> axum::body::Body {
+    let stream = futures_util::stream::iter(0..chunks).then(move |i| async move {
+        if i > 0 {
+            tokio::time::sleep(every).await;
+        }
+        let piece = if i == 0 {
+            let mut first = b"csrf=x&email=a%40example.pl&password=".to_vec();
+            first.resize(size, b'a');
+            first
+        } else {
+            vec![b'a'; size]
+        };
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(piece))
+    });
+    axum::body::Body::from_stream(stream)
+}
+
 /// Finding 2: a body trickling in is cut off at the body deadline with 408 and the connection
-/// closed; a handler that never answers is cut off at the request deadline.
+/// closed, while a slow but steady upload earns its time.
 #[tokio::test]
 async fn a_slow_body_is_cut_off_with_408() {
     use std::time::Duration;
@@ -161,6 +179,20 @@ async fn a_slow_body_is_cut_off_with_408() {
     res.assert_status(StatusCode::REQUEST_TIMEOUT);
     assert_eq!(res.header("connection"), Some("close"));
     assert!(started.elapsed() < Duration::from_secs(10));
+    // 40 KiB over about a second, 16 KiB a second: past the 300 ms, but never behind the
+    // minimum rate, so it is read to the end and answered (a refused form, not a 408).
+    let res = b
+        .request(
+            "POST",
+            "/login",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                ("sec-fetch-site", "same-origin"),
+            ],
+            steady(10, 4096, Duration::from_millis(100)),
+        )
+        .await;
+    assert_ne!(res.status, StatusCode::REQUEST_TIMEOUT, "{}", res.body);
     // The same on the API and Open311, which read their bodies themselves.
     for (path, content_type, first) in [
         (
