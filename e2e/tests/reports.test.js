@@ -67,6 +67,13 @@ test('a resident reports a problem with a photo by clicking the map', async () =
   await page.getByLabel('Zdjęcia').setInputFiles({ name: 'latarnia.jpg', mimeType: 'image/jpeg', buffer: await jpeg(page) });
   const email = `zglaszajaca-${stamp}@example.pl`;
   await page.getByLabel('Adres e-mail').fill(email);
+  // A mistake first (an e-mail address without consent): the photo is kept, not lost.
+  await page.getByRole('button', { name: 'Wyślij zgłoszenie' }).click();
+  await page.waitForURL(`${BASE}/reports`);
+  await checkPage(page, 'report details with a kept photo');
+  const kept = page.locator('.staged-photos img').first();
+  await kept.waitFor();
+  assert.ok(await kept.evaluate((img) => img.complete && img.naturalWidth > 0), 'the kept photo shows');
   await page.getByLabel(/Zgadzam się/).check();
   await page.getByRole('button', { name: 'Wyślij zgłoszenie' }).click();
   await page.waitForURL(/\/reports\/track\//);

@@ -285,6 +285,7 @@ impl Worker {
         crate::support_requests::purge_expired(&self.db).await?;
         crate::rate_limit::purge_old(&self.db).await?;
         crate::form_keys::purge_old(&self.db).await?;
+        crate::photos::purge_staged(&self.db).await?;
         if let Some(files) = &self.files {
             crate::photos::sweep_orphans(&self.db, files).await?;
         }

@@ -300,6 +300,14 @@ pub async fn sweep_orphans(c: &impl ConnectionTrait, files: &FileStore) -> Resul
             .into_tuple()
             .all(c)
             .await?;
+        let staged: Vec<Uuid> = crate::entities::staged_photos::Entity::find()
+            .select_only()
+            .column(crate::entities::staged_photos::Column::Id)
+            .filter(crate::entities::staged_photos::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(c)
+            .await?;
+        kept.extend(staged);
         let projects: Vec<Uuid> = budget_project_photos::Entity::find()
             .select_only()
             .column(budget_project_photos::Column::Id)
@@ -324,6 +332,86 @@ pub async fn sweep_orphans(c: &impl ConnectionTrait, files: &FileStore) -> Resul
         tracing::info!(files = deleted, "orphaned photo files deleted");
     }
     Ok(deleted)
+}
+
+/// How long a staged photo waits for its form to be sent again.
+pub const STAGED_LIFETIME: chrono::Duration = chrono::Duration::hours(24);
+
+fn staged_from(m: crate::entities::staged_photos::Model) -> Stored {
+    Stored {
+        id: m.id,
+        original_key: m.original_key,
+        display_key: m.display_key,
+        thumb_key: m.thumb_key,
+        width: u32::try_from(m.width).unwrap_or_default(),
+        height: u32::try_from(m.height).unwrap_or_default(),
+        bytes: u64::try_from(m.bytes).unwrap_or_default(),
+    }
+}
+
+/// Keeps stored photos of a form that must be shown again, under its staging `key` (the
+/// holder of the form has it; only its hash is kept).
+pub async fn stage(c: &impl ConnectionTrait, key: &str, photos: &[Stored]) -> Result<()> {
+    use crate::entities::staged_photos;
+    for p in photos {
+        staged_photos::ActiveModel {
+            id: Set(p.id),
+            key_hash: Set(crate::token_hash(key)),
+            original_key: Set(p.original_key.clone()),
+            display_key: Set(p.display_key.clone()),
+            thumb_key: Set(p.thumb_key.clone()),
+            width: Set(i32::try_from(p.width).unwrap_or(i32::MAX)),
+            height: Set(i32::try_from(p.height).unwrap_or(i32::MAX)),
+            bytes: Set(i64::try_from(p.bytes).unwrap_or(i64::MAX)),
+            created_at: Set(now()),
+        }
+        .insert(c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The photos staged under `key` among `ids`, in the order of `ids` (others' ids and expired
+/// ones are not found).
+pub async fn staged(c: &impl ConnectionTrait, key: &str, ids: &[Uuid]) -> Result<Vec<Stored>> {
+    use crate::entities::staged_photos;
+    if ids.is_empty() || key.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = staged_photos::Entity::find()
+        .filter(staged_photos::Column::KeyHash.eq(crate::token_hash(key)))
+        .filter(staged_photos::Column::Id.is_in(ids.to_vec()))
+        .filter(staged_photos::Column::CreatedAt.gt(now() - STAGED_LIFETIME))
+        .all(c)
+        .await?;
+    let mut found: Vec<Stored> = rows.into_iter().map(staged_from).collect();
+    found.sort_by_key(|p| ids.iter().position(|id| *id == p.id));
+    Ok(found)
+}
+
+/// Lets go of photos staged under `key` (attached to what the form created, or removed by
+/// the resident: their files are swept once no row points at them).
+pub async fn unstage(c: &impl ConnectionTrait, key: &str, ids: &[Uuid]) -> Result<()> {
+    use crate::entities::staged_photos;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    staged_photos::Entity::delete_many()
+        .filter(staged_photos::Column::KeyHash.eq(crate::token_hash(key)))
+        .filter(staged_photos::Column::Id.is_in(ids.to_vec()))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// Forgets staged photos of abandoned forms; run by housekeeping before the sweep.
+pub async fn purge_staged(c: &impl ConnectionTrait) -> Result<u64> {
+    use crate::entities::staged_photos;
+    Ok(staged_photos::Entity::delete_many()
+        .filter(staged_photos::Column::CreatedAt.lte(now() - STAGED_LIFETIME))
+        .exec(c)
+        .await?
+        .rows_affected)
 }
 
 /// The three stored files of a processed photo, not yet attached to a report.

@@ -271,6 +271,10 @@ fn pages() -> Pages {
     .post("/supports/{token}", reports::support::confirm_support)
     .get("/photos/{id}/{variant}", reports::photo::show_photo)
     .get(
+        "/reports/staged/{key}/{id}",
+        reports::photo::show_staged_photo,
+    )
+    .get(
         "/reports/track/{token}/photos/{id}/{variant}",
         reports::photo::show_tracked_photo,
     )

@@ -39,6 +39,7 @@ pub mod report_tallies;
 pub mod reports;
 pub mod routing_rules;
 pub mod sessions;
+pub mod staged_photos;
 pub mod stats_close_days;
 pub mod stats_close_totals;
 pub mod stats_feedback;

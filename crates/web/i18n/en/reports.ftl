@@ -56,7 +56,12 @@ field-description-idea = What is the idea?
 field-description-hint = 10 to 5000 characters. Do not write personal data here – the description is public.
 field-photos = Photos
 field-photos-hint = Up to 5 JPEG, PNG or WebP photos, up to 7 MB each. We remove location and camera data from them.
-report-photos-again = Attach the photos again – after an error in the form, the browser does not send them again.
+report-photos-kept = { $count ->
+    [one] Your photo is kept: you need not attach it again.
+   *[other] Your { $count } photos are kept: you need not attach them again.
+}
+report-photo-kept-alt = Photo { $number }, already sent
+report-photo-remove = Remove photo { $number }
 report-contact-legend = Contact (optional)
 report-contact-hint = Give an e-mail address if you want updates. Only city staff see contact details.
 report-contact-logged-in = Logged in as { $email } – updates go to this address. You may give other contact details too.

@@ -56,7 +56,13 @@ field-description-idea = Na czym polega pomysł?
 field-description-hint = Od 10 do 5000 znaków. Nie wpisuj tu danych osobowych – opis będzie publiczny.
 field-photos = Zdjęcia
 field-photos-hint = Do 5 zdjęć JPEG, PNG lub WebP, każde do 7 MB. Usuwamy z nich dane o położeniu i aparacie.
-report-photos-again = Dołącz zdjęcia jeszcze raz – po błędzie w formularzu przeglądarka nie przesyła ich ponownie.
+report-photos-kept = { $count ->
+    [one] Twoje zdjęcie jest zachowane – nie trzeba go dołączać ponownie.
+    [few] Twoje { $count } zdjęcia są zachowane – nie trzeba ich dołączać ponownie.
+   *[other] Twoich { $count } zdjęć jest zachowanych – nie trzeba ich dołączać ponownie.
+}
+report-photo-kept-alt = Zdjęcie { $number }, już przesłane
+report-photo-remove = Usuń zdjęcie { $number }
 report-contact-legend = Kontakt (nieobowiązkowo)
 report-contact-hint = Podaj adres e-mail, jeśli chcesz dostawać powiadomienia. Dane kontaktowe widzą tylko pracownicy miasta.
 report-contact-logged-in = Zalogowano jako { $email } – powiadomienia wyślemy na ten adres. Możesz też podać inne dane kontaktowe.

@@ -158,6 +158,64 @@ pub async fn process_photos(
     }
 }
 
+/// Photos kept from an earlier send of the same form (`staged_key`, `staged`), minus those the
+/// resident ticked to `remove` (let go at once).
+struct Staging {
+    key: String,
+    kept: Vec<Stored>,
+}
+
+impl Staging {
+    async fn read(state: &AppState, pairs: &[(String, String)]) -> Result<Self, Error> {
+        let values = |name: &str| -> Vec<uuid::Uuid> {
+            pairs
+                .iter()
+                .filter(|(k, _)| k == name)
+                .filter_map(|(_, v)| uuid::Uuid::try_parse(v.trim()).ok())
+                .collect()
+        };
+        let key = pairs
+            .iter()
+            .find(|(k, _)| k == "staged_key")
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|k| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+            .unwrap_or_else(miasto_store::form_keys::new_key);
+        let removed = values("remove");
+        let wanted: Vec<uuid::Uuid> = values("staged")
+            .into_iter()
+            .filter(|id| !removed.contains(id))
+            .collect();
+        photos::unstage(state.db(), &key, &removed).await?;
+        let kept = photos::staged(state.db(), &key, &wanted).await?;
+        Ok(Self { key, kept })
+    }
+}
+
+/// Each photo processed and stored on its own: the good ones are kept (to be staged if the
+/// form goes back), each bad one named in its own message.
+async fn photos_one_by_one(
+    state: &AppState,
+    files: Vec<Upload>,
+    errors: &mut FieldErrors,
+) -> Result<Vec<Stored>, Error> {
+    let mut stored = Vec::new();
+    for file in files.into_iter().filter(|f| f.field == "photos") {
+        match state.photo_gate().process(file.bytes.clone()).await? {
+            Ok(processed) => stored.push(
+                photos::store(state.files(), processed)
+                    .await
+                    .map_err(|e| Error::internal(e.to_string()))?,
+            ),
+            Err(e) => errors.add_args(
+                "photos",
+                &format!("error-{}", e.code()),
+                vec![("file", file.filename)],
+            ),
+        }
+    }
+    Ok(stored)
+}
+
 pub async fn create_report(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -195,10 +253,17 @@ pub async fn create_report(
             false
         }
     };
-    let stored = if errors.is_empty() {
-        process_photos(&state, files, &mut errors).await?
-    } else {
+    // Photos sent before, kept while the form was corrected; the resident may remove some.
+    let staging = Staging::read(&state, &pairs).await?;
+    // Everything is checked in one pass: the photos too, whatever else is wrong.
+    let new_count = files.iter().filter(|f| f.field == "photos").count();
+    let stored = if !allowed {
         Vec::new()
+    } else if staging.kept.len() + new_count > photos::MAX_PER_REPORT {
+        errors.add_message("photos", "error-photos-too-many");
+        Vec::new()
+    } else {
+        photos_one_by_one(&state, files, &mut errors).await?
     };
     let (Some(checked), true) = (checked, errors.is_empty()) else {
         let status = if allowed {
@@ -216,9 +281,23 @@ pub async fn create_report(
             errors,
         )
         .await?;
-        page.photos_lost = had_photos;
+        // The good photos wait under the form's staging key, shown as thumbnails.
+        let key = staging.key.clone();
+        photos::stage(state.db(), &key, &stored).await?;
+        page.staged = staging
+            .kept
+            .iter()
+            .chain(&stored)
+            .map(|p| super::new::StagedPhoto {
+                id: p.id.to_string(),
+                thumb: format!("/reports/staged/{key}/{}", p.id),
+            })
+            .collect();
+        page.staged_key = key;
         return Ok((status, render(&page)?).into_response());
     };
+    let kept_ids: Vec<uuid::Uuid> = staging.kept.iter().map(|p| p.id).collect();
+    let stored: Vec<Stored> = staging.kept.into_iter().chain(stored).collect();
     let photo_count = stored.len();
     let filing = check::Filing {
         channel: Channel::Web,
@@ -259,6 +338,7 @@ pub async fn create_report(
             return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response());
         }
     };
+    photos::unstage(state.db(), &staging.key, &kept_ids).await?;
     tracing::info!(report = %created.report.number, channel = "web", photos = photo_count, "report received");
     Ok(redirect_with_flash(
         &ctx,

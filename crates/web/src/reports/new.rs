@@ -138,8 +138,18 @@ pub(super) struct DetailsPage {
     /// The category's extra questions.
     pub questions: Vec<QuestionField>,
     pub logged_in_as: Option<String>,
-    pub photos_lost: bool,
+    /// Photos sent with the form before, kept while it is corrected.
+    pub staged: Vec<StagedPhoto>,
+    /// The key they are kept under (sent back with the form).
+    pub staged_key: String,
     pub errors: FieldErrors,
+}
+
+/// A photo kept across a re-render of the form: its id and its thumbnail's address.
+#[derive(Debug, Clone)]
+pub struct StagedPhoto {
+    pub id: String,
+    pub thumb: String,
 }
 
 pub(super) fn where_page(
@@ -254,7 +264,8 @@ pub(super) async fn details_page(
         questions: question_fields(&place.category.questions, &details.answers, ctx.locale),
         details,
         logged_in_as: ctx.user.as_ref().map(|u| u.user.email.to_string()),
-        photos_lost: false,
+        staged: Vec::new(),
+        staged_key: String::new(),
         errors,
         input,
     })

@@ -48,6 +48,20 @@ pub(crate) async fn serve_file(
         .into_response())
 }
 
+/// `/reports/staged/{key}/{id}`: the thumbnail of a photo kept while its form is corrected,
+/// for whoever holds the form's staging key.
+pub async fn show_staged_photo(
+    State(state): State<AppState>,
+    Path((key, id)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let id = uuid::Uuid::try_parse(&id).map_err(|_| Error::NotFound)?;
+    let photo = photos::staged(state.db(), &key, &[id])
+        .await?
+        .pop()
+        .ok_or(Error::NotFound)?;
+    serve_file(&state, &photo.thumb_key, false).await
+}
+
 /// `/photos/{id}/{variant}`: published photos for anyone, every photo for staff.
 pub async fn show_photo(
     State(state): State<AppState>,

@@ -18,4 +18,5 @@ mod opendata;
 mod reports;
 mod routes;
 mod shell;
+mod staged;
 mod stats;

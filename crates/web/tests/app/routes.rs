@@ -147,6 +147,7 @@ impl Fixtures {
             "year" => self.report_year.clone(),
             "variant" => "thumb".into(),
             "code" => self.question.clone(),
+            "key" => "0".repeat(64),
             "token" if under("/reports/track") => self.tracking.clone(),
             "token" if under("/feedback") => self.feedback.clone(),
             "token" => "no-such-token".into(),
@@ -160,7 +161,7 @@ impl Fixtures {
             "id" if under("/admin/api-clients") => self.api_client.clone(),
             "id" if under("/admin/outbox") => self.outbox.clone(),
             "id" if under("/my/devices") => uuid::Uuid::now_v7().to_string(),
-            "id" if path.contains("photos") => self.photo.clone(),
+            "id" if path.contains("photos") || under("/reports/staged") => self.photo.clone(),
             _ => panic!("no fixture for {{{param}}} in {path}: teach tests/app/routes.rs"),
         }
     }
