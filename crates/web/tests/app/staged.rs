@@ -34,6 +34,17 @@ async fn first_send<'a>(
     (res, fields)
 }
 
+/// The photos of the report written last.
+async fn attached_to_latest(app: &TestApp) -> Vec<miasto_store::photos::Photo> {
+    let report = miasto_store::reports::search(&app.db.db, &Default::default(), 1)
+        .await
+        .unwrap()
+        .remove(0);
+    miasto_store::photos::list(&app.db.db, report.id, miasto_store::photos::Audience::Staff)
+        .await
+        .unwrap()
+}
+
 #[tokio::test]
 async fn photos_are_kept_across_a_mistake_and_sent_with_the_corrected_form() {
     let app = TestApp::new().await;
@@ -93,14 +104,7 @@ async fn photos_are_kept_across_a_mistake_and_sent_with_the_corrected_form() {
     b.post_multipart("/reports", &again, &[])
         .await
         .assert_status(StatusCode::SEE_OTHER);
-    let report = miasto_store::reports::search(&app.db.db, &Default::default(), 1)
-        .await
-        .unwrap()
-        .remove(0);
-    let attached =
-        miasto_store::photos::list(&app.db.db, report.id, miasto_store::photos::Audience::Staff)
-            .await
-            .unwrap();
+    let attached = attached_to_latest(&app).await;
     assert_eq!(attached.len(), 1);
     assert_eq!(attached[0].id.to_string(), staged[0]);
     b.get(&thumb).await.assert_status(StatusCode::NOT_FOUND);
@@ -137,14 +141,7 @@ async fn a_kept_photo_can_be_removed_and_an_abandoned_form_leaves_nothing() {
     b.post_multipart("/reports", &again, &[])
         .await
         .assert_status(StatusCode::SEE_OTHER);
-    let report = miasto_store::reports::search(&app.db.db, &Default::default(), 1)
-        .await
-        .unwrap()
-        .remove(0);
-    let attached =
-        miasto_store::photos::list(&app.db.db, report.id, miasto_store::photos::Audience::Staff)
-            .await
-            .unwrap();
+    let attached = attached_to_latest(&app).await;
     assert_eq!(attached.len(), 1, "the removed photo is not attached");
     assert_eq!(attached[0].id.to_string(), staged[0]);
 
