@@ -73,8 +73,14 @@ pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
     client: ClientKey,
+    headers: HeaderMap,
     Form(input): Form<LoginInput>,
 ) -> Result<Response, Error> {
+    // A language the visitor chose before logging in (the language switch's cookie) is kept,
+    // and saved on the account; without one, the account's saved language applies.
+    let chosen = CookieJar::from_headers(&headers)
+        .get(CookieNames::get(ctx.secure).lang)
+        .and_then(|c| miasto_domain::Locale::parse(c.value()).ok());
     let mut errors = FieldErrors::new(ctx.locale);
     let email = errors.check("email", Email::parse(&input.email));
     if input.password.is_empty() {
@@ -143,6 +149,10 @@ pub async fn login(
                 }
                 let token = sessions::create(&tx, user.id).await?;
                 accounts::record_login(&tx, user.id).await?;
+                let locale = chosen.unwrap_or(user.locale);
+                if locale != user.locale {
+                    accounts::set_locale(&tx, user.id, locale).await?;
+                }
                 keys.forget(&tx).await?;
                 rate_limit::refund(&tx, &ip_key, limits.login_per_ip).await?;
                 tx.commit().await?;
@@ -155,7 +165,7 @@ pub async fn login(
                     &[
                         session_cookie(ctx.secure, token),
                         csrf_cookie(ctx.secure, csrf),
-                        lang_cookie(ctx.secure, user.locale),
+                        lang_cookie(ctx.secure, locale),
                     ],
                 ));
             }

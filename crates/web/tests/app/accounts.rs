@@ -592,6 +592,49 @@ async fn language_is_chosen_by_the_visitor_and_remembered_on_the_account() {
     .assert_redirect("/");
 }
 
+/// Issue 15: an English visitor who logs in stays in English, and the account remembers it.
+#[tokio::test]
+async fn the_language_chosen_before_logging_in_is_kept_and_saved() {
+    let app = TestApp::new().await;
+    app.user("po-angielsku@example.pl", Role::Resident).await;
+    assert_eq!(
+        app.get_user("po-angielsku@example.pl")
+            .await
+            .unwrap()
+            .locale,
+        miasto_domain::Locale::Pl
+    );
+    let mut b = app.browser();
+    b.post("/language", &[("lang", "en"), ("return_to", "/login")])
+        .await
+        .assert_redirect("/login");
+    b.login("po-angielsku@example.pl", PASSWORD)
+        .await
+        .assert_redirect("/my");
+    b.get("/my")
+        .await
+        .assert_contains(r#"<html lang="en">"#)
+        .assert_contains("<h1>My city</h1>");
+    assert_eq!(
+        app.get_user("po-angielsku@example.pl")
+            .await
+            .unwrap()
+            .locale,
+        miasto_domain::Locale::En,
+        "saved on the account"
+    );
+    // Another device without a choice gets the account's language.
+    let mut other = app.browser();
+    other
+        .login("po-angielsku@example.pl", PASSWORD)
+        .await
+        .assert_redirect("/my");
+    other
+        .get("/my")
+        .await
+        .assert_contains(r#"<html lang="en">"#);
+}
+
 #[tokio::test]
 async fn anonymous_visitors_get_their_browser_language() {
     let app = TestApp::new().await;
