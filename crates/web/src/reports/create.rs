@@ -99,37 +99,53 @@ pub async fn charge_or_check(
     })
 }
 
-/// Processes the uploaded photos (the `photos` parts, at most five), each off the async
-/// runtime, and stores them if all are usable.
+/// Processes each uploaded photo (the `photos` parts) on the decoder threads and stores the
+/// usable ones; the unusable ones are named by file.
+async fn process_each(
+    state: &AppState,
+    files: Vec<Upload>,
+) -> Result<(Vec<Stored>, Vec<(String, photos::PhotoError)>), Error> {
+    let mut stored = Vec::new();
+    let mut bad = Vec::new();
+    for file in files.into_iter().filter(|f| f.field == "photos") {
+        match state.photo_gate().process(file.bytes.clone()).await? {
+            Ok(processed) => stored.push(
+                photos::store(state.files(), processed)
+                    .await
+                    .map_err(|e| Error::internal(e.to_string()))?,
+            ),
+            Err(e) => bad.push((file.filename, e)),
+        }
+    }
+    Ok((stored, bad))
+}
+
+/// The uploaded photos (at most five), all usable or none: the API's rule. Files of the good
+/// ones next to a bad one are left for housekeeping's sweep.
 pub async fn prepare_photos(
     state: &AppState,
     files: Vec<Upload>,
 ) -> Result<Result<Vec<Stored>, PhotoProblem>, Error> {
-    let files: Vec<Upload> = files.into_iter().filter(|f| f.field == "photos").collect();
-    if files.len() > photos::MAX_PER_REPORT {
+    if files.iter().filter(|f| f.field == "photos").count() > photos::MAX_PER_REPORT {
         return Ok(Err(PhotoProblem::TooMany));
     }
-    let mut processed = Vec::with_capacity(files.len());
-    let mut bad = Vec::new();
-    for file in files {
-        let result = state.photo_gate().process(file.bytes.clone()).await?;
-        match result {
-            Ok(p) => processed.push(p),
-            Err(e) => bad.push((file.filename, e)),
-        }
-    }
-    if !bad.is_empty() {
-        return Ok(Err(PhotoProblem::Bad(bad)));
-    }
-    let mut stored = Vec::with_capacity(processed.len());
-    for p in processed {
-        stored.push(
-            photos::store(state.files(), p)
-                .await
-                .map_err(|e| Error::internal(e.to_string()))?,
+    let (stored, bad) = process_each(state, files).await?;
+    Ok(if bad.is_empty() {
+        Ok(stored)
+    } else {
+        Err(PhotoProblem::Bad(bad))
+    })
+}
+
+/// Each bad photo as a message on the form's `photos` field.
+fn name_bad_photos(bad: Vec<(String, photos::PhotoError)>, errors: &mut FieldErrors) {
+    for (filename, e) in bad {
+        errors.add_args(
+            "photos",
+            &format!("error-{}", e.code()),
+            vec![("file", filename)],
         );
     }
-    Ok(Ok(stored))
 }
 
 /// [`prepare_photos`] for a form: problems become messages on the `photos` field.
@@ -145,14 +161,7 @@ pub async fn process_photos(
             Ok(Vec::new())
         }
         Err(PhotoProblem::Bad(bad)) => {
-            for (filename, e) in bad {
-                let message = crate::i18n::t_args(
-                    errors.locale(),
-                    &format!("error-{}", e.code()),
-                    &[("file", filename.as_str())],
-                );
-                errors.add_text("photos", message);
-            }
+            name_bad_photos(bad, errors);
             Ok(Vec::new())
         }
     }
@@ -198,21 +207,8 @@ async fn photos_one_by_one(
     files: Vec<Upload>,
     errors: &mut FieldErrors,
 ) -> Result<Vec<Stored>, Error> {
-    let mut stored = Vec::new();
-    for file in files.into_iter().filter(|f| f.field == "photos") {
-        match state.photo_gate().process(file.bytes.clone()).await? {
-            Ok(processed) => stored.push(
-                photos::store(state.files(), processed)
-                    .await
-                    .map_err(|e| Error::internal(e.to_string()))?,
-            ),
-            Err(e) => errors.add_args(
-                "photos",
-                &format!("error-{}", e.code()),
-                vec![("file", file.filename)],
-            ),
-        }
-    }
+    let (stored, bad) = process_each(state, files).await?;
+    name_bad_photos(bad, errors);
     Ok(stored)
 }
 

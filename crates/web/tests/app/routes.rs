@@ -36,37 +36,24 @@ impl Fixtures {
             .find(|c| c.code.as_str() == "problem.lighting")
             .unwrap();
         let mut resident = app.browser();
-        let details = format!(
-            "/reports/new/details?kind=problem&category={}&lat=50.0617&lon=19.9373",
-            lighting.id
-        );
-        let step2 = resident.get(&details).await;
-        let key = step2
-            .body
-            .split(r#"name="form_key" value=""#)
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_owned();
         let photo = miasto_store::testing::jpeg(40, 30);
-        let sent = resident
-            .post_multipart(
-                "/reports",
-                &[
-                    ("kind", "problem"),
-                    ("category", &lighting.id.to_string()),
-                    ("lat", "50.0617"),
-                    ("lon", "19.9373"),
-                    ("description", "Nie świeci latarnia przy przejściu"),
-                    ("contact_email", "trasy@example.pl"),
-                    ("consent", "on"),
-                    ("form_key", &key),
-                ],
-                &[("photos", "a.jpg", &photo)],
-            )
-            .await;
+        let category = lighting.id.to_string();
+        let sent = crate::reports::send(
+            &mut resident,
+            &[
+                ("kind", "problem"),
+                ("category", &category),
+                ("lat", "50.0617"),
+                ("lon", "19.9373"),
+            ],
+            &[
+                ("description", "Nie świeci latarnia przy przejściu"),
+                ("contact_email", "trasy@example.pl"),
+                ("consent", "on"),
+            ],
+            &[("photos", "a.jpg", &photo)],
+        )
+        .await;
         let tracking = sent.location().rsplit('/').next().unwrap().to_owned();
         let report = miasto_store::reports::search(
             &app.db.db,

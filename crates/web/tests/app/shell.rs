@@ -232,33 +232,24 @@ async fn every_page_has_one_heading_landmarks_and_labelled_controls_in_both_lang
         "/reports/new/details?kind=problem&category={}&lat=50.0617&lon=19.9373",
         category.id
     );
-    let step2 = resident.get(&details).await;
-    let key = step2
-        .body
-        .split(r#"name="form_key" value=""#)
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_owned();
     let photo = miasto_store::testing::jpeg(40, 30);
-    let sent = resident
-        .post_multipart(
-            "/reports",
-            &[
-                ("kind", "problem"),
-                ("category", &category.id.to_string()),
-                ("lat", "50.0617"),
-                ("lon", "19.9373"),
-                ("description", "Opis zgłoszenia do sprawdzenia dostępności"),
-                ("contact_email", "a11y@example.pl"),
-                ("consent", "on"),
-                ("form_key", &key),
-            ],
-            &[("photos", "a.jpg", &photo)],
-        )
-        .await;
+    let category_id = category.id.to_string();
+    let sent = crate::reports::send(
+        &mut resident,
+        &[
+            ("kind", "problem"),
+            ("category", &category_id),
+            ("lat", "50.0617"),
+            ("lon", "19.9373"),
+        ],
+        &[
+            ("description", "Opis zgłoszenia do sprawdzenia dostępności"),
+            ("contact_email", "a11y@example.pl"),
+            ("consent", "on"),
+        ],
+        &[("photos", "a.jpg", &photo)],
+    )
+    .await;
     let track = sent.location().to_owned();
     let report =
         miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
