@@ -199,8 +199,8 @@ impl DistrictMap {
         self.districts.len()
     }
 
-    /// The middle of the city's bounding box, where maps open.
-    pub fn center(&self) -> Option<Point> {
+    /// The city's bounding box: its south-west and north-east corners.
+    pub fn bounds(&self) -> Option<(Point, Point)> {
         let boxes: Vec<Rect<f64>> = self.districts.iter().filter_map(|d| d.bbox).collect();
         let first = boxes.first()?;
         let (mut min, mut max) = (first.min(), first.max());
@@ -210,7 +210,13 @@ impl DistrictMap {
             max.x = max.x.max(b.max().x);
             max.y = max.y.max(b.max().y);
         }
-        Point::new((min.y + max.y) / 2.0, (min.x + max.x) / 2.0).ok()
+        Some((Point::new(min.y, min.x).ok()?, Point::new(max.y, max.x).ok()?))
+    }
+
+    /// The middle of the city's bounding box, where maps open.
+    pub fn center(&self) -> Option<Point> {
+        let (sw, ne) = self.bounds()?;
+        Point::new((sw.lat + ne.lat) / 2.0, (sw.lon + ne.lon) / 2.0).ok()
     }
 
     pub fn is_empty(&self) -> bool {

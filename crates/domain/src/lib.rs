@@ -10,10 +10,12 @@ pub mod geo;
 pub mod ids;
 pub mod locale;
 pub mod open311;
+pub mod places;
 pub mod questions;
 pub mod reference;
 pub mod reports;
 pub mod stats;
+pub mod text;
 pub mod vote;
 
 pub use accounts::{Email, Password, Permission, Role, RoleAssignment};

@@ -154,6 +154,7 @@ async fn bench_router(
             metrics: Metrics::new(),
             files: miasto_store::photos::FileStore::local(files)?,
             districts: miasto_store::reference::district_map(db).await?,
+            geocoder: miasto_store::places::Geocoder::Off,
         },
     );
     Ok(miasto_web::router(state))

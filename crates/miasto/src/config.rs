@@ -54,6 +54,11 @@ pub struct Config {
     pub files_dir: PathBuf,
     /// Map tiles for the maps (`https://…/{z}/{x}/{y}.png`); OpenStreetMap's by default.
     pub map_tiles: String,
+    /// A Nominatim- or Photon-compatible geocoding service (`https://…/`); when unset the
+    /// city's gazetteer file is used, if it has one.
+    pub geocoder_url: Option<String>,
+    /// `nominatim` (default) or `photon`.
+    pub geocoder_api: miasto_store::places::Api,
     /// Seconds to read a request's head; also how long an idle keep-alive connection stays.
     pub header_timeout_secs: u64,
     /// Seconds for a request's body, from its head (bytes arriving earn more time).
@@ -79,6 +84,8 @@ impl Default for Config {
             city_dir: None,
             files_dir: PathBuf::from("miasto-files"),
             map_tiles: miasto_web::WebConfig::DEFAULT_MAP_TILES.to_owned(),
+            geocoder_url: None,
+            geocoder_api: miasto_store::places::Api::default(),
             header_timeout_secs: defaults.header.as_secs(),
             body_timeout_secs: defaults.body.as_secs(),
             request_timeout_secs: defaults.request.as_secs(),
@@ -110,6 +117,8 @@ impl std::fmt::Debug for Config {
             .field("city_dir", &self.city_dir)
             .field("files_dir", &self.files_dir)
             .field("map_tiles", &self.map_tiles)
+            .field("geocoder_url", &self.geocoder_url.as_deref().map(redact_url))
+            .field("geocoder_api", &self.geocoder_api)
             .field("header_timeout_secs", &self.header_timeout_secs)
             .field("body_timeout_secs", &self.body_timeout_secs)
             .field("request_timeout_secs", &self.request_timeout_secs)

@@ -1,10 +1,11 @@
 //! `miasto serve` and `miasto worker`: start, run until SIGTERM or Ctrl-C, then stop taking
 //! connections, finish the requests and the job batch in hand, and exit.
 
-use crate::config::Config;
+use crate::config::{Config, Environment};
 use anyhow::Context;
 use miasto_store::jobs::{Signal, Worker};
 use miasto_store::mail::Mailer;
+use miasto_store::places::{Geocoder, Service};
 use miasto_web::{AppState, Metrics, Secret, Services, WebConfig};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,6 +16,35 @@ fn mailer(config: &Config) -> anyhow::Result<Mailer> {
         Some(url) => Mailer::smtp(url, &config.mail_from)?,
         None => Mailer::outbox(&config.mail_from)?,
     })
+}
+
+/// The configured geocoding service, else the city's gazetteer (a demo one only outside
+/// production), else none.
+fn geocoder(
+    config: &Config,
+    city: &miasto_store::reference::CityData,
+    districts: &miasto_domain::geo::DistrictMap,
+    base_url: &str,
+) -> anyhow::Result<Geocoder> {
+    if let Some(url) = &config.geocoder_url {
+        let agent = format!("WspolneMiasto/{} (+{base_url})", env!("CARGO_PKG_VERSION"));
+        let service = Service::new(url, config.geocoder_api, agent, districts.bounds())
+            .map_err(|e| anyhow::anyhow!(e))?;
+        tracing::info!(api = ?config.geocoder_api, "addresses found by a geocoding service");
+        return Ok(Geocoder::Service(Arc::new(service)));
+    }
+    let Some(gazetteer) = city.gazetteer()? else {
+        tracing::info!("no gazetteer and no geocoding service: addresses stay free text");
+        return Ok(Geocoder::Off);
+    };
+    if city.info.addresses_demo && config.environment == Environment::Production {
+        tracing::warn!(
+            "the city's addresses file is a demo; not used in production (docs/geocoding.md)"
+        );
+        return Ok(Geocoder::Off);
+    }
+    tracing::info!(addresses = gazetteer.len(), demo = city.info.addresses_demo, "gazetteer loaded");
+    Ok(Geocoder::Gazetteer(Arc::new(gazetteer)))
 }
 
 /// Resolves when the process is asked to stop.
@@ -68,6 +98,7 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
     let files = miasto_store::photos::FileStore::local(&config.files_dir)?;
     let sweep_files = files.clone();
     let districts = miasto_store::reference::district_map(&db).await?;
+    let geocoder = geocoder(config, &city, &districts, &base_url)?;
     let state = AppState::new(
         web,
         Services {
@@ -76,6 +107,7 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
             metrics: Metrics::new(),
             files,
             districts,
+            geocoder,
         },
     );
     let app = miasto_web::router(state);

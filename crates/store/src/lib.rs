@@ -18,6 +18,7 @@ pub mod mail;
 mod migration;
 pub mod notifications;
 pub mod paging;
+pub mod places;
 pub mod photos;
 pub mod rate_limit;
 pub mod reference;

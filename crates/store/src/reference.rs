@@ -36,6 +36,12 @@ pub struct CityInfo {
     pub district_number_property: String,
     /// The unit that gets reports no routing rule covers.
     pub default_unit: String,
+    /// The city's address points (a CSV file beside `city.toml`, see docs/geocoding.md).
+    #[serde(default)]
+    pub addresses_file: Option<String>,
+    /// The addresses file is a generated demo, not the register (refused in production).
+    #[serde(default)]
+    pub addresses_demo: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -87,15 +93,25 @@ pub struct CityData {
     routing: Vec<(String, String)>,
     /// (category code, its questions).
     questions: Vec<(String, Vec<Question>)>,
+    /// The addresses file's text, if the city has one.
+    pub addresses: Option<String>,
 }
 
 const KRAKOW_TOML: &str = include_str!("../../../data/krakow/city.toml");
 const KRAKOW_DISTRICTS: &str = include_str!("../../../data/krakow/districts.geojson");
+const KRAKOW_ADDRESSES: &str = include_str!("../../../data/krakow/addresses-demo.csv");
 
 impl CityData {
     /// Kraków's data as shipped in `data/krakow/`.
     pub fn krakow() -> Result<Self, ReferenceError> {
-        Self::parse(KRAKOW_TOML, |_| Ok(KRAKOW_DISTRICTS.to_owned()))
+        Self::parse(KRAKOW_TOML, |name| {
+            Ok(if name.ends_with(".csv") {
+                KRAKOW_ADDRESSES
+            } else {
+                KRAKOW_DISTRICTS
+            }
+            .to_owned())
+        })
     }
 
     /// A city directory holding `city.toml` and the boundary file it names.
@@ -204,6 +220,7 @@ impl CityData {
             }
             routing.push((cat.code.clone(), unit));
         }
+        let addresses = file.city.addresses_file.as_deref().map(&read).transpose()?;
         Ok(Self {
             info: file.city,
             districts,
@@ -211,7 +228,25 @@ impl CityData {
             categories,
             routing,
             questions,
+            addresses,
         })
+    }
+
+    /// The city's gazetteer, if it has an addresses file.
+    pub fn gazetteer(
+        &self,
+    ) -> Result<Option<miasto_domain::places::Gazetteer>, ReferenceError> {
+        self.addresses
+            .as_deref()
+            .map(|text| {
+                miasto_domain::places::Gazetteer::parse_csv(text).map_err(|e| {
+                    ReferenceError::Invalid(format!(
+                        "{}: {e}",
+                        self.info.addresses_file.as_deref().unwrap_or_default()
+                    ))
+                })
+            })
+            .transpose()
     }
 
     pub fn district_count(&self) -> usize {

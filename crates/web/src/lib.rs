@@ -18,6 +18,7 @@ mod metrics;
 mod open311;
 pub mod opendata;
 mod page;
+mod places;
 mod reports;
 mod router;
 mod security;
@@ -77,6 +78,8 @@ pub struct RateLimits {
     pub reports_per_ip: miasto_store::rate_limit::Limit,
     /// Supports asked for with an e-mail address from one client address.
     pub supports_per_ip: miasto_store::rate_limit::Limit,
+    /// Address searches from one client address (a geocoding service may be paid for).
+    pub places_per_ip: miasto_store::rate_limit::Limit,
 }
 
 impl Default for RateLimits {
@@ -119,6 +122,10 @@ impl Default for RateLimits {
             supports_per_ip: Limit {
                 max: 20,
                 window: minutes(60),
+            },
+            places_per_ip: Limit {
+                max: 120,
+                window: minutes(10),
             },
         }
     }
@@ -181,6 +188,7 @@ struct Inner {
     metrics: Metrics,
     files: miasto_store::photos::FileStore,
     districts: miasto_domain::geo::DistrictMap,
+    geocoder: miasto_store::places::Geocoder,
     intake: reports::intake::Intake,
     lookup: reports::LookupCache,
     /// Who may decode a photo now.
@@ -196,6 +204,8 @@ pub struct Services {
     pub files: miasto_store::photos::FileStore,
     /// The city's districts (they do not change while the platform runs).
     pub districts: miasto_domain::geo::DistrictMap,
+    /// Address search and the street at a pin (off: addresses stay free text).
+    pub geocoder: miasto_store::places::Geocoder,
 }
 
 impl AppState {
@@ -208,6 +218,7 @@ impl AppState {
             metrics,
             files,
             districts,
+            geocoder,
         } = services;
         let (intake, queue) = reports::intake::Intake::channel();
         let state = Self(Arc::new(Inner {
@@ -217,6 +228,7 @@ impl AppState {
             metrics,
             files,
             districts,
+            geocoder,
             intake,
             lookup: reports::LookupCache::default(),
             photo_gate: Arc::new(reports::photo::Gate::new(
@@ -245,6 +257,10 @@ impl AppState {
 
     pub fn districts(&self) -> &miasto_domain::geo::DistrictMap {
         &self.0.districts
+    }
+
+    pub fn geocoder(&self) -> &miasto_store::places::Geocoder {
+        &self.0.geocoder
     }
 
     pub fn db(&self) -> &DatabaseConnection {

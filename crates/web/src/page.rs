@@ -83,6 +83,21 @@ impl Page {
         crate::i18n::t_args(self.lang, id, &[(name, &value.to_string())])
     }
 
+    pub fn t2(
+        &self,
+        id: &str,
+        name1: &str,
+        value1: impl std::fmt::Display,
+        name2: &str,
+        value2: impl std::fmt::Display,
+    ) -> String {
+        crate::i18n::t_args(
+            self.lang,
+            id,
+            &[(name1, &value1.to_string()), (name2, &value2.to_string())],
+        )
+    }
+
     /// A name in the page's language.
     pub fn name<'a>(&self, names: &'a miasto_domain::reference::Names) -> &'a str {
         names.get(self.lang)

@@ -5,7 +5,7 @@
 
 use crate::{
     AppState, Error, accounts, admin, api, assets, budget, context, developers, error, home,
-    metrics, open311, opendata, reports, security, stats, timeouts,
+    metrics, open311, opendata, places, reports, security, stats, timeouts,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -260,6 +260,8 @@ fn pages() -> Pages {
     )
     .get("/reports/new", reports::new::show_new_report)
     .get("/reports/map.geojson", reports::list::reports_geojson)
+    .get("/places/search", places::search_places)
+    .get("/places/nearest", places::nearest_place)
     .get("/reports/new/details", reports::new::show_report_details)
     .get("/reports/track/{token}", reports::show::show_tracked_report)
     .get("/reports/{year}/{number}", reports::show::show_report)

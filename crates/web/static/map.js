@@ -25,7 +25,29 @@
     tiles(picker).addTo(map);
     var marker = null;
 
-    function place(latlng) {
+    var address = document.getElementById(picker.dataset.addressInput);
+    // The address text this script wrote, so a resident's own typing is never replaced.
+    var named = null;
+
+    function nameAddress(latlng) {
+      if (!picker.dataset.nearest || !address || (address.value && address.value !== named)) {
+        return;
+      }
+      var query = '?lat=' + latlng.lat.toFixed(6) + '&lon=' + latlng.lng.toFixed(6);
+      fetch(picker.dataset.nearest + query, { credentials: 'same-origin' })
+        .then(function (response) {
+          return response.ok ? response.json() : null;
+        })
+        .then(function (data) {
+          if (data && data.place && (!address.value || address.value === named)) {
+            named = data.place.label;
+            address.value = named;
+          }
+        })
+        .catch(function () {});
+    }
+
+    function place(latlng, fromSearch) {
       if (!marker) {
         marker = L.marker(latlng, {
           draggable: true,
@@ -42,6 +64,9 @@
       lat.value = latlng.lat.toFixed(6);
       lon.value = latlng.lng.toFixed(6);
       status.textContent = picker.dataset.pickedLabel + ' ' + lat.value + ', ' + lon.value;
+      if (!fromSearch) {
+        nameAddress(latlng);
+      }
     }
 
     if (lat.value && lon.value) {
@@ -58,6 +83,11 @@
         place(map.getCenter());
       }
     });
+    if (picker.dataset.search) {
+      initSearch(picker, map, place, address, function (label) {
+        named = label;
+      });
+    }
     if (!navigator.geolocation) {
       button.hidden = true;
       return;
@@ -75,6 +105,85 @@
         },
         { enableHighAccuracy: true, timeout: 15000 }
       );
+    });
+  }
+
+  // Address search: the typed text goes to the platform's geocoder; each address found is a
+  // button that moves the map and the pin there and fills the address field.
+  function initSearch(picker, map, place, address, remember) {
+    var input = picker.querySelector('#place-q');
+    var find = picker.querySelector('[data-place-find]');
+    var out = picker.querySelector('[data-place-results]');
+
+    function say(text) {
+      out.textContent = '';
+      var p = document.createElement('p');
+      p.className = 'hint';
+      p.textContent = text;
+      out.appendChild(p);
+    }
+
+    function choose(result) {
+      var here = L.latLng(result.lat, result.lon);
+      map.setView(here, result.precision === 'street' ? 16 : 18);
+      place(here, true);
+      if (address) {
+        address.value = result.label;
+        remember(result.label);
+      }
+      out.textContent = '';
+      input.value = result.label;
+    }
+
+    function run() {
+      var text = input.value.trim();
+      if (text.length < 3) {
+        return;
+      }
+      fetch(picker.dataset.search + '?q=' + encodeURIComponent(text), { credentials: 'same-origin' })
+        .then(function (response) {
+          if (!response.ok) {
+            throw new Error('search');
+          }
+          return response.json();
+        })
+        .then(function (data) {
+          var results = data.results.filter(function (r) {
+            return r.in_city;
+          });
+          if (!results.length) {
+            say(picker.dataset.noneLabel);
+            return;
+          }
+          say(picker.dataset.resultsLabel);
+          var list = document.createElement('ul');
+          list.className = 'place-results';
+          results.forEach(function (result) {
+            var item = document.createElement('li');
+            var button = document.createElement('button');
+            button.type = 'button';
+            button.className = 'link-button';
+            button.textContent = result.label;
+            button.addEventListener('click', function () {
+              choose(result);
+            });
+            item.appendChild(button);
+            list.appendChild(item);
+          });
+          out.appendChild(list);
+          list.querySelector('button').focus();
+        })
+        .catch(function () {
+          say(picker.dataset.failedLabel);
+        });
+    }
+
+    find.addEventListener('click', run);
+    input.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        run();
+      }
     });
   }
 
@@ -108,6 +217,21 @@
       .catch(function () {});
   }
 
+  // A place shown on a page: a pin (staff) or a ~100 m circle (public pages, whose positions
+  // are rounded). The words and the link beside the map say the same without JavaScript.
+  function initMapView(el) {
+    el.hidden = false;
+    var here = L.latLng(parseFloat(el.dataset.lat), parseFloat(el.dataset.lon));
+    var map = L.map(el, { scrollWheelZoom: false }).setView(here, 'approximate' in el.dataset ? 16 : 17);
+    tiles(el).addTo(map);
+    if ('approximate' in el.dataset) {
+      L.circle(here, { radius: 100 }).addTo(map);
+    } else {
+      L.marker(here, { keyboard: false, title: el.dataset.markerLabel, alt: el.dataset.markerLabel }).addTo(map);
+    }
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll('[data-map-view]'), initMapView);
   var picker = document.querySelector('[data-map-picker]');
   if (picker) {
     initPicker(picker);

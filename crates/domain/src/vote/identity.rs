@@ -5,6 +5,7 @@
 use super::{hex, keyed_hash};
 use crate::budget::{Pesel, age};
 use chrono::NaiveDate;
+use crate::text::fold_letter;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use uuid::Uuid;
@@ -20,21 +21,6 @@ impl std::fmt::Debug for FoldedName {
     /// Never prints the name (personal data).
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("FoldedName(…)")
-    }
-}
-
-/// Letters that do not decompose into a base letter and a mark.
-fn fold_letter(c: char, out: &mut String) {
-    match c {
-        'ł' | 'Ł' => out.push('l'),
-        'đ' | 'Đ' => out.push('d'),
-        'ø' | 'Ø' => out.push('o'),
-        'ı' => out.push('i'),
-        'ß' | 'ẞ' => out.push_str("ss"),
-        'æ' | 'Æ' => out.push_str("ae"),
-        'œ' | 'Œ' => out.push_str("oe"),
-        'þ' | 'Þ' => out.push_str("th"),
-        _ => out.extend(c.to_lowercase()),
     }
 }
 

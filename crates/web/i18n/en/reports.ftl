@@ -164,3 +164,20 @@ support-confirm-list = Go to the list of reports
 error-support-token_invalid = This link is not valid. Check that you copied all of it.
 error-support-token_expired = This link has expired. You can support the report again on its page.
 error-support-token_used = This link has already been used – the support was counted.
+
+## Places: address search and the pin
+places-pinned = The pin was put at the address you typed: { $address }. If that is not the place, change it.
+places-named = The nearest address to your pin: { $address }.
+places-far-heading = The address and the pin do not agree
+places-far = The address you typed ({ $address }) is about { $metres } m from the pin on the map. Check which one is right and change the other; the city's staff go to the pin.
+places-search-label = Find an address
+places-search-hint = For example "ul. Karmelicka 20" or "al. Mickiewicza".
+places-search-button = Find
+places-search-none = No address found. Check the spelling, or put the pin on the map.
+places-search-results = Addresses found – choose one:
+places-search-failed = Address search is not available now. Put the pin on the map or type the address.
+places-far-check = The address and the pin are far apart. Correct one of them, or send again to keep both.
+map-view-label = Map of the place
+map-near-street = Near { $street }
+map-approximate = (approximately, to about 100 m)
+report-place = Place

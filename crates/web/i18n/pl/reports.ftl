@@ -166,3 +166,20 @@ support-confirm-list = Przejdź do listy zgłoszeń
 error-support-token_invalid = Ten link jest nieprawidłowy. Sprawdź, czy został skopiowany w całości.
 error-support-token_expired = Ten link wygasł. Możesz poprzeć zgłoszenie ponownie na jego stronie.
 error-support-token_used = Ten link został już użyty – poparcie zostało policzone.
+
+## Miejsca: wyszukiwanie adresu i pinezka
+places-pinned = Pinezkę postawiliśmy pod wpisanym adresem: { $address }. Jeśli to nie to miejsce, zmień je.
+places-named = Najbliższy adres od pinezki: { $address }.
+places-far-heading = Adres i pinezka się nie zgadzają
+places-far = Wpisany adres ({ $address }) jest około { $metres } m od pinezki na mapie. Sprawdź, które jest właściwe, i popraw drugie; pracownicy miasta pojadą do pinezki.
+places-search-label = Znajdź adres
+places-search-hint = Na przykład „ul. Karmelicka 20” albo „al. Mickiewicza”.
+places-search-button = Szukaj
+places-search-none = Nie znaleźliśmy adresu. Sprawdź pisownię albo postaw pinezkę na mapie.
+places-search-results = Znalezione adresy – wybierz jeden:
+places-search-failed = Wyszukiwanie adresów jest teraz niedostępne. Postaw pinezkę na mapie albo wpisz adres.
+places-far-check = Adres i pinezka są daleko od siebie. Popraw jedno z nich albo wyślij ponownie, żeby zostawić oba.
+map-view-label = Mapa miejsca
+map-near-street = W pobliżu: { $street }
+map-approximate = (w przybliżeniu, z dokładnością do ok. 100 m)
+report-place = Miejsce

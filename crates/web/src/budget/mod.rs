@@ -376,6 +376,8 @@ struct ProjectPage {
     can_appeal: bool,
     /// Photo ids (served at `/budget/photos/{id}/{size}`), hidden ones left out.
     photos: Vec<String>,
+    /// The location on a map, when the geocoder finds it.
+    map: Option<crate::places::MapView>,
 }
 
 pub async fn show_project(
@@ -436,8 +438,16 @@ pub async fn show_project(
             note: m.note,
         })
         .collect();
+    let point = project
+        .point
+        .and_then(|(lat, lon)| miasto_domain::geo::Point::new(lat, lon).ok());
+    let map = match point {
+        Some(point) => Some(crate::places::map_view(&state, point, false).await),
+        None => crate::places::map_of_text(&state, &project.location).await,
+    };
     Ok(render(&ProjectPage {
         edition: EditionView::new(&page, &edition),
+        map,
         description: project.description.clone(),
         location: project.location.clone(),
         items,

@@ -226,7 +226,7 @@ pub async fn create_report(
     let lookup = Lookup::load(&state).await?;
     let mut errors = FieldErrors::new(ctx.locale);
     let Some(place) = parse_where(&input.place, &lookup, &state, &mut errors) else {
-        let page = super::new::where_page(&ctx, &lookup, input.place, errors);
+        let page = super::new::where_page(&state, &ctx, &lookup, input.place, errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let answers = local_datetimes(&place.category, &input.details.answers);

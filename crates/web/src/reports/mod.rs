@@ -206,25 +206,6 @@ impl ReportView {
             channel_label: crate::i18n::t(locale, &format!("channel-{}", report.channel.as_str())),
         }
     }
-
-    /// A link to the approximate place on OpenStreetMap (works without JavaScript).
-    pub fn map_link(&self) -> Option<String> {
-        self.coarse.map(|p| {
-            format!(
-                "https://www.openstreetmap.org/?mlat={:.4}&mlon={:.4}#map=17/{:.4}/{:.4}",
-                p.lat(),
-                p.lon(),
-                p.lat(),
-                p.lon()
-            )
-        })
-    }
-
-    pub fn coarse_text(&self) -> String {
-        self.coarse
-            .map(|p| format!("{:.3}, {:.4}", p.lat(), p.lon()))
-            .unwrap_or_default()
-    }
 }
 
 /// What and where: the first step of the report form, carried as hidden fields afterwards.

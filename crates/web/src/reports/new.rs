@@ -27,6 +27,8 @@ pub(super) struct WherePage {
     pub input: WhereInput,
     pub categories: Vec<SelectOption>,
     pub districts: Vec<SelectOption>,
+    /// Address search is offered on the map.
+    pub geocoding: bool,
     pub errors: FieldErrors,
 }
 
@@ -142,6 +144,8 @@ pub(super) struct DetailsPage {
     pub staged: Vec<StagedPhoto>,
     /// The key they are kept under (sent back with the form).
     pub staged_key: String,
+    /// What the geocoder filled in or noticed about the place.
+    pub placed: crate::places::Completed,
     pub errors: FieldErrors,
 }
 
@@ -153,6 +157,7 @@ pub struct StagedPhoto {
 }
 
 pub(super) fn where_page(
+    state: &AppState,
     ctx: &Ctx,
     lookup: &Lookup,
     input: WhereInput,
@@ -190,6 +195,7 @@ pub(super) fn where_page(
         input,
         categories,
         districts,
+        geocoding: state.geocoder().is_on(),
         errors,
     }
 }
@@ -202,6 +208,7 @@ pub async fn show_new_report(
 ) -> Result<Response, Error> {
     let lookup = Lookup::load(&state).await?;
     Ok(render(&where_page(
+        &state,
         &ctx,
         &lookup,
         input,
@@ -266,6 +273,7 @@ pub(super) async fn details_page(
         logged_in_as: ctx.user.as_ref().map(|u| u.user.email.to_string()),
         staged: Vec::new(),
         staged_key: String::new(),
+        placed: crate::places::Completed::default(),
         errors,
         input,
     })
@@ -275,12 +283,14 @@ pub(super) async fn details_page(
 pub async fn show_report_details(
     State(state): State<AppState>,
     ctx: Ctx,
-    Query(input): Query<WhereInput>,
+    Query(mut input): Query<WhereInput>,
 ) -> Result<Response, Error> {
     let lookup = Lookup::load(&state).await?;
     let mut errors = FieldErrors::new(ctx.locale);
+    let placed =
+        crate::places::complete(&state, &mut input.address, &mut input.lat, &mut input.lon).await;
     let Some(place) = parse_where(&input, &lookup, &state, &mut errors) else {
-        let page = where_page(&ctx, &lookup, input, errors);
+        let page = where_page(&state, &ctx, &lookup, input, errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let page = details_page(
@@ -293,5 +303,6 @@ pub async fn show_report_details(
         FieldErrors::new(ctx.locale),
     )
     .await?;
+    let page = DetailsPage { placed, ..page };
     Ok(render(&page)?.into_response())
 }

@@ -71,6 +71,8 @@ pub struct ReportPage {
     pub supported: bool,
     pub support_email: String,
     pub staff_path: Option<String>,
+    /// The approximate place on a map.
+    pub map: Option<crate::places::MapView>,
     pub errors: FieldErrors,
 }
 
@@ -118,6 +120,10 @@ pub async fn report_page(
         None => None,
     };
     let view = ReportView::new(report, &lookup, ctx.locale, master.as_ref());
+    let map = match view.coarse {
+        Some(point) => Some(crate::places::map_view(state, point, true).await),
+        None => None,
+    };
     let events = reports::timeline(state.db(), report.id, true).await?;
     let audience = if private {
         photos::Audience::Reporter
@@ -158,6 +164,7 @@ pub async fn report_page(
         staff_path: ctx
             .can(Permission::ViewReports)
             .then(|| format!("/staff{}", report.number.path())),
+        map,
         errors,
         view,
     })

@@ -382,6 +382,7 @@ fn tight_limits() -> RateLimits {
         email_links_per_account: limit(1),
         reports_per_ip: limit(100),
         supports_per_ip: limit(100),
+        places_per_ip: limit(100),
     }
 }
 

@@ -33,6 +33,18 @@ pub struct Builder {
     timeouts: miasto_web::Timeouts,
     base_url: String,
     metrics_token: Option<String>,
+    geocoder: miasto_store::places::Geocoder,
+}
+
+/// Kraków's demo gazetteer (`data/krakow/addresses-demo.csv`), read once.
+pub fn demo_gazetteer() -> miasto_store::places::Geocoder {
+    static GAZETTEER: std::sync::OnceLock<Arc<miasto_domain::places::Gazetteer>> =
+        std::sync::OnceLock::new();
+    let gazetteer = GAZETTEER.get_or_init(|| {
+        let city = miasto_store::reference::CityData::krakow().unwrap();
+        Arc::new(city.gazetteer().unwrap().unwrap())
+    });
+    miasto_store::places::Geocoder::Gazetteer(gazetteer.clone())
 }
 
 impl Builder {
@@ -54,6 +66,12 @@ impl Builder {
 
     pub fn base_url(mut self, url: &str) -> Self {
         self.base_url = url.to_owned();
+        self
+    }
+
+    /// Address search (off unless set).
+    pub fn geocoder(mut self, geocoder: miasto_store::places::Geocoder) -> Self {
+        self.geocoder = geocoder;
         self
     }
 
@@ -85,6 +103,7 @@ impl Builder {
             metrics: Metrics::new(),
             files: miasto_store::photos::FileStore::local(files_dir.path()).unwrap(),
             districts: miasto_store::reference::district_map(&db.db).await.unwrap(),
+            geocoder: self.geocoder,
         };
         let state = AppState::new(config, services);
         let router = miasto_web::router(state.clone());
@@ -108,6 +127,7 @@ impl TestApp {
             timeouts: miasto_web::Timeouts::default(),
             base_url: "http://miasto.test".into(),
             metrics_token: None,
+            geocoder: miasto_store::places::Geocoder::Off,
         }
     }
 

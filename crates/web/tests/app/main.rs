@@ -15,6 +15,7 @@ mod hostile;
 mod intake_channels;
 mod open311;
 mod opendata;
+mod places;
 mod reports;
 mod routes;
 mod shell;

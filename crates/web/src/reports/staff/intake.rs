@@ -33,6 +33,8 @@ pub struct IntakeInput {
     pub form_key: String,
     /// The category whose questions the page showed (the operator has asked them).
     pub questions_for: String,
+    /// The operator was told the address and the pin disagree, and kept them.
+    pub far_seen: String,
 }
 
 #[derive(Template)]
@@ -46,10 +48,20 @@ struct IntakePage {
     channels: Vec<SelectOption>,
     /// The chosen category's questions, once a category is chosen.
     questions: Vec<QuestionField>,
+    /// Address search is offered on the map.
+    geocoding: bool,
+    /// What the geocoder filled in or noticed about the place.
+    placed: crate::places::Completed,
     errors: FieldErrors,
 }
 
-fn intake_page(ctx: &Ctx, lookup: &Lookup, input: IntakeInput, errors: FieldErrors) -> IntakePage {
+fn intake_page(
+    state: &AppState,
+    ctx: &Ctx,
+    lookup: &Lookup,
+    input: IntakeInput,
+    errors: FieldErrors,
+) -> IntakePage {
     let categories = |kind: miasto_domain::reference::ReportKind| {
         options(
             lookup
@@ -92,6 +104,8 @@ fn intake_page(ctx: &Ctx, lookup: &Lookup, input: IntakeInput, errors: FieldErro
                 }),
             channel,
         ),
+        geocoding: state.geocoder().is_on(),
+        placed: crate::places::Completed::default(),
         input,
         errors,
     }
@@ -101,6 +115,7 @@ pub async fn show_intake(State(state): State<AppState>, ctx: Ctx) -> Result<Resp
     ctx.require(Permission::RecordReportsForCallers)?;
     let lookup = Lookup::load(&state).await?;
     Ok(render(&intake_page(
+        &state,
         &ctx,
         &lookup,
         IntakeInput::default(),
@@ -121,6 +136,11 @@ pub async fn record_report(
     input.details.answers = answers_from(&pairs);
     let lookup = Lookup::load(&state).await?;
     let mut errors = FieldErrors::new(ctx.locale);
+    let placed =
+        crate::places::complete(&state, &mut input.address, &mut input.lat, &mut input.lon).await;
+    if placed.far.is_some() && input.far_seen != "1" {
+        errors.add_message("location", "places-far-check");
+    }
     let category = CategoryId::parse(&input.category).and_then(|id| lookup.category(id));
     let answers = category
         .map(|c| local_datetimes(c, &input.details.answers))
@@ -166,7 +186,10 @@ pub async fn record_report(
         }
     };
     let (Some(checked), Some(channel), true) = (checked, channel, errors.is_empty()) else {
-        let page = intake_page(&ctx, &lookup, input, errors);
+        let page = IntakePage {
+            placed,
+            ..intake_page(&state, &ctx, &lookup, input, errors)
+        };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     // The caller's account, if their address has one: the report shows on their "My city".

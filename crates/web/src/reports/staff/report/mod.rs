@@ -69,6 +69,8 @@ struct StaffReportPage {
     units: Vec<SelectOption>,
     public_text: String,
     input: ActionInput,
+    /// The exact place on a map.
+    map: Option<crate::places::MapView>,
     errors: FieldErrors,
 }
 
@@ -128,6 +130,10 @@ async fn page(
         None => None,
     };
     let view = ReportView::new(&report, &lookup, ctx.locale, master.as_ref());
+    let map = match report.point {
+        Some(point) => Some(crate::places::map_view(state, point, false).await),
+        None => None,
+    };
     let timeline = reports::timeline(state.db(), report.id, false).await?;
     let mut actors: Vec<(miasto_domain::UserId, String)> = Vec::new();
     for id in timeline.iter().filter_map(|e| e.actor) {
@@ -233,6 +239,7 @@ async fn page(
         answers,
         client_name,
         input,
+        map,
         errors,
     })
 }
