@@ -191,6 +191,28 @@ pub async fn stored_api_tokens(db: &DatabaseConnection) -> Vec<String> {
         .collect()
 }
 
+/// The sealed contents of every ballot draft, as a backup would show them.
+pub async fn stored_ballot_drafts(db: &DatabaseConnection) -> Vec<Vec<u8>> {
+    crate::entities::ballot_drafts::Entity::find()
+        .all(db)
+        .await
+        .expect("drafts load")
+        .into_iter()
+        .map(|d| d.sealed)
+        .collect()
+}
+
+/// Changes a pool's ballot rule (`knapsack`, `cumulative:5:3`…), as an edition set up that
+/// way would have it.
+pub async fn set_pool_rule(db: &DatabaseConnection, pool: miasto_domain::PoolId, rule: &str) {
+    crate::entities::budget_pools::Entity::update_many()
+        .col_expr(crate::entities::budget_pools::Column::BallotRule, Expr::value(rule))
+        .filter(crate::entities::budget_pools::Column::Id.eq(pool.0))
+        .exec(db)
+        .await
+        .expect("the pool's rule changes");
+}
+
 /// Moves every API token's last use and expiry `by` into the past, as if it lay unused.
 pub async fn age_api_tokens(db: &DatabaseConnection, by: chrono::Duration) {
     for row in api_tokens::Entity::find()

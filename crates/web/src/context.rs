@@ -19,6 +19,21 @@ use std::sync::Arc;
 pub struct CurrentUser {
     pub user: User,
     pub session_id: String,
+    /// Seals this session's ballot drafts: derived from the cookie's token, which the
+    /// database never holds.
+    pub draft_key: [u8; 32],
+}
+
+/// The draft key of the session whose cookie token is `token`.
+fn draft_key(state: &AppState, token: &str) -> [u8; 32] {
+    use hmac::{KeyInit, Mac};
+    let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(
+        state.config().secret.expose().as_bytes(),
+    )
+    .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(b"ballot-draft\0");
+    mac.update(token.as_bytes());
+    mac.finalize().into_bytes().into()
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +209,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             Ok(Some((session, user))) => Some(Arc::new(CurrentUser {
                 user,
                 session_id: session.id,
+                draft_key: draft_key(&state, &token),
             })),
             Ok(None) => {
                 clear_session = true;

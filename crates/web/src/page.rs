@@ -98,6 +98,11 @@ impl Page {
         )
     }
 
+    /// A whole number with the language's thousands separator ("86 998", "86,998").
+    pub fn n(&self, value: impl std::fmt::Display) -> String {
+        group_digits(&value.to_string(), self.lang)
+    }
+
     /// A name in the page's language.
     pub fn name<'a>(&self, names: &'a miasto_domain::reference::Names) -> &'a str {
         names.get(self.lang)
@@ -218,5 +223,41 @@ impl Pager {
             prev: paged.has_prev().then(|| link(paged.page - 1)),
             next: paged.has_next().then(|| link(paged.page + 1)),
         }
+    }
+}
+
+/// Groups the digits of a whole number in threes: a no-break space in Polish, a comma in
+/// English. Anything that is not a plain number is returned as it is.
+pub fn group_digits(raw: &str, lang: miasto_domain::Locale) -> String {
+    let (sign, digits) = raw.strip_prefix('-').map_or(("", raw), |d| ("-", d));
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return raw.to_owned();
+    }
+    let separator = match lang {
+        miasto_domain::Locale::Pl => '\u{a0}',
+        miasto_domain::Locale::En => ',',
+    };
+    let mut out = String::from(sign);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod grouping_tests {
+    use super::group_digits;
+    use miasto_domain::Locale;
+
+    #[test]
+    fn numbers_are_grouped_by_language() {
+        assert_eq!(group_digits("86998", Locale::Pl), "86\u{a0}998");
+        assert_eq!(group_digits("1234567", Locale::En), "1,234,567");
+        assert_eq!(group_digits("999", Locale::En), "999");
+        assert_eq!(group_digits("-1000", Locale::En), "-1,000");
+        assert_eq!(group_digits("12a", Locale::En), "12a");
     }
 }

@@ -181,6 +181,8 @@ fn pages() -> Pages {
     )
     .get("/budget/{slug}/vote", budget::vote::show_vote)
     .post("/budget/{slug}/vote", budget::vote::cast_vote)
+    .post("/budget/{slug}/vote/choose", budget::choose::choose_project)
+    .get("/budget/{slug}/vote/review", budget::vote::show_review)
     .get("/budget/{slug}/results", budget::show_results)
     .get("/budget/{slug}/results/{file}", budget::download_pabulib)
     .get("/staff/budget", budget::staff::list_editions)

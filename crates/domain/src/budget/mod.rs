@@ -6,6 +6,7 @@ use crate::FieldError;
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 
 mod rules;
+pub mod selection;
 
 pub use rules::*;
 
@@ -106,6 +107,37 @@ pub fn age(born: NaiveDate, day: NaiveDate) -> u32 {
     u32::try_from(years).unwrap_or(0)
 }
 
+/// Why a counted project was funded or not, for the results page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Funded; this much was left after it.
+    Funded { left_after: i64 },
+    /// Greedy: it came next but cost more than was left.
+    NoMoney { left: i64, cost: i64 },
+    /// Equal Shares: funded from its voters' equal shares.
+    SharesFunded,
+    /// Equal Shares: its voters' shares could not cover its cost.
+    SharesShort,
+}
+
+/// Explains a pool's count: `rows` are (cost, funded) in the order the count considered
+/// them. Greedy counts say how much was left when each project came up; Equal Shares counts
+/// say whether its voters' shares paid for it (the money left says nothing there).
+pub fn explain(counting: Counting, budget: i64, rows: &[(i64, bool)]) -> Vec<Outcome> {
+    let mut left = budget;
+    rows.iter()
+        .map(|&(cost, funded)| match (counting, funded) {
+            (Counting::Greedy, true) => {
+                left -= cost;
+                Outcome::Funded { left_after: left }
+            }
+            (Counting::Greedy, false) => Outcome::NoMoney { left, cost },
+            (_, true) => Outcome::SharesFunded,
+            (_, false) => Outcome::SharesShort,
+        })
+        .collect()
+}
+
 /// How a pool's ballot is filled in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BallotRule {
@@ -157,7 +189,11 @@ impl BallotRule {
     /// points each choice scores (3/2/1 for Kraków).
     pub fn check(self, choices: &[Choice], budget: i64) -> Result<Vec<u16>, BallotError> {
         if choices.is_empty() {
-            return Err(BallotError::Empty);
+            // A ranked ballot says how many it needs, not "at least one".
+            return Err(match self {
+                Self::Ranked { picks } => BallotError::WrongCount { expected: picks },
+                _ => BallotError::Empty,
+            });
         }
         for (i, c) in choices.iter().enumerate() {
             if choices[..i].iter().any(|d| d.project == c.project) {
@@ -616,7 +652,43 @@ mod tests {
             rule.check(&choices(&[4, 4, 7]), 0),
             Err(BallotError::Repeated)
         );
-        assert_eq!(rule.check(&[], 0), Err(BallotError::Empty));
+        // An empty ranked ballot is told how many it needs.
+        assert_eq!(
+            rule.check(&[], 0),
+            Err(BallotError::WrongCount { expected: 3 })
+        );
+        assert_eq!(
+            BallotRule::Approval { max: 5 }.check(&[], 0),
+            Err(BallotError::Empty)
+        );
+    }
+
+    #[test]
+    fn a_greedy_count_explains_each_project_by_the_money_left() {
+        let outcomes = explain(
+            Counting::Greedy,
+            1_000,
+            &[(600, true), (450, false), (300, true), (200, false)],
+        );
+        assert_eq!(
+            outcomes,
+            [
+                Outcome::Funded { left_after: 400 },
+                Outcome::NoMoney {
+                    left: 400,
+                    cost: 450
+                },
+                Outcome::Funded { left_after: 100 },
+                Outcome::NoMoney {
+                    left: 100,
+                    cost: 200
+                },
+            ]
+        );
+        assert_eq!(
+            explain(Counting::EqualSharesCost, 1_000, &[(600, true), (450, false)]),
+            [Outcome::SharesFunded, Outcome::SharesShort]
+        );
     }
 
     #[test]

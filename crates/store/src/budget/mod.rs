@@ -43,6 +43,7 @@ mod projects;
 mod results;
 mod verification;
 mod vote;
+pub mod drafts;
 
 pub use commission::*;
 pub use miasto_domain::budget::ProjectStatus;

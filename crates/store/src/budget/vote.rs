@@ -98,6 +98,8 @@ async fn insert_voter(
         identity_hash: Set(hash.to_owned()),
         user_id: Set(user.map(|u| u.0)),
         alias: Set(alias),
+        // The day only, and only for the account's own "My city": ballots carry no time.
+        voted_on: Set(user.map(|_| crate::today())),
     };
     match budget_voters::Entity::insert(voter)
         .exec_without_returning(c)
@@ -133,6 +135,20 @@ async fn insert_ballot(
     .exec_without_returning(c)
     .await?;
     Ok(())
+}
+
+/// The editions the account voted in online, with the day (never how).
+pub async fn votes_of(
+    c: &impl ConnectionTrait,
+    user: UserId,
+) -> Result<Vec<(EditionId, Option<chrono::NaiveDate>)>> {
+    Ok(budget_voters::Entity::find()
+        .filter(budget_voters::Column::UserId.eq(user.0))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|v| (EditionId(v.edition_id), v.voted_on))
+        .collect())
 }
 
 /// Whether the account has voted in the edition (never how).

@@ -9,6 +9,7 @@ pub struct Model {
     pub identity_hash: String,
     pub user_id: Option<Uuid>,
     pub alias: bool,
+    pub voted_on: Option<Date>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

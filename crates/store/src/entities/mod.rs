@@ -5,6 +5,7 @@ pub mod api_clients;
 pub mod api_submissions;
 pub mod api_tokens;
 pub mod audit_log;
+pub mod ballot_drafts;
 pub mod budget_appeals;
 pub mod budget_assessments;
 pub mod budget_ballot_choices;

@@ -18,6 +18,7 @@ mod m20261121_000011_budget_results_due;
 mod m20261121_000012_sealed_ballots;
 mod m20261206_000013_support_requests;
 mod m20261206_000014_staged_photos;
+mod m20261206_000015_ballot_drafts;
 
 pub struct Migrator;
 
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261121_000012_sealed_ballots::Migration),
             Box::new(m20261206_000013_support_requests::Migration),
             Box::new(m20261206_000014_staged_photos::Migration),
+            Box::new(m20261206_000015_ballot_drafts::Migration),
         ]
     }
 }

@@ -20,6 +20,10 @@ struct MyCityPage {
     reports: Vec<ReportView>,
     more_reports: bool,
     supported: Vec<ReportView>,
+    /// Budget editions voted in: (name, link, the day in words).
+    voted: Vec<(String, String, String)>,
+    /// Budget votes open now that the resident has not cast: (name, link to the ballot).
+    open_votes: Vec<(String, String)>,
 }
 
 pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, Error> {
@@ -33,6 +37,26 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
     let mine = reports::list(state.db(), &filter, miasto_store::Page::new(None, Some(20))).await?;
     let supported = reports::supported_by(state.db(), current.user.id, 20).await?;
     let view = |r: &reports::Report| ReportView::new(r, &lookup, ctx.locale, None);
+    let votes = miasto_store::budget::votes_of(state.db(), current.user.id).await?;
+    let mut voted = Vec::new();
+    let mut open_votes = Vec::new();
+    for edition in miasto_store::budget::editions(state.db()).await? {
+        let path = format!("/budget/{}", edition.slug);
+        match votes.iter().find(|(id, _)| *id == edition.id) {
+            Some((_, day)) => voted.push((
+                edition.name(ctx.locale).to_owned(),
+                path,
+                day.map(|d| crate::budget::date(ctx.locale, d))
+                    .unwrap_or_default(),
+            )),
+            None if edition.phase(miasto_store::now())
+                == miasto_domain::budget::Phase::Voting =>
+            {
+                open_votes.push((edition.name(ctx.locale).to_owned(), format!("{path}/vote")));
+            }
+            None => {}
+        }
+    }
     render(&MyCityPage {
         page: Page::titled(&ctx, "my-title"),
         email: current.user.email.to_string(),
@@ -40,5 +64,7 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
         more_reports: mine.has_next(),
         reports: mine.items.iter().map(view).collect(),
         supported: supported.iter().map(view).collect(),
+        voted,
+        open_votes,
     })
 }

@@ -64,7 +64,7 @@ impl Typed<'_> {
             .map_or("", |(_, v)| v.as_str())
     }
 
-    fn all(&self, name: &str) -> Vec<&str> {
+    pub fn all(&self, name: &str) -> Vec<&str> {
         self.0
             .iter()
             .filter(|(k, _)| k == name)

@@ -6,6 +6,7 @@
 
 pub mod appeal;
 pub mod ballot;
+pub mod choose;
 pub mod rules;
 pub mod staff;
 pub mod submit;
@@ -168,6 +169,8 @@ pub struct ProjectRow {
     pub pool: String,
     pub cost: String,
     pub status: String,
+    /// On the ballot (accepted): voters may add it.
+    pub votable: bool,
 }
 
 impl ProjectRow {
@@ -184,6 +187,7 @@ impl ProjectRow {
                 .unwrap_or_default(),
             cost: format_amount(p.final_cost()),
             status: page.t(&format!("budget-status-{}", p.status.as_str())),
+            votable: p.status == miasto_store::budget::ProjectStatus::Accepted,
         }
     }
 }
@@ -284,6 +288,8 @@ struct ProjectsPage {
     status_options: Vec<SelectOption>,
     rows: Vec<ProjectRow>,
     pager: Pager,
+    /// The voter's ballot, while they may vote.
+    ballot: Option<choose::BallotState>,
 }
 
 pub async fn list_projects(
@@ -336,7 +342,9 @@ pub async fn list_projects(
             page.t(&format!("budget-status-{}", s.as_str())),
         )
     }));
+    let ballot = choose::ballot_state(&state, &ctx, &edition).await?;
     Ok(render(&ProjectsPage {
+        ballot,
         edition: EditionView::new(&page, &edition),
         pool_options: options(pool_items, &query.pool),
         status_options: options(status_items, &query.status),
@@ -378,6 +386,8 @@ struct ProjectPage {
     photos: Vec<String>,
     /// The location on a map, when the geocoder finds it.
     map: Option<crate::places::MapView>,
+    /// The voter's ballot, while they may vote.
+    ballot: Option<choose::BallotState>,
 }
 
 pub async fn show_project(
@@ -445,9 +455,11 @@ pub async fn show_project(
         Some(point) => Some(crate::places::map_view(&state, point, false).await),
         None => crate::places::map_of_text(&state, &project.location).await,
     };
+    let ballot = choose::ballot_state(&state, &ctx, &edition).await?;
     Ok(render(&ProjectPage {
         edition: EditionView::new(&page, &edition),
         map,
+        ballot,
         description: project.description.clone(),
         location: project.location.clone(),
         items,
@@ -474,6 +486,8 @@ pub struct ResultRowView {
     pub score: u64,
     pub voters: u64,
     pub funded: bool,
+    /// Why it was funded or not ("not enough money left: …").
+    pub why: String,
     /// The funded project's delivery stage, once one is recorded.
     pub realisation: Option<String>,
 }
@@ -496,6 +510,12 @@ impl PoolResultView {
         r: &PoolResult,
         stages: &std::collections::HashMap<miasto_domain::ProjectId, budget::Realisation>,
     ) -> Self {
+        let rows: Vec<(i64, bool)> = r
+            .rows
+            .iter()
+            .map(|row| (row.project.final_cost(), row.funded))
+            .collect();
+        let outcomes = miasto_domain::budget::explain(r.pool.counting, r.pool.budget, &rows);
         Self {
             code: r.pool.code.clone(),
             name: r.pool.name(page.lang).to_owned(),
@@ -508,7 +528,9 @@ impl PoolResultView {
             rows: r
                 .rows
                 .iter()
-                .map(|row| ResultRowView {
+                .zip(outcomes)
+                .map(|(row, outcome)| ResultRowView {
+                    why: outcome_text(page, outcome),
                     number: row.project.number,
                     code: row.project.code.clone(),
                     title: row.project.title.clone(),
@@ -522,6 +544,24 @@ impl PoolResultView {
                 })
                 .collect(),
         }
+    }
+}
+
+fn outcome_text(page: &Page, outcome: miasto_domain::budget::Outcome) -> String {
+    use miasto_domain::budget::Outcome;
+    match outcome {
+        Outcome::Funded { left_after } => {
+            page.t1("budget-why-funded", "left", format_amount(left_after))
+        }
+        Outcome::NoMoney { left, cost } => page.t2(
+            "budget-why-no-money",
+            "left",
+            format_amount(left),
+            "cost",
+            format_amount(cost),
+        ),
+        Outcome::SharesFunded => page.t("budget-why-shares-funded"),
+        Outcome::SharesShort => page.t("budget-why-shares-short"),
     }
 }
 

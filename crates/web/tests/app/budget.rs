@@ -121,9 +121,9 @@ async fn one_person_votes_once_online_whichever_way_they_identify() {
             .get("/budget/2026/vote?district=d1")
             .await
             .assert_status(StatusCode::OK)
-            .assert_contains("Miejsce 1 (3 pkt)")
+            .assert_contains("Dodaj do mojej karty")
+            .assert_contains("Zostało 3 z 3 miejsc")
             .assert_contains("Projekt d1 nr 1")
-            .assert_contains("name=\"full_name\"")
             .assert_lacks("Projekt d5 nr 1");
 
         // Mistakes come back with what was typed and one message per part.
@@ -137,7 +137,7 @@ async fn one_person_votes_once_online_whichever_way_they_identify() {
             .assert_contains("złóż oświadczenie")
             .assert_contains("Podaj imię i nazwisko.")
             .assert_contains("value=\"44051401459\"")
-            .assert_contains("<option value=\"6\" selected>")
+            .assert_contains("Projekt d1 nr 1 –")
             .assert_contains("nie zgadza się cyfra kontrolna");
         // A PESEL of someone not born yet.
         let unborn = pesel_of(2099, 1, 1, 123);
@@ -202,7 +202,7 @@ async fn one_person_votes_once_online_whichever_way_they_identify() {
             .await
             .assert_status(StatusCode::CONFLICT)
             .assert_contains("Ta osoba już głosowała")
-            .assert_contains("<option value=\"9\" selected>");
+            .assert_contains("Projekt d1 nr 4 –");
         for name in ["Kowalski Jan", "Jan Kowalski-", "jan kowalski"] {
             let declared = with(
                 ballot("", ["2", "3", "4"], ["9", "8", "7"]),
@@ -546,7 +546,11 @@ async fn paper_counter_and_online_ballots_are_opened_with_the_commissions_shares
             .assert_contains("1 w punkcie obsługi")
             .assert_contains("Projekt city nr 3")
             .assert_contains("Karty papierowe niewpisane przed liczeniem")
-            .assert_contains("Urząd Miasta: 1 karta");
+            .assert_contains("Urząd Miasta: 1 karta")
+            // Each project says why it was funded or not, in the money's terms.
+            .assert_contains("Wybrany: zmieścił się w pozostałych środkach (po nim zostało ")
+            .assert_contains("Za mało pozostałych środków: zostało ")
+            .assert_contains(r#"role="region" aria-label="Wyniki: "#);
         let pb = public.get("/budget/2026/results/d1.pb").await;
         pb.assert_status(StatusCode::OK);
         assert_eq!(

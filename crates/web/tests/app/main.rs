@@ -9,6 +9,7 @@ mod accounts;
 mod admin;
 mod api;
 mod budget;
+mod ballot;
 mod budget_rules;
 mod harness;
 mod hostile;
