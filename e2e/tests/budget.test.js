@@ -48,50 +48,88 @@ async function chooseKrowodrza(page) {
   await page.getByRole('button', { name: 'Dalej' }).click();
 }
 
-test('a resident votes online, once; the same PESEL is refused to another account', async () => {
+// Adds the first `count` projects not yet on the ballot in one part (`#city`, `#district`),
+// one button at a time: each is a small form, the page comes back with the panel updated.
+async function addFromCards(page, part, count) {
+  for (let i = 0; i < count; i++) {
+    await page.locator(part).getByRole('button', { name: /^Dodaj do mojej karty/ }).first().click();
+    await page.waitForLoadState();
+  }
+}
+
+async function fillVoter(page, name) {
+  await page.getByLabel('Imię i nazwisko').fill(name);
+  await page.getByLabel('PESEL', { exact: true }).fill(PESEL);
+  await page.getByLabel('Oświadczam, że mieszkam w Krakowie.').check();
+}
+
+test('a resident fills in a ballot card by card, reviews it and votes once; the same PESEL is refused to another account', async () => {
   const page = await signedIn(VOTERS[0]);
   await page.goto(`${BASE}/budget`);
   await checkPage(page, 'budget editions');
   await page.getByRole('link', { name: /edycja pokazowa demo/ }).click();
   await checkPage(page, 'budget edition');
-  await page.getByRole('link', { name: 'Projekty', exact: true }).click();
-  await checkPage(page, 'budget projects');
-  await page.getByRole('link', { name: /Diagnostyka w Schronisku/ }).click();
-  await checkPage(page, 'budget project');
-  await page.goto(`${BASE}/budget/demo`);
   await page.getByRole('link', { name: 'Zagłosuj' }).click();
   await checkPage(page, 'vote: district');
   await chooseKrowodrza(page);
   await checkPage(page, 'vote: ballot');
+  await assert.doesNotReject(page.locator('#city').getByText('Zostało 3 z 3 miejsc').waitFor());
 
-  // Only two city-wide projects and no declaration: the form says what is wrong and keeps
-  // the choices.
-  await fillBallot(page, [1, 2, 0], [1, 2, 3]);
+  // Two city-wide projects from the cards, one from a project's own page.
+  await addFromCards(page, '#city', 2);
+  await checkPage(page, 'vote: ballot with choices');
+  await page.goto(`${BASE}/budget/demo/projects`);
+  await checkPage(page, 'budget projects');
+  // The first project on the list that is not on the ballot yet, added from its own page.
+  const card = page.locator('li.card', { has: page.getByRole('button', { name: /^Dodaj do mojej karty/ }) }).first();
+  await card.getByRole('link').first().click();
+  await checkPage(page, 'budget project');
+  await page.getByRole('button', { name: /^Dodaj do mojej karty/ }).click();
+  await assert.doesNotReject(page.getByText('Na Twojej karcie').waitFor());
+  await page.getByRole('link', { name: 'Przejdź do mojej karty' }).click();
+  // The third choice goes first: move it up twice.
+  const third = page.locator('#city .chosen-list li').nth(2);
+  const title = (await third.locator('.chosen-title').innerText()).split(' – ')[0];
+  await third.getByRole('button', { name: /^W górę/ }).click();
+  await page.locator('#city .chosen-list li').nth(1).getByRole('button', { name: /^W górę/ }).click();
+  assert.equal((await page.locator('#city .chosen-list li').first().locator('.chosen-title').innerText()).split(' – ')[0], title);
+  await addFromCards(page, '#district', 2);
+
+  // Review with two district projects and no declaration: the page says what is wrong and
+  // keeps what was typed.
+  await page.getByRole('link', { name: 'Podsumowanie i głosowanie' }).click();
+  await checkPage(page, 'vote: review');
+  const notice = page.getByRole('alert');
+  await assert.doesNotReject(notice.getByText('Wybierz dokładnie 3 projekty').first().waitFor());
   await page.getByLabel('PESEL', { exact: true }).fill(PESEL);
   await page.getByRole('button', { name: 'Oddaj głos' }).click();
   await checkPage(page, 'vote: errors');
-  const summary = page.getByRole('alert');
-  await assert.doesNotReject(summary.getByText('Wybierz dokładnie 3 projekty').waitFor());
+  const summary = page.getByRole('alert').first();
   await assert.doesNotReject(summary.getByText(/Głosować mogą osoby mieszkające w Krakowie/).waitFor());
-  assert.equal(await page.getByLabel('PESEL', { exact: true }).inputValue(), PESEL);
-
   await assert.doesNotReject(summary.getByText('Podaj imię i nazwisko.').waitFor());
-  await fillBallot(page, [1, 2, 3], [1, 2, 3]);
-  await page.getByLabel('Imię i nazwisko').fill('Jan Kowalski');
-  await page.getByLabel('Oświadczam, że mieszkam w Krakowie.').check();
+  assert.equal(await page.getByLabel('PESEL', { exact: true }).inputValue(), PESEL);
+  // Without a PESEL ticked, the date of birth is not asked.
+  assert.equal(await page.getByLabel('Data urodzenia').isVisible(), false);
+
+  await page.getByRole('link', { name: 'Zmień wybór' }).click();
+  await addFromCards(page, '#district', 1);
+  await page.getByRole('link', { name: 'Podsumowanie i głosowanie' }).click();
+  await fillVoter(page, 'Jan Kowalski');
   await page.getByRole('button', { name: 'Oddaj głos' }).click();
   await page.waitForURL(`${BASE}/budget/demo`);
   await checkPage(page, 'voted');
   await assert.doesNotReject(page.getByRole('status').getByText('Twój głos został zapisany').first().waitFor());
+  await page.goto(`${BASE}/my`);
+  await assert.doesNotReject(page.getByText(/Twój wybór jest tajny/).waitFor());
   await page.context().close();
 
   const other = await signedIn(VOTERS[1]);
   await other.goto(`${BASE}/budget/demo/vote`);
   await chooseKrowodrza(other);
-  await fillBallot(other, [4, 5, 6], [3, 2, 1]);
-  await other.getByLabel('Imię i nazwisko').fill('KOWALSKI Jan');
-  await other.getByLabel('PESEL', { exact: true }).fill(PESEL);
-  await other.getByLabel('Oświadczam, że mieszkam w Krakowie.').check();
+  await addFromCards(other, '#city', 3);
+  await addFromCards(other, '#district', 3);
+  await other.getByRole('link', { name: 'Podsumowanie i głosowanie' }).click();
+  await fillVoter(other, 'KOWALSKI Jan');
   await other.getByRole('button', { name: 'Oddaj głos' }).click();
   await checkPage(other, 'vote: same PESEL');
   await assert.doesNotReject(other.getByRole('alert').getByText('Ta osoba już głosowała w tej edycji').waitFor());
