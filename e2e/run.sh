@@ -94,7 +94,8 @@ echo "e2e: testing $url with $("$chromium" --version 2>/dev/null || echo chromiu
 export MIASTO_URL="$url" ADMIN_EMAIL="$admin_email" ADMIN_PASSWORD="$admin_password" CHROMIUM="$chromium"
 export STAFF_EMAIL="$staff_email" STAFF_PASSWORD="$admin_password"
 export E2E_ARTIFACTS="${E2E_ARTIFACTS:-$here/artifacts}"
-if ! node --test --test-concurrency=1 tests/; then
+# E2E_TESTS picks test files (e.g. "tests/reports.test.js"); all of them by default.
+if ! node --test --test-concurrency=1 ${E2E_TESTS:-tests/}; then
   echo "e2e: server log:" >&2
   tail -n 50 "$work/server.log" >&2
   exit 1

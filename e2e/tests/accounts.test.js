@@ -1,23 +1,16 @@
 // The resident's first visit: register → confirm via the outbox → log in → switch to
 // English → log out, with axe-core on every page on the way.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, checkPage, login, BASE, ADMIN, visited } from './support.js';
+import { withBrowser, newPage, checkPage, login, BASE, ADMIN } from './support.js';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  console.log(`pages checked with axe-core: ${[...visited].sort().join(', ')}`);
-});
+const chrome = withBrowser();
 
 const email = `mieszkanka-${Date.now()}@example.pl`;
 const password = 'moje-dlugie-haslo-do-miasta';
 
 test('a resident registers, confirms by e-mail, logs in, switches to English and logs out', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(chrome.browser);
 
   await page.goto(`${BASE}/`);
   await checkPage(page, 'home');
@@ -49,11 +42,10 @@ test('a resident registers, confirms by e-mail, logs in, switches to English and
   await checkPage(page, 'check e-mail');
 
   // An admin reads the confirmation e-mail in the development outbox.
-  const admin = await newPage(browser);
+  const admin = await newPage(chrome.browser);
+  // Staff land on their work: the admin on the administration page.
   await login(admin, ADMIN.email, ADMIN.password);
-  await admin.waitForURL(`${BASE}/my`);
-  await checkPage(admin, 'admin my city');
-  await admin.getByRole('link', { name: 'Administracja' }).click();
+  await admin.waitForURL(`${BASE}/admin`);
   await checkPage(admin, 'admin dashboard');
   await admin.goto(`${BASE}/admin/outbox?to=${encodeURIComponent(email)}`);
   await checkPage(admin, 'outbox');
@@ -66,17 +58,21 @@ test('a resident registers, confirms by e-mail, logs in, switches to English and
 
   await page.goto(link);
   await checkPage(page, 'confirm e-mail');
+  // Confirming logs the resident in: straight to "My city".
   await page.getByRole('button', { name: 'Potwierdzam adres e-mail' }).click();
-  await page.waitForURL(`${BASE}/login`);
-  await checkPage(page, 'login after confirmation');
+  await page.waitForURL(`${BASE}/my`);
+  await checkPage(page, 'my city after confirmation');
   await assert.doesNotReject(page.getByRole('status').getByText('Adres e-mail został potwierdzony.').waitFor());
-
+  await assert.doesNotReject(page.getByText(`Zalogowano jako ${email}.`).waitFor());
+  // …and logging out and in again works with the password.
+  await page.getByRole('button', { name: 'Wyloguj się' }).click();
+  await page.waitForURL(`${BASE}/`);
+  await page.goto(`${BASE}/login`);
   await page.getByLabel('Adres e-mail').fill(email);
   await page.getByLabel('Hasło', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Zaloguj się' }).click();
   await page.waitForURL(`${BASE}/my`);
   await checkPage(page, 'my city');
-  await assert.doesNotReject(page.getByText(`Zalogowano jako ${email}.`).waitFor());
 
   await page.getByRole('link', { name: 'Moje konto' }).click();
   await checkPage(page, 'my account');
@@ -104,7 +100,7 @@ test('a resident registers, confirms by e-mail, logs in, switches to English and
 });
 
 test('error pages are accessible too', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(chrome.browser);
   const response = await page.goto(`${BASE}/nie-ma-takiej-strony`);
   assert.equal(response.status(), 404);
   await checkPage(page, 'not found');
@@ -114,7 +110,7 @@ test('error pages are accessible too', async () => {
 });
 
 test('the API reference for app developers is reachable from the footer and accessible', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(chrome.browser);
   await page.goto(`${BASE}/`);
   await page.getByRole('link', { name: 'Dla twórców aplikacji' }).click();
   await page.waitForURL(/\/developers\/api$/);
@@ -124,7 +120,7 @@ test('the API reference for app developers is reachable from the footer and acce
 });
 
 test('the statistics page is reachable from the menu and accessible', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(chrome.browser);
   await page.goto(`${BASE}/`);
   await page.getByRole('link', { name: 'W liczbach' }).first().click();
   await page.waitForURL(/\/stats$/);

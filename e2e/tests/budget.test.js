@@ -5,9 +5,9 @@
 // results stay hidden. In the second edition, whose voting has closed, the official opens the
 // sealed ballots with two of the commission's shares, counts and publishes, and the results
 // and the anonymised votes show. axe-core runs on every page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, checkPage, login, BASE, visited } from './support.js';
+import { withBrowser, newPage, checkPage, login, BASE } from './support.js';
 
 const VOTERS = [process.env.VOTER1_EMAIL, process.env.VOTER2_EMAIL];
 const OPERATOR = process.env.OPERATOR_EMAIL;
@@ -16,19 +16,11 @@ const PASSWORD = process.env.BUDGET_PASSWORD;
 const PESEL = '44051401458';
 const SHARES = (process.env.COUNT_SHARES || '').split(' ').filter(Boolean);
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  console.log(`pages checked with axe-core: ${[...visited].sort().join(', ')}`);
-});
+const chrome = withBrowser();
 
 async function signedIn(email) {
-  const page = await newPage(browser);
+  const page = await newPage(chrome.browser);
   await login(page, email, PASSWORD);
-  await page.waitForURL(`${BASE}/my`);
   return page;
 }
 
@@ -183,7 +175,7 @@ test('a paper ballot typed in by two people is sealed; a clerk records a vote at
   await official.context().close();
 
   // Nobody sees results while voting is open.
-  const visitor = await newPage(browser);
+  const visitor = await newPage(chrome.browser);
   const hidden = await visitor.goto(`${BASE}/budget/demo/results`);
   assert.equal(hidden.status(), 404);
   await visitor.context().close();
@@ -215,7 +207,7 @@ test('the official opens the sealed ballots with two shares, counts and publishe
   await checkPage(official, 'published');
   await official.context().close();
 
-  const visitor = await newPage(browser);
+  const visitor = await newPage(chrome.browser);
   await visitor.goto(`${BASE}/budget/liczenie/results`);
   await checkPage(visitor, 'results');
   const krowodrza = visitor.getByRole('table', { name: 'Wyniki: V Krowodrza' });

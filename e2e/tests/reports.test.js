@@ -1,18 +1,11 @@
 // The contact centre in a real browser: a resident reports with a photo via the map, another
 // without JavaScript; unit staff change the status; the resident sees the timeline and got
 // the e-mails. axe-core runs on every page visited with JavaScript on.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch, newPage, checkPage, login, outbox, BASE, ADMIN, STAFF, visited } from './support.js';
+import { withBrowser, newPage, checkPage, login, outbox, BASE, ADMIN, STAFF } from './support.js';
 
-let browser;
-before(async () => {
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  console.log(`pages checked with axe-core: ${[...visited].sort().join(', ')}`);
-});
+const chrome = withBrowser();
 
 const stamp = Date.now();
 
@@ -40,7 +33,7 @@ async function reportNumberOn(page) {
 }
 
 test('a resident reports a problem with a photo by clicking the map', async () => {
-  const page = await newPage(browser);
+  const page = await newPage(chrome.browser);
   await page.goto(`${BASE}/`);
   await checkPage(page, 'home');
   await page.getByRole('link', { name: 'Zgłoś problem' }).first().click();
@@ -86,10 +79,9 @@ test('a resident reports a problem with a photo by clicking the map', async () =
   const tracking = page.url();
 
   // Unit staff of ZDMK (street lighting) find it in their queue and change its status.
-  const staff = await newPage(browser);
+  const staff = await newPage(chrome.browser);
+  // Staff land on their queue after logging in.
   await login(staff, STAFF.email, STAFF.password);
-  await staff.waitForURL(`${BASE}/my`);
-  await staff.getByRole('link', { name: 'Obsługa zgłoszeń' }).click();
   await staff.waitForURL(/\/staff\/queue/);
   await checkPage(staff, 'staff queue');
   await staff.getByRole('link', { name: number }).click();
@@ -101,7 +93,7 @@ test('a resident reports a problem with a photo by clicking the map', async () =
   await checkPage(staff, 'staff report after change');
   // The photo waits for a moderator's look before the public sees it; admins moderate too.
   await staff.context().close();
-  const moderator = await newPage(browser);
+  const moderator = await newPage(chrome.browser);
   await login(moderator, ADMIN.email, ADMIN.password);
   await moderator.goto(`${BASE}/staff/reports/${number}`);
   await checkPage(moderator, 'staff report, photo awaiting a check');
@@ -118,7 +110,7 @@ test('a resident reports a problem with a photo by clicking the map', async () =
   // …and has the receipt and the status e-mail (delivered by the background worker).
   let messages = [];
   for (let i = 0; i < 50 && messages.length < 2; i++) {
-    messages = await outbox(browser, email);
+    messages = await outbox(chrome.browser, email);
     if (messages.length < 2) await new Promise((r) => setTimeout(r, 200));
   }
   const subjects = messages.map((m) => m.subject);
@@ -140,7 +132,7 @@ test('a resident reports a problem with a photo by clicking the map', async () =
 });
 
 test('without JavaScript a resident reports by address and district', async () => {
-  const page = await newPage(browser, { javaScriptEnabled: false });
+  const page = await newPage(chrome.browser, { javaScriptEnabled: false });
   await page.goto(`${BASE}/reports/new?kind=idea`);
   assert.equal(await page.locator('#map').isVisible(), false, 'no map without JavaScript');
   await page.getByLabel('Kategoria').selectOption({ label: 'Zieleń' });
@@ -158,7 +150,7 @@ test('without JavaScript a resident reports by address and district', async () =
   await page.context().close();
 
   // The same pages, with JavaScript on, pass axe-core (checked above for the map flow too).
-  const checked = await newPage(browser);
+  const checked = await newPage(chrome.browser);
   await checked.goto(`${BASE}/reports/new?kind=idea`);
   await checkPage(checked, 'idea step 1');
   await checked.goto(`${BASE}/reports?kind=idea`);
@@ -169,7 +161,7 @@ test('without JavaScript a resident reports by address and district', async () =
 });
 
 test('on a phone, in English, a resident reports a problem by address and follows it', async () => {
-  const page = await newPage(browser, {
+  const page = await newPage(chrome.browser, {
     locale: 'en-GB',
     viewport: { width: 390, height: 844 },
     isMobile: true,

@@ -3,6 +3,7 @@ import { chromium } from 'playwright-core';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -27,6 +28,20 @@ export async function launch() {
       '--disable-sync',
     ],
   });
+}
+
+// One Chromium for a test file, closed after its tests, which then lists the pages axe-core
+// checked. Use `chrome.browser` inside the tests.
+export function withBrowser() {
+  const chrome = { browser: null };
+  before(async () => {
+    chrome.browser = await launch();
+  });
+  after(async () => {
+    await chrome.browser?.close();
+    console.log(`pages checked with axe-core: ${[...visited].sort().join(', ')}`);
+  });
+  return chrome;
 }
 
 // A page that fails the test on any Content-Security-Policy violation or script error.
@@ -78,13 +93,14 @@ export async function login(page, email, password) {
   await page.getByLabel(/Adres e-mail|E-mail address/).fill(email);
   await page.getByLabel(/^(Hasło|Password)$/).fill(password);
   await page.getByRole('button', { name: /Zaloguj się|Log in/ }).click();
+  await page.waitForURL((url) => url.pathname !== '/login');
 }
 
 // The e-mails the development outbox holds for `to`, newest first, as { subject, body }.
 export async function outbox(browser, to) {
   const admin = await newPage(browser);
   await login(admin, ADMIN.email, ADMIN.password);
-  await admin.waitForURL(`${BASE}/my`);
+  await admin.waitForURL(`${BASE}/admin`);
   await admin.goto(`${BASE}/admin/outbox?to=${encodeURIComponent(to)}`);
   await checkPage(admin, 'outbox');
   const links = await admin.locator('table a').evaluateAll((as) => as.map((a) => a.href));

@@ -168,6 +168,19 @@ impl Role {
     }
 }
 
+impl Role {
+    /// Where someone lands after logging in (unless they were on their way somewhere): their
+    /// work queue for those who have one, "My city" for residents.
+    pub fn landing(self) -> &'static str {
+        match self {
+            Role::Resident => "/my",
+            Role::Official => "/staff/budget",
+            Role::Admin => "/admin",
+            Role::Operator | Role::UnitStaff | Role::Moderator => "/staff/queue",
+        }
+    }
+}
+
 /// Whether a staff member with `role` (of `unit`, for unit staff) may see who reported a report
 /// assigned to `report_unit` and how to reach them: the contact centre and moderators always,
 /// a unit's staff for their own unit's reports, nobody else (they see only that contact

@@ -210,7 +210,10 @@ impl DistrictMap {
             max.x = max.x.max(b.max().x);
             max.y = max.y.max(b.max().y);
         }
-        Some((Point::new(min.y, min.x).ok()?, Point::new(max.y, max.x).ok()?))
+        Some((
+            Point::new(min.y, min.x).ok()?,
+            Point::new(max.y, max.x).ok()?,
+        ))
     }
 
     /// The middle of the city's bounding box, where maps open.

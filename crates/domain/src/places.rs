@@ -79,8 +79,8 @@ pub fn disagreement_m(found: &Found, pin: Point) -> Option<f64> {
 
 /// Words that name a kind of street rather than the street. Dropped on both sides.
 const STREET_TYPES: &[&str] = &[
-    "ul", "ulica", "al", "aleja", "aleje", "pl", "plac", "os", "osiedle", "rondo", "skwer",
-    "bulw", "bulwar",
+    "ul", "ulica", "al", "aleja", "aleje", "pl", "plac", "os", "osiedle", "rondo", "skwer", "bulw",
+    "bulwar",
 ];
 
 /// Words that follow a house number and introduce a flat.
@@ -200,7 +200,9 @@ fn street_score(typed: &[String], name: &[String]) -> Option<i32> {
         let hit = exact.map(|(i, _)| (i, 20)).or_else(|| {
             name.iter()
                 .enumerate()
-                .find(|(i, n)| !used[*i] && (n.starts_with(word.as_str()) || word.starts_with(n.as_str())))
+                .find(|(i, n)| {
+                    !used[*i] && (n.starts_with(word.as_str()) || word.starts_with(n.as_str()))
+                })
                 .map(|(i, _)| (i, 10))
         });
         let (i, points) = hit?;
@@ -290,7 +292,10 @@ pub enum GazetteerError {
 const COLUMNS: &[(&str, &[&str])] = &[
     ("street", &["street", "ulica", "nazwa_ulicy", "ul"]),
     ("number", &["number", "numer", "numer_porzadkowy", "nr"]),
-    ("postcode", &["postcode", "kod_pocztowy", "kod", "postal_code"]),
+    (
+        "postcode",
+        &["postcode", "kod_pocztowy", "kod", "postal_code"],
+    ),
     ("lat", &["lat", "latitude", "szerokosc"]),
     ("lon", &["lon", "lng", "longitude", "dlugosc"]),
     ("locality", &["city", "locality", "miejscowosc"]),
@@ -343,7 +348,10 @@ impl Gazetteer {
     /// addressed by its locality, as villages are.
     pub fn parse_csv(text: &str) -> Result<Self, GazetteerError> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        let mut lines = text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty());
+        let mut lines = text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty());
         let (_, header) = lines.next().ok_or(GazetteerError::Empty)?;
         let delimiter = if header.contains(';') { ';' } else { ',' };
         let names: Vec<String> = split_csv(header, delimiter)
@@ -406,8 +414,11 @@ impl Gazetteer {
                     .parse::<f64>()
                     .map_err(|_| bad(&format!("{what} is not a number")))
             };
-            let point = Point::new(degrees(lat_col, "latitude")?, degrees(lon_col, "longitude")?)
-                .map_err(|_| bad("the position is outside the globe"))?;
+            let point = Point::new(
+                degrees(lat_col, "latitude")?,
+                degrees(lon_col, "longitude")?,
+            )
+            .map_err(|_| bad("the position is outside the globe"))?;
             let postcode = postcode_col
                 .map(get)
                 .filter(|p| !p.is_empty())
@@ -522,10 +533,21 @@ ul. Nowa Karmelicka;1;;50.0900;19.9000;Kraków
         let q = Query::parse("ul. Karmelicka 20/3, 31-128 Kraków", &krakow);
         assert_eq!(q.street, ["karmelicka"]);
         assert_eq!(q.number.as_deref(), Some("20"));
-        assert_eq!(Query::parse("Karmelicka 20 a", &krakow).number.as_deref(), Some("20a"));
-        assert_eq!(Query::parse("Karmelicka 20 m. 4", &krakow).number.as_deref(), Some("20"));
+        assert_eq!(
+            Query::parse("Karmelicka 20 a", &krakow).number.as_deref(),
+            Some("20a")
+        );
+        assert_eq!(
+            Query::parse("Karmelicka 20 m. 4", &krakow)
+                .number
+                .as_deref(),
+            Some("20")
+        );
         let q = Query::parse("al. 29 Listopada", &krakow);
-        assert_eq!((q.street, q.number), (vec!["29".into(), "listopada".into()], None));
+        assert_eq!(
+            (q.street, q.number),
+            (vec!["29".into(), "listopada".into()], None)
+        );
         let q = Query::parse("29 Listopada 10", &krakow);
         assert_eq!(q.number.as_deref(), Some("10"));
         assert_eq!(Query::parse("Kraków", &krakow).street, ["krakow"]);
@@ -547,12 +569,24 @@ ul. Nowa Karmelicka;1;;50.0900;19.9000;Kraków
         }
         assert_eq!(first("Karmelicka 3A").place.number.as_deref(), Some("3a"));
         // Abbreviations and missing first names.
-        assert_eq!(first("al. Mickiewicza 30").place.street, "al. Adama Mickiewicza");
+        assert_eq!(
+            first("al. Mickiewicza 30").place.street,
+            "al. Adama Mickiewicza"
+        );
         assert_eq!(first("Mickiewicza").precision, Precision::Street);
-        assert_eq!(first("św. Wawrzyńca 15").place.street, "ul. Świętego Wawrzyńca");
-        assert_eq!(first("swietego wawrzynca").place.street, "ul. Świętego Wawrzyńca");
+        assert_eq!(
+            first("św. Wawrzyńca 15").place.street,
+            "ul. Świętego Wawrzyńca"
+        );
+        assert_eq!(
+            first("swietego wawrzynca").place.street,
+            "ul. Świętego Wawrzyńca"
+        );
         assert_eq!(first("lobzowska 10").place.street, "ul. Łobzowska");
-        assert_eq!(first("29 Listopada 10").place.label(), "al. 29 Listopada 10, 31-425");
+        assert_eq!(
+            first("29 Listopada 10").place.label(),
+            "al. 29 Listopada 10, 31-425"
+        );
         // The exact name ranks before a longer one containing it; a prefix finds both.
         let both = sample().search("karmel", 5);
         assert_eq!(both.len(), 2);
@@ -581,7 +615,10 @@ ul. Nowa Karmelicka;1;;50.0900;19.9000;Kraków
     fn the_nearest_address_to_a_pin() {
         let g = sample();
         let pin = Point::new(50.06585, 19.93045).unwrap();
-        assert_eq!(g.nearest(pin, 200.0).unwrap().label(), "ul. Karmelicka 20, 31-128");
+        assert_eq!(
+            g.nearest(pin, 200.0).unwrap().label(),
+            "ul. Karmelicka 20, 31-128"
+        );
         let far = Point::new(50.2, 19.5).unwrap();
         assert_eq!(g.nearest(far, 200.0), None);
         assert_eq!(g.len(), 10);
@@ -613,9 +650,13 @@ ul. Nowa Karmelicka;1;;50.0900;19.9000;Kraków
             Gazetteer::parse_csv("street,number,lat,lon\n").unwrap_err(),
             GazetteerError::Empty
         );
-        let quoted =
-            Gazetteer::parse_csv("street,number,lat,lon\n\"Plac \"\"Na Groblach\"\"\",1,50.05,19.93\n")
-                .unwrap();
-        assert_eq!(quoted.search("na groblach 1", 1)[0].place.street, "Plac \"Na Groblach\"");
+        let quoted = Gazetteer::parse_csv(
+            "street,number,lat,lon\n\"Plac \"\"Na Groblach\"\"\",1,50.05,19.93\n",
+        )
+        .unwrap();
+        assert_eq!(
+            quoted.search("na groblach 1", 1)[0].place.street,
+            "Plac \"Na Groblach\""
+        );
     }
 }

@@ -117,7 +117,10 @@ impl std::fmt::Debug for Config {
             .field("city_dir", &self.city_dir)
             .field("files_dir", &self.files_dir)
             .field("map_tiles", &self.map_tiles)
-            .field("geocoder_url", &self.geocoder_url.as_deref().map(redact_url))
+            .field(
+                "geocoder_url",
+                &self.geocoder_url.as_deref().map(redact_url),
+            )
             .field("geocoder_api", &self.geocoder_api)
             .field("header_timeout_secs", &self.header_timeout_secs)
             .field("body_timeout_secs", &self.body_timeout_secs)

@@ -43,7 +43,11 @@ fn geocoder(
         );
         return Ok(Geocoder::Off);
     }
-    tracing::info!(addresses = gazetteer.len(), demo = city.info.addresses_demo, "gazetteer loaded");
+    tracing::info!(
+        addresses = gazetteer.len(),
+        demo = city.info.addresses_demo,
+        "gazetteer loaded"
+    );
     Ok(Geocoder::Gazetteer(Arc::new(gazetteer)))
 }
 

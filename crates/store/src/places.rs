@@ -254,7 +254,10 @@ impl Service {
             .ok_or_else(|| fail(&"no port"))?;
         let path = &url[url::Position::BeforePath..];
         let request = Request::get(path)
-            .header(HOST, url.port().map_or(host.clone(), |p| format!("{host}:{p}")))
+            .header(
+                HOST,
+                url.port().map_or(host.clone(), |p| format!("{host}:{p}")),
+            )
             .header(USER_AGENT, &self.user_agent)
             .header(ACCEPT, "application/json")
             .header(ACCEPT_LANGUAGE, "pl")

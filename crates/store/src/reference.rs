@@ -233,9 +233,7 @@ impl CityData {
     }
 
     /// The city's gazetteer, if it has an addresses file.
-    pub fn gazetteer(
-        &self,
-    ) -> Result<Option<miasto_domain::places::Gazetteer>, ReferenceError> {
+    pub fn gazetteer(&self) -> Result<Option<miasto_domain::places::Gazetteer>, ReferenceError> {
         self.addresses
             .as_deref()
             .map(|text| {

@@ -206,7 +206,10 @@ pub async fn stored_ballot_drafts(db: &DatabaseConnection) -> Vec<Vec<u8>> {
 /// way would have it.
 pub async fn set_pool_rule(db: &DatabaseConnection, pool: miasto_domain::PoolId, rule: &str) {
     crate::entities::budget_pools::Entity::update_many()
-        .col_expr(crate::entities::budget_pools::Column::BallotRule, Expr::value(rule))
+        .col_expr(
+            crate::entities::budget_pools::Column::BallotRule,
+            Expr::value(rule),
+        )
         .filter(crate::entities::budget_pools::Column::Id.eq(pool.0))
         .exec(db)
         .await

@@ -686,7 +686,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            explain(Counting::EqualSharesCost, 1_000, &[(600, true), (450, false)]),
+            explain(
+                Counting::EqualSharesCost,
+                1_000,
+                &[(600, true), (450, false)]
+            ),
             [Outcome::SharesFunded, Outcome::SharesShort]
         );
     }

@@ -293,7 +293,10 @@ mod tests {
             })
         );
         apply(rule, &mut picks, Step::Add, 3, 0, cost).unwrap();
-        assert_eq!(left(rule, &picks, 0, cost), Left::Points { left: 0, of: 10 });
+        assert_eq!(
+            left(rule, &picks, 0, cost),
+            Left::Points { left: 0, of: 10 }
+        );
         assert!(apply(rule, &mut picks, Step::Add, 4, 0, cost).is_err());
         apply(rule, &mut picks, Step::Points(0), 1, 0, cost).unwrap();
         assert_eq!(numbers(&picks), [2, 3]);

@@ -4,8 +4,8 @@
 
 use super::{hex, keyed_hash};
 use crate::budget::{Pesel, age};
-use chrono::NaiveDate;
 use crate::text::fold_letter;
+use chrono::NaiveDate;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 use uuid::Uuid;

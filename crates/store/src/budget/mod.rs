@@ -38,12 +38,12 @@ use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
 mod commission;
+pub mod drafts;
 mod paper;
 mod projects;
 mod results;
 mod verification;
 mod vote;
-pub mod drafts;
 
 pub use commission::*;
 pub use miasto_domain::budget::ProjectStatus;

@@ -3,6 +3,8 @@
 site-name = Wspólne Miasto
 skip-to-content = Skip to main content
 nav-label = Main menu
+nav-menu = Menu
+nav-menu-close = Close the menu
 nav-home = Home
 nav-my-city = My city
 nav-account = My account

@@ -63,3 +63,6 @@ stats-hotline-heading = Hotline calls
 stats-hotline-none = No call figures have been imported for this period.
 stats-col-calls = Calls
 error-stats-period = Choose a period that exists, of at most 120 months.
+error-stats-half = Choose the first or the second half of the year.
+error-stats-quarter = Choose a quarter from 1 to 4.
+error-stats-month = Choose a month from 1 to 12.

@@ -3,6 +3,8 @@
 site-name = Wspólne Miasto
 skip-to-content = Przejdź do treści
 nav-label = Menu główne
+nav-menu = Menu
+nav-menu-close = Zamknij menu
 nav-home = Strona główna
 nav-my-city = Moje miasto
 nav-account = Moje konto

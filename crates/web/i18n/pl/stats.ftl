@@ -64,3 +64,6 @@ stats-hotline-heading = Połączenia z infolinią
 stats-hotline-none = Dla tego okresu nie zaimportowano liczby połączeń.
 stats-col-calls = Połączenia
 error-stats-period = Wybierz istniejący okres, najwyżej 120 miesięcy.
+error-stats-half = Wybierz pierwsze albo drugie półrocze.
+error-stats-quarter = Wybierz kwartał od 1 do 4.
+error-stats-month = Wybierz miesiąc od 1 do 12.

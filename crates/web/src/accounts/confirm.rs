@@ -87,8 +87,27 @@ pub async fn confirm_email(
         Err(e) => return problem_page(&ctx, e),
     };
     accounts::confirm_email(&tx, user).await?;
+    // Whoever holds the link controls the mailbox: a visitor who is not logged in is logged
+    // in (the button, not the link, does it, so a mail scanner cannot). Someone logged in as
+    // another account stays who they are.
+    let account = accounts::get_user(&tx, user).await?;
+    let start = match (&ctx.user, &account) {
+        (None, Some(account)) if !account.is_disabled() => {
+            let token = miasto_store::sessions::create(&tx, user).await?;
+            accounts::record_login(&tx, user).await?;
+            Some((token, account.locale, account.role.landing()))
+        }
+        _ => None,
+    };
     tx.commit().await?;
     tracing::info!(user.id = %user, "e-mail address confirmed");
+    if let Some((token, locale, landing)) = start {
+        tracing::info!(user.id = %user, "logged in by confirming the e-mail address");
+        let response = redirect_with_flash(&ctx, landing, "flash-email-confirmed");
+        return Ok(super::login::session_started(
+            &state, &ctx, response, token, locale,
+        ));
+    }
     let to = if ctx.user.as_ref().is_some_and(|u| u.user.id == user) {
         "/my"
     } else {

@@ -56,7 +56,8 @@ struct LoginPage {
 pub async fn show_login(ctx: Ctx, Query(q): Query<NextQuery>) -> Result<Response, Error> {
     let next = safe_return_path(&q.next).unwrap_or_default();
     if ctx.user.is_some() {
-        return Ok(Redirect::to(if next.is_empty() { "/my" } else { &next }).into_response());
+        let landing = ctx.user.as_ref().map_or("/my", |u| u.user.role.landing());
+        return Ok(Redirect::to(if next.is_empty() { landing } else { &next }).into_response());
     }
     Ok(render(&LoginPage {
         page: Page::titled(&ctx, "login-title"),
@@ -157,17 +158,10 @@ pub async fn login(
                 rate_limit::refund(&tx, &ip_key, limits.login_per_ip).await?;
                 tx.commit().await?;
                 tracing::info!(user.id = %user.id, "logged in");
-                let to = safe_return_path(&input.next).unwrap_or_else(|| "/my".to_owned());
+                let to =
+                    safe_return_path(&input.next).unwrap_or_else(|| user.role.landing().to_owned());
                 let response = redirect_with_flash(&ctx, &to, "flash-logged-in");
-                let csrf = crate::context::session_csrf(&state, &sessions::id_of(&token));
-                return Ok(with_cookies(
-                    response,
-                    &[
-                        session_cookie(ctx.secure, token),
-                        csrf_cookie(ctx.secure, csrf),
-                        lang_cookie(ctx.secure, locale),
-                    ],
-                ));
+                return Ok(session_started(&state, &ctx, response, token, locale));
             }
             _ => {
                 rate_limit::hit(
@@ -190,6 +184,26 @@ pub async fn login(
         offer_reset,
     };
     Ok((status, render(&page)?).into_response())
+}
+
+/// The response with the cookies of a session just started: its token, its form token and
+/// the language.
+pub(crate) fn session_started(
+    state: &AppState,
+    ctx: &Ctx,
+    response: Response,
+    token: String,
+    locale: miasto_domain::Locale,
+) -> Response {
+    let csrf = crate::context::session_csrf(state, &sessions::id_of(&token));
+    with_cookies(
+        response,
+        &[
+            session_cookie(ctx.secure, token),
+            csrf_cookie(ctx.secure, csrf),
+            lang_cookie(ctx.secure, locale),
+        ],
+    )
 }
 
 pub async fn logout(

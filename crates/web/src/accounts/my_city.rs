@@ -49,9 +49,7 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
                 day.map(|d| crate::budget::date(ctx.locale, d))
                     .unwrap_or_default(),
             )),
-            None if edition.phase(miasto_store::now())
-                == miasto_domain::budget::Phase::Voting =>
-            {
+            None if edition.phase(miasto_store::now()) == miasto_domain::budget::Phase::Voting => {
                 open_votes.push((edition.name(ctx.locale).to_owned(), format!("{path}/vote")));
             }
             None => {}

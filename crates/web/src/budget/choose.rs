@@ -104,9 +104,13 @@ pub(crate) fn left_text(page: &Page, left: Left) -> String {
             "of",
             of,
         ),
-        Left::Money { left, of } => {
-            page.t2("budget-left-money", "left", format_amount(left), "of", format_amount(of))
-        }
+        Left::Money { left, of } => page.t2(
+            "budget-left-money",
+            "left",
+            format_amount(left),
+            "of",
+            format_amount(of),
+        ),
         Left::Points { left, of } => page.t2("budget-left-points", "left", left, "of", of),
     }
 }

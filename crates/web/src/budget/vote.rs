@@ -237,7 +237,9 @@ fn selection_pairs(pools: &[Pool], selection: &Selection) -> Vec<(String, String
         let picks = selection.parts.get(field).cloned().unwrap_or_default();
         for (i, pick) in picks.iter().enumerate() {
             let (name, value) = match pool.rule {
-                BallotRule::Ranked { .. } => (format!("{field}-{}", i + 1), pick.project.to_string()),
+                BallotRule::Ranked { .. } => {
+                    (format!("{field}-{}", i + 1), pick.project.to_string())
+                }
                 BallotRule::Approval { .. } | BallotRule::Knapsack => {
                     (field.to_owned(), pick.project.to_string())
                 }
@@ -268,9 +270,12 @@ fn selection_from_pairs(pools: &[Pool], district: &str, typed: &Typed<'_>) -> Se
                 .filter_map(|rank| number(typed.get(&format!("{field}-{rank}"))))
                 .map(pick)
                 .collect(),
-            BallotRule::Approval { .. } | BallotRule::Knapsack => {
-                typed.all(field).into_iter().filter_map(number).map(pick).collect()
-            }
+            BallotRule::Approval { .. } | BallotRule::Knapsack => typed
+                .all(field)
+                .into_iter()
+                .filter_map(number)
+                .map(pick)
+                .collect(),
             BallotRule::Cumulative { .. } => typed
                 .0
                 .iter()
@@ -303,6 +308,7 @@ struct ReviewPage {
 
 /// The review page: the choices of each part checked by its rule, then the voter's identity
 /// and the irreversible button. `typed` keeps what was typed when the vote came back.
+#[expect(clippy::too_many_arguments, reason = "one page's inputs")]
 async fn review_response(
     state: &AppState,
     ctx: &Ctx,
@@ -316,11 +322,19 @@ async fn review_response(
     let page = super::edition_page(ctx, "budget-review-title", edition);
     let hidden = selection_pairs(pools, selection);
     let mut parts_errors = FieldErrors::new(ctx.locale);
-    if pools.iter().any(|p| !p.is_city_wide()) && split_pools(pools, &selection.district).1.is_none()
+    if pools.iter().any(|p| !p.is_city_wide())
+        && split_pools(pools, &selection.district).1.is_none()
     {
         parts_errors.add_message("district", "budget-error-district");
     }
-    read_marks(state, pools, &selection.district, &Typed(&hidden), &mut parts_errors).await?;
+    read_marks(
+        state,
+        pools,
+        &selection.district,
+        &Typed(&hidden),
+        &mut parts_errors,
+    )
+    .await?;
     let complete = parts_errors.is_empty();
     for (field, message) in parts_errors.iter() {
         if !errors.has(field) {

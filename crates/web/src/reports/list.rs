@@ -34,7 +34,8 @@ struct ListPage {
     page: Page,
     query: ListQuery,
     kinds: Vec<SelectOption>,
-    categories: Vec<SelectOption>,
+    /// The categories by kind: (the kind's name, its categories).
+    category_groups: Vec<(String, Vec<SelectOption>)>,
     districts: Vec<SelectOption>,
     statuses: Vec<SelectOption>,
     reports: Vec<ReportView>,
@@ -170,14 +171,24 @@ pub async fn list_reports(
                 .map(|k| (k.as_str(), t(&format!("kind-{}", k.as_str())))),
             &q.kind,
         ),
-        categories: options(
-            lookup
-                .categories
-                .iter()
-                .filter(|c| kind.is_none_or(|k| c.kind == k))
-                .map(|c| (c.id.to_string(), c.names.get(ctx.locale).to_owned())),
-            &q.category,
-        ),
+        // Grouped by kind: both kinds have an "other" category.
+        category_groups: ReportKind::ALL
+            .iter()
+            .filter(|k| kind.is_none_or(|chosen| chosen == **k))
+            .map(|k| {
+                (
+                    t(&format!("kind-{}", k.as_str())),
+                    options(
+                        lookup
+                            .categories
+                            .iter()
+                            .filter(|c| c.kind == *k)
+                            .map(|c| (c.id.to_string(), c.names.get(ctx.locale).to_owned())),
+                        &q.category,
+                    ),
+                )
+            })
+            .collect(),
         districts: options(
             lookup
                 .districts

@@ -98,13 +98,14 @@ fn parse(q: &mut StatsQuery, lookup: &Lookup, errors: &mut FieldErrors) -> Filte
             .and_then(|(from, to)| Period::new(from, to)),
     };
     let period = period.unwrap_or_else(|| {
-        let field = match kind {
-            PeriodKind::Half => "half",
-            PeriodKind::Quarter => "quarter",
-            PeriodKind::Month => "month",
-            _ => "from",
+        // Each period field says what it takes.
+        let (field, message) = match kind {
+            PeriodKind::Half => ("half", "error-stats-half"),
+            PeriodKind::Quarter => ("quarter", "error-stats-quarter"),
+            PeriodKind::Month => ("month", "error-stats-month"),
+            _ => ("from", "error-stats-period"),
         };
-        errors.add_message(field, "error-stats-period");
+        errors.add_message(field, message);
         Period::year(this_year).unwrap_or(Period::month(Month::of(miasto_store::now())))
     });
     let district = match q.district.trim() {

@@ -76,18 +76,22 @@ async fn resident_registers_confirms_logs_in_and_out() {
     page.assert_status(StatusCode::OK)
         .assert_contains("Potwierdzam adres e-mail");
     let token = path_of(&link).split("token=").nth(1).unwrap().to_owned();
+    // Confirming logs the resident in: no typing the password again.
     b.post("/confirm-email", &[("token", &token)])
         .await
-        .assert_redirect("/login");
+        .assert_redirect("/my");
     assert!(
         app.get_user("anna.nowak@example.pl")
             .await
             .unwrap()
             .is_confirmed()
     );
-    b.get("/login")
+    assert!(b.has_session());
+    b.get("/my")
         .await
-        .assert_contains("Adres e-mail został potwierdzony.");
+        .assert_contains("Adres e-mail został potwierdzony.")
+        .assert_contains("Zalogowano jako anna.nowak@example.pl.");
+    b.post("/logout", &[]).await.assert_redirect("/");
 
     b.login("ANNA.NOWAK@example.pl", PASSWORD)
         .await
@@ -255,7 +259,7 @@ async fn expired_and_used_confirmation_links_are_refused_with_a_way_forward() {
         .to_owned();
     b.post("/confirm-email", &[("token", &fresh)])
         .await
-        .assert_redirect("/login");
+        .assert_redirect("/my");
     b.post("/confirm-email", &[("token", &fresh)])
         .await
         .assert_status(StatusCode::GONE)
@@ -861,4 +865,35 @@ async fn signing_in_again_after_a_session_expired_keeps_the_new_session() {
                 .assert_redirect("/login?next=%2Fmy");
         })
         .await;
+}
+
+#[tokio::test]
+async fn staff_land_on_their_work_after_logging_in() {
+    let app = TestApp::new().await;
+    for (email, role, landing) in [
+        ("op@example.pl", Role::Operator, "/staff/queue"),
+        ("jednostka@example.pl", Role::UnitStaff, "/staff/queue"),
+        ("moderator@example.pl", Role::Moderator, "/staff/queue"),
+        ("urzednik@example.pl", Role::Official, "/staff/budget"),
+        ("admin@example.pl", Role::Admin, "/admin"),
+        ("mieszkanka@example.pl", Role::Resident, "/my"),
+    ] {
+        app.user(email, role).await;
+        let mut b = app.browser();
+        b.login(email, PASSWORD).await.assert_redirect(landing);
+        b.get(landing).await.assert_status(StatusCode::OK);
+        // Where they were going still wins.
+        let mut c = app.browser();
+        c.get("/login?next=%2Freports").await;
+        c.post(
+            "/login",
+            &[
+                ("email", email),
+                ("password", PASSWORD),
+                ("next", "/reports"),
+            ],
+        )
+        .await
+        .assert_redirect("/reports");
+    }
 }

@@ -226,7 +226,7 @@ async fn an_app_registers_confirms_and_signs_devices_in_and_out() {
     let mut b = app.browser();
     b.post("/confirm-email", &[("token", &token)])
         .await
-        .assert_redirect("/login");
+        .assert_redirect("/my");
 
     // Registering the same address again answers the same and tells its owner instead.
     post_json(

@@ -64,7 +64,9 @@ async fn a_ballot_is_filled_in_without_javascript_reviewed_and_cast() {
                 .assert_status(StatusCode::OK)
                 .assert_contains("Zostało 3 z 3 miejsc")
                 .assert_contains("Jeszcze nic nie wybrano.")
-                .assert_contains("Dodaj do mojej karty<span class=\"visually-hidden\">: Projekt d1 nr 1");
+                .assert_contains(
+                    "Dodaj do mojej karty<span class=\"visually-hidden\">: Projekt d1 nr 1",
+                );
 
             for n in ["1", "2", "3"] {
                 step(&mut b, n, "add", "")
@@ -81,10 +83,14 @@ async fn a_ballot_is_filled_in_without_javascript_reviewed_and_cast() {
             let page = b.get("/budget/2026/vote").await;
             page.assert_contains("Zostało 0 z 3 miejsc");
             let panel_start = at(&page, "Twój wybór");
-            let order: Vec<usize> = ["Projekt city nr 1 –", "Projekt city nr 3 –", "Projekt city nr 2 –"]
-                .iter()
-                .map(|t| page.body[panel_start..].find(t).unwrap())
-                .collect();
+            let order: Vec<usize> = [
+                "Projekt city nr 1 –",
+                "Projekt city nr 3 –",
+                "Projekt city nr 2 –",
+            ]
+            .iter()
+            .map(|t| page.body[panel_start..].find(t).unwrap())
+            .collect();
             assert!(order[0] < order[1] && order[1] < order[2], "{order:?}");
 
             // From a project page and from the list.
@@ -107,17 +113,26 @@ async fn a_ballot_is_filled_in_without_javascript_reviewed_and_cast() {
                 .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
                 .assert_contains("Twoja karta dotyczy dzielnicy");
             // A project that is not on this edition's ballot, an unknown step.
-            step(&mut b, "999", "add", "").await.assert_status(StatusCode::NOT_FOUND);
-            step(&mut b, "6", "steal", "").await.assert_status(StatusCode::BAD_REQUEST);
+            step(&mut b, "999", "add", "")
+                .await
+                .assert_status(StatusCode::NOT_FOUND);
+            step(&mut b, "6", "steal", "")
+                .await
+                .assert_status(StatusCode::BAD_REQUEST);
 
             // The selection is sealed: a backup shows a draft exists, not what is in it.
             let rows = draft_rows(&app).await;
             assert_eq!(rows.len(), 1);
             let plain = String::from_utf8_lossy(&rows[0]);
-            assert!(!plain.contains("project") && !plain.contains("d1"), "{plain}");
+            assert!(
+                !plain.contains("project") && !plain.contains("d1"),
+                "{plain}"
+            );
             // Another session of the same account starts empty.
             let mut phone = app.browser();
-            phone.login("karta@example.pl", crate::harness::PASSWORD).await;
+            phone
+                .login("karta@example.pl", crate::harness::PASSWORD)
+                .await;
             phone
                 .get("/budget/2026/vote?district=d1")
                 .await
@@ -152,8 +167,10 @@ async fn a_ballot_is_filled_in_without_javascript_reviewed_and_cast() {
                 ])
             );
             // A typing mistake keeps the choices that were sent.
-            let mut form: Vec<(&str, &str)> =
-                hidden.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let mut form: Vec<(&str, &str)> = hidden
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
             form.extend([("full_name", "Jan Kowalski"), ("pesel", "44051401459")]);
             b.post("/budget/2026/vote", &form)
                 .await
@@ -166,13 +183,24 @@ async fn a_ballot_is_filled_in_without_javascript_reviewed_and_cast() {
             b.post("/budget/2026/vote", &form)
                 .await
                 .assert_redirect("/budget/2026");
-            assert!(budget::has_voted(&app.db.db, fx.edition.id, user.id).await.unwrap());
+            assert!(
+                budget::has_voted(&app.db.db, fx.edition.id, user.id)
+                    .await
+                    .unwrap()
+            );
             // Cast: this session's draft is gone with it; the phone's ends with its session.
             phone.get("/budget/2026/vote?district=d1").await;
             step(&mut phone, "9", "add", "").await;
-            assert_eq!(draft_rows(&app).await.len(), 1, "only the phone's draft is left");
+            assert_eq!(
+                draft_rows(&app).await.len(),
+                1,
+                "only the phone's draft is left"
+            );
             phone.post("/logout", &[]).await;
-            assert!(draft_rows(&app).await.is_empty(), "a draft ends with its session");
+            assert!(
+                draft_rows(&app).await.is_empty(),
+                "a draft ends with its session"
+            );
 
             // The voter's ballot is closed, and "My city" says when they voted.
             step(&mut b, "4", "add", "")

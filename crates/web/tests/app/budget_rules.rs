@@ -287,7 +287,7 @@ impl<'a> Table<'a> {
             browser
                 .login(user.email.as_str(), crate::harness::PASSWORD)
                 .await
-                .assert_redirect("/my");
+                .assert_redirect(user.role.landing());
             actors.push((Some(user), browser));
         }
         table.actors = actors;

@@ -178,7 +178,10 @@ impl TestApp {
     pub async fn logged_in(&self, email: &str, role: Role) -> (Browser<'_>, User) {
         let user = self.user(email, role).await;
         let mut browser = self.browser();
-        browser.login(email, PASSWORD).await.assert_redirect("/my");
+        browser
+            .login(email, PASSWORD)
+            .await
+            .assert_redirect(role.landing());
         (browser, user)
     }
 

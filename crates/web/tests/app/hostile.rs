@@ -348,7 +348,7 @@ async fn a_call_centre_behind_one_address_logs_in_at_shift_start() {
             .at("192.0.2.1")
             .login(&email, crate::harness::PASSWORD)
             .await
-            .assert_redirect("/my");
+            .assert_redirect("/staff/queue");
     }
     // Failures still count there.
     let mut guesser = app.browser().at("192.0.2.1");

@@ -8,8 +8,8 @@
 mod accounts;
 mod admin;
 mod api;
-mod budget;
 mod ballot;
+mod budget;
 mod budget_rules;
 mod harness;
 mod hostile;

@@ -129,7 +129,9 @@ fn hidden(res: &TestResponse, name: &str) -> String {
 
 /// Sends the report the way a browser without JavaScript does: step two's hidden fields.
 async fn send_from(b: &mut Browser<'_>, step2: &TestResponse) -> TestResponse {
-    let names = ["kind", "category", "address", "district", "lat", "lon", "form_key"];
+    let names = [
+        "kind", "category", "address", "district", "lat", "lon", "form_key",
+    ];
     let values: Vec<(&str, String)> = names.iter().map(|n| (*n, hidden(step2, n))).collect();
     let mut fields: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
     fields.push(("description", "Nie świeci latarnia od tygodnia"));
@@ -148,7 +150,9 @@ async fn latest_report(app: &TestApp) -> miasto_store::reports::Report {
 async fn a_typed_address_puts_the_pin_without_javascript() {
     let app = with_gazetteer().await;
     let mut b = app.browser();
-    b.get("/reports/new").await.assert_contains(r#"id="place-q""#);
+    b.get("/reports/new")
+        .await
+        .assert_contains(r#"id="place-q""#);
     let category = category_id(&app, "problem.lighting").await;
     let step2 = b
         .get(&format!(
@@ -167,8 +171,13 @@ async fn a_typed_address_puts_the_pin_without_javascript() {
     let point = report.point.expect("the report has the address's pin");
     assert!((point.lat() - 50.065390).abs() < 1e-6);
     // The pin decided the district: Karmelicka 20 is in Stare Miasto (I).
-    let districts = miasto_store::reference::list_districts(&app.db.db).await.unwrap();
-    let district = districts.iter().find(|d| Some(d.id) == report.district).unwrap();
+    let districts = miasto_store::reference::list_districts(&app.db.db)
+        .await
+        .unwrap();
+    let district = districts
+        .iter()
+        .find(|d| Some(d.id) == report.district)
+        .unwrap();
     assert_eq!(district.number, 1);
 
     // A street without a number is not precise enough for a pin.
@@ -373,8 +382,14 @@ async fn a_nominatim_service_answers_through_the_same_port() {
         let seen = seen.lock().unwrap();
         let asked = &seen.paths[0];
         assert!(asked.starts_with("/search?q=ul.+Karmelicka+20"), "{asked}");
-        assert!(asked.contains("format=jsonv2") && asked.contains("bounded=1"), "{asked}");
-        assert!(asked.contains("viewbox=19.79%2C50.13%2C20.22%2C49.96"), "{asked}");
+        assert!(
+            asked.contains("format=jsonv2") && asked.contains("bounded=1"),
+            "{asked}"
+        );
+        assert!(
+            asked.contains("viewbox=19.79%2C50.13%2C20.22%2C49.96"),
+            "{asked}"
+        );
         assert!(seen.paths[1].starts_with("/reverse?lat=50.0656&lon=19.93"));
         assert!(seen.agents.iter().all(|a| a == "miasto-tests"));
     }
@@ -405,7 +420,10 @@ async fn a_failing_service_finds_nothing_and_never_breaks_a_report() {
         let (base, _) = stub(mode).await;
         let app = with_service(&base, Api::Nominatim).await;
         let mut b = app.browser();
-        assert!(labels(&search(&mut b, "Karmelicka 20").await).is_empty(), "{mode}");
+        assert!(
+            labels(&search(&mut b, "Karmelicka 20").await).is_empty(),
+            "{mode}"
+        );
         let res = b.get("/places/nearest?lat=50.0656&lon=19.9300").await;
         assert!(json(&res)["place"].is_null(), "{mode}");
         let category = category_id(&app, "problem.lighting").await;
@@ -469,6 +487,7 @@ async fn report_and_project_pages_show_the_place_in_words_and_on_a_map() {
     let (mut staff, _) = app.logged_in("kck@example.pl", Role::Operator).await;
     let page = staff.get(&format!("/staff{}", report.number.path())).await;
     page.assert_contains("ul. Karmelicka 20")
+        .assert_contains("Nowy status")
         .assert_contains(r#"data-lat="50.065390""#)
         .assert_lacks("data-approximate");
 
@@ -534,9 +553,9 @@ async fn a_projects_location_is_found_on_the_map() {
     .unwrap()
     .items
     .into_iter()
-        .find(|p| p.title == "Ławki na Floriańskiej")
-        .unwrap()
-        .number;
+    .find(|p| p.title == "Ławki na Floriańskiej")
+    .unwrap()
+    .number;
     b.get(&format!("/budget/2026/projects/{number}"))
         .await
         .assert_status(StatusCode::OK)

@@ -373,7 +373,29 @@ async fn the_page_shows_exactly_the_figures_of_a_known_dataset() {
         .get("/stats?period=half&year=2025&half=3")
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
-        .assert_contains("Wybierz istniejący okres");
+        .assert_contains("Wybierz pierwsze albo drugie półrocze.");
+    // Each period field names what it takes (not "at most 120 months" for a month of 13).
+    for (query, message) in [
+        (
+            "period=month&year=2025&month=13",
+            "Wybierz miesiąc od 1 do 12.",
+        ),
+        (
+            "period=quarter&year=2025&quarter=0",
+            "Wybierz kwartał od 1 do 4.",
+        ),
+        (
+            "period=custom&from=2010-01&to=2025-12",
+            "Wybierz istniejący okres, najwyżej 120 miesięcy.",
+        ),
+    ] {
+        app.browser()
+            .get(&format!("/stats?{query}"))
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains(message)
+            .assert_contains(r#"class="error-summary""#);
+    }
 }
 
 #[tokio::test]
