@@ -25,6 +25,27 @@ async function jpeg(page) {
   return Buffer.from(dataUrl.split(',')[1], 'base64');
 }
 
+// A phone-sized photo: 4,800 × 3,600 pixels of noise, which JPEG cannot squeeze (~10 MB,
+// over the server's 7 MB).
+async function phonePhoto(page) {
+  const dataUrl = await page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 4800;
+    canvas.height = 3600;
+    const ctx = canvas.getContext('2d');
+    const image = ctx.createImageData(canvas.width, canvas.height);
+    for (let i = 0; i < image.data.length; i += 4) {
+      image.data[i] = Math.random() * 256;
+      image.data[i + 1] = Math.random() * 256;
+      image.data[i + 2] = Math.random() * 256;
+      image.data[i + 3] = 255;
+    }
+    ctx.putImageData(image, 0, 0);
+    return canvas.toDataURL('image/jpeg', 0.95);
+  });
+  return Buffer.from(dataUrl.split(',')[1], 'base64');
+}
+
 async function reportNumberOn(page) {
   const heading = await page.locator('h1').innerText();
   const match = heading.match(/\d{4}\/\d{6}/);
@@ -181,11 +202,26 @@ test('on a phone, in English, a resident reports a problem by address and follow
   await page.waitForURL(/\/reports\/new\/details/);
   await checkPage(page, 'phone: report details (English)');
   await fits('details');
+  // The typed address was found in the city's gazetteer: the pin went there.
+  await assert.doesNotReject(page.getByText('The pin was put at the address you typed: ul. Karmelicka 20.').waitFor());
   await page.getByLabel('What is the problem?').fill('A deep pothole in front of the tram stop.');
+  // A phone's full-size photo is made smaller in the browser before it is sent.
+  const big = await phonePhoto(page);
+  assert.ok(big.length > 7 * 1024 * 1024, `the test photo is over the server's limit (${big.length} bytes)`);
+  await page.getByLabel('Photos').setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: big });
+  await assert.doesNotReject(page.getByText('Photos ready to send').waitFor());
+  const sent = await page.locator('#photos').evaluate(async (input) => {
+    const file = input.files[0];
+    const bitmap = await createImageBitmap(file);
+    return { size: file.size, width: bitmap.width, height: bitmap.height, name: file.name };
+  });
+  assert.ok(sent.size < 7 * 1024 * 1024, `sent ${sent.size} bytes`);
+  assert.deepEqual([sent.width, sent.height], [2560, 1920]);
   await page.getByRole('button', { name: 'Send the report' }).click();
   await page.waitForURL(/\/reports\/track\//);
   await checkPage(page, 'phone: tracking page (English)');
   await fits('tracking page');
+  await assert.doesNotReject(page.locator('.photos img').first().waitFor());
   const number = await reportNumberOn(page);
   await page.goto(`${BASE}/reports`);
   await checkPage(page, 'phone: public list (English)');
@@ -193,5 +229,7 @@ test('on a phone, in English, a resident reports a problem by address and follow
   await page.getByRole('link', { name: number }).click();
   await checkPage(page, 'phone: public report (English)');
   await fits('public report');
+  // The place in words (the street only, as positions are rounded in public) and on a map.
+  await assert.doesNotReject(page.getByText('Near ul. Karmelicka').waitFor());
   await page.context().close();
 });

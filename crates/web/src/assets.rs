@@ -19,6 +19,11 @@ const FILES: &[(&str, &str, &[u8])] = &[
         include_bytes!("../static/favicon.svg"),
     ),
     (
+        "forms.js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/forms.js"),
+    ),
+    (
         "map.js",
         "text/javascript; charset=utf-8",
         include_bytes!("../static/map.js"),

@@ -101,3 +101,5 @@ flash-role-changed = The role has been changed.
 flash-user-disabled = The account has been disabled.
 flash-user-enabled = The account has been enabled.
 flash-api-key-revoked = Key revoked – the application can no longer send reports with it.
+photos-preparing = Preparing the photos for sending…
+photos-ready = Photos ready to send (large ones were made smaller).

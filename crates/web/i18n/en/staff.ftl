@@ -102,3 +102,4 @@ flash-report-recorded = The report has been saved.
 staff-address-id = Address reference
 staff-answers-heading = Answers to the category's questions
 staff-media-url = Photo link sent by the app (not checked; open with care):
+staff-intake-show-questions = Show the questions for this category

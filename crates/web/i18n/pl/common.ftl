@@ -104,3 +104,5 @@ flash-role-changed = Rola została zmieniona.
 flash-user-disabled = Konto zostało zablokowane.
 flash-user-enabled = Konto zostało odblokowane.
 flash-api-key-revoked = Klucz unieważniony – aplikacja nie wyśle już nim zgłoszeń.
+photos-preparing = Przygotowujemy zdjęcia do wysłania…
+photos-ready = Zdjęcia gotowe do wysłania (duże zostały zmniejszone).

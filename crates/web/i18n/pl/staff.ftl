@@ -103,3 +103,4 @@ flash-report-recorded = Zgłoszenie zostało zapisane.
 staff-address-id = Identyfikator adresu
 staff-answers-heading = Odpowiedzi na pytania kategorii
 staff-media-url = Zdjęcie podane przez aplikację (nie sprawdzone, otwierasz na własną odpowiedzialność):
+staff-intake-show-questions = Pokaż pytania tej kategorii

@@ -1466,3 +1466,56 @@ async fn operators_ask_callers_the_categorys_questions_before_recording() {
     assert_eq!(report.answers["danger"], vec!["buildings"]);
     assert_eq!(report.channel, miasto_domain::reports::Channel::Phone);
 }
+
+#[tokio::test]
+async fn the_hotline_shows_a_categorys_questions_as_soon_as_it_is_chosen() {
+    let app = TestApp::new().await;
+    let (mut op, _) = app.logged_in("kck2@example.pl", Role::Operator).await;
+    op.get("/staff/intake")
+        .await
+        .assert_contains("Pokaż pytania tej kategorii")
+        .assert_contains(r#"data-continue-on-change="category""#);
+    let category = category_id(&app, "problem.lighting").await;
+    // "Continue" (pressed by the page's script when the category changes): the questions
+    // show, what was typed stays, nothing is recorded and nothing is called an error.
+    let page = op
+        .post(
+            "/staff/intake",
+            &[
+                ("channel", "phone"),
+                ("category", &category),
+                ("address", "ul. Długa 10"),
+                ("description", "Nie świeci latarnia"),
+                ("step", "questions"),
+            ],
+        )
+        .await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains("Numer słupa oświetleniowego")
+        .assert_contains(&format!(r#"name="questions_for" value="{category}""#))
+        .assert_contains(r#"value="ul. Długa 10""#)
+        .assert_contains("Nie świeci latarnia")
+        .assert_lacks("error-summary");
+    assert!(
+        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    // One submit records it, with the questions asked.
+    let res = op
+        .post(
+            "/staff/intake",
+            &[
+                ("channel", "phone"),
+                ("category", &category),
+                ("questions_for", &category),
+                ("address", "ul. Długa 10"),
+                ("description", "Nie świeci latarnia"),
+                ("answer.pole_number", "123"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+}

@@ -35,6 +35,8 @@ pub struct IntakeInput {
     pub questions_for: String,
     /// The operator was told the address and the pin disagree, and kept them.
     pub far_seen: String,
+    /// `questions`: show the chosen category's questions (nothing is recorded yet).
+    pub step: String,
 }
 
 #[derive(Template)]
@@ -135,6 +137,11 @@ pub async fn record_report(
     let operator = ctx.require(Permission::RecordReportsForCallers)?.user.id;
     input.details.answers = answers_from(&pairs);
     let lookup = Lookup::load(&state).await?;
+    if input.step == "questions" {
+        // The category was chosen: its questions show, to ask the caller before recording.
+        let page = intake_page(&state, &ctx, &lookup, input, FieldErrors::new(ctx.locale));
+        return Ok(render(&page)?.into_response());
+    }
     let mut errors = FieldErrors::new(ctx.locale);
     let placed =
         crate::places::complete(&state, &mut input.address, &mut input.lat, &mut input.lon).await;
