@@ -98,6 +98,27 @@ impl Page {
         )
     }
 
+    /// At most `max` characters of `text`, cut at a word and marked with an ellipsis.
+    pub fn excerpt(&self, text: &str, max: usize) -> String {
+        if text.chars().count() <= max {
+            return text.to_owned();
+        }
+        let cut: String = text.chars().take(max).collect();
+        let cut = cut
+            .rsplit_once(char::is_whitespace)
+            .map_or(cut.as_str(), |(a, _)| a);
+        format!("{}…", cut.trim_end_matches([',', '.', ';', ':', ' ']))
+    }
+
+    /// "today", "yesterday", "5 days ago".
+    pub fn age(&self, days: &i64) -> String {
+        match *days {
+            0 => self.t("age-today"),
+            1 => self.t("age-yesterday"),
+            n => self.t1("age-days", "count", n),
+        }
+    }
+
     /// A whole number with the language's thousands separator ("86 998", "86,998").
     pub fn n(&self, value: impl std::fmt::Display) -> String {
         group_digits(&value.to_string(), self.lang)
@@ -199,6 +220,25 @@ pub struct Pager {
     pub capped: bool,
     pub prev: Option<String>,
     pub next: Option<String>,
+    /// Page numbers to offer: the first, the last and two either side of this one, with
+    /// `None` where pages are left out ("…"). Each is (number, link).
+    pub numbers: Vec<Option<(u64, String)>>,
+}
+
+/// The page numbers a pager shows around `page` of `pages`; `None` marks a gap.
+pub fn page_window(page: u64, pages: u64) -> Vec<Option<u64>> {
+    let mut out: Vec<Option<u64>> = Vec::new();
+    let mut last = 0;
+    for n in 1..=pages {
+        if n == 1 || n == pages || n.abs_diff(page) <= 2 {
+            if n > last + 1 {
+                out.push(None);
+            }
+            out.push(Some(n));
+            last = n;
+        }
+    }
+    out
 }
 
 impl Pager {
@@ -222,6 +262,10 @@ impl Pager {
             capped: paged.capped,
             prev: paged.has_prev().then(|| link(paged.page - 1)),
             next: paged.has_next().then(|| link(paged.page + 1)),
+            numbers: page_window(paged.page, paged.pages())
+                .into_iter()
+                .map(|n| n.map(|n| (n, link(n))))
+                .collect(),
         }
     }
 }
@@ -245,6 +289,27 @@ pub fn group_digits(raw: &str, lang: miasto_domain::Locale) -> String {
         out.push(c);
     }
     out
+}
+
+#[cfg(test)]
+mod pager_tests {
+    use super::page_window;
+
+    #[test]
+    fn the_pager_shows_the_ends_and_the_neighbourhood() {
+        let shown = |page, pages| {
+            page_window(page, pages)
+                .into_iter()
+                .map(|n| n.map_or("…".to_owned(), |n| n.to_string()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(shown(1, 101), "1 2 3 … 101");
+        assert_eq!(shown(50, 101), "1 … 48 49 50 51 52 … 101");
+        assert_eq!(shown(4, 6), "1 2 3 4 5 6");
+        assert_eq!(shown(1, 1), "1");
+        assert_eq!(shown(1, 0), "");
+    }
 }
 
 #[cfg(test)]

@@ -162,6 +162,10 @@ pub struct ListFilter {
     pub reporter: Option<UserId>,
     pub contact_email: Option<String>,
     pub contact_phone: Option<String>,
+    /// Words in the public text (the moderated one where a moderator replaced it, so a search
+    /// never finds what a moderator took out). Matched as a substring, case-insensitively
+    /// for ASCII on SQLite and fully on PostgreSQL.
+    pub text: Option<String>,
     /// Only reports with a photo no moderator has looked at yet.
     pub photos_pending: bool,
     /// Keyset paging for [`Sort::Newest`]: only reports after this one (its creation time and
@@ -251,6 +255,28 @@ fn filtered(filter: &ListFilter) -> sea_orm::Select<reports::Entity> {
     }
     if let Some(phone) = &filter.contact_phone {
         select = select.filter(C::ContactPhone.eq(phone.as_str()));
+    }
+    if let Some(text) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        use sea_orm::sea_query::{Expr, Func};
+        // LIKE's own wildcards in what was typed are taken literally.
+        let escaped: String = text
+            .to_lowercase()
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        let public = Func::coalesce([Expr::col(C::DescriptionRedacted), Expr::col(C::Description)]);
+        select = select.filter(
+            Expr::expr(Func::lower(public))
+                .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
+        );
     }
     if filter.photos_pending {
         use crate::entities::report_photos::{Column as P, Entity as Photos};

@@ -38,6 +38,7 @@ pager-label = Result pages
 pager-prev = Previous page
 pager-next = Next page
 pager-position = Page { $page }
+pager-page = Page
 results-count-capped = More than { $count } results. Narrow the filters to see further.
 results-count = { $count ->
     [one] { $count } result
@@ -103,3 +104,6 @@ flash-user-enabled = The account has been enabled.
 flash-api-key-revoked = Key revoked – the application can no longer send reports with it.
 photos-preparing = Preparing the photos for sending…
 photos-ready = Photos ready to send (large ones were made smaller).
+age-today = today
+age-yesterday = yesterday
+age-days = { $count } days ago

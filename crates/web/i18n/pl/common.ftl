@@ -38,6 +38,7 @@ pager-label = Strony wyników
 pager-prev = Poprzednia strona
 pager-next = Następna strona
 pager-position = Strona { $page }
+pager-page = Strona
 results-count-capped = Ponad { $count } wyników. Zawęź filtry, aby zobaczyć dalsze.
 results-count = { $count ->
     [one] { $count } wynik
@@ -106,3 +107,9 @@ flash-user-enabled = Konto zostało odblokowane.
 flash-api-key-revoked = Klucz unieważniony – aplikacja nie wyśle już nim zgłoszeń.
 photos-preparing = Przygotowujemy zdjęcia do wysłania…
 photos-ready = Zdjęcia gotowe do wysłania (duże zostały zmniejszone).
+age-today = dziś
+age-yesterday = wczoraj
+age-days = { $count ->
+    [one] { $count } dzień temu
+   *[other] { $count } dni temu
+}

@@ -7,7 +7,6 @@ use crate::page::{Page, Pager, SelectOption, options, render};
 use crate::{AppState, Error};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Html;
 use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Europe::Warsaw;
 use miasto_domain::reference::ReportKind;
@@ -26,7 +25,14 @@ pub struct ListQuery {
     pub from: String,
     pub to: String,
     pub page: String,
+    /// Words of the description, or a tracking number (which opens that report).
+    pub q: String,
+    /// `newest` (default), `oldest`, `changed`.
+    pub sort: String,
 }
+
+/// The orders the public list offers.
+const SORTS: [Sort; 3] = [Sort::Newest, Sort::Oldest, Sort::RecentlyChanged];
 
 #[derive(Template)]
 #[template(path = "reports/list.html")]
@@ -38,6 +44,7 @@ struct ListPage {
     category_groups: Vec<(String, Vec<SelectOption>)>,
     districts: Vec<SelectOption>,
     statuses: Vec<SelectOption>,
+    sorts: Vec<SelectOption>,
     reports: Vec<ReportView>,
     pager: Pager,
     map_query: String,
@@ -60,7 +67,11 @@ fn filter_of(q: &ListQuery, kind: Option<ReportKind>) -> ListFilter {
         status: Status::parse(&q.status).ok(),
         created_from: day_start(&q.from),
         created_before: day_start(&q.to).map(|d| d + chrono::Duration::days(1)),
-        sort: Sort::Newest,
+        text: Some(q.q.trim().to_owned()).filter(|t| !t.is_empty()),
+        sort: SORTS
+            .into_iter()
+            .find(|s| s.as_str() == q.sort)
+            .unwrap_or(Sort::Newest),
         ..Default::default()
     }
 }
@@ -115,8 +126,15 @@ pub async fn list_reports(
     State(state): State<AppState>,
     ctx: Ctx,
     Query(q): Query<ListQuery>,
-) -> Result<Html<String>, Error> {
+) -> Result<axum::response::Response, Error> {
+    use axum::response::IntoResponse;
     let lookup = Lookup::load(&state).await?;
+    // A tracking number typed into the search opens that report.
+    if let Ok(number) = miasto_domain::reports::TrackingNumber::parse(&q.q)
+        && reports::get_by_number(state.db(), number).await?.is_some()
+    {
+        return Ok(axum::response::Redirect::to(&number.path()).into_response());
+    }
     let kind = ReportKind::parse(&q.kind).ok();
     let filter = filter_of(&q, kind);
     let paged = reports::list(
@@ -135,13 +153,45 @@ pub async fn list_reports(
             ("status", &q.status),
             ("from", &q.from),
             ("to", &q.to),
+            ("q", &q.q),
+            ("sort", &q.sort),
         ],
     );
-    let views = paged
+    let mut views: Vec<ReportView> = paged
         .items
         .iter()
         .map(|r| ReportView::new(r, &lookup, ctx.locale, None))
         .collect();
+    // Each row: its first public photo and the street near its (rounded) place, looked up
+    // together so a geocoding service is asked in parallel.
+    let extras = futures_util::future::join_all(paged.items.iter().map(|r| {
+        let state = &state;
+        async move {
+            let photo = miasto_store::photos::list(
+                state.db(),
+                r.id,
+                miasto_store::photos::Audience::Public,
+            )
+            .await?
+            .first()
+            .map(|p| format!("{}/thumb", super::show::PhotoView::new(p, None).base));
+            let near = match r.point {
+                Some(point) => {
+                    crate::places::map_view(state, point.coarse(), true)
+                        .await
+                        .near
+                }
+                None => None,
+            };
+            Ok::<_, Error>((photo, near))
+        }
+    }))
+    .await;
+    for (view, extra) in views.iter_mut().zip(extras) {
+        let (thumb, near) = extra?;
+        view.thumb = thumb;
+        view.near = near;
+    }
     let t = |id: &str| crate::i18n::t(ctx.locale, id);
     let status_kind = kind.unwrap_or(ReportKind::Problem);
     let mut statuses: Vec<(String, String)> = Status::for_kind(status_kind)
@@ -163,7 +213,7 @@ pub async fn list_reports(
             }
         }
     }
-    render(&ListPage {
+    Ok(render(&ListPage {
         page: Page::titled(&ctx, "reports-title"),
         kinds: options(
             ReportKind::ALL
@@ -197,6 +247,12 @@ pub async fn list_reports(
             &q.district,
         ),
         statuses: options(statuses, &q.status),
+        sorts: options(
+            SORTS
+                .iter()
+                .map(|s| (s.as_str(), t(&format!("reports-sort-{}", s.as_str())))),
+            &q.sort,
+        ),
         reports: views,
         pager,
         map_query: serde_urlencoded::to_string([
@@ -206,8 +262,10 @@ pub async fn list_reports(
             ("status", q.status.as_str()),
             ("from", q.from.as_str()),
             ("to", q.to.as_str()),
+            ("q", q.q.as_str()),
         ])
         .unwrap_or_default(),
         query: q,
-    })
+    })?
+    .into_response())
 }

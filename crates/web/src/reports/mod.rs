@@ -170,6 +170,12 @@ pub struct ReportView {
     /// About 100 m off the exact spot.
     pub coarse: Option<Point>,
     pub channel_label: String,
+    /// Whole days since it was received.
+    pub age_days: i64,
+    /// Its first public photo's thumbnail (lists fill it in).
+    pub thumb: Option<String>,
+    /// The street near its place (lists fill it in when a geocoder knows it).
+    pub near: Option<String>,
 }
 
 impl ReportView {
@@ -203,6 +209,9 @@ impl ReportView {
             merged_into: merged_into.map(|m| (m.number.to_string(), m.number.path())),
             description: report.public_description().to_owned(),
             coarse: report.point.map(Point::coarse),
+            age_days: (miasto_store::now() - report.created_at).num_days().max(0),
+            thumb: None,
+            near: None,
             channel_label: crate::i18n::t(locale, &format!("channel-{}", report.channel.as_str())),
         }
     }

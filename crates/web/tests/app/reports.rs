@@ -1519,3 +1519,113 @@ async fn the_hotline_shows_a_categorys_questions_as_soon_as_it_is_chosen() {
         .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
 }
+
+#[tokio::test]
+async fn the_public_list_searches_sorts_and_numbers_its_pages_without_leaking_moderated_text() {
+    let app = TestApp::new().await;
+    let category = category_id(&app, "problem.lighting").await;
+    let mut b = app.browser();
+    for text in [
+        "Nie świeci latarnia przy przystanku Rondo Mogilskie",
+        "Zepsuta lampa w parku obok placu zabaw dla dzieci",
+        "Latarnia mruga całą noc – Jan Kowalski spod siódemki to widział",
+    ] {
+        let res = send(
+            &mut b,
+            &[
+                ("kind", "problem"),
+                ("category", &category),
+                ("address", "ul. Długa 1"),
+            ],
+            &[("description", text)],
+            &[],
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    }
+    let all =
+        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .items;
+    // Rows carry a short description and their age.
+    b.get("/reports")
+        .await
+        .assert_contains("Zepsuta lampa w parku")
+        .assert_contains("(dziś)");
+    // Words, case-insensitively; a number opens its report.
+    let found = b.get("/reports?q=LATARNIA").await;
+    found
+        .assert_contains("Rondo Mogilskie")
+        .assert_contains("mruga")
+        .assert_lacks("Zepsuta lampa");
+    let first = all.last().unwrap().number;
+    b.get(&format!(
+        "/reports?q={}",
+        first.to_string().replace('/', "%2F")
+    ))
+    .await
+    .assert_redirect(&first.path());
+    // LIKE's wildcards are what they are.
+    b.get("/reports?q=%25")
+        .await
+        .assert_contains(r#"class="empty-state""#);
+    // Oldest first puts the first report at the top.
+    let oldest = b.get("/reports?sort=oldest").await;
+    assert!(oldest.body.find("Rondo Mogilskie").unwrap() < oldest.body.find("mruga").unwrap());
+    let newest = b.get("/reports?sort=newest").await;
+    assert!(newest.body.find("mruga").unwrap() < newest.body.find("Rondo Mogilskie").unwrap());
+
+    // A moderator hides a name: searching for it finds nothing any more.
+    let named = all
+        .iter()
+        .find(|r| r.description.contains("Kowalski"))
+        .unwrap();
+    let (mut moderator, _) = app.logged_in("mod2@example.pl", Role::Moderator).await;
+    moderator
+        .post(
+            &format!("/staff{}/redact", named.number.path()),
+            &[
+                (
+                    "public_text",
+                    "Latarnia mruga całą noc – [ukryto] to widział",
+                ),
+                ("reason", "nazwisko"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    b.get("/reports?q=kowalski")
+        .await
+        .assert_contains(r#"class="empty-state""#)
+        .assert_lacks("mruga");
+    b.get("/reports?q=ukryto").await.assert_contains("mruga");
+}
+
+#[tokio::test]
+async fn long_lists_offer_page_numbers() {
+    let app = TestApp::new().await;
+    let categories = miasto_store::reference::list_categories(&app.db.db)
+        .await
+        .unwrap();
+    let lighting = categories
+        .iter()
+        .find(|c| c.code.as_str() == "problem.lighting")
+        .unwrap();
+    let unit = miasto_store::reference::find_unit_by_code(&app.db.db, "ZDMK")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    miasto_store::testing::seed_reports(&app.db.db, lighting, unit, 2026, 200).await;
+    let page = app.browser().get("/reports?page=5&sort=oldest").await;
+    page.assert_status(StatusCode::OK)
+        .assert_contains(r#"aria-current="page"><span class="visually-hidden">Strona </span>5</a>"#)
+        .assert_contains(r#"page=1""#)
+        .assert_contains(r#"page=10""#)
+        .assert_contains(r#"page=3""#)
+        .assert_contains(r#"page=7""#)
+        .assert_lacks(r#"page=8""#)
+        .assert_contains(r#"<li aria-hidden="true">…</li>"#)
+        .assert_contains("sort=oldest");
+}
