@@ -142,8 +142,15 @@ impl FieldErrors {
         self.locale
     }
 
+    /// The field's own message when the translations have one (`error-email-required`:
+    /// "Enter your e-mail address"), else the general one (`error-required`).
     pub fn add(&mut self, field: &'static str, error: FieldError) {
-        self.add_message(field, &format!("error-{}", error.code()));
+        let own = format!("error-{field}-{}", error.code());
+        if crate::i18n::exists(&own) {
+            self.add_message(field, &own);
+        } else {
+            self.add_message(field, &format!("error-{}", error.code()));
+        }
     }
 
     pub fn add_message(&mut self, field: &'static str, message_id: &str) {

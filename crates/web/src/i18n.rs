@@ -33,6 +33,12 @@ pub fn t(locale: Locale, id: &str) -> String {
         .unwrap_or_else(|| id.to_owned())
 }
 
+/// Whether the translations have a message `id` (both languages have the same ids: a test
+/// checks it).
+pub fn exists(id: &str) -> bool {
+    LOCALES.try_lookup(&PL, id).is_some()
+}
+
 /// The message `id` with arguments. Numeric-looking values are passed as numbers so that
 /// Fluent picks the right plural form ("3 zgłoszenia", "5 zgłoszeń").
 pub fn t_args(locale: Locale, id: &str, args: &[(&str, &str)]) -> String {

@@ -116,3 +116,21 @@ error-page-budget_no_appeal = There is no undecided appeal.
 error-page-budget_appeal_filed = The author has appealed already.
 error-page-budget_not_funded = This project was not chosen for funding.
 error-page-budget_stale = Someone changed this meanwhile, or the edition moved to another stage. Reload the page and try again.
+
+## A required field's own message, naming it
+error-email-required = Enter your e-mail address.
+error-password-required = Enter a password.
+error-password_confirm-required = Enter the password again.
+error-current_password-required = Enter your current password.
+error-full_name-required = Enter your first name and surname.
+error-pesel-required = Enter your PESEL number.
+error-title-required = Enter the project's title.
+error-summary-required = Enter a short summary of the project.
+error-name_pl-required = Enter the name in Polish.
+error-name_en-required = Enter the name in English.
+error-code-required = Enter the code.
+error-reason-required = Give the reason.
+error-category-required = Choose a category.
+error-district-required = Choose a district.
+error-unit-required = Choose a city unit.
+error-description-required = Describe the problem or the idea.

@@ -120,3 +120,21 @@ error-page-budget_no_appeal = Nie ma nierozpatrzonego odwołania.
 error-page-budget_appeal_filed = Autor już się odwołał.
 error-page-budget_not_funded = Ten projekt nie został wybrany do realizacji.
 error-page-budget_stale = Ktoś zmienił to w międzyczasie albo etap edycji się zmienił. Odśwież stronę i spróbuj jeszcze raz.
+
+## Własny komunikat wymaganego pola, z jego nazwą
+error-email-required = Podaj adres e-mail.
+error-password-required = Podaj hasło.
+error-password_confirm-required = Podaj hasło jeszcze raz.
+error-current_password-required = Podaj obecne hasło.
+error-full_name-required = Podaj imię i nazwisko.
+error-pesel-required = Podaj numer PESEL.
+error-title-required = Podaj tytuł projektu.
+error-summary-required = Podaj krótkie streszczenie projektu.
+error-name_pl-required = Podaj nazwę po polsku.
+error-name_en-required = Podaj nazwę po angielsku.
+error-code-required = Podaj kod.
+error-reason-required = Podaj uzasadnienie.
+error-category-required = Wybierz kategorię.
+error-district-required = Wybierz dzielnicę.
+error-unit-required = Wybierz jednostkę miejską.
+error-description-required = Opisz problem albo pomysł.

@@ -145,11 +145,14 @@ async fn registration_errors_rerender_the_form_with_what_was_typed() {
     .assert_contains(r#"value="ok@example.pl""#);
     assert!(app.get_user("ok@example.pl").await.is_none());
 
-    // Fields missing altogether are required fields, not a crash.
+    // Fields missing altogether are required fields, not a crash, and each message names its
+    // field (not "This field is required" twice).
     b.post("/register", &[])
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
-        .assert_contains("To pole jest wymagane.");
+        .assert_contains("Podaj adres e-mail.")
+        .assert_contains("Podaj hasło.")
+        .assert_lacks("To pole jest wymagane.");
 }
 
 #[tokio::test]
@@ -184,7 +187,7 @@ async fn wrong_password_and_unknown_address_get_the_same_answer() {
     assert!(!b.has_session());
     b.login("jan@example.pl", "")
         .await
-        .assert_contains("To pole jest wymagane.");
+        .assert_contains("Podaj hasło.");
 }
 
 #[tokio::test]

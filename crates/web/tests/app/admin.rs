@@ -285,7 +285,7 @@ async fn admin_adds_and_edits_units_with_field_errors_and_unique_codes() {
         .await
         .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("Kod może zawierać tylko litery bez polskich znaków")
-        .assert_contains("To pole jest wymagane.")
+        .assert_contains("Podaj nazwę po polsku.")
         .assert_contains(r#"value="Zarząd""#)
         .assert_contains(r#"value="Culture""#);
     admin
