@@ -75,20 +75,24 @@ test('a resident reports a problem with a photo by clicking the map', async () =
   await page.waitForURL(/\/reports\/new\/details/);
   await checkPage(page, 'report step 2');
 
-  await page.getByLabel('Na czym polega problem?').fill('Latarnia nie świeci od tygodnia, jest bardzo ciemno.');
+  // A mistake first (a description far too short): the photo is kept, not lost.
+  await page.getByLabel('Na czym polega problem?').fill('Ciemno');
   // The category's own questions: a radio group for "how many lamps are out".
   await page.getByRole('group', { name: /Ile lamp nie świeci/ }).getByLabel('Kilka').check();
   await page.getByLabel('Zdjęcia').setInputFiles({ name: 'latarnia.jpg', mimeType: 'image/jpeg', buffer: await jpeg(page) });
+  // Contact is one choice: the details show once "yes" is chosen.
   const email = `zglaszajaca-${stamp}@example.pl`;
+  assert.equal(await page.getByLabel('Adres e-mail').isVisible(), false);
+  await page.getByLabel(/^Tak – zgadzam się/).check();
   await page.getByLabel('Adres e-mail').fill(email);
-  // A mistake first (an e-mail address without consent): the photo is kept, not lost.
   await page.getByRole('button', { name: 'Wyślij zgłoszenie' }).click();
   await page.waitForURL(`${BASE}/reports`);
   await checkPage(page, 'report details with a kept photo');
   const kept = page.locator('.staged-photos img').first();
   await kept.waitFor();
   assert.ok(await kept.evaluate((img) => img.complete && img.naturalWidth > 0), 'the kept photo shows');
-  await page.getByLabel(/Zgadzam się/).check();
+  assert.equal(await page.getByLabel('Adres e-mail').inputValue(), email);
+  await page.getByLabel('Na czym polega problem?').fill('Latarnia nie świeci od tygodnia, jest bardzo ciemno.');
   await page.getByRole('button', { name: 'Wyślij zgłoszenie' }).click();
   await page.waitForURL(/\/reports\/track\//);
   await checkPage(page, 'private tracking page');

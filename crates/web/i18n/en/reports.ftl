@@ -62,12 +62,10 @@ report-photos-kept = { $count ->
 }
 report-photo-kept-alt = Photo { $number }, already sent
 report-photo-remove = Remove photo { $number }
-report-contact-legend = Contact (optional)
 report-contact-hint = Give an e-mail address if you want updates. Only city staff see contact details.
 report-contact-logged-in = Logged in as { $email } – updates go to this address. You may give other contact details too.
 field-contact-name = Name
 field-phone = Phone
-field-consent = I agree that the city may contact me about this report.
 report-send = Send the report
 
 report-title = Report { $number }
@@ -187,3 +185,6 @@ reports-sort = Order
 reports-sort-newest = Newest first
 reports-sort-oldest = Oldest first
 reports-sort-changed = Recently updated
+report-contact-question = May the city contact you about this report?
+report-contact-no = No – I report without contact details
+report-contact-yes = Yes – I agree that the city contacts me about this report, using the details below

@@ -63,12 +63,10 @@ report-photos-kept = { $count ->
 }
 report-photo-kept-alt = Zdjęcie { $number }, już przesłane
 report-photo-remove = Usuń zdjęcie { $number }
-report-contact-legend = Kontakt (nieobowiązkowo)
 report-contact-hint = Podaj adres e-mail, jeśli chcesz dostawać powiadomienia. Dane kontaktowe widzą tylko pracownicy miasta.
 report-contact-logged-in = Zalogowano jako { $email } – powiadomienia wyślemy na ten adres. Możesz też podać inne dane kontaktowe.
 field-contact-name = Imię i nazwisko
 field-phone = Telefon
-field-consent = Zgadzam się, aby miasto kontaktowało się ze mną w sprawie tego zgłoszenia.
 report-send = Wyślij zgłoszenie
 
 report-title = Zgłoszenie { $number }
@@ -189,3 +187,6 @@ reports-sort = Kolejność
 reports-sort-newest = Najnowsze
 reports-sort-oldest = Najstarsze
 reports-sort-changed = Ostatnio zmienione
+report-contact-question = Czy miasto może się z Tobą kontaktować w sprawie tego zgłoszenia?
+report-contact-no = Nie – zgłaszam bez danych kontaktowych
+report-contact-yes = Tak – zgadzam się, aby miasto kontaktowało się ze mną w sprawie tego zgłoszenia, przez dane poniżej

@@ -64,12 +64,20 @@ pub fn raw_report<'a>(
     details: &'a DetailsInput,
     answers: &'a BTreeMap<String, Vec<String>>,
 ) -> Raw<'a> {
+    // "No contact" is one choice: fields typed before choosing it are left out.
+    let contact = |field: &'a String| {
+        if details.declines() {
+            ""
+        } else {
+            field.as_str()
+        }
+    };
     Raw {
         description: &details.description,
-        contact_name: &details.contact_name,
-        contact_email: &details.contact_email,
-        contact_phone: &details.contact_phone,
-        consent: details.consent.is_some(),
+        contact_name: contact(&details.contact_name),
+        contact_email: contact(&details.contact_email),
+        contact_phone: contact(&details.contact_phone),
+        consent: details.consents(),
         ..place.raw(answers)
     }
 }

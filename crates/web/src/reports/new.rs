@@ -52,6 +52,19 @@ pub struct DetailsInput {
     pub answers: BTreeMap<String, Vec<String>>,
 }
 
+impl DetailsInput {
+    /// The resident agreed to be contacted (the "yes" choice, or the hotline's checkbox).
+    pub fn consents(&self) -> bool {
+        matches!(self.consent.as_deref(), Some("on" | "yes"))
+    }
+
+    /// The resident chose "no contact": contact fields they may have typed before are not
+    /// used (and not kept).
+    pub fn declines(&self) -> bool {
+        self.consent.as_deref() == Some("no")
+    }
+}
+
 /// The answers in a sent form: each `answer.<code>` field (repeated for several choices),
 /// blanks dropped.
 pub fn answers_from(pairs: &[(String, String)]) -> BTreeMap<String, Vec<String>> {

@@ -247,7 +247,7 @@ async fn the_details_form_keeps_what_was_typed_and_asks_for_consent() {
     res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
         .assert_contains("Tekst jest za krótki.")
         .assert_contains("Podaj adres e-mail w poprawnym formacie")
-        .assert_contains("Zaznacz zgodę")
+        .assert_contains("bez zgody na ich użycie")
         .assert_contains(">krótko</textarea>")
         .assert_contains(r#"value="Jan""#);
     assert_eq!(
@@ -1628,4 +1628,74 @@ async fn long_lists_offer_page_numbers() {
         .assert_lacks(r#"page=8""#)
         .assert_contains(r#"<li aria-hidden="true">…</li>"#)
         .assert_contains("sort=oldest");
+}
+
+#[tokio::test]
+async fn contact_is_one_choice_no_contact_leaves_typed_details_out() {
+    let app = TestApp::new().await;
+    let category = category_id(&app, "problem.lighting").await;
+    let mut b = app.browser();
+    let step2 = b
+        .get(&format!(
+            "/reports/new/details?kind=problem&category={category}&lat={}&lon={}",
+            RYNEK.0, RYNEK.1
+        ))
+        .await;
+    step2
+        .assert_contains(r#"id="consent-no" name="consent" type="radio" value="no" checked"#)
+        .assert_contains("Czy miasto może się z Tobą kontaktować");
+    // Details typed, then "no" chosen: the report goes in without them.
+    let res = send(
+        &mut b,
+        &[
+            ("kind", "problem"),
+            ("category", &category),
+            ("lat", RYNEK.0),
+            ("lon", RYNEK.1),
+        ],
+        &[
+            ("description", "Nie świeci latarnia od wczoraj wieczorem"),
+            ("contact_email", "ktos@example.pl"),
+            ("consent", "no"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let report =
+        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+    assert_eq!(
+        (report.contact_email, report.contact_consent),
+        (None, false)
+    );
+    // "Yes" with an address: kept, with consent.
+    let res = send(
+        &mut b,
+        &[
+            ("kind", "problem"),
+            ("category", &category),
+            ("lat", RYNEK.0),
+            ("lon", RYNEK.1),
+        ],
+        &[
+            ("description", "Druga latarnia też nie świeci od wczoraj"),
+            ("contact_email", "ktos@example.pl"),
+            ("consent", "yes"),
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let report =
+        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+    assert_eq!(report.contact_email.as_deref(), Some("ktos@example.pl"));
+    assert!(report.contact_consent);
 }

@@ -161,7 +161,7 @@ pub async fn record_report(
         contact_name: &input.details.contact_name,
         contact_email: &input.details.contact_email,
         contact_phone: &input.details.contact_phone,
-        consent: input.details.consent.is_some(),
+        consent: input.details.consents(),
         ..Raw::new(CategoryRef::Id(&input.category), &answers)
     };
     // A category with questions: the page shows them once it is chosen, and the operator
