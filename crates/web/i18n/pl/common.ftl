@@ -20,7 +20,7 @@ footer-about = Wspólne Miasto – otwarta platforma kontaktu mieszkańców z mi
 
 home-title = Strona główna
 home-heading = Wspólne Miasto: { $city }
-home-lead = Jedno konto do kontaktu z miastem: zgłaszanie problemów i pomysłów, konsultacje społeczne i budżet obywatelski.
+home-lead = Jedno konto do kontaktu z miastem: zgłaszanie problemów i pomysłów oraz budżet obywatelski.
 home-account-heading = Twoje konto
 home-account-text = Załóż konto, aby śledzić swoje sprawy w jednym miejscu. Wystarczy adres e-mail i hasło.
 home-go-my-city = Przejdź do „Moje miasto”
@@ -113,3 +113,17 @@ age-days = { $count ->
     [one] { $count } dzień temu
    *[other] { $count } dni temu
 }
+home-open-heading = Teraz możesz
+home-open-vote = Trwa głosowanie: { $edition }.
+home-open-vote-link = Zagłosuj
+home-open-submit = Trwa zgłaszanie projektów: { $edition }.
+home-open-submit-link = Zgłoś projekt
+home-open-results = Opublikowano wyniki: { $edition }.
+home-open-results-link = Zobacz wyniki
+home-figures-heading = Centrum kontaktu w liczbach
+home-figures-received = zgłoszeń w tym roku
+home-figures-open = w trakcie załatwiania
+home-figures-closed = zamkniętych w tym roku
+home-figures-more = Więcej liczb
+home-recent-heading = Najnowsze zgłoszenia
+home-account-text-logged-in = Twoje zgłoszenia, poparcia i głosy są w jednym miejscu.

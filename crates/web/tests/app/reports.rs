@@ -1699,3 +1699,39 @@ async fn contact_is_one_choice_no_contact_leaves_typed_details_out() {
     assert_eq!(report.contact_email.as_deref(), Some("ktos@example.pl"));
     assert!(report.contact_consent);
 }
+
+#[tokio::test]
+async fn the_home_page_shows_what_is_open_recent_reports_and_figures() {
+    let app = TestApp::new().await;
+    miasto_store::testing::budget_edition(&app.db.db, "2026", true).await;
+    let category = category_id(&app, "problem.lighting").await;
+    let mut b = app.browser();
+    let res = send(
+        &mut b,
+        &[
+            ("kind", "problem"),
+            ("category", &category),
+            ("lat", RYNEK.0),
+            ("lon", RYNEK.1),
+        ],
+        &[("description", "Nie świeci latarnia na rogu Rynku")],
+        &[],
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    let home = app.browser().get("/").await;
+    home.assert_status(StatusCode::OK)
+        .assert_contains("Trwa głosowanie: Budżet obywatelski 2026.")
+        .assert_contains(r#"href="/budget/2026/vote""#)
+        .assert_contains("Nie świeci latarnia na rogu Rynku")
+        .assert_contains("<strong>1</strong> zgłoszeń w tym roku")
+        .assert_contains("<strong>1</strong> w trakcie załatwiania")
+        .assert_contains("Załóż konto")
+        .assert_lacks("konsultacje");
+    let (mut resident, _) = app.logged_in("dom@example.pl", Role::Resident).await;
+    resident
+        .get("/")
+        .await
+        .assert_lacks("Załóż konto")
+        .assert_contains("Przejdź do „Moje miasto”");
+}
