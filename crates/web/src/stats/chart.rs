@@ -22,37 +22,47 @@ fn escape(text: &str) -> String {
     out
 }
 
-const ROW: u32 = 26;
-const LABEL: u32 = 260;
-const BARS: u32 = 300;
-const WIDTH: u32 = LABEL + BARS + 90;
+/// Each row: the label on its own line (the whole width, so long category names are not cut
+/// at the left edge), then the bar and its value. The drawing is about as wide as a phone's
+/// screen, so its text stays at reading size there.
+const ROW: u32 = 40;
+const BARS: u32 = 260;
+const WIDTH: u32 = BARS + 90;
+/// Longer labels end in "…"; the whole label is the row's tooltip and is in the table.
+const LABEL_CHARS: usize = 48;
+
+fn shortened(label: &str) -> String {
+    if label.chars().count() <= LABEL_CHARS {
+        return label.to_owned();
+    }
+    let cut: String = label.chars().take(LABEL_CHARS - 1).collect();
+    format!("{}…", cut.trim_end())
+}
 
 /// A horizontal bar chart described by the element `labelled_by` (the heading or caption of
 /// its table).
 pub fn bars(labelled_by: &str, bars: &[Bar]) -> String {
     let max = bars.iter().map(|b| b.value).fold(0.0_f64, f64::max);
-    let height = ROW * u32::try_from(bars.len()).unwrap_or(0) + 8;
+    let height = ROW * u32::try_from(bars.len()).unwrap_or(0) + 4;
     let mut svg = format!(
         r#"<svg class="chart" role="img" aria-labelledby="{}" viewBox="0 0 {WIDTH} {height}" width="100%" preserveAspectRatio="xMinYMin meet" xmlns="http://www.w3.org/2000/svg">"#,
         escape(labelled_by)
     );
     for (i, bar) in bars.iter().enumerate() {
-        let y = ROW * u32::try_from(i).unwrap_or(0) + 4;
+        let y = ROW * u32::try_from(i).unwrap_or(0);
         let length = if max > 0.0 {
             (bar.value.max(0.0) / max * f64::from(BARS)).round()
         } else {
             0.0
         };
         svg.push_str(&format!(
-            r#"<text class="chart-label" x="{}" y="{}" text-anchor="end">{}</text><rect class="chart-bar" x="{}" y="{}" width="{length}" height="{}"/><text class="chart-value" x="{}" y="{}">{}</text>"#,
-            LABEL - 8,
-            y + 16,
+            r#"<g><title>{}</title><text class="chart-label" x="0" y="{}">{}</text><rect class="chart-bar" x="0" y="{}" width="{length}" height="14"/><text class="chart-value" x="{}" y="{}">{}</text></g>"#,
             escape(&bar.label),
-            LABEL,
-            y + 3,
-            ROW - 8,
-            f64::from(LABEL) + length + 6.0,
-            y + 16,
+            y + 14,
+            escape(&shortened(&bar.label)),
+            y + 20,
+            length + 6.0,
+            y + 32,
             escape(&bar.text),
         ));
     }
@@ -82,8 +92,20 @@ mod tests {
             ],
         );
         assert!(svg.contains("Drogi &amp; &lt;chodniki&gt;"));
-        assert!(svg.contains(r#"width="300""#));
-        assert!(svg.contains(r#"width="150""#));
+        assert!(svg.contains(r#"width="260""#));
+        assert!(svg.contains(r#"width="130""#));
+        // A long label is shortened in the picture, whole in its tooltip.
+        let long = "Awarie i zniszczenia dróg, chodników, ścieżek rowerowych i elementów małej architektury";
+        let svg = bars(
+            "t",
+            &[Bar {
+                label: long.into(),
+                value: 1.0,
+                text: "1".into(),
+            }],
+        );
+        assert!(svg.contains(&format!("<title>{long}</title>")));
+        assert!(svg.contains(">Awarie i zniszczenia dróg, chodników, ścieżek r…</text>"));
         assert!(svg.contains(r#"aria-labelledby="t""#));
         assert!(!bars("t", &[]).contains("<rect"));
     }
