@@ -25,6 +25,8 @@ pub struct Session {
     pub created_at: DateTime<Utc>,
     pub last_seen_at: DateTime<Utc>,
     pub expires_at: DateTime<Utc>,
+    /// What it runs on ("Firefox, Android"), when known.
+    pub device: Option<String>,
 }
 
 impl From<sessions::Model> for Session {
@@ -35,6 +37,7 @@ impl From<sessions::Model> for Session {
             created_at: m.created_at,
             last_seen_at: m.last_seen_at,
             expires_at: m.expires_at,
+            device: m.device,
         }
     }
 }
@@ -57,6 +60,15 @@ pub fn id_of(token: &str) -> String {
 }
 
 pub async fn create(c: &impl ConnectionTrait, user: UserId) -> Result<String> {
+    create_on(c, user, None).await
+}
+
+/// Starts a session on a device described as `device` ("Firefox, Android").
+pub async fn create_on(
+    c: &impl ConnectionTrait,
+    user: UserId,
+    device: Option<String>,
+) -> Result<String> {
     let (token, hash) = new_token();
     let at = now();
     sessions::ActiveModel {
@@ -65,6 +77,7 @@ pub async fn create(c: &impl ConnectionTrait, user: UserId) -> Result<String> {
         created_at: Set(at),
         last_seen_at: Set(at),
         expires_at: Set(at + IDLE_LIFETIME),
+        device: Set(device),
     }
     .insert(c)
     .await?;

@@ -1,7 +1,8 @@
 //! A ballot being filled in, kept on the server under the voter's session so that choosing
 //! projects works without JavaScript: sealed with a key only the session's cookie gives (a
 //! database backup cannot read it) and gone with the session. Voters also get the day they
-//! voted, for "My city" (ballots carry no time, so the day links no voter to a ballot).
+//! voted, for "My city" (ballots carry no time, so the day links no voter to a ballot), and
+//! sessions the kind of device they run on, to name them on the account page.
 
 use sea_orm_migration::prelude::*;
 
@@ -22,6 +23,7 @@ enum BallotDrafts {
 enum Sessions {
     Table,
     Id,
+    Device,
 }
 
 #[derive(DeriveIden)]
@@ -60,6 +62,14 @@ impl MigrationTrait for Migration {
                         .to(Sessions::Table, Sessions::Id)
                         .on_delete(ForeignKeyAction::Cascade),
                 )
+                .to_owned(),
+        )
+        .await?;
+        // What a session runs on ("Firefox, Android"), to name it on the account page.
+        m.alter_table(
+            Table::alter()
+                .table(Sessions::Table)
+                .add_column(ColumnDef::new(Sessions::Device).text().null())
                 .to_owned(),
         )
         .await?;

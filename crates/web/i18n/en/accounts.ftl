@@ -87,3 +87,7 @@ my-budget-vote-now = Vote now
 my-budget-voted = You voted in { $edition } (your choices are secret).
 my-budget-voted-on = You voted in { $edition } on { $day } (your choices are secret).
 my-budget-edition-link = See the edition
+account-session-device = Device
+account-session-unknown-device = Unknown device
+account-language-change = Switch to Polish
+account-language-hint = Pages and e-mails (status changes, receipts) use this language.

@@ -87,3 +87,7 @@ my-budget-vote-now = Zagłosuj
 my-budget-voted = Głos w edycji { $edition } został oddany (Twój wybór jest tajny).
 my-budget-voted-on = Głos w edycji { $edition } został oddany { $day } (Twój wybór jest tajny).
 my-budget-edition-link = Zobacz edycję
+account-session-device = Urządzenie
+account-session-unknown-device = Nieznane urządzenie
+account-language-change = Przełącz na angielski
+account-language-hint = W tym języku są strony i e-maile (zmiany statusu, potwierdzenia).

@@ -79,6 +79,7 @@ pub async fn show_confirm_email(
 pub async fn confirm_email(
     State(state): State<AppState>,
     ctx: Ctx,
+    headers: axum::http::HeaderMap,
     Form(input): Form<TokenInput>,
 ) -> Result<Response, Error> {
     let tx = miasto_store::begin(state.db()).await?;
@@ -93,7 +94,9 @@ pub async fn confirm_email(
     let account = accounts::get_user(&tx, user).await?;
     let start = match (&ctx.user, &account) {
         (None, Some(account)) if !account.is_disabled() => {
-            let token = miasto_store::sessions::create(&tx, user).await?;
+            let token =
+                miasto_store::sessions::create_on(&tx, user, super::login::device(&headers))
+                    .await?;
             accounts::record_login(&tx, user).await?;
             Some((token, account.locale, account.role.landing()))
         }

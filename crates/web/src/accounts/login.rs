@@ -148,7 +148,7 @@ pub async fn login(
                 if let Some(previous) = &ctx.user {
                     sessions::delete_by_id(&tx, &previous.session_id).await?;
                 }
-                let token = sessions::create(&tx, user.id).await?;
+                let token = sessions::create_on(&tx, user.id, device(&headers)).await?;
                 accounts::record_login(&tx, user.id).await?;
                 let locale = chosen.unwrap_or(user.locale);
                 if locale != user.locale {
@@ -184,6 +184,14 @@ pub async fn login(
         offer_reset,
     };
     Ok((status, render(&page)?).into_response())
+}
+
+/// What the browser runs on, named for the account page ("Firefox, Android").
+pub(crate) fn device(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .and_then(miasto_domain::accounts::device_of)
 }
 
 /// The response with the cookies of a session just started: its token, its form token and

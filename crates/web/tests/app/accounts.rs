@@ -900,3 +900,48 @@ async fn staff_land_on_their_work_after_logging_in() {
         .assert_redirect("/reports");
     }
 }
+
+#[tokio::test]
+async fn the_account_page_names_each_sessions_device_and_switches_language() {
+    let app = TestApp::new().await;
+    app.user("urzadzenia@example.pl", Role::Resident).await;
+    let mut phone = app.browser();
+    phone.get("/login").await;
+    let csrf = phone.csrf().unwrap();
+    let body = serde_urlencoded::to_string([
+        ("csrf", csrf.as_str()),
+        ("email", "urzadzenia@example.pl"),
+        ("password", PASSWORD),
+    ])
+    .unwrap();
+    phone
+        .request(
+            "POST",
+            "/login",
+            &[
+                ("content-type", "application/x-www-form-urlencoded"),
+                (
+                    "user-agent",
+                    "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36",
+                ),
+            ],
+            axum::body::Body::from(body),
+        )
+        .await
+        .assert_redirect("/my");
+    let mut laptop = app.browser();
+    laptop.login("urzadzenia@example.pl", PASSWORD).await;
+    let page = laptop.get("/my/account").await;
+    page.assert_contains("<td>Chrome, Android</td>")
+        .assert_contains("<td>Nieznane urządzenie</td>")
+        .assert_lacks("Pixel 8");
+    laptop
+        .post("/language", &[("lang", "en"), ("return_to", "/my/account")])
+        .await
+        .assert_redirect("/my/account");
+    laptop
+        .get("/my/account")
+        .await
+        .assert_contains("Switch to Polish")
+        .assert_contains("Unknown device");
+}
