@@ -230,6 +230,9 @@ test('on a phone, in English, a resident reports a problem by address and follow
   await page.goto(`${BASE}/reports`);
   await checkPage(page, 'phone: public list (English)');
   await fits('public list');
+  // The map shows the reports: single points coloured by status, or numbered clusters.
+  await assert.doesNotReject(page.locator('.reports-map .leaflet-interactive, .reports-map .map-cluster').first().waitFor());
+  await assert.doesNotReject(page.locator('.map-legend').waitFor());
   await page.getByRole('link', { name: number }).click();
   await checkPage(page, 'phone: public report (English)');
   await fits('public report');

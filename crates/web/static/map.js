@@ -187,12 +187,82 @@
     });
   }
 
-  // The public list: the same filtered reports as markers at their approximate places.
+  // The public list: the same filtered reports at their approximate places, gathered into
+  // numbered clusters where they crowd (a click zooms in), coloured by whether they are open,
+  // the map fitted to what the filters found; "near me" moves it to the resident's position.
   function initReportsMap(el) {
     el.hidden = false;
     var centre = L.latLng(parseFloat(el.dataset.centerLat), parseFloat(el.dataset.centerLon));
     var map = L.map(el.querySelector('.map'), { keyboard: true }).setView(centre, 11);
     tiles(el).addTo(map);
+    var layer = L.layerGroup().addTo(map);
+    var features = [];
+    var CELL = 56;
+
+    function popup(p) {
+      var link = document.createElement('a');
+      link.href = p.path;
+      link.textContent = p.number;
+      var box = document.createElement('div');
+      box.appendChild(link);
+      box.appendChild(document.createTextNode(' – ' + p.category + ', ' + p.status));
+      return box;
+    }
+
+    function draw() {
+      layer.clearLayers();
+      var cells = {};
+      features.forEach(function (f) {
+        var c = f.geometry.coordinates;
+        var latlng = L.latLng(c[1], c[0]);
+        var pt = map.project(latlng, map.getZoom());
+        var key = Math.floor(pt.x / CELL) + ':' + Math.floor(pt.y / CELL);
+        (cells[key] = cells[key] || []).push({ latlng: latlng, p: f.properties });
+      });
+      Object.keys(cells).forEach(function (key) {
+        var group = cells[key];
+        if (group.length === 1 || map.getZoom() >= 18) {
+          group.forEach(function (item) {
+            L.circleMarker(item.latlng, {
+              radius: 8,
+              weight: 2,
+              color: '#fff',
+              fillOpacity: 1,
+              fillColor: item.p.open ? '#b10e1e' : '#00703c'
+            }).bindPopup(popup(item.p)).addTo(layer);
+          });
+          return;
+        }
+        var lat = 0;
+        var lng = 0;
+        var open = 0;
+        group.forEach(function (item) {
+          lat += item.latlng.lat;
+          lng += item.latlng.lng;
+          if (item.p.open) {
+            open += 1;
+          }
+        });
+        var here = L.latLng(lat / group.length, lng / group.length);
+        var label = String(group.length);
+        var cluster = L.marker(here, {
+          icon: L.divIcon({
+            className: 'map-cluster' + (open > 0 ? ' map-cluster-open' : ''),
+            html: '<span>' + label + '</span>',
+            iconSize: [36, 36]
+          }),
+          title: el.dataset.clusterLabel.replace('{count}', label),
+          alt: el.dataset.clusterLabel.replace('{count}', label),
+          keyboard: true
+        });
+        cluster.on('click', function () {
+          map.setView(here, Math.min(map.getZoom() + 2, 18));
+        });
+        cluster.addTo(layer);
+      });
+    }
+
+    map.on('zoomend', draw);
     fetch(el.dataset.source, { credentials: 'same-origin' })
       .then(function (response) {
         return response.ok ? response.json() : null;
@@ -201,20 +271,26 @@
         if (!data) {
           return;
         }
-        L.geoJSON(data, {
-          onEachFeature: function (feature, layer) {
-            var p = feature.properties;
-            var link = document.createElement('a');
-            link.href = p.path;
-            link.textContent = p.number;
-            var box = document.createElement('div');
-            box.appendChild(link);
-            box.appendChild(document.createTextNode(' – ' + p.category + ', ' + p.status));
-            layer.bindPopup(box);
-          }
-        }).addTo(map);
+        features = data.features;
+        if (features.length > 0 && el.dataset.filtered === 'true') {
+          var bounds = L.latLngBounds(features.map(function (f) {
+            return [f.geometry.coordinates[1], f.geometry.coordinates[0]];
+          }));
+          map.fitBounds(bounds.pad(0.1), { maxZoom: 16 });
+        }
+        draw();
       })
       .catch(function () {});
+
+    var near = el.querySelector('[data-near-me]');
+    if (near && navigator.geolocation) {
+      near.hidden = false;
+      near.addEventListener('click', function () {
+        navigator.geolocation.getCurrentPosition(function (position) {
+          map.setView(L.latLng(position.coords.latitude, position.coords.longitude), 16);
+        }, function () {}, { timeout: 15000 });
+      });
+    }
   }
 
   // A place shown on a page: a pin (staff) or a ~100 m circle (public pages, whose positions

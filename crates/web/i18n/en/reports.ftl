@@ -188,3 +188,7 @@ reports-sort-changed = Recently updated
 report-contact-question = May the city contact you about this report?
 report-contact-no = No – I report without contact details
 report-contact-yes = Yes – I agree that the city contacts me about this report, using the details below
+reports-map-cluster = {"{"}count{"}"} reports here – zoom in
+reports-map-open = open
+reports-map-closed = closed
+reports-map-near-me = Near me

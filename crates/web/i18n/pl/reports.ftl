@@ -190,3 +190,7 @@ reports-sort-changed = Ostatnio zmienione
 report-contact-question = Czy miasto może się z Tobą kontaktować w sprawie tego zgłoszenia?
 report-contact-no = Nie – zgłaszam bez danych kontaktowych
 report-contact-yes = Tak – zgadzam się, aby miasto kontaktowało się ze mną w sprawie tego zgłoszenia, przez dane poniżej
+reports-map-cluster = Zgłoszeń tutaj: {"{"}count{"}"} – przybliż
+reports-map-open = otwarte
+reports-map-closed = zamknięte
+reports-map-near-me = W pobliżu mnie

@@ -45,6 +45,8 @@ struct ListPage {
     districts: Vec<SelectOption>,
     statuses: Vec<SelectOption>,
     sorts: Vec<SelectOption>,
+    /// Some filter narrows the list (the map fits what it found).
+    filtered: bool,
     reports: Vec<ReportView>,
     pager: Pager,
     map_query: String,
@@ -110,6 +112,7 @@ pub async fn reports_geojson(
                     "path": view.path,
                     "category": view.category,
                     "status": view.status_label,
+                    "open": view.open,
                 }
             }))
         })
@@ -253,6 +256,17 @@ pub async fn list_reports(
                 .map(|s| (s.as_str(), t(&format!("reports-sort-{}", s.as_str())))),
             &q.sort,
         ),
+        filtered: [
+            &q.kind,
+            &q.category,
+            &q.district,
+            &q.status,
+            &q.from,
+            &q.to,
+            &q.q,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty()),
         reports: views,
         pager,
         map_query: serde_urlencoded::to_string([
