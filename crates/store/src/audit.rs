@@ -45,11 +45,12 @@ pub enum Action {
     BudgetCorrected,
     BudgetProjectWithdrawn,
     BudgetCounterVote,
+    BudgetElectorateChanged,
     ReporterContactViewed,
 }
 
 impl Action {
-    pub const ALL: [Action; 30] = [
+    pub const ALL: [Action; 31] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -79,6 +80,7 @@ impl Action {
         Self::BudgetCorrected,
         Self::BudgetProjectWithdrawn,
         Self::BudgetCounterVote,
+        Self::BudgetElectorateChanged,
         Self::ReporterContactViewed,
     ];
 
@@ -113,6 +115,7 @@ impl Action {
             Self::BudgetCorrected => "budget_corrected",
             Self::BudgetProjectWithdrawn => "budget_project_withdrawn",
             Self::BudgetCounterVote => "budget_counter_vote",
+            Self::BudgetElectorateChanged => "budget_electorate_changed",
             Self::ReporterContactViewed => "reporter_contact_viewed",
         }
     }

@@ -192,6 +192,14 @@ fn pages() -> Pages {
         budget::staff::editions::show_new_edition,
     )
     .get("/staff/budget/{slug}", budget::staff::show_edition)
+    .get(
+        "/staff/budget/{slug}/electorate",
+        budget::staff::electorate::show_electorate,
+    )
+    .post(
+        "/staff/budget/{slug}/electorate",
+        budget::staff::electorate::change_electorate,
+    )
     .post(
         "/staff/budget/{slug}/schedule",
         budget::staff::change_schedule,

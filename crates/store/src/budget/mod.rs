@@ -228,6 +228,8 @@ pub struct Pool {
     pub max_cost: Option<i64>,
     pub rule: BallotRule,
     pub counting: Counting,
+    /// Residents who may vote in the pool's area, as officials entered it (for turnout).
+    pub eligible: Option<i64>,
 }
 
 impl Pool {
@@ -258,6 +260,7 @@ impl TryFrom<budget_pools::Model> for Pool {
                 .ok_or_else(|| corrupt("budget_pools", m.ballot_rule.clone()))?,
             counting: Counting::parse(&m.counting_rule)
                 .ok_or_else(|| corrupt("budget_pools", m.counting_rule.clone()))?,
+            eligible: m.eligible,
         })
     }
 }
@@ -473,6 +476,7 @@ async fn insert_edition(
             ballot_rule: Set(pool.rule.to_string()),
             counting_rule: Set(pool.counting.as_str().to_owned()),
             position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
+            eligible: Set(None),
         }
         .insert(c)
         .await?;
@@ -493,6 +497,26 @@ async fn insert_edition(
 }
 
 /// Every edition, the newest vote first.
+/// Records how many residents may vote in each pool's area (None: not known).
+pub async fn set_eligible(
+    c: &impl ConnectionTrait,
+    edition: EditionId,
+    eligible: &[(PoolId, Option<i64>)],
+) -> Result<()> {
+    for (pool, count) in eligible {
+        budget_pools::Entity::update_many()
+            .col_expr(
+                budget_pools::Column::Eligible,
+                sea_orm::sea_query::Expr::value(*count),
+            )
+            .filter(budget_pools::Column::Id.eq(pool.0))
+            .filter(budget_pools::Column::EditionId.eq(edition.0))
+            .exec(c)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn editions(c: &impl ConnectionTrait) -> Result<Vec<Edition>> {
     all(budget_editions::Entity::find()
         .order_by_desc(budget_editions::Column::VotingOpensAt)

@@ -16,6 +16,7 @@ pub struct Model {
     pub ballot_rule: String,
     pub counting_rule: String,
     pub position: i32,
+    pub eligible: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

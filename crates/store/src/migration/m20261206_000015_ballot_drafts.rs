@@ -2,7 +2,8 @@
 //! projects works without JavaScript: sealed with a key only the session's cookie gives (a
 //! database backup cannot read it) and gone with the session. Voters also get the day they
 //! voted, for "My city" (ballots carry no time, so the day links no voter to a ballot), and
-//! sessions the kind of device they run on, to name them on the account page.
+//! sessions the kind of device they run on, to name them on the account page; pools the
+//! number of residents who may vote, for turnout.
 
 use sea_orm_migration::prelude::*;
 
@@ -30,6 +31,12 @@ enum Sessions {
 enum BudgetVoters {
     Table,
     VotedOn,
+}
+
+#[derive(DeriveIden)]
+enum BudgetPools {
+    Table,
+    Eligible,
 }
 
 #[async_trait::async_trait]
@@ -77,6 +84,14 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table(BudgetVoters::Table)
                 .add_column(ColumnDef::new(BudgetVoters::VotedOn).date().null())
+                .to_owned(),
+        )
+        .await?;
+        // How many residents may vote in a pool's area, as officials enter it: turnout.
+        m.alter_table(
+            Table::alter()
+                .table(BudgetPools::Table)
+                .add_column(ColumnDef::new(BudgetPools::Eligible).big_integer().null())
                 .to_owned(),
         )
         .await

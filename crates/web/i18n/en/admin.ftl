@@ -164,3 +164,4 @@ admin-api-active = Active
 admin-api-revoked-at = Revoked { $date }
 admin-api-revoke = Revoke the key of { $name }
 admin-api-issue = Issue a key
+audit-action-budget_electorate_changed = Citizens' budget: eligible residents per pool changed

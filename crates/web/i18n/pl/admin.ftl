@@ -166,3 +166,4 @@ admin-api-active = Aktywny
 admin-api-revoked-at = Unieważniony { $date }
 admin-api-revoke = Unieważnij klucz { $name }
 admin-api-issue = Wydaj klucz
+audit-action-budget_electorate_changed = Budżet obywatelski: zmieniono liczbę uprawnionych mieszkańców w pulach

@@ -501,6 +501,8 @@ pub struct PoolResultView {
     pub online: u64,
     pub paper: u64,
     pub ballots: u64,
+    /// Ballots as a share of the eligible residents officials entered ("23,4 %").
+    pub turnout: Option<String>,
     pub rows: Vec<ResultRowView>,
 }
 
@@ -525,6 +527,16 @@ impl PoolResultView {
             online: r.online,
             paper: r.paper,
             ballots: r.ballots(),
+            turnout: r.pool.eligible.filter(|n| *n > 0).map(|eligible| {
+                #[expect(clippy::cast_precision_loss, reason = "counts far below 2^52")]
+                let percent = r.ballots() as f64 * 100.0 / eligible as f64;
+                let text = format!("{percent:.1}");
+                let text = match page.lang {
+                    miasto_domain::Locale::Pl => text.replace('.', ","),
+                    miasto_domain::Locale::En => text,
+                };
+                format!("{text}\u{a0}%")
+            }),
             rows: r
                 .rows
                 .iter()

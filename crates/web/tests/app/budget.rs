@@ -551,6 +551,35 @@ async fn paper_counter_and_online_ballots_are_opened_with_the_commissions_shares
             .assert_contains("Wybrany: zmieścił się w pozostałych środkach (po nim zostało ")
             .assert_contains("Za mało pozostałych środków: zostało ")
             .assert_contains(r#"role="region" aria-label="Wyniki: "#);
+        // Officials enter how many residents may vote: turnout shows as a percentage.
+        ewa.get("/staff/budget/2026/electorate")
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_contains("eligible-d1");
+        ewa.post(
+            "/staff/budget/2026/electorate",
+            &[("eligible-city", "12 345"), ("eligible-d1", "minus")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("podaj liczbę mieszkańców")
+        .assert_contains(r#"value="12 345""#);
+        ewa.post(
+            "/staff/budget/2026/electorate",
+            &[("eligible-city", "1000"), ("eligible-d1", "")],
+        )
+        .await
+        .assert_redirect("/staff/budget/2026");
+        public
+            .get("/budget/2026/results")
+            .await
+            .assert_contains("<th scope=\"col\">Frekwencja</th>")
+            .assert_contains("0,3\u{a0}%")
+            .assert_contains(">–</td>");
+        resident
+            .post("/staff/budget/2026/electorate", &[("eligible-city", "5")])
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
         let pb = public.get("/budget/2026/results/d1.pb").await;
         pb.assert_status(StatusCode::OK);
         assert_eq!(

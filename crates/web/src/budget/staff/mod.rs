@@ -6,6 +6,7 @@
 pub mod commission;
 pub mod counter;
 pub mod editions;
+pub mod electorate;
 pub mod verify;
 
 use crate::budget::ballot::{PoolPart, Route, Typed, VoterFields};
