@@ -144,10 +144,13 @@ def round_(binary, voters, work, number):
     for client, email in zip(clients, emails):
         client.login(email)
     form = clients[0].request("/budget/demo/vote?district=d5")[2]
-    cities = re.findall(r'<select class="input" id="city-1".*?</select>', form, re.S)[0]
-    districts = re.findall(r'<select class="input" id="district-1".*?</select>', form, re.S)[0]
-    cities = [v for v in re.findall(r'value="(\d+)"', cities)]
-    districts = [v for v in re.findall(r'value="(\d+)"', districts)]
+    # The ballot page lists each part's projects as cards, each with its own small form.
+    city_part = form.split('id="city"', 1)[1].split('id="district"', 1)[0]
+    district_part = form.split('id="district"', 1)[1]
+    numbers = lambda part: list(dict.fromkeys(re.findall(r'name="project" value="(\d+)"', part)))
+    cities, districts = numbers(city_part), numbers(district_part)
+    if len(cities) < 3 or len(districts) < 3:
+        raise RuntimeError("the ballot page lists too few projects")
     tokens = [c.csrf("/budget/demo") for c in clients]
 
     acknowledged, failed = [], []
