@@ -23,6 +23,10 @@ pub struct User {
     pub disabled_at: Option<DateTime<Utc>>,
     pub last_login_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// E-mail when the account's own reports change status.
+    pub notify_own: bool,
+    /// E-mail when reports the account supports change status.
+    pub notify_supported: bool,
 }
 
 impl User {
@@ -56,8 +60,27 @@ impl TryFrom<users::Model> for User {
             disabled_at: m.disabled_at,
             last_login_at: m.last_login_at,
             created_at: m.created_at,
+            notify_own: m.notify_own,
+            notify_supported: m.notify_supported,
         })
     }
+}
+
+/// Which status e-mails the account wants.
+pub async fn set_notifications(
+    c: &impl ConnectionTrait,
+    user: UserId,
+    own: bool,
+    supported: bool,
+) -> Result<()> {
+    users::Entity::update_many()
+        .col_expr(users::Column::NotifyOwn, Expr::value(own))
+        .col_expr(users::Column::NotifySupported, Expr::value(supported))
+        .col_expr(users::Column::UpdatedAt, Expr::value(now()))
+        .filter(users::Column::Id.eq(user.0))
+        .exec(c)
+        .await?;
+    Ok(())
 }
 
 /// An argon2id hash in PHC string format.
@@ -143,6 +166,8 @@ pub async fn create_user(
         created_at: Set(at),
         updated_at: Set(at),
         notifications_seen: Set(None),
+        notify_own: Set(true),
+        notify_supported: Set(true),
     };
     let savepoint = c.begin().await?;
     let result = match model.insert(&savepoint).await {

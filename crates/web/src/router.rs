@@ -254,6 +254,7 @@ fn pages() -> Pages {
     .get("/my", accounts::my_city::show_my_city)
     .get("/my/account", accounts::account::show_account)
     .post("/my/password", accounts::account::change_password)
+    .post("/my/notifications", accounts::account::change_notifications)
     .post(
         "/my/sessions/end-others",
         accounts::account::end_other_sessions,

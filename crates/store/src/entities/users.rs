@@ -16,6 +16,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub notifications_seen: Option<Uuid>,
+    pub notify_own: bool,
+    pub notify_supported: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -3,7 +3,7 @@
 //! database backup cannot read it) and gone with the session. Voters also get the day they
 //! voted, for "My city" (ballots carry no time, so the day links no voter to a ballot), and
 //! sessions the kind of device they run on, to name them on the account page; pools the
-//! number of residents who may vote, for turnout.
+//! number of residents who may vote, for turnout; accounts which e-mails they want.
 
 use sea_orm_migration::prelude::*;
 
@@ -37,6 +37,13 @@ enum BudgetVoters {
 enum BudgetPools {
     Table,
     Eligible,
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    NotifyOwn,
+    NotifySupported,
 }
 
 #[async_trait::async_trait]
@@ -94,6 +101,17 @@ impl MigrationTrait for Migration {
                 .add_column(ColumnDef::new(BudgetPools::Eligible).big_integer().null())
                 .to_owned(),
         )
-        .await
+        .await?;
+        // E-mails an account wants: status changes of its own reports, of reports it supports.
+        for column in [Users::NotifyOwn, Users::NotifySupported] {
+            m.alter_table(
+                Table::alter()
+                    .table(Users::Table)
+                    .add_column(ColumnDef::new(column).boolean().not_null().default(true))
+                    .to_owned(),
+            )
+            .await?;
+        }
+        Ok(())
     }
 }

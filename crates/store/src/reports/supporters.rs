@@ -111,8 +111,11 @@ pub async fn recipients(c: &impl ConnectionTrait, report: &Report) -> Result<Vec
             });
         }
     };
+    // Accounts that turned these e-mails off get none; a contact address given with the
+    // report (no account) always does — that was the point of giving it.
     if let Some(user) = report.reporter
         && let Some(user) = users::Entity::find_by_id(user.0).one(c).await?
+        && user.notify_own
     {
         push(
             user.email,
@@ -141,7 +144,7 @@ pub async fn recipients(c: &impl ConnectionTrait, report: &Report) -> Result<Vec
     for s in &supports {
         match (&s.user_id, &s.email) {
             (Some(u), _) => {
-                if let Some(user) = supporters.iter().find(|x| x.id == *u) {
+                if let Some(user) = supporters.iter().find(|x| x.id == *u && x.notify_supported) {
                     push(
                         user.email.clone(),
                         Locale::parse(&user.locale).unwrap_or_default(),
@@ -163,8 +166,11 @@ pub async fn receipt_recipients(
     report: &Report,
 ) -> Result<Vec<Recipient>> {
     let mut out = Vec::new();
+    // Accounts that turned these e-mails off get none; a contact address given with the
+    // report (no account) always does — that was the point of giving it.
     if let Some(user) = report.reporter
         && let Some(user) = users::Entity::find_by_id(user.0).one(c).await?
+        && user.notify_own
     {
         out.push(Recipient {
             email: user.email,

@@ -36,6 +36,8 @@ struct AccountPage {
     current_session: String,
     /// Devices signed in through the app (bearer tokens of the JSON API).
     devices: Vec<ApiToken>,
+    /// The e-mails the account wants: its own reports' status changes, supported reports'.
+    notify: (bool, bool),
     errors: FieldErrors,
 }
 
@@ -54,6 +56,7 @@ async fn account_page(
         sessions: sessions::list_for_user(state.db(), user.id).await?,
         current_session: current.session_id.clone(),
         devices: api_tokens::list_for_user(state.db(), user.id).await?,
+        notify: (user.notify_own, user.notify_supported),
         errors,
     })
 }
@@ -106,6 +109,34 @@ pub async fn change_password(
         &ctx,
         "/my/account",
         "flash-password-changed",
+    ))
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NotificationsInput {
+    pub own: Option<String>,
+    pub supported: Option<String>,
+}
+
+/// `POST /my/notifications`: which status e-mails the account gets.
+pub async fn change_notifications(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(input): Form<NotificationsInput>,
+) -> Result<Response, Error> {
+    let current = ctx.require_user()?;
+    miasto_store::accounts::set_notifications(
+        state.db(),
+        current.user.id,
+        input.own.is_some(),
+        input.supported.is_some(),
+    )
+    .await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        "/my/account",
+        "flash-notifications-saved",
     ))
 }
 

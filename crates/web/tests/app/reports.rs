@@ -58,6 +58,27 @@ pub(crate) async fn send(
     b.post_multipart("/reports", &fields, files).await
 }
 
+/// Staff move a report from `expected` to `status` with a message to residents.
+pub(crate) async fn change_status(
+    staff: &mut Browser<'_>,
+    number: TrackingNumber,
+    expected: &str,
+    status: &str,
+    message: &str,
+) {
+    staff
+        .post(
+            &format!("/staff{}/status", number.path()),
+            &[
+                ("expected", expected),
+                ("status", status),
+                ("message", message),
+            ],
+        )
+        .await
+        .assert_redirect(&format!("/staff{}", number.path()));
+}
+
 /// A problem at Rynek Główny in the given category, sent by `b`.
 pub(crate) async fn lighting_report(
     app: &TestApp,
@@ -601,17 +622,14 @@ async fn similar_open_reports_nearby_are_offered_and_supporters_hear_of_changes(
     assert_eq!(support_count().await, 1, "once per address");
 
     let (mut staff, _) = app.logged_in("zdmk@example.pl", Role::UnitStaff).await;
-    staff
-        .post(
-            &format!("/staff{}/status", number.path()),
-            &[
-                ("expected", "new"),
-                ("status", "being_solved"),
-                ("message", "Zlecono naprawę."),
-            ],
-        )
-        .await
-        .assert_redirect(&format!("/staff{}", number.path()));
+    change_status(
+        &mut staff,
+        number,
+        "new",
+        "being_solved",
+        "Zlecono naprawę.",
+    )
+    .await;
     let to_supporter = app.emails_to("sasiad@example.pl").await;
     assert_eq!(to_supporter.len(), 3, "two links, one status change");
     assert!(
@@ -1734,4 +1752,52 @@ async fn the_home_page_shows_what_is_open_recent_reports_and_figures() {
         .await
         .assert_lacks("Załóż konto")
         .assert_contains("Przejdź do „Moje miasto”");
+}
+
+#[tokio::test]
+async fn accounts_choose_which_status_e_mails_they_get() {
+    let app = TestApp::new().await;
+    let (mut author, _) = app.logged_in("autor@example.pl", Role::Resident).await;
+    let (mut fan, _) = app.logged_in("fan@example.pl", Role::Resident).await;
+    let number = lighting_report(&app, &mut author, RYNEK, "").await;
+    fan.post(&format!("{}/support", number.path()), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    author
+        .get("/my/account")
+        .await
+        .assert_contains(r#"id="notify-own" name="own" type="checkbox" checked"#)
+        .assert_contains(r#"id="notify-supported" name="supported" type="checkbox" checked"#);
+    // The author keeps only supported reports' e-mails; the supporter turns everything off.
+    author
+        .post("/my/notifications", &[("supported", "on")])
+        .await
+        .assert_redirect("/my/account");
+    author
+        .get("/my/account")
+        .await
+        .assert_contains("Zapisano ustawienia powiadomień.")
+        .assert_contains(r#"id="notify-own" name="own" type="checkbox">"#);
+    fan.post("/my/notifications", &[]).await;
+    let before = (
+        app.emails_to("autor@example.pl").await.len(),
+        app.emails_to("fan@example.pl").await.len(),
+    );
+    let (mut staff, _) = app.logged_in("zdmk3@example.pl", Role::UnitStaff).await;
+    change_status(
+        &mut staff,
+        number,
+        "new",
+        "being_solved",
+        "Zlecono naprawę.",
+    )
+    .await;
+    assert_eq!(app.emails_to("autor@example.pl").await.len(), before.0);
+    assert_eq!(app.emails_to("fan@example.pl").await.len(), before.1);
+    // Turned back on: the next change is e-mailed.
+    author
+        .post("/my/notifications", &[("own", "on"), ("supported", "on")])
+        .await;
+    change_status(&mut staff, number, "being_solved", "solved", "Naprawione.").await;
+    assert!(app.emails_to("autor@example.pl").await.len() > before.0);
 }
