@@ -23,7 +23,38 @@ const ACTIONS: [Action; Action::ALL.len()] = Action::ALL;
 struct Row {
     entry: Entry,
     action: String,
-    details: String,
+    /// The details as (name, value) pairs, readable rather than JSON.
+    details: Vec<(String, String)>,
+    /// What the target is called: an account's address, a unit's code, a category's name.
+    target: Option<String>,
+}
+
+/// One detail's value in words: text as it is, lists joined, nothing as a dash.
+fn readable(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::Null => "—".to_owned(),
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => {
+            items.iter().map(readable).collect::<Vec<_>>().join(", ")
+        }
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| format!("{k}: {}", readable(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        other => other.to_string(),
+    }
+}
+
+fn details_of(details: &serde_json::Value) -> Vec<(String, String)> {
+    match details {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| (k.replace('_', " "), readable(v)))
+            .collect(),
+        serde_json::Value::Null => Vec::new(),
+        other => vec![(String::new(), readable(other))],
+    }
 }
 
 #[derive(Template)]
@@ -55,19 +86,34 @@ pub async fn list_audit(
     )
     .await?;
     let pager = Pager::new(&paged, "/admin/audit", &[("action", &q.action)]);
-    let rows = paged
-        .items
-        .into_iter()
-        .map(|entry| Row {
+    let lookup = crate::reports::Lookup::load(&state).await?;
+    let mut rows = Vec::with_capacity(paged.items.len());
+    for entry in paged.items {
+        let id = entry
+            .target_id
+            .as_deref()
+            .and_then(|id| uuid::Uuid::try_parse(id).ok());
+        let target = match (entry.target_type.as_deref(), id) {
+            (Some("user"), Some(id)) => {
+                miasto_store::accounts::get_user(state.db(), miasto_domain::UserId(id))
+                    .await?
+                    .map(|u| u.email.to_string())
+            }
+            (Some("unit"), Some(id)) => lookup
+                .unit(miasto_domain::UnitId(id))
+                .map(|u| u.code.as_str().to_owned()),
+            (Some("category"), Some(id)) => lookup
+                .category(miasto_domain::CategoryId(id))
+                .map(|c| c.names.get(ctx.locale).to_owned()),
+            _ => None,
+        };
+        rows.push(Row {
             action: crate::i18n::t(ctx.locale, &format!("audit-action-{}", entry.action)),
-            details: if entry.details.as_object().is_some_and(|o| o.is_empty()) {
-                String::new()
-            } else {
-                entry.details.to_string()
-            },
+            details: details_of(&entry.details),
+            target,
             entry,
-        })
-        .collect();
+        });
+    }
     render(&AuditPage {
         page: Page::titled(&ctx, "admin-audit-title"),
         rows,

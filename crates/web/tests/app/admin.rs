@@ -115,7 +115,14 @@ async fn admin_assigns_unit_staff_to_a_unit_and_the_audit_log_records_it() {
     let page = admin.get("/admin/audit?action=role_changed").await;
     page.assert_contains("Zmiana roli")
         .assert_contains("admin@example.pl")
-        .assert_contains(&format!("/admin/users/{}", staff.id));
+        // The target is named (the account's address) and the change is readable, not JSON.
+        .assert_contains(&format!(
+            r#"<a href="/admin/users/{}">staff@example.pl</a>"#,
+            staff.id
+        ))
+        .assert_contains(r#"<ul class="plain audit-details">"#)
+        .assert_contains("unit_staff")
+        .assert_lacks("{&quot;");
     let log =
         miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
             .await
