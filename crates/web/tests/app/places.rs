@@ -4,7 +4,7 @@
 //! an address far from its pin is pointed out before sending.
 
 use crate::harness::{Browser, TestApp, TestResponse, demo_gazetteer};
-use crate::reports::category_id;
+use crate::reports::{category_id, latest_report};
 use axum::http::StatusCode;
 use miasto_domain::Role;
 use miasto_store::places::{Api, Geocoder, Service};
@@ -136,14 +136,6 @@ async fn send_from(b: &mut Browser<'_>, step2: &TestResponse) -> TestResponse {
     let mut fields: Vec<(&str, &str)> = values.iter().map(|(n, v)| (*n, v.as_str())).collect();
     fields.push(("description", "Nie świeci latarnia od tygodnia"));
     b.post_multipart("/reports", &fields, &[]).await
-}
-
-async fn latest_report(app: &TestApp) -> miasto_store::reports::Report {
-    miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
-        .await
-        .unwrap()
-        .items
-        .remove(0)
 }
 
 #[tokio::test]

@@ -1663,59 +1663,66 @@ async fn contact_is_one_choice_no_contact_leaves_typed_details_out() {
         .assert_contains(r#"id="consent-no" name="consent" type="radio" value="no" checked"#)
         .assert_contains("Czy miasto może się z Tobą kontaktować");
     // Details typed, then "no" chosen: the report goes in without them.
-    let res = send(
+    let report = send_with_contact(
+        &app,
         &mut b,
-        &[
-            ("kind", "problem"),
-            ("category", &category),
-            ("lat", RYNEK.0),
-            ("lon", RYNEK.1),
-        ],
-        &[
-            ("description", "Nie świeci latarnia od wczoraj wieczorem"),
-            ("contact_email", "ktos@example.pl"),
-            ("consent", "no"),
-        ],
-        &[],
+        &category,
+        "Nie świeci latarnia od wczoraj wieczorem",
+        "no",
     )
     .await;
-    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let report =
-        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
-            .await
-            .unwrap()
-            .items
-            .remove(0);
     assert_eq!(
         (report.contact_email, report.contact_consent),
         (None, false)
     );
     // "Yes" with an address: kept, with consent.
-    let res = send(
+    let report = send_with_contact(
+        &app,
         &mut b,
+        &category,
+        "Druga latarnia też nie świeci od wczoraj",
+        "yes",
+    )
+    .await;
+    assert_eq!(report.contact_email.as_deref(), Some("ktos@example.pl"));
+    assert!(report.contact_consent);
+}
+
+/// The newest report in the database.
+pub(crate) async fn latest_report(app: &TestApp) -> miasto_store::reports::Report {
+    miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+        .await
+        .unwrap()
+        .items
+        .remove(0)
+}
+
+/// Sends a report at Rynek with ktos@example.pl as contact and `consent` chosen.
+async fn send_with_contact(
+    app: &TestApp,
+    b: &mut Browser<'_>,
+    category: &str,
+    description: &str,
+    consent: &str,
+) -> miasto_store::reports::Report {
+    let res = send(
+        b,
         &[
             ("kind", "problem"),
-            ("category", &category),
+            ("category", category),
             ("lat", RYNEK.0),
             ("lon", RYNEK.1),
         ],
         &[
-            ("description", "Druga latarnia też nie świeci od wczoraj"),
+            ("description", description),
             ("contact_email", "ktos@example.pl"),
-            ("consent", "yes"),
+            ("consent", consent),
         ],
         &[],
     )
     .await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
-    let report =
-        miasto_store::reports::list(&app.db.db, &Default::default(), miasto_store::Page::first())
-            .await
-            .unwrap()
-            .items
-            .remove(0);
-    assert_eq!(report.contact_email.as_deref(), Some("ktos@example.pl"));
-    assert!(report.contact_consent);
+    latest_report(app).await
 }
 
 #[tokio::test]
