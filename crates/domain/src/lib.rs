@@ -57,10 +57,11 @@ pub enum FieldError {
     PeselFormat,
     PeselChecksum,
     PeselDate,
+    PlaceholderUnknown,
 }
 
 impl FieldError {
-    pub const ALL: [FieldError; 28] = [
+    pub const ALL: [FieldError; 29] = [
         Self::Required,
         Self::TooLong,
         Self::TooShort,
@@ -89,6 +90,7 @@ impl FieldError {
         Self::PeselFormat,
         Self::PeselChecksum,
         Self::PeselDate,
+        Self::PlaceholderUnknown,
     ];
 
     /// Stable snake_case code, used in translations and in API error envelopes.
@@ -122,6 +124,7 @@ impl FieldError {
             Self::PeselFormat => "pesel_format",
             Self::PeselChecksum => "pesel_checksum",
             Self::PeselDate => "pesel_date",
+            Self::PlaceholderUnknown => "placeholder_unknown",
         }
     }
 }

@@ -3,6 +3,7 @@
 //! and the parsed pieces of a report.
 
 pub mod intake;
+pub mod replies;
 
 use crate::FieldError;
 use crate::reference::ReportKind;

@@ -47,10 +47,13 @@ pub enum Action {
     BudgetCounterVote,
     BudgetElectorateChanged,
     ReporterContactViewed,
+    ReplyTemplateSaved,
+    ReplyTemplateDeleted,
+    InvitationSent,
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 34] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -82,6 +85,9 @@ impl Action {
         Self::BudgetCounterVote,
         Self::BudgetElectorateChanged,
         Self::ReporterContactViewed,
+        Self::ReplyTemplateSaved,
+        Self::ReplyTemplateDeleted,
+        Self::InvitationSent,
     ];
 
     pub fn code(self) -> &'static str {
@@ -117,6 +123,9 @@ impl Action {
             Self::BudgetCounterVote => "budget_counter_vote",
             Self::BudgetElectorateChanged => "budget_electorate_changed",
             Self::ReporterContactViewed => "reporter_contact_viewed",
+            Self::ReplyTemplateSaved => "reply_template_saved",
+            Self::ReplyTemplateDeleted => "reply_template_deleted",
+            Self::InvitationSent => "invitation_sent",
         }
     }
 }
@@ -167,6 +176,13 @@ impl Target {
     pub fn budget_project(id: uuid::Uuid) -> Self {
         Self {
             kind: "budget_project",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn reply_template(id: uuid::Uuid) -> Self {
+        Self {
+            kind: "reply_template",
             id: id.to_string(),
         }
     }

@@ -1,4 +1,5 @@
-//! Single-use, expiring tokens sent by e-mail: confirming an address and resetting a password.
+//! Single-use, expiring tokens sent by e-mail: confirming an address, resetting a password and
+//! accepting an invitation (setting the first one).
 //! Only the SHA-256 of a token is stored. Consuming one is a single conditional UPDATE, so two
 //! clicks racing on the same link cannot both succeed.
 
@@ -15,6 +16,8 @@ use sea_orm::{
 pub enum Purpose {
     ConfirmEmail,
     ResetPassword,
+    /// An admin invited a member of staff, who sets their first password with it.
+    Invitation,
 }
 
 impl Purpose {
@@ -22,6 +25,7 @@ impl Purpose {
         match self {
             Self::ConfirmEmail => "confirm_email",
             Self::ResetPassword => "reset_password",
+            Self::Invitation => "invitation",
         }
     }
 
@@ -30,6 +34,7 @@ impl Purpose {
         match self {
             Self::ConfirmEmail => Duration::hours(48),
             Self::ResetPassword => Duration::hours(1),
+            Self::Invitation => Duration::days(7),
         }
     }
 }

@@ -17,6 +17,10 @@ impl Tr {
     fn t1(&self, id: &str, name: &str, value: impl std::fmt::Display) -> String {
         crate::i18n::t_args(self.0, id, &[(name, &value.to_string())])
     }
+
+    fn t2(&self, id: &str, a: &str, av: &str, b: &str, bv: &str) -> String {
+        crate::i18n::t_args(self.0, id, &[(a, av), (b, bv)])
+    }
 }
 
 #[derive(Template)]
@@ -33,6 +37,16 @@ struct AlreadyRegistered<'a> {
     tr: Tr,
     login_link: &'a str,
     reset_link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "emails/invitation.txt")]
+struct Invitation<'a> {
+    tr: Tr,
+    role: &'a str,
+    email: &'a str,
+    link: &'a str,
+    days: i64,
 }
 
 #[derive(Template)]
@@ -105,6 +119,25 @@ pub fn reset_password(locale: Locale, to: &Email, link: &str) -> Result<EmailMes
         minutes,
     };
     message(locale, to, "email-reset-subject", &body)
+}
+
+pub fn invitation(
+    locale: Locale,
+    to: &Email,
+    role: &str,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    let days = miasto_store::tokens::Purpose::Invitation
+        .lifetime()
+        .num_days();
+    let body = Invitation {
+        tr: Tr(locale),
+        role,
+        email: to.as_str(),
+        link,
+        days,
+    };
+    message(locale, to, "email-invitation-subject", &body)
 }
 
 pub fn password_changed(

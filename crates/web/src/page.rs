@@ -19,6 +19,8 @@ pub struct UserView {
     pub intake: bool,
     /// Types in paper ballots or runs citizens' budget editions.
     pub budget: bool,
+    /// Handles reports (and keeps reply templates).
+    pub handles: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -44,6 +46,7 @@ impl Page {
                 intake: u.user.role.can(Permission::RecordReportsForCallers),
                 budget: u.user.role.can(Permission::KeyPaperBallots)
                     || u.user.role.can(Permission::ManageBudget),
+                handles: u.user.role.can(Permission::HandleReports),
             }),
             csrf: ctx.csrf.clone(),
             flash: ctx
@@ -132,6 +135,11 @@ impl Page {
     /// The viewer records reports for callers (hotline pages in the staff menu).
     pub fn can_intake(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.intake)
+    }
+
+    /// The viewer handles reports (reply templates in the staff menu).
+    pub fn can_handle(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.handles)
     }
 
     /// The viewer works on the citizens' budget (its pages in the staff menu).

@@ -239,15 +239,43 @@ pub async fn map_view(state: &AppState, point: Point, approximate: bool) -> MapV
 /// The map of a place described in words (a budget project's location), when the geocoder
 /// finds it in the city; nothing otherwise (the words stay as written).
 pub async fn map_of_text(state: &AppState, text: &str) -> Option<MapView> {
+    let (point, label) = point_of_text(state, text).await?;
+    let mut view = map_view(state, point, false).await;
+    view.near = Some(label);
+    Some(view)
+}
+
+/// The point and name of the best match for an address typed in words, when it lies in the
+/// city; `None` without a geocoder or a match.
+pub async fn point_of_text(state: &AppState, text: &str) -> Option<(Point, String)> {
+    if text.trim().is_empty() || text.chars().count() > miasto_domain::reports::intake::ADDRESS_MAX
+    {
+        return None;
+    }
     let found = search(state, text, 1).await.into_iter().next()?;
     state.districts().locate(found.place.point)?;
-    let mut view = map_view(state, found.place.point, false).await;
-    view.near = Some(
-        Place {
-            postcode: None,
-            ..found.place
+    let label = Place {
+        postcode: None,
+        ..found.place
+    }
+    .label();
+    Some((found.place.point, label))
+}
+
+/// A point sent as two numbers, if it lies in the city.
+pub fn point_in_city(state: &AppState, lat: &str, lon: &str) -> Option<Point> {
+    parse_point(lat, lon).filter(|p| state.districts().locate(*p).is_some())
+}
+
+/// A distance for people: "80 m", "350 m", "1.2 km" ("1,2 km" in Polish).
+pub fn distance_label(metres: f64, locale: miasto_domain::Locale) -> String {
+    if metres < 1000.0 {
+        format!("{} m", ((metres / 10.0).round() * 10.0) as i64)
+    } else {
+        let km = format!("{:.1}", metres / 1000.0);
+        match locale {
+            miasto_domain::Locale::Pl => format!("{} km", km.replace('.', ",")),
+            miasto_domain::Locale::En => format!("{km} km"),
         }
-        .label(),
-    );
-    Some(view)
+    }
 }

@@ -326,6 +326,18 @@ fn pages() -> Pages {
         "/staff/photos/{id}/visibility",
         reports::staff::report::set_photo_visibility,
     )
+    .get("/staff/replies", reports::staff::replies::list_replies)
+    .post("/staff/replies", reports::staff::replies::create_reply)
+    .get(
+        "/staff/replies/new",
+        reports::staff::replies::show_new_reply,
+    )
+    .get("/staff/replies/{id}", reports::staff::replies::show_reply)
+    .post("/staff/replies/{id}", reports::staff::replies::update_reply)
+    .post(
+        "/staff/replies/{id}/delete",
+        reports::staff::replies::delete_reply,
+    )
     .get("/staff/intake", reports::staff::intake::show_intake)
     .post("/staff/intake", reports::staff::intake::record_report)
     .get(
@@ -340,7 +352,13 @@ fn pages() -> Pages {
     )
     .get("/admin", admin::show_dashboard)
     .get("/admin/users", admin::users::list_users)
+    .get("/admin/users/invite", admin::users::show_invite)
+    .post("/admin/users/invite", admin::users::invite)
     .get("/admin/users/{id}", admin::users::show_user)
+    .post(
+        "/admin/users/{id}/invitation",
+        admin::users::resend_invitation,
+    )
     .post("/admin/users/{id}/role", admin::users::change_role)
     .post("/admin/users/{id}/access", admin::users::change_access)
     .get("/admin/units", admin::units::list_units)
@@ -366,6 +384,7 @@ fn pages() -> Pages {
     )
     .get("/admin/routing", admin::routing::show_routing)
     .post("/admin/routing", admin::routing::set_routing_rule)
+    .post("/admin/routing/table", admin::routing::save_routing_table)
     .post(
         "/admin/routing/{id}/delete",
         admin::routing::delete_routing_rule,

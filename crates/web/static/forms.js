@@ -91,6 +91,76 @@
     }
   }
 
+  // A reply template chosen on a report's page: its filled-in text goes into the message
+  // (and its status into the status field) at once; without JavaScript the button does it.
+  function initFill(select) {
+    var target = document.getElementById(select.dataset.fills);
+    if (!target) {
+      return;
+    }
+    select.addEventListener('change', function () {
+      var option = select.options[select.selectedIndex];
+      if (!option || !option.value) {
+        return;
+      }
+      target.value = option.dataset.text || '';
+      var status = document.getElementById('status');
+      if (status && option.dataset.status) {
+        status.value = option.dataset.status;
+      }
+      target.focus();
+    });
+  }
+
+  // "Near me" on the report list: the browser's location, then the list sorted by distance.
+  function initLocate(button) {
+    if (!navigator.geolocation || !button.form) {
+      return;
+    }
+    var form = button.form;
+    button.hidden = false;
+    function field(name) {
+      var input = form.querySelector('input[name=' + name + ']');
+      if (!input) {
+        input = document.createElement('input');
+        input.type = 'hidden';
+        input.name = name;
+        form.appendChild(input);
+      }
+      return input;
+    }
+    button.addEventListener('click', function () {
+      navigator.geolocation.getCurrentPosition(function (position) {
+        field('lat').value = position.coords.latitude.toFixed(5);
+        field('lon').value = position.coords.longitude.toFixed(5);
+        var near = form.querySelector('#near');
+        if (near) {
+          near.value = '';
+        }
+        var sort = form.querySelector('#sort');
+        if (sort) {
+          sort.value = 'near';
+        }
+        form.submit();
+      }, function () {
+        var hint = document.getElementById('near-hint');
+        if (hint) {
+          hint.textContent = button.dataset.failed || '';
+          hint.setAttribute('role', 'status');
+        }
+      }, { timeout: 10000, maximumAge: 60000 });
+    });
+  }
+
+  // Filters folded away on phones open by themselves on wider screens.
+  if (window.matchMedia && window.matchMedia('(min-width: 48rem)').matches) {
+    Array.prototype.forEach.call(document.querySelectorAll('details[data-open-wide]'), function (details) {
+      details.open = true;
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll('[data-locate]'), initLocate);
+  Array.prototype.forEach.call(document.querySelectorAll('select[data-fills]'), initFill);
   Array.prototype.forEach.call(document.querySelectorAll('input[type=file][data-downscale]'), initDownscale);
   Array.prototype.forEach.call(document.querySelectorAll('[data-continue-on-change]'), initContinue);
 })();

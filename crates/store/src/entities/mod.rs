@@ -30,6 +30,7 @@ pub mod hotline_calls;
 pub mod jobs;
 pub mod outbox;
 pub mod rate_limits;
+pub mod reply_templates;
 pub mod report_counters;
 pub mod report_events;
 pub mod report_feedback;

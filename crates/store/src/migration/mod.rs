@@ -19,6 +19,7 @@ mod m20261121_000012_sealed_ballots;
 mod m20261206_000013_support_requests;
 mod m20261206_000014_staged_photos;
 mod m20261206_000015_ballot_drafts;
+mod m20261206_000016_reply_templates;
 
 pub struct Migrator;
 
@@ -41,6 +42,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000013_support_requests::Migration),
             Box::new(m20261206_000014_staged_photos::Migration),
             Box::new(m20261206_000015_ballot_drafts::Migration),
+            Box::new(m20261206_000016_reply_templates::Migration),
         ]
     }
 }

@@ -293,6 +293,7 @@ fn event_row(
 mod feedback;
 mod intake;
 mod queries;
+pub mod replies;
 mod seeding;
 mod supporters;
 mod workflow;

@@ -1312,3 +1312,49 @@ async fn statistics_follow_every_change_and_a_rebuild_agrees() {
     assert_eq!(rebuilt, live);
     assert!(!stats::rebuild_if_empty(&db.db).await.unwrap());
 }
+
+#[tokio::test]
+async fn lists_sort_by_distance_from_a_point_with_placeless_reports_last() {
+    let db = TestDb::new().await;
+    let lighting = category(&db, "problem.lighting").await;
+    // East–west distances count less than north–south ones at Kraków's latitude (cos 50° ≈
+    // 0.64): 0.004° of longitude (~290 m) is nearer than 0.003° of latitude (~330 m).
+    let east = report(
+        &db.db,
+        new_report(&lighting, (RYNEK.0, RYNEK.1 + 0.004), None),
+    )
+    .await;
+    let north = report(
+        &db.db,
+        new_report(&lighting, (RYNEK.0 + 0.003, RYNEK.1), None),
+    )
+    .await;
+    let far = report(&db.db, new_report(&lighting, (50.0900, 20.0300), None)).await;
+    let mut placeless = new_report(&lighting, RYNEK, None);
+    placeless.location.point = None;
+    let placeless = report(&db.db, placeless).await;
+    let here = report(&db.db, new_report(&lighting, RYNEK, None)).await;
+    let filter = reports::ListFilter {
+        sort: reports::Sort::Nearest,
+        near: Some(Point::new(RYNEK.0, RYNEK.1).unwrap()),
+        ..Default::default()
+    };
+    let got: Vec<_> = reports::list(&db.db, &filter, miasto_store::Page::first())
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert_eq!(got, [here.id, east.id, north.id, far.id, placeless.id]);
+    // Without a point it is the newest first.
+    let filter = reports::ListFilter {
+        sort: reports::Sort::Nearest,
+        ..Default::default()
+    };
+    let got = reports::list(&db.db, &filter, miasto_store::Page::first())
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(got[0].id, here.id);
+}

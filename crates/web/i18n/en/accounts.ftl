@@ -38,6 +38,9 @@ reset-sent-title = Check your e-mail
 reset-sent-lead = If an account with this address exists, we have sent it a link to set a new password. The link is valid for one hour.
 reset-title = Set a new password
 reset-submit = Save the new password
+invitation-title = Set your password
+invitation-lead = Welcome to Wspólne Miasto. Choose the password you will log in with.
+invitation-submit = Set the password
 reset-new-link = Ask for a new link
 
 my-title = My city

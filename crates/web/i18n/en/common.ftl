@@ -64,6 +64,7 @@ flash-logged-out = You are logged out.
 flash-email-confirmed = Your e-mail address is confirmed.
 flash-confirmation-resent = If the account is waiting for confirmation, we have sent a new link.
 flash-password-reset = Your password has been changed. Log in with the new password.
+flash-invitation-accepted = Your password is set. Log in to start.
 flash-password-changed = Your password has been changed. Your other devices have been logged out.
 flash-sessions-ended = Your other devices have been logged out.
 flash-calls-imported = The call figures have been imported.

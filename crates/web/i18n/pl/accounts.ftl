@@ -38,6 +38,9 @@ reset-sent-title = Sprawdź skrzynkę e-mail
 reset-sent-lead = Jeśli konto z tym adresem istnieje, wysłaliśmy na nie link do ustawienia nowego hasła. Link jest ważny przez godzinę.
 reset-title = Ustaw nowe hasło
 reset-submit = Zapisz nowe hasło
+invitation-title = Ustaw hasło
+invitation-lead = Witamy we Wspólnym Mieście. Wybierz hasło, którym będziesz się logować.
+invitation-submit = Ustaw hasło
 reset-new-link = Poproś o nowy link
 
 my-title = Moje miasto

@@ -67,6 +67,7 @@ flash-logged-out = Wylogowano.
 flash-email-confirmed = Adres e-mail został potwierdzony.
 flash-confirmation-resent = Jeśli konto czeka na potwierdzenie, wysłaliśmy nowy link.
 flash-password-reset = Hasło zostało zmienione. Zaloguj się nowym hasłem.
+flash-invitation-accepted = Hasło zostało ustawione. Zaloguj się, aby zacząć.
 flash-password-changed = Hasło zostało zmienione. Pozostałe urządzenia wylogowano.
 flash-sessions-ended = Pozostałe urządzenia zostały wylogowane.
 flash-calls-imported = Liczby połączeń zostały zaimportowane.

@@ -1,6 +1,7 @@
 //! Forgotten passwords: ask for a link by e-mail, then choose a new password. Resetting ends
 //! every session of the account (whoever knew the old password is logged out) and confirms
-//! the address (the link proved the mailbox).
+//! the address (the link proved the mailbox). An invitation from an admin leads to the same
+//! page, where invited staff set their first password.
 
 use super::{account_key, client_key, link, within_limit};
 use crate::context::{Ctx, redirect_with_flash};
@@ -56,6 +57,8 @@ struct ResetSentPage {
 #[template(path = "accounts/reset.html")]
 struct ResetPage {
     page: Page,
+    /// An invitation's first password rather than a reset.
+    invited: bool,
     token: String,
     problem: Option<String>,
     errors: FieldErrors,
@@ -135,11 +138,21 @@ pub async fn show_reset_sent(ctx: Ctx) -> Result<Response, Error> {
 fn reset_page(
     ctx: &Ctx,
     token: String,
+    purpose: Purpose,
     problem: Option<TokenError>,
     errors: FieldErrors,
 ) -> ResetPage {
+    let invited = purpose == Purpose::Invitation;
     ResetPage {
-        page: Page::titled(ctx, "reset-title"),
+        page: Page::titled(
+            ctx,
+            if invited {
+                "invitation-title"
+            } else {
+                "reset-title"
+            },
+        ),
+        invited,
         token,
         problem: problem.map(|e| crate::i18n::t(ctx.locale, &format!("error-{}", e.code()))),
         errors,
@@ -152,7 +165,13 @@ fn problem_response(ctx: &Ctx, e: TokenError) -> Result<Response, Error> {
     } else {
         StatusCode::GONE
     };
-    let page = reset_page(ctx, String::new(), Some(e), FieldErrors::new(ctx.locale));
+    let page = reset_page(
+        ctx,
+        String::new(),
+        Purpose::ResetPassword,
+        Some(e),
+        FieldErrors::new(ctx.locale),
+    );
     Ok((status, render(&page)?).into_response())
 }
 
@@ -161,10 +180,11 @@ pub async fn show_reset_password(
     ctx: Ctx,
     Query(q): Query<TokenQuery>,
 ) -> Result<Response, Error> {
-    match tokens::check(state.db(), &q.token, Purpose::ResetPassword).await? {
-        Ok(_) => Ok(render(&reset_page(
+    match check_link(&state, &q.token).await? {
+        Ok((_, purpose)) => Ok(render(&reset_page(
             &ctx,
             q.token,
+            purpose,
             None,
             FieldErrors::new(ctx.locale),
         ))?
@@ -178,8 +198,8 @@ pub async fn reset_password(
     ctx: Ctx,
     Form(input): Form<ResetInput>,
 ) -> Result<Response, Error> {
-    let user_id = match tokens::check(state.db(), &input.token, Purpose::ResetPassword).await? {
-        Ok(user) => user,
+    let (user_id, purpose) = match check_link(&state, &input.token).await? {
+        Ok(found) => found,
         Err(e) => return problem_response(&ctx, e),
     };
     let Some(user) = accounts::get_user(state.db(), user_id).await? else {
@@ -194,12 +214,12 @@ pub async fn reset_password(
         errors.add("password_confirm", FieldError::PasswordsDiffer);
     }
     let Some(password) = password.filter(|_| errors.is_empty()) else {
-        let page = reset_page(&ctx, input.token, None, errors);
+        let page = reset_page(&ctx, input.token, purpose, None, errors);
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let hash = accounts::hash_password(&password).await;
     let tx = miasto_store::begin(state.db()).await?;
-    if let Err(e) = tokens::consume(&tx, &input.token, Purpose::ResetPassword).await? {
+    if let Err(e) = tokens::consume(&tx, &input.token, purpose).await? {
         return problem_response(&ctx, e);
     }
     accounts::set_password(&tx, user.id, hash).await?;
@@ -212,6 +232,15 @@ pub async fn reset_password(
     .await?;
     sessions::delete_for_user(&tx, user.id, None).await?;
     miasto_store::api_tokens::revoke_all(&tx, user.id).await?;
+    if purpose == Purpose::Invitation {
+        tx.commit().await?;
+        tracing::info!(user.id = %user.id, "invitation accepted");
+        return Ok(redirect_with_flash(
+            &ctx,
+            "/login",
+            "flash-invitation-accepted",
+        ));
+    }
     let notice =
         emails::password_changed(user.locale, &user.email, &link(&state, "/password/forgot"))?;
     jobs::enqueue(&tx, &Job::SendEmail(notice)).await?;
@@ -219,4 +248,21 @@ pub async fn reset_password(
     state.wake_worker();
     tracing::info!(user.id = %user.id, "password reset");
     Ok(redirect_with_flash(&ctx, "/login", "flash-password-reset"))
+}
+
+/// The account and purpose of a link to this page: a password reset or an invitation.
+async fn check_link(
+    state: &AppState,
+    token: &str,
+) -> Result<Result<(miasto_domain::UserId, Purpose), TokenError>, Error> {
+    let mut answer = Err(TokenError::Invalid);
+    for purpose in [Purpose::ResetPassword, Purpose::Invitation] {
+        answer = tokens::check(state.db(), token, purpose)
+            .await?
+            .map(|user| (user, purpose));
+        if answer != Err(TokenError::Invalid) {
+            break;
+        }
+    }
+    Ok(answer)
 }

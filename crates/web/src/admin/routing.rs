@@ -2,7 +2,7 @@
 //! districts. Every change is audited.
 
 use crate::context::{Ctx, redirect_with_flash};
-use crate::form::{FieldErrors, Form};
+use crate::form::{FieldErrors, Form, FormPairs};
 use crate::page::{Page, SelectOption, options, render};
 use crate::reports::Lookup;
 use crate::{AppState, Error};
@@ -167,11 +167,9 @@ pub async fn set_routing_rule(
     };
     let tx = miasto_store::begin(state.db()).await?;
     let rule = routing::set_rule(&tx, category, district, unit).await?;
-    audit::record(
+    record(
         &tx,
-        Some(admin),
-        Action::RoutingChanged,
-        None,
+        admin,
         serde_json::json!({
             "rule": rule.id.to_string(),
             "category": category.to_string(),
@@ -195,11 +193,9 @@ pub async fn delete_routing_rule(
     let tx = miasto_store::begin(state.db()).await?;
     match routing::delete_rule(&tx, id).await {
         Ok(rule) => {
-            audit::record(
+            record(
                 &tx,
-                Some(admin),
-                Action::RoutingChanged,
-                None,
+                admin,
                 serde_json::json!({ "deleted": rule.id.to_string(), "category": rule.category.to_string() }),
             )
             .await?;
@@ -210,4 +206,101 @@ pub async fn delete_routing_rule(
         Err(DeleteRuleError::Default) => Err(Error::BadRequest("routing_default_required")),
         Err(DeleteRuleError::Store(e)) => Err(e.into()),
     }
+}
+
+/// The whole table saved at once: each category's default unit (`unit:<category id>`) and the
+/// district exceptions ticked for removal (`remove`), in one transaction, each change audited.
+pub async fn save_routing_table(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    form: FormPairs<crate::accounts::login::Empty>,
+) -> Result<Response, Error> {
+    let admin = ctx.require(Permission::ManageReferenceData)?.user.id;
+    let lookup = Lookup::load(&state).await?;
+    let rules = routing::list_rules(state.db()).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let mut defaults = Vec::new();
+    let mut removals = Vec::new();
+    for (name, value) in &form.pairs {
+        if let Some(category) = name.strip_prefix("unit:") {
+            let category = CategoryId::parse(category).filter(|id| lookup.category(*id).is_some());
+            let unit = UnitId::parse(value).filter(|id| lookup.unit(*id).is_some());
+            match (category, unit) {
+                (Some(category), Some(unit)) => defaults.push((category, unit)),
+                _ => errors.add_message(FieldErrors::FORM, "error-unit-unknown"),
+            }
+        } else if name == "remove" {
+            match uuid::Uuid::try_parse(value)
+                .ok()
+                .and_then(|id| rules.iter().find(|r| r.id == id && r.district.is_some()))
+            {
+                Some(rule) => removals.push(*rule),
+                None => errors.add_message(FieldErrors::FORM, "error-routing-rule-unknown"),
+            }
+        }
+    }
+    if !errors.is_empty() {
+        let page = routing_page(&state, &ctx, RuleInput::default(), errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    }
+    let tx = miasto_store::begin(state.db()).await?;
+    let mut changed = 0;
+    for (category, unit) in defaults {
+        let current = rules
+            .iter()
+            .find(|r| r.category == category && r.district.is_none());
+        if current.is_some_and(|r| r.unit == unit) {
+            continue;
+        }
+        let rule = routing::set_rule(&tx, category, None, unit).await?;
+        record(
+            &tx,
+            admin,
+            serde_json::json!({
+                "rule": rule.id.to_string(),
+                "category": category.to_string(),
+                "from": current.map(|r| r.unit.to_string()),
+                "unit": unit.to_string(),
+            }),
+        )
+        .await?;
+        changed += 1;
+    }
+    for rule in removals {
+        match routing::delete_rule(&tx, rule.id).await {
+            Ok(_) | Err(DeleteRuleError::NotFound) => {}
+            Err(DeleteRuleError::Default) => {
+                return Err(Error::BadRequest("routing_default_required"));
+            }
+            Err(DeleteRuleError::Store(e)) => return Err(e.into()),
+        }
+        record(
+            &tx,
+            admin,
+            serde_json::json!({
+                "deleted": rule.id.to_string(),
+                "category": rule.category.to_string(),
+                "district": rule.district.map(|d| d.to_string()),
+            }),
+        )
+        .await?;
+        changed += 1;
+    }
+    tx.commit().await?;
+    let flash = if changed == 0 {
+        "flash-nothing-changed"
+    } else {
+        "flash-saved"
+    };
+    Ok(redirect_with_flash(&ctx, "/admin/routing", flash))
+}
+
+/// Audits a change of the routing table.
+async fn record(
+    tx: &impl miasto_store::ConnectionTrait,
+    admin: miasto_domain::UserId,
+    details: serde_json::Value,
+) -> Result<(), Error> {
+    audit::record(tx, Some(admin), Action::RoutingChanged, None, details).await?;
+    Ok(())
 }

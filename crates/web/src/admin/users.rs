@@ -294,3 +294,208 @@ pub async fn change_access(
         flash,
     ))
 }
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct InviteInput {
+    pub email: String,
+    pub role: String,
+    pub unit: String,
+    pub lang: String,
+    pub form_key: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/invite.html")]
+struct InvitePage {
+    page: Page,
+    input: InviteInput,
+    roles: Vec<SelectOption>,
+    units: Vec<SelectOption>,
+    langs: Vec<SelectOption>,
+    days: i64,
+    errors: FieldErrors,
+}
+
+async fn invite_page(
+    state: &AppState,
+    ctx: &Ctx,
+    input: InviteInput,
+    errors: FieldErrors,
+) -> Result<InvitePage, Error> {
+    let units = reference::list_units(state.db()).await?;
+    let staff_roles = Role::ALL.iter().filter(|r| **r != Role::Resident).map(|r| {
+        (
+            r.as_str(),
+            crate::i18n::t(ctx.locale, &format!("role-{}", r.as_str())),
+        )
+    });
+    let langs = miasto_domain::Locale::ALL.iter().map(|l| {
+        (
+            l.as_str(),
+            crate::i18n::t(ctx.locale, &format!("lang-name-{}", l.as_str())),
+        )
+    });
+    Ok(InvitePage {
+        page: Page::titled(ctx, "admin-invite-title"),
+        roles: options(staff_roles, &input.role),
+        units: options(
+            units.iter().filter(|u| u.active).map(|u| {
+                (
+                    u.id.to_string(),
+                    format!("{} – {}", u.code.as_str(), u.names.get(ctx.locale)),
+                )
+            }),
+            &input.unit,
+        ),
+        langs: options(langs, &input.lang),
+        days: miasto_store::tokens::Purpose::Invitation
+            .lifetime()
+            .num_days(),
+        input,
+        errors,
+    })
+}
+
+pub async fn show_invite(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
+    ctx.require(Permission::ManageUsers)?;
+    let input = InviteInput {
+        role: Role::UnitStaff.as_str().to_owned(),
+        lang: ctx.locale.as_str().to_owned(),
+        ..Default::default()
+    };
+    let page = invite_page(&state, &ctx, input, FieldErrors::new(ctx.locale)).await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// Creates a staff account with no password and e-mails a link (valid for a week) to set one.
+/// The account is confirmed by the link; until then nobody can log in to it.
+pub async fn invite(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Form(input): Form<InviteInput>,
+) -> Result<Response, Error> {
+    let admin = ctx.require(Permission::ManageUsers)?.user.id;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let email = errors.check("email", miasto_domain::Email::parse(&input.email));
+    let role = errors.check("role", Role::parse(&input.role));
+    let unit = match UnitId::parse(&input.unit) {
+        Some(id) => reference::get_unit(state.db(), id)
+            .await?
+            .filter(|u| u.active)
+            .map(|u| u.id),
+        None => None,
+    };
+    let assignment = role.and_then(|role| {
+        let unit = if role == Role::UnitStaff { unit } else { None };
+        errors.check("unit", RoleAssignment::new(role, unit))
+    });
+    let locale = miasto_domain::Locale::parse(&input.lang).unwrap_or(ctx.locale);
+    let (Some(email), Some(assignment)) = (email, assignment.filter(|_| errors.is_empty())) else {
+        let page = invite_page(&state, &ctx, input, errors).await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    // A password nobody knows: the account is usable only once the link sets one.
+    let secret = format!(
+        "{}{}",
+        uuid::Uuid::new_v4().simple(),
+        uuid::Uuid::new_v4().simple()
+    );
+    let unusable = miasto_domain::Password::parse_new(&secret, None)
+        .map_err(|_| Error::Internal("an unusable password".into()))?;
+    let hash = accounts::hash_password(&unusable).await;
+    let tx = miasto_store::begin(state.db()).await?;
+    if !miasto_store::form_keys::claim(&tx, "invite", &input.form_key).await? {
+        return Ok(axum::response::Redirect::to("/admin/users").into_response());
+    }
+    let user = match accounts::create_user(
+        &tx,
+        accounts::NewUser {
+            email: email.clone(),
+            password_hash: hash,
+            assignment,
+            locale,
+            confirmed: false,
+        },
+    )
+    .await
+    {
+        Ok(user) => user,
+        Err(accounts::CreateUserError::EmailTaken) => {
+            tx.rollback().await?;
+            errors.add_message("email", "error-invite-email-taken");
+            let page = invite_page(&state, &ctx, input, errors).await?;
+            return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
+        }
+        Err(accounts::CreateUserError::Store(e)) => return Err(e.into()),
+    };
+    send_invitation(&tx, &state, &user).await?;
+    audit::record(
+        &tx,
+        Some(admin),
+        Action::UserCreated,
+        Some(Target::user(user.id)),
+        serde_json::json!({
+            "role": assignment.role().as_str(),
+            "unit": assignment.unit().map(|u| u.to_string()),
+            "via": "invitation",
+        }),
+    )
+    .await?;
+    invitation_sent(tx, &state, &ctx, user.id).await
+}
+
+/// Commits the transaction that sent an invitation and shows the account.
+async fn invitation_sent(
+    tx: miasto_store::DatabaseTransaction,
+    state: &AppState,
+    ctx: &Ctx,
+    user: UserId,
+) -> Result<Response, Error> {
+    tx.commit().await?;
+    state.wake_worker();
+    Ok(redirect_with_flash(
+        ctx,
+        &format!("/admin/users/{user}"),
+        "flash-invitation-sent",
+    ))
+}
+
+async fn send_invitation(
+    tx: &impl miasto_store::ConnectionTrait,
+    state: &AppState,
+    user: &User,
+) -> Result<(), Error> {
+    let token =
+        miasto_store::tokens::issue(tx, user.id, miasto_store::tokens::Purpose::Invitation).await?;
+    let url = crate::accounts::link(state, &format!("/password/reset?token={token}"));
+    let role = crate::i18n::t(user.locale, &format!("role-{}", user.role.as_str()));
+    let message = crate::emails::invitation(user.locale, &user.email, &role, &url)?;
+    miasto_store::jobs::enqueue(tx, &miasto_store::jobs::Job::SendEmail(message)).await?;
+    Ok(())
+}
+
+/// Sends an invitation again (a new link; the old one stops working) to an account that has
+/// not set its password yet.
+pub async fn resend_invitation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> Result<Response, Error> {
+    let admin = ctx.require(Permission::ManageUsers)?.user.id;
+    let user = find_user(&state, &id).await?;
+    if user.is_confirmed() || user.is_disabled() {
+        return Err(Error::BadRequest("the invitation was already accepted"));
+    }
+    let tx = miasto_store::begin(state.db()).await?;
+    send_invitation(&tx, &state, &user).await?;
+    audit::record(
+        &tx,
+        Some(admin),
+        Action::InvitationSent,
+        Some(Target::user(user.id)),
+        serde_json::json!({}),
+    )
+    .await?;
+    invitation_sent(tx, &state, &ctx, user.id).await
+}

@@ -27,12 +27,22 @@ pub struct ListQuery {
     pub page: String,
     /// Words of the description, or a tracking number (which opens that report).
     pub q: String,
-    /// `newest` (default), `oldest`, `changed`.
+    /// `newest` (default), `oldest`, `changed`, `near`.
     pub sort: String,
+    /// For `sort=near`: an address in words…
+    pub near: String,
+    /// …or a point (the browser's location).
+    pub lat: String,
+    pub lon: String,
 }
 
 /// The orders the public list offers.
-const SORTS: [Sort; 3] = [Sort::Newest, Sort::Oldest, Sort::RecentlyChanged];
+const SORTS: [Sort; 4] = [
+    Sort::Newest,
+    Sort::Oldest,
+    Sort::RecentlyChanged,
+    Sort::Nearest,
+];
 
 #[derive(Template)]
 #[template(path = "reports/list.html")]
@@ -47,6 +57,12 @@ struct ListPage {
     sorts: Vec<SelectOption>,
     /// Some filter narrows the list (the map fits what it found).
     filtered: bool,
+    /// A filter inside the collapsible part is set (it starts open).
+    more_filtered: bool,
+    /// What the list is sorted by distance from, in words.
+    near_label: Option<String>,
+    /// Sorting by distance was asked for without a place to measure from.
+    near_missing: bool,
     reports: Vec<ReportView>,
     pager: Pager,
     map_query: String,
@@ -139,7 +155,22 @@ pub async fn list_reports(
         return Ok(axum::response::Redirect::to(&number.path()).into_response());
     }
     let kind = ReportKind::parse(&q.kind).ok();
-    let filter = filter_of(&q, kind);
+    let mut filter = filter_of(&q, kind);
+    // Sorted by distance from the browser's location or from an address typed in words.
+    let near = if filter.sort == Sort::Nearest {
+        // An address typed wins over a location the browser gave earlier.
+        match crate::places::point_of_text(&state, &q.near).await {
+            Some(found) => Some(found),
+            None if q.near.trim().is_empty() => {
+                crate::places::point_in_city(&state, &q.lat, &q.lon)
+                    .map(|point| (point, crate::i18n::t(ctx.locale, "reports-near-you")))
+            }
+            None => None,
+        }
+    } else {
+        None
+    };
+    filter.near = near.as_ref().map(|(point, _)| *point);
     let paged = reports::list(
         state.db(),
         &filter,
@@ -158,6 +189,9 @@ pub async fn list_reports(
             ("to", &q.to),
             ("q", &q.q),
             ("sort", &q.sort),
+            ("near", &q.near),
+            ("lat", &q.lat),
+            ("lon", &q.lon),
         ],
     );
     let mut views: Vec<ReportView> = paged
@@ -194,6 +228,12 @@ pub async fn list_reports(
         let (thumb, near) = extra?;
         view.thumb = thumb;
         view.near = near;
+        if let (Some(from), Some(at)) = (filter.near, view.coarse) {
+            view.distance = Some(crate::places::distance_label(
+                from.distance_m(at),
+                ctx.locale,
+            ));
+        }
     }
     let t = |id: &str| crate::i18n::t(ctx.locale, id);
     let status_kind = kind.unwrap_or(ReportKind::Problem);
@@ -267,6 +307,11 @@ pub async fn list_reports(
         ]
         .iter()
         .any(|v| !v.trim().is_empty()),
+        more_filtered: [&q.kind, &q.category, &q.district, &q.status, &q.from, &q.to]
+            .iter()
+            .any(|v| !v.trim().is_empty()),
+        near_missing: filter.sort == Sort::Nearest && near.is_none(),
+        near_label: near.map(|(_, label)| label),
         reports: views,
         pager,
         map_query: serde_urlencoded::to_string([

@@ -176,6 +176,8 @@ pub struct ReportView {
     pub thumb: Option<String>,
     /// The street near its place (lists fill it in when a geocoder knows it).
     pub near: Option<String>,
+    /// How far it is from the point a list is sorted by ("350 m", "1.2 km").
+    pub distance: Option<String>,
 }
 
 impl ReportView {
@@ -212,6 +214,7 @@ impl ReportView {
             age_days: (miasto_store::now() - report.created_at).num_days().max(0),
             thumb: None,
             near: None,
+            distance: None,
             channel_label: crate::i18n::t(locale, &format!("channel-{}", report.channel.as_str())),
         }
     }

@@ -7,6 +7,7 @@ use miasto_domain::Role;
 const ADMIN_PAGES: &[&str] = &[
     "/admin",
     "/admin/users",
+    "/admin/users/invite",
     "/admin/units",
     "/admin/units/new",
     "/admin/categories",
@@ -651,4 +652,158 @@ async fn admins_add_change_and_remove_a_categorys_questions_and_every_channel_as
         .await
         .assert_contains("season")
         .assert_contains("lamps_out");
+}
+
+#[tokio::test]
+async fn admins_invite_staff_who_set_their_own_password() {
+    let app = TestApp::new().await;
+    let (mut admin, _) = app.logged_in("admin@example.pl", Role::Admin).await;
+    admin
+        .get("/admin/users")
+        .await
+        .assert_contains("href=\"/admin/users/invite\"");
+    let form = admin.get("/admin/users/invite").await;
+    form.assert_status(StatusCode::OK)
+        .assert_contains("7 dni")
+        .assert_lacks("value=\"resident\"");
+    let zdmk = miasto_store::reference::find_unit_by_code(&app.db.db, "ZDMK")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+
+    // Every problem at once, what was typed kept.
+    admin
+        .post(
+            "/admin/users/invite",
+            &[("email", "nie-adres"), ("role", "unit_staff"), ("unit", "")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("value=\"nie-adres\"")
+        .assert_contains("id=\"email-error\"");
+    admin
+        .post(
+            "/admin/users/invite",
+            &[
+                ("email", "nowa@example.pl"),
+                ("role", "unit_staff"),
+                ("unit", ""),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("id=\"unit-error\"");
+    assert!(app.emails_to("nowa@example.pl").await.is_empty());
+
+    let res = admin
+        .post(
+            "/admin/users/invite",
+            &[
+                ("email", "nowa@example.pl"),
+                ("role", "unit_staff"),
+                ("unit", &zdmk),
+                ("lang", "en"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER);
+    let user_page = admin.follow(&res).await;
+    user_page
+        .assert_contains("Zaproszenie zostało wysłane.")
+        .assert_contains("/invitation\"");
+    let invited = miasto_store::accounts::find_by_email(
+        &app.db.db,
+        &miasto_domain::Email::parse("nowa@example.pl").unwrap(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(invited.role, Role::UnitStaff);
+    assert!(!invited.is_confirmed());
+    assert_eq!(invited.locale, miasto_domain::Locale::En);
+    let emails = app.emails_to("nowa@example.pl").await;
+    assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0].subject, "Your account at Wspólne Miasto");
+    assert!(
+        emails[0]
+            .body_text
+            .contains("with the role: City unit staff"),
+        "{}",
+        emails[0].body_text
+    );
+    let first_link = crate::harness::path_of(&crate::harness::link_in(&emails[0]));
+
+    // The same address again: said on the field, no second account.
+    admin
+        .post(
+            "/admin/users/invite",
+            &[("email", "NOWA@example.pl"), ("role", "operator")],
+        )
+        .await
+        .assert_status(StatusCode::CONFLICT)
+        .assert_contains("Konto z tym adresem już istnieje");
+
+    // A new link retires the first.
+    admin
+        .post(&format!("/admin/users/{}/invitation", invited.id), &[])
+        .await
+        .assert_status(StatusCode::SEE_OTHER);
+    let emails = app.emails_to("nowa@example.pl").await;
+    assert_eq!(emails.len(), 2);
+    let link = crate::harness::path_of(&crate::harness::link_in(&emails[1]));
+    let mut newcomer = app.browser();
+    newcomer
+        .get(&first_link)
+        .await
+        .assert_status(StatusCode::GONE);
+    // Nobody can log in before the password is set.
+    let res = newcomer.login("nowa@example.pl", PASSWORD).await;
+    assert_ne!(res.location(), "/staff/queue");
+    newcomer
+        .get(&link)
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Ustaw hasło");
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    newcomer
+        .post(
+            "/password/reset",
+            &[
+                ("token", &token),
+                ("password", PASSWORD),
+                ("password_confirm", PASSWORD),
+            ],
+        )
+        .await
+        .assert_redirect("/login");
+    assert_eq!(
+        app.emails_to("nowa@example.pl").await.len(),
+        2,
+        "no 'your password was changed' notice for a first password"
+    );
+    newcomer
+        .login("nowa@example.pl", PASSWORD)
+        .await
+        .assert_redirect("/staff/queue");
+    // Accepted: no more invitations for this account.
+    admin
+        .get(&format!("/admin/users/{}", invited.id))
+        .await
+        .assert_lacks("/invitation\"");
+    admin
+        .post(&format!("/admin/users/{}/invitation", invited.id), &[])
+        .await
+        .assert_status(StatusCode::BAD_REQUEST);
+    let audit = admin.get("/admin/audit").await;
+    audit.assert_contains("nowa@example.pl");
+    let (mut operator, _) = app.logged_in("op@example.pl", Role::Operator).await;
+    operator
+        .post(
+            "/admin/users/invite",
+            &[("email", "x@example.pl"), ("role", "admin")],
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
 }

@@ -17,6 +17,7 @@ mod intake_channels;
 mod open311;
 mod opendata;
 mod places;
+mod replies;
 mod reports;
 mod routes;
 mod shell;

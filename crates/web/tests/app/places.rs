@@ -554,3 +554,75 @@ async fn a_projects_location_is_found_on_the_map() {
         .assert_contains("data-map-view")
         .assert_contains("<figcaption>ul. Floriańska 13");
 }
+
+#[tokio::test]
+async fn the_public_list_sorts_by_distance_from_an_address_or_the_browsers_location() {
+    let app = with_gazetteer().await;
+    let mut b = app.browser();
+    let by_karmelicka =
+        crate::reports::lighting_report(&app, &mut b, ("50.0660", "19.9310"), "a@example.pl").await;
+    let in_nowa_huta =
+        crate::reports::lighting_report(&app, &mut b, ("50.0719", "20.0376"), "a@example.pl").await;
+    let at_rynek =
+        crate::reports::lighting_report(&app, &mut b, crate::reports::RYNEK, "a@example.pl").await;
+    let order = |body: &str| {
+        let mut found: Vec<(usize, String)> = [by_karmelicka, in_nowa_huta, at_rynek]
+            .iter()
+            .map(|n| (body.find(&n.path()).unwrap(), n.to_string()))
+            .collect();
+        found.sort();
+        found.into_iter().map(|(_, n)| n).collect::<Vec<_>>()
+    };
+    let newest = b.get("/reports").await;
+    assert_eq!(
+        order(&newest.body),
+        [
+            at_rynek.to_string(),
+            in_nowa_huta.to_string(),
+            by_karmelicka.to_string()
+        ]
+    );
+    // Filters other than the search are folded away unless one is set.
+    newest.assert_contains("<details class=\"more-filters\" data-open-wide>");
+    let near = b.get("/reports?sort=near&near=ul.+Karmelicka+20").await;
+    near.assert_status(StatusCode::OK)
+        .assert_contains("Posortowano według odległości od: ul. Karmelicka 20.")
+        .assert_contains(" m stąd</span>")
+        .assert_contains("km stąd</span>");
+    assert_eq!(
+        order(&near.body),
+        [
+            by_karmelicka.to_string(),
+            at_rynek.to_string(),
+            in_nowa_huta.to_string()
+        ]
+    );
+    // The browser's location (from "Near me"), in the city.
+    let here = b
+        .get("/reports?sort=near&lat=50.0719&lon=20.0370&district=")
+        .await;
+    here.assert_contains("Posortowano według odległości od: Twojej lokalizacji.");
+    assert_eq!(order(&here.body)[0], in_nowa_huta.to_string());
+    // Nothing to measure from, or a place outside Kraków: said on the field, newest first.
+    for query in [
+        "sort=near",
+        "sort=near&lat=52.2297&lon=21.0122",
+        "sort=near&near=ul.+Nieistniejąca+1",
+    ] {
+        let page = b.get(&format!("/reports?{query}")).await;
+        page.assert_status(StatusCode::OK)
+            .assert_contains("id=\"near-error\"")
+            .assert_contains("Aby posortować według odległości");
+        assert_eq!(order(&page.body)[0], at_rynek.to_string(), "{query}");
+    }
+    let district = crate::reports::district_id(&app, 18).await;
+    b.get(&format!("/reports?district={district}"))
+        .await
+        .assert_contains("<details class=\"more-filters\" open data-open-wide>");
+    b.post("/language", &[("lang", "en"), ("return_to", "/reports")])
+        .await;
+    b.get("/reports?sort=near&near=Karmelicka+20")
+        .await
+        .assert_contains("Sorted by distance from: ul. Karmelicka 20.")
+        .assert_contains(" km away</span>");
+}

@@ -1808,3 +1808,115 @@ async fn accounts_choose_which_status_e_mails_they_get() {
     change_status(&mut staff, number, "being_solved", "solved", "Naprawione.").await;
     assert!(app.emails_to("autor@example.pl").await.len() > before.0);
 }
+
+#[tokio::test]
+async fn the_routing_table_is_saved_as_one_form() {
+    let app = TestApp::new().await;
+    let (mut admin, _) = app.logged_in("admin@example.pl", Role::Admin).await;
+    let category = category_id(&app, "problem.lighting").await;
+    let nowa_huta = district_id(&app, 18).await;
+    let sm = reference::find_unit_by_code(&app.db.db, "SM")
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string();
+    admin
+        .post(
+            "/admin/routing",
+            &[
+                ("category", &category),
+                ("district", &nowa_huta),
+                ("unit", &sm),
+            ],
+        )
+        .await
+        .assert_redirect("/admin/routing");
+    let page = admin.get("/admin/routing").await;
+    let categories = reference::list_categories(&app.db.db).await.unwrap().len();
+    assert_eq!(page.body.matches("name=\"unit:").count(), categories);
+    assert_eq!(
+        page.body.matches("action=\"/admin/routing/table\"").count(),
+        1,
+        "one form for the whole table"
+    );
+    assert_eq!(page.body.matches("Zapisz przydział").count(), 1);
+    // What the browser sends: every select as shown, one of them changed, one exception ticked.
+    let rules = miasto_store::routing::list_rules(&app.db.db).await.unwrap();
+    let exception = rules
+        .iter()
+        .find(|r| r.district.is_some())
+        .unwrap()
+        .id
+        .to_string();
+    let mut fields: Vec<(String, String)> = rules
+        .iter()
+        .filter(|r| r.district.is_none())
+        .map(|r| (format!("unit:{}", r.category), r.unit.to_string()))
+        .collect();
+    fields.push(("remove".into(), exception.clone()));
+    for f in fields.iter_mut() {
+        if f.0 == format!("unit:{category}") {
+            f.1 = sm.clone();
+        }
+    }
+    let borrowed: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let before =
+        miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .items
+            .len();
+    admin
+        .post("/admin/routing/table", &borrowed)
+        .await
+        .assert_redirect("/admin/routing");
+    let after = miasto_store::routing::list_rules(&app.db.db).await.unwrap();
+    assert!(
+        after.iter().all(|r| r.district.is_none()),
+        "the exception is gone"
+    );
+    let lighting = after
+        .iter()
+        .find(|r| r.category.to_string() == category)
+        .unwrap();
+    assert_eq!(lighting.unit.to_string(), sm);
+    assert_eq!(after.len(), rules.len() - 1, "nothing else changed");
+    let logged =
+        miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+            .await
+            .unwrap()
+            .items
+            .len();
+    assert_eq!(
+        logged - before,
+        2,
+        "one entry per change, none for untouched rows"
+    );
+    // Sent again as it now stands: nothing to do, and it says so.
+    let borrowed: Vec<(&str, &str)> = borrowed
+        .into_iter()
+        .filter(|(name, _)| *name != "remove")
+        .collect();
+    let res = admin.post("/admin/routing/table", &borrowed).await;
+    admin
+        .follow(&res)
+        .await
+        .assert_contains("Nic nie zmieniono.");
+    // A tampered unit or a rule that is gone: refused with a message, nothing saved.
+    admin
+        .post(
+            "/admin/routing/table",
+            &[
+                (format!("unit:{category}").as_str(), "bad"),
+                ("remove", &exception),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Wybierz jednostkę z listy.")
+        .assert_contains("Ten wyjątek już nie istnieje");
+}

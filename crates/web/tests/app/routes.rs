@@ -22,6 +22,7 @@ struct Fixtures {
     report_number: String,
     tracking: String,
     feedback: String,
+    reply: String,
 }
 
 impl Fixtures {
@@ -103,7 +104,18 @@ impl Fixtures {
             .unwrap()
             .remove(0)
             .id;
+        let reply = miasto_store::reports::replies::create(
+            &app.db.db,
+            None,
+            &miasto_domain::reports::replies::check("Gotowe", "Zgłoszenie {number}: gotowe.", "")
+                .unwrap(),
+            me,
+        )
+        .await
+        .unwrap()
+        .id;
         Self {
+            reply: reply.to_string(),
             me: me.to_string(),
             unit: miasto_store::reference::list_units(&app.db.db)
                 .await
@@ -147,6 +159,7 @@ impl Fixtures {
             "id" if under("/admin/routing") => self.rule.clone(),
             "id" if under("/admin/api-clients") => self.api_client.clone(),
             "id" if under("/admin/outbox") => self.outbox.clone(),
+            "id" if under("/staff/replies") => self.reply.clone(),
             "id" if under("/my/devices") => uuid::Uuid::now_v7().to_string(),
             "id" if path.contains("photos") || under("/reports/staged") => self.photo.clone(),
             _ => panic!("no fixture for {{{param}}} in {path}: teach tests/app/routes.rs"),

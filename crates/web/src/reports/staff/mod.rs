@@ -5,6 +5,7 @@ pub mod callers;
 pub mod calls;
 pub mod intake;
 pub mod queue;
+pub mod replies;
 pub mod report;
 
 use crate::context::CurrentUser;

@@ -11,7 +11,7 @@ use crate::reports::show::{PhotoView, find_by_number};
 use crate::reports::{Lookup, ReportView, notify, status_label};
 use crate::{AppState, Error};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -71,7 +71,28 @@ struct StaffReportPage {
     input: ActionInput,
     /// The exact place on a map.
     map: Option<crate::places::MapView>,
+    /// Reply templates of the report's unit and shared ones, filled in with its facts.
+    replies: Vec<ReplyChoice>,
+    /// The template inserted into the message, if one was chosen.
+    reply: String,
     errors: FieldErrors,
+}
+
+/// A reply template as offered on a report.
+pub struct ReplyChoice {
+    pub id: String,
+    pub title: String,
+    /// The text filled in with the report's facts.
+    pub text: String,
+    /// The template's status, when this report may move to it.
+    pub status: String,
+}
+
+/// `?reply=<id>`: insert that reply template into the status message (without JavaScript).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ReplyQuery {
+    pub reply: String,
 }
 
 /// Every action form's fields (each form sends the ones it has).
@@ -105,8 +126,9 @@ async fn page(
     ctx: &Ctx,
     current: &CurrentUser,
     mut report: Report,
-    input: ActionInput,
+    mut input: ActionInput,
     errors: FieldErrors,
+    reply: &str,
 ) -> Result<StaffReportPage, Error> {
     let lookup = Lookup::load(state).await?;
     // Who reported and how to reach them: for the report's unit, the contact centre and
@@ -194,7 +216,7 @@ async fn page(
         &report.answers,
         ctx.locale,
     );
-    let next = if report.merged_into.is_none() {
+    let next: Vec<(&str, String)> = if report.merged_into.is_none() {
         next_statuses(report.kind, report.status)
             .iter()
             .map(|s| (s.as_str(), status_label(ctx.locale, report.kind, *s)))
@@ -202,6 +224,17 @@ async fn page(
     } else {
         Vec::new()
     };
+    let replies = if handle && report.merged_into.is_none() {
+        reply_choices(state, &report, &lookup, map.as_ref(), &view, &next).await?
+    } else {
+        Vec::new()
+    };
+    if let Some(chosen) = replies.iter().find(|r| r.id == reply) {
+        input.message = chosen.text.clone();
+        if !chosen.status.is_empty() {
+            input.status = chosen.status.clone();
+        }
+    }
     Ok(StaffReportPage {
         page: Page::new(
             ctx,
@@ -240,8 +273,64 @@ async fn page(
         client_name,
         input,
         map,
+        replies,
+        reply: reply.to_owned(),
         errors,
     })
+}
+
+/// The reply templates offered on `report`, filled in with its facts (in the language the
+/// resident reported in).
+async fn reply_choices(
+    state: &AppState,
+    report: &Report,
+    lookup: &Lookup,
+    map: Option<&crate::places::MapView>,
+    view: &ReportView,
+    next: &[(&str, String)],
+) -> Result<Vec<ReplyChoice>, Error> {
+    let templates = miasto_store::reports::replies::for_report(state.db(), report.unit).await?;
+    if templates.is_empty() {
+        return Ok(Vec::new());
+    }
+    let unit = lookup
+        .unit(report.unit)
+        .map(|u| u.names.get(report.locale).to_owned())
+        .unwrap_or_default();
+    let category = lookup
+        .category(report.category)
+        .map(|c| c.names.get(report.locale).to_owned())
+        .unwrap_or_else(|| view.category.clone());
+    let address = report
+        .address
+        .clone()
+        .or_else(|| map.and_then(|m| m.near.clone()))
+        .unwrap_or_default();
+    let local = report.created_at.with_timezone(&chrono_tz::Europe::Warsaw);
+    let date = match report.locale {
+        miasto_domain::Locale::Pl => local.format("%d.%m.%Y").to_string(),
+        miasto_domain::Locale::En => local.format("%-d %B %Y").to_string(),
+    };
+    let facts = miasto_domain::reports::replies::Facts {
+        number: &view.number,
+        category: &category,
+        address: &address,
+        unit: &unit,
+        date: &date,
+    };
+    Ok(templates
+        .into_iter()
+        .map(|t| ReplyChoice {
+            id: t.id.to_string(),
+            text: miasto_domain::reports::replies::fill(&t.body, &facts),
+            status: t
+                .status
+                .filter(|s| next.iter().any(|(n, _)| *n == s.as_str()))
+                .map(|s| s.as_str().to_owned())
+                .unwrap_or_default(),
+            title: t.title,
+        })
+        .collect())
 }
 
 fn describe(e: &reports::Event, report: &Report, lookup: &Lookup, ctx: &Ctx) -> String {
@@ -277,6 +366,7 @@ pub async fn show_staff_report(
     State(state): State<AppState>,
     ctx: Ctx,
     Path((year, number)): Path<(String, String)>,
+    Query(query): Query<ReplyQuery>,
 ) -> Result<Response, Error> {
     let current = ctx.require(Permission::ViewReports)?;
     let report = find_by_number(&state, &year, &number).await?;
@@ -287,6 +377,7 @@ pub async fn show_staff_report(
         report,
         ActionInput::default(),
         FieldErrors::new(ctx.locale),
+        &query.reply,
     )
     .await?;
     Ok(render(&page)?.into_response())
@@ -302,7 +393,7 @@ async fn refuse(
     errors: FieldErrors,
     status: StatusCode,
 ) -> Result<Response, Error> {
-    let page = page(state, ctx, current, report, input, errors).await?;
+    let page = page(state, ctx, current, report, input, errors, "").await?;
     Ok((status, render(&page)?).into_response())
 }
 
