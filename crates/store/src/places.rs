@@ -155,12 +155,21 @@ impl Service {
         Ok(found)
     }
 
-    async fn nearest(&self, point: Point) -> Result<Option<Place>, Unavailable> {
+    fn nearest_key(point: Point) -> (i64, i64) {
         // Points a metre apart share an answer.
-        let key = (
+        (
             (point.lat() * 1e5).round() as i64,
             (point.lon() * 1e5).round() as i64,
-        );
+        )
+    }
+
+    /// An answer already asked for and kept, without asking the service.
+    fn nearest_cached(&self, point: Point) -> Option<Place> {
+        cached(&self.cache().nearest, &Self::nearest_key(point)).flatten()
+    }
+
+    async fn nearest(&self, point: Point) -> Result<Option<Place>, Unavailable> {
+        let key = Self::nearest_key(point);
         if let Some(place) = cached(&self.cache().nearest, &key) {
             return Ok(place);
         }
@@ -433,6 +442,19 @@ impl Geocoder {
             Self::Off => Ok(Vec::new()),
             Self::Gazetteer(g) => Ok(g.search(typed, limit)),
             Self::Service(s) => s.search(typed, limit).await,
+        }
+    }
+
+    /// Like [`Geocoder::nearest`] but never waits on a remote service: the gazetteer answers,
+    /// a service only from what it answered before. For lists, where asking a public service
+    /// once per row would break its usage policy (Nominatim's: one request a second).
+    pub fn nearest_known(&self, point: Point, within_m: f64) -> Option<Place> {
+        match self {
+            Self::Off => None,
+            Self::Gazetteer(g) => g.nearest(point, within_m),
+            Self::Service(s) => s
+                .nearest_cached(point)
+                .filter(|p| p.point.distance_m(point) <= within_m),
         }
     }
 

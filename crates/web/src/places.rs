@@ -207,6 +207,14 @@ pub struct MapView {
     pub link: String,
 }
 
+/// The street near a public (rounded) point, for lists: never waits on a remote service.
+pub fn street_near(state: &AppState, point: Point) -> Option<String> {
+    state
+        .geocoder()
+        .nearest_known(point, 150.0)
+        .map(|place| place.street)
+}
+
 /// The map of `point`; `approximate` for public pages (the point is already rounded there).
 pub async fn map_view(state: &AppState, point: Point, approximate: bool) -> MapView {
     let radius = if approximate { 150.0 } else { NAMING_RADIUS_M };

@@ -462,6 +462,28 @@ pub async fn photos_of(c: &impl ConnectionTrait, project: ProjectId) -> Result<V
         .collect())
 }
 
+/// The first photo not hidden of each of `projects` (those without one are absent), with one
+/// query for a whole ballot or list.
+pub async fn first_photos(
+    c: &impl ConnectionTrait,
+    projects: &[ProjectId],
+) -> Result<std::collections::HashMap<ProjectId, Uuid>> {
+    let mut first = std::collections::HashMap::new();
+    if projects.is_empty() {
+        return Ok(first);
+    }
+    let rows = budget_project_photos::Entity::find()
+        .filter(budget_project_photos::Column::ProjectId.is_in(projects.iter().map(|p| p.0)))
+        .filter(budget_project_photos::Column::Hidden.eq(false))
+        .order_by_asc(budget_project_photos::Column::Position)
+        .all(c)
+        .await?;
+    for row in rows {
+        first.entry(ProjectId(row.project_id)).or_insert(row.id);
+    }
+    Ok(first)
+}
+
 pub async fn photo(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<ProjectPhoto>> {
     Ok(budget_project_photos::Entity::find_by_id(id)
         .one(c)

@@ -193,6 +193,7 @@ budget-field-title-hint = At most 60 characters.
 budget-field-summary = Short description
 budget-field-summary-hint = 60 to 250 characters: what will be built and whom it serves.
 budget-field-description = Full description
+budget-project-description = About the project
 budget-field-location-hint = An address or a description of the place; for city-wide projects this may be "all of Kraków".
 budget-field-category = Category
 budget-items-hint = Break the cost down into items (at most 8). The total must be within the chosen pool's limits.

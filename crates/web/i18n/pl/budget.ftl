@@ -198,6 +198,7 @@ budget-field-title-hint = Najwyżej 60 znaków.
 budget-field-summary = Krótki opis
 budget-field-summary-hint = Od 60 do 250 znaków: co powstanie i komu posłuży.
 budget-field-description = Pełny opis
+budget-project-description = O projekcie
 budget-field-location-hint = Adres lub opis miejsca; dla projektów ogólnomiejskich może to być „cały Kraków”.
 budget-field-category = Kategoria
 budget-items-hint = Rozpisz koszt na pozycje (najwyżej 8). Suma musi mieścić się w limitach wybranej puli.

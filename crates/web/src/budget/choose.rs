@@ -144,18 +144,18 @@ pub(crate) async fn part_view(
     page: &Page,
     field: &'static str,
     pool: &Pool,
+    projects: &[budget::Project],
     selection: &Selection,
 ) -> Result<PartView, Error> {
-    let projects = budget::ballot_projects(state.db(), pool.id).await?;
-    let picks = picks_of(selection, field, &projects);
-    let left = selection::left(pool.rule, &picks, pool.budget, cost_of(&projects));
+    let picks = picks_of(selection, field, projects);
+    let left = selection::left(pool.rule, &picks, pool.budget, cost_of(projects));
     let mut cards = Vec::with_capacity(projects.len());
-    for p in &projects {
-        let photo = budget::photos_of(state.db(), p.id)
-            .await?
-            .into_iter()
-            .find(|photo| !photo.hidden)
-            .map(|photo| format!("/budget/photos/{}/thumb", photo.id));
+    let ids: Vec<_> = projects.iter().map(|p| p.id).collect();
+    let photos = budget::first_photos(state.db(), &ids).await?;
+    for p in projects {
+        let photo = photos
+            .get(&p.id)
+            .map(|id| format!("/budget/photos/{id}/thumb"));
         let pick = picks.iter().find(|k| k.project == p.number);
         cards.push(CardView {
             number: p.number,

@@ -85,6 +85,24 @@ pub(crate) async fn read_ballot(
     Ok(identity.filter(|_| errors.is_empty()).map(|i| (i, marks)))
 }
 
+/// The ballot's parts for a district: (field, pool, its projects on the ballot), the
+/// city-wide part first.
+pub(crate) async fn load_parts(
+    state: &AppState,
+    pools: &[Pool],
+    district: &str,
+) -> Result<Vec<(&'static str, Pool, Vec<budget::Project>)>, Error> {
+    let (city, district_pool) = split_pools(pools, district);
+    let mut parts = Vec::new();
+    for (field, pool) in [("city", city), ("district", district_pool)] {
+        if let Some(pool) = pool {
+            let projects = budget::ballot_projects(state.db(), pool.id).await?;
+            parts.push((field, pool, projects));
+        }
+    }
+    Ok(parts)
+}
+
 /// Reads the ballot's parts (the city-wide one and the district's), each checked against its
 /// pool's rule; the messages are in `errors`.
 pub(crate) async fn read_marks(
@@ -94,17 +112,23 @@ pub(crate) async fn read_marks(
     typed: &Typed<'_>,
     errors: &mut FieldErrors,
 ) -> Result<Vec<budget::Mark>, Error> {
-    let (city, district_pool) = split_pools(pools, district);
+    let parts = load_parts(state, pools, district).await?;
+    Ok(check_marks(&parts, typed, errors))
+}
+
+/// [`read_marks`] on parts already loaded.
+pub(crate) fn check_marks(
+    parts: &[(&'static str, Pool, Vec<budget::Project>)],
+    typed: &Typed<'_>,
+    errors: &mut FieldErrors,
+) -> Vec<budget::Mark> {
     let mut marks = Vec::new();
-    for (field, pool) in [("city", city), ("district", district_pool)] {
-        if let Some(pool) = pool {
-            let projects = budget::ballot_projects(state.db(), pool.id).await?;
-            if let Some(m) = read_part(errors.locale(), field, &pool, &projects, typed, errors) {
-                marks.extend(m);
-            }
+    for (field, pool, projects) in parts {
+        if let Some(m) = read_part(errors.locale(), field, pool, projects, typed, errors) {
+            marks.extend(m);
         }
     }
-    Ok(marks)
+    marks
 }
 
 #[derive(Template)]
@@ -167,14 +191,12 @@ pub(crate) async fn ballot_response(
 ) -> Result<Response, Error> {
     let page = super::edition_page(ctx, "budget-vote-title", edition);
     let has_districts = pools.iter().any(|p| !p.is_city_wide());
-    let (city, district_pool) = split_pools(pools, &selection.district);
+    let district_pool = split_pools(pools, &selection.district).1;
     let choose = has_districts && district_pool.is_none();
     let mut parts = Vec::new();
     if !choose {
-        for (field, pool) in [("city", city), ("district", district_pool.clone())] {
-            if let Some(pool) = pool {
-                parts.push(choose::part_view(state, &page, field, &pool, selection).await?);
-            }
+        for (field, pool, projects) in load_parts(state, pools, &selection.district).await? {
+            parts.push(choose::part_view(state, &page, field, &pool, &projects, selection).await?);
         }
     }
     let status = if errors.is_empty() {
@@ -327,26 +349,18 @@ async fn review_response(
     {
         parts_errors.add_message("district", "budget-error-district");
     }
-    read_marks(
-        state,
-        pools,
-        &selection.district,
-        &Typed(&hidden),
-        &mut parts_errors,
-    )
-    .await?;
+    let loaded = load_parts(state, pools, &selection.district).await?;
+    check_marks(&loaded, &Typed(&hidden), &mut parts_errors);
     let complete = parts_errors.is_empty();
     for (field, message) in parts_errors.iter() {
         if !errors.has(field) {
             errors.add_text(field, message);
         }
     }
-    let (city, district_pool) = split_pools(pools, &selection.district);
+    let district_pool = split_pools(pools, &selection.district).1;
     let mut parts = Vec::new();
-    for (field, pool) in [("city", city), ("district", district_pool.clone())] {
-        if let Some(pool) = pool {
-            parts.push(choose::part_view(state, &page, field, &pool, selection).await?);
-        }
+    for (field, pool, projects) in &loaded {
+        parts.push(choose::part_view(state, &page, field, pool, projects, selection).await?);
     }
     let review = ReviewPage {
         edition: EditionView::new(&page, edition),

@@ -199,8 +199,8 @@ pub async fn list_reports(
         .iter()
         .map(|r| ReportView::new(r, &lookup, ctx.locale, None))
         .collect();
-    // Each row: its first public photo and the street near its (rounded) place, looked up
-    // together so a geocoding service is asked in parallel.
+    // Each row: its first public photo (looked up together) and the street near its (rounded)
+    // place, as far as the geocoder knows it without asking a remote service per row.
     let extras = futures_util::future::join_all(paged.items.iter().map(|r| {
         let state = &state;
         async move {
@@ -212,14 +212,9 @@ pub async fn list_reports(
             .await?
             .first()
             .map(|p| format!("{}/thumb", super::show::PhotoView::new(p, None).base));
-            let near = match r.point {
-                Some(point) => {
-                    crate::places::map_view(state, point.coarse(), true)
-                        .await
-                        .near
-                }
-                None => None,
-            };
+            let near = r
+                .point
+                .and_then(|point| crate::places::street_near(state, point.coarse()));
             Ok::<_, Error>((photo, near))
         }
     }))

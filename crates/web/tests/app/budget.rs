@@ -1137,7 +1137,9 @@ async fn units_assess_officials_decide_authors_appeal_and_the_ballot_freezes_whe
         author
             .get("/budget/2026/projects/14")
             .await
-            .assert_contains("Ocena formalna: negatywna")
+            .assert_contains(
+                "<strong>Ocena formalna</strong> <span class=\"tag tag-negative\">negatywna</span>",
+            )
             .assert_contains("Teren nie należy do miasta.")
             .assert_contains("name=\"reason\"");
         author

@@ -626,3 +626,42 @@ async fn the_public_list_sorts_by_distance_from_an_address_or_the_browsers_locat
         .assert_contains("Sorted by distance from: ul. Karmelicka 20.")
         .assert_contains(" km away</span>");
 }
+
+#[tokio::test]
+async fn lists_never_ask_a_remote_service_once_per_row() {
+    let (base, seen) = stub("ok").await;
+    let app = with_service(&base, Api::Nominatim).await;
+    let mut b = app.browser();
+    let mut numbers = Vec::new();
+    for at in [
+        ("50.0656", "19.9300"),
+        ("50.0617", "19.9373"),
+        ("50.0719", "20.0376"),
+    ] {
+        numbers.push(crate::reports::lighting_report(&app, &mut b, at, "a@example.pl").await);
+    }
+    let asked = || seen.lock().unwrap().paths.len();
+    let before = asked();
+    let list = b.get("/reports").await;
+    list.assert_status(StatusCode::OK);
+    assert_eq!(asked(), before, "the list asked the service nothing");
+    // What the service answered for a report's own page (shown after sending) serves the
+    // list: the street is there without a new request.
+    let reverse = seen
+        .lock()
+        .unwrap()
+        .paths
+        .iter()
+        .filter(|p| p.starts_with("/reverse?lat=50.066&"))
+        .count();
+    assert_eq!(reverse, 1, "the report page asked once for the rounded point");
+    let row = list
+        .body
+        .split(&format!("href=\"{}\"", numbers[0].path()))
+        .nth(1)
+        .unwrap()
+        .split("</li>")
+        .next()
+        .unwrap();
+    assert!(row.contains("Karmelicka"), "{row}");
+}
