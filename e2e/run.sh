@@ -59,17 +59,17 @@ printf '%s\n' "$admin_password" | "$MIASTO_BIN" admin create-user --email "$staf
 
 # Citizens' budget: the demo edition from Kraków's real projects, voting open; one whose
 # projects wait for verification; one whose voting has closed with 2,000 of the real ballots sealed, for the commission to count
-# with two of the shares printed for it; two residents, an operator and an official.
+# with two of the shares printed for it; three residents, an operator and an official.
 "$MIASTO_BIN" budget demo --data "$root/data/pabulib" > /dev/null
 "$MIASTO_BIN" budget demo --data "$root/data/pabulib" --slug weryfikacja --phase verification > /dev/null
 "$MIASTO_BIN" budget demo --data "$root/data/pabulib" --slug liczenie --phase counting --ballots 2000 > "$work/counting.txt"
 COUNT_SHARES="$(grep '^MIASTO-' "$work/counting.txt" | head -n 2 | paste -sd ' ' -)"
 export COUNT_SHARES
 budget_password="e2e-budget-password-$RANDOM$RANDOM"
-for who in voter1:resident voter2:resident operator:operator official:official; do
+for who in voter1:resident voter2:resident voter3:resident operator:operator official:official; do
   printf '%s\n' "$budget_password" | "$MIASTO_BIN" admin create-user --email "${who%%:*}@e2e.miasto.test" --role "${who##*:}" --password-stdin > /dev/null
 done
-export VOTER1_EMAIL=voter1@e2e.miasto.test VOTER2_EMAIL=voter2@e2e.miasto.test
+export VOTER1_EMAIL=voter1@e2e.miasto.test VOTER2_EMAIL=voter2@e2e.miasto.test VOTER3_EMAIL=voter3@e2e.miasto.test
 export OPERATOR_EMAIL=operator@e2e.miasto.test OFFICIAL_EMAIL=official@e2e.miasto.test BUDGET_PASSWORD="$budget_password"
 
 "$MIASTO_BIN" serve --bind 127.0.0.1:0 > "$work/stdout.log" 2> "$work/server.log" &

@@ -2,7 +2,7 @@
 // English → log out, with axe-core on every page on the way.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withBrowser, newPage, checkPage, login, BASE, ADMIN } from './support.js';
+import { withBrowser, newPage, checkPage, login, outbox, BASE, ADMIN } from './support.js';
 
 const chrome = withBrowser();
 
@@ -133,5 +133,38 @@ test('the statistics page is reachable from the menu and accessible', async () =
   await page.getByRole('link', { name: 'Otwarte dane' }).first().click();
   await page.waitForURL(/\/opendata$/);
   await checkPage(page, 'open data catalogue');
+  await page.context().close();
+});
+
+test('an admin invites a clerk, who sets a password from the e-mail and lands on the queue', async () => {
+  const invited = `urzedniczka-${Date.now()}@example.pl`;
+  const admin = await newPage(chrome.browser);
+  await login(admin, ADMIN.email, ADMIN.password);
+  await admin.goto(`${BASE}/admin/users`);
+  await admin.getByRole('link', { name: 'Zaproś pracownika' }).click();
+  await checkPage(admin, 'invite staff');
+  // Unit staff without a unit: said on the field, the address kept.
+  await admin.getByLabel('Adres e-mail').fill(invited);
+  await admin.getByRole('button', { name: 'Wyślij zaproszenie' }).click();
+  await checkPage(admin, 'invite staff: errors');
+  assert.equal(await admin.getByLabel('Adres e-mail').inputValue(), invited);
+  await admin.getByLabel('Jednostka').selectOption({ index: 1 });
+  await admin.getByRole('button', { name: 'Wyślij zaproszenie' }).click();
+  await admin.waitForURL(/\/admin\/users\/[0-9a-f-]+$/);
+  await checkPage(admin, 'invited account');
+  await assert.doesNotReject(admin.getByRole('button', { name: 'Wyślij zaproszenie ponownie' }).waitFor());
+  await admin.context().close();
+
+  const [mail] = await outbox(chrome.browser, invited);
+  const link = mail.body.match(/https?:\/\/\S+/)[0];
+  const page = await newPage(chrome.browser);
+  await page.goto(link);
+  await checkPage(page, 'set the first password');
+  await page.getByLabel('Nowe hasło').fill(password);
+  await page.getByLabel('Powtórz hasło').fill(password);
+  await page.getByRole('button', { name: 'Ustaw hasło' }).click();
+  await page.waitForURL(`${BASE}/login`);
+  await login(page, invited, password);
+  assert.equal(new URL(page.url()).pathname, '/staff/queue');
   await page.context().close();
 });

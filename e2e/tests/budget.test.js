@@ -7,9 +7,9 @@
 // and the anonymised votes show. axe-core runs on every page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withBrowser, newPage, checkPage, login, BASE } from './support.js';
+import { withBrowser, newPage, checkPage, login, englishPhone, assertFitsWidth, BASE } from './support.js';
 
-const VOTERS = [process.env.VOTER1_EMAIL, process.env.VOTER2_EMAIL];
+const VOTERS = [process.env.VOTER1_EMAIL, process.env.VOTER2_EMAIL, process.env.VOTER3_EMAIL];
 const OPERATOR = process.env.OPERATOR_EMAIL;
 const OFFICIAL = process.env.OFFICIAL_EMAIL;
 const PASSWORD = process.env.BUDGET_PASSWORD;
@@ -126,6 +126,45 @@ test('a resident fills in a ballot card by card, reviews it and votes once; the 
   await checkPage(other, 'vote: same PESEL');
   await assert.doesNotReject(other.getByRole('alert').getByText('Ta osoba już głosowała w tej edycji').waitFor());
   await other.context().close();
+});
+
+test('on a phone, in English, a resident adds projects from cards, reviews the ballot and votes', async () => {
+  const page = await englishPhone(chrome.browser, VOTERS[2], PASSWORD);
+  const step = async (label) => {
+    await checkPage(page, `phone (English): ${label}`);
+    await assertFitsWidth(page, label);
+  };
+  await page.goto(`${BASE}/budget/demo/vote`);
+  await step('vote: district');
+  await page.getByLabel('District', { exact: true }).selectOption({ label: 'V Krowodrza' });
+  await page.getByRole('button', { name: 'Next' }).click();
+  await step('vote: ballot');
+  await assert.doesNotReject(page.locator('#city').getByText(/3 of 3 places left/).waitFor());
+  for (const part of ['#city', '#district']) {
+    for (let i = 0; i < 3; i++) {
+      await page.locator(part).getByRole('button', { name: /^Add to my ballot/ }).first().click();
+      await page.waitForLoadState();
+    }
+  }
+  await step('vote: ballot filled');
+  // A fourth project does not fit a ranked part of three: the page says so in English.
+  await page.locator('#city').getByRole('button', { name: /^Add to my ballot/ }).first().click();
+  await page.waitForLoadState();
+  await assert.doesNotReject(page.getByText(/takes at most 3 projects/).first().waitFor());
+  await step('vote: part full');
+  await page.getByRole('link', { name: 'Review and vote' }).click();
+  await step('vote: review');
+  await page.getByLabel('Full name').fill('John Smith');
+  await page.getByLabel('PESEL', { exact: true }).fill('82031501233');
+  await page.getByLabel('I declare that I live in Kraków.').check();
+  await page.getByRole('button', { name: 'Cast my vote' }).click();
+  await page.waitForURL(`${BASE}/budget/demo`);
+  await step('voted');
+  await assert.doesNotReject(page.getByRole('status').getByText('Your vote has been recorded').first().waitFor());
+  await page.goto(`${BASE}/my`);
+  await step('my city after voting');
+  await assert.doesNotReject(page.getByText(/You voted in .* on .* \(your choices are secret\)/).waitFor());
+  await page.context().close();
 });
 
 async function keyPaper(page, label) {

@@ -3,7 +3,7 @@
 // the e-mails. axe-core runs on every page visited with JavaScript on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withBrowser, newPage, checkPage, login, outbox, BASE, ADMIN, STAFF } from './support.js';
+import { withBrowser, newPage, checkPage, login, outbox, englishPhone, assertFitsWidth, BASE, ADMIN, STAFF } from './support.js';
 
 const chrome = withBrowser();
 
@@ -238,5 +238,66 @@ test('on a phone, in English, a resident reports a problem by address and follow
   await fits('public report');
   // The place in words (the street only, as positions are rounded in public) and on a map.
   await assert.doesNotReject(page.getByText('Near ul. Karmelicka').waitFor());
+  await page.context().close();
+});
+
+test('on a phone, in English, an operator records a call: the questions come with the category', async () => {
+  const page = await englishPhone(chrome.browser, process.env.OPERATOR_EMAIL, process.env.BUDGET_PASSWORD);
+  const step = async (label) => {
+    await checkPage(page, `phone (English): ${label}`);
+    await assertFitsWidth(page, label);
+  };
+  // Operators land on their queue.
+  assert.equal(new URL(page.url()).pathname, '/staff/queue');
+  await page.goto(`${BASE}/staff/intake`);
+  await step('hotline intake');
+  // Choosing the category brings its questions at once (no error round-trip).
+  await page.getByLabel('Category').selectOption({ label: 'Emergency tree felling' });
+  await page.waitForURL(/\/staff\/intake/);
+  await assert.doesNotReject(page.getByText('What does the tree endanger?').waitFor());
+  await step('hotline intake with questions');
+  assert.equal(await page.locator('.error-summary').count(), 0, 'no errors shown for the category step');
+  await page.getByLabel('Address or description of the place').fill('ul. Karmelicka 20');
+  await page.getByLabel('What does the caller report?').fill('A dead tree leans over the pavement by the school.');
+  await page.getByLabel('People', { exact: true }).check();
+  await page.getByLabel('Name', { exact: true }).fill('Jan Nowak');
+  await page.getByLabel('Phone', { exact: true }).fill('600 100 200');
+  await page.getByLabel('The caller agrees to be contacted about this report.').check();
+  await page.getByRole('button', { name: 'Save the report' }).click();
+  await page.waitForURL(/\/staff\/reports\//);
+  await step('recorded report');
+  await assert.doesNotReject(page.getByRole('status').getByText('The report has been saved.').waitFor());
+  await assert.doesNotReject(page.getByText('Jan Nowak').first().waitFor());
+  await assert.doesNotReject(page.getByText('Karmelicka').first().waitFor());
+  await page.context().close();
+});
+
+test('a clerk keeps a reply template and sends it filled in with the report\'s facts', async () => {
+  const page = await newPage(chrome.browser);
+  await login(page, STAFF.email, STAFF.password);
+  await page.goto(`${BASE}/staff/replies`);
+  await checkPage(page, 'reply templates');
+  await page.getByRole('link', { name: 'Nowy szablon odpowiedzi' }).click();
+  await checkPage(page, 'new reply template');
+  await page.getByLabel('Nazwa szablonu').fill('Przekazano do naprawy');
+  await page.getByLabel('Status, do którego pasuje').selectOption('under_analysis');
+  await page.getByLabel('Wiadomość do mieszkańca').fill('Zgłoszenie {number} ({category}) przekazaliśmy do naprawy. {unit}');
+  await page.getByRole('button', { name: 'Zapisz' }).click();
+  await page.waitForURL(`${BASE}/staff/replies`);
+  await assert.doesNotReject(page.getByText('Przekazano do naprawy').waitFor());
+  // The newest new report of the unit.
+  await page.goto(`${BASE}/staff/queue?status=new&sort=newest`);
+  await page.locator('table a').first().click();
+  await checkPage(page, 'staff report with reply templates');
+  const number = (await page.locator('h1').innerText()).split(' ').pop();
+  await page.getByLabel('Użyj szablonu odpowiedzi').selectOption({ label: 'Przekazano do naprawy' });
+  await page.waitForFunction(() => document.getElementById('message').value.includes('przekazaliśmy'));
+  const text = await page.locator('#message').inputValue();
+  assert.ok(text.startsWith(`Zgłoszenie ${number} (`), text);
+  assert.ok(!text.includes('{'), `every placeholder filled: ${text}`);
+  assert.equal(await page.locator('#status').inputValue(), 'under_analysis');
+  await page.getByRole('button', { name: 'Zmień status' }).click();
+  await checkPage(page, 'staff report after the templated reply');
+  await assert.doesNotReject(page.locator('.timeline .message', { hasText: `Zgłoszenie ${number}` }).first().waitFor());
   await page.context().close();
 });

@@ -115,3 +115,29 @@ export async function outbox(browser, to) {
   await admin.context().close();
   return messages;
 }
+
+// A phone (390 × 844, touch) whose visitor picks English before logging in, as a resident of
+// another country would; the choice is kept and saved on the account.
+export async function englishPhone(browser, email, password) {
+  const page = await newPage(browser, {
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  await page.goto(`${BASE}/login`);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await login(page, email, password);
+  if ((await page.getAttribute('html', 'lang')) !== 'en') {
+    throw new Error('the language chosen before logging in was not kept');
+  }
+  return page;
+}
+
+// Fails when the page is wider than the window (something sticks out sideways).
+export async function assertFitsWidth(page, label) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  if (overflow > 1) {
+    throw new Error(`${label}: ${overflow} px wider than the phone`);
+  }
+}
