@@ -2,7 +2,7 @@
 // `scripts/screenshots.sh` writes them to docs/screenshots/. (Map tiles need the internet;
 // without it the maps show their grey background.)
 import { test } from 'node:test';
-import { withBrowser, newPage, login, BASE, STAFF } from '../tests/support.js';
+import { withBrowser, newPage, login, BASE, STAFF, ADMIN } from '../tests/support.js';
 
 const OUT = process.env.SCREENSHOTS_DIR;
 const WIDTHS = { desktop: { width: 1366, height: 900 }, phone: { width: 390, height: 844 } };
@@ -22,6 +22,7 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
       ['reports', '/reports'],
       ['budget', '/budget/demo'],
       ['budget-projects', '/budget/demo/projects'],
+      ['budget-project', '/budget/demo/projects/3'],
       ['statistics', '/stats'],
       ['open-data', '/opendata'],
     ]) {
@@ -42,6 +43,14 @@ for (const [device, viewport] of Object.entries(WIDTHS)) {
     await login(staff, STAFF.email, process.env.STAFF_PASSWORD);
     await staff.goto(`${BASE}/staff/queue`);
     await shoot(staff, `staff-queue-${device}`);
+    await staff.goto(`${BASE}/staff/replies`);
+    await shoot(staff, `reply-templates-${device}`);
     await staff.context().close();
+
+    const admin = await newPage(chrome.browser, { viewport, deviceScaleFactor: 1 });
+    await login(admin, ADMIN.email, ADMIN.password);
+    await admin.goto(`${BASE}/admin/routing`);
+    await shoot(admin, `admin-routing-${device}`);
+    await admin.context().close();
   });
 }

@@ -49,6 +49,7 @@ export async function newPage(browser, options = {}) {
   const context = await browser.newContext({ locale: 'pl-PL', ...options });
   const page = await context.newPage();
   page.problems = [];
+  page.noScript = options.javaScriptEnabled === false;
   page.on('console', (msg) => {
     if (msg.type() === 'error' && /Content Security Policy|Refused to/i.test(msg.text())) {
       page.problems.push(msg.text());
@@ -63,6 +64,10 @@ export const visited = new Set();
 // Runs axe-core on the current page; any serious or critical violation fails the test.
 // axe is evaluated through the DevTools protocol, so the page's strict CSP stays in force.
 export async function checkPage(page, label) {
+  if (page.noScript) {
+    // axe-core runs as a script: it would wait forever. Check such pages with JavaScript on.
+    throw new Error(`${label}: axe-core cannot run with JavaScript off`);
+  }
   await page.waitForLoadState('load');
   const url = new URL(page.url());
   visited.add(url.pathname);

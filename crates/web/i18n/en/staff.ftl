@@ -131,3 +131,4 @@ replies-choose = Choose a template
 flash-deleted = Deleted.
 error-name-required = Enter a name for the template.
 error-text-required = Enter the message text.
+staff-queue-filters = Filters and order: unit, status, kind, category, district, photos

@@ -132,3 +132,4 @@ replies-choose = Wybierz szablon
 flash-deleted = Usunięto.
 error-name-required = Wpisz nazwę szablonu.
 error-text-required = Wpisz treść wiadomości.
+staff-queue-filters = Filtry i kolejność: jednostka, status, rodzaj, kategoria, dzielnica, zdjęcia

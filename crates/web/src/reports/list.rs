@@ -302,9 +302,19 @@ pub async fn list_reports(
         ]
         .iter()
         .any(|v| !v.trim().is_empty()),
-        more_filtered: [&q.kind, &q.category, &q.district, &q.status, &q.from, &q.to]
-            .iter()
-            .any(|v| !v.trim().is_empty()),
+        more_filtered: [
+            &q.kind,
+            &q.category,
+            &q.district,
+            &q.status,
+            &q.from,
+            &q.to,
+            &q.near,
+            &q.lat,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+            || !matches!(q.sort.as_str(), "" | "newest"),
         near_missing: filter.sort == Sort::Nearest && near.is_none(),
         near_label: near.map(|(_, label)| label),
         reports: views,

@@ -654,7 +654,10 @@ async fn lists_never_ask_a_remote_service_once_per_row() {
         .iter()
         .filter(|p| p.starts_with("/reverse?lat=50.066&"))
         .count();
-    assert_eq!(reverse, 1, "the report page asked once for the rounded point");
+    assert_eq!(
+        reverse, 1,
+        "the report page asked once for the rounded point"
+    );
     let row = list
         .body
         .split(&format!("href=\"{}\"", numbers[0].path()))

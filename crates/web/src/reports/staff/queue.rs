@@ -43,6 +43,8 @@ pub struct Row {
 #[template(path = "staff/queue.html")]
 struct QueuePage {
     page: Page,
+    /// A filter beyond the defaults is set (the folded filters start open).
+    filtered: bool,
     own_unit: Option<String>,
     units: Vec<SelectOption>,
     statuses: Vec<SelectOption>,
@@ -153,6 +155,18 @@ pub async fn show_queue(
         .collect();
     render(&QueuePage {
         page: Page::titled(&ctx, "staff-queue-title"),
+        filtered: [
+            &q.unit,
+            &q.status,
+            &q.kind,
+            &q.category,
+            &q.district,
+            &q.photos,
+        ]
+        .iter()
+        .any(|v| !v.trim().is_empty())
+            || !matches!(q.show.as_str(), "" | "open")
+            || !q.sort.trim().is_empty(),
         own_unit: own_unit
             .and_then(|u| lookup.unit(u))
             .map(|u| format!("{} – {}", u.code.as_str(), u.names.get(ctx.locale))),
