@@ -164,6 +164,10 @@ impl Role {
             // Voting points are staffed by the contact centre and officials.
             KeyPaperBallots => matches!(self, Operator | Official | Admin),
             AssessBudgetProjects => matches!(self, UnitStaff | Official | Admin),
+            // Consultations are run by officials; departments answer, the contact centre
+            // types in what came on paper.
+            ManageConsultations => matches!(self, Official | Admin),
+            HandleConsultations => matches!(self, UnitStaff | Operator | Official | Admin),
         }
     }
 }
@@ -222,6 +226,10 @@ pub enum Permission {
     KeyPaperBallots,
     /// Record formal and merit assessments of budget projects.
     AssessBudgetProjects,
+    /// Plan, publish and close public consultations.
+    ManageConsultations,
+    /// Type in comments received on paper, by e-mail or at duty hours, and draft answers.
+    HandleConsultations,
 }
 
 /// A role together with the unit it needs: unit staff belong to exactly one unit, nobody else

@@ -145,6 +145,7 @@ async fn bench_router(
         jurisdiction_id: city.info.jurisdiction_id.clone(),
         map_tiles: WebConfig::DEFAULT_MAP_TILES.into(),
         timeouts: Default::default(),
+        consultation_minimums: Default::default(),
     };
     let state = AppState::new(
         web,

@@ -98,6 +98,7 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
         jurisdiction_id: city.info.jurisdiction_id.clone(),
         map_tiles: config.map_tiles.clone(),
         timeouts: timeouts(config),
+        consultation_minimums: city.info.consultations.minimums(),
     };
     let files = miasto_store::photos::FileStore::local(&config.files_dir)?;
     let sweep_files = files.clone();

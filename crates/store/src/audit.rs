@@ -50,10 +50,14 @@ pub enum Action {
     ReplyTemplateSaved,
     ReplyTemplateDeleted,
     InvitationSent,
+    ConsultationCreated,
+    ConsultationChanged,
+    ConsultationPublished,
+    ConsultationCancelled,
 }
 
 impl Action {
-    pub const ALL: [Action; 34] = [
+    pub const ALL: [Action; 38] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -88,6 +92,10 @@ impl Action {
         Self::ReplyTemplateSaved,
         Self::ReplyTemplateDeleted,
         Self::InvitationSent,
+        Self::ConsultationCreated,
+        Self::ConsultationChanged,
+        Self::ConsultationPublished,
+        Self::ConsultationCancelled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -126,6 +134,10 @@ impl Action {
             Self::ReplyTemplateSaved => "reply_template_saved",
             Self::ReplyTemplateDeleted => "reply_template_deleted",
             Self::InvitationSent => "invitation_sent",
+            Self::ConsultationCreated => "consultation_created",
+            Self::ConsultationChanged => "consultation_changed",
+            Self::ConsultationPublished => "consultation_published",
+            Self::ConsultationCancelled => "consultation_cancelled",
         }
     }
 }
@@ -183,6 +195,13 @@ impl Target {
     pub fn reply_template(id: uuid::Uuid) -> Self {
         Self {
             kind: "reply_template",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn consultation(id: uuid::Uuid) -> Self {
+        Self {
+            kind: "consultation",
             id: id.to_string(),
         }
     }

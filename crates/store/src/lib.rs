@@ -11,6 +11,7 @@ pub mod api_tokens;
 pub mod audit;
 pub mod budget;
 pub mod clock;
+pub mod consultations;
 mod entities;
 pub mod form_keys;
 pub mod jobs;

@@ -42,6 +42,45 @@ pub struct CityInfo {
     /// The addresses file is a generated demo, not the register (refused in production).
     #[serde(default)]
     pub addresses_demo: bool,
+    /// The city's minimum durations of consultations (`[city.consultations]`).
+    #[serde(default)]
+    pub consultations: ConsultationDays,
+}
+
+/// `[city.consultations]` in days; each defaults to Kraków's rule.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct ConsultationDays {
+    pub information_days: i64,
+    pub consultation_days: i64,
+    pub small_min_days: i64,
+    pub small_max_days: i64,
+    pub small_report_days: i64,
+}
+
+impl Default for ConsultationDays {
+    fn default() -> Self {
+        let m = miasto_domain::consultations::Minimums::default();
+        Self {
+            information_days: m.information_days,
+            consultation_days: m.consultation_days,
+            small_min_days: m.small_min_days,
+            small_max_days: m.small_max_days,
+            small_report_days: m.small_report_days,
+        }
+    }
+}
+
+impl ConsultationDays {
+    pub fn minimums(self) -> miasto_domain::consultations::Minimums {
+        miasto_domain::consultations::Minimums {
+            information_days: self.information_days,
+            consultation_days: self.consultation_days,
+            small_min_days: self.small_min_days,
+            small_max_days: self.small_max_days,
+            small_report_days: self.small_report_days,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

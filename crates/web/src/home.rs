@@ -50,6 +50,24 @@ pub async fn show_home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
             _ => {}
         }
     }
+    let consultations = miasto_store::consultations::list(
+        state.db(),
+        miasto_store::consultations::Filter {
+            published_only: true,
+            district: None,
+        },
+    )
+    .await?;
+    for c in consultations
+        .iter()
+        .filter(|c| c.phase(now) == miasto_domain::consultations::Phase::Open)
+    {
+        open_now.push((
+            page.t1("home-open-consultation", "title", &c.plan.title),
+            page.t("home-open-consultation-link"),
+            format!("/consultations/{}", c.slug),
+        ));
+    }
     let lookup = crate::reports::Lookup::load(&state).await?;
     let recent = reports::list(
         state.db(),

@@ -7,6 +7,7 @@ mod admin;
 pub mod api;
 mod assets;
 mod budget;
+mod consultations;
 mod context;
 mod developers;
 mod emails;
@@ -154,6 +155,8 @@ pub struct WebConfig {
     pub map_tiles: String,
     /// How long slow clients are waited for.
     pub timeouts: Timeouts,
+    /// The city's minimum durations of consultations.
+    pub consultation_minimums: miasto_domain::consultations::Minimums,
 }
 
 impl WebConfig {
@@ -265,6 +268,10 @@ impl AppState {
 
     pub fn db(&self) -> &DatabaseConnection {
         &self.0.db
+    }
+
+    pub fn consultation_minimums(&self) -> miasto_domain::consultations::Minimums {
+        self.0.config.consultation_minimums
     }
 
     pub fn config(&self) -> &WebConfig {

@@ -21,6 +21,8 @@ pub struct UserView {
     pub budget: bool,
     /// Handles reports (and keeps reply templates).
     pub handles: bool,
+    /// Plans public consultations.
+    pub consults: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -47,6 +49,7 @@ impl Page {
                 budget: u.user.role.can(Permission::KeyPaperBallots)
                     || u.user.role.can(Permission::ManageBudget),
                 handles: u.user.role.can(Permission::HandleReports),
+                consults: u.user.role.can(Permission::ManageConsultations),
             }),
             csrf: ctx.csrf.clone(),
             flash: ctx
@@ -140,6 +143,11 @@ impl Page {
     /// The viewer handles reports (reply templates in the staff menu).
     pub fn can_handle(&self) -> bool {
         self.user.as_ref().is_some_and(|u| u.handles)
+    }
+
+    /// The viewer plans consultations (their pages in the staff menu).
+    pub fn can_consult(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| u.consults)
     }
 
     /// The viewer works on the citizens' budget (its pages in the staff menu).

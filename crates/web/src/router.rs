@@ -4,8 +4,8 @@
 //! error pages → same-origin check → a 64 KiB body limit.
 
 use crate::{
-    AppState, Error, accounts, admin, api, assets, budget, context, developers, error, home,
-    metrics, open311, opendata, places, reports, security, stats, timeouts,
+    AppState, Error, accounts, admin, api, assets, budget, consultations, context, developers,
+    error, home, metrics, open311, opendata, places, reports, security, stats, timeouts,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -325,6 +325,21 @@ fn pages() -> Pages {
     .post(
         "/staff/photos/{id}/visibility",
         reports::staff::report::set_photo_visibility,
+    )
+    .get("/consultations", consultations::list_consultations)
+    .get("/consultations/{slug}", consultations::show_consultation)
+    .get("/staff/consultations", consultations::staff::list)
+    .post("/staff/consultations", consultations::staff::create)
+    .get("/staff/consultations/new", consultations::staff::show_new)
+    .get("/staff/consultations/{slug}", consultations::staff::show)
+    .post("/staff/consultations/{slug}", consultations::staff::update)
+    .post(
+        "/staff/consultations/{slug}/publish",
+        consultations::staff::publish,
+    )
+    .post(
+        "/staff/consultations/{slug}/cancel",
+        consultations::staff::cancel,
     )
     .get("/staff/replies", reports::staff::replies::list_replies)
     .post("/staff/replies", reports::staff::replies::create_reply)

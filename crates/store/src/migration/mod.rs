@@ -20,6 +20,7 @@ mod m20261206_000013_support_requests;
 mod m20261206_000014_staged_photos;
 mod m20261206_000015_ballot_drafts;
 mod m20261206_000016_reply_templates;
+mod m20261206_000017_consultations;
 
 pub struct Migrator;
 
@@ -43,6 +44,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000014_staged_photos::Migration),
             Box::new(m20261206_000015_ballot_drafts::Migration),
             Box::new(m20261206_000016_reply_templates::Migration),
+            Box::new(m20261206_000017_consultations::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 #![expect(clippy::unwrap_used, reason = "test helpers fail loudly")]
 
 mod budget;
+mod consultations;
 mod reports;
 
 use miasto_domain::geo::Point;

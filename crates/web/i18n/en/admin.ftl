@@ -184,3 +184,7 @@ lang-name-en = English
 flash-invitation-sent = The invitation has been sent.
 error-invite-email-taken = An account with this address already exists. Find it in the list of users and change its role there.
 audit-action-invitation_sent = Invitation sent again
+audit-action-consultation_created = Consultation plan created
+audit-action-consultation_changed = Consultation plan changed
+audit-action-consultation_published = Consultation published
+audit-action-consultation_cancelled = Consultation called off

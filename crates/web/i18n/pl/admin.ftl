@@ -186,3 +186,7 @@ lang-name-en = angielski
 flash-invitation-sent = Zaproszenie zostało wysłane.
 error-invite-email-taken = Konto z tym adresem już istnieje. Znajdź je na liście użytkowników i zmień tam jego rolę.
 audit-action-invitation_sent = Ponownie wysłano zaproszenie
+audit-action-consultation_created = Utworzono plan konsultacji
+audit-action-consultation_changed = Zmieniono plan konsultacji
+audit-action-consultation_published = Opublikowano konsultacje
+audit-action-consultation_cancelled = Odwołano konsultacje

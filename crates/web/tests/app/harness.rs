@@ -95,6 +95,7 @@ impl Builder {
             jurisdiction_id: "krakow.pl".into(),
             map_tiles: miasto_web::WebConfig::DEFAULT_MAP_TILES.into(),
             timeouts: self.timeouts,
+            consultation_minimums: Default::default(),
         };
         let files_dir = tempfile::tempdir().unwrap();
         let services = Services {

@@ -23,6 +23,7 @@ struct Fixtures {
     tracking: String,
     feedback: String,
     reply: String,
+    consultation: String,
 }
 
 impl Fixtures {
@@ -114,7 +115,51 @@ impl Fixtures {
         .await
         .unwrap()
         .id;
+        let unit = miasto_store::reference::list_units(&app.db.db)
+            .await
+            .unwrap()
+            .remove(0)
+            .id;
+        let consultation = miasto_store::consultations::create(
+            &app.db.db,
+            &miasto_store::consultations::Content {
+                plan: miasto_domain::consultations::check_plan(
+                    &miasto_domain::consultations::RawPlan {
+                        kind: "standard",
+                        title: "Konsultacje tras",
+                        goal: "Sprawdzić trasy.",
+                        contact_name: "Wydział",
+                        contact_email: "wd@example.pl",
+                        ..Default::default()
+                    },
+                )
+                .unwrap(),
+                organisation: miasto_domain::consultations::check_organisation(
+                    Some(unit),
+                    &["survey"],
+                    true,
+                    Vec::new(),
+                )
+                .unwrap(),
+                schedule: miasto_domain::consultations::Schedule::new(
+                    miasto_domain::consultations::Kind::Standard,
+                    &Default::default(),
+                    miasto_store::now(),
+                    miasto_store::now() + chrono::Duration::days(7),
+                    miasto_store::now() + chrono::Duration::days(30),
+                    miasto_store::now() + chrono::Duration::days(60),
+                )
+                .unwrap(),
+            },
+            me,
+        )
+        .await
+        .unwrap();
+        miasto_store::consultations::publish(&app.db.db, consultation.id)
+            .await
+            .unwrap();
         Self {
+            consultation: consultation.slug,
             reply: reply.to_string(),
             me: me.to_string(),
             unit: miasto_store::reference::list_units(&app.db.db)
@@ -140,6 +185,7 @@ impl Fixtures {
     fn value(&self, path: &str, param: &str) -> String {
         let under = |prefix: &str| path.starts_with(prefix);
         match param {
+            "slug" if path.contains("consultations") => self.consultation.clone(),
             "slug" => "2026".into(),
             "number" if under("/budget") || under("/staff/budget") => "1".into(),
             "number" => self.report_number.clone(),

@@ -1,0 +1,253 @@
+use super::*;
+use chrono::TimeZone;
+
+fn at(day: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, day, 8, 0, 0).unwrap()
+}
+
+fn schedule(
+    kind: Kind,
+    info: u32,
+    opens: u32,
+    closes: u32,
+    report: u32,
+) -> Result<Schedule, ScheduleError> {
+    Schedule::new(
+        kind,
+        &Minimums::default(),
+        at(info),
+        at(opens),
+        at(closes),
+        at(report),
+    )
+}
+
+#[test]
+fn schedules_keep_the_citys_minimums() {
+    assert!(
+        schedule(Kind::Standard, 1, 8, 29, 31).is_ok(),
+        "7 days + 21 days"
+    );
+    assert_eq!(
+        schedule(Kind::Standard, 1, 7, 29, 31),
+        Err(ScheduleError::InformationTooShort)
+    );
+    assert_eq!(
+        schedule(Kind::Standard, 1, 8, 28, 31),
+        Err(ScheduleError::TooShort)
+    );
+    assert_eq!(
+        schedule(Kind::Standard, 1, 8, 5, 31),
+        Err(ScheduleError::OutOfOrder)
+    );
+    assert_eq!(
+        schedule(Kind::Standard, 1, 8, 29, 28),
+        Err(ScheduleError::OutOfOrder)
+    );
+    // Small Consultations: 14 to 30 days, report within 30 days.
+    assert!(schedule(Kind::Small, 1, 8, 22, 31).is_ok());
+    assert_eq!(
+        schedule(Kind::Small, 1, 8, 21, 31),
+        Err(ScheduleError::TooShort)
+    );
+    let long = Schedule::new(
+        Kind::Small,
+        &Minimums::default(),
+        at(1),
+        at(8),
+        at(8) + Duration::days(31),
+        at(8) + Duration::days(40),
+    );
+    assert_eq!(long, Err(ScheduleError::TooLong));
+    let late = Schedule::new(
+        Kind::Small,
+        &Minimums::default(),
+        at(1),
+        at(8),
+        at(22),
+        at(22) + Duration::days(31),
+    );
+    assert_eq!(late, Err(ScheduleError::ReportTooLate));
+    // Another city's minimums.
+    let lenient = Minimums {
+        information_days: 0,
+        consultation_days: 1,
+        ..Minimums::default()
+    };
+    assert!(Schedule::new(Kind::Standard, &lenient, at(1), at(1), at(2), at(3)).is_ok());
+    // 21 calendar days across the change to summer time (28 March 2027) are 21 days, though
+    // one hour short of 21 × 24 hours.
+    let cet = Utc.with_ymd_and_hms(2027, 3, 7, 23, 0, 0).unwrap();
+    let cest = Utc.with_ymd_and_hms(2027, 3, 28, 22, 0, 0).unwrap();
+    let week_before = cet - Duration::days(7);
+    assert!(
+        Schedule::new(
+            Kind::Standard,
+            &Minimums::default(),
+            week_before,
+            cet,
+            cest,
+            cest
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn the_phase_follows_the_dates_and_what_was_published() {
+    let s = schedule(Kind::Standard, 2, 9, 30, 31).unwrap();
+    let state = |published, cancelled, reported| State {
+        published,
+        cancelled,
+        reported,
+        schedule: s,
+    };
+    assert_eq!(state(false, false, false).phase(at(15)), Phase::Draft);
+    let published = state(true, false, false);
+    assert_eq!(published.phase(at(1)), Phase::Announced);
+    assert_eq!(published.phase(at(2)), Phase::Information);
+    assert_eq!(published.phase(at(9)), Phase::Open);
+    assert_eq!(published.phase(at(30)), Phase::Analysis);
+    assert_eq!(state(true, false, true).phase(at(31)), Phase::Reported);
+    assert_eq!(state(true, true, false).phase(at(15)), Phase::Cancelled);
+}
+
+#[test]
+fn a_passed_date_stays_and_no_coming_one_moves_into_the_past() {
+    let s = schedule(Kind::Standard, 2, 9, 30, 31).unwrap();
+    let later = schedule(Kind::Standard, 2, 9, 30, 31).unwrap();
+    assert!(s.check_move(&later, at(10)).is_ok());
+    let extended = Schedule {
+        closes: at(31),
+        ..s
+    };
+    assert!(
+        s.check_move(&extended, at(10)).is_ok(),
+        "a running consultation may be extended"
+    );
+    let reopened = Schedule { opens: at(12), ..s };
+    assert_eq!(
+        s.check_move(&reopened, at(10)),
+        Err(ScheduleError::PastFixed)
+    );
+    let cut = Schedule { closes: at(9), ..s };
+    assert_eq!(s.check_move(&cut, at(10)), Err(ScheduleError::PastFixed));
+}
+
+#[test]
+fn who_may_do_what_when() {
+    let resident = Actor {
+        user: Some(UserId::new()),
+        role: Some(Role::Resident),
+    };
+    let official = Actor {
+        user: Some(UserId::new()),
+        role: Some(Role::Official),
+    };
+    let operator = Actor {
+        user: Some(UserId::new()),
+        role: Some(Role::Operator),
+    };
+    assert_eq!(
+        may(&Actor::ANONYMOUS, Action::TakePart, Phase::Open),
+        Err(Refusal::SignIn)
+    );
+    assert_eq!(may(&resident, Action::TakePart, Phase::Open), Ok(()));
+    for phase in [
+        Phase::Information,
+        Phase::Analysis,
+        Phase::Reported,
+        Phase::Cancelled,
+    ] {
+        assert_eq!(
+            may(&resident, Action::TakePart, phase),
+            Err(Refusal::Phase),
+            "{phase:?}"
+        );
+    }
+    assert_eq!(
+        may(&resident, Action::Publish, Phase::Draft),
+        Err(Refusal::Forbidden)
+    );
+    assert_eq!(may(&official, Action::Publish, Phase::Draft), Ok(()));
+    assert_eq!(
+        may(&official, Action::Publish, Phase::Open),
+        Err(Refusal::Phase)
+    );
+    assert_eq!(
+        may(&official, Action::EditPlan, Phase::Analysis),
+        Err(Refusal::Phase)
+    );
+    assert_eq!(
+        may(&operator, Action::RecordComment, Phase::Analysis),
+        Ok(())
+    );
+    assert_eq!(
+        may(&operator, Action::Publish, Phase::Draft),
+        Err(Refusal::Forbidden)
+    );
+    assert_eq!(
+        may(&official, Action::PublishReport, Phase::Open),
+        Err(Refusal::Phase)
+    );
+    assert_eq!(
+        may(&official, Action::PublishReport, Phase::Analysis),
+        Ok(())
+    );
+}
+
+#[test]
+fn a_plan_names_every_problem_at_once() {
+    let raw = RawPlan {
+        kind: "standard",
+        title: " Jak rozwijać konsultacje społeczne w Krakowie? ",
+        goal: "Poznać opinie mieszkańców.",
+        legal_basis: "",
+        target_groups: "Mieszkańcy Krakowa",
+        contact_name: "Wydział Dialogu",
+        contact_email: "dialog@um.krakow.pl",
+        contact_phone: "12 616 55 55",
+    };
+    let plan = check_plan(&raw).unwrap();
+    assert_eq!(plan.title, "Jak rozwijać konsultacje społeczne w Krakowie?");
+    assert_eq!(plan.legal_basis, None);
+    assert_eq!(plan.contact_phone.unwrap().as_str(), "+48126165555");
+    let bad = RawPlan {
+        kind: "big",
+        title: "",
+        contact_email: "nie-adres",
+        contact_phone: "abc",
+        ..raw
+    };
+    let fields: Vec<&str> = check_plan(&bad)
+        .unwrap_err()
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(fields, ["kind", "title", "contact_email", "contact_phone"]);
+}
+
+#[test]
+fn organisation_needs_a_unit_a_method_and_an_area() {
+    let unit = UnitId::new();
+    let district = DistrictId::new();
+    let ok = check_organisation(
+        Some(unit),
+        &["comments", "survey", "survey"],
+        false,
+        vec![district],
+    )
+    .unwrap();
+    assert_eq!(ok.methods, [Method::Survey, Method::Comments]);
+    assert_eq!(ok.area, Area::Districts(vec![district]));
+    let fields: Vec<&str> = check_organisation(None, &[], false, vec![])
+        .unwrap_err()
+        .into_iter()
+        .map(|(f, _)| f)
+        .collect();
+    assert_eq!(fields, ["unit", "methods", "area"]);
+    assert_eq!(
+        check_organisation(Some(unit), &["poll"], true, vec![]).unwrap_err(),
+        [("methods", FieldError::KindUnknown)]
+    );
+}

@@ -1,0 +1,430 @@
+//! Public consultations: plans kept as drafts, published once, changed under a version
+//! (compare-and-set: two officials never overwrite each other), called off with a reason.
+//! What may happen when is `domain::consultations::may`; the writes here repeat its state
+//! part in their conditions, so a race cannot undo a decision.
+
+use crate::entities::{consultation_districts, consultations};
+use crate::{Result, StoreError, now};
+use chrono::{DateTime, Utc};
+use miasto_domain::consultations::{
+    Area, Kind, Method, Organisation, Phase, PlanText, Schedule, State,
+};
+use miasto_domain::reports::Phone;
+use miasto_domain::{DistrictId, Email, UnitId, UserId};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, SqlErr,
+};
+use uuid::Uuid;
+
+/// A consultation as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Consultation {
+    pub id: Uuid,
+    pub slug: String,
+    pub plan: PlanText,
+    pub organisation: Organisation,
+    pub schedule: Schedule,
+    pub published_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+    pub cancel_reason: Option<String>,
+    pub reported_at: Option<DateTime<Utc>>,
+    pub version: i32,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl Consultation {
+    pub fn state(&self) -> State {
+        State {
+            published: self.published_at.is_some(),
+            cancelled: self.cancelled_at.is_some(),
+            reported: self.reported_at.is_some(),
+            schedule: self.schedule,
+        }
+    }
+
+    pub fn phase(&self, at: DateTime<Utc>) -> Phase {
+        self.state().phase(at)
+    }
+}
+
+fn from_row(m: consultations::Model, districts: Vec<DistrictId>) -> Result<Consultation> {
+    let id = m.id;
+    let bad = |what: &str| StoreError::Corrupt {
+        table: "consultations",
+        detail: format!("{id}: {what}"),
+    };
+    let plan = PlanText {
+        kind: Kind::parse(&m.kind).ok_or_else(|| bad("kind"))?,
+        title: m.title.clone(),
+        goal: m.goal.clone(),
+        legal_basis: m.legal_basis.clone(),
+        target_groups: m.target_groups.clone(),
+        contact_name: m.contact_name.clone(),
+        contact_email: Email::parse(&m.contact_email).map_err(|_| bad("e-mail"))?,
+        contact_phone: m
+            .contact_phone
+            .as_deref()
+            .map(Phone::parse)
+            .transpose()
+            .map_err(|_| bad("phone"))?,
+    };
+    let methods = m
+        .methods
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| Method::parse(s).ok_or_else(|| bad("method")))
+        .collect::<Result<Vec<_>>>()?;
+    let area = if m.city_wide {
+        Area::CityWide
+    } else {
+        Area::Districts(districts)
+    };
+    Ok(Consultation {
+        id: m.id,
+        slug: m.slug,
+        plan,
+        organisation: Organisation {
+            unit: UnitId(m.unit_id),
+            methods,
+            area,
+        },
+        schedule: Schedule {
+            information: m.information_at,
+            opens: m.opens_at,
+            closes: m.closes_at,
+            report_due: m.report_due,
+        },
+        published_at: m.published_at,
+        cancelled_at: m.cancelled_at,
+        cancel_reason: m.cancel_reason,
+        reported_at: m.reported_at,
+        version: m.version,
+        created_at: m.created_at,
+        updated_at: m.updated_at,
+    })
+}
+
+async fn with_districts(
+    c: &impl ConnectionTrait,
+    rows: Vec<consultations::Model>,
+) -> Result<Vec<Consultation>> {
+    let ids: Vec<Uuid> = rows.iter().filter(|r| !r.city_wide).map(|r| r.id).collect();
+    let links = if ids.is_empty() {
+        Vec::new()
+    } else {
+        consultation_districts::Entity::find()
+            .filter(consultation_districts::Column::ConsultationId.is_in(ids))
+            .all(c)
+            .await?
+    };
+    rows.into_iter()
+        .map(|m| {
+            let districts = links
+                .iter()
+                .filter(|l| l.consultation_id == m.id)
+                .map(|l| DistrictId(l.district_id))
+                .collect();
+            from_row(m, districts)
+        })
+        .collect()
+}
+
+/// A plan's content, written at creation and by every edit.
+#[derive(Debug, Clone)]
+pub struct Content {
+    pub plan: PlanText,
+    pub organisation: Organisation,
+    pub schedule: Schedule,
+}
+
+fn methods_text(methods: &[Method]) -> String {
+    methods
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+async fn write_districts(c: &impl ConnectionTrait, id: Uuid, area: &Area) -> Result<()> {
+    consultation_districts::Entity::delete_many()
+        .filter(consultation_districts::Column::ConsultationId.eq(id))
+        .exec(c)
+        .await?;
+    if let Area::Districts(districts) = area {
+        let rows = districts
+            .iter()
+            .map(|d| consultation_districts::ActiveModel {
+                consultation_id: Set(id),
+                district_id: Set(d.0),
+            });
+        consultation_districts::Entity::insert_many(rows)
+            .exec(c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// A slug from the title: its words folded ("jak-rozwijac-konsultacje…"), at most 60
+/// characters, with "-2", "-3"… when taken.
+async fn free_slug(c: &impl ConnectionTrait, title: &str) -> Result<String> {
+    let mut base = String::new();
+    for word in miasto_domain::text::words(title) {
+        if base.len() + word.len() + 1 > 60 {
+            break;
+        }
+        if !base.is_empty() {
+            base.push('-');
+        }
+        base.push_str(&word);
+    }
+    if base.is_empty() {
+        base.push_str("konsultacje");
+    }
+    let taken: Vec<String> = consultations::Entity::find()
+        .filter(consultations::Column::Slug.starts_with(&base))
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|m| m.slug)
+        .collect();
+    let mut slug = base.clone();
+    let mut n = 2;
+    while taken.contains(&slug) {
+        slug = format!("{base}-{n}");
+        n += 1;
+    }
+    Ok(slug)
+}
+
+/// Creates a draft.
+pub async fn create(
+    c: &impl crate::Savepoints,
+    content: &Content,
+    by: UserId,
+) -> Result<Consultation> {
+    let at = now();
+    let id = Uuid::now_v7();
+    let slug = free_slug(c, &content.plan.title).await?;
+    let p = &content.plan;
+    let s = &content.schedule;
+    let mut model = consultations::ActiveModel {
+        id: Set(id),
+        slug: Set(slug),
+        kind: Set(p.kind.as_str().to_owned()),
+        title: Set(p.title.clone()),
+        goal: Set(p.goal.clone()),
+        legal_basis: Set(p.legal_basis.clone()),
+        target_groups: Set(p.target_groups.clone()),
+        contact_name: Set(p.contact_name.clone()),
+        contact_email: Set(p.contact_email.as_str().to_owned()),
+        contact_phone: Set(p.contact_phone.as_ref().map(|p| p.as_str().to_owned())),
+        unit_id: Set(content.organisation.unit.0),
+        methods: Set(methods_text(&content.organisation.methods)),
+        city_wide: Set(content.organisation.area == Area::CityWide),
+        information_at: Set(s.information),
+        opens_at: Set(s.opens),
+        closes_at: Set(s.closes),
+        report_due: Set(s.report_due),
+        published_at: Set(None),
+        cancelled_at: Set(None),
+        cancel_reason: Set(None),
+        reported_at: Set(None),
+        version: Set(1),
+        created_by: Set(Some(by.0)),
+        created_at: Set(at),
+        updated_at: Set(at),
+    };
+    // Two drafts with the same title created at once: the second takes the next number.
+    let inserted = loop {
+        let savepoint = c.begin().await?;
+        match model.clone().insert(&savepoint).await {
+            Ok(m) => {
+                savepoint.commit().await?;
+                break m;
+            }
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                savepoint.rollback().await?;
+                let slug = free_slug(c, &content.plan.title).await?;
+                model.slug = Set(format!(
+                    "{slug}-{}",
+                    &Uuid::now_v7().simple().to_string()[24..]
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    write_districts(c, id, &content.organisation.area).await?;
+    let districts = match &content.organisation.area {
+        Area::Districts(d) => d.clone(),
+        Area::CityWide => Vec::new(),
+    };
+    from_row(inserted, districts)
+}
+
+/// Why a change was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError {
+    /// Someone changed it since the page was shown (the version moved), or its state no
+    /// longer allows the change.
+    #[error("stale")]
+    Stale,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sea_orm::DbErr> for ChangeError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        Self::Store(e.into())
+    }
+}
+
+/// Writes a new content if the version is still `version` and it is neither cancelled nor
+/// reported; the version moves on.
+pub async fn update(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    version: i32,
+    content: &Content,
+) -> std::result::Result<(), ChangeError> {
+    use consultations::Column as C;
+    let p = &content.plan;
+    let s = &content.schedule;
+    let done = consultations::Entity::update_many()
+        .col_expr(C::Kind, p.kind.as_str().into())
+        .col_expr(C::Title, p.title.clone().into())
+        .col_expr(C::Goal, p.goal.clone().into())
+        .col_expr(C::LegalBasis, p.legal_basis.clone().into())
+        .col_expr(C::TargetGroups, p.target_groups.clone().into())
+        .col_expr(C::ContactName, p.contact_name.clone().into())
+        .col_expr(C::ContactEmail, p.contact_email.as_str().into())
+        .col_expr(
+            C::ContactPhone,
+            p.contact_phone
+                .as_ref()
+                .map(|p| p.as_str().to_owned())
+                .into(),
+        )
+        .col_expr(C::UnitId, content.organisation.unit.0.into())
+        .col_expr(
+            C::Methods,
+            methods_text(&content.organisation.methods).into(),
+        )
+        .col_expr(
+            C::CityWide,
+            (content.organisation.area == Area::CityWide).into(),
+        )
+        .col_expr(C::InformationAt, s.information.into())
+        .col_expr(C::OpensAt, s.opens.into())
+        .col_expr(C::ClosesAt, s.closes.into())
+        .col_expr(C::ReportDue, s.report_due.into())
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, now().into())
+        .filter(C::Id.eq(id))
+        .filter(C::Version.eq(version))
+        .filter(C::CancelledAt.is_null())
+        .filter(C::ReportedAt.is_null())
+        .exec(c)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(ChangeError::Stale);
+    }
+    write_districts(c, id, &content.organisation.area).await?;
+    Ok(())
+}
+
+/// Publishes a draft (once: a second publish finds it published and changes nothing).
+pub async fn publish(c: &impl ConnectionTrait, id: Uuid) -> std::result::Result<(), ChangeError> {
+    use consultations::Column as C;
+    let at = now();
+    let done = consultations::Entity::update_many()
+        .col_expr(C::PublishedAt, Some(at).into())
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, at.into())
+        .filter(C::Id.eq(id))
+        .filter(C::PublishedAt.is_null())
+        .exec(c)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(ChangeError::Stale);
+    }
+    Ok(())
+}
+
+/// Calls a published consultation off, with the reason residents see; not once its
+/// consultation period has ended (then it is answered) or it has been reported.
+pub async fn cancel(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    reason: &str,
+) -> std::result::Result<(), ChangeError> {
+    use consultations::Column as C;
+    let at = now();
+    let done = consultations::Entity::update_many()
+        .col_expr(C::CancelledAt, Some(at).into())
+        .col_expr(C::CancelReason, Some(reason.to_owned()).into())
+        .col_expr(C::Version, Expr::col(C::Version).add(1))
+        .col_expr(C::UpdatedAt, at.into())
+        .filter(C::Id.eq(id))
+        .filter(C::PublishedAt.is_not_null())
+        .filter(C::CancelledAt.is_null())
+        .filter(C::ReportedAt.is_null())
+        .filter(C::ClosesAt.gt(at))
+        .exec(c)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(ChangeError::Stale);
+    }
+    Ok(())
+}
+
+pub async fn get_by_slug(c: &impl ConnectionTrait, slug: &str) -> Result<Option<Consultation>> {
+    let Some(row) = consultations::Entity::find()
+        .filter(consultations::Column::Slug.eq(slug))
+        .one(c)
+        .await?
+    else {
+        return Ok(None);
+    };
+    Ok(with_districts(c, vec![row]).await?.pop())
+}
+
+/// Which consultations a list shows.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Filter {
+    /// Published ones only (the public list); staff see drafts too.
+    pub published_only: bool,
+    /// Those concerning this district (city-wide ones concern every district).
+    pub district: Option<DistrictId>,
+}
+
+/// Consultations, the soonest to open last (newest first), at most 500.
+pub async fn list(c: &impl ConnectionTrait, filter: Filter) -> Result<Vec<Consultation>> {
+    let mut select = consultations::Entity::find();
+    if filter.published_only {
+        select = select.filter(consultations::Column::PublishedAt.is_not_null());
+    }
+    if let Some(district) = filter.district {
+        let concerned = sea_orm::sea_query::Query::select()
+            .column(consultation_districts::Column::ConsultationId)
+            .from(consultation_districts::Entity)
+            .and_where(consultation_districts::Column::DistrictId.eq(district.0))
+            .to_owned();
+        select = select.filter(
+            sea_orm::Condition::any()
+                .add(consultations::Column::CityWide.eq(true))
+                .add(consultations::Column::Id.in_subquery(concerned)),
+        );
+    }
+    let rows = sea_orm::QuerySelect::limit(
+        select
+            .order_by_desc(consultations::Column::OpensAt)
+            .order_by_desc(consultations::Column::Id),
+        500,
+    )
+    .all(c)
+    .await?;
+    with_districts(c, rows).await
+}

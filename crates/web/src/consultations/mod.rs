@@ -1,0 +1,203 @@
+//! Public consultations: the public list and a consultation's page (its plan, schedule and
+//! where it stands), and the officials' pages that plan, publish and call them off
+//! ([`staff`]). What may happen when is `domain::consultations::may`.
+
+pub mod staff;
+
+use crate::context::Ctx;
+use crate::page::{Page, SelectOption, options, render};
+use crate::reports::Lookup;
+use crate::{AppState, Error};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use chrono_tz::Europe::Warsaw;
+use miasto_domain::DistrictId;
+use miasto_domain::consultations::{Area, Phase};
+use miasto_store::consultations::{self as store, Consultation, Filter};
+use serde::Deserialize;
+
+/// A consultation as pages show it.
+pub struct ConsultationView {
+    pub slug: String,
+    pub title: String,
+    pub goal: String,
+    pub kind: String,
+    pub small: bool,
+    pub phase: Phase,
+    pub phase_label: String,
+    pub area: String,
+    pub unit: String,
+    pub methods: Vec<String>,
+    pub information: String,
+    pub opens: String,
+    pub closes: String,
+    pub report_due: String,
+    pub legal_basis: Option<String>,
+    pub target_groups: Option<String>,
+    pub contact_name: String,
+    pub contact_email: String,
+    pub contact_phone: Option<String>,
+    pub cancel_reason: Option<String>,
+}
+
+/// A Kraków calendar day as people write it.
+pub fn day(at: DateTime<Utc>, lang: miasto_domain::Locale) -> String {
+    let local = at.with_timezone(&Warsaw);
+    match lang {
+        miasto_domain::Locale::Pl => local.format("%d.%m.%Y").to_string(),
+        miasto_domain::Locale::En => local.format("%-d %B %Y").to_string(),
+    }
+}
+
+impl ConsultationView {
+    pub fn new(c: &Consultation, lookup: &Lookup, page: &Page) -> Self {
+        let phase = c.phase(miasto_store::now());
+        let area = match &c.organisation.area {
+            Area::CityWide => page.t("consult-city-wide"),
+            Area::Districts(ids) => ids
+                .iter()
+                .filter_map(|d| lookup.district(*d))
+                .map(|d| d.label())
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let last_day = c.schedule.closes - chrono::Duration::seconds(1);
+        Self {
+            slug: c.slug.clone(),
+            title: c.plan.title.clone(),
+            goal: c.plan.goal.clone(),
+            kind: page.t(&format!("consult-kind-{}", c.plan.kind.as_str())),
+            small: c.plan.kind == miasto_domain::consultations::Kind::Small,
+            phase,
+            phase_label: page.t(&format!("consult-phase-{}", phase.as_str())),
+            area,
+            unit: lookup
+                .unit(c.organisation.unit)
+                .map(|u| u.names.get(page.lang).to_owned())
+                .unwrap_or_default(),
+            methods: c
+                .organisation
+                .methods
+                .iter()
+                .map(|m| page.t(&format!("consult-method-{}", m.as_str())))
+                .collect(),
+            information: day(c.schedule.information, page.lang),
+            opens: day(c.schedule.opens, page.lang),
+            closes: day(last_day, page.lang),
+            report_due: day(
+                c.schedule.report_due - chrono::Duration::seconds(1),
+                page.lang,
+            ),
+            legal_basis: c.plan.legal_basis.clone(),
+            target_groups: c.plan.target_groups.clone(),
+            contact_name: c.plan.contact_name.clone(),
+            contact_email: c.plan.contact_email.to_string(),
+            contact_phone: c.plan.contact_phone.as_ref().map(|p| p.as_str().to_owned()),
+            cancel_reason: c.cancel_reason.clone(),
+        }
+    }
+
+    /// The tag's colour: open ones stand out, finished ones are calm.
+    pub fn tag_class(&self) -> &'static str {
+        match self.phase {
+            Phase::Open => "tag-open",
+            Phase::Reported => "tag-closed",
+            Phase::Cancelled => "tag-negative",
+            _ => "",
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ListQuery {
+    pub district: String,
+}
+
+#[derive(Template)]
+#[template(path = "consultations/index.html")]
+struct IndexPage {
+    page: Page,
+    /// (heading, its consultations), in the order residents care about.
+    groups: Vec<(String, Vec<ConsultationView>)>,
+    districts: Vec<SelectOption>,
+    district: String,
+    empty: bool,
+}
+
+pub async fn list_consultations(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, Error> {
+    let lookup = Lookup::load(&state).await?;
+    let page = Page::titled(&ctx, "consult-title");
+    let filter = Filter {
+        published_only: true,
+        district: DistrictId::parse(&q.district).filter(|d| lookup.district(*d).is_some()),
+    };
+    let all = store::list(state.db(), filter).await?;
+    let mut groups: Vec<(String, Vec<ConsultationView>)> = [
+        "consult-group-open",
+        "consult-group-coming",
+        "consult-group-analysis",
+        "consult-group-reported",
+        "consult-group-cancelled",
+    ]
+    .iter()
+    .map(|id| (page.t(id), Vec::new()))
+    .collect();
+    for c in &all {
+        let view = ConsultationView::new(c, &lookup, &page);
+        let group = match view.phase {
+            Phase::Open => 0,
+            Phase::Announced | Phase::Information | Phase::Draft => 1,
+            Phase::Analysis => 2,
+            Phase::Reported => 3,
+            Phase::Cancelled => 4,
+        };
+        groups[group].1.push(view);
+    }
+    // Coming ones soonest first.
+    groups[1].1.reverse();
+    let empty = all.is_empty();
+    groups.retain(|(_, items)| !items.is_empty());
+    Ok(render(&IndexPage {
+        districts: options(
+            lookup
+                .districts
+                .iter()
+                .map(|d| (d.id.to_string(), d.label())),
+            &q.district,
+        ),
+        district: q.district,
+        groups,
+        empty,
+        page,
+    })?
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "consultations/show.html")]
+struct ShowPage {
+    page: Page,
+    c: ConsultationView,
+}
+
+pub async fn show_consultation(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    let c = store::get_by_slug(state.db(), &slug)
+        .await?
+        .filter(|c| c.published_at.is_some())
+        .ok_or(Error::NotFound)?;
+    let lookup = Lookup::load(&state).await?;
+    let page = Page::new(&ctx, c.plan.title.clone());
+    let view = ConsultationView::new(&c, &lookup, &page);
+    Ok(render(&ShowPage { page, c: view })?.into_response())
+}

@@ -1,0 +1,374 @@
+//! Public consultations (issue 16, first part): officials plan a consultation (the May 2025
+//! template), publish it, correct it under its version, call it off; residents find it by
+//! district and read its plan. The rulebook (`domain::consultations::may`) decides, the store
+//! repeats it in conditional writes.
+
+use crate::harness::{Browser, TestApp};
+use axum::http::StatusCode;
+use chrono::{DateTime, TimeZone, Utc};
+use miasto_domain::Role;
+use miasto_store::clock::Clock;
+
+/// A Kraków day at midnight, in UTC (March: UTC+1).
+fn day(d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, 3, d, 0, 0, 0).unwrap() - chrono::Duration::hours(1)
+}
+
+async fn on_clock<F, Fut>(test: F)
+where
+    F: FnOnce(Clock) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let clock = Clock::at(day(1) - chrono::Duration::days(10));
+    clock.clone().run(test(clock)).await;
+}
+
+async fn unit_id(app: &TestApp, code: &str) -> String {
+    miasto_store::reference::find_unit_by_code(&app.db.db, code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+        .to_string()
+}
+
+/// A plan's fields: information from 1 March, open 8–28 March (21 days), report by 30 April.
+fn plan(unit: &str) -> Vec<(&'static str, String)> {
+    [
+        ("kind", "standard"),
+        ("title", "Jak rozwijać konsultacje społeczne w Krakowie?"),
+        ("goal", "Poznać opinie mieszkańców o formach konsultacji."),
+        ("legal_basis", "Uchwała nr XCIV/2487/25 Rady Miasta Krakowa"),
+        (
+            "target_groups",
+            "Mieszkańcy Krakowa, organizacje pozarządowe",
+        ),
+        (
+            "contact_name",
+            "Wydział Dialogu, Konsultacji i Kontaktu Obywatelskiego",
+        ),
+        ("contact_email", "dialog@um.krakow.pl"),
+        ("contact_phone", "12 616 55 55"),
+        ("unit", unit),
+        ("city_wide", "on"),
+        ("methods", "survey"),
+        ("methods", "duty_hours"),
+        ("information", "2027-03-01"),
+        ("opens", "2027-03-08"),
+        ("closes", "2027-03-28"),
+        ("report_due", "2027-04-30"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k, v.to_owned()))
+    .collect()
+}
+
+fn fields<'a>(plan: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
+    plan.iter().map(|(k, v)| (*k, v.as_str())).collect()
+}
+
+fn with(plan: &[(&'static str, String)], name: &str, value: &str) -> Vec<(&'static str, String)> {
+    plan.iter()
+        .map(|(k, v)| {
+            (
+                *k,
+                if *k == name {
+                    value.to_owned()
+                } else {
+                    v.clone()
+                },
+            )
+        })
+        .collect()
+}
+
+/// Creates the draft and returns its staff page path.
+async fn create(b: &mut Browser<'_>, plan: &[(&'static str, String)]) -> String {
+    let res = b.post("/staff/consultations", &fields(plan)).await;
+    assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
+    res.location().to_owned()
+}
+
+fn version_on(body: &str) -> String {
+    body.split(r#"name="version" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn an_official_plans_publishes_and_residents_read_the_plan() {
+    on_clock(|clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let unit = unit_id(&app, "WD").await;
+        official
+            .get("/staff/queue")
+            .await
+            .assert_contains("href=\"/staff/consultations\"");
+
+        // Every problem at once, named on its field, what was typed kept.
+        let res = official
+            .post(
+                "/staff/consultations",
+                &[
+                    ("kind", "standard"),
+                    ("title", "Park Zakrzówek"),
+                    ("information", "2027-03-01"),
+                    ("opens", "2027-03-05"),
+                    ("closes", "2027-03-10"),
+                    ("report_due", "2027-04-01"),
+                ],
+            )
+            .await;
+        res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("value=\"Park Zakrzówek\"")
+            .assert_contains("id=\"goal-error\"")
+            .assert_contains("id=\"unit-error\"")
+            .assert_contains("Wybierz co najmniej jedną formę udziału.")
+            .assert_contains("Akcja informacyjna musi trwać co najmniej 7 dni");
+        let short = with(&plan(&unit), "closes", "2027-03-20");
+        official
+            .post("/staff/consultations", &fields(&short))
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("Konsultacje są za krótkie: co najmniej 21 dni");
+
+        let path = create(&mut official, &plan(&unit)).await;
+        assert_eq!(
+            path,
+            "/staff/consultations/jak-rozwijac-konsultacje-spoleczne-w-krakowie"
+        );
+        let slug = path.rsplit('/').next().unwrap().to_owned();
+        // A draft: not public.
+        let mut resident = app.browser();
+        resident
+            .get("/consultations")
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_lacks("Jak rozwijać");
+        resident
+            .get(&format!("/consultations/{slug}"))
+            .await
+            .assert_status(StatusCode::NOT_FOUND);
+        // The same title again gets its own address.
+        let again = create(&mut official, &plan(&unit)).await;
+        assert_eq!(again, format!("{path}-2"));
+
+        official
+            .post(&format!("{path}/publish"), &[])
+            .await
+            .assert_redirect(&path);
+        // Published once: a second press says it cannot be done now.
+        official
+            .post(&format!("{path}/publish"), &[])
+            .await
+            .assert_status(StatusCode::CONFLICT)
+            .assert_contains("Na tym etapie konsultacji nie można tego zrobić.");
+        let list = resident.get("/consultations").await;
+        list.assert_contains("Nadchodzące")
+            .assert_contains(&format!("href=\"/consultations/{slug}\""))
+            .assert_lacks(&format!("/consultations/{slug}-2\""));
+        resident
+            .get(&format!("/consultations/{slug}"))
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_contains("Zapowiedziane")
+            .assert_contains("08.03.2027 – 28.03.2027")
+            .assert_contains("Ankieta internetowa, Dyżury eksperckie")
+            .assert_contains("Uchwała nr XCIV/2487/25")
+            .assert_contains("+48126165555");
+        clock.set(day(10));
+        resident
+            .get("/consultations")
+            .await
+            .assert_contains("Trwają – weź udział");
+        // The home page says what is open now.
+        resident
+            .get("/")
+            .await
+            .assert_contains("Trwają konsultacje: Jak rozwijać konsultacje społeczne w Krakowie?")
+            .assert_contains(&format!("href=\"/consultations/{slug}\""));
+        clock.set(day(29));
+        resident
+            .get(&format!("/consultations/{slug}"))
+            .await
+            .assert_contains("Przygotowanie odpowiedzi");
+        let actions: Vec<String> =
+            miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+                .await
+                .unwrap()
+                .items
+                .into_iter()
+                .map(|e| e.action)
+                .filter(|a| a.starts_with("consultation"))
+                .collect();
+        assert_eq!(
+            actions,
+            [
+                "consultation_published",
+                "consultation_created",
+                "consultation_created"
+            ]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn changes_after_publishing_keep_what_has_passed_and_never_overwrite_each_other() {
+    on_clock(|clock| async move {
+        let app = TestApp::new().await;
+        let (mut first, _) = app.logged_in("a@um.krakow.pl", Role::Official).await;
+        let (mut second, _) = app.logged_in("b@um.krakow.pl", Role::Official).await;
+        let unit = unit_id(&app, "WD").await;
+        let path = create(&mut first, &plan(&unit)).await;
+        first.post(&format!("{path}/publish"), &[]).await;
+        clock.set(day(10));
+
+        // Two officials opened the same version; the second save is refused, not lost.
+        let version = version_on(&first.get(&path).await.body);
+        let _ = second.get(&path).await;
+        let mut edit = with(&plan(&unit), "goal", "Cel po poprawce.");
+        edit.push(("version", version.clone()));
+        first
+            .post(&path, &fields(&edit))
+            .await
+            .assert_redirect(&path);
+        let mut late = with(&plan(&unit), "goal", "Inny cel.");
+        late.push(("version", version));
+        second
+            .post(&path, &fields(&late))
+            .await
+            .assert_status(StatusCode::CONFLICT)
+            .assert_contains("Ktoś inny zmienił w międzyczasie");
+        let stored =
+            miasto_store::consultations::get_by_slug(&app.db.db, path.rsplit('/').next().unwrap())
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(stored.plan.goal, "Cel po poprawce.");
+
+        // Open since 8 March: its opening stays; it may be extended.
+        let fresh = version_on(&first.get(&path).await.body);
+        let mut moved = with(
+            &with(&plan(&unit), "opens", "2027-03-12"),
+            "closes",
+            "2027-04-04",
+        );
+        moved.push(("version", fresh.clone()));
+        first
+            .post(&path, &fields(&moved))
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("Daty, która minęła, nie można zmienić");
+        let mut longer = with(&plan(&unit), "closes", "2027-04-04");
+        longer.push(("version", fresh));
+        first
+            .post(&path, &fields(&longer))
+            .await
+            .assert_redirect(&path);
+
+        // Called off with a reason residents read; not twice, not after it closed.
+        first
+            .post(&format!("{path}/cancel"), &[("reason", " ")])
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("id=\"reason-error\"");
+        first
+            .post(
+                &format!("{path}/cancel"),
+                &[("reason", "Projekt uchwały wycofano.")],
+            )
+            .await
+            .assert_redirect(&path);
+        first
+            .post(&format!("{path}/cancel"), &[("reason", "Jeszcze raz.")])
+            .await
+            .assert_status(StatusCode::CONFLICT);
+        let slug = path.rsplit('/').next().unwrap();
+        app.browser()
+            .get(&format!("/consultations/{slug}"))
+            .await
+            .assert_contains("Te konsultacje zostały odwołane.")
+            .assert_contains("Projekt uchwały wycofano.");
+        // Nothing more can be changed: the page offers no form, a forged one is refused.
+        let page = first.get(&path).await;
+        page.assert_lacks("name=\"version\"");
+        let mut after = plan(&unit);
+        after.push(("version", "99".to_owned()));
+        first
+            .post(&path, &fields(&after))
+            .await
+            .assert_status(StatusCode::CONFLICT);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn residents_find_consultations_by_district_and_only_officials_plan_them() {
+    on_clock(|_clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let unit = unit_id(&app, "WD").await;
+        let nowa_huta = crate::reports::district_id(&app, 18).await;
+        let krowodrza = crate::reports::district_id(&app, 5).await;
+        let mut local = with(&plan(&unit), "title", "Zieleń w Nowej Hucie");
+        local.retain(|(k, _)| *k != "city_wide");
+        local.push(("districts", nowa_huta.clone()));
+        // Neither city-wide nor a district: said so.
+        let mut nowhere = plan(&unit);
+        nowhere.retain(|(k, _)| *k != "city_wide");
+        official
+            .post("/staff/consultations", &fields(&nowhere))
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("Zaznacz „Cały Kraków” albo wybierz co najmniej jedną dzielnicę.");
+        let local_path = create(&mut official, &local).await;
+        let city_path = create(&mut official, &with(&plan(&unit), "title", "Budżet miasta")).await;
+        for path in [&local_path, &city_path] {
+            official.post(&format!("{path}/publish"), &[]).await;
+        }
+        let mut anyone = app.browser();
+        let in_huta = anyone
+            .get(&format!("/consultations?district={nowa_huta}"))
+            .await;
+        in_huta
+            .assert_contains("Zieleń w Nowej Hucie")
+            .assert_contains("Budżet miasta");
+        let elsewhere = anyone
+            .get(&format!("/consultations?district={krowodrza}"))
+            .await;
+        elsewhere
+            .assert_lacks("Zieleń w Nowej Hucie")
+            .assert_contains("Budżet miasta");
+        anyone
+            .get(&local_path.replace("/staff", ""))
+            .await
+            .assert_contains("XVIII Nowa Huta");
+
+        for role in [
+            Role::Resident,
+            Role::Operator,
+            Role::UnitStaff,
+            Role::Moderator,
+        ] {
+            let (mut b, _) = app
+                .logged_in(&format!("{}@example.pl", role.as_str()), role)
+                .await;
+            b.get("/staff/consultations")
+                .await
+                .assert_status(StatusCode::FORBIDDEN);
+            b.post("/staff/consultations", &fields(&plan(&unit)))
+                .await
+                .assert_status(StatusCode::FORBIDDEN);
+            b.post(&format!("{city_path}/cancel"), &[("reason", "x")])
+                .await
+                .assert_status(StatusCode::FORBIDDEN);
+        }
+    })
+    .await;
+}
