@@ -3,7 +3,7 @@
 //! What may happen when is `domain::consultations::may`; the writes here repeat its state
 //! part in their conditions, so a race cannot undo a decision.
 
-use crate::entities::{consultation_districts, consultations};
+use crate::entities::{consultation_comments, consultation_districts, consultations};
 use crate::{Result, StoreError, now};
 use chrono::{DateTime, Utc};
 use miasto_domain::consultations::{
@@ -427,4 +427,107 @@ pub async fn list(c: &impl ConnectionTrait, filter: Filter) -> Result<Vec<Consul
     .all(c)
     .await?;
     with_districts(c, rows).await
+}
+
+/// A comment as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comment {
+    pub id: Uuid,
+    pub consultation: Uuid,
+    pub author: Option<UserId>,
+    /// The name given with a comment typed in by staff.
+    pub author_name: Option<String>,
+    pub channel: miasto_domain::consultations::comments::Channel,
+    pub body: String,
+    pub recorded_by: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// A comment to add; its text checked by `domain::consultations::comments::check_text`.
+#[derive(Debug, Clone)]
+pub struct NewComment {
+    pub channel: miasto_domain::consultations::comments::Channel,
+    pub author: Option<UserId>,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub recorded_by: Option<UserId>,
+}
+
+/// Adds a comment if the consultation still takes it: published, neither called off nor
+/// reported, opened; and, for one sent online, not yet closed. The condition is a write on
+/// the consultation's row in the same transaction, so a report published or a cancellation
+/// at the same moment either comes first (and the comment is refused) or waits for it.
+pub async fn add_comment(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    new: NewComment,
+) -> std::result::Result<Comment, ChangeError> {
+    use consultations::Column as C;
+    let at = now();
+    let mut open = consultations::Entity::update_many()
+        .col_expr(C::UpdatedAt, Expr::col(C::UpdatedAt))
+        .filter(C::Id.eq(consultation))
+        .filter(C::PublishedAt.is_not_null())
+        .filter(C::CancelledAt.is_null())
+        .filter(C::ReportedAt.is_null())
+        .filter(C::OpensAt.lte(at));
+    if !new.channel.is_recorded() {
+        open = open.filter(C::ClosesAt.gt(at));
+    }
+    if open.exec(c).await?.rows_affected == 0 {
+        return Err(ChangeError::Stale);
+    }
+    let row = consultation_comments::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        consultation_id: Set(consultation),
+        author_id: Set(new.author.map(|u| u.0)),
+        author_name: Set(new.author_name),
+        channel: Set(new.channel.as_str().to_owned()),
+        body: Set(new.body),
+        recorded_by: Set(new.recorded_by.map(|u| u.0)),
+        created_at: Set(at),
+        hidden_at: Set(None),
+        hidden_reason: Set(None),
+    }
+    .insert(c)
+    .await?;
+    comment_from(row).map_err(ChangeError::Store)
+}
+
+fn comment_from(m: consultation_comments::Model) -> Result<Comment> {
+    Ok(Comment {
+        channel: miasto_domain::consultations::comments::Channel::parse(&m.channel).ok_or_else(
+            || StoreError::Corrupt {
+                table: "consultation_comments",
+                detail: format!("{}: channel", m.id),
+            },
+        )?,
+        id: m.id,
+        consultation: m.consultation_id,
+        author: m.author_id.map(UserId),
+        author_name: m.author_name,
+        body: m.body,
+        recorded_by: m.recorded_by.map(UserId),
+        created_at: m.created_at,
+    })
+}
+
+/// A page of a consultation's comments not hidden, oldest first (the order they came in).
+pub async fn comments(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    page: crate::Page,
+) -> Result<crate::Paged<Comment>> {
+    use consultation_comments::Column as K;
+    let select = consultation_comments::Entity::find()
+        .filter(K::ConsultationId.eq(consultation))
+        .filter(K::HiddenAt.is_null())
+        .order_by_asc(K::CreatedAt)
+        .order_by_asc(K::Id);
+    let (rows, count) = crate::paging::fetch(c, select, page).await?;
+    Ok(crate::Paged::new(
+        rows.into_iter().map(comment_from).collect::<Result<_>>()?,
+        count,
+        page,
+    ))
 }

@@ -21,7 +21,7 @@ pub struct UserView {
     pub budget: bool,
     /// Handles reports (and keeps reply templates).
     pub handles: bool,
-    /// Plans public consultations.
+    /// Plans public consultations or types in and answers their comments.
     pub consults: bool,
 }
 
@@ -49,7 +49,7 @@ impl Page {
                 budget: u.user.role.can(Permission::KeyPaperBallots)
                     || u.user.role.can(Permission::ManageBudget),
                 handles: u.user.role.can(Permission::HandleReports),
-                consults: u.user.role.can(Permission::ManageConsultations),
+                consults: u.user.role.can(Permission::HandleConsultations),
             }),
             csrf: ctx.csrf.clone(),
             flash: ctx

@@ -328,6 +328,18 @@ fn pages() -> Pages {
     )
     .get("/consultations", consultations::list_consultations)
     .get("/consultations/{slug}", consultations::show_consultation)
+    .post(
+        "/consultations/{slug}/comments",
+        consultations::comments::add,
+    )
+    .get(
+        "/staff/consultations/{slug}/comments",
+        consultations::comments::show_record,
+    )
+    .post(
+        "/staff/consultations/{slug}/comments",
+        consultations::comments::record,
+    )
     .get("/staff/consultations", consultations::staff::list)
     .post("/staff/consultations", consultations::staff::create)
     .get("/staff/consultations/new", consultations::staff::show_new)

@@ -8,6 +8,9 @@
 //! and its dates drive the phases: the information campaign, the consultation itself (when
 //! residents take part), the analysis (when every comment gets an answer) and the report.
 
+pub mod comments;
+pub mod document;
+
 use crate::{DistrictId, FieldError, Permission, Role, UnitId, UserId};
 use chrono::{DateTime, Duration, Utc};
 
@@ -368,15 +371,18 @@ pub enum Refusal {
     OtherDistrict,
     /// Someone else changed it first; the page is out of date.
     Stale,
+    /// The consultation does not take part this way (its plan has no such method).
+    NoMethod,
 }
 
 impl Refusal {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::SignIn,
         Self::Forbidden,
         Self::Phase,
         Self::OtherDistrict,
         Self::Stale,
+        Self::NoMethod,
     ];
 
     pub fn code(self) -> &'static str {
@@ -386,6 +392,7 @@ impl Refusal {
             Self::Phase => "consult_phase",
             Self::OtherDistrict => "consult_other_district",
             Self::Stale => "consult_stale",
+            Self::NoMethod => "consult_no_method",
         }
     }
 
@@ -393,7 +400,7 @@ impl Refusal {
         match self {
             Self::SignIn => 401,
             Self::Forbidden | Self::OtherDistrict => 403,
-            Self::Phase | Self::Stale => 409,
+            Self::Phase | Self::Stale | Self::NoMethod => 409,
         }
     }
 }
@@ -427,6 +434,30 @@ pub fn may(actor: &Actor, action: Action, phase: Phase) -> Result<(), Refusal> {
     }
     if !action.phases().contains(&phase) {
         return Err(Refusal::Phase);
+    }
+    Ok(())
+}
+
+/// May `actor` add a comment that came by `channel` to a consultation now in `phase` whose
+/// plan offers `methods`? Residents comment online while it is open, if comments are a method;
+/// staff type in what came on paper, by e-mail or letter (the paper method), at a duty hour
+/// or at a meeting (those methods), until the report is out.
+pub fn may_comment(
+    actor: &Actor,
+    channel: comments::Channel,
+    phase: Phase,
+    methods: &[Method],
+) -> Result<(), Refusal> {
+    use comments::Channel::*;
+    let (action, method) = match channel {
+        Web | App => (Action::TakePart, Method::Comments),
+        Paper | Email | Letter => (Action::RecordComment, Method::Paper),
+        DutyHour => (Action::RecordComment, Method::DutyHours),
+        Meeting => (Action::RecordComment, Method::Meetings),
+    };
+    may(actor, action, phase)?;
+    if !methods.contains(&method) {
+        return Err(Refusal::NoMethod);
     }
     Ok(())
 }

@@ -251,3 +251,45 @@ fn organisation_needs_a_unit_a_method_and_an_area() {
         [("methods", FieldError::KindUnknown)]
     );
 }
+
+#[test]
+fn comments_come_by_the_methods_the_plan_offers() {
+    use comments::Channel;
+    let resident = Actor {
+        user: Some(UserId::new()),
+        role: Some(Role::Resident),
+    };
+    let operator = Actor {
+        user: Some(UserId::new()),
+        role: Some(Role::Operator),
+    };
+    let methods = [Method::Comments, Method::DutyHours];
+    assert_eq!(
+        may_comment(&resident, Channel::Web, Phase::Open, &methods),
+        Ok(())
+    );
+    assert_eq!(
+        may_comment(&resident, Channel::Web, Phase::Open, &[Method::Survey]),
+        Err(Refusal::NoMethod)
+    );
+    assert_eq!(
+        may_comment(&resident, Channel::Web, Phase::Analysis, &methods),
+        Err(Refusal::Phase)
+    );
+    assert_eq!(
+        may_comment(&resident, Channel::Paper, Phase::Open, &[Method::Paper]),
+        Err(Refusal::Forbidden)
+    );
+    assert_eq!(
+        may_comment(&operator, Channel::DutyHour, Phase::Analysis, &methods),
+        Ok(())
+    );
+    assert_eq!(
+        may_comment(&operator, Channel::Letter, Phase::Open, &methods),
+        Err(Refusal::NoMethod)
+    );
+    assert_eq!(
+        may_comment(&operator, Channel::Paper, Phase::Reported, &[Method::Paper]),
+        Err(Refusal::Phase)
+    );
+}

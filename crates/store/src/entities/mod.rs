@@ -24,6 +24,7 @@ pub mod budget_projects;
 pub mod budget_results;
 pub mod budget_voters;
 pub mod categories;
+pub mod consultation_comments;
 pub mod consultation_districts;
 pub mod consultations;
 pub mod districts;

@@ -21,6 +21,7 @@ mod m20261206_000014_staged_photos;
 mod m20261206_000015_ballot_drafts;
 mod m20261206_000016_reply_templates;
 mod m20261206_000017_consultations;
+mod m20261206_000018_consultation_comments;
 
 pub struct Migrator;
 
@@ -45,6 +46,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000015_ballot_drafts::Migration),
             Box::new(m20261206_000016_reply_templates::Migration),
             Box::new(m20261206_000017_consultations::Migration),
+            Box::new(m20261206_000018_consultation_comments::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! where it stands), and the officials' pages that plan, publish and call them off
 //! ([`staff`]). What may happen when is `domain::consultations::may`.
 
+pub mod comments;
 pub mod staff;
 
 use crate::context::Ctx;
@@ -185,19 +186,86 @@ pub async fn list_consultations(
 struct ShowPage {
     page: Page,
     c: ConsultationView,
+    /// The plan takes comments online.
+    takes_comments: bool,
+    /// A comment may be written now (the form is shown).
+    may_comment: bool,
+    comments: Vec<comments::CommentView>,
+    pager: crate::page::Pager,
+    body: String,
+    errors: crate::form::FieldErrors,
+}
+
+/// A published consultation, or 404.
+pub(crate) async fn find_public(state: &AppState, slug: &str) -> Result<Consultation, Error> {
+    store::get_by_slug(state.db(), slug)
+        .await?
+        .filter(|c| c.published_at.is_some())
+        .ok_or(Error::NotFound)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ShowQuery {
+    pub page: String,
+}
+
+pub(crate) async fn show_page(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Consultation,
+    body: String,
+    errors: crate::form::FieldErrors,
+    number: Option<u64>,
+    status: axum::http::StatusCode,
+) -> Result<Response, Error> {
+    let lookup = Lookup::load(state).await?;
+    let page = Page::new(ctx, c.plan.title.clone());
+    let view = ConsultationView::new(c, &lookup, &page);
+    let takes = comments::takes_comments(c);
+    let (list, pager) = comments::comment_page(
+        state,
+        &page,
+        c,
+        number,
+        &format!("/consultations/{}", c.slug),
+    )
+    .await?;
+    // Anyone may see the form while it is open (logging in is asked for on sending).
+    let may_comment = takes && view.phase == Phase::Open;
+    Ok((
+        status,
+        render(&ShowPage {
+            page,
+            c: view,
+            takes_comments: takes,
+            may_comment,
+            comments: list,
+            pager,
+            body,
+            errors,
+        })?,
+    )
+        .into_response())
 }
 
 pub async fn show_consultation(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(slug): Path<String>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, Error> {
-    let c = store::get_by_slug(state.db(), &slug)
-        .await?
-        .filter(|c| c.published_at.is_some())
-        .ok_or(Error::NotFound)?;
-    let lookup = Lookup::load(&state).await?;
-    let page = Page::new(&ctx, c.plan.title.clone());
-    let view = ConsultationView::new(&c, &lookup, &page);
-    Ok(render(&ShowPage { page, c: view })?.into_response())
+    let c = find_public(&state, &slug).await?;
+    let number = crate::admin::page_number(&q.page)?;
+    let errors = crate::form::FieldErrors::new(ctx.locale);
+    show_page(
+        &state,
+        &ctx,
+        &c,
+        String::new(),
+        errors,
+        number,
+        axum::http::StatusCode::OK,
+    )
+    .await
 }

@@ -227,6 +227,8 @@ pub struct Choice {
 struct ListPage {
     page: Page,
     rows: Vec<ConsultationView>,
+    /// Plans consultations (else only types in and answers comments).
+    manage: bool,
 }
 
 #[derive(Template)]
@@ -257,7 +259,8 @@ fn actor(current: &CurrentUser) -> Actor {
 }
 
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
-    ctx.require(Permission::ManageConsultations)?;
+    ctx.require(Permission::HandleConsultations)?;
+    let manage = ctx.can(Permission::ManageConsultations);
     let lookup = Lookup::load(&state).await?;
     let page = Page::titled(&ctx, "consult-staff-title");
     let rows = store::list(state.db(), Filter::default())
@@ -265,7 +268,7 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, E
         .iter()
         .map(|c| ConsultationView::new(c, &lookup, &page))
         .collect();
-    Ok(render(&ListPage { page, rows })?.into_response())
+    Ok(render(&ListPage { page, rows, manage })?.into_response())
 }
 
 async fn form_page(

@@ -359,9 +359,15 @@ async fn residents_find_consultations_by_district_and_only_officials_plan_them()
             let (mut b, _) = app
                 .logged_in(&format!("{}@example.pl", role.as_str()), role)
                 .await;
-            b.get("/staff/consultations")
-                .await
-                .assert_status(StatusCode::FORBIDDEN);
+            // The contact centre and departments see the list (to type in and answer
+            // comments); only officials plan.
+            let list = if matches!(role, Role::Operator | Role::UnitStaff) {
+                StatusCode::OK
+            } else {
+                StatusCode::FORBIDDEN
+            };
+            b.get("/staff/consultations").await.assert_status(list);
+            b.get(&city_path).await.assert_status(StatusCode::FORBIDDEN);
             b.post("/staff/consultations", &fields(&plan(&unit)))
                 .await
                 .assert_status(StatusCode::FORBIDDEN);
@@ -369,6 +375,141 @@ async fn residents_find_consultations_by_district_and_only_officials_plan_them()
                 .await
                 .assert_status(StatusCode::FORBIDDEN);
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn residents_comment_while_it_is_open_and_staff_type_in_what_came_on_paper() {
+    on_clock(|clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let unit = unit_id(&app, "WD").await;
+        let mut with_comments: Vec<(&'static str, String)> = plan(&unit)
+            .into_iter()
+            .filter(|(k, _)| *k != "methods")
+            .collect();
+        with_comments.push(("methods", "comments".into()));
+        with_comments.push(("methods", "paper".into()));
+        let path = create(&mut official, &with_comments).await;
+        official.post(&format!("{path}/publish"), &[]).await;
+        let slug = path.rsplit('/').next().unwrap().to_owned();
+        let public = format!("/consultations/{slug}");
+        let post = format!("{public}/comments");
+
+        // Before it opens: no form, and a comment sent anyway is refused.
+        clock.set(day(5));
+        let (mut resident, _) = app.logged_in("mieszkanka@example.pl", Role::Resident).await;
+        resident.get(&public).await.assert_lacks("name=\"body\"");
+        resident
+            .post(&post, &[("body", "Za wcześnie.")])
+            .await
+            .assert_status(StatusCode::CONFLICT)
+            .assert_contains("Na tym etapie konsultacji nie można tego zrobić.");
+
+        clock.set(day(10));
+        let mut anyone = app.browser();
+        anyone
+            .get(&public)
+            .await
+            .assert_contains(&format!("/login?next={public}%23comments"));
+        let res = anyone.post(&post, &[("body", "Bez konta.")]).await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        resident
+            .post(&post, &[("body", "ok")])
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("id=\"body-error\"")
+            .assert_contains(">ok</textarea>");
+        let res = resident
+            .post(&post, &[("body", "Więcej ławek w parku, proszę.")])
+            .await;
+        res.assert_redirect(&format!("{public}#comments"));
+        for n in 2..=21 {
+            resident
+                .post(&post, &[("body", &format!("Uwaga numer {n}."))])
+                .await
+                .assert_status(StatusCode::SEE_OTHER);
+        }
+        let first = anyone.get(&public).await;
+        first
+            .assert_contains("Więcej ławek w parku, proszę.")
+            .assert_contains("Uwaga 20</strong>")
+            .assert_lacks("Uwaga 21</strong>")
+            .assert_lacks("mieszkanka@example.pl")
+            .assert_contains("(na stronie)");
+        anyone
+            .get(&format!("{public}?page=2"))
+            .await
+            .assert_contains("Uwaga 21</strong>")
+            .assert_contains("Uwaga numer 21.");
+
+        // Staff type in a letter; the plan has no duty hours, so that way is refused.
+        let (mut operator, _) = app.logged_in("operator@um.krakow.pl", Role::Operator).await;
+        let staff = format!("/staff/consultations/{slug}/comments");
+        operator
+            .get("/staff/consultations")
+            .await
+            .assert_contains(&format!("href=\"{staff}\""))
+            .assert_lacks("/staff/consultations/new");
+        operator.get(&staff).await.assert_status(StatusCode::OK);
+        operator
+            .post(&staff, &[("channel", "duty_hour"), ("body", "Na dyżurze.")])
+            .await
+            .assert_status(StatusCode::CONFLICT)
+            .assert_contains("W tych konsultacjach nie można wziąć udziału w ten sposób");
+        operator
+            .post(
+                &staff,
+                &[
+                    ("channel", "letter"),
+                    ("author_name", "Jan Kowalski"),
+                    ("body", "Proszę o przejście dla pieszych."),
+                ],
+            )
+            .await
+            .assert_redirect(&staff);
+        // After closing: residents no longer, letters posted in time still.
+        clock.set(day(29));
+        resident
+            .post(&post, &[("body", "Po terminie.")])
+            .await
+            .assert_status(StatusCode::CONFLICT);
+        operator
+            .post(
+                &staff,
+                &[
+                    ("channel", "paper"),
+                    ("body", "Formularz papierowy z urny."),
+                ],
+            )
+            .await
+            .assert_redirect(&staff);
+        let last = anyone.get(&format!("{public}?page=2")).await;
+        last.assert_contains("Proszę o przejście dla pieszych.")
+            .assert_contains("(listownie)")
+            .assert_contains("(na papierze)")
+            .assert_lacks("Jan Kowalski")
+            .assert_lacks("Po terminie.");
+        let c = miasto_store::consultations::get_by_slug(&app.db.db, &slug)
+            .await
+            .unwrap()
+            .unwrap();
+        let all = miasto_store::consultations::comments(
+            &app.db.db,
+            c.id,
+            miasto_store::Page::new(None, Some(100)),
+        )
+        .await
+        .unwrap();
+        assert_eq!(all.total, 23);
+        let letter = all.items.iter().find(|k| k.author_name.is_some()).unwrap();
+        assert_eq!(letter.author_name.as_deref(), Some("Jan Kowalski"));
+        assert!(letter.recorded_by.is_some() && letter.author.is_none());
+        resident
+            .get(&staff)
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
     })
     .await;
 }
