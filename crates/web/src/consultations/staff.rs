@@ -499,26 +499,56 @@ pub async fn publish(
         return refused(&state, &ctx, &c, PlanForm::of(&c), refusal).await;
     }
     let tx = miasto_store::begin(state.db()).await?;
-    if let Err(e) = store::publish(&tx, c.id).await {
+    let done = store::publish(&tx, c.id).await;
+    settle(
+        &state,
+        &ctx,
+        &c,
+        &current,
+        tx,
+        done,
+        audit::Action::ConsultationPublished,
+        "flash-consult-published",
+    )
+    .await
+}
+
+/// Ends a change of state (publish, cancel): refused when the store found the state moved on,
+/// else audited and shown.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one place for both state changes"
+)]
+async fn settle(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Consultation,
+    current: &CurrentUser,
+    tx: miasto_store::DatabaseTransaction,
+    done: std::result::Result<(), ChangeError>,
+    action: audit::Action,
+    flash: &str,
+) -> Result<Response, Error> {
+    if let Err(e) = done {
         tx.rollback().await?;
         return match e {
-            ChangeError::Stale => refused(&state, &ctx, &c, PlanForm::of(&c), Refusal::Phase).await,
+            ChangeError::Stale => refused(state, ctx, c, PlanForm::of(c), Refusal::Phase).await,
             ChangeError::Store(e) => Err(e.into()),
         };
     }
     audit::record(
         &tx,
         Some(current.user.id),
-        audit::Action::ConsultationPublished,
+        action,
         Some(Target::consultation(c.id)),
         serde_json::json!({ "slug": c.slug }),
     )
     .await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
-        &ctx,
-        &format!("/staff/consultations/{slug}"),
-        "flash-consult-published",
+        ctx,
+        &format!("/staff/consultations/{}", c.slug),
+        flash,
     ))
 }
 
@@ -553,25 +583,16 @@ pub async fn cancel(
         }
     };
     let tx = miasto_store::begin(state.db()).await?;
-    if let Err(e) = store::cancel(&tx, c.id, &reason).await {
-        tx.rollback().await?;
-        return match e {
-            ChangeError::Stale => refused(&state, &ctx, &c, PlanForm::of(&c), Refusal::Phase).await,
-            ChangeError::Store(e) => Err(e.into()),
-        };
-    }
-    audit::record(
-        &tx,
-        Some(current.user.id),
-        audit::Action::ConsultationCancelled,
-        Some(Target::consultation(c.id)),
-        serde_json::json!({ "slug": c.slug }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(redirect_with_flash(
+    let done = store::cancel(&tx, c.id, &reason).await;
+    settle(
+        &state,
         &ctx,
-        &format!("/staff/consultations/{slug}"),
+        &c,
+        &current,
+        tx,
+        done,
+        audit::Action::ConsultationCancelled,
         "flash-consult-cancelled",
-    ))
+    )
+    .await
 }
