@@ -531,3 +531,41 @@ pub async fn comments(
         page,
     ))
 }
+
+/// An account's comments, newest first (at most `limit`), each with its consultation's slug
+/// and subject: for "My city".
+pub async fn comments_of(
+    c: &impl ConnectionTrait,
+    author: UserId,
+    limit: u64,
+) -> Result<Vec<(Comment, String, String)>> {
+    use consultation_comments::Column as K;
+    let rows = sea_orm::QuerySelect::limit(
+        consultation_comments::Entity::find()
+            .filter(K::AuthorId.eq(author.0))
+            .order_by_desc(K::CreatedAt)
+            .order_by_desc(K::Id),
+        limit,
+    )
+    .all(c)
+    .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.consultation_id).collect();
+    let consultations = if ids.is_empty() {
+        Vec::new()
+    } else {
+        consultations::Entity::find()
+            .filter(consultations::Column::Id.is_in(ids))
+            .all(c)
+            .await?
+    };
+    rows.into_iter()
+        .map(|row| {
+            let (slug, title) = consultations
+                .iter()
+                .find(|k| k.id == row.consultation_id)
+                .map(|k| (k.slug.clone(), k.title.clone()))
+                .unwrap_or_default();
+            Ok((comment_from(row)?, slug, title))
+        })
+        .collect()
+}

@@ -81,6 +81,8 @@ pub struct RateLimits {
     pub supports_per_ip: miasto_store::rate_limit::Limit,
     /// Address searches from one client address (a geocoding service may be paid for).
     pub places_per_ip: miasto_store::rate_limit::Limit,
+    /// Comments in consultations from one account (a long document may take dozens).
+    pub comments_per_account: miasto_store::rate_limit::Limit,
 }
 
 impl Default for RateLimits {
@@ -127,6 +129,10 @@ impl Default for RateLimits {
             places_per_ip: Limit {
                 max: 120,
                 window: minutes(10),
+            },
+            comments_per_account: Limit {
+                max: 60,
+                window: minutes(60),
             },
         }
     }

@@ -102,3 +102,6 @@ consult-record-closed = Comments cannot be typed in at this stage, or the plan t
 consult-error-channel = Choose how the comment came.
 flash-consult-commented = Thank you: your comment has been received.
 flash-consult-recorded = The comment has been saved.
+my-consultations-heading = My comments in consultations
+my-consultations-empty = You have not commented in a consultation yet.
+my-consultations-link = See the consultations

@@ -102,3 +102,6 @@ consult-record-closed = Na tym etapie nie można wpisywać uwag albo plan nie pr
 consult-error-channel = Wybierz, jak wpłynęła uwaga.
 flash-consult-commented = Dziękujemy: Twoja uwaga została przyjęta.
 flash-consult-recorded = Uwaga została zapisana.
+my-consultations-heading = Moje uwagi w konsultacjach
+my-consultations-empty = Nie masz jeszcze uwag w konsultacjach.
+my-consultations-link = Zobacz konsultacje

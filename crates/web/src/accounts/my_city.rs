@@ -24,6 +24,8 @@ struct MyCityPage {
     voted: Vec<(String, String, String)>,
     /// Budget votes open now that the resident has not cast: (name, link to the ballot).
     open_votes: Vec<(String, String)>,
+    /// Comments in consultations: (subject, link, day, excerpt).
+    comments: Vec<(String, String, String, String)>,
 }
 
 pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, Error> {
@@ -55,7 +57,20 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
             None => {}
         }
     }
+    let comments = miasto_store::consultations::comments_of(state.db(), current.user.id, 20)
+        .await?
+        .into_iter()
+        .map(|(k, slug, title)| {
+            (
+                title,
+                format!("/consultations/{slug}#comments"),
+                crate::consultations::day(k.created_at, ctx.locale),
+                k.body,
+            )
+        })
+        .collect();
     render(&MyCityPage {
+        comments,
         page: Page::titled(&ctx, "my-title"),
         email: current.user.email.to_string(),
         confirmed: current.user.is_confirmed(),

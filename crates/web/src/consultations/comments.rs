@@ -96,8 +96,19 @@ pub async fn add(
     let (Some(body), true) = (body, errors.is_empty()) else {
         return super::show_page(&state, &ctx, &c, input.body, errors, None, status).await;
     };
-    let user = ctx.require_user()?.user.id;
+    let current = ctx.require_user()?;
+    let user = current.user.id;
     let tx = miasto_store::begin(state.db()).await?;
+    let key = crate::accounts::account_key(&state, "consultation-comments", &current.user.email);
+    let limit = state.config().limits.comments_per_account;
+    if let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
+        miasto_store::rate_limit::hit(&tx, &key, limit).await?
+    {
+        tx.commit().await?;
+        crate::accounts::too_many(&mut errors, ctx.locale, retry_after_secs);
+        let status = StatusCode::TOO_MANY_REQUESTS;
+        return super::show_page(&state, &ctx, &c, input.body, errors, None, status).await;
+    }
     let added = store::add_comment(
         &tx,
         c.id,

@@ -390,6 +390,7 @@ fn tight_limits() -> RateLimits {
         reports_per_ip: limit(100),
         supports_per_ip: limit(100),
         places_per_ip: limit(100),
+        comments_per_account: limit(100),
     }
 }
 

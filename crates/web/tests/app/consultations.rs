@@ -63,6 +63,16 @@ fn plan(unit: &str) -> Vec<(&'static str, String)> {
     .collect()
 }
 
+/// The plan with these methods instead of its own.
+fn with_methods(unit: &str, methods: &[&str]) -> Vec<(&'static str, String)> {
+    let mut plan: Vec<(&'static str, String)> = plan(unit)
+        .into_iter()
+        .filter(|(k, _)| *k != "methods")
+        .collect();
+    plan.extend(methods.iter().map(|m| ("methods", (*m).to_owned())));
+    plan
+}
+
 fn fields<'a>(plan: &'a [(&'static str, String)]) -> Vec<(&'static str, &'a str)> {
     plan.iter().map(|(k, v)| (*k, v.as_str())).collect()
 }
@@ -385,13 +395,7 @@ async fn residents_comment_while_it_is_open_and_staff_type_in_what_came_on_paper
         let app = TestApp::new().await;
         let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
         let unit = unit_id(&app, "WD").await;
-        let mut with_comments: Vec<(&'static str, String)> = plan(&unit)
-            .into_iter()
-            .filter(|(k, _)| *k != "methods")
-            .collect();
-        with_comments.push(("methods", "comments".into()));
-        with_comments.push(("methods", "paper".into()));
-        let path = create(&mut official, &with_comments).await;
+        let path = create(&mut official, &with_methods(&unit, &["comments", "paper"])).await;
         official.post(&format!("{path}/publish"), &[]).await;
         let slug = path.rsplit('/').next().unwrap().to_owned();
         let public = format!("/consultations/{slug}");
@@ -510,6 +514,47 @@ async fn residents_comment_while_it_is_open_and_staff_type_in_what_came_on_paper
             .get(&staff)
             .await
             .assert_status(StatusCode::FORBIDDEN);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn one_account_cannot_flood_a_consultation_with_comments() {
+    on_clock(|clock| async move {
+        let app = TestApp::builder()
+            .limits(miasto_web::RateLimits {
+                comments_per_account: miasto_store::rate_limit::Limit {
+                    max: 2,
+                    window: std::time::Duration::from_secs(3600),
+                },
+                ..Default::default()
+            })
+            .build()
+            .await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let unit = unit_id(&app, "WD").await;
+        let path = create(&mut official, &with_methods(&unit, &["comments"])).await;
+        official.post(&format!("{path}/publish"), &[]).await;
+        clock.set(day(10));
+        let post = format!("{}/comments", path.replace("/staff", ""));
+        let (mut resident, _) = app.logged_in("m@example.pl", Role::Resident).await;
+        for n in 1..=2 {
+            resident
+                .post(&post, &[("body", &format!("Uwaga {n}."))])
+                .await
+                .assert_status(StatusCode::SEE_OTHER);
+        }
+        resident
+            .post(&post, &[("body", "Trzecia w tej godzinie.")])
+            .await
+            .assert_status(StatusCode::TOO_MANY_REQUESTS)
+            .assert_contains(">Trzecia w tej godzinie.</textarea>");
+        // Another resident is not held back.
+        let (mut other, _) = app.logged_in("n@example.pl", Role::Resident).await;
+        other
+            .post(&post, &[("body", "Moja pierwsza.")])
+            .await
+            .assert_status(StatusCode::SEE_OTHER);
     })
     .await;
 }
