@@ -168,6 +168,7 @@ impl Role {
             // types in what came on paper.
             ManageConsultations => matches!(self, Official | Admin),
             HandleConsultations => matches!(self, UnitStaff | Operator | Official | Admin),
+            ModerateConsultations => matches!(self, Moderator | Official | Admin),
         }
     }
 }
@@ -230,6 +231,9 @@ pub enum Permission {
     ManageConsultations,
     /// Type in comments received on paper, by e-mail or at duty hours, and draft answers.
     HandleConsultations,
+    /// Hide a consultation comment that breaks the rules (personal data, abuse), with a reason
+    /// its author sees.
+    ModerateConsultations,
 }
 
 /// A role together with the unit it needs: unit staff belong to exactly one unit, nobody else

@@ -54,10 +54,11 @@ pub enum Action {
     ConsultationChanged,
     ConsultationPublished,
     ConsultationCancelled,
+    ConsultationCommentHidden,
 }
 
 impl Action {
-    pub const ALL: [Action; 38] = [
+    pub const ALL: [Action; 39] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -96,6 +97,7 @@ impl Action {
         Self::ConsultationChanged,
         Self::ConsultationPublished,
         Self::ConsultationCancelled,
+        Self::ConsultationCommentHidden,
     ];
 
     pub fn code(self) -> &'static str {
@@ -138,6 +140,7 @@ impl Action {
             Self::ConsultationChanged => "consultation_changed",
             Self::ConsultationPublished => "consultation_published",
             Self::ConsultationCancelled => "consultation_cancelled",
+            Self::ConsultationCommentHidden => "consultation_comment_hidden",
         }
     }
 }

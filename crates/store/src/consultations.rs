@@ -441,6 +441,8 @@ pub struct Comment {
     pub body: String,
     pub recorded_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
+    /// Why a moderator hid it (its author sees this; nobody else sees the comment).
+    pub hidden_reason: Option<String>,
 }
 
 /// A comment to add; its text checked by `domain::consultations::comments::check_text`.
@@ -509,7 +511,28 @@ fn comment_from(m: consultation_comments::Model) -> Result<Comment> {
         body: m.body,
         recorded_by: m.recorded_by.map(UserId),
         created_at: m.created_at,
+        hidden_reason: m.hidden_at.and(m.hidden_reason),
     })
+}
+
+/// Hides a comment of `consultation` with the reason its author sees; `false` when there is
+/// no such comment or it is hidden already.
+pub async fn hide_comment(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    comment: Uuid,
+    reason: &str,
+) -> Result<bool> {
+    use consultation_comments::Column as K;
+    let done = consultation_comments::Entity::update_many()
+        .col_expr(K::HiddenAt, Some(now()).into())
+        .col_expr(K::HiddenReason, Some(reason.to_owned()).into())
+        .filter(K::Id.eq(comment))
+        .filter(K::ConsultationId.eq(consultation))
+        .filter(K::HiddenAt.is_null())
+        .exec(c)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 /// A page of a consultation's comments not hidden, oldest first (the order they came in).

@@ -332,6 +332,10 @@ fn pages() -> Pages {
         "/consultations/{slug}/comments",
         consultations::comments::add,
     )
+    .post(
+        "/consultations/{slug}/comments/{id}/hide",
+        consultations::comments::hide,
+    )
     .get(
         "/staff/consultations/{slug}/comments",
         consultations::comments::show_record,

@@ -319,10 +319,12 @@ pub enum Action {
     Answer,
     /// Officials publish the report with every answer at once.
     PublishReport,
+    /// Moderators hide a comment that breaks the rules, with a reason.
+    Moderate,
 }
 
 impl Action {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::EditPlan,
         Self::Publish,
         Self::Cancel,
@@ -330,6 +332,7 @@ impl Action {
         Self::RecordComment,
         Self::Answer,
         Self::PublishReport,
+        Self::Moderate,
     ];
 
     /// The permission it needs beyond an account, if any.
@@ -340,6 +343,7 @@ impl Action {
             Self::EditPlan | Self::Publish | Self::Cancel | Self::PublishReport => {
                 Some(Permission::ManageConsultations)
             }
+            Self::Moderate => Some(Permission::ModerateConsultations),
         }
     }
 
@@ -356,6 +360,7 @@ impl Action {
             Self::RecordComment => &[Open, Analysis],
             Self::Answer => &[Open, Analysis],
             Self::PublishReport => &[Analysis],
+            Self::Moderate => &[Open, Analysis, Reported, Cancelled],
         }
     }
 }

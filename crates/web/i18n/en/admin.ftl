@@ -188,3 +188,4 @@ audit-action-consultation_created = Consultation plan created
 audit-action-consultation_changed = Consultation plan changed
 audit-action-consultation_published = Consultation published
 audit-action-consultation_cancelled = Consultation called off
+audit-action-consultation_comment_hidden = Consultation comment hidden by a moderator

@@ -190,3 +190,4 @@ audit-action-consultation_created = Utworzono plan konsultacji
 audit-action-consultation_changed = Zmieniono plan konsultacji
 audit-action-consultation_published = Opublikowano konsultacje
 audit-action-consultation_cancelled = Odwołano konsultacje
+audit-action-consultation_comment_hidden = Moderator ukrył uwagę w konsultacjach

@@ -24,8 +24,8 @@ struct MyCityPage {
     voted: Vec<(String, String, String)>,
     /// Budget votes open now that the resident has not cast: (name, link to the ballot).
     open_votes: Vec<(String, String)>,
-    /// Comments in consultations: (subject, link, day, excerpt).
-    comments: Vec<(String, String, String, String)>,
+    /// Comments in consultations: (subject, link, day, excerpt, why a moderator hid it).
+    comments: Vec<(String, String, String, String, Option<String>)>,
 }
 
 pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, Error> {
@@ -66,6 +66,7 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
                 format!("/consultations/{slug}#comments"),
                 crate::consultations::day(k.created_at, ctx.locale),
                 k.body,
+                k.hidden_reason,
             )
         })
         .collect();

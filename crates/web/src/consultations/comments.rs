@@ -21,6 +21,7 @@ use serde::Deserialize;
 /// A comment as the public page lists it: numbered, dated, with its channel — never its
 /// author.
 pub struct CommentView {
+    pub id: String,
     pub number: u64,
     pub body: String,
     pub day: String,
@@ -56,6 +57,7 @@ pub async fn comment_page(
         .iter()
         .enumerate()
         .map(|(i, k)| CommentView {
+            id: k.id.to_string(),
             number: first + i as u64 + 1,
             body: k.body.clone(),
             day: super::day(k.created_at, page.lang),
@@ -307,4 +309,56 @@ pub async fn record(
 /// Whether the plan takes comments online (the public page shows the form and the list).
 pub fn takes_comments(c: &Consultation) -> bool {
     c.organisation.methods.contains(&Method::Comments)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct HideForm {
+    pub reason: String,
+}
+
+/// `POST /consultations/{slug}/comments/{id}/hide`: a moderator hides a comment that breaks
+/// the rules, with the reason its author then sees in "My city".
+pub async fn hide(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, String)>,
+    Form(input): Form<HideForm>,
+) -> Result<Response, Error> {
+    let current = ctx.require_user()?.user.id;
+    let c = find_public(&state, &slug).await?;
+    match rules::may(
+        &actor(&ctx),
+        rules::Action::Moderate,
+        c.phase(miasto_store::now()),
+    ) {
+        Ok(()) => {}
+        Err(Refusal::Forbidden | Refusal::SignIn) => return Err(Error::Forbidden),
+        Err(_) => return Err(Error::NotFound),
+    }
+    let comment = uuid::Uuid::try_parse(&id).map_err(|_| Error::NotFound)?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let Ok(reason) = miasto_domain::required_text(&input.reason, comments::NAME_MAX) else {
+        errors.add_message(FieldErrors::FORM, "consult-hide-reason-required");
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return super::show_page(&state, &ctx, &c, String::new(), errors, None, status).await;
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    if !store::hide_comment(&tx, c.id, comment, &reason).await? {
+        return Err(Error::NotFound);
+    }
+    miasto_store::audit::record(
+        &tx,
+        Some(current),
+        miasto_store::audit::Action::ConsultationCommentHidden,
+        Some(miasto_store::audit::Target::consultation(c.id)),
+        serde_json::json!({ "comment": comment.to_string(), "reason": reason }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/consultations/{slug}#comments"),
+        "flash-consult-hidden",
+    ))
 }

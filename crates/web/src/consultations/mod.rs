@@ -190,6 +190,8 @@ struct ShowPage {
     takes_comments: bool,
     /// A comment may be written now (the form is shown).
     may_comment: bool,
+    /// The viewer may hide comments (a form on each).
+    may_moderate: bool,
     comments: Vec<comments::CommentView>,
     pager: crate::page::Pager,
     body: String,
@@ -233,6 +235,16 @@ pub(crate) async fn show_page(
     .await?;
     // Anyone may see the form while it is open (logging in is asked for on sending).
     let may_comment = takes && view.phase == Phase::Open;
+    let actor = miasto_domain::consultations::Actor {
+        user: ctx.user.as_ref().map(|u| u.user.id),
+        role: ctx.user.as_ref().map(|u| u.user.role),
+    };
+    let may_moderate = miasto_domain::consultations::may(
+        &actor,
+        miasto_domain::consultations::Action::Moderate,
+        view.phase,
+    )
+    .is_ok();
     Ok((
         status,
         render(&ShowPage {
@@ -240,6 +252,7 @@ pub(crate) async fn show_page(
             c: view,
             takes_comments: takes,
             may_comment,
+            may_moderate,
             comments: list,
             pager,
             body,

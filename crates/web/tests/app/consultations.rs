@@ -558,3 +558,83 @@ async fn one_account_cannot_flood_a_consultation_with_comments() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn moderators_hide_a_comment_and_its_author_sees_why() {
+    on_clock(|clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let unit = unit_id(&app, "WD").await;
+        let path = create(&mut official, &with_methods(&unit, &["comments"])).await;
+        official.post(&format!("{path}/publish"), &[]).await;
+        clock.set(day(10));
+        let public = path.replace("/staff", "");
+        let (mut author, _) = app.logged_in("autor@example.pl", Role::Resident).await;
+        author
+            .post(
+                &format!("{public}/comments"),
+                &[(
+                    "body",
+                    "Mój sąsiad Jan Nowak, tel. 600 100 200, parkuje na trawniku.",
+                )],
+            )
+            .await
+            .assert_status(StatusCode::SEE_OTHER);
+        let slug = path.rsplit('/').next().unwrap();
+        let c = miasto_store::consultations::get_by_slug(&app.db.db, slug)
+            .await
+            .unwrap()
+            .unwrap();
+        let id =
+            miasto_store::consultations::comments(&app.db.db, c.id, miasto_store::Page::first())
+                .await
+                .unwrap()
+                .items[0]
+                .id;
+        let hide = format!("{public}/comments/{id}/hide");
+        // Residents and the contact centre cannot; the form is not shown to them.
+        author.get(&public).await.assert_lacks("/hide\"");
+        author
+            .post(&hide, &[("reason", "x")])
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
+        let (mut moderator, _) = app
+            .logged_in("moderator@um.krakow.pl", Role::Moderator)
+            .await;
+        moderator
+            .get(&public)
+            .await
+            .assert_contains(&format!("action=\"{hide}\""));
+        moderator
+            .post(&hide, &[("reason", " ")])
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("Podaj powód ukrycia uwagi (do 200 znaków).");
+        moderator
+            .post(&hide, &[("reason", "Dane osobowe innej osoby.")])
+            .await
+            .assert_redirect(&format!("{public}#comments"));
+        moderator
+            .post(&hide, &[("reason", "Jeszcze raz.")])
+            .await
+            .assert_status(StatusCode::NOT_FOUND);
+        app.browser()
+            .get(&public)
+            .await
+            .assert_lacks("Jan Nowak")
+            .assert_contains("Nie ma jeszcze uwag.");
+        author
+            .get("/my")
+            .await
+            .assert_contains("Ukryta przez moderatora:")
+            .assert_contains("Dane osobowe innej osoby.");
+        let logged =
+            miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+                .await
+                .unwrap()
+                .items;
+        assert_eq!(logged[0].action, "consultation_comment_hidden");
+        assert_eq!(logged[0].details["reason"], "Dane osobowe innej osoby.");
+    })
+    .await;
+}

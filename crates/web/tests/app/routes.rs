@@ -206,6 +206,7 @@ impl Fixtures {
             "id" if under("/admin/api-clients") => self.api_client.clone(),
             "id" if under("/admin/outbox") => self.outbox.clone(),
             "id" if under("/staff/replies") => self.reply.clone(),
+            "id" if under("/consultations") => uuid::Uuid::now_v7().to_string(),
             "id" if under("/my/devices") => uuid::Uuid::now_v7().to_string(),
             "id" if path.contains("photos") || under("/reports/staged") => self.photo.clone(),
             _ => panic!("no fixture for {{{param}}} in {path}: teach tests/app/routes.rs"),
