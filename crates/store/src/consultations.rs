@@ -398,6 +398,8 @@ pub struct Filter {
     pub published_only: bool,
     /// Those concerning this district (city-wide ones concern every district).
     pub district: Option<DistrictId>,
+    /// Only those open for taking part at this moment (the home page).
+    pub open_at: Option<DateTime<Utc>>,
 }
 
 /// Consultations, the soonest to open last (newest first), at most 500.
@@ -405,6 +407,15 @@ pub async fn list(c: &impl ConnectionTrait, filter: Filter) -> Result<Vec<Consul
     let mut select = consultations::Entity::find();
     if filter.published_only {
         select = select.filter(consultations::Column::PublishedAt.is_not_null());
+    }
+    if let Some(at) = filter.open_at {
+        use consultations::Column as C;
+        select = select
+            .filter(C::PublishedAt.is_not_null())
+            .filter(C::CancelledAt.is_null())
+            .filter(C::ReportedAt.is_null())
+            .filter(C::OpensAt.lte(at))
+            .filter(C::ClosesAt.gt(at));
     }
     if let Some(district) = filter.district {
         let concerned = sea_orm::sea_query::Query::select()

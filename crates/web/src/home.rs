@@ -50,18 +50,12 @@ pub async fn show_home(State(state): State<AppState>, ctx: Ctx) -> Result<Html<S
             _ => {}
         }
     }
-    let consultations = miasto_store::consultations::list(
-        state.db(),
-        miasto_store::consultations::Filter {
-            published_only: true,
-            district: None,
-        },
-    )
-    .await?;
-    for c in consultations
-        .iter()
-        .filter(|c| c.phase(now) == miasto_domain::consultations::Phase::Open)
-    {
+    let open = miasto_store::consultations::Filter {
+        published_only: true,
+        open_at: Some(now),
+        ..Default::default()
+    };
+    for c in miasto_store::consultations::list(state.db(), open).await? {
         open_now.push((
             page.t1("home-open-consultation", "title", &c.plan.title),
             page.t("home-open-consultation-link"),

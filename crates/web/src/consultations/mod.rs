@@ -138,6 +138,7 @@ pub async fn list_consultations(
     let filter = Filter {
         published_only: true,
         district: DistrictId::parse(&q.district).filter(|d| lookup.district(*d).is_some()),
+        open_at: None,
     };
     let all = store::list(state.db(), filter).await?;
     let mut groups: Vec<(String, Vec<ConsultationView>)> = [
