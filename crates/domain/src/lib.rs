@@ -59,10 +59,11 @@ pub enum FieldError {
     PeselChecksum,
     PeselDate,
     PlaceholderUnknown,
+    DispositionUnknown,
 }
 
 impl FieldError {
-    pub const ALL: [FieldError; 29] = [
+    pub const ALL: [FieldError; 30] = [
         Self::Required,
         Self::TooLong,
         Self::TooShort,
@@ -92,6 +93,7 @@ impl FieldError {
         Self::PeselChecksum,
         Self::PeselDate,
         Self::PlaceholderUnknown,
+        Self::DispositionUnknown,
     ];
 
     /// Stable snake_case code, used in translations and in API error envelopes.
@@ -126,6 +128,7 @@ impl FieldError {
             Self::PeselChecksum => "pesel_checksum",
             Self::PeselDate => "pesel_date",
             Self::PlaceholderUnknown => "placeholder_unknown",
+            Self::DispositionUnknown => "disposition_unknown",
         }
     }
 }

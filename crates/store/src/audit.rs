@@ -55,10 +55,14 @@ pub enum Action {
     ConsultationPublished,
     ConsultationCancelled,
     ConsultationCommentHidden,
+    ConsultationDocumentAdded,
+    ConsultationDocumentVersion,
+    ConsultationAnswered,
+    ConsultationReportPublished,
 }
 
 impl Action {
-    pub const ALL: [Action; 39] = [
+    pub const ALL: [Action; 43] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -98,6 +102,10 @@ impl Action {
         Self::ConsultationPublished,
         Self::ConsultationCancelled,
         Self::ConsultationCommentHidden,
+        Self::ConsultationDocumentAdded,
+        Self::ConsultationDocumentVersion,
+        Self::ConsultationAnswered,
+        Self::ConsultationReportPublished,
     ];
 
     pub fn code(self) -> &'static str {
@@ -141,6 +149,10 @@ impl Action {
             Self::ConsultationPublished => "consultation_published",
             Self::ConsultationCancelled => "consultation_cancelled",
             Self::ConsultationCommentHidden => "consultation_comment_hidden",
+            Self::ConsultationDocumentAdded => "consultation_document_added",
+            Self::ConsultationDocumentVersion => "consultation_document_version",
+            Self::ConsultationAnswered => "consultation_answered",
+            Self::ConsultationReportPublished => "consultation_report_published",
         }
     }
 }

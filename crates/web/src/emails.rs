@@ -400,3 +400,26 @@ pub fn budget_project(
     };
     message(locale, to, &subject, &body)
 }
+
+#[derive(Template)]
+#[template(path = "emails/consultation_report.txt")]
+struct ConsultationReport<'a> {
+    tr: Tr,
+    title: &'a str,
+    link: &'a str,
+}
+
+/// A consultation's report is out, for those who commented.
+pub fn consultation_report(
+    locale: Locale,
+    to: &Email,
+    title: &str,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    let body = ConsultationReport {
+        tr: Tr(locale),
+        title,
+        link,
+    };
+    message(locale, to, "email-consult-report-subject", &body)
+}

@@ -16,6 +16,7 @@ mod form;
 mod home;
 pub mod i18n;
 mod metrics;
+mod ods;
 mod open311;
 pub mod opendata;
 mod page;

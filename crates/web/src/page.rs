@@ -23,6 +23,8 @@ pub struct UserView {
     pub handles: bool,
     /// Plans public consultations or types in and answers their comments.
     pub consults: bool,
+    /// Plans consultations: their plan, documents and report.
+    pub plans: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +52,7 @@ impl Page {
                     || u.user.role.can(Permission::ManageBudget),
                 handles: u.user.role.can(Permission::HandleReports),
                 consults: u.user.role.can(Permission::HandleConsultations),
+                plans: u.user.role.can(Permission::ManageConsultations),
             }),
             csrf: ctx.csrf.clone(),
             flash: ctx

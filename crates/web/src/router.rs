@@ -337,6 +337,66 @@ fn pages() -> Pages {
         consultations::comments::hide,
     )
     .get(
+        "/consultations/{slug}/documents/{id}",
+        consultations::documents::show,
+    )
+    .post(
+        "/consultations/{slug}/documents/{id}/comments",
+        consultations::documents::comment_document,
+    )
+    .get(
+        "/consultations/{slug}/documents/{id}/paragraphs/{paragraph}",
+        consultations::documents::show_paragraph,
+    )
+    .post(
+        "/consultations/{slug}/documents/{id}/paragraphs/{paragraph}/comments",
+        consultations::documents::comment_paragraph,
+    )
+    .get(
+        "/consultations/{slug}/documents/{id}/versions/{n}",
+        consultations::documents::show_changes,
+    )
+    .get(
+        "/consultations/{slug}/report",
+        consultations::answers::report,
+    )
+    .get(
+        "/consultations/{slug}/downloads/{file}",
+        consultations::answers::download,
+    )
+    .get(
+        "/staff/consultations/{slug}/documents",
+        consultations::documents::staff_list,
+    )
+    .post(
+        "/staff/consultations/{slug}/documents",
+        consultations::documents::staff_create,
+    )
+    .get(
+        "/staff/consultations/{slug}/documents/{id}",
+        consultations::documents::staff_show,
+    )
+    .post(
+        "/staff/consultations/{slug}/documents/{id}",
+        consultations::documents::staff_version,
+    )
+    .get(
+        "/staff/consultations/{slug}/answers",
+        consultations::answers::show,
+    )
+    .post(
+        "/staff/consultations/{slug}/answers",
+        consultations::answers::answer,
+    )
+    .post(
+        "/staff/consultations/{slug}/answers/{id}",
+        consultations::answers::edit,
+    )
+    .post(
+        "/staff/consultations/{slug}/report",
+        consultations::answers::publish_report,
+    )
+    .get(
         "/staff/consultations/{slug}/comments",
         consultations::comments::show_record,
     )

@@ -7,6 +7,7 @@
 //! paragraphs edited but still recognisable (most of their words shared). Whatever is left is
 //! added (new ids) or removed (its comments are still shown with the text they were made on).
 
+use crate::FieldError;
 use std::collections::HashSet;
 
 /// A document's part as parsed: a heading starts a section; other text blocks are paragraphs.
@@ -209,6 +210,83 @@ fn normalise(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The longest document title, in characters.
+pub const TITLE_MAX: usize = 200;
+/// The longest document source, in characters (a long draft resolution is ~100,000).
+pub const SOURCE_MAX: usize = 500_000;
+/// The longest note on what changed in a version, in characters.
+pub const NOTE_MAX: usize = 2_000;
+
+/// A document's source as an official pasted it: something to comment on, or `Required`
+/// (only blank lines or tags), or `TooLong`.
+pub fn check_source(raw: &str) -> Result<Vec<Block>, FieldError> {
+    if raw.chars().count() > SOURCE_MAX {
+        return Err(FieldError::TooLong);
+    }
+    let blocks = parse(raw);
+    if !blocks.iter().any(|b| matches!(b, Block::Paragraph(_))) {
+        return Err(FieldError::Required);
+    }
+    Ok(blocks)
+}
+
+/// One piece of a word-by-word comparison of two texts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    Kept(String),
+    Removed(String),
+    Inserted(String),
+}
+
+/// What changed between two versions of a paragraph, word by word (a longest common
+/// subsequence of words; neighbouring words of one kind joined with spaces).
+pub fn word_diff(old: &str, new: &str) -> Vec<Piece> {
+    let a: Vec<&str> = old.split_whitespace().collect();
+    let b: Vec<&str> = new.split_whitespace().collect();
+    let (n, m) = (a.len(), b.len());
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let mut out: Vec<Piece> = Vec::new();
+    let mut push = |piece: Piece| {
+        let merged = match (out.last_mut(), &piece) {
+            (Some(Piece::Kept(t)), Piece::Kept(w))
+            | (Some(Piece::Removed(t)), Piece::Removed(w))
+            | (Some(Piece::Inserted(t)), Piece::Inserted(w)) => {
+                t.push(' ');
+                t.push_str(w);
+                true
+            }
+            _ => false,
+        };
+        if !merged {
+            out.push(piece);
+        }
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            push(Piece::Kept(a[i].to_owned()));
+            i += 1;
+            j += 1;
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            push(Piece::Removed(a[i].to_owned()));
+            i += 1;
+        } else {
+            push(Piece::Inserted(b[j].to_owned()));
+            j += 1;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -285,5 +363,38 @@ mod tests {
         assert!(changes.iter().all(|c| *c != Change::Added), "{changes:?}");
         assert!(similarity("a b c", "a b c") > 0.99);
         assert!(similarity("a b c d", "x y z w") < 0.01);
+    }
+    #[test]
+    fn a_source_must_hold_a_paragraph() {
+        assert_eq!(check_source("  \n<p></p>\n"), Err(FieldError::Required));
+        assert_eq!(check_source("# Tylko nagłówek"), Err(FieldError::Required));
+        assert_eq!(
+            check_source(&"a".repeat(SOURCE_MAX + 1)),
+            Err(FieldError::TooLong)
+        );
+        assert_eq!(check_source("# § 1\n\nTreść.").unwrap().len(), 2);
+    }
+
+    #[test]
+    fn word_diff_shows_what_was_removed_and_inserted() {
+        let pieces = word_diff(
+            "Raport publikuje się w ciągu 30 dni.",
+            "Raport publikuje Prezydent w ciągu 14 dni.",
+        );
+        assert_eq!(
+            pieces,
+            [
+                Piece::Kept("Raport publikuje".into()),
+                Piece::Removed("się".into()),
+                Piece::Inserted("Prezydent".into()),
+                Piece::Kept("w ciągu".into()),
+                Piece::Removed("30".into()),
+                Piece::Inserted("14".into()),
+                Piece::Kept("dni.".into()),
+            ]
+        );
+        assert_eq!(word_diff("a b", "a b"), [Piece::Kept("a b".into())]);
+        assert_eq!(word_diff("", "x"), [Piece::Inserted("x".into())]);
+        assert_eq!(word_diff("x", ""), [Piece::Removed("x".into())]);
     }
 }

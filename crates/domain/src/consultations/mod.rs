@@ -8,6 +8,7 @@
 //! and its dates drive the phases: the information campaign, the consultation itself (when
 //! residents take part), the analysis (when every comment gets an answer) and the report.
 
+pub mod answers;
 pub mod comments;
 pub mod document;
 
@@ -378,16 +379,19 @@ pub enum Refusal {
     Stale,
     /// The consultation does not take part this way (its plan has no such method).
     NoMethod,
+    /// The report cannot be published while comments wait for an answer.
+    Unanswered,
 }
 
 impl Refusal {
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::SignIn,
         Self::Forbidden,
         Self::Phase,
         Self::OtherDistrict,
         Self::Stale,
         Self::NoMethod,
+        Self::Unanswered,
     ];
 
     pub fn code(self) -> &'static str {
@@ -398,6 +402,7 @@ impl Refusal {
             Self::OtherDistrict => "consult_other_district",
             Self::Stale => "consult_stale",
             Self::NoMethod => "consult_no_method",
+            Self::Unanswered => "consult_unanswered",
         }
     }
 
@@ -405,7 +410,7 @@ impl Refusal {
         match self {
             Self::SignIn => 401,
             Self::Forbidden | Self::OtherDistrict => 403,
-            Self::Phase | Self::Stale | Self::NoMethod => 409,
+            Self::Phase | Self::Stale | Self::NoMethod | Self::Unanswered => 409,
         }
     }
 }

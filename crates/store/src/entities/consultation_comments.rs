@@ -14,6 +14,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub hidden_at: Option<DateTimeUtc>,
     pub hidden_reason: Option<String>,
+    pub document_id: Option<Uuid>,
+    pub paragraph_id: Option<Uuid>,
+    pub document_version: Option<i32>,
+    pub answer_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,7 @@ mod m20261206_000015_ballot_drafts;
 mod m20261206_000016_reply_templates;
 mod m20261206_000017_consultations;
 mod m20261206_000018_consultation_comments;
+mod m20261207_000019_consultation_documents;
 
 pub struct Migrator;
 
@@ -47,6 +48,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000016_reply_templates::Migration),
             Box::new(m20261206_000017_consultations::Migration),
             Box::new(m20261206_000018_consultation_comments::Migration),
+            Box::new(m20261207_000019_consultation_documents::Migration),
         ]
     }
 }

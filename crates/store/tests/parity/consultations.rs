@@ -132,3 +132,200 @@ async fn consultation_writes_are_conditional_and_lists_follow_districts() {
         rules::Phase::Cancelled
     );
 }
+
+/// A closed consultation with comments on paper, answered.
+async fn closed(db: &TestDb) -> store::Consultation {
+    let mut c = content(db, "Zamknięte", vec![]).await;
+    let now = miasto_store::now();
+    c.organisation.methods = vec![rules::Method::Comments, rules::Method::Paper];
+    c.schedule = Schedule::new(
+        Kind::Standard,
+        &Default::default(),
+        now - Duration::days(40),
+        now - Duration::days(30),
+        now - Duration::days(2),
+        now + Duration::days(28),
+    )
+    .unwrap();
+    let k = store::create(&db.db, &c, miasto_domain::UserId::new())
+        .await
+        .unwrap();
+    store::publish(&db.db, k.id).await.unwrap();
+    k
+}
+
+fn paper(body: &str) -> store::NewComment {
+    store::NewComment {
+        channel: rules::comments::Channel::Paper,
+        author: None,
+        author_name: None,
+        body: body.to_owned(),
+        recorded_by: Some(miasto_domain::UserId::new()),
+        target: store::Target::Consultation,
+    }
+}
+
+#[tokio::test]
+async fn paragraphs_keep_their_comments_across_versions_on_both_engines() {
+    use miasto_domain::consultations::document::check_source;
+    use miasto_store::consultations::documents;
+    let db = TestDb::new().await;
+    let user = miasto_domain::UserId::new();
+    let k = store::create(&db.db, &content(&db, "Dokument", vec![]).await, user)
+        .await
+        .unwrap();
+    store::publish(&db.db, k.id).await.unwrap();
+    let v1 = "# § 1\n\nAkapit pierwszy bez zmian.\n\nAkapit drugi o konsultacjach społecznych w mieście.\n\nDo usunięcia.";
+    let d = documents::create(
+        &db.db,
+        k.id,
+        "Projekt",
+        &check_source(v1).unwrap(),
+        v1,
+        user,
+    )
+    .await
+    .unwrap();
+    let old = documents::paragraphs(&db.db, d.id, 1).await.unwrap();
+    assert_eq!(old.len(), 4);
+    assert!(old[0].heading && !old[1].heading);
+    let second = old[2].id;
+    let mut comment = paper("Uwaga do drugiego akapitu.");
+    comment.target = store::Target::Paragraph(second);
+    let made = store::add_comment(&db.db, k.id, comment).await.unwrap();
+    assert_eq!(made.document, Some((d.id, 1)));
+    let v2 = "# § 1\n\nNowy wstęp.\n\nAkapit pierwszy bez zmian.\n\nAkapit drugi o konsultacjach społecznych w całym mieście.";
+    assert_eq!(
+        documents::new_version(&db.db, &d, 1, &check_source(v2).unwrap(), v2, None, user)
+            .await
+            .unwrap(),
+        2
+    );
+    // The same version again is stale.
+    assert!(matches!(
+        documents::new_version(&db.db, &d, 1, &check_source(v2).unwrap(), v2, None, user).await,
+        Err(ChangeError::Stale)
+    ));
+    let new = documents::paragraphs(&db.db, d.id, 2).await.unwrap();
+    let ids: Vec<_> = new.iter().map(|p| p.id).collect();
+    assert_eq!(ids[0], old[0].id, "the heading stays");
+    assert_eq!(ids[2], old[1].id, "the unchanged paragraph stays");
+    assert_eq!(ids[3], second, "the edited paragraph keeps its id");
+    assert!(!ids.contains(&old[3].id), "the removed one is gone");
+    assert!(!old.iter().any(|p| p.id == ids[1]), "the new one is new");
+    let counts = documents::comment_counts(&db.db, d.id).await.unwrap();
+    assert_eq!(counts.get(&second), Some(&1));
+    let (_, history) = documents::paragraph_history(&db.db, d.id, old[3].id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(history, [(1, "Do usunięcia.".to_owned())]);
+    // A removed paragraph takes no new comments.
+    let mut late = paper("Spóźniona uwaga.");
+    late.target = store::Target::Paragraph(old[3].id);
+    assert!(matches!(
+        store::add_comment(&db.db, k.id, late).await,
+        Err(ChangeError::Target)
+    ));
+}
+
+#[tokio::test]
+async fn the_report_never_leaves_a_comment_unanswered_even_when_one_arrives_at_once() {
+    use miasto_domain::consultations::answers::{Answer, Disposition};
+    use miasto_store::consultations::answers;
+    let db = TestDb::new().await;
+    let k = closed(&db).await;
+    let user = miasto_domain::UserId::new();
+    let first = store::add_comment(&db.db, k.id, paper("Pierwsza."))
+        .await
+        .unwrap();
+    let second = store::add_comment(&db.db, k.id, paper("Druga."))
+        .await
+        .unwrap();
+    let answer = Answer {
+        disposition: Disposition::Accepted,
+        justification: "Uwzględniono.".into(),
+    };
+    // One answer for both; a stranger's comment id spoils the whole write.
+    let tx = miasto_store::begin(&db.db).await.unwrap();
+    assert!(matches!(
+        answers::give(&tx, k.id, &[first.id, uuid::Uuid::now_v7()], &answer, user).await,
+        Err(ChangeError::Target)
+    ));
+    tx.rollback().await.unwrap();
+    assert_eq!(answers::unanswered(&db.db, k.id).await.unwrap(), 2);
+    let id = answers::give(&db.db, k.id, &[first.id, second.id], &answer, user)
+        .await
+        .unwrap();
+    assert_eq!(answers::list(&db.db, k.id).await.unwrap()[0].1, 2);
+    // Drafts are not published.
+    assert!(
+        answers::get_many(&db.db, &[id], true)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A comment typed in and the report at the same moment: whichever comes first, the
+    // report never goes out with a comment unanswered.
+    for round in 0..6 {
+        let db1 = db.db.clone();
+        let db2 = db.db.clone();
+        let adding = tokio::spawn(async move {
+            let tx = miasto_store::begin(&db1).await.unwrap();
+            let done = store::add_comment(&tx, k.id, paper(&format!("Późna {round}."))).await;
+            if done.is_ok() {
+                tx.commit().await.unwrap();
+            }
+            done.is_ok()
+        });
+        let publishing = tokio::spawn(async move {
+            let tx = miasto_store::begin(&db2).await.unwrap();
+            let done = answers::publish_report(&tx, k.id).await;
+            if done.is_ok() {
+                tx.commit().await.unwrap();
+            } else {
+                tx.rollback().await.unwrap();
+            }
+            done.is_ok()
+        });
+        let (added, published) = (adding.await.unwrap(), publishing.await.unwrap());
+        let unanswered = answers::unanswered(&db.db, k.id).await.unwrap();
+        let reported = store::get_by_slug(&db.db, &k.slug)
+            .await
+            .unwrap()
+            .unwrap()
+            .reported_at
+            .is_some();
+        assert_eq!(reported, published);
+        if reported {
+            assert_eq!(
+                unanswered, 0,
+                "round {round}: reported with {unanswered} open"
+            );
+            assert!(!added || unanswered == 0);
+            assert!(
+                answers::get_many(&db.db, &[id], true)
+                    .await
+                    .unwrap()
+                    .contains_key(&id)
+            );
+            return;
+        }
+        // Not yet: answer what came and try again.
+        let open = answers::comments(
+            &db.db,
+            k.id,
+            answers::Show::Unanswered,
+            miasto_store::Page::new(None, Some(100)),
+        )
+        .await
+        .unwrap();
+        let ids: Vec<_> = open.items.iter().map(|c| c.id).collect();
+        if !ids.is_empty() {
+            answers::attach(&db.db, k.id, &ids, id).await.unwrap();
+        }
+    }
+    // The last round without a comment racing it publishes.
+    answers::publish_report(&db.db, k.id).await.unwrap();
+}

@@ -189,3 +189,7 @@ audit-action-consultation_changed = Consultation plan changed
 audit-action-consultation_published = Consultation published
 audit-action-consultation_cancelled = Consultation called off
 audit-action-consultation_comment_hidden = Consultation comment hidden by a moderator
+audit-action-consultation_document_added = Document added to a consultation
+audit-action-consultation_document_version = New version of a consultation document
+audit-action-consultation_answered = Answer to consultation comments
+audit-action-consultation_report_published = Consultation report published

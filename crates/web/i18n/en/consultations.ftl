@@ -110,3 +110,132 @@ consult-hide = Hide
 flash-consult-hidden = The comment has been hidden; its author sees the reason.
 my-consultations-hidden = Hidden by a moderator:
 consult-hide-reason-required = Give the reason for hiding the comment (up to 200 characters).
+consult-about-document = { $title } (the whole document)
+consult-answer-count = { $n ->
+    [one] { $n } comment
+   *[other] { $n } comments
+}
+consult-answer-draft = Draft, not public yet
+consult-answer-heading = The city's answer:
+consult-answer-new = A new answer (below)
+consult-answer-none-ticked = Tick at least one comment to answer.
+consult-answers-author-more = its author wrote { $n } comments
+consult-answers-context = The paragraph commented on:
+consult-answers-disposition = Disposition
+consult-answers-edit = Change this answer
+consult-answers-empty = No comments here.
+consult-answers-filter = Which comments
+consult-answers-give = Answer the ticked comments
+consult-answers-justification = Justification (published with every comment it answers)
+consult-answers-reuse = Answer
+consult-answers-reuse-hint = Write a new answer, or give the ticked comments an answer already written for the same point.
+consult-answers-save = Save the answer
+consult-answers-show-all = All
+consult-answers-show-answered = Answered
+consult-answers-show-unanswered = Waiting for an answer
+consult-answers-submit = Answer the ticked comments
+consult-answers-tick = Comments (tick those that get the same answer)
+consult-answers-waiting = { $n ->
+    [one] { $n } comment waits for an answer.
+   *[other] { $n } comments wait for an answer.
+}
+consult-answers-written = Answers written
+consult-change-edited = Changed
+consult-change-added = Added
+consult-change-removed = Removed
+consult-changes-hint = What was removed is struck through, what was added is underlined. Comments stay with their paragraph.
+consult-changes-none = Nothing changed in the text.
+consult-changes-title = What changed in version { $n }
+consult-changes-unchanged = { $n ->
+    [one] { $n } paragraph stayed as it was.
+   *[other] { $n } paragraphs stayed as they were.
+}
+consult-col-about = About
+consult-col-channel = How it came
+consult-col-comment = Comment
+consult-col-date = Date
+consult-col-disposition = Disposition
+consult-col-justification = Justification
+consult-col-number = No.
+consult-diff-inserted = added:
+consult-diff-removed = removed:
+consult-disposition-accepted = Accepted
+consult-disposition-partly_accepted = Partly accepted
+consult-disposition-not_accepted = Not accepted
+consult-disposition-not_applicable = Not applicable
+consult-disposition-choose = Choose…
+consult-doc-changes-link = What changed in version { $n }
+consult-doc-hint = Comment on a paragraph or a section with the link below it, or on the whole document at the end of the page.
+consult-doc-history = Earlier versions of this text
+consult-doc-paragraph = Paragraph { $n }
+consult-doc-paragraph-comment = Comment on this paragraph
+consult-doc-paragraph-comments = { $n ->
+    [one] { $n } comment – read or add yours
+   *[other] { $n } comments – read or add yours
+}
+consult-doc-paragraph-label = Your comment on this paragraph
+consult-doc-removed-notice = This paragraph was removed in version { $n }. Its comments are kept with the text they were made on.
+consult-doc-removed-title = Removed paragraph
+consult-doc-section = Section: { $title }
+consult-doc-section-comment = Comment on this section
+consult-doc-section-comments = { $n ->
+    [one] { $n } comment on this section – read or add yours
+   *[other] { $n } comments on this section – read or add yours
+}
+consult-doc-version = Version { $n }
+consult-doc-versions = Versions
+consult-doc-what-changed = what changed
+consult-doc-whole-comments = Comments on the whole document
+consult-doc-whole-label = Your comment on the whole document
+consult-docs-add = Add the document
+consult-docs-comment-hint = To comment on a particular paragraph, open the document.
+consult-docs-empty = No documents yet.
+consult-docs-heading = Documents
+consult-docs-locked = Documents cannot be changed at this stage, or your role does not allow it.
+consult-docs-new-version = New version (version { $n })
+consult-docs-note = What changed
+consult-docs-note-hint = Optional; shown with the version.
+consult-docs-save-version = Save the new version
+consult-docs-source = The text
+consult-docs-source-hint = Paste the draft as Markdown or plain text: a blank line between paragraphs, a line starting with # for a section's heading, list items as paragraphs of their own. HTML tags are dropped.
+consult-docs-staff-title = Documents for comments
+consult-docs-title-label = Title
+consult-error-target = The comment's paragraph or answer is not part of this consultation any more: reload the page.
+consult-field-report-due-on = report due on { $day }
+consult-record-target = About
+consult-report-answers = Comments and answers
+consult-report-bar = Chart
+consult-report-by-channel = Comments by how they came
+consult-report-by-day = Comments by day
+consult-report-by-disposition = Comments by disposition
+consult-report-comments = { $n ->
+    [one] { $n } comment
+   *[other] { $n } comments
+}
+consult-report-count = Comments
+consult-report-csv = Download as CSV
+consult-report-ods = Download as a spreadsheet (ODS)
+consult-report-figures = Participation
+consult-report-link = Read the report with every answer
+consult-report-not-yet = The report cannot be published yet:
+consult-report-participants = { $n ->
+    [one] { $n } participant
+   *[other] { $n } participants
+}
+consult-report-publish = Publish the report and every answer
+consult-report-publish-heading = The report
+consult-report-publish-text = Every comment has an answer. Publishing makes all answers public at once and tells the participants by e-mail; it cannot be undone.
+consult-report-title = Report: { $title }
+consult-staff-tabs = This consultation
+consult-tab-answers = Answers and report
+consult-tab-documents = Documents
+consult-tab-plan = Plan
+consult-tab-record = Type in comments
+consult-target-document = { $title } (the whole document)
+consult-target-whole = The consultation as a whole
+error-consult_unanswered = Some comments still have no answer: every comment must be answered before the report is published.
+flash-consult-answered = The answer has been saved as a draft; it becomes public with the report.
+flash-consult-document-added = The document has been added.
+flash-consult-document-version = The new version has been saved; comments stay with their paragraphs.
+flash-consult-reported = The report has been published and the participants told.
+consult-doc-removed-resend = The paragraph is no longer in the draft. Send your text as a comment on the whole document instead:

@@ -57,3 +57,6 @@ email-invitation-intro = an administrator of Wspólne Miasto has created an acco
 email-invitation-action = To start, set your password by opening the link:
 email-invitation-expiry = The link is valid for { $days } days and works only once. If it has expired, ask the administrator to send a new one.
 email-invitation-not-expected = If you did not expect this message, ignore it: without the password the account cannot be used.
+email-consult-report-subject = The consultation's report is published
+email-consult-report-intro = You took part in this consultation. Its report, with the city's answer to every comment, is now published:
+email-consult-report-see = Read the report and the answer to your comments:

@@ -31,6 +31,7 @@ error-pesel_format = A PESEL number has 11 digits. Check that all of them are th
 error-pesel_checksum = This PESEL number is not valid (its check digit does not match). Check it for a typo.
 error-pesel_date = This PESEL number does not hold a valid birth date. Check its first six digits.
 error-placeholder_unknown = The text holds an unknown field in curly braces. You can use: {"{"}number{"}"}, {"{"}category{"}"}, {"{"}address{"}"}, {"{"}unit{"}"}, {"{"}date{"}"}.
+error-disposition_unknown = Choose a disposition from the list: accepted, partly accepted, not accepted or not applicable.
 error-photos-too-many = You can attach at most 5 photos.
 error-calls_date = Line { $line }: the date is not a date (use 2025-01-31 or 31.01.2025).
 error-calls_missing = Line { $line }: the number of calls is missing.

@@ -191,3 +191,7 @@ audit-action-consultation_changed = Zmieniono plan konsultacji
 audit-action-consultation_published = Opublikowano konsultacje
 audit-action-consultation_cancelled = Odwołano konsultacje
 audit-action-consultation_comment_hidden = Moderator ukrył uwagę w konsultacjach
+audit-action-consultation_document_added = Dodano dokument do konsultacji
+audit-action-consultation_document_version = Nowa wersja dokumentu konsultacji
+audit-action-consultation_answered = Odpowiedź na uwagi w konsultacjach
+audit-action-consultation_report_published = Opublikowano raport z konsultacji

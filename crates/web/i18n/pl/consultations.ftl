@@ -110,3 +110,142 @@ consult-hide = Ukryj
 flash-consult-hidden = Uwaga została ukryta; jej autor zobaczy powód.
 my-consultations-hidden = Ukryta przez moderatora:
 consult-hide-reason-required = Podaj powód ukrycia uwagi (do 200 znaków).
+consult-about-document = { $title } (cały dokument)
+consult-answer-count = { $n ->
+    [one] { $n } uwaga
+    [few] { $n } uwagi
+   *[many] { $n } uwag
+}
+consult-answer-draft = Wersja robocza, jeszcze niepubliczna
+consult-answer-heading = Odpowiedź miasta:
+consult-answer-new = Nowa odpowiedź (poniżej)
+consult-answer-none-ticked = Zaznacz co najmniej jedną uwagę, na którą odpowiadasz.
+consult-answers-author-more = { $n ->
+    [few] jej autor zgłosił { $n } uwagi
+   *[many] jej autor zgłosił { $n } uwag
+}
+consult-answers-context = Komentowany akapit:
+consult-answers-disposition = Rozstrzygnięcie
+consult-answers-edit = Zmień tę odpowiedź
+consult-answers-empty = Brak uwag w tym widoku.
+consult-answers-filter = Które uwagi
+consult-answers-give = Odpowiedz na zaznaczone uwagi
+consult-answers-justification = Uzasadnienie (publikowane przy każdej uwadze, której dotyczy)
+consult-answers-reuse = Odpowiedź
+consult-answers-reuse-hint = Napisz nową odpowiedź albo przypisz zaznaczonym uwagom odpowiedź napisaną już na tę samą kwestię.
+consult-answers-save = Zapisz odpowiedź
+consult-answers-show-all = Wszystkie
+consult-answers-show-answered = Z odpowiedzią
+consult-answers-show-unanswered = Czekają na odpowiedź
+consult-answers-submit = Odpowiedz na zaznaczone uwagi
+consult-answers-tick = Uwagi (zaznacz te, które dostaną tę samą odpowiedź)
+consult-answers-waiting = { $n ->
+    [one] { $n } uwaga czeka na odpowiedź.
+    [few] { $n } uwagi czekają na odpowiedź.
+   *[many] { $n } uwag czeka na odpowiedź.
+}
+consult-answers-written = Napisane odpowiedzi
+consult-change-edited = Zmieniono
+consult-change-added = Dodano
+consult-change-removed = Usunięto
+consult-changes-hint = To, co usunięto, jest przekreślone, a to, co dodano – podkreślone. Uwagi pozostają przy swoich akapitach.
+consult-changes-none = Tekst się nie zmienił.
+consult-changes-title = Co zmieniono w wersji { $n }
+consult-changes-unchanged = { $n ->
+    [one] { $n } akapit bez zmian.
+    [few] { $n } akapity bez zmian.
+   *[many] { $n } akapitów bez zmian.
+}
+consult-col-about = Czego dotyczy
+consult-col-channel = Forma zgłoszenia
+consult-col-comment = Uwaga
+consult-col-date = Data
+consult-col-disposition = Rozstrzygnięcie
+consult-col-justification = Uzasadnienie
+consult-col-number = Lp.
+consult-diff-inserted = dodano:
+consult-diff-removed = usunięto:
+consult-disposition-accepted = Uwzględniona
+consult-disposition-partly_accepted = Częściowo uwzględniona
+consult-disposition-not_accepted = Nieuwzględniona
+consult-disposition-not_applicable = Nie dotyczy przedmiotu konsultacji
+consult-disposition-choose = Wybierz…
+consult-doc-changes-link = Co zmieniono w wersji { $n }
+consult-doc-hint = Skomentuj akapit lub rozdział odnośnikiem pod nim albo cały dokument na końcu strony.
+consult-doc-history = Wcześniejsze wersje tego tekstu
+consult-doc-paragraph = Akapit { $n }
+consult-doc-paragraph-comment = Skomentuj ten akapit
+consult-doc-paragraph-comments = { $n ->
+    [one] { $n } uwaga – przeczytaj lub dodaj swoją
+    [few] { $n } uwagi – przeczytaj lub dodaj swoją
+   *[many] { $n } uwag – przeczytaj lub dodaj swoją
+}
+consult-doc-paragraph-label = Twoja uwaga do tego akapitu
+consult-doc-removed-notice = Ten akapit usunięto w wersji { $n }. Uwagi do niego pozostają z tekstem, którego dotyczyły.
+consult-doc-removed-title = Usunięty akapit
+consult-doc-section = Rozdział: { $title }
+consult-doc-section-comment = Skomentuj ten rozdział
+consult-doc-section-comments = { $n ->
+    [one] { $n } uwaga do rozdziału – przeczytaj lub dodaj swoją
+    [few] { $n } uwagi do rozdziału – przeczytaj lub dodaj swoją
+   *[many] { $n } uwag do rozdziału – przeczytaj lub dodaj swoją
+}
+consult-doc-version = Wersja { $n }
+consult-doc-versions = Wersje
+consult-doc-what-changed = co zmieniono
+consult-doc-whole-comments = Uwagi do całego dokumentu
+consult-doc-whole-label = Twoja uwaga do całego dokumentu
+consult-docs-add = Dodaj dokument
+consult-docs-comment-hint = Aby skomentować konkretny akapit, otwórz dokument.
+consult-docs-empty = Nie ma jeszcze dokumentów.
+consult-docs-heading = Dokumenty
+consult-docs-locked = Na tym etapie dokumentów nie można zmieniać albo Twoja rola na to nie pozwala.
+consult-docs-new-version = Nowa wersja (wersja { $n })
+consult-docs-note = Co zmieniono
+consult-docs-note-hint = Nieobowiązkowe; pokazywane przy wersji.
+consult-docs-save-version = Zapisz nową wersję
+consult-docs-source = Treść
+consult-docs-source-hint = Wklej projekt jako Markdown lub zwykły tekst: pusta linia między akapitami, linia zaczynająca się od # to tytuł rozdziału, punkty listy to osobne akapity. Znaczniki HTML są pomijane.
+consult-docs-staff-title = Dokumenty do konsultacji
+consult-docs-title-label = Tytuł
+consult-error-target = Akapit lub odpowiedź, których dotyczy formularz, nie należą już do tych konsultacji: odśwież stronę.
+consult-field-report-due-on = raport do { $day }
+consult-record-target = Czego dotyczy
+consult-report-answers = Uwagi i odpowiedzi
+consult-report-bar = Wykres
+consult-report-by-channel = Uwagi według formy zgłoszenia
+consult-report-by-day = Uwagi według dnia
+consult-report-by-disposition = Uwagi według rozstrzygnięcia
+consult-report-comments = { $n ->
+    [one] { $n } uwaga
+    [few] { $n } uwagi
+   *[many] { $n } uwag
+}
+consult-report-count = Uwagi
+consult-report-csv = Pobierz jako CSV
+consult-report-ods = Pobierz jako arkusz (ODS)
+consult-report-figures = Udział
+consult-report-link = Przeczytaj raport z odpowiedzią na każdą uwagę
+consult-report-not-yet = Raportu nie można jeszcze opublikować:
+consult-report-participants = { $n ->
+    [one] { $n } uczestnik
+    [few] { $n } uczestników
+   *[many] { $n } uczestników
+}
+consult-report-publish = Opublikuj raport i wszystkie odpowiedzi
+consult-report-publish-heading = Raport
+consult-report-publish-text = Każda uwaga ma odpowiedź. Publikacja udostępni wszystkie odpowiedzi naraz i powiadomi uczestników e-mailem; nie można jej cofnąć.
+consult-report-title = Raport: { $title }
+consult-staff-tabs = Te konsultacje
+consult-tab-answers = Odpowiedzi i raport
+consult-tab-documents = Dokumenty
+consult-tab-plan = Plan
+consult-tab-record = Wpisz uwagi
+consult-target-document = { $title } (cały dokument)
+consult-target-whole = Konsultacje jako całość
+error-consult_unanswered = Niektóre uwagi nie mają jeszcze odpowiedzi: raport można opublikować dopiero, gdy odpowiedź ma każda uwaga.
+flash-consult-answered = Odpowiedź zapisano jako roboczą; stanie się publiczna razem z raportem.
+flash-consult-document-added = Dokument został dodany.
+flash-consult-document-version = Nowa wersja została zapisana; uwagi pozostają przy swoich akapitach.
+flash-consult-reported = Raport został opublikowany, a uczestnicy powiadomieni.
+consult-doc-removed-resend = Tego akapitu nie ma już w projekcie. Wyślij swój tekst jako uwagę do całego dokumentu:

@@ -57,3 +57,6 @@ email-invitation-intro = administrator Wspólnego Miasta założył dla Ciebie k
 email-invitation-action = Aby zacząć, ustaw hasło, otwierając link:
 email-invitation-expiry = Link jest ważny { $days } dni i działa tylko raz. Jeśli wygasł, poproś administratora o nowy.
 email-invitation-not-expected = Jeśli nie spodziewasz się tej wiadomości, zignoruj ją: bez hasła konta nie da się używać.
+email-consult-report-subject = Opublikowano raport z konsultacji
+email-consult-report-intro = Wziąłeś(-ęłaś) udział w tych konsultacjach. Opublikowano raport z odpowiedzią miasta na każdą uwagę:
+email-consult-report-see = Przeczytaj raport i odpowiedź na swoje uwagi:

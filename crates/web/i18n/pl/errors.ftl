@@ -31,6 +31,7 @@ error-pesel_format = PESEL ma 11 cyfr. Sprawdź, czy wpisano wszystkie.
 error-pesel_checksum = Ten numer PESEL jest niepoprawny (nie zgadza się cyfra kontrolna). Sprawdź, czy nie ma literówki.
 error-pesel_date = Ten numer PESEL nie zawiera poprawnej daty urodzenia. Sprawdź pierwsze sześć cyfr.
 error-placeholder_unknown = Tekst zawiera nieznane pole w nawiasach klamrowych. Można użyć: {"{"}number{"}"}, {"{"}category{"}"}, {"{"}address{"}"}, {"{"}unit{"}"}, {"{"}date{"}"}.
+error-disposition_unknown = Wybierz rozstrzygnięcie z listy: uwzględniona, częściowo uwzględniona, nieuwzględniona albo nie dotyczy przedmiotu konsultacji.
 error-photos-too-many = Możesz dołączyć najwyżej 5 zdjęć.
 error-calls_date = Wiersz { $line }: data nie jest datą (użyj 2025-01-31 albo 31.01.2025).
 error-calls_missing = Wiersz { $line }: brak liczby połączeń.

@@ -11,6 +11,17 @@ use axum::extract::State;
 use axum::response::Html;
 use miasto_store::reports::{self, ListFilter, Sort};
 
+/// A comment of the resident's in a consultation, with the answer once published and why a
+/// moderator hid it, if one did.
+struct MyComment {
+    title: String,
+    link: String,
+    day: String,
+    body: String,
+    hidden: Option<String>,
+    answer: Option<crate::consultations::comments::AnswerView>,
+}
+
 #[derive(Template)]
 #[template(path = "accounts/my_city.html")]
 struct MyCityPage {
@@ -24,8 +35,7 @@ struct MyCityPage {
     voted: Vec<(String, String, String)>,
     /// Budget votes open now that the resident has not cast: (name, link to the ballot).
     open_votes: Vec<(String, String)>,
-    /// Comments in consultations: (subject, link, day, excerpt, why a moderator hid it).
-    comments: Vec<(String, String, String, String, Option<String>)>,
+    comments: Vec<MyComment>,
 }
 
 pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, Error> {
@@ -57,22 +67,33 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
             None => {}
         }
     }
-    let comments = miasto_store::consultations::comments_of(state.db(), current.user.id, 20)
-        .await?
+    let mine_comments =
+        miasto_store::consultations::comments_of(state.db(), current.user.id, 20).await?;
+    // Answers only once the report has published them.
+    let answer_ids: Vec<uuid::Uuid> = mine_comments
+        .iter()
+        .filter_map(|(k, ..)| k.answer)
+        .collect();
+    let answers =
+        miasto_store::consultations::answers::get_many(state.db(), &answer_ids, true).await?;
+    let page = Page::titled(&ctx, "my-title");
+    let comments = mine_comments
         .into_iter()
-        .map(|(k, slug, title)| {
-            (
-                title,
-                format!("/consultations/{slug}#comments"),
-                crate::consultations::day(k.created_at, ctx.locale),
-                k.body,
-                k.hidden_reason,
-            )
+        .map(|(k, slug, title)| MyComment {
+            answer: k
+                .answer
+                .and_then(|a| answers.get(&a))
+                .map(|a| crate::consultations::comments::AnswerView::new(a, &page)),
+            title,
+            link: format!("/consultations/{slug}#comments"),
+            day: crate::consultations::day(k.created_at, ctx.locale),
+            body: k.body,
+            hidden: k.hidden_reason,
         })
         .collect();
     render(&MyCityPage {
         comments,
-        page: Page::titled(&ctx, "my-title"),
+        page,
         email: current.user.email.to_string(),
         confirmed: current.user.is_confirmed(),
         more_reports: mine.has_next(),

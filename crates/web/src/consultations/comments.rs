@@ -15,22 +15,57 @@ use axum::response::{IntoResponse, Response};
 use miasto_domain::Permission;
 use miasto_domain::consultations::comments::{self, Channel};
 use miasto_domain::consultations::{self as rules, Actor, Method, Refusal};
-use miasto_store::consultations::{self as store, ChangeError, Consultation, NewComment};
+use miasto_store::consultations::{self as store, ChangeError, Consultation, NewComment, Target};
 use serde::Deserialize;
 
 /// A comment as the public page lists it: numbered, dated, with its channel — never its
-/// author.
+/// author — what it is about, and its answer once published (staff see drafts too).
 pub struct CommentView {
     pub id: String,
     pub number: u64,
     pub body: String,
     pub day: String,
     pub channel: String,
+    /// What it is about (a document, a section, a paragraph), with a link.
+    pub about: Option<(String, String)>,
+    pub answer: Option<AnswerView>,
+}
+
+/// An answer as pages show it.
+pub struct AnswerView {
+    pub id: String,
+    pub disposition: String,
+    /// "accepted", "partly_accepted"…, for the tag's colour.
+    pub kind: &'static str,
+    pub justification: String,
+    pub draft: bool,
+}
+
+impl AnswerView {
+    pub fn new(a: &miasto_store::consultations::answers::Answer, page: &Page) -> Self {
+        Self {
+            id: a.id.to_string(),
+            disposition: page.t(&format!("consult-disposition-{}", a.disposition.as_str())),
+            kind: a.disposition.as_str(),
+            justification: a.justification.clone(),
+            draft: a.published_at.is_none(),
+        }
+    }
+
+    /// The tag's colour.
+    pub fn tag_class(&self) -> &'static str {
+        match self.kind {
+            "accepted" => "tag-closed",
+            "partly_accepted" => "tag-open",
+            "not_accepted" => "tag-negative",
+            _ => "",
+        }
+    }
 }
 
 pub const PAGE_SIZE: u64 = 20;
 
-fn actor(ctx: &Ctx) -> Actor {
+pub fn actor(ctx: &Ctx) -> Actor {
     Actor {
         user: ctx.user.as_ref().map(|u| u.user.id),
         role: ctx.user.as_ref().map(|u| u.user.role),
@@ -45,15 +80,54 @@ pub async fn comment_page(
     number: Option<u64>,
     base: &str,
 ) -> Result<(Vec<CommentView>, Pager), Error> {
-    let paged = store::comments(
+    comment_page_about(state, page, c, Target::Consultation, number, base).await
+}
+
+/// The page of comments about `target` asked for, numbered from the first one.
+pub async fn comment_page_about(
+    state: &AppState,
+    page: &Page,
+    c: &Consultation,
+    target: Target,
+    number: Option<u64>,
+    base: &str,
+) -> Result<(Vec<CommentView>, Pager), Error> {
+    let paged = store::comments_about(
         state.db(),
         c.id,
+        target,
         miasto_store::Page::new(number, Some(PAGE_SIZE)),
     )
     .await?;
-    let first = (paged.page - 1) * paged.size;
-    let views = paged
-        .items
+    let staff = page.user.as_ref().is_some_and(|u| u.consults);
+    let views = views(
+        state,
+        page,
+        c,
+        &paged.items,
+        (paged.page - 1) * paged.size,
+        !staff,
+    )
+    .await?;
+    let pager = Pager::new(&paged, base, &[]);
+    Ok((views, pager))
+}
+
+/// Comments as pages show them, numbered from `first` + 1; answers only published ones
+/// unless `published_only` is false (staff).
+pub async fn views(
+    state: &AppState,
+    page: &Page,
+    c: &Consultation,
+    items: &[store::Comment],
+    first: u64,
+    published_only: bool,
+) -> Result<Vec<CommentView>, Error> {
+    let ids: Vec<uuid::Uuid> = items.iter().filter_map(|k| k.answer).collect();
+    let answers =
+        miasto_store::consultations::answers::get_many(state.db(), &ids, published_only).await?;
+    let about = super::documents::about(state, page, c, items).await?;
+    Ok(items
         .iter()
         .enumerate()
         .map(|(i, k)| CommentView {
@@ -62,10 +136,13 @@ pub async fn comment_page(
             body: k.body.clone(),
             day: super::day(k.created_at, page.lang),
             channel: page.t(&format!("consult-channel-{}", k.channel.as_str())),
+            about: about.get(&k.id).cloned(),
+            answer: k
+                .answer
+                .and_then(|a| answers.get(&a))
+                .map(|a| AnswerView::new(a, page)),
         })
-        .collect();
-    let pager = Pager::new(&paged, base, &[]);
-    Ok((views, pager))
+        .collect())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -74,8 +151,94 @@ pub struct CommentForm {
     pub body: String,
 }
 
-/// `POST /consultations/{slug}/comments`: a resident's comment, while the consultation is
-/// open and its plan takes comments.
+/// What became of a resident's comment.
+pub enum Sent {
+    Done,
+    /// Refused: the errors to show beside what was typed, and the status.
+    Refused(FieldErrors, StatusCode),
+}
+
+/// A resident's comment about `target`, sent online: the one check of every channel
+/// (`may_comment`, `check_text`), the hourly limit, one store write. Anonymous visitors are
+/// asked to log in (their text is kept by the login's return link only when refused here).
+pub async fn submit(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Consultation,
+    target: Target,
+    raw: &str,
+) -> Result<Sent, Error> {
+    let phase = c.phase(miasto_store::now());
+    let mut errors = FieldErrors::new(ctx.locale);
+    let status = match rules::may_comment(&actor(ctx), Channel::Web, phase, &c.organisation.methods)
+    {
+        Err(Refusal::SignIn) => return Err(Error::LoginRequired),
+        Err(refusal) => {
+            errors.add_message(FieldErrors::FORM, &format!("error-{}", refusal.code()));
+            StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::CONFLICT)
+        }
+        Ok(()) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let body = errors.check("body", comments::check_text(raw));
+    let (Some(body), true) = (body, errors.is_empty()) else {
+        return Ok(Sent::Refused(errors, status));
+    };
+    let current = ctx.require_user()?;
+    let tx = miasto_store::begin(state.db()).await?;
+    let key = crate::accounts::account_key(state, "consultation-comments", &current.user.email);
+    let limit = state.config().limits.comments_per_account;
+    if let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
+        miasto_store::rate_limit::hit(&tx, &key, limit).await?
+    {
+        tx.commit().await?;
+        crate::accounts::too_many(&mut errors, ctx.locale, retry_after_secs);
+        return Ok(Sent::Refused(errors, StatusCode::TOO_MANY_REQUESTS));
+    }
+    let added = store::add_comment(
+        &tx,
+        c.id,
+        NewComment {
+            channel: Channel::Web,
+            author: Some(current.user.id),
+            author_name: None,
+            body,
+            recorded_by: None,
+            target,
+        },
+    )
+    .await;
+    match added {
+        Ok(_) => {
+            tx.commit().await?;
+            Ok(Sent::Done)
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            refused_write(e, &mut errors, FieldErrors::FORM)
+                .map(|status| Sent::Refused(errors, status))
+        }
+    }
+}
+
+/// A refused comment write as the message beside `field` and the status; a store failure
+/// is an error page.
+pub fn refused_write(
+    e: ChangeError,
+    errors: &mut FieldErrors,
+    field: &'static str,
+) -> Result<StatusCode, Error> {
+    let key = match e {
+        ChangeError::Stale => "error-consult_phase",
+        ChangeError::Target => "consult-error-target",
+        ChangeError::Unanswered => "error-consult_unanswered",
+        ChangeError::Store(e) => return Err(e.into()),
+    };
+    errors.add_message(field, key);
+    Ok(StatusCode::CONFLICT)
+}
+
+/// `POST /consultations/{slug}/comments`: a resident's comment on the consultation as a
+/// whole, while it is open and its plan takes comments.
 pub async fn add(
     State(state): State<AppState>,
     ctx: Ctx,
@@ -83,67 +246,24 @@ pub async fn add(
     Form(input): Form<CommentForm>,
 ) -> Result<Response, Error> {
     let c = find_public(&state, &slug).await?;
-    let phase = c.phase(miasto_store::now());
-    let mut errors = FieldErrors::new(ctx.locale);
-    let status =
-        match rules::may_comment(&actor(&ctx), Channel::Web, phase, &c.organisation.methods) {
-            Err(Refusal::SignIn) => return Err(Error::LoginRequired),
-            Err(refusal) => {
-                errors.add_message(FieldErrors::FORM, &format!("error-{}", refusal.code()));
-                StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::CONFLICT)
-            }
-            Ok(()) => StatusCode::UNPROCESSABLE_ENTITY,
-        };
-    let body = errors.check("body", comments::check_text(&input.body));
-    let (Some(body), true) = (body, errors.is_empty()) else {
-        return super::show_page(&state, &ctx, &c, input.body, errors, None, status).await;
-    };
-    let current = ctx.require_user()?;
-    let user = current.user.id;
-    let tx = miasto_store::begin(state.db()).await?;
-    let key = crate::accounts::account_key(&state, "consultation-comments", &current.user.email);
-    let limit = state.config().limits.comments_per_account;
-    if let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
-        miasto_store::rate_limit::hit(&tx, &key, limit).await?
-    {
-        tx.commit().await?;
-        crate::accounts::too_many(&mut errors, ctx.locale, retry_after_secs);
-        let status = StatusCode::TOO_MANY_REQUESTS;
-        return super::show_page(&state, &ctx, &c, input.body, errors, None, status).await;
-    }
-    let added = store::add_comment(
-        &tx,
-        c.id,
-        NewComment {
-            channel: Channel::Web,
-            author: Some(user),
-            author_name: None,
-            body,
-            recorded_by: None,
-        },
-    )
-    .await;
-    match added {
-        Ok(_) => tx.commit().await?,
-        Err(ChangeError::Stale) => {
-            tx.rollback().await?;
-            errors.add_message(FieldErrors::FORM, "error-consult_phase");
-            let status = StatusCode::CONFLICT;
-            return super::show_page(&state, &ctx, &c, input.body, errors, None, status).await;
+    match submit(&state, &ctx, &c, Target::Consultation, &input.body).await? {
+        Sent::Done => Ok(redirect_with_flash(
+            &ctx,
+            &format!("/consultations/{slug}#comments"),
+            "flash-consult-commented",
+        )),
+        Sent::Refused(errors, status) => {
+            super::show_page(&state, &ctx, &c, input.body, errors, None, status).await
         }
-        Err(ChangeError::Store(e)) => return Err(e.into()),
     }
-    Ok(redirect_with_flash(
-        &ctx,
-        &format!("/consultations/{slug}#comments"),
-        "flash-consult-commented",
-    ))
 }
 
 #[derive(Debug, Default, Clone, Deserialize)]
 #[serde(default)]
 pub struct RecordForm {
     pub channel: String,
+    /// What it is about: empty (the consultation), `d:<id>` or `p:<id>`.
+    pub target: String,
     pub author_name: String,
     pub body: String,
     pub form_key: String,
@@ -162,6 +282,7 @@ struct RecordPage {
     c: ConsultationView,
     form: RecordForm,
     channels: Vec<SelectOption>,
+    targets: Vec<SelectOption>,
     may_record: bool,
     comments: Vec<CommentView>,
     pager: Pager,
@@ -185,7 +306,9 @@ async fn record_page(
         .collect();
     let base = format!("/staff/consultations/{}/comments", c.slug);
     let (comments, pager) = comment_page(state, &page, c, number, &base).await?;
+    let targets = super::documents::target_options(state, &page, c, &form.target).await?;
     Ok(RecordPage {
+        targets,
         c: ConsultationView::new(c, &lookup, &page),
         channels: options(
             offered.iter().map(|ch| {
@@ -266,7 +389,13 @@ pub async fn record(
         }
     };
     let body = errors.check("body", comments::check_text(&form.body));
-    let (Some(channel), Some(body), true) = (channel, body, errors.is_empty()) else {
+    let target = super::documents::parse_target(&form.target);
+    if target.is_none() {
+        errors.add_message("target", "consult-error-target");
+    }
+    let (Some(channel), Some(body), Some(target), true) =
+        (channel, body, target, errors.is_empty())
+    else {
         let page = record_page(&state, &ctx, &c, form, errors, None).await?;
         return Ok((status, render(&page)?).into_response());
     };
@@ -286,18 +415,18 @@ pub async fn record(
             author_name: name,
             body,
             recorded_by: Some(current),
+            target,
         },
     )
     .await
     {
         Ok(_) => tx.commit().await?,
-        Err(ChangeError::Stale) => {
+        Err(e) => {
             tx.rollback().await?;
-            errors.add_message("channel", "error-consult_phase");
+            let status = refused_write(e, &mut errors, "channel")?;
             let page = record_page(&state, &ctx, &c, form, errors, None).await?;
-            return Ok((StatusCode::CONFLICT, render(&page)?).into_response());
+            return Ok((status, render(&page)?).into_response());
         }
-        Err(ChangeError::Store(e)) => return Err(e.into()),
     }
     Ok(redirect_with_flash(
         &ctx,

@@ -2,7 +2,9 @@
 //! where it stands), and the officials' pages that plan, publish and call them off
 //! ([`staff`]). What may happen when is `domain::consultations::may`.
 
+pub mod answers;
 pub mod comments;
+pub mod documents;
 pub mod staff;
 
 use crate::context::Ctx;
@@ -197,6 +199,7 @@ struct ShowPage {
     pager: crate::page::Pager,
     body: String,
     errors: crate::form::FieldErrors,
+    documents: Vec<documents::DocumentLink>,
 }
 
 /// A published consultation, or 404.
@@ -258,6 +261,7 @@ pub(crate) async fn show_page(
             pager,
             body,
             errors,
+            documents: documents::links(state, c).await?,
         })?,
     )
         .into_response())

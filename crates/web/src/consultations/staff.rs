@@ -460,12 +460,12 @@ pub async fn update(
     let tx = miasto_store::begin(state.db()).await?;
     match store::update(&tx, c.id, version, &content).await {
         Ok(()) => {}
-        Err(ChangeError::Stale) => {
+        Err(ChangeError::Store(e)) => return Err(e.into()),
+        Err(_) => {
             tx.rollback().await?;
             let fresh = find(&state, &slug).await?;
             return refused(&state, &ctx, &fresh, form, Refusal::Stale).await;
         }
-        Err(ChangeError::Store(e)) => return Err(e.into()),
     }
     audit::record(
         &tx,
@@ -532,8 +532,8 @@ async fn settle(
     if let Err(e) = done {
         tx.rollback().await?;
         return match e {
-            ChangeError::Stale => refused(state, ctx, c, PlanForm::of(c), Refusal::Phase).await,
             ChangeError::Store(e) => Err(e.into()),
+            _ => refused(state, ctx, c, PlanForm::of(c), Refusal::Phase).await,
         };
     }
     audit::record(

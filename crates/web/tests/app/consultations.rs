@@ -10,11 +10,11 @@ use miasto_domain::Role;
 use miasto_store::clock::Clock;
 
 /// A Kraków day at midnight, in UTC (March: UTC+1).
-fn day(d: u32) -> DateTime<Utc> {
+pub fn day(d: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2027, 3, d, 0, 0, 0).unwrap() - chrono::Duration::hours(1)
 }
 
-async fn on_clock<F, Fut>(test: F)
+pub async fn on_clock<F, Fut>(test: F)
 where
     F: FnOnce(Clock) -> Fut,
     Fut: std::future::Future<Output = ()>,
@@ -23,7 +23,7 @@ where
     clock.clone().run(test(clock)).await;
 }
 
-async fn unit_id(app: &TestApp, code: &str) -> String {
+pub async fn unit_id(app: &TestApp, code: &str) -> String {
     miasto_store::reference::find_unit_by_code(&app.db.db, code)
         .await
         .unwrap()
@@ -64,7 +64,7 @@ fn plan(unit: &str) -> Vec<(&'static str, String)> {
 }
 
 /// The plan with these methods instead of its own.
-fn with_methods(unit: &str, methods: &[&str]) -> Vec<(&'static str, String)> {
+pub fn with_methods(unit: &str, methods: &[&str]) -> Vec<(&'static str, String)> {
     let mut plan: Vec<(&'static str, String)> = plan(unit)
         .into_iter()
         .filter(|(k, _)| *k != "methods")
@@ -93,7 +93,7 @@ fn with(plan: &[(&'static str, String)], name: &str, value: &str) -> Vec<(&'stat
 }
 
 /// Creates the draft and returns its staff page path.
-async fn create(b: &mut Browser<'_>, plan: &[(&'static str, String)]) -> String {
+pub async fn create(b: &mut Browser<'_>, plan: &[(&'static str, String)]) -> String {
     let res = b.post("/staff/consultations", &fields(plan)).await;
     assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
     res.location().to_owned()

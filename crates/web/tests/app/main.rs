@@ -11,6 +11,7 @@ mod api;
 mod ballot;
 mod budget;
 mod budget_rules;
+mod consultation_answers;
 mod consultations;
 mod harness;
 mod hostile;

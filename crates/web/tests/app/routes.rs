@@ -24,6 +24,8 @@ struct Fixtures {
     feedback: String,
     reply: String,
     consultation: String,
+    document: String,
+    paragraph: String,
 }
 
 impl Fixtures {
@@ -158,7 +160,40 @@ impl Fixtures {
         miasto_store::consultations::publish(&app.db.db, consultation.id)
             .await
             .unwrap();
+        // A document in two versions, so that its pages, a paragraph's and the changes have
+        // something to show.
+        use miasto_domain::consultations::document::check_source;
+        use miasto_store::consultations::documents;
+        let v1 = "# § 1\n\nPierwszy akapit.\n\nDrugi akapit do zmiany.";
+        let v2 = "# § 1\n\nPierwszy akapit.\n\nDrugi akapit po zmianie.\n\nTrzeci.";
+        let document = documents::create(
+            &app.db.db,
+            consultation.id,
+            "Projekt",
+            &check_source(v1).unwrap(),
+            v1,
+            me,
+        )
+        .await
+        .unwrap();
+        documents::new_version(
+            &app.db.db,
+            &document,
+            1,
+            &check_source(v2).unwrap(),
+            v2,
+            Some("Zmiana".into()),
+            me,
+        )
+        .await
+        .unwrap();
+        let paragraph = documents::paragraphs(&app.db.db, document.id, 2)
+            .await
+            .unwrap()[2]
+            .id;
         Self {
+            document: document.id.to_string(),
+            paragraph: paragraph.to_string(),
             consultation: consultation.slug,
             reply: reply.to_string(),
             me: me.to_string(),
@@ -196,6 +231,7 @@ impl Fixtures {
             "token" if under("/reports/track") => self.tracking.clone(),
             "token" if under("/feedback") => self.feedback.clone(),
             "token" => "no-such-token".into(),
+            "file" if path.contains("consultations") => "report.csv".into(),
             "file" if under("/opendata") => "reports.csv".into(),
             "file" if under("/stats") => "reports.csv".into(),
             "file" => "results.pb".into(),
@@ -206,7 +242,10 @@ impl Fixtures {
             "id" if under("/admin/api-clients") => self.api_client.clone(),
             "id" if under("/admin/outbox") => self.outbox.clone(),
             "id" if under("/staff/replies") => self.reply.clone(),
-            "id" if under("/consultations") => uuid::Uuid::now_v7().to_string(),
+            "id" if path.contains("/documents/") => self.document.clone(),
+            "id" if path.contains("consultations") => uuid::Uuid::now_v7().to_string(),
+            "paragraph" => self.paragraph.clone(),
+            "n" => "2".into(),
             "id" if under("/my/devices") => uuid::Uuid::now_v7().to_string(),
             "id" if path.contains("photos") || under("/reports/staged") => self.photo.clone(),
             _ => panic!("no fixture for {{{param}}} in {path}: teach tests/app/routes.rs"),

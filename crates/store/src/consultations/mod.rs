@@ -3,7 +3,13 @@
 //! What may happen when is `domain::consultations::may`; the writes here repeat its state
 //! part in their conditions, so a race cannot undo a decision.
 
-use crate::entities::{consultation_comments, consultation_districts, consultations};
+pub mod answers;
+pub mod documents;
+
+use crate::entities::{
+    consultation_comments, consultation_districts, consultation_documents,
+    consultation_paragraph_texts, consultation_paragraphs, consultations,
+};
 use crate::{Result, StoreError, now};
 use chrono::{DateTime, Utc};
 use miasto_domain::consultations::{
@@ -271,6 +277,13 @@ pub enum ChangeError {
     /// longer allows the change.
     #[error("stale")]
     Stale,
+    /// What the write points at (a document, a paragraph, a comment) is not part of this
+    /// consultation, or no longer is (a paragraph removed in the current version).
+    #[error("target")]
+    Target,
+    /// The report waits for answers to every comment.
+    #[error("unanswered")]
+    Unanswered,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -454,6 +467,24 @@ pub struct Comment {
     pub created_at: DateTime<Utc>,
     /// Why a moderator hid it (its author sees this; nobody else sees the comment).
     pub hidden_reason: Option<String>,
+    /// The document it is about, if any, and the version it was made on.
+    pub document: Option<(Uuid, i32)>,
+    /// The paragraph (or a heading: the section) it is about, if any.
+    pub paragraph: Option<Uuid>,
+    /// Its answer (shown outside the city only once published).
+    pub answer: Option<Uuid>,
+}
+
+/// What a comment is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Target {
+    /// The consultation as a whole.
+    #[default]
+    Consultation,
+    /// A whole document.
+    Document(Uuid),
+    /// A paragraph of a document, or a heading (then the section it opens).
+    Paragraph(Uuid),
 }
 
 /// A comment to add; its text checked by `domain::consultations::comments::check_text`.
@@ -464,6 +495,7 @@ pub struct NewComment {
     pub author_name: Option<String>,
     pub body: String,
     pub recorded_by: Option<UserId>,
+    pub target: Target,
 }
 
 /// Adds a comment if the consultation still takes it: published, neither called off nor
@@ -477,19 +509,16 @@ pub async fn add_comment(
 ) -> std::result::Result<Comment, ChangeError> {
     use consultations::Column as C;
     let at = now();
-    let mut open = consultations::Entity::update_many()
-        .col_expr(C::UpdatedAt, Expr::col(C::UpdatedAt))
-        .filter(C::Id.eq(consultation))
-        .filter(C::PublishedAt.is_not_null())
-        .filter(C::CancelledAt.is_null())
-        .filter(C::ReportedAt.is_null())
-        .filter(C::OpensAt.lte(at));
+    let mut open = sea_orm::Condition::all()
+        .add(C::PublishedAt.is_not_null())
+        .add(C::CancelledAt.is_null())
+        .add(C::ReportedAt.is_null())
+        .add(C::OpensAt.lte(at));
     if !new.channel.is_recorded() {
-        open = open.filter(C::ClosesAt.gt(at));
+        open = open.add(C::ClosesAt.gt(at));
     }
-    if open.exec(c).await?.rows_affected == 0 {
-        return Err(ChangeError::Stale);
-    }
+    guard(c, consultation, open).await?;
+    let (document, paragraph) = resolve_target(c, consultation, new.target).await?;
     let row = consultation_comments::ActiveModel {
         id: Set(Uuid::now_v7()),
         consultation_id: Set(consultation),
@@ -501,10 +530,50 @@ pub async fn add_comment(
         created_at: Set(at),
         hidden_at: Set(None),
         hidden_reason: Set(None),
+        document_id: Set(document.map(|d| d.0)),
+        document_version: Set(document.map(|d| d.1)),
+        paragraph_id: Set(paragraph),
+        answer_id: Set(None),
     }
     .insert(c)
     .await?;
     comment_from(row).map_err(ChangeError::Store)
+}
+
+/// The document (with its current version) and paragraph a comment is about, checked to be
+/// of this consultation and, for a paragraph, in the document's current version.
+async fn resolve_target(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    target: Target,
+) -> std::result::Result<(Option<(Uuid, i32)>, Option<Uuid>), ChangeError> {
+    let document_of = |id: Uuid| async move {
+        consultation_documents::Entity::find_by_id(id)
+            .one(c)
+            .await
+            .map(|d| d.filter(|d| d.consultation_id == consultation))
+    };
+    match target {
+        Target::Consultation => Ok((None, None)),
+        Target::Document(id) => {
+            let d = document_of(id).await?.ok_or(ChangeError::Target)?;
+            Ok((Some((d.id, d.current_version)), None))
+        }
+        Target::Paragraph(id) => {
+            let p = consultation_paragraphs::Entity::find_by_id(id)
+                .one(c)
+                .await?
+                .ok_or(ChangeError::Target)?;
+            let d = document_of(p.document_id)
+                .await?
+                .ok_or(ChangeError::Target)?;
+            consultation_paragraph_texts::Entity::find_by_id((p.id, d.current_version))
+                .one(c)
+                .await?
+                .ok_or(ChangeError::Target)?;
+            Ok((Some((d.id, d.current_version)), Some(p.id)))
+        }
+    }
 }
 
 fn comment_from(m: consultation_comments::Model) -> Result<Comment> {
@@ -523,6 +592,9 @@ fn comment_from(m: consultation_comments::Model) -> Result<Comment> {
         recorded_by: m.recorded_by.map(UserId),
         created_at: m.created_at,
         hidden_reason: m.hidden_at.and(m.hidden_reason),
+        document: m.document_id.zip(m.document_version),
+        paragraph: m.paragraph_id,
+        answer: m.answer_id,
     })
 }
 
@@ -552,10 +624,41 @@ pub async fn comments(
     consultation: Uuid,
     page: crate::Page,
 ) -> Result<crate::Paged<Comment>> {
+    comments_about(c, consultation, Target::Consultation, page).await
+}
+
+/// A page of the comments not hidden about `target`, oldest first: every comment of the
+/// consultation for [`Target::Consultation`], those on the whole document for
+/// [`Target::Document`], those on one paragraph (or section) for [`Target::Paragraph`].
+pub async fn comments_about(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    target: Target,
+    page: crate::Page,
+) -> Result<crate::Paged<Comment>> {
+    use consultation_comments::Column as K;
+    let condition = match target {
+        Target::Consultation => sea_orm::Condition::all(),
+        Target::Document(d) => sea_orm::Condition::all()
+            .add(K::DocumentId.eq(d))
+            .add(K::ParagraphId.is_null()),
+        Target::Paragraph(p) => sea_orm::Condition::all().add(K::ParagraphId.eq(p)),
+    };
+    visible_page(c, consultation, condition, page).await
+}
+
+/// A page of the consultation's comments not hidden that also meet `condition`, oldest first.
+pub(crate) async fn visible_page(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    condition: sea_orm::Condition,
+    page: crate::Page,
+) -> Result<crate::Paged<Comment>> {
     use consultation_comments::Column as K;
     let select = consultation_comments::Entity::find()
         .filter(K::ConsultationId.eq(consultation))
         .filter(K::HiddenAt.is_null())
+        .filter(condition)
         .order_by_asc(K::CreatedAt)
         .order_by_asc(K::Id);
     let (rows, count) = crate::paging::fetch(c, select, page).await?;
@@ -564,6 +667,28 @@ pub async fn comments(
         count,
         page,
     ))
+}
+
+/// The no-op write on a consultation's row that guards a dependent write: it happens only
+/// if the row meets `condition`, and it holds the row until the transaction ends, so a
+/// change of state at the same moment (a report, a cancellation) either comes first — and
+/// the dependent write is refused ([`ChangeError::Stale`]) — or waits for it.
+pub(crate) async fn guard(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    condition: sea_orm::Condition,
+) -> std::result::Result<(), ChangeError> {
+    use consultations::Column as C;
+    let done = consultations::Entity::update_many()
+        .col_expr(C::UpdatedAt, Expr::col(C::UpdatedAt))
+        .filter(C::Id.eq(consultation))
+        .filter(condition)
+        .exec(c)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(ChangeError::Stale);
+    }
+    Ok(())
 }
 
 /// An account's comments, newest first (at most `limit`), each with its consultation's slug
