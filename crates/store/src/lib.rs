@@ -296,6 +296,21 @@ pub(crate) fn new_token() -> (String, String) {
     (token, hash)
 }
 
+/// A LIKE pattern matching text that contains `text` (lower-cased; LIKE's own wildcards in
+/// what was typed are taken literally), for comparing with a lower-cased column.
+pub(crate) fn containing(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped: String = text
+        .trim()
+        .to_lowercase()
+        .chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect();
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
 pub(crate) fn token_hash(token: &str) -> String {
     use sha2::Digest;
     hex(&sha2::Sha256::digest(token.as_bytes()))

@@ -360,6 +360,43 @@ fn pages() -> Pages {
         "/consultations/{slug}/report",
         consultations::answers::report,
     )
+    .get("/consultations/{slug}/survey", consultations::survey::show)
+    .post(
+        "/consultations/{slug}/survey",
+        consultations::survey::answer,
+    )
+    .get(
+        "/consultations/{slug}/survey/results",
+        consultations::survey::results,
+    )
+    .get(
+        "/consultations/{slug}/survey/results/{key}",
+        consultations::survey::texts,
+    )
+    .get(
+        "/staff/consultations/{slug}/survey",
+        consultations::survey::builder,
+    )
+    .post(
+        "/staff/consultations/{slug}/survey/settings",
+        consultations::survey::settings,
+    )
+    .post(
+        "/staff/consultations/{slug}/survey/questions",
+        consultations::survey::add_question,
+    )
+    .post(
+        "/staff/consultations/{slug}/survey/questions/{key}",
+        consultations::survey::change_question,
+    )
+    .post(
+        "/staff/consultations/{slug}/survey/codes",
+        consultations::survey::make_codes,
+    )
+    .get(
+        "/staff/consultations/{slug}/survey/downloads/{file}",
+        consultations::survey::download,
+    )
     .get(
         "/consultations/{slug}/downloads/{file}",
         consultations::answers::download,

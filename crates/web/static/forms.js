@@ -164,3 +164,21 @@
   Array.prototype.forEach.call(document.querySelectorAll('input[type=file][data-downscale]'), initDownscale);
   Array.prototype.forEach.call(document.querySelectorAll('[data-continue-on-change]'), initContinue);
 })();
+
+// Survey questions shown only after a given answer: hidden until it is chosen (without
+// JavaScript every question shows, with its condition said in words, and the server leaves
+// out the answers to questions not shown).
+(function () {
+  var dependent = document.querySelectorAll('[data-shown-if]');
+  if (!dependent.length) return;
+  function update() {
+    dependent.forEach(function (el) {
+      var parts = el.getAttribute('data-shown-if').split(':');
+      var chosen = document.querySelector('input[name="' + parts[0] + '"][value="' + parts[1] + '"]:checked');
+      var parent = document.querySelector('[data-question="' + parts[0] + '"]');
+      el.hidden = !chosen || (parent !== null && parent.hidden);
+    });
+  }
+  document.addEventListener('change', update);
+  update();
+})();

@@ -11,6 +11,7 @@
 pub mod answers;
 pub mod comments;
 pub mod document;
+pub mod survey;
 
 use crate::{DistrictId, FieldError, Permission, Role, UnitId, UserId};
 use chrono::{DateTime, Duration, Utc};
@@ -322,10 +323,12 @@ pub enum Action {
     PublishReport,
     /// Moderators hide a comment that breaks the rules, with a reason.
     Moderate,
+    /// Officials build the survey (before it opens: answers must mean one thing).
+    EditSurvey,
 }
 
 impl Action {
-    pub const ALL: [Self; 8] = [
+    pub const ALL: [Self; 9] = [
         Self::EditPlan,
         Self::Publish,
         Self::Cancel,
@@ -334,6 +337,7 @@ impl Action {
         Self::Answer,
         Self::PublishReport,
         Self::Moderate,
+        Self::EditSurvey,
     ];
 
     /// The permission it needs beyond an account, if any.
@@ -341,9 +345,11 @@ impl Action {
         match self {
             Self::TakePart => None,
             Self::RecordComment | Self::Answer => Some(Permission::HandleConsultations),
-            Self::EditPlan | Self::Publish | Self::Cancel | Self::PublishReport => {
-                Some(Permission::ManageConsultations)
-            }
+            Self::EditPlan
+            | Self::Publish
+            | Self::Cancel
+            | Self::PublishReport
+            | Self::EditSurvey => Some(Permission::ManageConsultations),
             Self::Moderate => Some(Permission::ModerateConsultations),
         }
     }
@@ -362,6 +368,7 @@ impl Action {
             Self::Answer => &[Open, Analysis],
             Self::PublishReport => &[Analysis],
             Self::Moderate => &[Open, Analysis, Reported, Cancelled],
+            Self::EditSurvey => &[Draft, Announced, Information],
         }
     }
 }
@@ -381,10 +388,15 @@ pub enum Refusal {
     NoMethod,
     /// The report cannot be published while comments wait for an answer.
     Unanswered,
+    /// The survey is for holders of an invitation code, and the code given is unknown or
+    /// used.
+    Code,
+    /// This account (or code) has already sent its response.
+    Answered,
 }
 
 impl Refusal {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 9] = [
         Self::SignIn,
         Self::Forbidden,
         Self::Phase,
@@ -392,6 +404,8 @@ impl Refusal {
         Self::Stale,
         Self::NoMethod,
         Self::Unanswered,
+        Self::Code,
+        Self::Answered,
     ];
 
     pub fn code(self) -> &'static str {
@@ -403,14 +417,16 @@ impl Refusal {
             Self::Stale => "consult_stale",
             Self::NoMethod => "consult_no_method",
             Self::Unanswered => "consult_unanswered",
+            Self::Code => "consult_code",
+            Self::Answered => "consult_answered",
         }
     }
 
     pub fn http_status(self) -> u16 {
         match self {
             Self::SignIn => 401,
-            Self::Forbidden | Self::OtherDistrict => 403,
-            Self::Phase | Self::Stale | Self::NoMethod | Self::Unanswered => 409,
+            Self::Forbidden | Self::OtherDistrict | Self::Code => 403,
+            Self::Phase | Self::Stale | Self::NoMethod | Self::Unanswered | Self::Answered => 409,
         }
     }
 }
@@ -468,6 +484,36 @@ pub fn may_comment(
     may(actor, action, phase)?;
     if !methods.contains(&method) {
         return Err(Refusal::NoMethod);
+    }
+    Ok(())
+}
+
+/// May someone answer the survey of a consultation now in `phase` whose plan offers
+/// `methods`, the survey being for `audience`, and (for a district survey) having declared
+/// living in `declared` while the consultation concerns `area`? Anyone may for an open
+/// survey; accounts for the others; a code's validity is the store's to check.
+pub fn may_answer_survey(
+    actor: &Actor,
+    phase: Phase,
+    methods: &[Method],
+    audience: survey::Audience,
+    declared: Option<DistrictId>,
+    area: &Area,
+) -> Result<(), Refusal> {
+    if audience.needs_account() {
+        actor.user.ok_or(Refusal::SignIn)?;
+    }
+    if phase != Phase::Open {
+        return Err(Refusal::Phase);
+    }
+    if !methods.contains(&Method::Survey) {
+        return Err(Refusal::NoMethod);
+    }
+    if audience == survey::Audience::Districts
+        && let Area::Districts(districts) = area
+        && !declared.is_some_and(|d| districts.contains(&d))
+    {
+        return Err(Refusal::OtherDistrict);
     }
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod documents;
+pub mod survey;
 
 use crate::entities::{
     consultation_comments, consultation_districts, consultation_documents,
@@ -284,6 +285,12 @@ pub enum ChangeError {
     /// The report waits for answers to every comment.
     #[error("unanswered")]
     Unanswered,
+    /// The invitation code is unknown or used.
+    #[error("code")]
+    Code,
+    /// This account or code has already sent its response.
+    #[error("answered")]
+    Answered,
     #[error(transparent)]
     Store(#[from] StoreError),
 }

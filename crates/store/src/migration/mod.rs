@@ -23,6 +23,7 @@ mod m20261206_000016_reply_templates;
 mod m20261206_000017_consultations;
 mod m20261206_000018_consultation_comments;
 mod m20261207_000019_consultation_documents;
+mod m20261207_000020_consultation_surveys;
 
 pub struct Migrator;
 
@@ -49,6 +50,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000017_consultations::Migration),
             Box::new(m20261206_000018_consultation_comments::Migration),
             Box::new(m20261207_000019_consultation_documents::Migration),
+            Box::new(m20261207_000020_consultation_surveys::Migration),
         ]
     }
 }

@@ -269,20 +269,8 @@ fn filtered(filter: &ListFilter) -> sea_orm::Select<reports::Entity> {
         .filter(|t| !t.is_empty())
     {
         use sea_orm::sea_query::{Expr, Func};
-        // LIKE's own wildcards in what was typed are taken literally.
-        let escaped: String = text
-            .to_lowercase()
-            .chars()
-            .flat_map(|c| match c {
-                '%' | '_' | '\\' => vec!['\\', c],
-                c => vec![c],
-            })
-            .collect();
         let public = Func::coalesce([Expr::col(C::DescriptionRedacted), Expr::col(C::Description)]);
-        select = select.filter(
-            Expr::expr(Func::lower(public))
-                .like(sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')),
-        );
+        select = select.filter(Expr::expr(Func::lower(public)).like(crate::containing(text)));
     }
     if filter.photos_pending {
         use crate::entities::report_photos::{Column as P, Entity as Photos};

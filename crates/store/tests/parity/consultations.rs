@@ -329,3 +329,91 @@ async fn the_report_never_leaves_a_comment_unanswered_even_when_one_arrives_at_o
     // The last round without a comment racing it publishes.
     answers::publish_report(&db.db, k.id).await.unwrap();
 }
+
+#[tokio::test]
+async fn two_responses_sent_at_once_by_one_account_or_code_count_once() {
+    use miasto_domain::consultations::survey::{Answer, Audience, RawQuestion, Survey};
+    use miasto_store::consultations::survey;
+    let db = TestDb::new().await;
+    let user = miasto_domain::UserId::new();
+    let mut c = content(&db, "Ankieta", vec![]).await;
+    c.organisation.methods = vec![rules::Method::Survey];
+    let now = miasto_store::now();
+    c.schedule = Schedule::new(
+        Kind::Standard,
+        &Default::default(),
+        now + Duration::days(1),
+        now + Duration::days(8),
+        now + Duration::days(30),
+        now + Duration::days(60),
+    )
+    .unwrap();
+    let k = store::create(&db.db, &c, user).await.unwrap();
+    let mut s = Survey {
+        audience: Audience::Accounts,
+        ..Survey::default()
+    };
+    let q = s
+        .check_question(&RawQuestion {
+            kind: "single",
+            text: "Tak czy nie?",
+            options: "Tak\nNie",
+            ..Default::default()
+        })
+        .unwrap();
+    s.questions.push(q);
+    assert_eq!(survey::save(&db.db, k.id, &s, 0).await.unwrap(), 1);
+    assert!(matches!(
+        survey::save(&db.db, k.id, &s, 0).await,
+        Err(ChangeError::Stale)
+    ));
+    store::publish(&db.db, k.id).await.unwrap();
+    let codes = survey::make_codes(&db.db, k.id, 1).await.unwrap();
+    // Open it: the clock moves on (the schedule is checked by the writes).
+    let clock = miasto_store::clock::Clock::at(now + Duration::days(10));
+    clock
+        .run(async {
+            let response =
+                |user: Option<miasto_domain::UserId>, code: Option<String>| survey::NewResponse {
+                    user,
+                    code,
+                    answers: vec![("q1".to_owned(), Answer::Choice(0))],
+                    ..Default::default()
+                };
+            for (who, code) in [(Some(user), None), (None, Some(codes[0].clone()))] {
+                let mut handles = Vec::new();
+                for _ in 0..2 {
+                    let db = db.db.clone();
+                    let new = response(who, code.clone());
+                    let id = k.id;
+                    let clock = clock.clone();
+                    handles.push(tokio::spawn(async move {
+                        clock
+                            .run(async move {
+                                let tx = miasto_store::begin(&db).await.unwrap();
+                                let done = survey::submit(&tx, id, &new).await;
+                                match &done {
+                                    Ok(_) => tx.commit().await.unwrap(),
+                                    Err(_) => tx.rollback().await.unwrap(),
+                                }
+                                done
+                            })
+                            .await
+                    }));
+                }
+                let mut landed = 0;
+                for h in handles {
+                    match h.await.unwrap() {
+                        Ok(_) => landed += 1,
+                        Err(ChangeError::Answered | ChangeError::Code) => {}
+                        Err(e) => panic!("{e:?}"),
+                    }
+                }
+                assert_eq!(landed, 1, "one response lands, not two");
+            }
+            let tallies = survey::tallies(&db.db, k.id).await.unwrap();
+            assert_eq!(tallies.get(survey::RESPONSES), Some(&2));
+            assert_eq!(tallies.get("q1:0"), Some(&2));
+        })
+        .await;
+}

@@ -610,7 +610,7 @@ fn header(ctx: &Ctx) -> Vec<String> {
     .collect()
 }
 
-fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     // A leading = + - @ would run as a formula in a spreadsheet: quote it away.
     let text = if text.starts_with(['=', '+', '-', '@']) {
         format!("'{text}")

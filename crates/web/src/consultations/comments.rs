@@ -231,6 +231,8 @@ pub fn refused_write(
         ChangeError::Stale => "error-consult_phase",
         ChangeError::Target => "consult-error-target",
         ChangeError::Unanswered => "error-consult_unanswered",
+        ChangeError::Code => "error-consult_code",
+        ChangeError::Answered => "error-consult_answered",
         ChangeError::Store(e) => return Err(e.into()),
     };
     errors.add_message(field, key);

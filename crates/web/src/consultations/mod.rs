@@ -6,6 +6,7 @@ pub mod answers;
 pub mod comments;
 pub mod documents;
 pub mod staff;
+pub mod survey;
 
 use crate::context::Ctx;
 use crate::page::{Page, SelectOption, options, render};
@@ -200,6 +201,8 @@ struct ShowPage {
     body: String,
     errors: crate::form::FieldErrors,
     documents: Vec<documents::DocumentLink>,
+    /// The plan has a survey.
+    survey: bool,
 }
 
 /// A published consultation, or 404.
@@ -262,6 +265,10 @@ pub(crate) async fn show_page(
             body,
             errors,
             documents: documents::links(state, c).await?,
+            survey: c
+                .organisation
+                .methods
+                .contains(&miasto_domain::consultations::Method::Survey),
         })?,
     )
         .into_response())

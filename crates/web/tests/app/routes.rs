@@ -227,6 +227,7 @@ impl Fixtures {
             "year" => self.report_year.clone(),
             "variant" => "thumb".into(),
             "code" => self.question.clone(),
+            "key" if path.contains("/survey/") => "q1".into(),
             "key" => "0".repeat(64),
             "token" if under("/reports/track") => self.tracking.clone(),
             "token" if under("/feedback") => self.feedback.clone(),

@@ -1,0 +1,1243 @@
+//! The e-survey: officials build it (questions, who may answer, demographics, invitation
+//! codes) until the consultation opens; residents answer it on its page — with or without
+//! JavaScript, saving to continue later — once per account or code; results are counted as
+//! responses arrive (tables with SVG bars a screen reader can skip, the table being the
+//! text), open answers listed and searchable, every response exported as CSV or JSON,
+//! streamed.
+
+use super::comments::actor;
+use super::{ConsultationView, find_public};
+use crate::context::{Ctx, redirect_with_flash};
+use crate::form::{FieldErrors, Form, FormPairs};
+use crate::page::{Page, Pager, SelectOption, options, render};
+use crate::reports::Lookup;
+use crate::{AppState, Error};
+use askama::Template;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use miasto_domain::consultations::survey::{
+    self as rules, AGE_BANDS, Answer, Answers, Audience, Kind, Raw, RawQuestion, SEXES, Survey,
+};
+use miasto_domain::consultations::{Action, Area, Phase, Refusal, may, may_answer_survey};
+use miasto_domain::{DistrictId, Permission};
+use miasto_store::audit;
+use miasto_store::consultations::survey::{self as store, NewResponse};
+use miasto_store::consultations::{ChangeError, Consultation};
+use serde::Deserialize;
+
+/// A question as the form and the builder show it, with what was chosen or typed.
+pub struct QuestionView {
+    pub key: String,
+    pub number: usize,
+    pub kind: &'static str,
+    pub text: String,
+    pub options: Vec<(usize, String)>,
+    pub rows: Vec<(usize, String)>,
+    pub required: bool,
+    /// "q1:1" for the script; the condition in words for everyone.
+    pub shown_if: Option<String>,
+    pub condition: Option<String>,
+    pub chosen: Vec<usize>,
+    /// A ranking's place of each option, or a matrix's column of each row, as typed.
+    pub places: Vec<String>,
+    pub text_value: String,
+    pub error: Option<String>,
+}
+
+impl QuestionView {
+    pub fn is_chosen(&self, i: &usize) -> bool {
+        self.chosen.contains(i)
+    }
+
+    pub fn place(&self, i: &usize) -> &str {
+        self.places.get(*i).map(String::as_str).unwrap_or("")
+    }
+}
+
+/// The form's values from stored answers (a draft).
+fn raw_of(answers: &Answers) -> Raw {
+    let mut raw: Raw = Raw::new();
+    for (key, a) in answers {
+        match a {
+            Answer::Choice(i) => {
+                raw.insert(key.clone(), vec![i.to_string()]);
+            }
+            Answer::Choices(is) => {
+                raw.insert(key.clone(), is.iter().map(usize::to_string).collect());
+            }
+            Answer::Ranking(order) => {
+                for (place, i) in order.iter().enumerate() {
+                    raw.insert(format!("{key}-{i}"), vec![(place + 1).to_string()]);
+                }
+            }
+            Answer::Matrix(cells) => {
+                for (r, c) in cells.iter().enumerate() {
+                    if let Some(c) = c {
+                        raw.insert(format!("{key}-{r}"), vec![c.to_string()]);
+                    }
+                }
+            }
+            Answer::Text(t) => {
+                raw.insert(key.clone(), vec![t.clone()]);
+            }
+        }
+    }
+    raw
+}
+
+fn first<'a>(raw: &'a Raw, key: &str) -> &'a str {
+    raw.get(key)
+        .and_then(|v| v.first())
+        .map(String::as_str)
+        .unwrap_or("")
+}
+
+/// The survey's questions as views, filled from `raw`, with `errors` by question key.
+pub fn question_views(
+    page: &Page,
+    survey: &Survey,
+    raw: &Raw,
+    errors: &[(String, miasto_domain::FieldError)],
+) -> Vec<QuestionView> {
+    survey
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(n, q)| {
+            let condition = q.shown_if.as_ref().and_then(|(key, option)| {
+                let (i, parent) = survey
+                    .questions
+                    .iter()
+                    .enumerate()
+                    .find(|(_, p)| p.key == *key)?;
+                Some(crate::i18n::t_args(
+                    page.lang,
+                    "survey-condition",
+                    &[
+                        ("n", &(i + 1).to_string()),
+                        (
+                            "option",
+                            parent
+                                .options
+                                .get(*option)
+                                .map(String::as_str)
+                                .unwrap_or(""),
+                        ),
+                    ],
+                ))
+            });
+            let count = if q.kind == Kind::Matrix {
+                q.rows.len()
+            } else {
+                q.options.len()
+            };
+            QuestionView {
+                key: q.key.clone(),
+                number: n + 1,
+                kind: q.kind.as_str(),
+                text: q.text.clone(),
+                options: q.options.iter().cloned().enumerate().collect(),
+                rows: q.rows.iter().cloned().enumerate().collect(),
+                required: q.required,
+                shown_if: q.shown_if.as_ref().map(|(k, o)| format!("{k}:{o}")),
+                condition,
+                chosen: raw
+                    .get(&q.key)
+                    .map(|v| v.iter().filter_map(|s| s.trim().parse().ok()).collect())
+                    .unwrap_or_default(),
+                places: (0..count)
+                    .map(|i| first(raw, &format!("{}-{i}", q.key)).to_owned())
+                    .collect(),
+                text_value: if q.kind.is_text() {
+                    first(raw, &q.key).to_owned()
+                } else {
+                    String::new()
+                },
+                error: errors
+                    .iter()
+                    .find(|(k, _)| *k == q.key)
+                    .map(|(_, e)| page.t(&format!("survey-error-{}", e.code()))),
+            }
+        })
+        .collect()
+}
+
+async fn survey_of(state: &AppState, c: &Consultation) -> Result<(Survey, i32), Error> {
+    Ok(store::get(state.db(), c.id).await?.unwrap_or_default())
+}
+
+fn district_options(
+    lookup: &Lookup,
+    c: &Consultation,
+    page: &Page,
+    selected: &str,
+) -> Vec<SelectOption> {
+    let mut all = vec![(String::new(), page.t("survey-district-choose"))];
+    all.extend(
+        lookup
+            .districts
+            .iter()
+            .filter(|d| match &c.organisation.area {
+                Area::CityWide => true,
+                Area::Districts(ids) => ids.contains(&d.id),
+            })
+            .map(|d| (d.id.to_string(), d.label())),
+    );
+    options(all, selected)
+}
+
+fn all_districts(lookup: &Lookup, page: &Page, selected: &str) -> Vec<SelectOption> {
+    let mut all = vec![(String::new(), page.t("survey-no-answer"))];
+    all.extend(
+        lookup
+            .districts
+            .iter()
+            .map(|d| (d.id.to_string(), d.label())),
+    );
+    options(all, selected)
+}
+
+fn choices(page: &Page, prefix: &str, values: &[&str], selected: &str) -> Vec<SelectOption> {
+    let mut all = vec![(String::new(), page.t("survey-no-answer"))];
+    all.extend(
+        values
+            .iter()
+            .map(|v| ((*v).to_owned(), page.t(&format!("{prefix}{v}")))),
+    );
+    options(all, selected)
+}
+
+// --- Residents ---------------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "consultations/survey.html")]
+struct SurveyPage {
+    page: Page,
+    c: ConsultationView,
+    questions: Vec<QuestionView>,
+    audience: &'static str,
+    /// The form is shown (open, and this visitor may answer).
+    may_answer: bool,
+    /// Why not, when not.
+    refusal: Option<String>,
+    login: bool,
+    sent: bool,
+    can_save: bool,
+    demographics: bool,
+    districts: Vec<SelectOption>,
+    home_districts: Vec<SelectOption>,
+    ages: Vec<SelectOption>,
+    sexes: Vec<SelectOption>,
+    code: String,
+    errors: FieldErrors,
+}
+
+struct Typed {
+    raw: Raw,
+    district: String,
+    age: String,
+    sex: String,
+    code: String,
+}
+
+impl Typed {
+    fn of(pairs: &[(String, String)]) -> Self {
+        let mut raw: Raw = Raw::new();
+        for (k, v) in pairs {
+            raw.entry(k.clone()).or_default().push(v.clone());
+        }
+        Self {
+            district: first(&raw, "_district").to_owned(),
+            age: first(&raw, "_age").to_owned(),
+            sex: first(&raw, "_sex").to_owned(),
+            code: first(&raw, "_code").to_owned(),
+            raw,
+        }
+    }
+}
+
+async fn survey_page(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Consultation,
+    typed: Option<Typed>,
+    answer_errors: &[(String, miasto_domain::FieldError)],
+    errors: FieldErrors,
+) -> Result<SurveyPage, Error> {
+    let lookup = Lookup::load(state).await?;
+    let page = Page::new(
+        ctx,
+        crate::i18n::t_args(ctx.locale, "survey-title", &[("title", &c.plan.title)]),
+    );
+    let view = ConsultationView::new(c, &lookup, &page);
+    let (survey, _) = survey_of(state, c).await?;
+    let mine = match ctx.user.as_ref() {
+        Some(u) => store::response_of(state.db(), c.id, u.user.id).await?,
+        None => None,
+    };
+    let sent = mine.as_ref().is_some_and(|r| r.submitted_at.is_some());
+    let typed = typed.unwrap_or_else(|| match &mine {
+        Some(r) => Typed {
+            raw: raw_of(&r.answers),
+            district: r.district.map(|d| d.to_string()).unwrap_or_default(),
+            age: r.age_band.clone().unwrap_or_default(),
+            sex: r.sex.clone().unwrap_or_default(),
+            code: String::new(),
+        },
+        None => Typed {
+            raw: Raw::new(),
+            district: String::new(),
+            age: String::new(),
+            sex: String::new(),
+            code: String::new(),
+        },
+    });
+    // Whether this visitor may answer, the district aside (declared on the form).
+    let rule = may_answer_survey(
+        &actor(ctx),
+        view.phase,
+        &c.organisation.methods,
+        survey.audience,
+        None,
+        &Area::CityWide,
+    );
+    let login = rule == Err(Refusal::SignIn);
+    Ok(SurveyPage {
+        questions: question_views(&page, &survey, &typed.raw, answer_errors),
+        audience: survey.audience.as_str(),
+        may_answer: rule.is_ok() && !sent && !survey.questions.is_empty(),
+        refusal: match rule {
+            Err(r) if r != Refusal::SignIn => Some(page.t(&format!("error-{}", r.code()))),
+            _ => None,
+        },
+        login,
+        sent,
+        can_save: ctx.user.is_some(),
+        demographics: survey.demographics,
+        districts: district_options(&lookup, c, &page, &typed.district),
+        home_districts: all_districts(&lookup, &page, &typed.district),
+        ages: choices(&page, "survey-age-", &AGE_BANDS, &typed.age),
+        sexes: choices(&page, "survey-sex-", &SEXES, &typed.sex),
+        code: typed.code,
+        c: view,
+        errors,
+        page,
+    })
+}
+
+/// `GET /consultations/{slug}/survey`.
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    let c = find_public(&state, &slug).await?;
+    if !c
+        .organisation
+        .methods
+        .contains(&miasto_domain::consultations::Method::Survey)
+    {
+        return Err(Error::NotFound);
+    }
+    let page = survey_page(&state, &ctx, &c, None, &[], FieldErrors::new(ctx.locale)).await?;
+    Ok(render(&page)?.into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SendForm {
+    /// "save" (continue later) or "send".
+    pub action: String,
+}
+
+/// `POST /consultations/{slug}/survey`: a response sent, or saved to continue later.
+pub async fn answer(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    input: FormPairs<SendForm>,
+) -> Result<Response, Error> {
+    let c = find_public(&state, &slug).await?;
+    let (survey, _) = survey_of(&state, &c).await?;
+    let typed = Typed::of(&input.pairs);
+    let complete = input.fields.action != "save";
+    let mut errors = FieldErrors::new(ctx.locale);
+    let district = match typed.district.trim() {
+        "" => None,
+        raw => match DistrictId::parse(raw) {
+            Some(d) => Some(d),
+            None => {
+                errors.add("_district", miasto_domain::FieldError::DistrictUnknown);
+                None
+            }
+        },
+    };
+    let declared = if survey.audience == Audience::Districts {
+        district
+    } else {
+        None
+    };
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if let Err(refusal) = may_answer_survey(
+        &actor(&ctx),
+        c.phase(miasto_store::now()),
+        &c.organisation.methods,
+        survey.audience,
+        declared,
+        &c.organisation.area,
+    ) {
+        if refusal == Refusal::SignIn {
+            return Err(Error::LoginRequired);
+        }
+        let field = if refusal == Refusal::OtherDistrict {
+            "_district"
+        } else {
+            FieldErrors::FORM
+        };
+        errors.add_message(field, &format!("error-{}", refusal.code()));
+        status = StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::CONFLICT);
+    }
+    if !complete && ctx.user.is_none() {
+        return Err(Error::LoginRequired);
+    }
+    if survey.audience == Audience::Codes && complete && typed.code.trim().is_empty() {
+        errors.add("_code", miasto_domain::FieldError::Required);
+    }
+    let (age, sex) = match rules::check_demographics(&typed.age, &typed.sex) {
+        Ok(d) => d,
+        Err(list) => {
+            for (field, e) in list {
+                errors.add(if field == "age" { "_age" } else { "_sex" }, e);
+            }
+            (None, None)
+        }
+    };
+    let checked = rules::check_response(&survey, &typed.raw, complete);
+    let answer_errors = checked.as_ref().err().cloned().unwrap_or_default();
+    if !answer_errors.is_empty() {
+        errors.add_message(FieldErrors::FORM, "survey-error-answers");
+    }
+    let (Ok(answers), true) = (checked, errors.is_empty()) else {
+        let page = survey_page(&state, &ctx, &c, Some(typed), &answer_errors, errors).await?;
+        return Ok((status, render(&page)?).into_response());
+    };
+    let new = NewResponse {
+        user: ctx.user.as_ref().map(|u| u.user.id),
+        code: (survey.audience == Audience::Codes).then(|| typed.code.clone()),
+        district: if survey.demographics || survey.audience == Audience::Districts {
+            district
+        } else {
+            None
+        },
+        age_band: age.filter(|_| survey.demographics),
+        sex: sex.filter(|_| survey.demographics),
+        answers,
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let done = if complete {
+        store::submit(&tx, c.id, &new).await.map(|_| ())
+    } else {
+        store::save_draft(&tx, c.id, &new).await
+    };
+    if let Err(e) = done {
+        tx.rollback().await?;
+        let (field, key): (&'static str, String) = match e {
+            ChangeError::Store(e) => return Err(e.into()),
+            ChangeError::Code => ("_code", format!("error-{}", Refusal::Code.code())),
+            ChangeError::Answered => (
+                FieldErrors::FORM,
+                format!("error-{}", Refusal::Answered.code()),
+            ),
+            _ => (
+                FieldErrors::FORM,
+                format!("error-{}", Refusal::Phase.code()),
+            ),
+        };
+        errors.add_message(field, &key);
+        let status = if field == "_code" {
+            StatusCode::FORBIDDEN
+        } else {
+            StatusCode::CONFLICT
+        };
+        let page = survey_page(&state, &ctx, &c, Some(typed), &[], errors).await?;
+        return Ok((status, render(&page)?).into_response());
+    }
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/consultations/{slug}/survey"),
+        if complete {
+            "flash-survey-sent"
+        } else {
+            "flash-survey-saved"
+        },
+    ))
+}
+
+// --- Results -----------------------------------------------------------------------------
+
+/// One line of a result table: label, count, percent of those who answered the question.
+pub struct ResultRow {
+    pub label: String,
+    pub count: u64,
+    pub percent: u64,
+}
+
+/// A question's results.
+pub struct ResultView {
+    pub number: usize,
+    pub key: String,
+    pub text: String,
+    pub kind: &'static str,
+    pub answered: u64,
+    /// Tables: for a matrix one per row; for a ranking the average place and first places.
+    pub tables: Vec<(String, Vec<ResultRow>)>,
+}
+
+fn pct(n: u64, of: u64) -> u64 {
+    (n * 100 + of / 2).checked_div(of).unwrap_or(0)
+}
+
+/// The results as counted: every question's tables.
+pub fn result_views(
+    page: &Page,
+    survey: &Survey,
+    tallies: &std::collections::HashMap<String, u64>,
+) -> Vec<ResultView> {
+    let get = |k: String| tallies.get(&k).copied().unwrap_or(0);
+    survey
+        .questions
+        .iter()
+        .enumerate()
+        .map(|(n, q)| {
+            let answered = get(format!("{}:answered", q.key));
+            let rows_of = |f: &dyn Fn(usize) -> String| -> Vec<ResultRow> {
+                q.options
+                    .iter()
+                    .enumerate()
+                    .map(|(i, label)| {
+                        let count = get(f(i));
+                        ResultRow {
+                            label: label.clone(),
+                            count,
+                            percent: pct(count, answered),
+                        }
+                    })
+                    .collect()
+            };
+            let tables = match q.kind {
+                Kind::Single | Kind::Multiple | Kind::Scale => {
+                    vec![(
+                        page.t("survey-results-answers"),
+                        rows_of(&|i| format!("{}:{i}", q.key)),
+                    )]
+                }
+                Kind::Ranking => (1..=q.options.len())
+                    .map(|place| {
+                        (
+                            page.t1("survey-results-place", "n", place),
+                            rows_of(&|i| format!("{}:{i}@{place}", q.key)),
+                        )
+                    })
+                    .collect(),
+                Kind::Matrix => q
+                    .rows
+                    .iter()
+                    .enumerate()
+                    .map(|(r, row)| (row.clone(), rows_of(&|c| format!("{}:r{r}:c{c}", q.key))))
+                    .collect(),
+                Kind::ShortText | Kind::LongText => Vec::new(),
+            };
+            ResultView {
+                number: n + 1,
+                key: q.key.clone(),
+                text: q.text.clone(),
+                kind: q.kind.as_str(),
+                answered,
+                tables,
+            }
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "consultations/survey_results.html")]
+struct ResultsPage {
+    page: Page,
+    c: ConsultationView,
+    responses: u64,
+    results: Vec<ResultView>,
+    /// (caption, rows) of the demographics, when asked.
+    demographics: Vec<(String, Vec<ResultRow>)>,
+    staff: bool,
+}
+
+/// Results are the city's while the survey runs and everyone's once it has closed.
+fn may_see_results(ctx: &Ctx, phase: Phase) -> bool {
+    matches!(phase, Phase::Analysis | Phase::Reported)
+        || (ctx.can(Permission::HandleConsultations)
+            && matches!(phase, Phase::Open | Phase::Cancelled))
+}
+
+/// `GET /consultations/{slug}/survey/results`.
+pub async fn results(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    let c = find_public(&state, &slug).await?;
+    if !may_see_results(&ctx, c.phase(miasto_store::now())) {
+        return Err(Error::NotFound);
+    }
+    let lookup = Lookup::load(&state).await?;
+    let page = Page::new(
+        &ctx,
+        crate::i18n::t_args(
+            ctx.locale,
+            "survey-results-title",
+            &[("title", &c.plan.title)],
+        ),
+    );
+    let (survey, _) = survey_of(&state, &c).await?;
+    let tallies = store::tallies(state.db(), c.id).await?;
+    let responses = tallies.get(store::RESPONSES).copied().unwrap_or(0);
+    let demo = |caption: &str, prefix: &str, values: Vec<(String, String)>| {
+        let rows = values
+            .into_iter()
+            .map(|(value, label)| {
+                let count = tallies
+                    .get(&format!("{prefix}{value}"))
+                    .copied()
+                    .unwrap_or(0);
+                ResultRow {
+                    label,
+                    count,
+                    percent: pct(count, responses),
+                }
+            })
+            .collect();
+        (page.t(caption), rows)
+    };
+    let demographics = if survey.demographics {
+        vec![
+            demo(
+                "survey-district",
+                "_district:",
+                lookup
+                    .districts
+                    .iter()
+                    .map(|d| (d.id.to_string(), d.label()))
+                    .collect(),
+            ),
+            demo(
+                "survey-age",
+                "_age:",
+                AGE_BANDS
+                    .iter()
+                    .map(|a| ((*a).to_owned(), page.t(&format!("survey-age-{a}"))))
+                    .collect(),
+            ),
+            demo(
+                "survey-sex",
+                "_sex:",
+                SEXES
+                    .iter()
+                    .map(|s| ((*s).to_owned(), page.t(&format!("survey-sex-{s}"))))
+                    .collect(),
+            ),
+        ]
+    } else {
+        Vec::new()
+    };
+    Ok(render(&ResultsPage {
+        c: ConsultationView::new(&c, &lookup, &page),
+        responses,
+        results: result_views(&page, &survey, &tallies),
+        demographics,
+        staff: ctx.can(Permission::HandleConsultations),
+        page,
+    })?
+    .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "consultations/survey_texts.html")]
+struct TextsPage {
+    page: Page,
+    c: ConsultationView,
+    question: String,
+    key: String,
+    search: String,
+    answers: Vec<(String, String)>,
+    pager: Pager,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct TextsQuery {
+    pub q: String,
+    pub page: String,
+}
+
+/// `GET /consultations/{slug}/survey/results/{key}`: a question's open answers, searchable.
+pub async fn texts(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, key)): Path<(String, String)>,
+    Query(q): Query<TextsQuery>,
+) -> Result<Response, Error> {
+    let c = find_public(&state, &slug).await?;
+    if !may_see_results(&ctx, c.phase(miasto_store::now())) {
+        return Err(Error::NotFound);
+    }
+    let (survey, _) = survey_of(&state, &c).await?;
+    let question = survey
+        .question(&key)
+        .filter(|q| q.kind.is_text())
+        .ok_or(Error::NotFound)?;
+    let number = crate::admin::page_number(&q.page)?;
+    let lookup = Lookup::load(&state).await?;
+    let page = Page::new(&ctx, question.text.clone());
+    let paged = store::text_answers(
+        state.db(),
+        c.id,
+        &key,
+        Some(q.q.as_str()),
+        miasto_store::Page::new(number, Some(50)),
+    )
+    .await?;
+    let base = format!("/consultations/{slug}/survey/results/{key}");
+    let pager = Pager::new(&paged, &base, &[("q", q.q.as_str())]);
+    Ok(render(&TextsPage {
+        c: ConsultationView::new(&c, &lookup, &page),
+        question: question.text.clone(),
+        key,
+        search: q.q,
+        answers: paged
+            .items
+            .iter()
+            .map(|(body, at)| (body.clone(), super::day(*at, page.lang)))
+            .collect(),
+        pager,
+        page,
+    })?
+    .into_response())
+}
+
+// --- Officials: the builder ----------------------------------------------------------------
+
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(default)]
+pub struct QuestionForm {
+    pub kind: String,
+    pub text: String,
+    pub options: String,
+    pub rows: String,
+    pub required: String,
+    pub shown_if: String,
+    pub version: String,
+}
+
+#[derive(Template)]
+#[template(path = "consultations/staff_survey.html")]
+struct BuilderPage {
+    page: Page,
+    c: ConsultationView,
+    questions: Vec<QuestionView>,
+    version: i32,
+    may_edit: bool,
+    audiences: Vec<SelectOption>,
+    demographics: bool,
+    kinds: Vec<SelectOption>,
+    conditions: Vec<SelectOption>,
+    form: QuestionForm,
+    codes: Vec<String>,
+    code_counts: (u64, u64),
+    uses_codes: bool,
+    errors: FieldErrors,
+}
+
+async fn builder_page(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Consultation,
+    form: QuestionForm,
+    codes: Vec<String>,
+    errors: FieldErrors,
+) -> Result<BuilderPage, Error> {
+    let lookup = Lookup::load(state).await?;
+    let page = Page::new(ctx, crate::i18n::t(ctx.locale, "survey-builder-title"));
+    let (survey, version) = survey_of(state, c).await?;
+    let phase = c.phase(miasto_store::now());
+    let mut conditions = vec![(String::new(), page.t("survey-condition-none"))];
+    for (n, q) in survey.questions.iter().enumerate() {
+        if matches!(q.kind, Kind::Single | Kind::Multiple) {
+            for (i, o) in q.options.iter().enumerate() {
+                conditions.push((
+                    format!("{}:{i}", q.key),
+                    format!("{}. {} — {o}", n + 1, q.text),
+                ));
+            }
+        }
+    }
+    Ok(BuilderPage {
+        c: ConsultationView::new(c, &lookup, &page),
+        questions: question_views(&page, &survey, &Raw::new(), &[]),
+        version,
+        may_edit: may(&actor(ctx), Action::EditSurvey, phase).is_ok(),
+        audiences: options(
+            Audience::ALL.iter().map(|a| {
+                (
+                    a.as_str(),
+                    page.t(&format!("survey-audience-{}", a.as_str())),
+                )
+            }),
+            survey.audience.as_str(),
+        ),
+        demographics: survey.demographics,
+        kinds: options(
+            Kind::ALL
+                .iter()
+                .map(|k| (k.as_str(), page.t(&format!("survey-kind-{}", k.as_str())))),
+            &form.kind,
+        ),
+        conditions: options(conditions, &form.shown_if),
+        code_counts: store::code_counts(state.db(), c.id).await?,
+        uses_codes: survey.audience == Audience::Codes,
+        codes,
+        form,
+        errors,
+        page,
+    })
+}
+
+async fn find_staff(state: &AppState, ctx: &Ctx, slug: &str) -> Result<Consultation, Error> {
+    ctx.require(Permission::ManageConsultations)?;
+    miasto_store::consultations::get_by_slug(state.db(), slug)
+        .await?
+        .ok_or(Error::NotFound)
+}
+
+/// `GET /staff/consultations/{slug}/survey`.
+pub async fn builder(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, Error> {
+    let c = find_staff(&state, &ctx, &slug).await?;
+    let page = builder_page(
+        &state,
+        &ctx,
+        &c,
+        QuestionForm::default(),
+        Vec::new(),
+        FieldErrors::new(ctx.locale),
+    )
+    .await?;
+    Ok(render(&page)?.into_response())
+}
+
+/// Writes a changed survey under the version the page was shown with; re-shows the page with
+/// the refusal's message when the rulebook or the store says no.
+async fn write(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Consultation,
+    survey: &Survey,
+    version: &str,
+    form: QuestionForm,
+) -> Result<Response, Error> {
+    let mut errors = FieldErrors::new(ctx.locale);
+    let status = match may(
+        &actor(ctx),
+        Action::EditSurvey,
+        c.phase(miasto_store::now()),
+    ) {
+        Err(refusal) => {
+            errors.add_message(FieldErrors::FORM, &format!("error-{}", refusal.code()));
+            StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::CONFLICT)
+        }
+        Ok(()) => {
+            let expected: i32 = version.trim().parse().unwrap_or(-1);
+            let tx = miasto_store::begin(state.db()).await?;
+            match store::save(&tx, c.id, survey, expected).await {
+                Ok(_) => {
+                    audit::record(
+                        &tx,
+                        ctx.user.as_ref().map(|u| u.user.id),
+                        audit::Action::ConsultationChanged,
+                        Some(audit::Target::consultation(c.id)),
+                        serde_json::json!({ "survey": survey.questions.len() }),
+                    )
+                    .await?;
+                    tx.commit().await?;
+                    return Ok(redirect_with_flash(
+                        ctx,
+                        &format!("/staff/consultations/{}/survey", c.slug),
+                        "flash-saved",
+                    ));
+                }
+                Err(ChangeError::Store(e)) => return Err(e.into()),
+                Err(_) => {
+                    tx.rollback().await?;
+                    errors.add_message(FieldErrors::FORM, "error-consult_stale");
+                    StatusCode::CONFLICT
+                }
+            }
+        }
+    };
+    let page = builder_page(state, ctx, c, form, Vec::new(), errors).await?;
+    Ok((status, render(&page)?).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SettingsForm {
+    pub audience: String,
+    pub demographics: String,
+    pub version: String,
+}
+
+/// `POST /staff/consultations/{slug}/survey/settings`: who may answer, and the demographics.
+pub async fn settings(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(input): Form<SettingsForm>,
+) -> Result<Response, Error> {
+    let c = find_staff(&state, &ctx, &slug).await?;
+    let (mut survey, _) = survey_of(&state, &c).await?;
+    let Some(audience) = Audience::parse(&input.audience) else {
+        let mut errors = FieldErrors::new(ctx.locale);
+        errors.add("audience", miasto_domain::FieldError::KindUnknown);
+        let page = builder_page(
+            &state,
+            &ctx,
+            &c,
+            QuestionForm::default(),
+            Vec::new(),
+            errors,
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    survey.audience = audience;
+    survey.demographics = !input.demographics.is_empty();
+    write(
+        &state,
+        &ctx,
+        &c,
+        &survey,
+        &input.version,
+        QuestionForm::default(),
+    )
+    .await
+}
+
+/// `POST /staff/consultations/{slug}/survey/questions`: adds a question.
+pub async fn add_question(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(form): Form<QuestionForm>,
+) -> Result<Response, Error> {
+    let c = find_staff(&state, &ctx, &slug).await?;
+    let (mut survey, _) = survey_of(&state, &c).await?;
+    let raw = RawQuestion {
+        kind: &form.kind,
+        text: &form.text,
+        options: &form.options,
+        rows: &form.rows,
+        required: !form.required.is_empty(),
+        shown_if: &form.shown_if,
+    };
+    match survey.check_question(&raw) {
+        Ok(q) => {
+            survey.questions.push(q);
+            let version = form.version.clone();
+            write(&state, &ctx, &c, &survey, &version, form).await
+        }
+        Err(list) => {
+            let mut errors = FieldErrors::new(ctx.locale);
+            for (field, e) in list {
+                errors.add(field, e);
+            }
+            let page = builder_page(&state, &ctx, &c, form, Vec::new(), errors).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+        }
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct MoveForm {
+    /// "up", "down" or "delete".
+    pub action: String,
+    pub version: String,
+}
+
+/// `POST /staff/consultations/{slug}/survey/questions/{key}`: moves or deletes a question.
+pub async fn change_question(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, key)): Path<(String, String)>,
+    Form(input): Form<MoveForm>,
+) -> Result<Response, Error> {
+    let c = find_staff(&state, &ctx, &slug).await?;
+    let (mut survey, _) = survey_of(&state, &c).await?;
+    let changed = match input.action.as_str() {
+        "up" => survey.shift(&key, true),
+        "down" => survey.shift(&key, false),
+        "delete" => survey.remove(&key),
+        _ => return Err(Error::BadRequest("form_malformed")),
+    };
+    if !changed {
+        return Ok(redirect_with_flash(
+            &ctx,
+            &format!("/staff/consultations/{slug}/survey"),
+            "flash-survey-unchanged",
+        ));
+    }
+    write(
+        &state,
+        &ctx,
+        &c,
+        &survey,
+        &input.version,
+        QuestionForm::default(),
+    )
+    .await
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CodesForm {
+    pub count: String,
+}
+
+/// The most codes made at once.
+pub const CODES_MAX: usize = 5_000;
+
+/// `POST /staff/consultations/{slug}/survey/codes`: makes invitation codes and shows them
+/// once (only their hashes are kept).
+pub async fn make_codes(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(input): Form<CodesForm>,
+) -> Result<Response, Error> {
+    let c = find_staff(&state, &ctx, &slug).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let phase = c.phase(miasto_store::now());
+    let n = input
+        .count
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=CODES_MAX).contains(n));
+    if n.is_none() {
+        errors.add("count", miasto_domain::FieldError::NumberInvalid);
+    }
+    if matches!(phase, Phase::Analysis | Phase::Reported | Phase::Cancelled) {
+        errors.add_message(FieldErrors::FORM, "error-consult_phase");
+    }
+    let (Some(n), true) = (n, errors.is_empty()) else {
+        let page = builder_page(
+            &state,
+            &ctx,
+            &c,
+            QuestionForm::default(),
+            Vec::new(),
+            errors,
+        )
+        .await?;
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let codes = store::make_codes(&tx, c.id, n).await?;
+    audit::record(
+        &tx,
+        ctx.user.as_ref().map(|u| u.user.id),
+        audit::Action::ConsultationChanged,
+        Some(audit::Target::consultation(c.id)),
+        serde_json::json!({ "codes": n }),
+    )
+    .await?;
+    tx.commit().await?;
+    let page = builder_page(&state, &ctx, &c, QuestionForm::default(), codes, errors).await?;
+    Ok(render(&page)?.into_response())
+}
+
+// --- Exports -----------------------------------------------------------------------------
+
+use super::answers::csv_field as cell;
+
+/// An answer as an export's cell: option labels (several joined with " | "), a ranking in
+/// order, a matrix row by row, text as typed.
+fn answer_text(q: &miasto_domain::consultations::survey::Question, a: &Answer) -> String {
+    let label = |i: &usize| q.options.get(*i).cloned().unwrap_or_default();
+    match a {
+        Answer::Choice(i) => label(i),
+        Answer::Choices(is) | Answer::Ranking(is) => {
+            is.iter().map(label).collect::<Vec<_>>().join(" | ")
+        }
+        Answer::Matrix(cells) => cells
+            .iter()
+            .zip(&q.rows)
+            .map(|(c, row)| format!("{row}: {}", c.as_ref().map(label).unwrap_or_default()))
+            .collect::<Vec<_>>()
+            .join(" | "),
+        Answer::Text(t) => t.clone(),
+    }
+}
+
+/// `GET /staff/consultations/{slug}/survey/downloads/{file}`: every response as
+/// `responses.csv` or `responses.json`, streamed a batch at a time, without who sent it.
+pub async fn download(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, file)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    ctx.require(Permission::HandleConsultations)?;
+    let as_json = match file.as_str() {
+        "responses.csv" => false,
+        "responses.json" => true,
+        _ => return Err(Error::NotFound),
+    };
+    let c = miasto_store::consultations::get_by_slug(state.db(), &slug)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let (survey, _) = survey_of(&state, &c).await?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+    let db = state.db().clone();
+    tokio::spawn(async move {
+        if let Err(e) = export(&db, c.id, &survey, as_json, &tx).await {
+            tracing::error!(error = %e, "survey export failed");
+        }
+    });
+    let stream = futures_util::stream::poll_fn(move |cx| {
+        rx.poll_recv(cx)
+            .map(|chunk| chunk.map(|c| Ok::<_, std::io::Error>(bytes::Bytes::from(c))))
+    });
+    let media = if as_json {
+        "application/json"
+    } else {
+        "text/csv; charset=utf-8"
+    };
+    Ok((
+        [
+            (header::CONTENT_TYPE, media.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{slug}-{file}\""),
+            ),
+        ],
+        Body::from_stream(stream),
+    )
+        .into_response())
+}
+
+async fn export(
+    db: &miasto_store::DatabaseConnection,
+    consultation: uuid::Uuid,
+    survey: &Survey,
+    as_json: bool,
+    out: &tokio::sync::mpsc::Sender<Vec<u8>>,
+) -> Result<(), Error> {
+    let head = if as_json {
+        "[".to_owned()
+    } else {
+        let mut cols = vec![
+            "response".to_owned(),
+            "sent".to_owned(),
+            "district".to_owned(),
+            "age".to_owned(),
+            "sex".to_owned(),
+        ];
+        cols.extend(
+            survey
+                .questions
+                .iter()
+                .map(|q| cell(&format!("{} {}", q.key, q.text))),
+        );
+        cols.join(",") + "\r\n"
+    };
+    if out.send(head.into_bytes()).await.is_err() {
+        return Ok(());
+    }
+    let names: std::collections::HashMap<DistrictId, String> =
+        miasto_store::reference::list_districts(db)
+            .await?
+            .into_iter()
+            .map(|d| (d.id, d.label()))
+            .collect();
+    let mut after = None;
+    let mut first = true;
+    loop {
+        let batch = store::responses_after(db, consultation, after, 1000).await?;
+        let Some(last) = batch.last() else { break };
+        after = last.submitted_at.map(|at| (at, last.id));
+        let mut chunk = String::new();
+        for r in &batch {
+            let sent = r.submitted_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+            let district = r
+                .district
+                .and_then(|d| names.get(&d).cloned())
+                .unwrap_or_default();
+            if as_json {
+                let answers: serde_json::Map<String, serde_json::Value> = r
+                    .answers
+                    .iter()
+                    .filter_map(|(k, a)| {
+                        let q = survey.question(k)?;
+                        Some((k.clone(), serde_json::Value::String(answer_text(q, a))))
+                    })
+                    .collect();
+                let item = serde_json::json!({
+                    "response": r.id.to_string(),
+                    "sent": sent,
+                    "district": district,
+                    "age": r.age_band,
+                    "sex": r.sex,
+                    "answers": answers,
+                });
+                if !first {
+                    chunk.push(',');
+                }
+                first = false;
+                chunk.push_str(&item.to_string());
+                chunk.push('\n');
+            } else {
+                let mut cols = vec![
+                    r.id.to_string(),
+                    sent,
+                    district,
+                    r.age_band.clone().unwrap_or_default(),
+                    r.sex.clone().unwrap_or_default(),
+                ];
+                for q in &survey.questions {
+                    let a = r
+                        .answers
+                        .iter()
+                        .find(|(k, _)| *k == q.key)
+                        .map(|(_, a)| answer_text(q, a));
+                    cols.push(cell(&a.unwrap_or_default()));
+                }
+                chunk.push_str(&cols.join(","));
+                chunk.push_str("\r\n");
+            }
+        }
+        if out.send(chunk.into_bytes()).await.is_err() {
+            return Ok(());
+        }
+        if after.is_none() {
+            break;
+        }
+    }
+    if as_json {
+        let _ = out.send(b"]\n".to_vec()).await;
+    }
+    Ok(())
+}

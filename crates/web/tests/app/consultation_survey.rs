@@ -1,0 +1,356 @@
+//! The e-survey (issue 16): built by an official until the consultation opens, answered
+//! once per account or invitation code, by residents of the districts concerned when it is
+//! a district survey, saved to continue later; results counted as responses arrive, shown
+//! to the city while it runs and to everyone once closed; exports of every response.
+
+use super::consultations::{create, day, on_clock, unit_id, with_methods};
+use crate::harness::{Browser, TestApp};
+use axum::http::StatusCode;
+use miasto_domain::Role;
+
+async fn district(app: &TestApp, n: usize) -> String {
+    miasto_store::reference::list_districts(&app.db.db)
+        .await
+        .unwrap()[n]
+        .id
+        .to_string()
+}
+
+/// A published consultation with a survey of `audience` and three questions; its slug.
+async fn with_survey(
+    app: &TestApp,
+    official: &mut Browser<'_>,
+    audience: &str,
+    districts: &[String],
+) -> String {
+    let unit = unit_id(app, "WD").await;
+    let mut plan: Vec<(&'static str, String)> = with_methods(&unit, &["survey"]);
+    if !districts.is_empty() {
+        plan.retain(|(k, _)| *k != "city_wide");
+        plan.extend(districts.iter().map(|d| ("districts", d.clone())));
+    }
+    let path = create(official, &plan).await;
+    let slug = path.rsplit('/').next().unwrap().to_owned();
+    let builder = format!("{path}/survey");
+    let version = |body: &str| {
+        body.split("name=\"version\" value=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    // A question with problems: each named, what was typed kept.
+    let page = official.get(&builder).await;
+    official
+        .post(
+            &format!("{builder}/questions"),
+            &[
+                ("version", &version(&page.body)),
+                ("kind", "single"),
+                ("text", "Czy?"),
+                ("options", "Tylko jedna"),
+            ],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("id=\"options-error\"")
+        .assert_contains(">Tylko jedna</textarea>");
+    for q in [
+        vec![
+            ("kind", "single"),
+            ("text", "Czy korzystasz z parku?"),
+            ("options", "Tak\nNie"),
+            ("required", "on"),
+        ],
+        vec![
+            ("kind", "long_text"),
+            ("text", "Dlaczego nie?"),
+            ("shown_if", "q1:1"),
+        ],
+        vec![
+            ("kind", "scale"),
+            ("text", "Jak oceniasz zieleń?"),
+            ("options", "1\n2\n3\n4\n5"),
+        ],
+    ] {
+        let page = official.get(&builder).await;
+        let v = version(&page.body);
+        let mut fields = vec![("version", v.as_str())];
+        fields.extend(q);
+        official
+            .post(&format!("{builder}/questions"), &fields)
+            .await
+            .assert_redirect(&builder);
+    }
+    let page = official.get(&builder).await;
+    official
+        .post(
+            &format!("{builder}/settings"),
+            &[
+                ("version", &version(&page.body)),
+                ("audience", audience),
+                ("demographics", "on"),
+            ],
+        )
+        .await
+        .assert_redirect(&builder);
+    // A stale version is refused.
+    official
+        .post(
+            &format!("{builder}/settings"),
+            &[("version", "1"), ("audience", "anyone")],
+        )
+        .await
+        .assert_status(StatusCode::CONFLICT);
+    official.post(&format!("{path}/publish"), &[]).await;
+    slug
+}
+
+#[tokio::test]
+async fn residents_of_the_district_answer_once_and_results_are_counted() {
+    on_clock(|clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let (here, elsewhere) = (district(&app, 0).await, district(&app, 1).await);
+        let slug = with_survey(
+            &app,
+            &mut official,
+            "districts",
+            std::slice::from_ref(&here),
+        )
+        .await;
+        let survey = format!("/consultations/{slug}/survey");
+        let builder = format!("/staff/consultations/{slug}/survey");
+        clock.set(day(10));
+        // Opened: the questions are fixed.
+        official
+            .post(
+                &format!("{builder}/questions/q1"),
+                &[("version", "5"), ("action", "delete")],
+            )
+            .await
+            .assert_status(StatusCode::CONFLICT);
+
+        let mut anyone = app.browser();
+        anyone.get(&survey).await.assert_contains("/login?next=");
+        let (mut anna, _) = app.logged_in("anna@example.pl", Role::Resident).await;
+        let form = anna.get(&survey).await;
+        form.assert_contains("data-shown-if=\"q1:1\"")
+            .assert_contains("Odpowiedz, jeśli w pytaniu 1 wybrano „Nie”.");
+        // Another district's resident is refused; what was chosen is kept.
+        anna.post(
+            &survey,
+            &[("_district", &elsewhere), ("q1", "0"), ("action", "send")],
+        )
+        .await
+        .assert_status(StatusCode::FORBIDDEN)
+        .assert_contains("id=\"_district-error\"")
+        .assert_contains("value=\"0\" checked");
+        // Required answers missing: named on their questions.
+        anna.post(
+            &survey,
+            &[("_district", &here), ("q3", "2"), ("action", "send")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("id=\"q1-error\"")
+        .assert_lacks("id=\"q3-error\"");
+        // Saved to continue later, then sent.
+        anna.post(
+            &survey,
+            &[("_district", &here), ("q1", "1"), ("action", "save")],
+        )
+        .await
+        .assert_redirect(&survey);
+        anna.get(&survey)
+            .await
+            .assert_contains("value=\"1\" checked");
+        anna.post(
+            &survey,
+            &[
+                ("_district", &here),
+                ("q1", "1"),
+                ("q2", "Za mało ławek przy alejkach."),
+                ("q3", "3"),
+                ("_age", "25-34"),
+                ("action", "send"),
+            ],
+        )
+        .await
+        .assert_redirect(&survey);
+        anna.get(&survey)
+            .await
+            .assert_contains("Twoja odpowiedź została przyjęta")
+            .assert_lacks("name=\"q1\"");
+        anna.post(
+            &survey,
+            &[("_district", &here), ("q1", "0"), ("action", "send")],
+        )
+        .await
+        .assert_status(StatusCode::CONFLICT)
+        .assert_contains("Twoja odpowiedź na tę ankietę została już wysłana");
+        let (mut jan, _) = app.logged_in("jan@example.pl", Role::Resident).await;
+        jan.post(
+            &survey,
+            &[
+                ("_district", &here),
+                ("q1", "0"),
+                ("q2", "Ukryte, pominięte."),
+                ("q3", "4"),
+                ("action", "send"),
+            ],
+        )
+        .await
+        .assert_redirect(&survey);
+
+        // Results: the city's while it runs, everyone's once closed.
+        let results = format!("{survey}/results");
+        anna.get(&results)
+            .await
+            .assert_status(StatusCode::NOT_FOUND);
+        let live = official.get(&results).await;
+        live.assert_contains("2 odpowiedzi.")
+            .assert_contains("<th scope=\"row\">Tak</th><td>1</td><td>50</td>")
+            .assert_contains("<th scope=\"row\">25–34</th><td>1</td><td>50</td>")
+            .assert_contains("responses.csv");
+        clock.set(day(29));
+        let public = anna.get(&results).await;
+        public
+            .assert_status(StatusCode::OK)
+            .assert_contains("Na to pytanie odpowiedziała 1 osoba.");
+        let texts = anna.get(&format!("{results}/q2?q=ŁAWEK")).await;
+        texts.assert_contains("Za mało ławek przy alejkach.");
+        anna.get(&format!("{results}/q2?q=fontanna"))
+            .await
+            .assert_contains("Nie znaleziono odpowiedzi.");
+        // The hidden question's text, sent anyway, was left out.
+        anna.get(&format!("{results}/q2"))
+            .await
+            .assert_lacks("Ukryte, pominięte.");
+        // Exports, without who answered.
+        let csv = official
+            .get(&format!(
+                "/staff/consultations/{slug}/survey/downloads/responses.csv"
+            ))
+            .await;
+        csv.assert_status(StatusCode::OK)
+            .assert_lacks("anna@example.pl");
+        assert_eq!(csv.body.lines().count(), 3, "{}", csv.body);
+        assert!(
+            csv.body
+                .contains(",25-34,,Nie,Za mało ławek przy alejkach.,4"),
+            "{}",
+            csv.body
+        );
+        let json = official
+            .get(&format!(
+                "/staff/consultations/{slug}/survey/downloads/responses.json"
+            ))
+            .await;
+        let parsed: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+        assert_eq!(parsed.as_array().unwrap().len(), 2);
+        assert_eq!(parsed[1]["answers"]["q1"], "Tak");
+        anna.get(&format!(
+            "/staff/consultations/{slug}/survey/downloads/responses.csv"
+        ))
+        .await
+        .assert_status(StatusCode::FORBIDDEN);
+        // Closed: no more responses.
+        let (mut late, _) = app.logged_in("late@example.pl", Role::Resident).await;
+        late.post(
+            &survey,
+            &[("_district", &here), ("q1", "0"), ("action", "send")],
+        )
+        .await
+        .assert_status(StatusCode::CONFLICT);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_invitation_code_answers_once_without_an_account() {
+    on_clock(|clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let slug = with_survey(&app, &mut official, "codes", &[]).await;
+        let made = official
+            .post(
+                &format!("/staff/consultations/{slug}/survey/codes"),
+                &[("count", "2")],
+            )
+            .await;
+        made.assert_status(StatusCode::OK)
+            .assert_contains("tylko ten jeden raz");
+        let block = made
+            .body
+            .split("<pre class=\"codes\">")
+            .nth(1)
+            .unwrap()
+            .split("</pre>")
+            .next()
+            .unwrap();
+        let codes: Vec<&str> = block
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        assert_eq!(codes.len(), 2);
+        official
+            .post(
+                &format!("/staff/consultations/{slug}/survey/codes"),
+                &[("count", "0")],
+            )
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        clock.set(day(10));
+        let survey = format!("/consultations/{slug}/survey");
+        let mut visitor = app.browser();
+        visitor.get(&survey).await.assert_contains("name=\"_code\"");
+        visitor
+            .post(
+                &survey,
+                &[("_code", "ZZZZZ-ZZZZZ"), ("q1", "0"), ("action", "send")],
+            )
+            .await
+            .assert_status(StatusCode::FORBIDDEN)
+            .assert_contains("kod zaproszenia jest nieznany");
+        // Typed in lower case and without the dash, it is the same code.
+        let typed = codes[0].replace('-', "").to_lowercase();
+        visitor
+            .post(
+                &survey,
+                &[("_code", &typed), ("q1", "0"), ("action", "send")],
+            )
+            .await
+            .assert_redirect(&survey);
+        let mut other = app.browser();
+        other
+            .post(
+                &survey,
+                &[
+                    ("_code", codes[0]),
+                    ("q1", "1"),
+                    ("q2", "Drugi raz."),
+                    ("action", "send"),
+                ],
+            )
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
+        // Saving for later needs an account.
+        let res = other
+            .post(
+                &survey,
+                &[("_code", codes[1]), ("q1", "1"), ("action", "save")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER);
+        assert!(res.location().starts_with("/login"));
+        official
+            .get(&format!("/staff/consultations/{slug}/survey"))
+            .await
+            .assert_contains("Utworzono kodów: 2, wykorzystano: 1.");
+    })
+    .await;
+}
