@@ -72,6 +72,15 @@ done
 export VOTER1_EMAIL=voter1@e2e.miasto.test VOTER2_EMAIL=voter2@e2e.miasto.test VOTER3_EMAIL=voter3@e2e.miasto.test
 export OPERATOR_EMAIL=operator@e2e.miasto.test OFFICIAL_EMAIL=official@e2e.miasto.test BUDGET_PASSWORD="$budget_password"
 
+# Consultations: one open now (a draft in two versions, a survey, comments) and one closed,
+# its few comments waiting for answers, one of them voter1's.
+"$MIASTO_BIN" consult demo --phase open --comments 12 --responses 40 > "$work/consult-open.txt"
+"$MIASTO_BIN" consult demo --phase analysis --comments 5 --responses 10 --resident "$VOTER1_EMAIL" > "$work/consult-closed.txt"
+CONSULT_OPEN="$(sed -n 's#^consultation: /consultations/##p' "$work/consult-open.txt")"
+CONSULT_OPEN_DOC="$(sed -n 's#^document: ##p' "$work/consult-open.txt")"
+CONSULT_CLOSED="$(sed -n 's#^consultation: /consultations/##p' "$work/consult-closed.txt")"
+export CONSULT_OPEN CONSULT_OPEN_DOC CONSULT_CLOSED
+
 "$MIASTO_BIN" serve --bind 127.0.0.1:0 > "$work/stdout.log" 2> "$work/server.log" &
 server_pid=$!
 url=""

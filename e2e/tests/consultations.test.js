@@ -79,3 +79,128 @@ test('an official plans and publishes a consultation; a resident comments on a p
   await assert.doesNotReject(operator.getByText('(listownie)').waitFor());
   await operator.context().close();
 });
+
+// Polish chosen on the login page (an account's saved language may be English from another
+// journey), then logged in.
+async function inPolish(browser, email) {
+  const page = await newPage(browser);
+  await page.goto(`${BASE}/login`);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('button', { name: 'Polski' }).click();
+  await login(page, email, PASSWORD);
+  return page;
+}
+
+test('a resident comments on a paragraph and answers the survey; on a phone in English too', async () => {
+  const slug = process.env.CONSULT_OPEN;
+  const resident = await inPolish(chrome.browser, process.env.VOTER3_EMAIL);
+  await resident.goto(`${BASE}${process.env.CONSULT_OPEN_DOC}`);
+  await checkPage(resident, 'document');
+  await resident.getByText('Co zmieniono w wersji 2').first().click();
+  await checkPage(resident, 'what changed in version 2');
+  await assert.doesNotReject(resident.locator('del.diff').first().waitFor());
+  await resident.goBack();
+  await resident.getByRole('link', { name: /Skomentuj ten akapit \(Akapit 1\)/ }).click();
+  await checkPage(resident, 'paragraph');
+  await resident.getByLabel('Twoja uwaga do tego akapitu').fill('Uchwała powinna wymieniać też konsultacje z młodzieżą.');
+  await resident.getByRole('button', { name: 'Wyślij uwagę' }).click();
+  await assert.doesNotReject(resident.getByRole('status').getByText('Twoja uwaga została przyjęta').waitFor());
+  await assert.doesNotReject(resident.getByText('konsultacje z młodzieżą').waitFor());
+  await checkPage(resident, 'paragraph after commenting');
+
+  await resident.goto(`${BASE}/consultations/${slug}/survey`);
+  await checkPage(resident, 'survey');
+  // The follow-up question shows only after "Nie" (with JavaScript; without, it is always there).
+  const why = resident.getByLabel('Co zniechęciło Cię do udziału?');
+  assert.equal(await why.isVisible(), false);
+  await resident.getByLabel('Nie', { exact: true }).check();
+  await why.fill('Nie wiedziałam, że trwają.');
+  await resident.getByLabel('Spotkanie w dzielnicy').check();
+  await resident.getByRole('button', { name: 'Wyślij odpowiedź' }).click();
+  // The scale is required: named, and what was chosen is kept.
+  await checkPage(resident, 'survey: errors');
+  await assert.doesNotReject(resident.getByText('To pytanie wymaga odpowiedzi.').waitFor());
+  assert.equal(await resident.getByLabel('Spotkanie w dzielnicy').isChecked(), true);
+  await resident.getByLabel('3', { exact: true }).check();
+  await resident.getByRole('button', { name: 'Wyślij odpowiedź' }).click();
+  await assert.doesNotReject(resident.getByText('Dziękujemy: Twoja odpowiedź została przyjęta.').first().waitFor());
+  await checkPage(resident, 'survey sent');
+  await resident.context().close();
+
+  const phone = await englishPhone(chrome.browser, process.env.VOTER2_EMAIL, PASSWORD);
+  await phone.goto(`${BASE}/consultations/${slug}/survey`);
+  await checkPage(phone, 'phone (English): survey');
+  await assertFitsWidth(phone, 'survey');
+  await phone.getByLabel('Tak', { exact: true }).check();
+  await phone.getByLabel('5 – bardzo dobrze').check();
+  await phone.getByRole('button', { name: 'Save and continue later' }).click();
+  await assert.doesNotReject(phone.getByRole('status').getByText('Your answers are saved').waitFor());
+  assert.equal(await phone.getByLabel('5 – bardzo dobrze').isChecked(), true);
+  await phone.getByRole('button', { name: 'Send the response' }).click();
+  await assert.doesNotReject(phone.getByText('Thank you: your response has been received.').first().waitFor());
+  await checkPage(phone, 'phone (English): survey sent');
+  await assertFitsWidth(phone, 'survey sent');
+  await phone.context().close();
+});
+
+test('staff type in a paper comment, answer every comment at once, an official publishes the report; the resident reads the answer in My city', async () => {
+  const slug = process.env.CONSULT_CLOSED;
+  const operator = await inPolish(chrome.browser, process.env.OPERATOR_EMAIL);
+  await operator.goto(`${BASE}/staff/consultations/${slug}/comments`);
+  await checkPage(operator, 'closed: type in a comment');
+  await operator.getByLabel('Jak wpłynęła').selectOption('paper');
+  const sixth = await operator.locator('#target option', { hasText: 'Akapit 6:' }).getAttribute('value');
+  await operator.getByLabel('Czego dotyczy').selectOption(sixth);
+  await operator.getByLabel('Treść uwagi – tak, jak ją zapisano lub zgłoszono').fill('Formularz z urny: prosimy o dłuższe konsultacje latem.');
+  await operator.getByRole('button', { name: 'Zapisz uwagę' }).click();
+  await assert.doesNotReject(operator.getByRole('status').getByText('Uwaga została zapisana.').waitFor());
+
+  await operator.goto(`${BASE}/staff/consultations/${slug}/answers`);
+  await checkPage(operator, 'answers');
+  await assert.doesNotReject(operator.getByText('6 uwag czeka na odpowiedź.').waitFor());
+  // The comment is shown with the paragraph it is about.
+  await assert.doesNotReject(operator.locator('blockquote').first().waitFor());
+  for (const box of await operator.getByRole('checkbox').all()) {
+    await box.check();
+  }
+  await operator.getByLabel('Rozstrzygnięcie').selectOption('partly_accepted');
+  await operator.getByLabel(/^Uzasadnienie/).fill('Wydłużamy konsultacje w wakacje do 30 dni; pozostałe propozycje rozważymy w regulaminie.');
+  await operator.getByRole('button', { name: 'Odpowiedz na zaznaczone uwagi' }).click();
+  await assert.doesNotReject(operator.getByRole('status').getByText('Odpowiedź zapisano jako roboczą').waitFor());
+  await assert.doesNotReject(operator.getByText('0 uwag czeka na odpowiedź.').waitFor());
+  await checkPage(operator, 'answers: all answered');
+  await operator.context().close();
+
+  // Nobody outside the city sees a draft.
+  const resident = await inPolish(chrome.browser, process.env.VOTER1_EMAIL);
+  await resident.goto(`${BASE}/my`);
+  assert.equal(await resident.getByText('Wydłużamy konsultacje w wakacje').count(), 0);
+
+  const official = await inPolish(chrome.browser, process.env.OFFICIAL_EMAIL);
+  await official.goto(`${BASE}/staff/consultations/${slug}/answers`);
+  await official.getByRole('button', { name: 'Opublikuj raport i wszystkie odpowiedzi' }).click();
+  await official.waitForURL(`${BASE}/consultations/${slug}/report`);
+  await checkPage(official, 'report');
+  await assert.doesNotReject(official.getByRole('table', { name: 'Uwagi według formy zgłoszenia' }).waitFor());
+  // The open one's survey as the city sees it while it runs, and its builder (fixed now).
+  const open = process.env.CONSULT_OPEN;
+  await official.goto(`${BASE}/consultations/${open}/survey/results`);
+  await checkPage(official, 'survey results (live)');
+  await assert.doesNotReject(official.getByRole('table', { name: 'Odpowiedzi' }).first().waitFor());
+  await official.getByRole('link', { name: /Przeczytaj i przeszukaj odpowiedzi/ }).first().click();
+  await checkPage(official, 'survey open answers');
+  await official.goto(`${BASE}/staff/consultations/${open}/survey`);
+  await checkPage(official, 'survey builder');
+  await assert.doesNotReject(official.getByText('Pytania można zmieniać tylko do otwarcia konsultacji.').waitFor());
+  await official.goto(`${BASE}/staff/consultations/${open}/documents`);
+  await checkPage(official, 'documents (staff)');
+  await official.getByRole('link', { name: 'Projekt uchwały', exact: true }).click();
+  await checkPage(official, 'new version form');
+  await official.context().close();
+
+  await resident.goto(`${BASE}/my`);
+  await checkPage(resident, 'my city: the answer');
+  await assert.doesNotReject(resident.getByText('Wydłużamy konsultacje w wakacje do 30 dni').first().waitFor());
+  await assert.doesNotReject(resident.getByText('Częściowo uwzględniona').first().waitFor());
+  await resident.context().close();
+});

@@ -12,6 +12,7 @@
 //! - `miasto budget count FILE.pb` – count a participatory-budget vote (Pabulib format)
 //! - `miasto budget demo` – a demo edition from Kraków's real projects and votes
 //! - `miasto budget open` – open an edition's sealed ballots with the commission's shares
+//! - `miasto consult demo` – a realistic consultation (draft in two versions, survey, comments)
 
 #![expect(
     clippy::print_stdout,
@@ -25,6 +26,7 @@ mod bench_budget;
 mod budget;
 mod budget_demo;
 mod config;
+mod consult_demo;
 mod demo;
 mod opendata;
 mod serve;
@@ -99,6 +101,32 @@ enum Command {
     /// Citizens' budget tools.
     #[command(subcommand)]
     Budget(BudgetCommand),
+    /// Public consultation tools.
+    #[command(subcommand)]
+    Consult(ConsultCommand),
+}
+
+#[derive(Subcommand)]
+enum ConsultCommand {
+    /// Create a realistic consultation to try the pages: a draft resolution in two versions,
+    /// a survey with every kind of question, comments from every channel, survey responses.
+    Demo {
+        #[command(flatten)]
+        db: DbArgs,
+        /// `open`: residents take part now; `analysis`: closed three days ago, the comments
+        /// wait for answers.
+        #[arg(long, default_value = "open")]
+        phase: String,
+        /// How many comments to add.
+        #[arg(long, default_value_t = 40)]
+        comments: usize,
+        /// How many survey responses to add.
+        #[arg(long, default_value_t = 300)]
+        responses: usize,
+        /// Make the first comment this account's (to see its answer in "My city").
+        #[arg(long)]
+        resident: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -436,6 +464,7 @@ fn main() -> ExitCode {
         ))
         | Command::Demo(DemoCommand::Seed { db, .. })
         | Command::Budget(BudgetCommand::Demo { db, .. } | BudgetCommand::Open { db, .. })
+        | Command::Consult(ConsultCommand::Demo { db, .. })
         | Command::Opendata(OpendataCommand::Export { db, .. }) => Overrides {
             database_url: db.database_url.clone(),
             bind: None,
@@ -558,6 +587,17 @@ fn main() -> ExitCode {
                 let (db, _) = prepare_database(&config, true).await?;
                 let secret = config.secret();
                 budget_demo::create(&db, secret.as_bytes(), &slug, phase, &data, ballots).await
+            }
+            Command::Consult(ConsultCommand::Demo {
+                phase,
+                comments,
+                responses,
+                resident,
+                ..
+            }) => {
+                let phase = consult_demo::Phase::parse(&phase)?;
+                let (db, _) = prepare_database(&config, true).await?;
+                consult_demo::create(&db, phase, comments, responses, resident.as_deref()).await
             }
             Command::Budget(BudgetCommand::Open {
                 slug, share_files, ..

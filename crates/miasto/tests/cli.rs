@@ -841,6 +841,50 @@ async fn budget_demo_builds_an_edition_from_the_real_krakow_projects() {
 }
 
 #[tokio::test]
+async fn consult_demo_builds_a_consultation_with_a_draft_a_survey_and_comments() {
+    use miasto_store::consultations::{self as store, answers, documents, survey};
+    let db = TestDb::empty().await;
+    let out = miasto()
+        .args(["consult", "demo", "--phase", "analysis", "--comments", "12"])
+        .args(["--responses", "30", "--database-url", &db.url])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let slug = stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("consultation: /consultations/"))
+        .unwrap()
+        .to_owned();
+    let c = store::get_by_slug(&db.db, &slug).await.unwrap().unwrap();
+    assert_eq!(
+        c.phase(chrono::Utc::now()),
+        miasto_domain::consultations::Phase::Analysis
+    );
+    let docs = documents::list(&db.db, c.id).await.unwrap();
+    assert_eq!(docs[0].current_version, 2);
+    let counts = documents::comment_counts(&db.db, docs[0].id).await.unwrap();
+    assert!(counts.values().sum::<u64>() >= 8, "{counts:?}");
+    assert_eq!(answers::unanswered(&db.db, c.id).await.unwrap(), 12);
+    let tallies = survey::tallies(&db.db, c.id).await.unwrap();
+    assert_eq!(tallies.get(survey::RESPONSES), Some(&30));
+    assert!(stdout.contains(&format!("/consultations/{slug}/documents/{}", docs[0].id)));
+    let bad = miasto()
+        .args([
+            "consult",
+            "demo",
+            "--phase",
+            "later",
+            "--database-url",
+            &db.url,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(text(&bad.stderr).contains("unknown phase"));
+}
+
+#[tokio::test]
 async fn a_demo_edition_is_counted_offline_with_the_commissions_shares() {
     use miasto_store::budget;
     let db = TestDb::empty().await;

@@ -1,0 +1,309 @@
+//! `miasto consult demo`: a realistic consultation for trying the consultation pages — a
+//! draft resolution on how Kraków consults its residents (modelled on the 2025 draft the
+//! city put out for comments: the plan, Small Consultations, the report), split into
+//! sections and numbered paragraphs, in two versions; a survey with every kind of question;
+//! comments that came on paper, by e-mail and letter and at duty hours, some on paragraphs;
+//! and survey responses.
+//!
+//! - `--phase open`: residents take part now (comment, answer the survey).
+//! - `--phase analysis`: it closed three days ago; the comments wait for answers, so the
+//!   answering page and the report can be tried. `--resident EMAIL` makes one of the
+//!   comments that account's (to see the answer in "My city").
+
+use anyhow::{Context, bail};
+use chrono::Duration;
+use miasto_domain::consultations::comments::Channel;
+use miasto_domain::consultations::document::check_source;
+use miasto_domain::consultations::survey::{Answer, Audience, RawQuestion, Survey};
+use miasto_domain::consultations::{self as rules, Kind, Schedule};
+use miasto_domain::{Email, UserId};
+use miasto_store::DatabaseConnection;
+use miasto_store::clock::Clock;
+use miasto_store::consultations::{self as store, NewComment, Target, documents, survey};
+
+/// Where the demo stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Open,
+    Analysis,
+}
+
+impl Phase {
+    pub fn parse(raw: &str) -> anyhow::Result<Self> {
+        match raw {
+            "open" => Ok(Self::Open),
+            "analysis" => Ok(Self::Analysis),
+            other => bail!("unknown phase {other:?}: use open or analysis"),
+        }
+    }
+}
+
+const TITLE: &str = "Zasady i tryb konsultacji społecznych z mieszkańcami Krakowa";
+
+const DRAFT_1: &str = "# Projekt uchwały Rady Miasta Krakowa w sprawie zasad i trybu przeprowadzania konsultacji społecznych
+
+## Rozdział 1. Przepisy ogólne
+
+§ 1. Uchwała określa zasady i tryb przeprowadzania konsultacji społecznych z mieszkańcami Gminy Miejskiej Kraków.
+
+§ 2. Konsultacje przeprowadza się w sprawach przewidzianych ustawami oraz w innych sprawach ważnych dla Gminy.
+
+§ 3. Konsultacje są jawne, a informacja o nich jest dostępna dla każdego na stronie internetowej Miasta.
+
+## Rozdział 2. Plan konsultacji
+
+§ 4. Przed rozpoczęciem konsultacji Prezydent przygotowuje plan konsultacji, który określa przedmiot, cel, formy, harmonogram i komórkę odpowiedzialną.
+
+§ 5. Akcja informacyjna trwa co najmniej 7 dni przed rozpoczęciem konsultacji.
+
+§ 6. Konsultacje trwają nie krócej niż 21 dni.
+
+## Rozdział 3. Małe konsultacje
+
+§ 7. W sprawach dotyczących bezpośrednio niewielkiej grupy mieszkańców można przeprowadzić małe konsultacje, trwające od 14 do 30 dni.
+
+§ 8. Z wnioskiem o małe konsultacje może wystąpić co najmniej 20 mieszkańców dzielnicy albo 4 organizacje pozarządowe.
+
+## Rozdział 4. Raport
+
+§ 9. Z przebiegu konsultacji sporządza się raport, który zawiera wszystkie zgłoszone uwagi wraz z ich rozpatrzeniem i uzasadnieniem.
+
+§ 10. Raport publikuje się w terminie 60 dni od zakończenia konsultacji.
+
+§ 11. Uchwała wchodzi w życie po upływie 14 dni od dnia ogłoszenia w Dzienniku Urzędowym Województwa Małopolskiego.
+";
+
+fn draft_2() -> String {
+    DRAFT_1
+        .replace(
+            "§ 6. Konsultacje trwają nie krócej niż 21 dni.",
+            "§ 6. Konsultacje trwają nie krócej niż 21 dni, a w okresie wakacyjnym nie krócej niż 30 dni.",
+        )
+        .replace(
+            "§ 10. Raport publikuje się w terminie 60 dni od zakończenia konsultacji.",
+            "§ 10. Raport publikuje się w terminie 30 dni od zakończenia konsultacji, a raport z małych konsultacji – w terminie 14 dni.",
+        )
+}
+
+/// Comments as residents write them: (channel, paragraph to aim at by its text's start, or
+/// none for the consultation as a whole, text).
+const COMMENTS: &[(Channel, Option<&str>, &str)] = &[
+    (
+        Channel::Paper,
+        Some("§ 6."),
+        "21 dni to za mało, gdy konsultacje przypadają na wakacje. Proponuję 30 dni w lipcu i sierpniu.",
+    ),
+    (
+        Channel::Email,
+        Some("§ 10."),
+        "Raport powinien być gotowy szybciej niż po 60 dniach – mieszkańcy zapominają, o co chodziło.",
+    ),
+    (
+        Channel::Letter,
+        Some("§ 8."),
+        "Próg 20 mieszkańców dla małych konsultacji jest rozsądny, ale podpisy powinny dać się zbierać przez internet.",
+    ),
+    (
+        Channel::DutyHour,
+        Some("§ 5."),
+        "Akcja informacyjna musi docierać także do osób starszych: plakaty w klatkach schodowych i ogłoszenia w parafiach.",
+    ),
+    (
+        Channel::Paper,
+        None,
+        "Konsultacje powinny odbywać się także w soboty, bo w tygodniu pracuję do 17:00.",
+    ),
+    (
+        Channel::Email,
+        Some("§ 9."),
+        "Proszę, aby w raporcie każda uwaga miała odpowiedź, a nie tylko zbiorcze podsumowanie.",
+    ),
+    (
+        Channel::Letter,
+        Some("§ 3."),
+        "Informacja o konsultacjach powinna trafiać również do rad dzielnic i na tablice osiedlowe.",
+    ),
+    (
+        Channel::Paper,
+        Some("§ 6."),
+        "Popieram wydłużenie konsultacji w okresie wakacyjnym.",
+    ),
+    (
+        Channel::DutyHour,
+        None,
+        "Na dyżurze eksperta warto zapewnić tłumacza polskiego języka migowego.",
+    ),
+    (
+        Channel::Email,
+        Some("§ 4."),
+        "Plan konsultacji powinien podawać imię i nazwisko osoby do kontaktu oraz telefon.",
+    ),
+];
+
+/// Creates the demo consultation; prints where to see it.
+pub async fn create(
+    db: &DatabaseConnection,
+    phase: Phase,
+    comments: usize,
+    responses: usize,
+    resident: Option<&str>,
+) -> anyhow::Result<()> {
+    let now = miasto_store::now();
+    let (information, opens, closes) = match phase {
+        Phase::Open => (
+            now - Duration::days(10),
+            now - Duration::days(3),
+            now + Duration::days(25),
+        ),
+        Phase::Analysis => (
+            now - Duration::days(45),
+            now - Duration::days(38),
+            now - Duration::days(3),
+        ),
+    };
+    let report_due = closes + Duration::days(30);
+    let unit = match miasto_store::reference::find_unit_by_code(db, "WD").await? {
+        Some(u) => u.id,
+        None => {
+            miasto_store::reference::list_units(db)
+                .await?
+                .first()
+                .context("no city units: run `miasto migrate` with the city's reference data")?
+                .id
+        }
+    };
+    let author = match resident {
+        Some(raw) => {
+            let email = Email::parse(raw).map_err(|e| anyhow::anyhow!("--resident: {e}"))?;
+            Some(
+                miasto_store::accounts::find_by_email(db, &email)
+                    .await?
+                    .with_context(|| format!("no account {raw}"))?
+                    .id,
+            )
+        }
+        None => None,
+    };
+    let content = store::Content {
+        plan: rules::check_plan(&rules::RawPlan {
+            kind: "standard",
+            title: TITLE,
+            goal: "Poznać opinie mieszkańców o projekcie nowych zasad konsultacji: planu konsultacji, małych konsultacji i raportu odpowiadającego na każdą uwagę.",
+            legal_basis: "Art. 5a ustawy z dnia 8 marca 1990 r. o samorządzie gminnym",
+            target_groups: "Mieszkańcy Krakowa, rady dzielnic, organizacje pozarządowe",
+            contact_name: "Wydział Dialogu, Konsultacji i Kontaktu Obywatelskiego",
+            contact_email: "konsultacje@um.krakow.pl",
+            contact_phone: "12 616 12 00",
+        })
+        .map_err(|e| anyhow::anyhow!("the demo plan: {e:?}"))?,
+        organisation: rules::check_organisation(
+            Some(unit),
+            &["survey", "comments", "duty_hours", "paper"],
+            true,
+            Vec::new(),
+        )
+        .map_err(|e| anyhow::anyhow!("the demo plan: {e:?}"))?,
+        schedule: Schedule::new(
+            Kind::Standard,
+            &Default::default(),
+            information,
+            opens,
+            closes,
+            report_due,
+        )
+        .map_err(|e| anyhow::anyhow!("the demo schedule: {e:?}"))?,
+    };
+    let official = UserId::new();
+    // Written as it would have been: planned before the information campaign, commented
+    // while open.
+    let clock = Clock::at(information - Duration::days(1));
+    let (c, document) = clock
+        .run(async {
+            let c = store::create(db, &content, official).await?;
+            store::publish(db, c.id).await?;
+            let blocks = check_source(DRAFT_1).map_err(|e| anyhow::anyhow!("draft: {e}"))?;
+            let d = documents::create(db, c.id, "Projekt uchwały", &blocks, DRAFT_1, official).await?;
+            let mut s = Survey {
+                audience: Audience::Accounts,
+                demographics: true,
+                ..Survey::default()
+            };
+            for q in [
+                RawQuestion { kind: "single", text: "Czy brałeś(-aś) już udział w konsultacjach społecznych w Krakowie?", options: "Tak\nNie", required: true, ..Default::default() },
+                RawQuestion { kind: "long_text", text: "Co zniechęciło Cię do udziału?", shown_if: "q1:1", ..Default::default() },
+                RawQuestion { kind: "multiple", text: "Które formy konsultacji Ci odpowiadają?", options: "Ankieta internetowa\nSpotkanie w dzielnicy\nDyżur eksperta\nUwagi na piśmie\nSpacer badawczy", ..Default::default() },
+                RawQuestion { kind: "scale", text: "Jak oceniasz informowanie o konsultacjach?", options: "1 – bardzo źle\n2\n3\n4\n5 – bardzo dobrze", required: true, ..Default::default() },
+                RawQuestion { kind: "matrix", text: "Jak ważne są dla Ciebie te elementy?", options: "Nieważne\nRaczej ważne\nBardzo ważne", rows: "Odpowiedź na każdą uwagę\nKonsultacje w weekendy\nMałe konsultacje w dzielnicach", ..Default::default() },
+                RawQuestion { kind: "ranking", text: "Uszereguj kanały informacji od najlepszego", options: "Strona internetowa\nMedia społecznościowe\nPlakaty\nRada dzielnicy", ..Default::default() },
+                RawQuestion { kind: "short_text", text: "Jednym zdaniem: co poprawić?", ..Default::default() },
+            ] {
+                let q = s.check_question(&q).map_err(|e| anyhow::anyhow!("survey: {e:?}"))?;
+                s.questions.push(q);
+            }
+            survey::save(db, c.id, &s, 0).await?;
+            clock.set(opens + Duration::days(2));
+            let blocks = check_source(&draft_2()).map_err(|e| anyhow::anyhow!("draft: {e}"))?;
+            documents::new_version(db, &d, 1, &blocks, &draft_2(), Some("Dłuższe konsultacje w wakacje, krótszy termin raportu.".into()), official).await?;
+            let paragraphs = documents::paragraphs(db, d.id, 2).await?;
+            for (i, (channel, aim, text)) in COMMENTS.iter().cycle().take(comments).enumerate() {
+                clock.set(opens + Duration::days(3) + Duration::hours(7 * i as i64));
+                let target = aim
+                    .and_then(|start| paragraphs.iter().find(|p| p.body.starts_with(start)))
+                    .map_or(Target::Consultation, |p| Target::Paragraph(p.id));
+                let mine = i == 0 && author.is_some();
+                store::add_comment(
+                    db,
+                    c.id,
+                    NewComment {
+                        channel: if mine { Channel::Web } else { *channel },
+                        author: if mine { author } else { None },
+                        author_name: None,
+                        body: (*text).to_owned(),
+                        recorded_by: if mine { None } else { Some(official) },
+                        target,
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("comment: {e}"))?;
+            }
+            // Responses, spread deterministically over the answers.
+            for i in 0..responses {
+                clock.set(opens + Duration::days(1) + Duration::minutes(17 * i as i64));
+                let pick = |n: usize, salt: usize| (i * 7 + salt * 13 + i / 3) % n;
+                let mut answers = vec![("q1".to_owned(), Answer::Choice(pick(2, 1)))];
+                if pick(2, 1) == 1 {
+                    answers.push(("q2".to_owned(), Answer::Text("Nie wiedziałem, że konsultacje trwają.".into())));
+                }
+                let mut forms: Vec<usize> = vec![pick(5, 2), pick(5, 3)];
+                forms.sort_unstable();
+                forms.dedup();
+                answers.push(("q3".to_owned(), Answer::Choices(forms)));
+                answers.push(("q4".to_owned(), Answer::Choice(pick(5, 4))));
+                answers.push(("q5".to_owned(), Answer::Matrix(vec![Some(2), Some(pick(3, 5)), Some(pick(3, 6))])));
+                let mut order = vec![0, 1, 2, 3];
+                order.rotate_left(pick(4, 7));
+                answers.push(("q6".to_owned(), Answer::Ranking(order)));
+                survey::submit(
+                    db,
+                    c.id,
+                    &survey::NewResponse {
+                        user: None,
+                        code: None,
+                        district: None,
+                        age_band: Some(miasto_domain::consultations::survey::AGE_BANDS[pick(7, 8)].to_owned()),
+                        sex: Some(miasto_domain::consultations::survey::SEXES[pick(3, 9)].to_owned()),
+                        answers,
+                    },
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("response: {e}"))?;
+            }
+            anyhow::Ok((c, d.id))
+        })
+        .await?;
+    println!("consultation: /consultations/{}", c.slug);
+    println!("document: /consultations/{}/documents/{document}", c.slug);
+    println!("survey: /consultations/{}/survey", c.slug);
+    println!("answers (staff): /staff/consultations/{}/answers", c.slug);
+    Ok(())
+}
