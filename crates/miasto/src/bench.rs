@@ -26,7 +26,7 @@ pub struct Options {
     pub clients: usize,
 }
 
-struct Stats {
+pub(crate) struct Stats {
     name: String,
     samples: Vec<Duration>,
 }
@@ -64,7 +64,7 @@ async fn get(
     Ok((status, body, cookies))
 }
 
-async fn measure(
+pub(crate) async fn measure(
     router: &axum::Router,
     name: &str,
     paths: &[String],
@@ -122,7 +122,7 @@ async fn login(router: &axum::Router, email: &str, password: &str) -> anyhow::Re
 }
 
 /// The real router over `db`, with rate limits that never stop a benchmark.
-async fn bench_router(
+pub(crate) async fn bench_router(
     db: &miasto_store::DatabaseConnection,
     city: &miasto_store::reference::CityData,
     files: &std::path::Path,
@@ -178,7 +178,7 @@ async fn seed_up_to(db: &miasto_store::DatabaseConnection, reports: u64) -> anyh
     Ok(miasto_store::reports::count(db).await?)
 }
 
-fn print_table(results: &[Stats]) {
+pub(crate) fn print_table(results: &[Stats]) {
     println!("| request | n | p50 ms | p95 ms | p99 ms | max ms |");
     println!("|---|---:|---:|---:|---:|---:|");
     for s in results.iter().filter(|s| !s.samples.is_empty()) {
@@ -267,15 +267,15 @@ pub async fn stats(config: &Config, reports: u64, requests: usize) -> anyhow::Re
     Ok(())
 }
 
-struct Streamed {
-    first_byte_ms: f64,
-    rows: u64,
-    bytes: u64,
-    seconds: f64,
+pub(crate) struct Streamed {
+    pub(crate) first_byte_ms: f64,
+    pub(crate) rows: u64,
+    pub(crate) bytes: u64,
+    pub(crate) seconds: f64,
 }
 
 /// Reads a download frame by frame, keeping nothing: when the first bytes came, how much came.
-async fn stream_export(router: &axum::Router, path: &str) -> anyhow::Result<Streamed> {
+pub(crate) async fn stream_export(router: &axum::Router, path: &str) -> anyhow::Result<Streamed> {
     use http_body_util::BodyExt;
     let started = Instant::now();
     let res = router

@@ -140,6 +140,13 @@ const COMMENTS: &[(Channel, Option<&str>, &str)] = &[
     ),
 ];
 
+/// Says how far a long seeding has come, on standard error.
+fn progress(what: &str, done: usize, of: usize) {
+    if of >= 10_000 && done % 10_000 == 9_999 {
+        eprintln!("{what}: {} of {of}", done + 1);
+    }
+}
+
 /// Creates the demo consultation; prints where to see it.
 pub async fn create(
     db: &DatabaseConnection,
@@ -148,6 +155,22 @@ pub async fn create(
     responses: usize,
     resident: Option<&str>,
 ) -> anyhow::Result<()> {
+    let (c, document) = build(db, phase, comments, responses, resident).await?;
+    println!("consultation: /consultations/{}", c.slug);
+    println!("document: /consultations/{}/documents/{document}", c.slug);
+    println!("survey: /consultations/{}/survey", c.slug);
+    println!("answers (staff): /staff/consultations/{}/answers", c.slug);
+    Ok(())
+}
+
+/// Builds the demo consultation: it and its document's id.
+pub async fn build(
+    db: &DatabaseConnection,
+    phase: Phase,
+    comments: usize,
+    responses: usize,
+    resident: Option<&str>,
+) -> anyhow::Result<(store::Consultation, uuid::Uuid)> {
     let now = miasto_store::now();
     let (information, opens, closes) = match phase {
         Phase::Open => (
@@ -245,14 +268,25 @@ pub async fn create(
             let blocks = check_source(&draft_2()).map_err(|e| anyhow::anyhow!("draft: {e}"))?;
             documents::new_version(db, &d, 1, &blocks, &draft_2(), Some("Dłuższe konsultacje w wakacje, krótszy termin raportu.".into()), official).await?;
             let paragraphs = documents::paragraphs(db, d.id, 2).await?;
+            // Spread over the consultation's weeks, written a thousand to a transaction.
+            let window = (closes - opens - Duration::days(3)).num_seconds().max(1);
+            let at = |i: usize, n: usize| {
+                opens + Duration::days(2) + Duration::seconds(window * i as i64 / n.max(1) as i64)
+            };
+            let mut tx = miasto_store::begin(db).await?;
             for (i, (channel, aim, text)) in COMMENTS.iter().cycle().take(comments).enumerate() {
-                clock.set(opens + Duration::days(3) + Duration::hours(7 * i as i64));
+                if i % 1000 == 999 {
+                    tx.commit().await?;
+                    tx = miasto_store::begin(db).await?;
+                    progress("comments", i, comments);
+                }
+                clock.set(at(i, comments));
                 let target = aim
                     .and_then(|start| paragraphs.iter().find(|p| p.body.starts_with(start)))
                     .map_or(Target::Consultation, |p| Target::Paragraph(p.id));
                 let mine = i == 0 && author.is_some();
                 store::add_comment(
-                    db,
+                    &tx,
                     c.id,
                     NewComment {
                         channel: if mine { Channel::Web } else { *channel },
@@ -266,9 +300,16 @@ pub async fn create(
                 .await
                 .map_err(|e| anyhow::anyhow!("comment: {e}"))?;
             }
+            tx.commit().await?;
             // Responses, spread deterministically over the answers.
+            let mut tx = miasto_store::begin(db).await?;
             for i in 0..responses {
-                clock.set(opens + Duration::days(1) + Duration::minutes(17 * i as i64));
+                if i % 1000 == 999 {
+                    tx.commit().await?;
+                    tx = miasto_store::begin(db).await?;
+                    progress("survey responses", i, responses);
+                }
+                clock.set(at(i, responses));
                 let pick = |n: usize, salt: usize| (i * 7 + salt * 13 + i / 3) % n;
                 let mut answers = vec![("q1".to_owned(), Answer::Choice(pick(2, 1)))];
                 if pick(2, 1) == 1 {
@@ -284,7 +325,7 @@ pub async fn create(
                 order.rotate_left(pick(4, 7));
                 answers.push(("q6".to_owned(), Answer::Ranking(order)));
                 survey::submit(
-                    db,
+                    &tx,
                     c.id,
                     &survey::NewResponse {
                         user: None,
@@ -298,12 +339,9 @@ pub async fn create(
                 .await
                 .map_err(|e| anyhow::anyhow!("response: {e}"))?;
             }
+            tx.commit().await?;
             anyhow::Ok((c, d.id))
         })
         .await?;
-    println!("consultation: /consultations/{}", c.slug);
-    println!("document: /consultations/{}/documents/{document}", c.slug);
-    println!("survey: /consultations/{}/survey", c.slug);
-    println!("answers (staff): /staff/consultations/{}/answers", c.slug);
-    Ok(())
+    Ok((c, document))
 }

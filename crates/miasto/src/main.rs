@@ -8,7 +8,8 @@
 //! - `miasto admin api-key create` / `list` / `revoke` – keys of Open311 and API clients
 //! - `miasto demo seed` – realistic contact-centre reports for demos and benchmarks
 //! - `miasto opendata export` – write an open dataset as the `/opendata` downloads do
-//! - `miasto bench stats` / `budget` / `ballots` / `reports` – benchmarks that print figures
+//! - `miasto bench stats` / `budget` / `ballots` / `reports` / `consultations` – benchmarks
+//!   that print figures
 //! - `miasto budget count FILE.pb` – count a participatory-budget vote (Pabulib format)
 //! - `miasto budget demo` – a demo edition from Kraków's real projects and votes
 //! - `miasto budget open` – open an edition's sealed ballots with the commission's shares
@@ -23,6 +24,7 @@ mod admin;
 mod bench;
 mod bench_ballots;
 mod bench_budget;
+mod bench_consultations;
 mod budget;
 mod budget_demo;
 mod config;
@@ -321,6 +323,26 @@ enum BenchCommand {
         #[arg(long, default_value_t = 32)]
         clients: usize,
     },
+    /// A consultation the size of Kraków's busiest: the survey results, the comment list and
+    /// the report's pages, and the report's downloads streamed.
+    Consultations {
+        /// Defaults to a separate file, `sqlite://bench-consultations.db`, kept between runs.
+        #[arg(
+            long,
+            env = "MIASTO_BENCH_DATABASE_URL",
+            default_value = "sqlite://bench-consultations.db"
+        )]
+        database_url: String,
+        /// Comments in the consultation (built once).
+        #[arg(long, default_value_t = 62_000)]
+        comments: usize,
+        /// Survey responses (built once).
+        #[arg(long, default_value_t = 250_000)]
+        responses: usize,
+        /// Requests measured per page kind.
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+    },
 }
 
 #[derive(Subcommand)]
@@ -470,7 +492,9 @@ fn main() -> ExitCode {
             bind: None,
         },
         Command::Bench(
-            BenchCommand::Reports { database_url, .. } | BenchCommand::Stats { database_url, .. },
+            BenchCommand::Reports { database_url, .. }
+            | BenchCommand::Stats { database_url, .. }
+            | BenchCommand::Consultations { database_url, .. },
         ) => Overrides {
             database_url: Some(database_url.clone()),
             bind: None,
@@ -626,6 +650,19 @@ fn main() -> ExitCode {
                 data,
                 seals,
             }) => bench_ballots::run(&config, database_url.as_deref(), &data, seals).await,
+            Command::Bench(BenchCommand::Consultations {
+                comments,
+                responses,
+                requests,
+                ..
+            }) => {
+                let options = bench_consultations::Options {
+                    comments,
+                    responses,
+                    requests,
+                };
+                bench_consultations::run(&config, &options).await
+            }
             Command::Bench(BenchCommand::Reports {
                 reports,
                 requests,

@@ -433,30 +433,6 @@ pub async fn comments_after(
         .collect()
 }
 
-/// Participation for the report: comments (not hidden) per channel, and per Kraków day…
-/// counted by the caller from [`comments_after`]; here the channels only.
-pub async fn per_channel(
-    c: &impl ConnectionTrait,
-    consultation: Uuid,
-) -> Result<Vec<(String, u64)>> {
-    use consultation_comments::Column as K;
-    let rows: Vec<(String, i64)> = consultation_comments::Entity::find()
-        .select_only()
-        .column(K::Channel)
-        .column_as(K::Id.count(), "n")
-        .filter(K::ConsultationId.eq(consultation))
-        .filter(K::HiddenAt.is_null())
-        .group_by(K::Channel)
-        .order_by_asc(K::Channel)
-        .into_tuple()
-        .all(c)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(ch, n)| (ch, u64::try_from(n).unwrap_or(0)))
-        .collect())
-}
-
 /// Comments (not hidden) per disposition of their published or draft answer.
 pub async fn per_disposition(
     c: &impl ConnectionTrait,
@@ -469,41 +445,4 @@ pub async fn per_disposition(
         }
     }
     Ok(out)
-}
-
-/// Distinct accounts that commented, and comments typed in by staff (each one person).
-pub async fn participants_count(c: &impl ConnectionTrait, consultation: Uuid) -> Result<u64> {
-    use consultation_comments::Column as K;
-    let accounts: Vec<Option<Uuid>> = consultation_comments::Entity::find()
-        .select_only()
-        .column(K::AuthorId)
-        .distinct()
-        .filter(K::ConsultationId.eq(consultation))
-        .filter(K::AuthorId.is_not_null())
-        .into_tuple()
-        .all(c)
-        .await?;
-    let recorded = consultation_comments::Entity::find()
-        .filter(K::ConsultationId.eq(consultation))
-        .filter(K::AuthorId.is_null())
-        .count(c)
-        .await?;
-    Ok(accounts.len() as u64 + recorded)
-}
-
-/// When each comment (not hidden) came, oldest first: the report counts them per day.
-pub async fn comment_times(
-    c: &impl ConnectionTrait,
-    consultation: Uuid,
-) -> Result<Vec<DateTime<Utc>>> {
-    use consultation_comments::Column as K;
-    Ok(consultation_comments::Entity::find()
-        .select_only()
-        .column(K::CreatedAt)
-        .filter(K::ConsultationId.eq(consultation))
-        .filter(K::HiddenAt.is_null())
-        .order_by_asc(K::CreatedAt)
-        .into_tuple()
-        .all(c)
-        .await?)
 }

@@ -20,8 +20,8 @@ use miasto_domain::reports::Phone;
 use miasto_domain::{DistrictId, Email, UnitId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, SqlErr,
 };
 use uuid::Uuid;
 
@@ -544,7 +544,95 @@ pub async fn add_comment(
     }
     .insert(c)
     .await?;
+    // A first comment of an account (or any typed in: each a person) adds a participant.
+    let first = match new.author {
+        None => true,
+        Some(author) => {
+            consultation_comments::Entity::find()
+                .filter(consultation_comments::Column::ConsultationId.eq(consultation))
+                .filter(consultation_comments::Column::AuthorId.eq(author.0))
+                .count(c)
+                .await?
+                == 1
+        }
+    };
+    let mut keys = figure_keys(row.channel.as_str(), row.created_at);
+    if first {
+        keys.push(PARTICIPANTS.to_owned());
+    }
+    tally(c, consultation, &keys, 1).await?;
     comment_from(row).map_err(ChangeError::Store)
+}
+
+/// The running count of participants (accounts that commented, and each comment typed in).
+pub const PARTICIPANTS: &str = "c:participants";
+
+/// The running counts a comment (not hidden) is part of: its channel and its Kraków day.
+fn figure_keys(channel: &str, at: DateTime<Utc>) -> Vec<String> {
+    let day = at.with_timezone(&chrono_tz::Europe::Warsaw).date_naive();
+    vec![format!("c:channel:{channel}"), format!("c:day:{day}")]
+}
+
+/// Adds `delta` to running counts of a consultation (kept beside the survey's, so figures
+/// read a few rows whatever the number of comments).
+pub(crate) async fn tally(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    keys: &[String],
+    delta: i64,
+) -> Result<()> {
+    use crate::entities::consultation_tallies::{self as t, Column as T};
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let rows: Vec<_> = keys
+        .iter()
+        .map(|key| t::ActiveModel {
+            consultation_id: Set(consultation),
+            key: Set(key.clone()),
+            count: Set(delta),
+        })
+        .collect();
+    t::Entity::insert_many(rows)
+        .on_conflict(
+            sea_orm::sea_query::OnConflict::columns([T::ConsultationId, T::Key])
+                .value(T::Count, Expr::col((t::Entity, T::Count)).add(delta))
+                .to_owned(),
+        )
+        .exec_without_returning(c)
+        .await?;
+    Ok(())
+}
+
+/// The comment figures of the report: (channel, count) and (Kraków day `YYYY-MM-DD`, count),
+/// each in order, and the participants.
+pub async fn figures(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+) -> Result<(Vec<(String, u64)>, Vec<(String, u64)>, u64)> {
+    use crate::entities::consultation_tallies::{self as t, Column as T};
+    let rows = t::Entity::find()
+        .filter(T::ConsultationId.eq(consultation))
+        .filter(T::Key.starts_with("c:"))
+        .order_by_asc(T::Key)
+        .all(c)
+        .await?;
+    let (mut channels, mut days, mut participants) = (Vec::new(), Vec::new(), 0);
+    for r in rows {
+        let n = u64::try_from(r.count).unwrap_or(0);
+        if let Some(ch) = r.key.strip_prefix("c:channel:") {
+            if n > 0 {
+                channels.push((ch.to_owned(), n));
+            }
+        } else if let Some(day) = r.key.strip_prefix("c:day:") {
+            if n > 0 {
+                days.push((day.to_owned(), n));
+            }
+        } else if r.key == PARTICIPANTS {
+            participants = n;
+        }
+    }
+    Ok((channels, days, participants))
 }
 
 /// The document (with its current version) and paragraph a comment is about, checked to be
@@ -622,6 +710,19 @@ pub async fn hide_comment(
         .filter(K::HiddenAt.is_null())
         .exec(c)
         .await?;
+    if done.rows_affected == 1
+        && let Some(row) = consultation_comments::Entity::find_by_id(comment)
+            .one(c)
+            .await?
+    {
+        tally(
+            c,
+            consultation,
+            &figure_keys(&row.channel, row.created_at),
+            -1,
+        )
+        .await?;
+    }
     Ok(done.rows_affected == 1)
 }
 

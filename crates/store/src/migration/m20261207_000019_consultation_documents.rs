@@ -71,6 +71,10 @@ enum ConsultationComments {
     DocumentVersion,
     AnswerId,
     ConsultationId,
+    CreatedAt,
+    Id,
+    HiddenAt,
+    AuthorId,
 }
 
 #[derive(DeriveIden)]
@@ -240,6 +244,29 @@ impl MigrationTrait for Migration {
                 .name("consultation_comments_by_paragraph")
                 .table(K::Table)
                 .col(K::ParagraphId)
+                .col(K::CreatedAt)
+                .col(K::Id)
+                .to_owned(),
+        )
+        .await?;
+        // A document's counts per paragraph and its whole-document comments.
+        m.create_index(
+            Index::create()
+                .name("consultation_comments_by_document")
+                .table(K::Table)
+                .col(K::DocumentId)
+                .col(K::ParagraphId)
+                .col(K::HiddenAt)
+                .to_owned(),
+        )
+        .await?;
+        // An author's comments ("My city", a first comment counting a participant).
+        m.create_index(
+            Index::create()
+                .name("consultation_comments_by_author")
+                .table(K::Table)
+                .col(K::AuthorId)
+                .col(K::ConsultationId)
                 .to_owned(),
         )
         .await?;

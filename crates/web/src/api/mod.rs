@@ -13,6 +13,7 @@
 //! `/api/v1/openapi.json`; `/developers/api` renders it for people.
 
 pub mod auth;
+mod consultations;
 mod error;
 mod me;
 mod reports;
@@ -58,7 +59,8 @@ pub const BASE: &str = "/api/v1";
         (name = "accounts", description = "Registration and signing in on a device"),
         (name = "reports", description = "Reports of problems and ideas"),
         (name = "reference", description = "Categories and districts a report refers to"),
-        (name = "me", description = "The signed-in resident: account, devices, own reports, notifications")
+        (name = "me", description = "The signed-in resident: account, devices, own reports, notifications"),
+        (name = "consultations", description = "Public consultations: plans, documents, comments and surveys")
     )
 )]
 struct ApiDoc;
@@ -98,6 +100,14 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(me::my_reports))
         .routes(routes!(me::list_notifications))
         .routes(routes!(me::mark_notifications_read))
+        .routes(routes!(consultations::list_consultations))
+        .routes(routes!(consultations::show_consultation))
+        .routes(routes!(
+            consultations::list_comments,
+            consultations::create_comment
+        ))
+        .routes(routes!(consultations::show_survey))
+        .routes(routes!(consultations::create_response))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.

@@ -6,7 +6,7 @@
 //! downloads as CSV and as an OpenDocument spreadsheet, and the participants are told.
 
 use super::comments::{self, AnswerView, CommentView, actor};
-use super::{ConsultationView, day, find_public};
+use super::{ConsultationView, find_public};
 use crate::context::{Ctx, redirect_with_flash};
 use crate::form::{FieldErrors, Form, FormPairs};
 use crate::ods::{Cell, Ods};
@@ -557,8 +557,9 @@ pub async fn report(
     let base = format!("/consultations/{slug}/report");
     let (list, pager) = comments::comment_page(&state, &page, &c, number, &base).await?;
     let total = pager.total;
-    let channels = store::per_channel(state.db(), c.id)
-        .await?
+    let (channels, day_counts, participants) =
+        miasto_store::consultations::figures(state.db(), c.id).await?;
+    let channels = channels
         .into_iter()
         .map(|(ch, n)| (page.t(&format!("consult-channel-{ch}")), n))
         .collect();
@@ -567,20 +568,24 @@ pub async fn report(
         .into_iter()
         .map(|(d, n)| (page.t(&format!("consult-disposition-{}", d.as_str())), n))
         .collect();
-    let mut days: Vec<(String, u64)> = Vec::new();
-    for at in store::comment_times(state.db(), c.id).await? {
-        let label = day(at, page.lang);
-        match days.last_mut() {
-            Some((d, n)) if *d == label => *n += 1,
-            _ => days.push((label, 1)),
-        }
-    }
+    let days: Vec<(String, u64)> = day_counts
+        .into_iter()
+        .map(|(d, n)| {
+            let label = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map(|date| match page.lang {
+                    miasto_domain::Locale::Pl => date.format("%d.%m.%Y").to_string(),
+                    miasto_domain::Locale::En => date.format("%-d %B %Y").to_string(),
+                })
+                .unwrap_or(d);
+            (label, n)
+        })
+        .collect();
     Ok(render(&ReportPage {
         c: ConsultationView::new(&c, &lookup, &page),
         comments: list,
         pager,
         total,
-        participants: store::participants_count(state.db(), c.id).await?,
+        participants,
         tables: vec![
             (page.t("consult-report-by-channel"), shares(channels, total)),
             (

@@ -982,3 +982,222 @@ async fn the_openapi_document_matches_its_snapshot() {
         }
     }
 }
+
+/// A published consultation with comments and a survey, opened by the clock (the test runs
+/// inside `clock`); its slug.
+async fn consultation_for_the_app(app: &TestApp) -> String {
+    use miasto_domain::consultations::survey::{Audience, RawQuestion, Survey};
+    use miasto_domain::consultations::{self as rules, Kind, Schedule};
+    use miasto_store::consultations::{self as store, survey};
+    let now = miasto_store::now();
+    let unit = miasto_store::reference::list_units(&app.db.db)
+        .await
+        .unwrap()[0]
+        .id;
+    let content = store::Content {
+        plan: rules::check_plan(&rules::RawPlan {
+            kind: "standard",
+            title: "Park Lotników",
+            goal: "Poznać potrzeby.",
+            contact_name: "Wydział",
+            contact_email: "wd@example.pl",
+            ..Default::default()
+        })
+        .unwrap(),
+        organisation: rules::check_organisation(
+            Some(unit),
+            &["comments", "survey"],
+            true,
+            Vec::new(),
+        )
+        .unwrap(),
+        schedule: Schedule::new(
+            Kind::Standard,
+            &Default::default(),
+            now + chrono::Duration::days(1),
+            now + chrono::Duration::days(8),
+            now + chrono::Duration::days(30),
+            now + chrono::Duration::days(60),
+        )
+        .unwrap(),
+    };
+    let official = miasto_domain::UserId::new();
+    let c = store::create(&app.db.db, &content, official).await.unwrap();
+    let mut s = Survey {
+        audience: Audience::Accounts,
+        ..Survey::default()
+    };
+    for q in [
+        RawQuestion {
+            kind: "single",
+            text: "Czy bywasz w parku?",
+            options: "Tak\nNie",
+            required: true,
+            ..Default::default()
+        },
+        RawQuestion {
+            kind: "ranking",
+            text: "Co najpierw?",
+            options: "Ławki\nZieleń\nPlac zabaw",
+            ..Default::default()
+        },
+        RawQuestion {
+            kind: "matrix",
+            text: "Oceń",
+            options: "Źle\nDobrze",
+            rows: "Ławki\nŚcieżki",
+            ..Default::default()
+        },
+    ] {
+        let q = s.check_question(&q).unwrap();
+        s.questions.push(q);
+    }
+    survey::save(&app.db.db, c.id, &s, 0).await.unwrap();
+    store::publish(&app.db.db, c.id).await.unwrap();
+    c.slug
+}
+
+#[tokio::test]
+async fn an_app_lists_consultations_comments_and_answers_the_survey_once() {
+    let clock = miasto_store::clock::Clock::at(chrono::Utc::now());
+    clock
+        .clone()
+        .run(async move {
+            let app = TestApp::new().await;
+            let slug = consultation_for_the_app(&app).await;
+            let base = format!("/api/v1/consultations/{slug}");
+            let list = body(&get(&app, "/api/v1/consultations", None).await);
+            assert_eq!(list["data"][0]["slug"], slug.as_str());
+            assert_eq!(list["data"][0]["phase"], "announced");
+            assert_error(
+                &get(&app, "/api/v1/consultations?district=99", None).await,
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+            );
+            let token = signed_in(&app, "app-mieszkanka@example.pl").await;
+            // Not open yet: refused with the rulebook's code.
+            assert_error(
+                &post_json(
+                    &app,
+                    &format!("{base}/comments"),
+                    Some(&token),
+                    json!({ "body": "Za wcześnie." }),
+                )
+                .await,
+                StatusCode::CONFLICT,
+                "consult_phase",
+            );
+            clock.set(chrono::Utc::now() + chrono::Duration::days(10));
+            assert_error(
+                &post_json(
+                    &app,
+                    &format!("{base}/comments"),
+                    None,
+                    json!({ "body": "Bez konta." }),
+                )
+                .await,
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+            );
+            let short = post_json(
+                &app,
+                &format!("{base}/comments"),
+                Some(&token),
+                json!({ "body": "ok" }),
+            )
+            .await;
+            let value = assert_error(
+                &short,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+            );
+            assert_eq!(
+                field_codes(&value),
+                [("body".to_owned(), "too_short".to_owned())]
+            );
+            let res = post_json(
+                &app,
+                &format!("{base}/comments"),
+                Some(&token),
+                json!({ "body": "Więcej ławek w cieniu." }),
+            )
+            .await;
+            res.assert_status(StatusCode::CREATED);
+            assert_eq!(body(&res)["data"]["channel"], "app");
+            let page = body(&get(&app, &format!("{base}/comments?limit=1"), None).await);
+            assert_eq!(page["data"][0]["body"], "Więcej ławek w cieniu.");
+            assert!(page["data"][0].get("answer").is_none());
+            assert!(page.get("next_cursor").is_none());
+            assert_error(
+                &get(&app, &format!("{base}/comments?cursor=zzz"), None).await,
+                StatusCode::BAD_REQUEST,
+                "invalid_parameter",
+            );
+
+            // The survey, answered once: a ranking as an order, a matrix row by row.
+            let survey = body(&get(&app, &format!("{base}/survey"), Some(&token)).await);
+            assert_eq!(survey["data"]["audience"], "accounts");
+            assert_eq!(survey["data"]["answered"], false);
+            assert_eq!(survey["data"]["questions"][1]["kind"], "ranking");
+            let responses = format!("{base}/survey/responses");
+            let wrong = post_json(
+                &app,
+                &responses,
+                Some(&token),
+                json!({ "answers": { "q1": "tak", "q9": 1 } }),
+            )
+            .await;
+            assert_error(
+                &wrong,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+            );
+            let missing = post_json(
+                &app,
+                &responses,
+                Some(&token),
+                json!({ "answers": { "q2": [2, 0, 1] } }),
+            )
+            .await;
+            let value = assert_error(
+                &missing,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "validation_failed",
+            );
+            assert_eq!(
+                field_codes(&value),
+                [("answers.q1".to_owned(), "required".to_owned())]
+            );
+            assert_error(
+                &post_json(&app, &responses, None, json!({ "answers": { "q1": 0 } })).await,
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+            );
+            let answer = json!({ "answers": { "q1": 0, "q2": [2, 0, 1], "q3": [1, null] } });
+            post_json(&app, &responses, Some(&token), answer.clone())
+                .await
+                .assert_status(StatusCode::CREATED);
+            assert_error(
+                &post_json(&app, &responses, Some(&token), answer).await,
+                StatusCode::CONFLICT,
+                "consult_answered",
+            );
+            let survey = body(&get(&app, &format!("{base}/survey"), Some(&token)).await);
+            assert_eq!(survey["data"]["answered"], true);
+            let c = miasto_store::consultations::get_by_slug(&app.db.db, &slug)
+                .await
+                .unwrap()
+                .unwrap();
+            let tallies = miasto_store::consultations::survey::tallies(&app.db.db, c.id)
+                .await
+                .unwrap();
+            assert_eq!(tallies.get("q2:2@1"), Some(&1), "{tallies:?}");
+            assert_eq!(tallies.get("q3:r0:c1"), Some(&1));
+            assert_error(
+                &get(&app, "/api/v1/consultations/nie-ma/survey", None).await,
+                StatusCode::NOT_FOUND,
+                "not_found",
+            );
+        })
+        .await;
+}
