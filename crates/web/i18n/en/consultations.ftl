@@ -239,3 +239,10 @@ flash-consult-document-added = The document has been added.
 flash-consult-document-version = The new version has been saved; comments stay with their paragraphs.
 flash-consult-reported = The report has been published and the participants told.
 consult-doc-removed-resend = The paragraph is no longer in the draft. Send your text as a comment on the whole document instead:
+consult-monitoring = Participation so far
+consult-report-overdue = The report is overdue: it should have been published by now.
+consult-report-due-soon = { $n ->
+    [0] The report is due today.
+    [one] The report is due in { $n } day.
+   *[other] The report is due in { $n } days.
+}

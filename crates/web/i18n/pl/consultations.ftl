@@ -249,3 +249,10 @@ flash-consult-document-added = Dokument został dodany.
 flash-consult-document-version = Nowa wersja została zapisana; uwagi pozostają przy swoich akapitach.
 flash-consult-reported = Raport został opublikowany, a uczestnicy powiadomieni.
 consult-doc-removed-resend = Tego akapitu nie ma już w projekcie. Wyślij swój tekst jako uwagę do całego dokumentu:
+consult-monitoring = Dotychczasowy udział
+consult-report-overdue = Termin raportu minął: raport powinien być już opublikowany.
+consult-report-due-soon = { $n ->
+    [0] Raport trzeba opublikować dziś.
+    [one] Raport trzeba opublikować w ciągu { $n } dnia.
+   *[other] Raport trzeba opublikować w ciągu { $n } dni.
+}

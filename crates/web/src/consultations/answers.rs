@@ -83,7 +83,46 @@ struct AnswersPage {
     unanswered: u64,
     may_report: bool,
     report_refusal: Option<String>,
+    /// Participation so far: participants, and the tables per channel and per day.
+    participants: u64,
+    tables: Vec<(String, Rows)>,
+    /// Days left until the report is due, when it is a week or less away (or past).
+    due_in: Option<i64>,
     errors: FieldErrors,
+}
+
+/// Participation figures as tables: per channel and per Kraków day, with their shares.
+async fn figure_tables(
+    state: &AppState,
+    page: &Page,
+    c: &Consultation,
+) -> Result<(u64, Vec<(String, Rows)>), Error> {
+    let (channels, day_counts, participants) =
+        miasto_store::consultations::figures(state.db(), c.id).await?;
+    let total: u64 = channels.iter().map(|(_, n)| n).sum();
+    let channels = channels
+        .into_iter()
+        .map(|(ch, n)| (page.t(&format!("consult-channel-{ch}")), n))
+        .collect();
+    let days: Vec<(String, u64)> = day_counts
+        .into_iter()
+        .map(|(d, n)| {
+            let label = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map(|date| match page.lang {
+                    miasto_domain::Locale::Pl => date.format("%d.%m.%Y").to_string(),
+                    miasto_domain::Locale::En => date.format("%-d %B %Y").to_string(),
+                })
+                .unwrap_or(d);
+            (label, n)
+        })
+        .collect();
+    Ok((
+        participants,
+        vec![
+            (page.t("consult-report-by-channel"), shares(channels, total)),
+            (page.t("consult-report-by-day"), shares(days, total)),
+        ],
+    ))
 }
 
 fn dispositions(page: &Page, selected: &str) -> Vec<SelectOption> {
@@ -180,6 +219,10 @@ async fn answers_page(
     }));
     let unanswered = store::unanswered(state.db(), c.id).await?;
     let phase = view.phase;
+    let (participants, tables) = figure_tables(state, &page, c).await?;
+    let days_left = (c.schedule.report_due - miasto_store::now()).num_days();
+    let due_in = (phase != Phase::Reported && phase != Phase::Cancelled && days_left <= 7)
+        .then_some(days_left);
     let report_rule = may(&actor(ctx), Action::PublishReport, phase)
         .and_then(|()| rules::check_report(unanswered));
     let filters = [
@@ -208,6 +251,9 @@ async fn answers_page(
         may_answer: may(&actor(ctx), Action::Answer, phase).is_ok(),
         unanswered,
         may_report: report_rule.is_ok(),
+        participants,
+        tables,
+        due_in,
         report_refusal: match report_rule {
             Err(Refusal::Forbidden) | Ok(()) => None,
             Err(r) => Some(page.t(&format!("error-{}", r.code()))),
@@ -556,44 +602,31 @@ pub async fn report(
     );
     let base = format!("/consultations/{slug}/report");
     let (list, pager) = comments::comment_page(&state, &page, &c, number, &base).await?;
-    let total = pager.total;
-    let (channels, day_counts, participants) =
-        miasto_store::consultations::figures(state.db(), c.id).await?;
-    let channels = channels
-        .into_iter()
-        .map(|(ch, n)| (page.t(&format!("consult-channel-{ch}")), n))
-        .collect();
+    let (participants, mut tables) = figure_tables(&state, &page, &c).await?;
+    // Every comment not hidden (the pager's count stops at its cap).
+    let total: u64 = tables
+        .first()
+        .map(|(_, rows)| rows.iter().map(|r| r.1).sum())
+        .unwrap_or(0);
     let dispositions = store::per_disposition(state.db(), c.id)
         .await?
         .into_iter()
         .map(|(d, n)| (page.t(&format!("consult-disposition-{}", d.as_str())), n))
         .collect();
-    let days: Vec<(String, u64)> = day_counts
-        .into_iter()
-        .map(|(d, n)| {
-            let label = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map(|date| match page.lang {
-                    miasto_domain::Locale::Pl => date.format("%d.%m.%Y").to_string(),
-                    miasto_domain::Locale::En => date.format("%-d %B %Y").to_string(),
-                })
-                .unwrap_or(d);
-            (label, n)
-        })
-        .collect();
+    tables.insert(
+        1,
+        (
+            page.t("consult-report-by-disposition"),
+            shares(dispositions, total),
+        ),
+    );
     Ok(render(&ReportPage {
         c: ConsultationView::new(&c, &lookup, &page),
         comments: list,
         pager,
         total,
         participants,
-        tables: vec![
-            (page.t("consult-report-by-channel"), shares(channels, total)),
-            (
-                page.t("consult-report-by-disposition"),
-                shares(dispositions, total),
-            ),
-            (page.t("consult-report-by-day"), shares(days, total)),
-        ],
+        tables,
         page,
     })?
     .into_response())

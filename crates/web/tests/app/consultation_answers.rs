@@ -247,6 +247,9 @@ async fn answers_are_drafts_until_the_report_publishes_them_all_at_once() {
         let answers = format!("/staff/consultations/{slug}/answers");
         let page = operator.get(&answers).await;
         page.assert_contains("4 uwagi czekają na odpowiedź.")
+            .assert_contains("Dotychczasowy udział – 3 uczestników")
+            .assert_contains("<th scope=\"row\">na papierze</th><td>1</td><td>25</td>")
+            .assert_lacks("Raport trzeba opublikować")
             .assert_contains("jej autor zgłosił 2 uwagi");
         let ids = comment_ids(&page.body);
         assert_eq!(ids.len(), 4);
