@@ -108,10 +108,7 @@ async fn figure_tables(
         .into_iter()
         .map(|(d, n)| {
             let label = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map(|date| match page.lang {
-                    miasto_domain::Locale::Pl => date.format("%d.%m.%Y").to_string(),
-                    miasto_domain::Locale::En => date.format("%-d %B %Y").to_string(),
-                })
+                .map(|date| super::date(date, page.lang))
                 .unwrap_or(d);
             (label, n)
         })
@@ -134,15 +131,6 @@ fn dispositions(page: &Page, selected: &str) -> Vec<SelectOption> {
         )
     }));
     options(all, selected)
-}
-
-fn excerpt(text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().take(13).collect();
-    let mut s = words[..words.len().min(12)].join(" ");
-    if words.len() > 12 {
-        s.push('…');
-    }
-    s
 }
 
 async fn answers_page(
@@ -212,7 +200,7 @@ async fn answers_page(
             format!(
                 "{} — {} ({})",
                 a.disposition,
-                excerpt(&a.justification),
+                page.excerpt(&a.justification, 80),
                 page.t1("consult-answer-count", "n", n)
             ),
         )
@@ -648,17 +636,13 @@ fn header(ctx: &Ctx) -> Vec<String> {
     .collect()
 }
 
-pub(crate) fn csv_field(text: &str) -> String {
-    // A leading = + - @ would run as a formula in a spreadsheet: quote it away.
-    let text = if text.starts_with(['=', '+', '-', '@']) {
-        format!("'{text}")
+/// A text field safe to open in a spreadsheet: a leading `=`, `+`, `-` or `@` would run as a
+/// formula, so it is quoted away (quoting itself is `opendata::export::csv_line`'s).
+pub(crate) fn formula_safe(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
     } else {
-        text.to_owned()
-    };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
+        std::borrow::Cow::Borrowed(text)
     }
 }
 
@@ -726,12 +710,8 @@ async fn write_report(
             return Ok(());
         }
     } else {
-        let line = names
-            .iter()
-            .map(|h| csv_field(h))
-            .collect::<Vec<_>>()
-            .join(",")
-            + "\r\n";
+        let mut line = String::new();
+        crate::opendata::export::csv_line(&mut line, &names);
         if out.send(line.into_bytes()).await.is_err() {
             return Ok(());
         }
@@ -767,7 +747,8 @@ async fn write_report(
                     Cell::Text(justification),
                 ])),
                 None => {
-                    let line = [
+                    let mut line = String::new();
+                    let fields = [
                         v.number.to_string(),
                         date,
                         v.channel,
@@ -775,13 +756,12 @@ async fn write_report(
                         v.body,
                         disposition,
                         justification,
-                    ]
-                    .iter()
-                    .map(|f| csv_field(f))
-                    .collect::<Vec<_>>()
-                    .join(",");
+                    ];
+                    crate::opendata::export::csv_line(
+                        &mut line,
+                        fields.iter().map(|f| formula_safe(f)),
+                    );
                     chunk.extend_from_slice(line.as_bytes());
-                    chunk.extend_from_slice(b"\r\n");
                 }
             }
         }

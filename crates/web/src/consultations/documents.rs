@@ -77,25 +77,14 @@ fn t1(ctx: &Ctx, id: &str, name: &str, value: impl std::fmt::Display) -> String 
     crate::i18n::t_args(ctx.locale, id, &[(name, &value.to_string())])
 }
 
-fn excerpt(text: &str, words: usize) -> String {
-    let mut out: Vec<&str> = text.split_whitespace().take(words + 1).collect();
-    let more = out.len() > words;
-    out.truncate(words);
-    let mut s = out.join(" ");
-    if more {
-        s.push('…');
-    }
-    s
-}
-
 /// How a paragraph is named: "Section: …" for a heading, "Paragraph 3: first words…".
 pub fn label(page: &Page, p: &ParagraphView) -> String {
     match p.number {
-        None => page.t1("consult-doc-section", "title", excerpt(&p.body, 8)),
+        None => page.t1("consult-doc-section", "title", page.excerpt(&p.body, 60)),
         Some(n) => format!(
             "{}: {}",
             page.t1("consult-doc-paragraph", "n", n),
-            excerpt(&p.body, 8)
+            page.excerpt(&p.body, 60)
         ),
     }
 }
@@ -163,7 +152,7 @@ pub async fn about(
                 let name = match ps.iter().find(|p| p.id == pid.to_string()) {
                     Some(p) => match p.number {
                         Some(n) => page.t1("consult-doc-paragraph", "n", n),
-                        None => page.t1("consult-doc-section", "title", excerpt(&p.body, 8)),
+                        None => page.t1("consult-doc-section", "title", page.excerpt(&p.body, 60)),
                     },
                     None => page.t("consult-doc-removed-title"),
                 };

@@ -48,10 +48,14 @@ pub struct ConsultationView {
 
 /// A Kraków calendar day as people write it.
 pub fn day(at: DateTime<Utc>, lang: miasto_domain::Locale) -> String {
-    let local = at.with_timezone(&Warsaw);
+    date(at.with_timezone(&Warsaw).date_naive(), lang)
+}
+
+/// A calendar date as people write it.
+pub fn date(d: chrono::NaiveDate, lang: miasto_domain::Locale) -> String {
     match lang {
-        miasto_domain::Locale::Pl => local.format("%d.%m.%Y").to_string(),
-        miasto_domain::Locale::En => local.format("%-d %B %Y").to_string(),
+        miasto_domain::Locale::Pl => d.format("%d.%m.%Y").to_string(),
+        miasto_domain::Locale::En => d.format("%-d %B %Y").to_string(),
     }
 }
 

@@ -1072,7 +1072,7 @@ pub async fn make_codes(
 
 // --- Exports -----------------------------------------------------------------------------
 
-use super::answers::csv_field as cell;
+use super::answers::formula_safe;
 
 /// An answer as an export's cell: option labels (several joined with " | "), a ranking in
 /// order, a matrix row by row, text as typed.
@@ -1160,9 +1160,11 @@ async fn export(
             survey
                 .questions
                 .iter()
-                .map(|q| cell(&format!("{} {}", q.key, q.text))),
+                .map(|q| formula_safe(&format!("{} {}", q.key, q.text)).into_owned()),
         );
-        cols.join(",") + "\r\n"
+        let mut line = String::new();
+        crate::opendata::export::csv_line(&mut line, &cols);
+        line
     };
     if out.send(head.into_bytes()).await.is_err() {
         return Ok(());
@@ -1223,10 +1225,9 @@ async fn export(
                         .iter()
                         .find(|(k, _)| *k == q.key)
                         .map(|(_, a)| answer_text(q, a));
-                    cols.push(cell(&a.unwrap_or_default()));
+                    cols.push(formula_safe(&a.unwrap_or_default()).into_owned());
                 }
-                chunk.push_str(&cols.join(","));
-                chunk.push_str("\r\n");
+                crate::opendata::export::csv_line(&mut chunk, &cols);
             }
         }
         if out.send(chunk.into_bytes()).await.is_err() {
