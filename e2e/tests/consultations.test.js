@@ -182,6 +182,8 @@ test('staff type in a paper comment, answer every comment at once, an official p
   await official.waitForURL(`${BASE}/consultations/${slug}/report`);
   await checkPage(official, 'report');
   await assert.doesNotReject(official.getByRole('table', { name: 'Uwagi według formy zgłoszenia' }).waitFor());
+  // The first meeting's minutes are part of the report.
+  await assert.doesNotReject(official.getByText(/W spotkaniu wzięło udział 46 osób/).waitFor());
   // The open one's survey as the city sees it while it runs, and its builder (fixed now).
   const open = process.env.CONSULT_OPEN;
   await official.goto(`${BASE}/consultations/${open}/survey/results`);
@@ -203,4 +205,71 @@ test('staff type in a paper comment, answer every comment at once, an official p
   await assert.doesNotReject(resident.getByText('Wydłużamy konsultacje w wakacje do 30 dni').first().waitFor());
   await assert.doesNotReject(resident.getByText('Częściowo uwzględniona').first().waitFor());
   await resident.context().close();
+});
+
+test('a resident signs up for a meeting and books a duty-hour slot; on a phone in English too; an official adds a meeting', async () => {
+  const slug = process.env.CONSULT_OPEN;
+  const resident = await inPolish(chrome.browser, process.env.VOTER3_EMAIL);
+  await resident.goto(`${BASE}/consultations/${slug}`);
+  await resident.getByRole('link', { name: 'Spotkanie otwarte o projekcie uchwały' }).click();
+  await checkPage(resident, 'meeting');
+  await assert.doesNotReject(resident.getByText('Wolne miejsca: 80').waitFor());
+  await resident.getByRole('button', { name: 'Zapisz się' }).click();
+  await assert.doesNotReject(resident.getByRole('status').getByText('Zapisano Cię na spotkanie').waitFor());
+  await assert.doesNotReject(resident.getByText('Masz miejsce na tym spotkaniu.').waitFor());
+  await checkPage(resident, 'meeting: signed up');
+  const ics = await resident.request.get(await resident.getByRole('link', { name: /Dodaj do kalendarza/ }).getAttribute('href').then((h) => `${BASE}${h}`));
+  assert.match(await ics.text(), /BEGIN:VEVENT/);
+
+  await resident.goto(`${BASE}/consultations/${slug}`);
+  await resident.getByRole('link', { name: 'Wydział Dialogu, Konsultacji i Kontaktu Obywatelskiego' }).click();
+  await checkPage(resident, 'duty hour');
+  // Without a time and a name: both named, the topic kept.
+  await resident.getByLabel('Temat rozmowy').fill('Jak zgłosić małe konsultacje na moim osiedlu?');
+  await resident.getByRole('button', { name: 'Zarezerwuj termin' }).click();
+  await checkPage(resident, 'duty hour: errors');
+  await assert.doesNotReject(resident.getByRole('alert').waitFor());
+  assert.equal(await resident.getByLabel('Temat rozmowy').inputValue(), 'Jak zgłosić małe konsultacje na moim osiedlu?');
+  await resident.getByRole('radio').first().check();
+  await resident.getByLabel('Imię i nazwisko').fill('Ewa Zielińska');
+  await resident.getByRole('button', { name: 'Zarezerwuj termin' }).click();
+  await assert.doesNotReject(resident.getByRole('status').getByText('Zarezerwowano termin dyżuru.').waitFor());
+  await assert.doesNotReject(resident.getByText(/Masz zarezerwowany termin/).waitFor());
+  await checkPage(resident, 'duty hour: booked');
+  await resident.goto(`${BASE}/my`);
+  await assert.doesNotReject(resident.getByRole('heading', { name: 'Twoje spotkania i dyżury' }).waitFor());
+  await resident.context().close();
+
+  const phone = await englishPhone(chrome.browser, process.env.VOTER2_EMAIL, PASSWORD);
+  await phone.goto(`${BASE}/consultations/${slug}`);
+  await phone.getByRole('link', { name: /Biuro Prawne/ }).click();
+  await checkPage(phone, 'phone (English): duty hour');
+  await assertFitsWidth(phone, 'duty hour');
+  await phone.getByRole('radio').nth(1).check();
+  await phone.getByLabel('Full name').fill('Piotr Wiśniewski');
+  await phone.getByLabel('Topic').fill('Is the report due within 30 days?');
+  await phone.getByRole('button', { name: 'Book this time' }).click();
+  await assert.doesNotReject(phone.getByRole('status').getByText('The duty-hour time is booked.').waitFor());
+  await checkPage(phone, 'phone (English): duty hour booked');
+  await assertFitsWidth(phone, 'duty hour booked');
+  await phone.context().close();
+
+  const official = await inPolish(chrome.browser, process.env.OFFICIAL_EMAIL);
+  await official.goto(`${BASE}/staff/consultations/${slug}/meetings`);
+  await checkPage(official, 'meetings (staff)');
+  await official.getByLabel('Tytuł spotkania').fill('Spacer badawczy po Zabłociu');
+  await official.getByRole('button', { name: 'Dodaj spotkanie' }).click();
+  await checkPage(official, 'meetings (staff): errors');
+  assert.equal(await official.getByLabel('Tytuł spotkania').inputValue(), 'Spacer badawczy po Zabłociu');
+  await official.getByLabel('Początek').first().fill(`${dayFromToday(6)}T17:00`);
+  await official.getByLabel('Koniec').first().fill(`${dayFromToday(6)}T19:00`);
+  await official.getByLabel('Miejsce').first().fill('ul. Lipowa 4');
+  await official.getByLabel('Program').fill('Spacer od Fabryki Schindlera do kładki Bernatka.');
+  await official.getByLabel('Liczba miejsc').fill('25');
+  await official.getByRole('button', { name: 'Dodaj spotkanie' }).click();
+  await assert.doesNotReject(official.getByRole('status').getByText('Dodano spotkanie.').waitFor());
+  await official.getByRole('link', { name: 'Wydział Dialogu, Konsultacji i Kontaktu Obywatelskiego' }).click();
+  await checkPage(official, 'duty hour (staff)');
+  await assert.doesNotReject(official.getByText('Ewa Zielińska').waitFor());
+  await official.context().close();
 });

@@ -60,10 +60,18 @@ pub enum FieldError {
     PeselDate,
     PlaceholderUnknown,
     DispositionUnknown,
+    /// Not a date and time the form can read.
+    DateInvalid,
+    /// A start already past.
+    DatePast,
+    /// An end before the start, or too far after it.
+    DateOrder,
+    /// Not an http(s) address.
+    LinkInvalid,
 }
 
 impl FieldError {
-    pub const ALL: [FieldError; 30] = [
+    pub const ALL: [FieldError; 34] = [
         Self::Required,
         Self::TooLong,
         Self::TooShort,
@@ -94,6 +102,10 @@ impl FieldError {
         Self::PeselDate,
         Self::PlaceholderUnknown,
         Self::DispositionUnknown,
+        Self::DateInvalid,
+        Self::DatePast,
+        Self::DateOrder,
+        Self::LinkInvalid,
     ];
 
     /// Stable snake_case code, used in translations and in API error envelopes.
@@ -129,6 +141,10 @@ impl FieldError {
             Self::PeselDate => "pesel_date",
             Self::PlaceholderUnknown => "placeholder_unknown",
             Self::DispositionUnknown => "disposition_unknown",
+            Self::DateInvalid => "date_invalid",
+            Self::DatePast => "date_past",
+            Self::DateOrder => "date_order",
+            Self::LinkInvalid => "link_invalid",
         }
     }
 }

@@ -3,7 +3,7 @@
 //! city put out for comments: the plan, Small Consultations, the report), split into
 //! sections and numbered paragraphs, in two versions; a survey with every kind of question;
 //! comments that came on paper, by e-mail and letter and at duty hours, some on paragraphs;
-//! and survey responses.
+//! survey responses; two meetings (minutes published after the first) and two duty hours.
 //!
 //! - `--phase open`: residents take part now (comment, answer the survey).
 //! - `--phase analysis`: it closed three days ago; the comments wait for answers, so the
@@ -19,7 +19,7 @@ use miasto_domain::consultations::{self as rules, Kind, Schedule};
 use miasto_domain::{Email, UserId};
 use miasto_store::DatabaseConnection;
 use miasto_store::clock::Clock;
-use miasto_store::consultations::{self as store, NewComment, Target, documents, survey};
+use miasto_store::consultations::{self as store, NewComment, Target, documents, meetings, survey};
 
 /// Where the demo stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,8 +159,111 @@ pub async fn create(
     println!("consultation: /consultations/{}", c.slug);
     println!("document: /consultations/{}/documents/{document}", c.slug);
     println!("survey: /consultations/{}/survey", c.slug);
+    println!(
+        "meetings and duty hours (staff): /staff/consultations/{}/meetings",
+        c.slug
+    );
     println!("answers (staff): /staff/consultations/{}/answers", c.slug);
     Ok(())
+}
+
+/// The minutes of the demo's first meeting.
+const MINUTES: &str = "W spotkaniu wzięło udział 46 osób. Przedstawiono projekt uchwały i harmonogram konsultacji. \
+Mieszkańcy pytali o terminy raportu (prosili o krótszy niż 60 dni), o konsultacje w wakacje \
+(wydłużenie o 7 dni przyjęto z aprobatą) i o małe konsultacje w osiedlach. Rady dzielnic \
+prosiły o zawiadamianie ich o każdych konsultacjach na ich terenie. Wszystkie uwagi zgłoszone \
+ustnie zapisano jako uwagi ze spotkania.";
+
+/// A Kraków hour on the day `days` after `from`.
+fn local(
+    from: chrono::DateTime<chrono::Utc>,
+    days: i64,
+    hour: u32,
+) -> chrono::DateTime<chrono::Utc> {
+    use chrono_tz::Europe::Warsaw;
+    (from + Duration::days(days))
+        .with_timezone(&Warsaw)
+        .date_naive()
+        .and_hms_opt(hour, 0, 0)
+        .and_then(|t| t.and_local_timezone(Warsaw).earliest())
+        .map_or(from + Duration::days(days), |t| {
+            t.with_timezone(&chrono::Utc)
+        })
+}
+
+/// Two meetings (in the City Council's hall, with places; online, without a limit) and two
+/// duty hours (the seed's: a day in room 13, half-hour talks; and one by phone). Returns the
+/// first meeting.
+async fn meetings_and_duty_hours(
+    db: &DatabaseConnection,
+    consultation: uuid::Uuid,
+    opens: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<meetings::Meeting> {
+    use miasto_domain::consultations::meetings::{DutyHourPlan, Format, MeetingPlan, Mode};
+    let failed = |e: store::ChangeError| anyhow::anyhow!("meetings: {e}");
+    let first = meetings::add_meeting(
+        db,
+        consultation,
+        &MeetingPlan {
+            title: "Spotkanie otwarte o projekcie uchwały".into(),
+            format: Format::Hybrid,
+            starts: local(opens, 5, 17),
+            ends: local(opens, 5, 19),
+            place: Some("Sala Obrad Rady Miasta Krakowa, pl. Wszystkich Świętych 3-4".into()),
+            point: Some((50.0587, 19.9383)),
+            link: Some("https://spotkania.krakow.pl/konsultacje-zasady".into()),
+            agenda: "1. Przedstawienie projektu uchwały (15 min).\n2. Pytania i uwagi mieszkańców.\n3. Co dalej: raport z konsultacji.".into(),
+            capacity: Some(80),
+        },
+    )
+    .await
+    .map_err(failed)?;
+    meetings::add_meeting(
+        db,
+        consultation,
+        &MeetingPlan {
+            title: "Spotkanie online dla rad dzielnic".into(),
+            format: Format::Online,
+            starts: local(opens, 12, 18),
+            ends: local(opens, 12, 20),
+            place: None,
+            point: None,
+            link: Some("https://spotkania.krakow.pl/konsultacje-dzielnice".into()),
+            agenda: "Małe konsultacje w dzielnicach: jak o nie wnioskować i kto je prowadzi."
+                .into(),
+            capacity: None,
+        },
+    )
+    .await
+    .map_err(failed)?;
+    for plan in [
+        DutyHourPlan {
+            expert: "Wydział Dialogu, Konsultacji i Kontaktu Obywatelskiego".into(),
+            mode: Mode::InPerson,
+            starts: local(opens, 7, 8),
+            ends: local(opens, 7, 15),
+            place: Some("ul. Wielicka 28a, pokój 13".into()),
+            phone: None,
+            slot_minutes: 30,
+        },
+        DutyHourPlan {
+            expert: "Biuro Prawne – pytania o projekt uchwały".into(),
+            mode: Mode::Phone,
+            starts: local(opens, 8, 10),
+            ends: local(opens, 8, 12),
+            place: None,
+            phone: Some(
+                miasto_domain::reports::Phone::parse("12 616 12 00")
+                    .map_err(|e| anyhow::anyhow!("phone: {e}"))?,
+            ),
+            slot_minutes: 20,
+        },
+    ] {
+        meetings::add_duty_hour(db, consultation, &plan)
+            .await
+            .map_err(failed)?;
+    }
+    Ok(first)
 }
 
 /// Builds the demo consultation: it and its document's id.
@@ -221,7 +324,7 @@ pub async fn build(
         .map_err(|e| anyhow::anyhow!("the demo plan: {e:?}"))?,
         organisation: rules::check_organisation(
             Some(unit),
-            &["survey", "comments", "duty_hours", "paper"],
+            &["survey", "comments", "meetings", "duty_hours", "paper"],
             true,
             Vec::new(),
         )
@@ -264,6 +367,7 @@ pub async fn build(
                 s.questions.push(q);
             }
             survey::save(db, c.id, &s, 0).await?;
+            let first_meeting = meetings_and_duty_hours(db, c.id, opens).await?;
             clock.set(opens + Duration::days(2));
             let blocks = check_source(&draft_2()).map_err(|e| anyhow::anyhow!("draft: {e}"))?;
             documents::new_version(db, &d, 1, &blocks, &draft_2(), Some("Dłuższe konsultacje w wakacje, krótszy termin raportu.".into()), official).await?;
@@ -340,6 +444,10 @@ pub async fn build(
                 .map_err(|e| anyhow::anyhow!("response: {e}"))?;
             }
             tx.commit().await?;
+            if phase == Phase::Analysis {
+                clock.set(first_meeting.plan.ends + Duration::days(1));
+                meetings::publish_minutes(db, first_meeting.id, MINUTES).await.map_err(|e| anyhow::anyhow!("minutes: {e}"))?;
+            }
             anyhow::Ok((c, d.id))
         })
         .await?;

@@ -868,6 +868,14 @@ async fn consult_demo_builds_a_consultation_with_a_draft_a_survey_and_comments()
     assert_eq!(answers::unanswered(&db.db, c.id).await.unwrap(), 12);
     let tallies = survey::tallies(&db.db, c.id).await.unwrap();
     assert_eq!(tallies.get(survey::RESPONSES), Some(&30));
+    // Meetings (the first with its minutes, being over) and duty hours cut into slots: the
+    // seed's 08:00–15:00 in half hours.
+    let meetings = store::meetings::meetings(&db.db, c.id).await.unwrap();
+    assert_eq!(meetings.len(), 2);
+    assert!(meetings[0].minutes.is_some() && meetings[1].minutes.is_none());
+    let hours = store::meetings::duty_hours(&db.db, c.id).await.unwrap();
+    let slots = store::meetings::slots(&db.db, hours[0].id).await.unwrap();
+    assert_eq!((hours.len(), slots.len()), (2, 14));
     assert!(stdout.contains(&format!("/consultations/{slug}/documents/{}", docs[0].id)));
     let bad = miasto()
         .args([

@@ -59,10 +59,14 @@ pub enum Action {
     ConsultationDocumentVersion,
     ConsultationAnswered,
     ConsultationReportPublished,
+    ConsultationMeetingAdded,
+    ConsultationDutyHourAdded,
+    ConsultationMinutesPublished,
+    ConsultationBookingCancelled,
 }
 
 impl Action {
-    pub const ALL: [Action; 43] = [
+    pub const ALL: [Action; 47] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -106,6 +110,10 @@ impl Action {
         Self::ConsultationDocumentVersion,
         Self::ConsultationAnswered,
         Self::ConsultationReportPublished,
+        Self::ConsultationMeetingAdded,
+        Self::ConsultationDutyHourAdded,
+        Self::ConsultationMinutesPublished,
+        Self::ConsultationBookingCancelled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -153,6 +161,10 @@ impl Action {
             Self::ConsultationDocumentVersion => "consultation_document_version",
             Self::ConsultationAnswered => "consultation_answered",
             Self::ConsultationReportPublished => "consultation_report_published",
+            Self::ConsultationMeetingAdded => "consultation_meeting_added",
+            Self::ConsultationDutyHourAdded => "consultation_duty_hour_added",
+            Self::ConsultationMinutesPublished => "consultation_minutes_published",
+            Self::ConsultationBookingCancelled => "consultation_booking_cancelled",
         }
     }
 }

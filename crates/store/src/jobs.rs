@@ -48,6 +48,43 @@ pub async fn enqueue(c: &impl ConnectionTrait, job: &Job) -> Result<()> {
     enqueue_many(c, std::slice::from_ref(job)).await
 }
 
+/// Adds a job to run at `run_at` under `key` (a reminder, say), so that [`withdraw`] can take
+/// it back while it waits. Call it with the transaction of the change that needs the job.
+pub async fn enqueue_at(
+    c: &impl ConnectionTrait,
+    job: &Job,
+    run_at: chrono::DateTime<chrono::Utc>,
+    key: &str,
+) -> Result<()> {
+    jobs::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        kind: Set(job.kind().to_owned()),
+        payload: Set(serde_json::to_value(job).map_err(|e| sea_orm::DbErr::Json(e.to_string()))?),
+        state: Set(QUEUED.to_owned()),
+        attempts: Set(0),
+        max_attempts: Set(job.max_attempts()),
+        run_at: Set(run_at),
+        locked_at: Set(None),
+        last_error: Set(None),
+        dedupe_key: Set(Some(key.to_owned())),
+        created_at: Set(now()),
+    }
+    .insert(c)
+    .await?;
+    Ok(())
+}
+
+/// Takes back the jobs waiting under `key` (a reminder of a cancelled booking); one already
+/// running goes ahead.
+pub async fn withdraw(c: &impl ConnectionTrait, key: &str) -> Result<u64> {
+    let done = jobs::Entity::delete_many()
+        .filter(jobs::Column::DedupeKey.eq(key))
+        .filter(jobs::Column::State.eq(QUEUED))
+        .exec(c)
+        .await?;
+    Ok(done.rows_affected)
+}
+
 /// Enqueues several jobs with one statement.
 pub async fn enqueue_many(c: &impl ConnectionTrait, list: &[Job]) -> Result<()> {
     if list.is_empty() {

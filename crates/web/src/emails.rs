@@ -423,3 +423,47 @@ pub fn consultation_report(
     };
     message(locale, to, "email-consult-report-subject", &body)
 }
+
+#[derive(Template)]
+#[template(path = "emails/consultation_event.txt")]
+struct ConsultationEvent<'a> {
+    tr: Tr,
+    intro: String,
+    what: &'a str,
+    consultation: &'a str,
+    when: &'a str,
+    place: Option<&'a str>,
+    link: &'a str,
+}
+
+/// About a consultation meeting or duty-hour slot: `kind` is `meeting-registered`,
+/// `meeting-waiting`, `meeting-promoted`, `meeting-reminder`, `booking-made`,
+/// `booking-reminder` or `booking-cancelled` (the subject and the first line).
+#[expect(clippy::too_many_arguments, reason = "an e-mail's parts")]
+pub fn consultation_event(
+    locale: Locale,
+    to: &Email,
+    kind: &str,
+    what: &str,
+    consultation: &str,
+    when: &str,
+    place: Option<&str>,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    let body = ConsultationEvent {
+        tr: Tr(locale),
+        intro: crate::i18n::t(locale, &format!("email-{kind}-intro")),
+        what,
+        consultation,
+        when,
+        place,
+        link,
+    };
+    message_args(
+        locale,
+        to,
+        &format!("email-{kind}-subject"),
+        &[("what", what)],
+        &body,
+    )
+}

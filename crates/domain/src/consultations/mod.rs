@@ -11,6 +11,7 @@
 pub mod answers;
 pub mod comments;
 pub mod document;
+pub mod meetings;
 pub mod survey;
 
 use crate::{DistrictId, FieldError, Permission, Role, UnitId, UserId};
@@ -325,10 +326,16 @@ pub enum Action {
     Moderate,
     /// Officials build the survey (before it opens: answers must mean one thing).
     EditSurvey,
+    /// Officials add meetings and duty hours.
+    EditMeetings,
+    /// A resident signs up for a meeting or books a duty-hour slot (or cancels).
+    SignUp,
+    /// Staff publish a meeting's minutes.
+    PublishMinutes,
 }
 
 impl Action {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 12] = [
         Self::EditPlan,
         Self::Publish,
         Self::Cancel,
@@ -338,18 +345,24 @@ impl Action {
         Self::PublishReport,
         Self::Moderate,
         Self::EditSurvey,
+        Self::EditMeetings,
+        Self::SignUp,
+        Self::PublishMinutes,
     ];
 
     /// The permission it needs beyond an account, if any.
     pub fn permission(self) -> Option<Permission> {
         match self {
-            Self::TakePart => None,
-            Self::RecordComment | Self::Answer => Some(Permission::HandleConsultations),
+            Self::TakePart | Self::SignUp => None,
+            Self::RecordComment | Self::Answer | Self::PublishMinutes => {
+                Some(Permission::HandleConsultations)
+            }
             Self::EditPlan
             | Self::Publish
             | Self::Cancel
             | Self::PublishReport
-            | Self::EditSurvey => Some(Permission::ManageConsultations),
+            | Self::EditSurvey
+            | Self::EditMeetings => Some(Permission::ManageConsultations),
             Self::Moderate => Some(Permission::ModerateConsultations),
         }
     }
@@ -369,6 +382,10 @@ impl Action {
             Self::PublishReport => &[Analysis],
             Self::Moderate => &[Open, Analysis, Reported, Cancelled],
             Self::EditSurvey => &[Draft, Announced, Information],
+            Self::EditMeetings => &[Draft, Announced, Information, Open],
+            // Meetings are announced with the campaign: places are taken from then on.
+            Self::SignUp => &[Information, Open],
+            Self::PublishMinutes => &[Open, Analysis],
         }
     }
 }
@@ -393,10 +410,18 @@ pub enum Refusal {
     Code,
     /// This account (or code) has already sent its response.
     Answered,
+    /// The meeting or slot has begun (or is over): no more sign-ups.
+    Begun,
+    /// The meeting has not ended yet (its minutes come afterwards).
+    NotYet,
+    /// Someone booked the slot first.
+    Taken,
+    /// This account is already signed up (or holds a slot of this duty hour).
+    SignedUp,
 }
 
 impl Refusal {
-    pub const ALL: [Self; 9] = [
+    pub const ALL: [Self; 13] = [
         Self::SignIn,
         Self::Forbidden,
         Self::Phase,
@@ -406,6 +431,10 @@ impl Refusal {
         Self::Unanswered,
         Self::Code,
         Self::Answered,
+        Self::Begun,
+        Self::NotYet,
+        Self::Taken,
+        Self::SignedUp,
     ];
 
     pub fn code(self) -> &'static str {
@@ -419,6 +448,10 @@ impl Refusal {
             Self::Unanswered => "consult_unanswered",
             Self::Code => "consult_code",
             Self::Answered => "consult_answered",
+            Self::Begun => "consult_begun",
+            Self::NotYet => "consult_not_yet",
+            Self::Taken => "consult_taken",
+            Self::SignedUp => "consult_signed_up",
         }
     }
 
@@ -426,7 +459,15 @@ impl Refusal {
         match self {
             Self::SignIn => 401,
             Self::Forbidden | Self::OtherDistrict | Self::Code => 403,
-            Self::Phase | Self::Stale | Self::NoMethod | Self::Unanswered | Self::Answered => 409,
+            Self::Phase
+            | Self::Stale
+            | Self::NoMethod
+            | Self::Unanswered
+            | Self::Answered
+            | Self::Begun
+            | Self::NotYet
+            | Self::Taken
+            | Self::SignedUp => 409,
         }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod documents;
+pub mod meetings;
 pub mod survey;
 
 use crate::entities::{
@@ -291,6 +292,10 @@ pub enum ChangeError {
     /// This account or code has already sent its response.
     #[error("answered")]
     Answered,
+    /// A rule of the rulebook that the write found broken (a meeting begun, a slot taken,
+    /// a second sign-up…).
+    #[error("refused: {}", .0.code())]
+    Refused(miasto_domain::consultations::Refusal),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -24,6 +24,7 @@ mod m20261206_000017_consultations;
 mod m20261206_000018_consultation_comments;
 mod m20261207_000019_consultation_documents;
 mod m20261207_000020_consultation_surveys;
+mod m20261207_000021_consultation_meetings;
 
 pub struct Migrator;
 
@@ -51,6 +52,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000018_consultation_comments::Migration),
             Box::new(m20261207_000019_consultation_documents::Migration),
             Box::new(m20261207_000020_consultation_surveys::Migration),
+            Box::new(m20261207_000021_consultation_meetings::Migration),
         ]
     }
 }

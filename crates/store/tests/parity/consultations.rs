@@ -417,3 +417,174 @@ async fn two_responses_sent_at_once_by_one_account_or_code_count_once() {
         })
         .await;
 }
+
+#[tokio::test]
+async fn a_meeting_never_overfills_and_a_slot_is_booked_once_even_at_once() {
+    use miasto_domain::consultations::meetings::{
+        Booking, DutyHourPlan, Format, MeetingPlan, Mode,
+    };
+    use miasto_store::consultations::meetings;
+    let db = TestDb::new().await;
+    let c = content(&db, "Spotkania", vec![]).await;
+    let k = store::create(&db.db, &c, miasto_domain::UserId::new())
+        .await
+        .unwrap();
+    store::publish(&db.db, k.id).await.unwrap();
+    let now = miasto_store::now();
+    let plan = MeetingPlan {
+        title: "Spotkanie".into(),
+        format: Format::InPerson,
+        starts: now + Duration::days(3),
+        ends: now + Duration::days(3) + Duration::hours(2),
+        place: Some("ul. Bracka 10".into()),
+        point: None,
+        link: None,
+        agenda: "Program".into(),
+        capacity: Some(3),
+    };
+    let m = meetings::add_meeting(&db.db, k.id, &plan).await.unwrap();
+    let users: Vec<_> = (0..8).map(|_| miasto_domain::UserId::new()).collect();
+    let mut handles = Vec::new();
+    for user in users.clone() {
+        let (db, m) = (db.db.clone(), m.clone());
+        handles.push(tokio::spawn(async move {
+            let tx = miasto_store::begin(&db).await.unwrap();
+            let r = meetings::register(&tx, &m, user).await.unwrap();
+            tx.commit().await.unwrap();
+            r
+        }));
+    }
+    let mut registrations = Vec::new();
+    for h in handles {
+        registrations.push(h.await.unwrap());
+    }
+    let placed: Vec<_> = registrations.iter().filter(|r| !r.waiting).collect();
+    assert_eq!(placed.len(), 3, "three places, eight sign-ups");
+    let again = meetings::meeting(&db.db, k.id, m.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.taken, 3);
+    // A second sign-up of an account is refused.
+    assert!(matches!(
+        meetings::register(&db.db, &m, users[0]).await,
+        Err(ChangeError::Refused(rules::Refusal::SignedUp))
+    ));
+    // Two holders cancel at once: two of the line move up, the count stays full.
+    let mut handles = Vec::new();
+    for r in placed.iter().take(2).map(|r| (*r).clone()) {
+        let db = db.db.clone();
+        handles.push(tokio::spawn(async move {
+            let tx = miasto_store::begin(&db).await.unwrap();
+            let promoted = meetings::cancel_registration(&tx, &r).await.unwrap();
+            tx.commit().await.unwrap();
+            promoted
+        }));
+    }
+    let mut promoted = Vec::new();
+    for h in handles {
+        promoted.push(h.await.unwrap().expect("someone was waiting").user);
+    }
+    assert_ne!(promoted[0], promoted[1]);
+    let attendees = meetings::attendees(&db.db, m.id).await.unwrap();
+    assert_eq!(
+        attendees.iter().filter(|a| !a.registration.waiting).count(),
+        3
+    );
+    assert_eq!(
+        attendees.iter().filter(|a| a.registration.waiting).count(),
+        3
+    );
+    let again = meetings::meeting(&db.db, k.id, m.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(again.taken, 3);
+    // The first of those still waiting is next in line.
+    let first_waiting = attendees.iter().find(|a| a.registration.waiting).unwrap();
+    assert_eq!(
+        meetings::position(&db.db, &first_waiting.registration)
+            .await
+            .unwrap(),
+        1
+    );
+
+    // A duty hour: six accounts want the same slot at once; one gets it.
+    let hour = DutyHourPlan {
+        expert: "Wydział".into(),
+        mode: Mode::InPerson,
+        starts: now + Duration::days(2),
+        ends: now + Duration::days(2) + Duration::hours(1),
+        place: Some("pokój 13".into()),
+        phone: None,
+        slot_minutes: 20,
+    };
+    let d = meetings::add_duty_hour(&db.db, k.id, &hour).await.unwrap();
+    let slots = meetings::slots(&db.db, d.id).await.unwrap();
+    assert_eq!(slots.len(), 3);
+    let booking = Booking {
+        name: "Anna".into(),
+        contact: "anna@example.pl".into(),
+        topic: "Drzewa".into(),
+    };
+    let mut handles = Vec::new();
+    for user in users.iter().take(6).copied() {
+        let (db, d, b, slot) = (db.db.clone(), d.clone(), booking.clone(), slots[0].id);
+        handles.push(tokio::spawn(async move {
+            let tx = miasto_store::begin(&db).await.unwrap();
+            let done = meetings::book(&tx, &d, slot, Some(user), &b, None).await;
+            if done.is_ok() {
+                tx.commit().await.unwrap();
+            } else {
+                tx.rollback().await.unwrap();
+            }
+            done.is_ok()
+        }));
+    }
+    let mut booked = 0;
+    for h in handles {
+        booked += usize::from(h.await.unwrap());
+    }
+    assert_eq!(booked, 1);
+    // One account asking for two slots at once holds one.
+    let user = users[7];
+    let mut handles = Vec::new();
+    for slot in [slots[1].id, slots[2].id] {
+        let (db, d, b) = (db.db.clone(), d.clone(), booking.clone());
+        handles.push(tokio::spawn(async move {
+            let tx = miasto_store::begin(&db).await.unwrap();
+            let done = meetings::book(&tx, &d, slot, Some(user), &b, None).await;
+            if done.is_ok() {
+                tx.commit().await.unwrap();
+            } else {
+                tx.rollback().await.unwrap();
+            }
+            done.is_ok()
+        }));
+    }
+    let mut held = 0;
+    for h in handles {
+        held += usize::from(h.await.unwrap());
+    }
+    assert_eq!(held, 1);
+    let mine = meetings::booking_of(&db.db, d.id, user)
+        .await
+        .unwrap()
+        .unwrap();
+    // Cancelled, the slot is free again and the account may book anew.
+    meetings::cancel_booking(&db.db, &mine).await.unwrap();
+    assert!(matches!(
+        meetings::cancel_booking(&db.db, &mine).await,
+        Err(ChangeError::Stale)
+    ));
+    let free = meetings::slots(&db.db, d.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.booking.is_none())
+        .count();
+    assert_eq!(free, 2);
+    meetings::book(&db.db, &d, mine.slot_id, Some(user), &booking, None)
+        .await
+        .unwrap();
+}

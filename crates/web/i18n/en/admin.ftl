@@ -193,3 +193,7 @@ audit-action-consultation_document_added = Document added to a consultation
 audit-action-consultation_document_version = New version of a consultation document
 audit-action-consultation_answered = Answer to consultation comments
 audit-action-consultation_report_published = Consultation report published
+audit-action-consultation_meeting_added = Consultation meeting added
+audit-action-consultation_duty_hour_added = Expert duty hour added
+audit-action-consultation_minutes_published = Meeting minutes published
+audit-action-consultation_booking_cancelled = Duty-hour booking cancelled

@@ -195,3 +195,7 @@ audit-action-consultation_document_added = Dodano dokument do konsultacji
 audit-action-consultation_document_version = Nowa wersja dokumentu konsultacji
 audit-action-consultation_answered = Odpowiedź na uwagi w konsultacjach
 audit-action-consultation_report_published = Opublikowano raport z konsultacji
+audit-action-consultation_meeting_added = Dodano spotkanie konsultacyjne
+audit-action-consultation_duty_hour_added = Dodano dyżur eksperta
+audit-action-consultation_minutes_published = Opublikowano notatkę ze spotkania
+audit-action-consultation_booking_cancelled = Odwołano rezerwację dyżuru

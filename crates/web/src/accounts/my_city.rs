@@ -36,6 +36,8 @@ struct MyCityPage {
     /// Budget votes open now that the resident has not cast: (name, link to the ballot).
     open_votes: Vec<(String, String)>,
     comments: Vec<MyComment>,
+    /// Coming meetings and duty-hour times: (what, consultation, when, link, waiting).
+    sign_ups: Vec<(String, String, String, String, bool)>,
 }
 
 pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, Error> {
@@ -91,7 +93,20 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
             hidden: k.hidden_reason,
         })
         .collect();
+    let sign_ups = miasto_store::consultations::meetings::sign_ups_of(state.db(), current.user.id)
+        .await?
+        .into_iter()
+        .map(|s| {
+            let when = crate::consultations::day(s.starts, ctx.locale)
+                + &s.starts
+                    .with_timezone(&chrono_tz::Europe::Warsaw)
+                    .format(", %H:%M")
+                    .to_string();
+            (s.what, s.consultation, when, s.path, s.waiting)
+        })
+        .collect();
     render(&MyCityPage {
+        sign_ups,
         comments,
         page,
         email: current.user.email.to_string(),

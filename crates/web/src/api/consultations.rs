@@ -336,6 +336,7 @@ fn refused_write(e: ChangeError) -> ApiError {
         ChangeError::Answered => refusal(Refusal::Answered),
         ChangeError::Unanswered => refusal(Refusal::Unanswered),
         ChangeError::Stale => refusal(Refusal::Phase),
+        ChangeError::Refused(r) => refusal(r),
     }
 }
 

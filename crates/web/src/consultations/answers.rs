@@ -550,6 +550,10 @@ struct ReportPage {
     /// (caption, rows of label, count, percent of all comments): per channel, per
     /// disposition, per day.
     tables: Vec<(String, Rows)>,
+    /// The plan had a survey (its results are linked).
+    survey: bool,
+    /// The meetings, with their minutes.
+    meetings: Vec<super::meetings::MeetingView>,
 }
 
 fn shares(rows: Vec<(String, u64)>, total: u64) -> Rows {
@@ -608,7 +612,13 @@ pub async fn report(
             shares(dispositions, total),
         ),
     );
+    let (meetings, _) = super::meetings::overview(&state, &c, &page).await?;
     Ok(render(&ReportPage {
+        survey: c
+            .organisation
+            .methods
+            .contains(&miasto_domain::consultations::Method::Survey),
+        meetings,
         c: ConsultationView::new(&c, &lookup, &page),
         comments: list,
         pager,

@@ -228,14 +228,18 @@ pub fn refused_write(
     field: &'static str,
 ) -> Result<StatusCode, Error> {
     let key = match e {
-        ChangeError::Stale => "error-consult_phase",
-        ChangeError::Target => "consult-error-target",
-        ChangeError::Unanswered => "error-consult_unanswered",
-        ChangeError::Code => "error-consult_code",
-        ChangeError::Answered => "error-consult_answered",
+        ChangeError::Stale => "error-consult_phase".to_owned(),
+        ChangeError::Target => "consult-error-target".to_owned(),
+        ChangeError::Unanswered => "error-consult_unanswered".to_owned(),
+        ChangeError::Code => "error-consult_code".to_owned(),
+        ChangeError::Answered => "error-consult_answered".to_owned(),
+        ChangeError::Refused(r) => {
+            errors.add_message(field, &format!("error-{}", r.code()));
+            return Ok(StatusCode::from_u16(r.http_status()).unwrap_or(StatusCode::CONFLICT));
+        }
         ChangeError::Store(e) => return Err(e.into()),
     };
-    errors.add_message(field, key);
+    errors.add_message(field, &key);
     Ok(StatusCode::CONFLICT)
 }
 
@@ -275,6 +279,10 @@ pub struct RecordForm {
 #[serde(default)]
 pub struct PageQuery {
     pub page: String,
+    /// A channel to preselect (a duty hour's page links here with `duty_hour`).
+    pub channel: String,
+    /// The author's name to fill in.
+    pub author_name: String,
 }
 
 #[derive(Template)]
@@ -345,15 +353,12 @@ pub async fn show_record(
     ctx.require(Permission::HandleConsultations)?;
     let c = find(&state, &slug).await?;
     let number = crate::admin::page_number(&q.page)?;
-    let page = record_page(
-        &state,
-        &ctx,
-        &c,
-        RecordForm::default(),
-        FieldErrors::new(ctx.locale),
-        number,
-    )
-    .await?;
+    let form = RecordForm {
+        channel: q.channel,
+        author_name: q.author_name,
+        ..RecordForm::default()
+    };
+    let page = record_page(&state, &ctx, &c, form, FieldErrors::new(ctx.locale), number).await?;
     Ok(render(&page)?.into_response())
 }
 

@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod comments;
 pub mod documents;
+pub mod meetings;
 pub mod staff;
 pub mod survey;
 
@@ -207,6 +208,8 @@ struct ShowPage {
     documents: Vec<documents::DocumentLink>,
     /// The plan has a survey.
     survey: bool,
+    meetings: Vec<meetings::MeetingView>,
+    duty_hours: Vec<meetings::DutyView>,
 }
 
 /// A published consultation, or 404.
@@ -256,9 +259,12 @@ pub(crate) async fn show_page(
         view.phase,
     )
     .is_ok();
+    let (meetings, duty_hours) = meetings::overview(state, c, &page).await?;
     Ok((
         status,
         render(&ShowPage {
+            meetings,
+            duty_hours,
             page,
             c: view,
             takes_comments: takes,

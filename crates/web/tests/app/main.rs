@@ -12,6 +12,7 @@ mod ballot;
 mod budget;
 mod budget_rules;
 mod consultation_answers;
+mod consultation_meetings;
 mod consultation_survey;
 mod consultations;
 mod harness;

@@ -26,6 +26,8 @@ struct Fixtures {
     consultation: String,
     document: String,
     paragraph: String,
+    meeting: String,
+    duty_hour: String,
 }
 
 impl Fixtures {
@@ -191,7 +193,44 @@ impl Fixtures {
             .await
             .unwrap()[2]
             .id;
+        // A meeting and a duty hour, so their pages show something.
+        use miasto_domain::consultations::meetings as m;
+        let at = miasto_store::now() + chrono::Duration::days(10);
+        let meeting = miasto_store::consultations::meetings::add_meeting(
+            &app.db.db,
+            consultation.id,
+            &m::MeetingPlan {
+                title: "Spotkanie".into(),
+                format: m::Format::Hybrid,
+                starts: at,
+                ends: at + chrono::Duration::hours(2),
+                place: Some("ul. Bracka 10".into()),
+                point: Some((50.0597, 19.9368)),
+                link: Some("https://spotkania.example.pl/1".into()),
+                agenda: "Program".into(),
+                capacity: Some(20),
+            },
+        )
+        .await
+        .unwrap();
+        let duty_hour = miasto_store::consultations::meetings::add_duty_hour(
+            &app.db.db,
+            consultation.id,
+            &m::DutyHourPlan {
+                expert: "Wydział".into(),
+                mode: m::Mode::InPerson,
+                starts: at,
+                ends: at + chrono::Duration::hours(1),
+                place: Some("pokój 13".into()),
+                phone: None,
+                slot_minutes: 30,
+            },
+        )
+        .await
+        .unwrap();
         Self {
+            meeting: meeting.id.to_string(),
+            duty_hour: duty_hour.id.to_string(),
             document: document.id.to_string(),
             paragraph: paragraph.to_string(),
             consultation: consultation.slug,
@@ -244,6 +283,8 @@ impl Fixtures {
             "id" if under("/admin/outbox") => self.outbox.clone(),
             "id" if under("/staff/replies") => self.reply.clone(),
             "id" if path.contains("/documents/") => self.document.clone(),
+            "id" if path.contains("/meetings/") => self.meeting.clone(),
+            "id" if path.contains("/duty-hours/") => self.duty_hour.clone(),
             "id" if path.contains("consultations") => uuid::Uuid::now_v7().to_string(),
             "paragraph" => self.paragraph.clone(),
             "n" => "2".into(),
