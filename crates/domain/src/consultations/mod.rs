@@ -304,6 +304,17 @@ impl State {
     }
 }
 
+/// How many days before the report is due the city is warned.
+pub const REPORT_WARNING_DAYS: i64 = 7;
+
+/// Days left until the report is due (negative: overdue) when the city should be warned:
+/// within [`REPORT_WARNING_DAYS`] and not yet reported or called off.
+pub fn report_warning(phase: Phase, report_due: DateTime<Utc>, now: DateTime<Utc>) -> Option<i64> {
+    let days_left = (report_due - now).num_days();
+    let pending = !matches!(phase, Phase::Draft | Phase::Reported | Phase::Cancelled);
+    (pending && days_left <= REPORT_WARNING_DAYS).then_some(days_left)
+}
+
 /// Everything anyone does in a consultation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {

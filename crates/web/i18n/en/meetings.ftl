@@ -121,3 +121,10 @@ email-booking-cancelled-intro = The city has cancelled your duty-hour booking. Y
 meetings-no-minutes = No minutes of this meeting were published.
 my-sign-ups = Your meetings and duty hours
 duty-free-times = Free times:
+consult-report-overdue-short = overdue
+consult-report-due-in = { $n ->
+    [0] today
+    [one] in { $n } day
+   *[other] in { $n } days
+}
+consult-reports-due-heading = Consultation reports due

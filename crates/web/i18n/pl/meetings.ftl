@@ -121,3 +121,10 @@ email-booking-cancelled-intro = Urząd odwołał Twoją rezerwację terminu na d
 meetings-no-minutes = Notatki z tego spotkania nie opublikowano.
 my-sign-ups = Twoje spotkania i dyżury
 duty-free-times = Wolne godziny:
+consult-report-overdue-short = po terminie
+consult-report-due-in = { $n ->
+    [0] dziś
+    [one] za { $n } dzień
+   *[other] za { $n } dni
+}
+consult-reports-due-heading = Raporty z konsultacji do opublikowania

@@ -208,9 +208,8 @@ async fn answers_page(
     let unanswered = store::unanswered(state.db(), c.id).await?;
     let phase = view.phase;
     let (participants, tables) = figure_tables(state, &page, c).await?;
-    let days_left = (c.schedule.report_due - miasto_store::now()).num_days();
-    let due_in = (phase != Phase::Reported && phase != Phase::Cancelled && days_left <= 7)
-        .then_some(days_left);
+    let due_in =
+        miasto_domain::consultations::report_warning(phase, c.schedule.report_due, miasto_store::now());
     let report_rule = may(&actor(ctx), Action::PublishReport, phase)
         .and_then(|()| rules::check_report(unanswered));
     let filters = [

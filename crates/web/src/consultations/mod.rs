@@ -45,6 +45,8 @@ pub struct ConsultationView {
     pub contact_email: String,
     pub contact_phone: Option<String>,
     pub cancel_reason: Option<String>,
+    /// Days until the report is due (negative: overdue) when the city should be warned.
+    pub report_warning: Option<i64>,
 }
 
 /// A Kraków calendar day as people write it.
@@ -105,6 +107,11 @@ impl ConsultationView {
             contact_email: c.plan.contact_email.to_string(),
             contact_phone: c.plan.contact_phone.as_ref().map(|p| p.as_str().to_owned()),
             cancel_reason: c.cancel_reason.clone(),
+            report_warning: miasto_domain::consultations::report_warning(
+                phase,
+                c.schedule.report_due,
+                miasto_store::now(),
+            ),
         }
     }
 

@@ -229,6 +229,7 @@ struct ListPage {
     rows: Vec<ConsultationView>,
     /// Plans consultations (else only types in and answers comments).
     manage: bool,
+    due: Vec<ConsultationView>,
 }
 
 #[derive(Template)]
@@ -258,6 +259,20 @@ fn actor(current: &CurrentUser) -> Actor {
     }
 }
 
+/// The consultations whose report is due soon or overdue, soonest first: the warning on the
+/// staff's pages.
+pub async fn reports_due(state: &AppState, page: &Page) -> Result<Vec<ConsultationView>, Error> {
+    let lookup = Lookup::load(state).await?;
+    let mut due: Vec<ConsultationView> = store::list(state.db(), Filter::default())
+        .await?
+        .iter()
+        .map(|c| ConsultationView::new(c, &lookup, page))
+        .filter(|v| v.report_warning.is_some())
+        .collect();
+    due.sort_by_key(|v| v.report_warning);
+    Ok(due)
+}
+
 pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
     ctx.require(Permission::HandleConsultations)?;
     let manage = ctx.can(Permission::ManageConsultations);
@@ -268,7 +283,14 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx) -> Result<Response, E
         .iter()
         .map(|c| ConsultationView::new(c, &lookup, &page))
         .collect();
-    Ok(render(&ListPage { page, rows, manage })?.into_response())
+    let due = reports_due(&state, &page).await?;
+    Ok(render(&ListPage {
+        page,
+        rows,
+        manage,
+        due,
+    })?
+    .into_response())
 }
 
 async fn form_page(

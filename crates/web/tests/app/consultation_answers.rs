@@ -339,6 +339,16 @@ async fn answers_are_drafts_until_the_report_publishes_them_all_at_once() {
             .await
             .assert_contains("0 uwag czeka na odpowiedź.")
             .assert_lacks("action=\"/staff/consultations/{slug}/report\"");
+        // Five days before the report is due, the staff's pages warn.
+        clock.set(day(25) + chrono::Duration::days(31) + chrono::Duration::hours(11));
+        for page in ["/staff/consultations", "/staff/queue"] {
+            operator
+                .get(page)
+                .await
+                .assert_contains("Raporty z konsultacji do opublikowania")
+                .assert_contains("(za 5 dni)");
+        }
+        clock.set(day(29));
         // Only officials publish the report.
         operator
             .post(&format!("/staff/consultations/{slug}/report"), &[])
@@ -352,6 +362,10 @@ async fn answers_are_drafts_until_the_report_publishes_them_all_at_once() {
             .post(&format!("/staff/consultations/{slug}/report"), &[])
             .await
             .assert_redirect(&format!("{public}/report"));
+        operator
+            .get("/staff/consultations")
+            .await
+            .assert_lacks("Raporty z konsultacji do opublikowania");
 
         // All at once: every answer public, in the report, in "My city".
         let report = anna.get(&format!("{public}/report")).await;

@@ -60,6 +60,8 @@ struct QueuePage {
     bulk_statuses: Vec<SelectOption>,
     can_bulk: bool,
     pager: Pager,
+    /// Consultation reports due soon, for those who answer consultations.
+    due: Vec<crate::consultations::ConsultationView>,
 }
 
 fn status_options(ctx: &Ctx, selected: &str) -> Vec<SelectOption> {
@@ -153,8 +155,15 @@ pub async fn show_queue(
             id: r.id.to_string(),
         })
         .collect();
+    let page = Page::titled(&ctx, "staff-queue-title");
+    let due = if ctx.can(Permission::HandleConsultations) {
+        crate::consultations::staff::reports_due(&state, &page).await?
+    } else {
+        Vec::new()
+    };
     render(&QueuePage {
-        page: Page::titled(&ctx, "staff-queue-title"),
+        due,
+        page,
         filtered: [
             &q.unit,
             &q.status,
