@@ -84,6 +84,9 @@ pub struct RateLimits {
     pub places_per_ip: miasto_store::rate_limit::Limit,
     /// Comments in consultations from one account (a long document may take dozens).
     pub comments_per_account: miasto_store::rate_limit::Limit,
+    /// Survey responses sent without an account (and invitation codes tried) from one
+    /// address: enough for a school's computer room, too few to stuff a survey or guess codes.
+    pub survey_responses_per_ip: miasto_store::rate_limit::Limit,
 }
 
 impl Default for RateLimits {
@@ -133,6 +136,10 @@ impl Default for RateLimits {
             },
             comments_per_account: Limit {
                 max: 60,
+                window: minutes(60),
+            },
+            survey_responses_per_ip: Limit {
+                max: 40,
                 window: minutes(60),
             },
         }

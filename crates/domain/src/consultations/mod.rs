@@ -343,10 +343,12 @@ pub enum Action {
     SignUp,
     /// Staff publish a meeting's minutes.
     PublishMinutes,
+    /// Officials make invitation codes for the survey (until it closes).
+    MakeCodes,
 }
 
 impl Action {
-    pub const ALL: [Self; 12] = [
+    pub const ALL: [Self; 13] = [
         Self::EditPlan,
         Self::Publish,
         Self::Cancel,
@@ -359,6 +361,7 @@ impl Action {
         Self::EditMeetings,
         Self::SignUp,
         Self::PublishMinutes,
+        Self::MakeCodes,
     ];
 
     /// The permission it needs beyond an account, if any.
@@ -373,7 +376,8 @@ impl Action {
             | Self::Cancel
             | Self::PublishReport
             | Self::EditSurvey
-            | Self::EditMeetings => Some(Permission::ManageConsultations),
+            | Self::EditMeetings
+            | Self::MakeCodes => Some(Permission::ManageConsultations),
             Self::Moderate => Some(Permission::ModerateConsultations),
         }
     }
@@ -397,6 +401,7 @@ impl Action {
             // Meetings are announced with the campaign: places are taken from then on.
             Self::SignUp => &[Information, Open],
             Self::PublishMinutes => &[Open, Analysis],
+            Self::MakeCodes => &[Draft, Announced, Information, Open],
         }
     }
 }
@@ -512,6 +517,22 @@ pub fn may(actor: &Actor, action: Action, phase: Phase) -> Result<(), Refusal> {
     }
     if !action.phases().contains(&phase) {
         return Err(Refusal::Phase);
+    }
+    Ok(())
+}
+
+/// May `actor` (of city unit `unit`, if any) answer comments in a consultation of `owner`
+/// now in `phase`? Staff of a city unit answer their own unit's consultations; officials,
+/// operators and administrators any.
+pub fn may_answer(
+    actor: &Actor,
+    unit: Option<UnitId>,
+    owner: UnitId,
+    phase: Phase,
+) -> Result<(), Refusal> {
+    may(actor, Action::Answer, phase)?;
+    if actor.role == Some(Role::UnitStaff) && unit != Some(owner) {
+        return Err(Refusal::Forbidden);
     }
     Ok(())
 }

@@ -533,3 +533,15 @@ pub fn tally_keys(answers: &Answers) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+
+/// The most invitation codes made at once.
+pub const CODES_MAX: usize = 5_000;
+
+/// How many invitation codes to make, as typed: 1 to [`CODES_MAX`].
+pub fn check_code_count(raw: &str) -> Result<usize, crate::FieldError> {
+    raw.trim()
+        .parse::<usize>()
+        .ok()
+        .filter(|n| (1..=CODES_MAX).contains(n))
+        .ok_or(crate::FieldError::NumberInvalid)
+}

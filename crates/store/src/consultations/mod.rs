@@ -21,8 +21,8 @@ use miasto_domain::reports::Phone;
 use miasto_domain::{DistrictId, Email, UnitId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, SqlErr,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
+    QueryOrder, SqlErr,
 };
 use uuid::Uuid;
 
@@ -550,14 +550,24 @@ pub async fn add_comment(
     .insert(c)
     .await?;
     // A first comment of an account (or any typed in: each a person) adds a participant.
+    // The account's first is marked by a row under the table's primary key, so two first
+    // comments at once count the account once.
     let first = match new.author {
         None => true,
         Some(author) => {
-            consultation_comments::Entity::find()
-                .filter(consultation_comments::Column::ConsultationId.eq(consultation))
-                .filter(consultation_comments::Column::AuthorId.eq(author.0))
-                .count(c)
-                .await?
+            use crate::entities::consultation_tallies::{self as t, Column as T};
+            t::Entity::insert(t::ActiveModel {
+                consultation_id: Set(consultation),
+                key: Set(format!("{AUTHOR_MARK}{}", author.0)),
+                count: Set(1),
+            })
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::columns([T::ConsultationId, T::Key])
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(c)
+            .await?
                 == 1
         }
     };
@@ -571,6 +581,9 @@ pub async fn add_comment(
 
 /// The running count of participants (accounts that commented, and each comment typed in).
 pub const PARTICIPANTS: &str = "c:participants";
+
+/// The prefix of the mark an account's first comment leaves in the running counts.
+const AUTHOR_MARK: &str = "a:";
 
 /// The running counts a comment (not hidden) is part of: its channel and its Kraków day.
 fn figure_keys(channel: &str, at: DateTime<Utc>) -> Vec<String> {

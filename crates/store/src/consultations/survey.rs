@@ -138,8 +138,8 @@ pub async fn response_of(
 #[derive(Debug, Clone, Default)]
 pub struct NewResponse {
     pub user: Option<UserId>,
-    /// The invitation code as typed (hashed here).
-    pub code: Option<String>,
+    /// The invitation code given, kept only as its keyed hash.
+    pub code: Option<CodeHash>,
     pub district: Option<DistrictId>,
     pub age_band: Option<String>,
     pub sex: Option<String>,
@@ -252,14 +252,27 @@ async fn insert(
     }
 }
 
-/// The hash a code is kept as.
-fn code_hash(consultation: Uuid, code: &str) -> String {
-    let folded: String = code
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    crate::token_hash(&format!("{consultation}:{folded}"))
+/// An invitation code as it is kept: an HMAC of the consultation and the code (folded to
+/// upper-case letters and digits) under the server's secret, so that someone holding a copy
+/// of the database but not the secret cannot try every code against the hashes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeHash(String);
+
+impl CodeHash {
+    pub fn of(secret: &[u8], consultation: Uuid, code: &str) -> Self {
+        use hmac::{KeyInit, Mac};
+        let folded: String = code
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .map(|c| c.to_ascii_uppercase())
+            .collect();
+        let mut mac = <hmac::Hmac<sha2::Sha256> as KeyInit>::new_from_slice(secret)
+            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        mac.update(consultation.as_bytes());
+        mac.update(b":");
+        mac.update(folded.as_bytes());
+        Self(crate::hex(&mac.finalize().into_bytes()))
+    }
 }
 
 /// Sends a response: the consultation open; a code (if given) unused — it is used up here;
@@ -274,10 +287,7 @@ pub async fn submit(
     use consultation_responses::Column as R;
     open(c, consultation).await?;
     let at = now();
-    let hash = new
-        .code
-        .as_deref()
-        .map(|code| code_hash(consultation, code));
+    let hash = new.code.as_ref().map(|h| h.0.clone());
     if let Some(hash) = &hash {
         use consultation_codes::Column as K;
         let claimed = consultation_codes::Entity::update_many()
@@ -391,8 +401,12 @@ async fn count(
 
 /// The running counts of a consultation's survey, by key (see `survey::tally_keys`).
 pub async fn tallies(c: &impl ConnectionTrait, consultation: Uuid) -> Result<HashMap<String, u64>> {
+    use consultation_tallies::Column as T;
+    // The comments' counts and marks share the table: left out.
     Ok(consultation_tallies::Entity::find()
-        .filter(consultation_tallies::Column::ConsultationId.eq(consultation))
+        .filter(T::ConsultationId.eq(consultation))
+        .filter(T::Key.not_like("c:%"))
+        .filter(T::Key.not_like("a:%"))
         .all(c)
         .await?
         .into_iter()
@@ -400,13 +414,26 @@ pub async fn tallies(c: &impl ConnectionTrait, consultation: Uuid) -> Result<Has
         .collect())
 }
 
-/// Makes `n` invitation codes; returns them (the only time they are seen: only their hashes
-/// are kept).
+/// Makes `n` invitation codes while the consultation has not closed (nor been called off);
+/// returns them (the only time they are seen: only their keyed hashes are kept).
 pub async fn make_codes(
     c: &impl ConnectionTrait,
+    secret: &[u8],
     consultation: Uuid,
     n: usize,
-) -> Result<Vec<String>> {
+) -> std::result::Result<Vec<String>, ChangeError> {
+    {
+        use consultations::Column as C;
+        guard(
+            c,
+            consultation,
+            Condition::all()
+                .add(C::CancelledAt.is_null())
+                .add(C::ReportedAt.is_null())
+                .add(C::ClosesAt.gt(now())),
+        )
+        .await?;
+    }
     const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let at = now();
     let mut codes = Vec::with_capacity(n);
@@ -420,7 +447,7 @@ pub async fn make_codes(
         let code = format!("{}-{}", &raw[..5], &raw[5..]);
         rows.push(consultation_codes::ActiveModel {
             consultation_id: Set(consultation),
-            code_hash: Set(code_hash(consultation, &code)),
+            code_hash: Set(CodeHash::of(secret, consultation, &code).0),
             used_at: Set(None),
             created_at: Set(at),
         });

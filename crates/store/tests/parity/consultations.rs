@@ -368,7 +368,9 @@ async fn two_responses_sent_at_once_by_one_account_or_code_count_once() {
         Err(ChangeError::Stale)
     ));
     store::publish(&db.db, k.id).await.unwrap();
-    let codes = survey::make_codes(&db.db, k.id, 1).await.unwrap();
+    let codes = survey::make_codes(&db.db, b"secret", k.id, 1)
+        .await
+        .unwrap();
     // Open it: the clock moves on (the schedule is checked by the writes).
     let clock = miasto_store::clock::Clock::at(now + Duration::days(10));
     clock
@@ -376,7 +378,7 @@ async fn two_responses_sent_at_once_by_one_account_or_code_count_once() {
             let response =
                 |user: Option<miasto_domain::UserId>, code: Option<String>| survey::NewResponse {
                     user,
-                    code,
+                    code: code.map(|code| survey::CodeHash::of(b"secret", k.id, &code)),
                     answers: vec![("q1".to_owned(), Answer::Choice(0))],
                     ..Default::default()
                 };
@@ -587,4 +589,51 @@ async fn a_meeting_never_overfills_and_a_slot_is_booked_once_even_at_once() {
     meetings::book(&db.db, &d, mine.slot_id, Some(user), &booking, None)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn an_accounts_first_comments_sent_at_once_make_one_participant() {
+    let db = TestDb::new().await;
+    let c = content(&db, "Uczestnicy", vec![]).await;
+    let k = store::create(&db.db, &c, miasto_domain::UserId::new())
+        .await
+        .unwrap();
+    store::publish(&db.db, k.id).await.unwrap();
+    let author = miasto_domain::UserId::new();
+    let mut handles = Vec::new();
+    for i in 0..4 {
+        let db = db.db.clone();
+        handles.push(tokio::spawn(async move {
+            let tx = miasto_store::begin(&db).await.unwrap();
+            store::add_comment(
+                &tx,
+                k.id,
+                store::NewComment {
+                    channel: rules::comments::Channel::Web,
+                    author: Some(author),
+                    author_name: None,
+                    body: format!("Uwaga {i}."),
+                    recorded_by: None,
+                    target: store::Target::Consultation,
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+        }));
+    }
+    for h in handles {
+        h.await.unwrap();
+    }
+    store::add_comment(&db.db, k.id, paper("Z urny."))
+        .await
+        .unwrap();
+    let (channels, _, participants) = store::figures(&db.db, k.id).await.unwrap();
+    assert_eq!(participants, 2, "one account and one paper comment");
+    assert_eq!(channels.iter().map(|c| c.1).sum::<u64>(), 5);
+    // The marks stay out of the survey's counts.
+    let tallies = miasto_store::consultations::survey::tallies(&db.db, k.id)
+        .await
+        .unwrap();
+    assert!(tallies.is_empty(), "{tallies:?}");
 }

@@ -637,10 +637,12 @@ fn as_form(
         (status = 404, description = "No such consultation, or it has no survey", body = crate::api::error::ErrorBody),
         (status = 409, description = "Not open (`consult_phase`), or already answered (`consult_answered`)", body = crate::api::error::ErrorBody),
         (status = 422, description = "Answers failed their checks", body = crate::api::error::ErrorBody),
+        (status = 429, description = "Too many responses without an account from this address", body = crate::api::error::ErrorBody),
     ))]
 pub async fn create_response(
     State(state): State<AppState>,
     MaybeBearer(viewer): MaybeBearer,
+    client: crate::security::ClientKey,
     Path(slug): Path<String>,
     super::JsonBody(body): super::JsonBody<ResponseBody>,
 ) -> Result<Response, ApiError> {
@@ -682,6 +684,11 @@ pub async fn create_response(
     if s.questions.is_empty() {
         return Err(refusal(Refusal::Phase));
     }
+    if viewer.is_none()
+        && let Some(wait) = crate::consultations::survey::charge_anonymous(&state, &client).await?
+    {
+        return Err(ApiError::rate_limited(wait));
+    }
     let code = body
         .code
         .as_deref()
@@ -714,7 +721,13 @@ pub async fn create_response(
     })?;
     let new = survey::NewResponse {
         user: actor.user,
-        code: (s.audience == Audience::Codes).then(|| code.unwrap_or_default().to_owned()),
+        code: (s.audience == Audience::Codes).then(|| {
+            survey::CodeHash::of(
+                state.config().secret.expose().as_bytes(),
+                c.id,
+                code.unwrap_or_default(),
+            )
+        }),
         district: if s.demographics || s.audience == Audience::Districts {
             district
         } else {

@@ -208,8 +208,11 @@ async fn answers_page(
     let unanswered = store::unanswered(state.db(), c.id).await?;
     let phase = view.phase;
     let (participants, tables) = figure_tables(state, &page, c).await?;
-    let due_in =
-        miasto_domain::consultations::report_warning(phase, c.schedule.report_due, miasto_store::now());
+    let due_in = miasto_domain::consultations::report_warning(
+        phase,
+        c.schedule.report_due,
+        miasto_store::now(),
+    );
     let report_rule = may(&actor(ctx), Action::PublishReport, phase)
         .and_then(|()| rules::check_report(unanswered));
     let filters = [
@@ -235,7 +238,7 @@ async fn answers_page(
         reuse: options(reuse, &form.answer),
         dispositions: dispositions(&page, &form.disposition),
         answers,
-        may_answer: may(&actor(ctx), Action::Answer, phase).is_ok(),
+        may_answer: may_answer_here(ctx, c, phase).is_ok(),
         unanswered,
         may_report: report_rule.is_ok(),
         participants,
@@ -309,7 +312,7 @@ pub async fn answer(
         .map(|(_, v)| v.clone())
         .collect();
     let mut errors = FieldErrors::new(ctx.locale);
-    if let Err(refusal) = may(&actor(&ctx), Action::Answer, c.phase(miasto_store::now())) {
+    if let Err(refusal) = may_answer_here(&ctx, &c, c.phase(miasto_store::now())) {
         errors.add_message(FieldErrors::FORM, &format!("error-{}", refusal.code()));
         let status = StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::CONFLICT);
         return again(&state, &ctx, &c, form, errors, status).await;
@@ -423,7 +426,7 @@ pub async fn edit(
         comments: Vec::new(),
     };
     let mut errors = FieldErrors::new(ctx.locale);
-    if let Err(refusal) = may(&actor(&ctx), Action::Answer, c.phase(miasto_store::now())) {
+    if let Err(refusal) = may_answer_here(&ctx, &c, c.phase(miasto_store::now())) {
         errors.add_message(FieldErrors::FORM, &format!("error-{}", refusal.code()));
         let status = StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::CONFLICT);
         return again(&state, &ctx, &c, form, errors, status).await;
@@ -562,6 +565,16 @@ fn shares(rows: Vec<(String, u64)>, total: u64) -> Rows {
             (label, n, pct)
         })
         .collect()
+}
+
+/// May the viewer answer this consultation's comments now (its unit's staff, or officials)?
+fn may_answer_here(ctx: &Ctx, c: &Consultation, phase: Phase) -> Result<(), Refusal> {
+    miasto_domain::consultations::may_answer(
+        &actor(ctx),
+        ctx.user.as_ref().and_then(|u| u.user.unit_id),
+        c.organisation.unit,
+        phase,
+    )
 }
 
 /// A published report, or 404 (before it is published there is nothing to read).

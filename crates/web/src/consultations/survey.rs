@@ -353,9 +353,28 @@ pub struct SendForm {
 }
 
 /// `POST /consultations/{slug}/survey`: a response sent, or saved to continue later.
+/// Charges a response sent without an account to the sender's address; how long to wait when
+/// the address has sent too many.
+pub async fn charge_anonymous(
+    state: &AppState,
+    client: &crate::security::ClientKey,
+) -> Result<Option<u64>, Error> {
+    let key = crate::accounts::client_key("survey-responses", client);
+    let limit = state.config().limits.survey_responses_per_ip;
+    Ok(
+        match miasto_store::rate_limit::hit(state.db(), &key, limit).await? {
+            miasto_store::rate_limit::Decision::Allowed => None,
+            miasto_store::rate_limit::Decision::Limited { retry_after_secs } => {
+                Some(retry_after_secs)
+            }
+        },
+    )
+}
+
 pub async fn answer(
     State(state): State<AppState>,
     ctx: Ctx,
+    client: crate::security::ClientKey,
     Path(slug): Path<String>,
     input: FormPairs<SendForm>,
 ) -> Result<Response, Error> {
@@ -423,9 +442,19 @@ pub async fn answer(
         let page = survey_page(&state, &ctx, &c, Some(typed), &answer_errors, errors).await?;
         return Ok((status, render(&page)?).into_response());
     };
+    if complete
+        && ctx.user.is_none()
+        && let Some(wait) = charge_anonymous(&state, &client).await?
+    {
+        crate::accounts::too_many(&mut errors, ctx.locale, wait);
+        let page = survey_page(&state, &ctx, &c, Some(typed), &answer_errors, errors).await?;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response());
+    }
     let new = NewResponse {
         user: ctx.user.as_ref().map(|u| u.user.id),
-        code: (survey.audience == Audience::Codes).then(|| typed.code.clone()),
+        code: (survey.audience == Audience::Codes).then(|| {
+            store::CodeHash::of(state.config().secret.expose().as_bytes(), c.id, &typed.code)
+        }),
         district: if survey.demographics || survey.audience == Audience::Districts {
             district
         } else {
@@ -1017,9 +1046,6 @@ pub struct CodesForm {
     pub count: String,
 }
 
-/// The most codes made at once.
-pub const CODES_MAX: usize = 5_000;
-
 /// `POST /staff/consultations/{slug}/survey/codes`: makes invitation codes and shows them
 /// once (only their hashes are kept).
 pub async fn make_codes(
@@ -1031,17 +1057,9 @@ pub async fn make_codes(
     let c = find_staff(&state, &ctx, &slug).await?;
     let mut errors = FieldErrors::new(ctx.locale);
     let phase = c.phase(miasto_store::now());
-    let n = input
-        .count
-        .trim()
-        .parse::<usize>()
-        .ok()
-        .filter(|n| (1..=CODES_MAX).contains(n));
-    if n.is_none() {
-        errors.add("count", miasto_domain::FieldError::NumberInvalid);
-    }
-    if matches!(phase, Phase::Analysis | Phase::Reported | Phase::Cancelled) {
-        errors.add_message(FieldErrors::FORM, "error-consult_phase");
+    let n = errors.check("count", rules::check_code_count(&input.count));
+    if let Err(refusal) = may(&actor(&ctx), Action::MakeCodes, phase) {
+        errors.add_message(FieldErrors::FORM, &format!("error-{}", refusal.code()));
     }
     let (Some(n), true) = (n, errors.is_empty()) else {
         let page = builder_page(
@@ -1056,7 +1074,24 @@ pub async fn make_codes(
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
     let tx = miasto_store::begin(state.db()).await?;
-    let codes = store::make_codes(&tx, c.id, n).await?;
+    let secret = state.config().secret.expose().as_bytes();
+    let codes = match store::make_codes(&tx, secret, c.id, n).await {
+        Ok(codes) => codes,
+        Err(e) => {
+            tx.rollback().await?;
+            let status = super::comments::refused_write(e, &mut errors, FieldErrors::FORM)?;
+            let page = builder_page(
+                &state,
+                &ctx,
+                &c,
+                QuestionForm::default(),
+                Vec::new(),
+                errors,
+            )
+            .await?;
+            return Ok((status, render(&page)?).into_response());
+        }
+    };
     audit::record(
         &tx,
         ctx.user.as_ref().map(|u| u.user.id),

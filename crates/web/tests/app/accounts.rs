@@ -391,6 +391,7 @@ fn tight_limits() -> RateLimits {
         supports_per_ip: limit(100),
         places_per_ip: limit(100),
         comments_per_account: limit(100),
+        survey_responses_per_ip: limit(100),
     }
 }
 

@@ -46,7 +46,12 @@ async fn get(app: &TestApp, path: &str, token: Option<&str>) -> TestResponse {
     call(app, "GET", path, token, &[], Body::empty()).await
 }
 
-async fn post_json(app: &TestApp, path: &str, token: Option<&str>, value: Value) -> TestResponse {
+pub async fn post_json(
+    app: &TestApp,
+    path: &str,
+    token: Option<&str>,
+    value: Value,
+) -> TestResponse {
     call(
         app,
         "POST",

@@ -253,6 +253,24 @@ async fn answers_are_drafts_until_the_report_publishes_them_all_at_once() {
             .assert_contains("jej autor zgłosił 2 uwagi");
         let ids = comment_ids(&page.body);
         assert_eq!(ids.len(), 4);
+        // Staff of another city unit do not answer this unit's consultation.
+        let (mut other_unit, _) = app.logged_in("zdmk@um.krakow.pl", Role::UnitStaff).await;
+        other_unit
+            .get(&answers)
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_lacks("name=\"justification\"");
+        other_unit
+            .post(
+                &answers,
+                &[
+                    ("comment", &ids[0]),
+                    ("disposition", "accepted"),
+                    ("justification", "Nie nasza sprawa."),
+                ],
+            )
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
         // Nothing ticked, no justification: both named, nothing written.
         operator
             .post(&answers, &[("disposition", "accepted")])

@@ -354,3 +354,52 @@ async fn an_invitation_code_answers_once_without_an_account() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn guessing_invitation_codes_from_one_address_is_stopped() {
+    on_clock(|clock| async move {
+        let limits = miasto_web::RateLimits {
+            survey_responses_per_ip: miasto_store::rate_limit::Limit {
+                max: 3,
+                window: std::time::Duration::from_secs(3600),
+            },
+            ..Default::default()
+        };
+        let app = TestApp::builder().limits(limits).build().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let slug = with_survey(&app, &mut official, "codes", &[]).await;
+        clock.set(day(10));
+        let survey = format!("/consultations/{slug}/survey");
+        let mut guesser = app.browser();
+        for guess in ["AAAAA-AAAAA", "BBBBB-BBBBB", "CCCCC-CCCCC"] {
+            guesser
+                .post(
+                    &survey,
+                    &[("_code", guess), ("q1", "0"), ("action", "send")],
+                )
+                .await
+                .assert_status(StatusCode::FORBIDDEN);
+        }
+        guesser
+            .post(
+                &survey,
+                &[("_code", "DDDDD-DDDDD"), ("q1", "0"), ("action", "send")],
+            )
+            .await
+            .assert_status(StatusCode::TOO_MANY_REQUESTS)
+            .assert_contains("Zbyt wiele prób. Spróbuj ponownie za ")
+            // What was typed stays.
+            .assert_contains("value=\"DDDDD-DDDDD\"");
+        // The API shares the limit.
+        let api = super::api::post_json(
+            &app,
+            &format!("/api/v1/consultations/{slug}/survey/responses"),
+            None,
+            serde_json::json!({ "code": "EEEEE-EEEEE", "answers": { "q1": "Tak" } }),
+        )
+        .await;
+        api.assert_status(StatusCode::TOO_MANY_REQUESTS);
+        assert!(api.header("retry-after").is_some());
+    })
+    .await;
+}
