@@ -128,3 +128,6 @@ consult-report-due-in = { $n ->
    *[other] in { $n } days
 }
 consult-reports-due-heading = Consultation reports due
+opendata-consultation-title = Public consultation reports
+opendata-consultation-description = Every comment made in a consultation (without its author) with the city's disposition and justification, its channel and date. One dataset per published report.
+opendata-consultation-empty = No consultation report has been published yet.

@@ -128,3 +128,6 @@ consult-report-due-in = { $n ->
    *[other] za { $n } dni
 }
 consult-reports-due-heading = Raporty z konsultacji do opublikowania
+opendata-consultation-title = Raporty z konsultacji społecznych
+opendata-consultation-description = Każda uwaga zgłoszona w konsultacjach (bez danych autorów) z rozstrzygnięciem miasta i uzasadnieniem, wraz z formą zgłoszenia i datą. Jeden zbiór na każdy opublikowany raport.
+opendata-consultation-empty = Nie opublikowano jeszcze żadnego raportu z konsultacji.

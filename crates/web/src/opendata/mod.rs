@@ -218,6 +218,36 @@ pub async fn catalog(State(state): State<AppState>) -> Response {
             })
         })
         .collect();
+    let mut datasets = datasets;
+    for r in published_reports(&state).await.unwrap_or_default() {
+        let distributions: Vec<serde_json::Value> = [
+            ("csv", "text/csv", "CSV"),
+            ("ods", "application/vnd.oasis.opendocument.spreadsheet", "ODS"),
+        ]
+        .iter()
+        .map(|(ext, media, format)| json!({
+            "@type": "dcat:Distribution",
+            "dcat:accessURL": { "@id": format!("{base}/consultations/{}/report", r.slug) },
+            "dcat:downloadURL": { "@id": format!("{base}/consultations/{}/downloads/report.{ext}", r.slug) },
+            "dcat:mediaType": media,
+            "dct:format": { "@id": format!("http://publications.europa.eu/resource/authority/file-type/{format}") },
+            "dct:license": { "@id": LICENSE },
+        }))
+        .collect();
+        datasets.push(json!({
+            "@id": format!("{base}/consultations/{}/report", r.slug),
+            "@type": "dcat:Dataset",
+            "dct:identifier": format!("consultation-report-{}", r.slug),
+            "dct:title": r.title,
+            "dct:description": text("opendata-consultation-description"),
+            "dct:issued": r.issued,
+            "dct:publisher": { "@type": "foaf:Agent", "foaf:name": city },
+            "dct:license": { "@id": LICENSE },
+            "dcat:keyword": ["konsultacje", "consultations", "raport", "report"],
+            "dcat:landingPage": { "@id": format!("{base}/consultations/{}/report", r.slug) },
+            "dcat:distribution": distributions,
+        }));
+    }
     let doc = json!({
         "@context": {
             "dcat": "http://www.w3.org/ns/dcat#",
@@ -242,6 +272,39 @@ pub async fn catalog(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// A consultation's published report, as a dataset of its own.
+pub struct ReportDataset {
+    pub slug: String,
+    pub title: String,
+    /// When the report was published (ISO 8601 date).
+    pub issued: String,
+}
+
+/// Every published consultation report, newest first.
+async fn published_reports(state: &AppState) -> Result<Vec<ReportDataset>, Error> {
+    let filter = miasto_store::consultations::Filter {
+        published_only: true,
+        ..Default::default()
+    };
+    let mut reports: Vec<_> = miasto_store::consultations::list(state.db(), filter)
+        .await?
+        .into_iter()
+        .filter_map(|c| {
+            let at = c.reported_at.filter(|_| c.cancelled_at.is_none())?;
+            Some((at, c))
+        })
+        .collect();
+    reports.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+    Ok(reports
+        .into_iter()
+        .map(|(at, c)| ReportDataset {
+            slug: c.slug,
+            title: c.plan.title,
+            issued: at.date_naive().to_string(),
+        })
+        .collect())
+}
+
 pub struct DatasetView {
     pub id: &'static str,
     pub formats: Vec<&'static str>,
@@ -257,10 +320,11 @@ struct CatalogPage {
     license: &'static str,
     license_name: &'static str,
     schema_suffix: &'static str,
+    reports: Vec<ReportDataset>,
 }
 
 /// `GET /opendata`: the catalogue for people.
-pub async fn show_catalog(ctx: Ctx) -> Result<Response, Error> {
+pub async fn show_catalog(State(state): State<AppState>, ctx: Ctx) -> Result<Response, Error> {
     let datasets = Dataset::ALL
         .iter()
         .map(|&d| DatasetView {
@@ -279,6 +343,7 @@ pub async fn show_catalog(ctx: Ctx) -> Result<Response, Error> {
         license: LICENSE,
         license_name: LICENSE_NAME,
         schema_suffix: SCHEMA_SUFFIX,
+        reports: published_reports(&state).await?,
     })?
     .into_response())
 }

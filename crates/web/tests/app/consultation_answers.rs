@@ -384,6 +384,21 @@ async fn answers_are_drafts_until_the_report_publishes_them_all_at_once() {
             .get("/staff/consultations")
             .await
             .assert_lacks("Raporty z konsultacji do opublikowania");
+        // The report is a dataset in the open-data catalogue.
+        let slug_only = public.rsplit('/').next().unwrap();
+        app.browser()
+            .get("/opendata")
+            .await
+            .assert_contains(&format!("{public}/downloads/report.ods"));
+        let catalog = app.browser().get("/opendata/catalog.jsonld").await;
+        let doc: serde_json::Value = serde_json::from_str(&catalog.body).unwrap();
+        let report = doc["dcat:dataset"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["dct:identifier"] == format!("consultation-report-{slug_only}"))
+            .expect("the report in the catalogue");
+        assert_eq!(report["dcat:distribution"].as_array().unwrap().len(), 2);
 
         // All at once: every answer public, in the report, in "My city".
         let report = anna.get(&format!("{public}/report")).await;
