@@ -131,3 +131,5 @@ consult-reports-due-heading = Consultation reports due
 opendata-consultation-title = Public consultation reports
 opendata-consultation-description = Every comment made in a consultation (without its author) with the city's disposition and justification, its channel and date. One dataset per published report.
 opendata-consultation-empty = No consultation report has been published yet.
+opendata-consultation-csv = CSV
+opendata-consultation-ods = ODS (spreadsheet)

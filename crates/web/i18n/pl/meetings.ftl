@@ -131,3 +131,5 @@ consult-reports-due-heading = Raporty z konsultacji do opublikowania
 opendata-consultation-title = Raporty z konsultacji społecznych
 opendata-consultation-description = Każda uwaga zgłoszona w konsultacjach (bez danych autorów) z rozstrzygnięciem miasta i uzasadnieniem, wraz z formą zgłoszenia i datą. Jeden zbiór na każdy opublikowany raport.
 opendata-consultation-empty = Nie opublikowano jeszcze żadnego raportu z konsultacji.
+opendata-consultation-csv = CSV
+opendata-consultation-ods = ODS (arkusz)
