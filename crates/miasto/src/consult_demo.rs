@@ -322,13 +322,16 @@ pub async fn build(
             contact_phone: "12 616 12 00",
         })
         .map_err(|e| anyhow::anyhow!("the demo plan: {e:?}"))?,
-        organisation: rules::check_organisation(
-            Some(unit),
-            &["survey", "comments", "meetings", "duty_hours", "paper"],
-            true,
-            Vec::new(),
-        )
-        .map_err(|e| anyhow::anyhow!("the demo plan: {e:?}"))?,
+        organisation: rules::Organisation {
+            topics: vec![rules::Topic::Governance],
+            ..rules::check_organisation(
+                Some(unit),
+                &["survey", "comments", "meetings", "duty_hours", "paper"],
+                true,
+                Vec::new(),
+            )
+            .map_err(|e| anyhow::anyhow!("the demo plan: {e:?}"))?
+        },
         schedule: Schedule::new(
             Kind::Standard,
             &Default::default(),

@@ -85,6 +85,17 @@ pub async fn withdraw(c: &impl ConnectionTrait, key: &str) -> Result<u64> {
     Ok(done.rows_affected)
 }
 
+/// Takes back every job waiting under a key that starts with `prefix` (the opening e-mails
+/// of a consultation whose dates moved or that was called off).
+pub async fn withdraw_prefix(c: &impl ConnectionTrait, prefix: &str) -> Result<u64> {
+    let done = jobs::Entity::delete_many()
+        .filter(jobs::Column::DedupeKey.starts_with(prefix))
+        .filter(jobs::Column::State.eq(QUEUED))
+        .exec(c)
+        .await?;
+    Ok(done.rows_affected)
+}
+
 /// Enqueues several jobs with one statement.
 pub async fn enqueue_many(c: &impl ConnectionTrait, list: &[Job]) -> Result<()> {
     if list.is_empty() {

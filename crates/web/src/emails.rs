@@ -467,3 +467,42 @@ pub fn consultation_event(
         &body,
     )
 }
+
+#[derive(Template)]
+#[template(path = "emails/consultation_news.txt")]
+struct ConsultationNews<'a> {
+    tr: Tr,
+    intro: String,
+    title: &'a str,
+    when: &'a str,
+    link: &'a str,
+    unsubscribe: &'a str,
+}
+
+/// News for a subscriber: `kind` is `opened` (a consultation they subscribed to opens) or
+/// `reported` (its report is out); with the one link that ends the subscription.
+pub fn consultation_news(
+    locale: Locale,
+    to: &Email,
+    kind: &str,
+    title: &str,
+    when: &str,
+    link: &str,
+    unsubscribe: &str,
+) -> Result<EmailMessage, Error> {
+    let body = ConsultationNews {
+        tr: Tr(locale),
+        intro: crate::i18n::t(locale, &format!("email-news-{kind}-intro")),
+        title,
+        when,
+        link,
+        unsubscribe,
+    };
+    message_args(
+        locale,
+        to,
+        &format!("email-news-{kind}-subject"),
+        &[("title", title)],
+        &body,
+    )
+}

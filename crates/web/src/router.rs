@@ -489,6 +489,22 @@ fn pages() -> Pages {
         "/staff/consultations/{slug}/duty-hours/{id}",
         consultations::meetings::staff_book,
     )
+    .post(
+        "/consultations/subscriptions",
+        consultations::subscriptions::subscribe,
+    )
+    .post(
+        "/consultations/subscriptions/{id}/delete",
+        consultations::subscriptions::remove,
+    )
+    .get(
+        "/consultations/subscriptions/{id}/unsubscribe",
+        consultations::subscriptions::show_unsubscribe,
+    )
+    .post(
+        "/consultations/subscriptions/{id}/unsubscribe",
+        consultations::subscriptions::unsubscribe,
+    )
     .get("/staff/consultations", consultations::staff::list)
     .post("/staff/consultations", consultations::staff::create)
     .get("/staff/consultations/new", consultations::staff::show_new)

@@ -80,6 +80,83 @@ impl Method {
     }
 }
 
+/// What a consultation is about: the residents' filter and what they subscribe to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Topic {
+    Greenery,
+    Transport,
+    Planning,
+    Housing,
+    Social,
+    Education,
+    Culture,
+    Safety,
+    Governance,
+}
+
+impl Topic {
+    pub const ALL: [Self; 9] = [
+        Self::Greenery,
+        Self::Transport,
+        Self::Planning,
+        Self::Housing,
+        Self::Social,
+        Self::Education,
+        Self::Culture,
+        Self::Safety,
+        Self::Governance,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Greenery => "greenery",
+            Self::Transport => "transport",
+            Self::Planning => "planning",
+            Self::Housing => "housing",
+            Self::Social => "social",
+            Self::Education => "education",
+            Self::Culture => "culture",
+            Self::Safety => "safety",
+            Self::Governance => "governance",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == raw.trim())
+    }
+}
+
+/// Checks the topics ticked (each known; none is allowed), in order, without repeats.
+pub fn check_topics(raw: &[&str]) -> Result<Vec<Topic>, FieldError> {
+    let mut topics = raw
+        .iter()
+        .map(|r| Topic::parse(r).ok_or(FieldError::KindUnknown))
+        .collect::<Result<Vec<_>, _>>()?;
+    topics.sort();
+    topics.dedup();
+    Ok(topics)
+}
+
+/// What a resident subscribed to: consultations concerning a district (or any) on a topic
+/// (or any).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Interest {
+    pub district: Option<DistrictId>,
+    pub topic: Option<Topic>,
+}
+
+impl Interest {
+    /// Whether a consultation of `area` on `topics` is news for this interest: a city-wide
+    /// one concerns every district; one without topics is news for "any topic" only.
+    pub fn matches(&self, area: &Area, topics: &[Topic]) -> bool {
+        let place = match (self.district, area) {
+            (None, _) | (_, Area::CityWide) => true,
+            (Some(d), Area::Districts(ds)) => ds.contains(&d),
+        };
+        place && self.topic.is_none_or(|t| topics.contains(&t))
+    }
+}
+
 /// Whom a consultation concerns.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Area {
@@ -698,6 +775,8 @@ pub struct Organisation {
     pub unit: UnitId,
     pub methods: Vec<Method>,
     pub area: Area,
+    /// What it is about (see [`check_topics`]); none until an official ticks some.
+    pub topics: Vec<Topic>,
 }
 
 /// Checks the methods chosen (at least one, each known) and the area (city-wide, or at least
@@ -737,6 +816,7 @@ pub fn check_organisation(
             unit,
             methods: chosen,
             area,
+            topics: Vec::new(),
         }),
         _ => Err(problems),
     }

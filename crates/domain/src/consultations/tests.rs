@@ -293,3 +293,29 @@ fn comments_come_by_the_methods_the_plan_offers() {
         Err(Refusal::Phase)
     );
 }
+
+#[test]
+fn an_interest_matches_its_district_and_topic() {
+    let here = DistrictId(uuid::Uuid::from_u128(1));
+    let there = DistrictId(uuid::Uuid::from_u128(2));
+    let green = Interest {
+        district: Some(here),
+        topic: Some(Topic::Greenery),
+    };
+    let area = Area::Districts(vec![here]);
+    assert!(green.matches(&area, &[Topic::Transport, Topic::Greenery]));
+    assert!(green.matches(&Area::CityWide, &[Topic::Greenery]));
+    assert!(!green.matches(&Area::Districts(vec![there]), &[Topic::Greenery]));
+    assert!(!green.matches(&area, &[Topic::Transport]));
+    assert!(!green.matches(&area, &[]));
+    let anything = Interest {
+        district: None,
+        topic: None,
+    };
+    assert!(anything.matches(&Area::Districts(vec![there]), &[]));
+    assert_eq!(
+        check_topics(&["transport", "greenery", "transport"]),
+        Ok(vec![Topic::Greenery, Topic::Transport])
+    );
+    assert_eq!(check_topics(&["fireworks"]), Err(FieldError::KindUnknown));
+}

@@ -6,6 +6,7 @@
 pub mod answers;
 pub mod documents;
 pub mod meetings;
+pub mod subscriptions;
 pub mod survey;
 
 use crate::entities::{
@@ -15,7 +16,7 @@ use crate::entities::{
 use crate::{Result, StoreError, now};
 use chrono::{DateTime, Utc};
 use miasto_domain::consultations::{
-    Area, Kind, Method, Organisation, Phase, PlanText, Schedule, State,
+    Area, Kind, Method, Organisation, Phase, PlanText, Schedule, State, Topic,
 };
 use miasto_domain::reports::Phone;
 use miasto_domain::{DistrictId, Email, UnitId, UserId};
@@ -90,6 +91,12 @@ fn from_row(m: consultations::Model, districts: Vec<DistrictId>) -> Result<Consu
     } else {
         Area::Districts(districts)
     };
+    let topics = m
+        .topics
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| Topic::parse(s).ok_or_else(|| bad("topic")))
+        .collect::<Result<Vec<_>>>()?;
     Ok(Consultation {
         id: m.id,
         slug: m.slug,
@@ -98,6 +105,7 @@ fn from_row(m: consultations::Model, districts: Vec<DistrictId>) -> Result<Consu
             unit: UnitId(m.unit_id),
             methods,
             area,
+            topics,
         },
         schedule: Schedule {
             information: m.information_at,
@@ -146,6 +154,15 @@ pub struct Content {
     pub plan: PlanText,
     pub organisation: Organisation,
     pub schedule: Schedule,
+}
+
+/// Topics as kept: `,greenery,transport,` (empty: none), so one topic is a `LIKE` away.
+fn topics_text(topics: &[Topic]) -> String {
+    if topics.is_empty() {
+        return String::new();
+    }
+    let inner: Vec<&str> = topics.iter().map(|t| t.as_str()).collect();
+    format!(",{},", inner.join(","))
 }
 
 fn methods_text(methods: &[Method]) -> String {
@@ -231,6 +248,7 @@ pub async fn create(
         contact_phone: Set(p.contact_phone.as_ref().map(|p| p.as_str().to_owned())),
         unit_id: Set(content.organisation.unit.0),
         methods: Set(methods_text(&content.organisation.methods)),
+        topics: Set(topics_text(&content.organisation.topics)),
         city_wide: Set(content.organisation.area == Area::CityWide),
         information_at: Set(s.information),
         opens_at: Set(s.opens),
@@ -337,6 +355,7 @@ pub async fn update(
             C::Methods,
             methods_text(&content.organisation.methods).into(),
         )
+        .col_expr(C::Topics, topics_text(&content.organisation.topics).into())
         .col_expr(
             C::CityWide,
             (content.organisation.area == Area::CityWide).into(),
@@ -425,6 +444,8 @@ pub struct Filter {
     pub district: Option<DistrictId>,
     /// Only those open for taking part at this moment (the home page).
     pub open_at: Option<DateTime<Utc>>,
+    /// Those on this topic.
+    pub topic: Option<Topic>,
 }
 
 /// Consultations, the soonest to open last (newest first), at most 500.
@@ -453,6 +474,10 @@ pub async fn list(c: &impl ConnectionTrait, filter: Filter) -> Result<Vec<Consul
                 .add(consultations::Column::CityWide.eq(true))
                 .add(consultations::Column::Id.in_subquery(concerned)),
         );
+    }
+    if let Some(topic) = filter.topic {
+        select =
+            select.filter(consultations::Column::Topics.contains(format!(",{},", topic.as_str())));
     }
     let rows = sea_orm::QuerySelect::limit(
         select

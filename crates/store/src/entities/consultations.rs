@@ -16,6 +16,8 @@ pub struct Model {
     pub contact_phone: Option<String>,
     pub unit_id: Uuid,
     pub methods: String,
+    /// `,greenery,transport,` (empty: none).
+    pub topics: String,
     pub city_wide: bool,
     pub information_at: DateTimeUtc,
     pub opens_at: DateTimeUtc,

@@ -38,6 +38,7 @@ pub mod consultation_paragraphs;
 pub mod consultation_registrations;
 pub mod consultation_responses;
 pub mod consultation_slots;
+pub mod consultation_subscriptions;
 pub mod consultation_surveys;
 pub mod consultation_tallies;
 pub mod consultation_text_answers;

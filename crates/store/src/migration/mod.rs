@@ -25,6 +25,7 @@ mod m20261206_000018_consultation_comments;
 mod m20261207_000019_consultation_documents;
 mod m20261207_000020_consultation_surveys;
 mod m20261207_000021_consultation_meetings;
+mod m20261207_000022_consultation_subscriptions;
 
 pub struct Migrator;
 
@@ -53,6 +54,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000019_consultation_documents::Migration),
             Box::new(m20261207_000020_consultation_surveys::Migration),
             Box::new(m20261207_000021_consultation_meetings::Migration),
+            Box::new(m20261207_000022_consultation_subscriptions::Migration),
         ]
     }
 }

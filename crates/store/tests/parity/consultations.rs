@@ -63,7 +63,7 @@ async fn consultation_writes_are_conditional_and_lists_follow_districts() {
     let public = |district| Filter {
         published_only: true,
         district,
-        open_at: None,
+        ..Filter::default()
     };
     assert!(store::list(&db.db, public(None)).await.unwrap().is_empty());
     store::publish(&db.db, local.id).await.unwrap();

@@ -38,6 +38,8 @@ struct MyCityPage {
     comments: Vec<MyComment>,
     /// Coming meetings and duty-hour times: (what, consultation, when, link, waiting).
     sign_ups: Vec<(String, String, String, String, bool)>,
+    /// Subscriptions to consultations: (id, in words).
+    subscriptions: Vec<(String, String)>,
 }
 
 pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, Error> {
@@ -105,7 +107,10 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
             (s.what, s.consultation, when, s.path, s.waiting)
         })
         .collect();
+    let subscriptions =
+        crate::consultations::subscriptions::of_user(&state, current.user.id, &page).await?;
     render(&MyCityPage {
+        subscriptions,
         sign_ups,
         comments,
         page,

@@ -113,7 +113,7 @@ pub async fn list_consultations(
         Filter {
             published_only: true,
             district,
-            open_at: None,
+            ..Filter::default()
         },
     )
     .await?;

@@ -508,7 +508,11 @@ pub async fn publish_report(
         c.slug
     );
     let mut jobs = Vec::new();
-    for (email, locale) in store::participants(&tx, c.id).await? {
+    let participants = store::participants(&tx, c.id).await?;
+    let told: std::collections::HashSet<String> =
+        participants.iter().map(|(e, _)| e.clone()).collect();
+    super::subscriptions::tell_report(&state, &tx, &c, &told).await?;
+    for (email, locale) in participants {
         let Ok(email) = miasto_domain::Email::parse(&email) else {
             continue;
         };

@@ -7,6 +7,7 @@ pub mod comments;
 pub mod documents;
 pub mod meetings;
 pub mod staff;
+pub mod subscriptions;
 pub mod survey;
 
 use crate::context::Ctx;
@@ -35,6 +36,8 @@ pub struct ConsultationView {
     pub area: String,
     pub unit: String,
     pub methods: Vec<String>,
+    /// What it is about, in words.
+    pub topics: Vec<String>,
     pub information: String,
     pub opens: String,
     pub closes: String,
@@ -94,6 +97,12 @@ impl ConsultationView {
                 .iter()
                 .map(|m| page.t(&format!("consult-method-{}", m.as_str())))
                 .collect(),
+            topics: c
+                .organisation
+                .topics
+                .iter()
+                .map(|t| page.t(&format!("consult-topic-{}", t.as_str())))
+                .collect(),
             information: day(c.schedule.information, page.lang),
             opens: day(c.schedule.opens, page.lang),
             closes: day(last_day, page.lang),
@@ -130,6 +139,7 @@ impl ConsultationView {
 #[serde(default)]
 pub struct ListQuery {
     pub district: String,
+    pub topic: String,
 }
 
 #[derive(Template)]
@@ -140,6 +150,8 @@ struct IndexPage {
     groups: Vec<(String, Vec<ConsultationView>)>,
     districts: Vec<SelectOption>,
     district: String,
+    topics: Vec<SelectOption>,
+    topic: String,
     empty: bool,
 }
 
@@ -154,6 +166,7 @@ pub async fn list_consultations(
         published_only: true,
         district: DistrictId::parse(&q.district).filter(|d| lookup.district(*d).is_some()),
         open_at: None,
+        topic: miasto_domain::consultations::Topic::parse(&q.topic),
     };
     let all = store::list(state.db(), filter).await?;
     let mut groups: Vec<(String, Vec<ConsultationView>)> = [
@@ -190,6 +203,13 @@ pub async fn list_consultations(
             &q.district,
         ),
         district: q.district,
+        topics: options(
+            miasto_domain::consultations::Topic::ALL
+                .iter()
+                .map(|t| (t.as_str(), page.t(&format!("consult-topic-{}", t.as_str())))),
+            &q.topic,
+        ),
+        topic: q.topic,
         groups,
         empty,
         page,

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Warsaw;
 use miasto_domain::consultations::{
-    self as rules, Action, Actor, Area, Kind, Method, Minimums, RawPlan, Refusal, Schedule,
+    self as rules, Action, Actor, Area, Kind, Method, Minimums, RawPlan, Refusal, Schedule, Topic,
 };
 use miasto_domain::{DistrictId, Permission, UnitId};
 use miasto_store::audit::{self, Target};
@@ -47,6 +47,8 @@ pub struct PlanForm {
     pub methods: Vec<String>,
     #[serde(skip)]
     pub districts: Vec<String>,
+    #[serde(skip)]
+    pub topics: Vec<String>,
 }
 
 fn local_day(at: DateTime<Utc>) -> String {
@@ -67,6 +69,7 @@ impl PlanForm {
     fn with_pairs(mut self, pairs: &[(String, String)]) -> Self {
         self.methods = values(pairs, "methods");
         self.districts = values(pairs, "districts");
+        self.topics = values(pairs, "topics");
         self
     }
 
@@ -108,6 +111,12 @@ impl PlanForm {
                 Area::CityWide => Vec::new(),
                 Area::Districts(d) => d.iter().map(|d| d.to_string()).collect(),
             },
+            topics: c
+                .organisation
+                .topics
+                .iter()
+                .map(|t| t.as_str().to_owned())
+                .collect(),
         }
     }
 
@@ -199,9 +208,19 @@ impl PlanForm {
             }
             _ => None,
         };
+        let topics: Vec<&str> = self.topics.iter().map(String::as_str).collect();
+        let topics = match rules::check_topics(&topics) {
+            Ok(t) => Some(t),
+            Err(e) => {
+                errors.add("topics", e);
+                None
+            }
+        };
+        let mut organisation = organisation?;
+        organisation.topics = topics?;
         Some(Content {
             plan: plan?,
-            organisation: organisation?,
+            organisation,
             schedule: schedule?,
         })
     }
@@ -244,6 +263,7 @@ struct FormPage {
     kinds: Vec<SelectOption>,
     units: Vec<SelectOption>,
     methods: Vec<Choice>,
+    topics: Vec<Choice>,
     districts: Vec<Choice>,
     may_edit: bool,
     may_publish: bool,
@@ -345,6 +365,14 @@ async fn form_page(
                 value: m.as_str().to_owned(),
                 label: page.t(&format!("consult-method-{}", m.as_str())),
                 checked: form.methods.iter().any(|v| v == m.as_str()),
+            })
+            .collect(),
+        topics: Topic::ALL
+            .iter()
+            .map(|t| Choice {
+                value: t.as_str().to_owned(),
+                label: page.t(&format!("consult-topic-{}", t.as_str())),
+                checked: form.topics.iter().any(|v| v == t.as_str()),
             })
             .collect(),
         districts: lookup
@@ -497,6 +525,7 @@ pub async fn update(
         serde_json::json!({ "slug": c.slug, "published": c.published_at.is_some() }),
     )
     .await?;
+    super::subscriptions::schedule_opening(&state, &tx, &c.slug).await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
         &ctx,
@@ -566,6 +595,7 @@ async fn settle(
         serde_json::json!({ "slug": c.slug }),
     )
     .await?;
+    super::subscriptions::schedule_opening(state, &tx, &c.slug).await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
         ctx,

@@ -13,6 +13,7 @@ mod budget;
 mod budget_rules;
 mod consultation_answers;
 mod consultation_meetings;
+mod consultation_subscriptions;
 mod consultation_survey;
 mod consultations;
 mod harness;
