@@ -63,10 +63,11 @@ pub enum Action {
     ConsultationDutyHourAdded,
     ConsultationMinutesPublished,
     ConsultationBookingCancelled,
+    ConsultationCommentApproved,
 }
 
 impl Action {
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 48] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -114,6 +115,7 @@ impl Action {
         Self::ConsultationDutyHourAdded,
         Self::ConsultationMinutesPublished,
         Self::ConsultationBookingCancelled,
+        Self::ConsultationCommentApproved,
     ];
 
     pub fn code(self) -> &'static str {
@@ -165,6 +167,7 @@ impl Action {
             Self::ConsultationDutyHourAdded => "consultation_duty_hour_added",
             Self::ConsultationMinutesPublished => "consultation_minutes_published",
             Self::ConsultationBookingCancelled => "consultation_booking_cancelled",
+            Self::ConsultationCommentApproved => "consultation_comment_approved",
         }
     }
 }

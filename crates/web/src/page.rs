@@ -25,6 +25,8 @@ pub struct UserView {
     pub consults: bool,
     /// Plans consultations: their plan, documents and report.
     pub plans: bool,
+    /// Moderates consultations' comments.
+    pub moderates: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -53,6 +55,7 @@ impl Page {
                 handles: u.user.role.can(Permission::HandleReports),
                 consults: u.user.role.can(Permission::HandleConsultations),
                 plans: u.user.role.can(Permission::ManageConsultations),
+                moderates: u.user.role.can(Permission::ModerateConsultations),
             }),
             csrf: ctx.csrf.clone(),
             flash: ctx

@@ -505,6 +505,14 @@ fn pages() -> Pages {
         "/consultations/subscriptions/{id}/unsubscribe",
         consultations::subscriptions::unsubscribe,
     )
+    .get(
+        "/staff/consultations/{slug}/moderation",
+        consultations::moderation::show,
+    )
+    .post(
+        "/staff/consultations/{slug}/moderation",
+        consultations::moderation::decide,
+    )
     .get("/staff/consultations", consultations::staff::list)
     .post("/staff/consultations", consultations::staff::create)
     .get("/staff/consultations/new", consultations::staff::show_new)

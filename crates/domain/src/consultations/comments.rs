@@ -65,6 +65,13 @@ impl Channel {
     }
 }
 
+/// Whether a comment that came by `channel` waits for a moderator before anyone sees it: a
+/// resident's own comment in a consultation moderated beforehand. What staff type in is the
+/// city's record of what it received and is shown at once.
+pub fn held(channel: Channel, premoderated: bool) -> bool {
+    premoderated && !channel.is_recorded()
+}
+
 /// A comment's text: trimmed, 3 to 10,000 characters.
 pub fn check_text(raw: &str) -> Result<String, FieldError> {
     let text = crate::required_text(raw, MAX_CHARS)?;
@@ -94,6 +101,8 @@ mod tests {
             assert_eq!(Channel::parse(c.as_str()), Some(c));
         }
         assert!(Channel::Paper.is_recorded() && !Channel::Web.is_recorded());
+        assert!(held(Channel::Web, true) && held(Channel::App, true));
+        assert!(!held(Channel::Letter, true) && !held(Channel::Web, false));
         assert_eq!(Channel::parse("fax"), None);
     }
 }

@@ -777,6 +777,9 @@ pub struct Organisation {
     pub area: Area,
     /// What it is about (see [`check_topics`]); none until an official ticks some.
     pub topics: Vec<Topic>,
+    /// Residents' comments wait for a moderator before they are shown (pre-moderation);
+    /// otherwise they are shown at once and moderated afterwards.
+    pub premoderated: bool,
 }
 
 /// Checks the methods chosen (at least one, each known) and the area (city-wide, or at least
@@ -817,6 +820,7 @@ pub fn check_organisation(
             methods: chosen,
             area,
             topics: Vec::new(),
+            premoderated: false,
         }),
         _ => Err(problems),
     }

@@ -318,12 +318,20 @@ pub async fn publish_report(
 ) -> std::result::Result<(), ChangeError> {
     use consultations::Column as C;
     let at = now();
+    // Waiting: a comment shown without an answer, or one still before a moderator.
     let waiting = Query::select()
         .expr(Expr::val(1))
         .from(consultation_comments::Entity)
         .and_where(consultation_comments::Column::ConsultationId.eq(consultation))
-        .and_where(consultation_comments::Column::HiddenAt.is_null())
-        .and_where(consultation_comments::Column::AnswerId.is_null())
+        .cond_where(
+            sea_orm::Condition::any()
+                .add(
+                    sea_orm::Condition::all()
+                        .add(consultation_comments::Column::HiddenAt.is_null())
+                        .add(consultation_comments::Column::AnswerId.is_null()),
+                )
+                .add(consultation_comments::Column::Pending.eq(true)),
+        )
         .to_owned();
     let done = consultations::Entity::update_many()
         .col_expr(C::ReportedAt, Some(at).into())
@@ -356,7 +364,7 @@ pub async fn publish_report(
     }
     // A comment typed in by staff and committed while this statement waited for the row is
     // seen by a new statement (PostgreSQL's read committed): it must be answered first.
-    if unanswered(c, consultation).await? > 0 {
+    if unanswered(c, consultation).await? > 0 || super::pending(c, consultation, 0).await?.1 > 0 {
         return Err(ChangeError::Unanswered);
     }
     use consultation_answers::Column as A;

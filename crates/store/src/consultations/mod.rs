@@ -106,6 +106,7 @@ fn from_row(m: consultations::Model, districts: Vec<DistrictId>) -> Result<Consu
             methods,
             area,
             topics,
+            premoderated: m.premoderated,
         },
         schedule: Schedule {
             information: m.information_at,
@@ -249,6 +250,7 @@ pub async fn create(
         unit_id: Set(content.organisation.unit.0),
         methods: Set(methods_text(&content.organisation.methods)),
         topics: Set(topics_text(&content.organisation.topics)),
+        premoderated: Set(content.organisation.premoderated),
         city_wide: Set(content.organisation.area == Area::CityWide),
         information_at: Set(s.information),
         opens_at: Set(s.opens),
@@ -504,6 +506,8 @@ pub struct Comment {
     pub created_at: DateTime<Utc>,
     /// Why a moderator hid it (its author sees this; nobody else sees the comment).
     pub hidden_reason: Option<String>,
+    /// It waits for a moderator (pre-moderation): nobody but its author and moderators see it.
+    pub pending: bool,
     /// The document it is about, if any, and the version it was made on.
     pub document: Option<(Uuid, i32)>,
     /// The paragraph (or a heading: the section) it is about, if any.
@@ -555,6 +559,11 @@ pub async fn add_comment(
         open = open.add(C::ClosesAt.gt(at));
     }
     guard(c, consultation, open).await?;
+    let premoderated = consultations::Entity::find_by_id(consultation)
+        .one(c)
+        .await?
+        .is_some_and(|k| k.premoderated);
+    let pending = miasto_domain::consultations::comments::held(new.channel, premoderated);
     let (document, paragraph) = resolve_target(c, consultation, new.target).await?;
     let row = consultation_comments::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -565,19 +574,43 @@ pub async fn add_comment(
         body: Set(new.body),
         recorded_by: Set(new.recorded_by.map(|u| u.0)),
         created_at: Set(at),
-        hidden_at: Set(None),
+        // Waiting for a moderator, it is hidden from every public read until approved.
+        hidden_at: Set(pending.then_some(at)),
         hidden_reason: Set(None),
         document_id: Set(document.map(|d| d.0)),
         document_version: Set(document.map(|d| d.1)),
         paragraph_id: Set(paragraph),
         answer_id: Set(None),
+        pending: Set(pending),
     }
     .insert(c)
     .await?;
+    if !pending {
+        count_in(
+            c,
+            consultation,
+            row.author_id.map(UserId),
+            &row.channel,
+            row.created_at,
+        )
+        .await?;
+    }
+    comment_from(row).map_err(ChangeError::Store)
+}
+
+/// Adds a comment now shown to the running counts: its channel, its day and, for an account's
+/// first (or any typed in: each a person), the participants.
+async fn count_in(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    author: Option<UserId>,
+    channel: &str,
+    created_at: DateTime<Utc>,
+) -> Result<()> {
     // A first comment of an account (or any typed in: each a person) adds a participant.
     // The account's first is marked by a row under the table's primary key, so two first
     // comments at once count the account once.
-    let first = match new.author {
+    let first = match author {
         None => true,
         Some(author) => {
             use crate::entities::consultation_tallies::{self as t, Column as T};
@@ -596,12 +629,62 @@ pub async fn add_comment(
                 == 1
         }
     };
-    let mut keys = figure_keys(row.channel.as_str(), row.created_at);
+    let mut keys = figure_keys(channel, created_at);
     if first {
         keys.push(PARTICIPANTS.to_owned());
     }
-    tally(c, consultation, &keys, 1).await?;
-    comment_from(row).map_err(ChangeError::Store)
+    tally(c, consultation, &keys, 1).await
+}
+
+/// Comments waiting for a moderator, oldest first (at most `limit`), and how many there are.
+pub async fn pending(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    limit: u64,
+) -> Result<(Vec<Comment>, u64)> {
+    use consultation_comments::Column as K;
+    use sea_orm::PaginatorTrait;
+    let select = consultation_comments::Entity::find()
+        .filter(K::ConsultationId.eq(consultation))
+        .filter(K::Pending.eq(true));
+    let total = select.clone().count(c).await?;
+    let rows =
+        sea_orm::QuerySelect::limit(select.order_by_asc(K::CreatedAt).order_by_asc(K::Id), limit)
+            .all(c)
+            .await?;
+    Ok((
+        rows.into_iter().map(comment_from).collect::<Result<_>>()?,
+        total,
+    ))
+}
+
+/// Shows a comment that waited for a moderator (once: `false` when it no longer waits) and
+/// counts it in.
+pub async fn approve(c: &impl ConnectionTrait, consultation: Uuid, comment: Uuid) -> Result<bool> {
+    use consultation_comments::Column as K;
+    let done = consultation_comments::Entity::update_many()
+        .col_expr(K::HiddenAt, Option::<DateTime<Utc>>::None.into())
+        .col_expr(K::Pending, false.into())
+        .filter(K::Id.eq(comment))
+        .filter(K::ConsultationId.eq(consultation))
+        .filter(K::Pending.eq(true))
+        .exec(c)
+        .await?;
+    if done.rows_affected == 1
+        && let Some(row) = consultation_comments::Entity::find_by_id(comment)
+            .one(c)
+            .await?
+    {
+        count_in(
+            c,
+            consultation,
+            row.author_id.map(UserId),
+            &row.channel,
+            row.created_at,
+        )
+        .await?;
+    }
+    Ok(done.rows_affected == 1)
 }
 
 /// The running count of participants (accounts that commented, and each comment typed in).
@@ -730,6 +813,7 @@ fn comment_from(m: consultation_comments::Model) -> Result<Comment> {
         recorded_by: m.recorded_by.map(UserId),
         created_at: m.created_at,
         hidden_reason: m.hidden_at.and(m.hidden_reason),
+        pending: m.pending,
         document: m.document_id.zip(m.document_version),
         paragraph: m.paragraph_id,
         answer: m.answer_id,
@@ -745,6 +829,18 @@ pub async fn hide_comment(
     reason: &str,
 ) -> Result<bool> {
     use consultation_comments::Column as K;
+    // One waiting for a moderator was never counted: it keeps hidden, with the reason.
+    let refused = consultation_comments::Entity::update_many()
+        .col_expr(K::HiddenReason, Some(reason.to_owned()).into())
+        .col_expr(K::Pending, false.into())
+        .filter(K::Id.eq(comment))
+        .filter(K::ConsultationId.eq(consultation))
+        .filter(K::Pending.eq(true))
+        .exec(c)
+        .await?;
+    if refused.rows_affected == 1 {
+        return Ok(true);
+    }
     let done = consultation_comments::Entity::update_many()
         .col_expr(K::HiddenAt, Some(now()).into())
         .col_expr(K::HiddenReason, Some(reason.to_owned()).into())

@@ -18,6 +18,8 @@ pub struct Model {
     pub paragraph_id: Option<Uuid>,
     pub document_version: Option<i32>,
     pub answer_id: Option<Uuid>,
+    /// Waits for a moderator (kept hidden until approved).
+    pub pending: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -18,6 +18,7 @@ pub struct Model {
     pub methods: String,
     /// `,greenery,transport,` (empty: none).
     pub topics: String,
+    pub premoderated: bool,
     pub city_wide: bool,
     pub information_at: DateTimeUtc,
     pub opens_at: DateTimeUtc,

@@ -26,6 +26,7 @@ mod m20261207_000019_consultation_documents;
 mod m20261207_000020_consultation_surveys;
 mod m20261207_000021_consultation_meetings;
 mod m20261207_000022_consultation_subscriptions;
+mod m20261207_000023_consultation_premoderation;
 
 pub struct Migrator;
 
@@ -55,6 +56,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000020_consultation_surveys::Migration),
             Box::new(m20261207_000021_consultation_meetings::Migration),
             Box::new(m20261207_000022_consultation_subscriptions::Migration),
+            Box::new(m20261207_000023_consultation_premoderation::Migration),
         ]
     }
 }

@@ -637,3 +637,68 @@ async fn an_accounts_first_comments_sent_at_once_make_one_participant() {
         .unwrap();
     assert!(tallies.is_empty(), "{tallies:?}");
 }
+
+#[tokio::test]
+async fn a_comment_waiting_for_a_moderator_holds_the_report_back() {
+    use miasto_domain::consultations::answers::{Answer, Disposition};
+    use miasto_store::consultations::answers;
+    let db = TestDb::new().await;
+    let mut c = content(&db, "Moderowane", vec![]).await;
+    c.organisation.premoderated = true;
+    let k = store::create(&db.db, &c, miasto_domain::UserId::new())
+        .await
+        .unwrap();
+    store::publish(&db.db, k.id).await.unwrap();
+    let waiting = store::add_comment(
+        &db.db,
+        k.id,
+        store::NewComment {
+            channel: rules::comments::Channel::App,
+            author: Some(miasto_domain::UserId::new()),
+            author_name: None,
+            body: "Czeka.".into(),
+            recorded_by: None,
+            target: store::Target::Consultation,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(waiting.pending);
+    let shown = store::add_comment(&db.db, k.id, paper("Z urny."))
+        .await
+        .unwrap();
+    assert!(!shown.pending);
+    let answer = Answer {
+        disposition: Disposition::Accepted,
+        justification: "Tak.".into(),
+    };
+    answers::give(
+        &db.db,
+        k.id,
+        &[shown.id],
+        &answer,
+        miasto_domain::UserId::new(),
+    )
+    .await
+    .unwrap();
+    // Closed: the answered comment alone would let the report out; the waiting one does not.
+    let clock = miasto_store::clock::Clock::at(miasto_store::now() + Duration::days(21));
+    clock
+        .run(async {
+            assert!(matches!(
+                answers::publish_report(&db.db, k.id).await,
+                Err(ChangeError::Unanswered)
+            ));
+            assert!(
+                store::hide_comment(&db.db, k.id, waiting.id, "Poza tematem.")
+                    .await
+                    .unwrap()
+            );
+            assert_eq!(store::pending(&db.db, k.id, 10).await.unwrap().1, 0);
+            answers::publish_report(&db.db, k.id).await.unwrap();
+            // Refused without ever being counted.
+            let (_, _, participants) = store::figures(&db.db, k.id).await.unwrap();
+            assert_eq!(participants, 1);
+        })
+        .await;
+}

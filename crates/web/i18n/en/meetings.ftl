@@ -169,3 +169,23 @@ email-news-opened-subject = A consultation has opened: { $title }
 email-news-opened-intro = A consultation you asked to hear about has opened. Take part:
 email-news-reported-subject = Consultation report: { $title }
 email-news-reported-intro = The report of a consultation you asked to hear about is published, with the city's answer to every comment.
+consult-premoderated = Moderate comments before they are shown
+consult-premoderated-hint = Residents' comments (web and app) appear publicly only after a moderator has checked them. Without this, comments are shown at once and a moderator may hide them later.
+consult-tab-moderation = Moderation
+flash-consult-held = Thank you. Your comment will appear once a moderator has checked it.
+moderation-title = Comment moderation
+moderation-pre = In this consultation residents' comments wait for a check before they are shown.
+moderation-post = In this consultation comments are shown at once; a moderator may hide one, with a reason, on the consultation's page.
+moderation-empty = No comment is waiting for moderation.
+moderation-waiting = { $n ->
+    [one] { $n } comment is waiting for moderation.
+   *[other] { $n } comments are waiting for moderation.
+}
+moderation-blocks-report = The report can be published once every one is decided.
+moderation-approve = Show the comment
+moderation-refuse = Refuse, with the reason
+moderation-reason = Reason for refusing (its author will see it)
+moderation-decided = Another moderator has already decided on this comment.
+flash-moderation-approved = The comment is shown.
+flash-moderation-refused = The comment is refused; its author will see the reason.
+my-consultations-pending = waiting for moderation

@@ -169,3 +169,24 @@ email-news-opened-subject = Rozpoczęły się konsultacje: { $title }
 email-news-opened-intro = Rozpoczęły się konsultacje, o których prosiłeś(-aś) powiadomić. Weź w nich udział:
 email-news-reported-subject = Raport z konsultacji: { $title }
 email-news-reported-intro = Opublikowano raport z konsultacji, o których prosiłeś(-aś) powiadomić – z odpowiedzią miasta na każdą uwagę.
+consult-premoderated = Moderacja uwag przed publikacją
+consult-premoderated-hint = Uwagi mieszkańców (ze strony i z aplikacji) pojawią się publicznie dopiero po sprawdzeniu przez moderatora. Bez tej opcji uwagi są widoczne od razu, a moderator może je ukryć później.
+consult-tab-moderation = Moderacja
+flash-consult-held = Dziękujemy. Twoja uwaga pojawi się publicznie po sprawdzeniu przez moderatora.
+moderation-title = Moderacja uwag
+moderation-pre = W tych konsultacjach uwagi mieszkańców czekają na sprawdzenie przed publikacją.
+moderation-post = W tych konsultacjach uwagi są publikowane od razu; moderator może ukryć uwagę z podaniem powodu na stronie konsultacji.
+moderation-empty = Żadna uwaga nie czeka na moderację.
+moderation-waiting = { $n ->
+    [one] { $n } uwaga czeka na moderację.
+    [few] { $n } uwagi czekają na moderację.
+   *[other] { $n } uwag czeka na moderację.
+}
+moderation-blocks-report = Raport można opublikować po rozpatrzeniu wszystkich.
+moderation-approve = Opublikuj uwagę
+moderation-refuse = Odrzuć z podanym powodem
+moderation-reason = Powód odrzucenia (zobaczy go autor)
+moderation-decided = Inny moderator rozpatrzył już tę uwagę.
+flash-moderation-approved = Uwaga została opublikowana.
+flash-moderation-refused = Uwaga została odrzucona; autor zobaczy powód.
+my-consultations-pending = czeka na moderację

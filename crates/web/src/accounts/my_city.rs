@@ -19,6 +19,8 @@ struct MyComment {
     day: String,
     body: String,
     hidden: Option<String>,
+    /// Waiting for a moderator.
+    pending: bool,
     answer: Option<crate::consultations::comments::AnswerView>,
 }
 
@@ -92,6 +94,7 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
             link: format!("/consultations/{slug}#comments"),
             day: crate::consultations::day(k.created_at, ctx.locale),
             body: k.body,
+            pending: k.pending,
             hidden: k.hidden_reason,
         })
         .collect();

@@ -232,6 +232,9 @@ pub struct CommentItem {
     /// Present once the report has published it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub answer: Option<AnswerItem>,
+    /// It waits for a moderator before anyone else sees it (consultations moderated
+    /// beforehand); lists show only comments already shown.
+    pub pending: bool,
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -295,6 +298,7 @@ pub async fn list_comments(
                     disposition: a.disposition.as_str().to_owned(),
                     justification: a.justification.clone(),
                 }),
+            pending: k.pending,
         })
         .collect();
     let next_cursor = paged.has_next().then(|| format!("p{}", page + 1));
@@ -433,6 +437,7 @@ pub async fn create_comment(
             document: k.document.map(|(d, _)| d.to_string()),
             paragraph: k.paragraph.map(|p| p.to_string()),
             answer: None,
+            pending: k.pending,
         },
     ))
 }

@@ -81,6 +81,8 @@ struct AnswersPage {
     form: AnswerForm,
     may_answer: bool,
     unanswered: u64,
+    /// Comments still before a moderator (they block the report too).
+    pending: u64,
     may_report: bool,
     report_refusal: Option<String>,
     /// Participation so far: participants, and the tables per channel and per day.
@@ -206,6 +208,9 @@ async fn answers_page(
         )
     }));
     let unanswered = store::unanswered(state.db(), c.id).await?;
+    let pending = miasto_store::consultations::pending(state.db(), c.id, 0)
+        .await?
+        .1;
     let phase = view.phase;
     let (participants, tables) = figure_tables(state, &page, c).await?;
     let due_in = miasto_domain::consultations::report_warning(
@@ -214,7 +219,7 @@ async fn answers_page(
         miasto_store::now(),
     );
     let report_rule = may(&actor(ctx), Action::PublishReport, phase)
-        .and_then(|()| rules::check_report(unanswered));
+        .and_then(|()| rules::check_report(unanswered + pending));
     let filters = [
         ("unanswered", "consult-answers-show-unanswered"),
         ("answered", "consult-answers-show-answered"),
@@ -240,6 +245,7 @@ async fn answers_page(
         answers,
         may_answer: may_answer_here(ctx, c, phase).is_ok(),
         unanswered,
+        pending,
         may_report: report_rule.is_ok(),
         participants,
         tables,
@@ -481,7 +487,10 @@ pub async fn publish_report(
     let current = ctx.require(Permission::HandleConsultations)?.user.id;
     let c = find(&state, &slug).await?;
     let mut errors = FieldErrors::new(ctx.locale);
-    let unanswered = store::unanswered(state.db(), c.id).await?;
+    let unanswered = store::unanswered(state.db(), c.id).await?
+        + miasto_store::consultations::pending(state.db(), c.id, 0)
+            .await?
+            .1;
     if let Err(refusal) = may(
         &actor(&ctx),
         Action::PublishReport,

@@ -153,7 +153,8 @@ pub struct CommentForm {
 
 /// What became of a resident's comment.
 pub enum Sent {
-    Done,
+    /// Written; the message to show (shown now, or waiting for a moderator).
+    Done(&'static str),
     /// Refused: the errors to show beside what was typed, and the status.
     Refused(FieldErrors, StatusCode),
 }
@@ -208,9 +209,13 @@ pub async fn submit(
     )
     .await;
     match added {
-        Ok(_) => {
+        Ok(comment) => {
             tx.commit().await?;
-            Ok(Sent::Done)
+            Ok(Sent::Done(if comment.pending {
+                "flash-consult-held"
+            } else {
+                "flash-consult-commented"
+            }))
         }
         Err(e) => {
             tx.rollback().await?;
@@ -253,10 +258,10 @@ pub async fn add(
 ) -> Result<Response, Error> {
     let c = find_public(&state, &slug).await?;
     match submit(&state, &ctx, &c, Target::Consultation, &input.body).await? {
-        Sent::Done => Ok(redirect_with_flash(
+        Sent::Done(flash) => Ok(redirect_with_flash(
             &ctx,
             &format!("/consultations/{slug}#comments"),
-            "flash-consult-commented",
+            flash,
         )),
         Sent::Refused(errors, status) => {
             super::show_page(&state, &ctx, &c, input.body, errors, None, status).await

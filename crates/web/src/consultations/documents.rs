@@ -309,10 +309,10 @@ pub async fn comment_document(
     let c = find_public(&state, &slug).await?;
     let d = find_document(&state, &c, &id).await?;
     match comments::submit(&state, &ctx, &c, Target::Document(d.id), &input.body).await? {
-        Sent::Done => Ok(redirect_with_flash(
+        Sent::Done(flash) => Ok(redirect_with_flash(
             &ctx,
             &format!("/consultations/{slug}/documents/{id}#comments"),
-            "flash-consult-commented",
+            flash,
         )),
         Sent::Refused(errors, status) => {
             let page = document_page(&state, &ctx, &c, &d, input.body, errors, None).await?;
@@ -460,10 +460,10 @@ pub async fn comment_paragraph(
     let d = find_document(&state, &c, &id).await?;
     let pid = Uuid::try_parse(&paragraph).map_err(|_| Error::NotFound)?;
     match comments::submit(&state, &ctx, &c, Target::Paragraph(pid), &input.body).await? {
-        Sent::Done => Ok(redirect_with_flash(
+        Sent::Done(flash) => Ok(redirect_with_flash(
             &ctx,
             &format!("/consultations/{slug}/documents/{id}/paragraphs/{paragraph}#comments"),
-            "flash-consult-commented",
+            flash,
         )),
         Sent::Refused(errors, status) => {
             let page =

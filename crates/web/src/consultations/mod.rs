@@ -6,6 +6,7 @@ pub mod answers;
 pub mod comments;
 pub mod documents;
 pub mod meetings;
+pub mod moderation;
 pub mod staff;
 pub mod subscriptions;
 pub mod survey;

@@ -36,6 +36,8 @@ pub struct PlanForm {
     pub contact_phone: String,
     pub unit: String,
     pub city_wide: String,
+    /// Residents' comments wait for a moderator ("on").
+    pub premoderated: String,
     /// Kraków days; `closes` and `report_due` inclusive.
     pub information: String,
     pub opens: String,
@@ -90,6 +92,11 @@ impl PlanForm {
                 .map(|p| p.as_str().to_owned())
                 .unwrap_or_default(),
             unit: c.organisation.unit.to_string(),
+            premoderated: if c.organisation.premoderated {
+                "on".into()
+            } else {
+                String::new()
+            },
             city_wide: if c.organisation.area == Area::CityWide {
                 "on".into()
             } else {
@@ -218,6 +225,7 @@ impl PlanForm {
         };
         let mut organisation = organisation?;
         organisation.topics = topics?;
+        organisation.premoderated = !self.premoderated.is_empty();
         Some(Content {
             plan: plan?,
             organisation,

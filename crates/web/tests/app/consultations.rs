@@ -638,3 +638,138 @@ async fn moderators_hide_a_comment_and_its_author_sees_why() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn in_a_premoderated_consultation_comments_wait_for_a_moderator() {
+    on_clock(|clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let unit = unit_id(&app, "WD").await;
+        let mut plan = with_methods(&unit, &["comments", "paper"]);
+        plan.push(("premoderated", "on".to_owned()));
+        let path = create(&mut official, &plan).await;
+        official
+            .get(&path)
+            .await
+            .assert_contains("id=\"premoderated\" name=\"premoderated\" type=\"checkbox\" checked");
+        official.post(&format!("{path}/publish"), &[]).await;
+        clock.set(day(10));
+        let public = path.replace("/staff", "");
+        let (mut anna, _) = app.logged_in("anna@example.pl", Role::Resident).await;
+        let (mut bartek, _) = app.logged_in("bartek@example.pl", Role::Resident).await;
+        let first = "Proszę o więcej ławek przy alejkach.";
+        let second = "Sąsiad spod siódemki, Jan Nowak, śmieci w parku.";
+        for (b, text) in [(&mut anna, first), (&mut bartek, second)] {
+            b.post(&format!("{public}/comments"), &[("body", text)])
+                .await
+                .assert_redirect(&format!("{public}#comments"));
+        }
+        // Nobody sees them yet; their authors see they wait.
+        anna.get(&public)
+            .await
+            .assert_contains("pojawi się publicznie po sprawdzeniu przez moderatora")
+            .assert_lacks(first);
+        app.browser().get(&public).await.assert_lacks(first);
+        anna.get("/my")
+            .await
+            .assert_contains(first)
+            .assert_contains("czeka na moderację");
+        let slug = path.rsplit('/').next().unwrap();
+        let api = app
+            .browser()
+            .get(&format!("/api/v1/consultations/{slug}/comments"))
+            .await;
+        assert!(!api.body.contains("ławek"), "{}", api.body);
+        // What staff type in is the city's record: shown at once.
+        let (mut operator, _) = app.logged_in("operator@um.krakow.pl", Role::Operator).await;
+        operator
+            .post(
+                &format!("{path}/comments"),
+                &[
+                    ("channel", "letter"),
+                    ("body", "List: prosimy o oświetlenie."),
+                ],
+            )
+            .await
+            .assert_status(StatusCode::SEE_OTHER);
+        app.browser()
+            .get(&public)
+            .await
+            .assert_contains("List: prosimy o oświetlenie.");
+        official
+            .get(&format!("{path}/answers"))
+            .await
+            .assert_contains("2 uwagi czekają na moderację.");
+
+        // Moderators decide: shown, or refused with a reason its author sees.
+        let moderation = format!("{path}/moderation");
+        operator
+            .get(&moderation)
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
+        let (mut moderator, _) = app
+            .logged_in("moderator@um.krakow.pl", Role::Moderator)
+            .await;
+        let page = moderator.get(&moderation).await;
+        page.assert_status(StatusCode::OK)
+            .assert_contains(first)
+            .assert_contains(second);
+        let c = miasto_store::consultations::get_by_slug(&app.db.db, slug)
+            .await
+            .unwrap()
+            .unwrap();
+        let (waiting, _) = miasto_store::consultations::pending(&app.db.db, c.id, 10)
+            .await
+            .unwrap();
+        let (a, b) = (waiting[0].id.to_string(), waiting[1].id.to_string());
+        moderator
+            .post(
+                &moderation,
+                &[("action", "refuse"), ("comment", &b), ("reason", " ")],
+            )
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY);
+        moderator
+            .post(&moderation, &[("action", "approve"), ("comment", &a)])
+            .await
+            .assert_redirect(&moderation);
+        moderator
+            .post(
+                &moderation,
+                &[
+                    ("action", "refuse"),
+                    ("comment", &b),
+                    ("reason", "Dane osobowe sąsiada."),
+                ],
+            )
+            .await
+            .assert_redirect(&moderation);
+        // A second decision on the same comment is refused.
+        moderator
+            .post(&moderation, &[("action", "approve"), ("comment", &b)])
+            .await
+            .assert_status(StatusCode::CONFLICT)
+            .assert_contains("Inny moderator rozpatrzył już tę uwagę.");
+        app.browser()
+            .get(&public)
+            .await
+            .assert_contains(first)
+            .assert_lacks("Jan Nowak");
+        bartek
+            .get("/my")
+            .await
+            .assert_contains("Dane osobowe sąsiada.")
+            .assert_lacks("czeka na moderację");
+        // Counted once shown: one participant online and one letter.
+        let (channels, _, participants) = miasto_store::consultations::figures(&app.db.db, c.id)
+            .await
+            .unwrap();
+        assert_eq!(participants, 2);
+        assert_eq!(channels.iter().map(|c| c.1).sum::<u64>(), 2);
+        moderator
+            .get(&moderation)
+            .await
+            .assert_contains("Żadna uwaga nie czeka na moderację.");
+    })
+    .await;
+}
