@@ -435,6 +435,8 @@ pub async fn build(
                     &tx,
                     c.id,
                     &survey::NewResponse {
+                        // Every third from the app.
+                        from_app: i % 3 == 0,
                         user: None,
                         code: None,
                         district: None,

@@ -64,10 +64,11 @@ pub enum Action {
     ConsultationMinutesPublished,
     ConsultationBookingCancelled,
     ConsultationCommentApproved,
+    ConsultationMeetingCancelled,
 }
 
 impl Action {
-    pub const ALL: [Action; 48] = [
+    pub const ALL: [Action; 49] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -116,6 +117,7 @@ impl Action {
         Self::ConsultationMinutesPublished,
         Self::ConsultationBookingCancelled,
         Self::ConsultationCommentApproved,
+        Self::ConsultationMeetingCancelled,
     ];
 
     pub fn code(self) -> &'static str {
@@ -168,6 +170,7 @@ impl Action {
             Self::ConsultationMinutesPublished => "consultation_minutes_published",
             Self::ConsultationBookingCancelled => "consultation_booking_cancelled",
             Self::ConsultationCommentApproved => "consultation_comment_approved",
+            Self::ConsultationMeetingCancelled => "consultation_meeting_cancelled",
         }
     }
 }

@@ -429,6 +429,7 @@ pub fn consultation_report(
 struct ConsultationEvent<'a> {
     tr: Tr,
     intro: String,
+    note: Option<&'a str>,
     what: &'a str,
     consultation: &'a str,
     when: &'a str,
@@ -438,13 +439,14 @@ struct ConsultationEvent<'a> {
 
 /// About a consultation meeting or duty-hour slot: `kind` is `meeting-registered`,
 /// `meeting-waiting`, `meeting-promoted`, `meeting-reminder`, `booking-made`,
-/// `booking-reminder` or `booking-cancelled` (the subject and the first line).
+/// `booking-reminder`, `booking-cancelled` or `meeting-cancelled` (the subject and the first
+/// line); `note` (a reason) follows the first line.
 #[expect(clippy::too_many_arguments, reason = "an e-mail's parts")]
 pub fn consultation_event(
     locale: Locale,
     to: &Email,
     kind: &str,
-    what: &str,
+    (what, note): (&str, Option<&str>),
     consultation: &str,
     when: &str,
     place: Option<&str>,
@@ -453,6 +455,7 @@ pub fn consultation_event(
     let body = ConsultationEvent {
         tr: Tr(locale),
         intro: crate::i18n::t(locale, &format!("email-{kind}-intro")),
+        note,
         what,
         consultation,
         when,

@@ -478,6 +478,10 @@ fn pages() -> Pages {
         consultations::meetings::publish_minutes,
     )
     .post(
+        "/staff/consultations/{slug}/meetings/{id}/cancel",
+        consultations::meetings::cancel_meeting,
+    )
+    .post(
         "/staff/consultations/{slug}/duty-hours",
         consultations::meetings::add_duty_hour,
     )

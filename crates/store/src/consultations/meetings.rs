@@ -35,6 +35,8 @@ pub struct Meeting {
     pub taken: u32,
     pub minutes: Option<String>,
     pub minutes_at: Option<DateTime<Utc>>,
+    /// Called off, with the reason residents see.
+    pub cancel_reason: Option<String>,
 }
 
 fn corrupt(table: &'static str, id: Uuid, what: &str) -> StoreError {
@@ -64,6 +66,7 @@ fn meeting_from(m: consultation_meetings::Model) -> Result<Meeting> {
         taken: u32::try_from(m.taken).unwrap_or(0),
         minutes: m.minutes,
         minutes_at: m.minutes_at,
+        cancel_reason: m.cancelled_at.and(m.cancel_reason),
     })
 }
 
@@ -106,6 +109,8 @@ pub async fn add_meeting(
         minutes: Set(None),
         minutes_at: Set(None),
         created_at: Set(now()),
+        cancelled_at: Set(None),
+        cancel_reason: Set(None),
     };
     let inserted = consultation_meetings::Entity::insert(row)
         .exec_with_returning(c)
@@ -162,6 +167,37 @@ pub async fn publish_minutes(
     Ok(())
 }
 
+/// Calls a meeting off before it begins (once), with the reason; returns the registrations
+/// that were active (to tell them and take their reminders back).
+pub async fn cancel_meeting(
+    c: &impl ConnectionTrait,
+    meeting: Uuid,
+    reason: &str,
+) -> std::result::Result<Vec<Registration>, ChangeError> {
+    use consultation_meetings::Column as M;
+    let at = now();
+    let done = consultation_meetings::Entity::update_many()
+        .col_expr(M::CancelledAt, Some(at).into())
+        .col_expr(M::CancelReason, Some(reason.to_owned()).into())
+        .filter(M::Id.eq(meeting))
+        .filter(M::CancelledAt.is_null())
+        .filter(M::StartsAt.gt(at))
+        .exec(c)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(ChangeError::Refused(Refusal::Begun));
+    }
+    use consultation_registrations::Column as R;
+    Ok(consultation_registrations::Entity::find()
+        .filter(R::MeetingId.eq(meeting))
+        .filter(R::Holder.is_not_null())
+        .all(c)
+        .await?
+        .into_iter()
+        .map(registration_from)
+        .collect())
+}
+
 /// A registration for a meeting.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Registration {
@@ -215,10 +251,15 @@ pub async fn register(
         .col_expr(M::Taken, Expr::col(M::Taken))
         .filter(M::Id.eq(meeting.id))
         .filter(M::StartsAt.gt(now()))
+        .filter(M::CancelledAt.is_null())
         .exec(c)
         .await?;
     if open.rows_affected == 0 {
-        return Err(ChangeError::Refused(Refusal::Begun));
+        return Err(ChangeError::Refused(if meeting.cancel_reason.is_some() {
+            Refusal::Phase
+        } else {
+            Refusal::Begun
+        }));
     }
     let id = Uuid::now_v7();
     let row = consultation_registrations::ActiveModel {
@@ -720,6 +761,7 @@ pub async fn sign_ups_of(c: &impl ConnectionTrait, user: UserId) -> Result<Vec<S
                 consultation_meetings::Column::Id.is_in(registrations.iter().map(|r| r.meeting_id)),
             )
             .filter(consultation_meetings::Column::EndsAt.gt(at))
+            .filter(consultation_meetings::Column::CancelledAt.is_null())
             .all(c)
             .await?
     };

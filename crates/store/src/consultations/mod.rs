@@ -736,21 +736,41 @@ pub async fn figures(
     c: &impl ConnectionTrait,
     consultation: Uuid,
 ) -> Result<(Vec<(String, u64)>, Vec<(String, u64)>, u64)> {
+    series(c, consultation, "c:").await
+}
+
+/// The survey's responses per channel (`web`, `app`) and per Kraków day, in order.
+pub async fn response_figures(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+) -> Result<(Vec<(String, u64)>, Vec<(String, u64)>)> {
+    let (channels, days, _) = series(c, consultation, "s:").await?;
+    Ok((channels, days))
+}
+
+/// The running counts under `prefix` (`c:` comments, `s:` survey responses): per channel, per
+/// day, and the participants.
+async fn series(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    prefix: &str,
+) -> Result<(Vec<(String, u64)>, Vec<(String, u64)>, u64)> {
     use crate::entities::consultation_tallies::{self as t, Column as T};
     let rows = t::Entity::find()
         .filter(T::ConsultationId.eq(consultation))
-        .filter(T::Key.starts_with("c:"))
+        .filter(T::Key.starts_with(prefix))
         .order_by_asc(T::Key)
         .all(c)
         .await?;
+    let (channel_prefix, day_prefix) = (format!("{prefix}channel:"), format!("{prefix}day:"));
     let (mut channels, mut days, mut participants) = (Vec::new(), Vec::new(), 0);
     for r in rows {
         let n = u64::try_from(r.count).unwrap_or(0);
-        if let Some(ch) = r.key.strip_prefix("c:channel:") {
+        if let Some(ch) = r.key.strip_prefix(&channel_prefix) {
             if n > 0 {
                 channels.push((ch.to_owned(), n));
             }
-        } else if let Some(day) = r.key.strip_prefix("c:day:") {
+        } else if let Some(day) = r.key.strip_prefix(&day_prefix) {
             if n > 0 {
                 days.push((day.to_owned(), n));
             }

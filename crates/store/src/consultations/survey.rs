@@ -144,6 +144,8 @@ pub struct NewResponse {
     pub age_band: Option<String>,
     pub sex: Option<String>,
     pub answers: Answers,
+    /// Sent from the app (the JSON API) rather than the web form: counted per channel.
+    pub from_app: bool,
 }
 
 fn json(answers: &Answers) -> std::result::Result<String, ChangeError> {
@@ -367,6 +369,11 @@ async fn count(
 ) -> std::result::Result<(), ChangeError> {
     let mut keys = rules::tally_keys(&new.answers);
     keys.push(RESPONSES.to_owned());
+    // Participation per channel and per Kraków day, beside the comments' (`s:` against `c:`).
+    let channel = if new.from_app { "app" } else { "web" };
+    let day = now().with_timezone(&chrono_tz::Europe::Warsaw).date_naive();
+    keys.push(format!("s:channel:{channel}"));
+    keys.push(format!("s:day:{day}"));
     if let Some(d) = new.district {
         keys.push(format!("_district:{d}"));
     }
@@ -402,11 +409,12 @@ async fn count(
 /// The running counts of a consultation's survey, by key (see `survey::tally_keys`).
 pub async fn tallies(c: &impl ConnectionTrait, consultation: Uuid) -> Result<HashMap<String, u64>> {
     use consultation_tallies::Column as T;
-    // The comments' counts and marks share the table: left out.
+    // The participation counts and marks share the table: left out.
     Ok(consultation_tallies::Entity::find()
         .filter(T::ConsultationId.eq(consultation))
         .filter(T::Key.not_like("c:%"))
         .filter(T::Key.not_like("a:%"))
+        .filter(T::Key.not_like("s:%"))
         .all(c)
         .await?
         .into_iter()

@@ -20,6 +20,8 @@ pub struct Model {
     pub minutes: Option<String>,
     pub minutes_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub cancel_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -27,6 +27,7 @@ mod m20261207_000020_consultation_surveys;
 mod m20261207_000021_consultation_meetings;
 mod m20261207_000022_consultation_subscriptions;
 mod m20261207_000023_consultation_premoderation;
+mod m20261207_000024_meeting_cancellation;
 
 pub struct Migrator;
 
@@ -57,6 +58,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000021_consultation_meetings::Migration),
             Box::new(m20261207_000022_consultation_subscriptions::Migration),
             Box::new(m20261207_000023_consultation_premoderation::Migration),
+            Box::new(m20261207_000024_meeting_cancellation::Migration),
         ]
     }
 }

@@ -198,3 +198,4 @@ audit-action-consultation_duty_hour_added = Expert duty hour added
 audit-action-consultation_minutes_published = Meeting minutes published
 audit-action-consultation_booking_cancelled = Duty-hour booking cancelled
 audit-action-consultation_comment_approved = Comment approved by a moderator
+audit-action-consultation_meeting_cancelled = Consultation meeting called off

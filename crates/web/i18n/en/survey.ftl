@@ -101,3 +101,5 @@ survey-settings = Who may answer
 survey-settings-save = Save
 survey-shown-if = Show only after the answer
 survey-text = Question
+survey-report-by-channel = Survey responses by channel
+survey-report-by-day = Survey responses by day

@@ -200,3 +200,4 @@ audit-action-consultation_duty_hour_added = Dodano dyżur eksperta
 audit-action-consultation_minutes_published = Opublikowano notatkę ze spotkania
 audit-action-consultation_booking_cancelled = Odwołano rezerwację dyżuru
 audit-action-consultation_comment_approved = Dopuszczono uwagę po moderacji
+audit-action-consultation_meeting_cancelled = Odwołano spotkanie konsultacyjne

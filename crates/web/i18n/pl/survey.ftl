@@ -103,3 +103,5 @@ survey-settings = Kto może odpowiadać
 survey-settings-save = Zapisz
 survey-shown-if = Pokaż dopiero po odpowiedzi
 survey-text = Pytanie
+survey-report-by-channel = Odpowiedzi na ankietę według formy
+survey-report-by-day = Odpowiedzi na ankietę według dnia

@@ -725,6 +725,7 @@ pub async fn create_response(
         )
     })?;
     let new = survey::NewResponse {
+        from_app: true,
         user: actor.user,
         code: (s.audience == Audience::Codes).then(|| {
             survey::CodeHash::of(

@@ -102,26 +102,42 @@ async fn figure_tables(
     let (channels, day_counts, participants) =
         miasto_store::consultations::figures(state.db(), c.id).await?;
     let total: u64 = channels.iter().map(|(_, n)| n).sum();
+    let day_label = |(d, n): (String, u64)| {
+        let label = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .map(|date| super::date(date, page.lang))
+            .unwrap_or(d);
+        (label, n)
+    };
+    let days: Vec<(String, u64)> = day_counts.into_iter().map(day_label).collect();
     let channels = channels
         .into_iter()
         .map(|(ch, n)| (page.t(&format!("consult-channel-{ch}")), n))
         .collect();
-    let days: Vec<(String, u64)> = day_counts
-        .into_iter()
-        .map(|(d, n)| {
-            let label = chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map(|date| super::date(date, page.lang))
-                .unwrap_or(d);
-            (label, n)
-        })
-        .collect();
-    Ok((
-        participants,
-        vec![
-            (page.t("consult-report-by-channel"), shares(channels, total)),
-            (page.t("consult-report-by-day"), shares(days, total)),
-        ],
-    ))
+    let mut tables = vec![
+        (page.t("consult-report-by-channel"), shares(channels, total)),
+        (page.t("consult-report-by-day"), shares(days, total)),
+    ];
+    if c.organisation
+        .methods
+        .contains(&miasto_domain::consultations::Method::Survey)
+    {
+        let (channels, days) =
+            miasto_store::consultations::response_figures(state.db(), c.id).await?;
+        let responses: u64 = channels.iter().map(|(_, n)| n).sum();
+        if responses > 0 {
+            let channels = channels
+                .into_iter()
+                .map(|(ch, n)| (page.t(&format!("consult-channel-{ch}")), n))
+                .collect();
+            let days = days.into_iter().map(day_label).collect();
+            tables.push((
+                page.t("survey-report-by-channel"),
+                shares(channels, responses),
+            ));
+            tables.push((page.t("survey-report-by-day"), shares(days, responses)));
+        }
+    }
+    Ok((participants, tables))
 }
 
 fn dispositions(page: &Page, selected: &str) -> Vec<SelectOption> {

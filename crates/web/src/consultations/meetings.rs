@@ -75,6 +75,8 @@ pub struct MeetingView {
     pub free: Option<u32>,
     pub minutes: Option<String>,
     pub ended: bool,
+    /// Called off: the reason.
+    pub cancelled: Option<String>,
 }
 
 impl MeetingView {
@@ -93,6 +95,7 @@ impl MeetingView {
             free: p.capacity.map(|c| c.saturating_sub(m.taken)),
             minutes: m.minutes.clone(),
             ended: p.ends <= miasto_store::now(),
+            cancelled: m.cancel_reason.clone(),
         }
     }
 }
@@ -181,6 +184,8 @@ struct Notice<'a> {
     ends: DateTime<Utc>,
     place: Option<&'a str>,
     path: &'a str,
+    /// A reason, after the first line.
+    note: Option<&'a str>,
 }
 
 fn notice(state: &AppState, to: &Email, locale: Locale, n: &Notice) -> Result<Job, Error> {
@@ -189,7 +194,7 @@ fn notice(state: &AppState, to: &Email, locale: Locale, n: &Notice) -> Result<Jo
         locale,
         to,
         n.kind,
-        n.what,
+        (n.what, n.note),
         n.consultation,
         &span(n.starts, n.ends, locale),
         n.place,
@@ -283,7 +288,11 @@ async fn meeting_page(
         Method::Meetings,
         m.plan.starts,
         now,
-    );
+    )
+    .and(match m.cancel_reason {
+        Some(_) => Err(Refusal::Phase),
+        None => Ok(()),
+    });
     let map = match m.plan.point {
         Some((lat, lon)) => match miasto_domain::geo::Point::new(lat, lon) {
             Ok(p) => Some(crate::places::map_view(state, p, false).await),
@@ -373,6 +382,7 @@ pub async fn sign_up(
                 ends: m.plan.ends,
                 place: m.plan.place.as_deref(),
                 path: &path,
+                note: None,
             };
             let key = registration_key(&p);
             tell(
@@ -421,6 +431,7 @@ pub async fn sign_up(
         ends: m.plan.ends,
         place: m.plan.place.as_deref(),
         path: &path,
+        note: None,
     };
     let key = registration_key(&r);
     let reminder = (!r.waiting).then_some(("meeting-reminder", key.as_str()));
@@ -765,6 +776,7 @@ async fn book_slot(
                 .as_deref()
                 .or(d.plan.phone.as_ref().map(|p| p.as_str())),
             path: &path,
+            note: None,
         };
         let key = booking_key(row.id);
         tell(state, tx, &to, locale, &n, Some(("booking-reminder", &key))).await?;
@@ -1179,6 +1191,8 @@ struct StaffMeetingPage {
     attendees: Vec<AttendeeView>,
     may_minutes: bool,
     minutes: String,
+    /// May be called off (not begun, not called off, the plan still editable).
+    may_cancel: bool,
     errors: FieldErrors,
 }
 
@@ -1210,6 +1224,9 @@ async fn staff_meeting_page(
         may_minutes: rules::may_publish_minutes(&actor(ctx), c.phase(now), m.plan.ends, now)
             .is_ok(),
         minutes: minutes.or_else(|| m.minutes.clone()).unwrap_or_default(),
+        may_cancel: m.cancel_reason.is_none()
+            && m.plan.starts > now
+            && may(&actor(ctx), Action::EditMeetings, c.phase(now)).is_ok(),
         errors,
         page,
     };
@@ -1412,6 +1429,7 @@ pub async fn staff_book(
                     ends: s.ends,
                     place: None,
                     path: &public,
+                    note: None,
                 };
                 tell(&state, &tx, &to, locale, &n, None).await?;
             }
@@ -1440,4 +1458,82 @@ pub async fn staff_book(
     }
     tx.commit().await?;
     Ok(redirect_with_flash(&ctx, &path, "flash-booking-made"))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct CallOffForm {
+    pub reason: String,
+}
+
+/// `POST /staff/consultations/{slug}/meetings/{id}/cancel`: calls a meeting off before it
+/// begins, with the reason residents see; everyone signed up is told and their reminders are
+/// taken back.
+pub async fn cancel_meeting(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, String)>,
+    Form(form): Form<CallOffForm>,
+) -> Result<Response, Error> {
+    let current = ctx.require(Permission::ManageConsultations)?.user.id;
+    let c = find_any(&state, &slug).await?;
+    let m = find_meeting(&state, &c, &id).await?;
+    if let Err(refusal) = may(
+        &actor(&ctx),
+        Action::EditMeetings,
+        c.phase(miasto_store::now()),
+    ) {
+        let (errors, status) = refusal_errors(&ctx, refusal);
+        return staff_meeting_page(&state, &ctx, &c, &m, None, errors, status).await;
+    }
+    let mut errors = FieldErrors::new(ctx.locale);
+    let Some(reason) = errors.check(
+        "reason",
+        miasto_domain::required_text(&form.reason, rules::LINE_MAX),
+    ) else {
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return staff_meeting_page(&state, &ctx, &c, &m, None, errors, status).await;
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let registrations = match store::cancel_meeting(&tx, m.id, &reason).await {
+        Ok(r) => r,
+        Err(e) => {
+            tx.rollback().await?;
+            let status = refused_write(e, &mut errors, FieldErrors::FORM)?;
+            return staff_meeting_page(&state, &ctx, &c, &m, None, errors, status).await;
+        }
+    };
+    let path = format!("/consultations/{slug}/meetings/{id}");
+    for r in &registrations {
+        jobs::withdraw(&tx, &registration_key(r)).await?;
+        if let Some((email, locale)) = store::contact_of(&tx, r.user).await?
+            && let Ok(to) = Email::parse(&email)
+        {
+            let n = Notice {
+                kind: "meeting-cancelled",
+                what: &m.plan.title,
+                consultation: &c.plan.title,
+                starts: m.plan.starts,
+                ends: m.plan.ends,
+                place: m.plan.place.as_deref(),
+                path: &path,
+                note: Some(&reason),
+            };
+            tell(&state, &tx, &to, locale, &n, None).await?;
+        }
+    }
+    audit::record(
+        &tx,
+        Some(current),
+        audit::Action::ConsultationMeetingCancelled,
+        Some(audit::Target::consultation(c.id)),
+        serde_json::json!({ "meeting": m.id.to_string(), "reason": reason, "told": registrations.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/staff/consultations/{slug}/meetings/{id}"),
+        "flash-meeting-called-off",
+    ))
 }

@@ -451,6 +451,7 @@ pub async fn answer(
         return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response());
     }
     let new = NewResponse {
+        from_app: false,
         user: ctx.user.as_ref().map(|u| u.user.id),
         code: (survey.audience == Audience::Codes).then(|| {
             store::CodeHash::of(state.config().secret.expose().as_bytes(), c.id, &typed.code)

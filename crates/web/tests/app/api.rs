@@ -1198,6 +1198,12 @@ async fn an_app_lists_consultations_comments_and_answers_the_survey_once() {
                 .unwrap();
             assert_eq!(tallies.get("q2:2@1"), Some(&1), "{tallies:?}");
             assert_eq!(tallies.get("q3:r0:c1"), Some(&1));
+            // Counted as sent from the app.
+            let (channels, days) = miasto_store::consultations::response_figures(&app.db.db, c.id)
+                .await
+                .unwrap();
+            assert_eq!(channels, [("app".to_owned(), 1)]);
+            assert_eq!(days.len(), 1);
             assert_error(
                 &get(&app, "/api/v1/consultations/nie-ma/survey", None).await,
                 StatusCode::NOT_FOUND,

@@ -167,6 +167,77 @@ async fn a_meeting_fills_up_its_line_moves_on_and_its_minutes_reach_the_report()
             .assert_contains("celina@example.pl")
             .assert_lacks("anna@example.pl");
 
+        // A second meeting is called off: who signed up is told why, and hears no reminder.
+        official
+            .post(
+                &staff,
+                &[
+                    ("title", "Spotkanie w Nowej Hucie"),
+                    ("format", "in_person"),
+                    ("starts", "2027-03-20T17:00"),
+                    ("ends", "2027-03-20T19:00"),
+                    ("address", "os. Zgody 7"),
+                    ("agenda", "Dyskusja."),
+                ],
+            )
+            .await
+            .assert_redirect(&staff);
+        let list = official.get(&staff).await;
+        let second = list
+            .body
+            .split(&format!("/staff/consultations/{slug}/meetings/"))
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .find(|id| *id != meeting)
+            .unwrap()
+            .to_owned();
+        let second_path = format!("/consultations/{slug}/meetings/{second}");
+        let (mut dorota, _) = app.logged_in("dorota@example.pl", Role::Resident).await;
+        dorota
+            .post(&second_path, &[("action", "register")])
+            .await
+            .assert_redirect(&second_path);
+        let call_off = format!("{staff}/{second}/cancel");
+        official
+            .post(&call_off, &[("reason", " ")])
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("id=\"reason-error\"");
+        official
+            .post(
+                &call_off,
+                &[("reason", "Sala niedostępna; zapraszamy 15 marca.")],
+            )
+            .await
+            .assert_redirect(&format!("{staff}/{second}"));
+        official
+            .post(&call_off, &[("reason", "Jeszcze raz.")])
+            .await
+            .assert_status(StatusCode::CONFLICT);
+        let mails = app.emails_to("dorota@example.pl").await;
+        assert_eq!(
+            subjects(mails.clone()),
+            [
+                "Zapisano Cię na spotkanie: Spotkanie w Nowej Hucie",
+                "Odwołano spotkanie: Spotkanie w Nowej Hucie"
+            ]
+        );
+        assert!(
+            mails[1]
+                .body_text
+                .contains("Sala niedostępna; zapraszamy 15 marca.")
+        );
+        dorota
+            .get(&second_path)
+            .await
+            .assert_contains("Spotkanie odwołane.")
+            .assert_lacks("action\" value=\"register");
+        dorota
+            .post(&second_path, &[("action", "register")])
+            .await
+            .assert_status(StatusCode::CONFLICT);
+        dorota.get("/my").await.assert_lacks(&second_path);
+
         // The day before, the reminders go to those holding a place, not to Anna.
         clock.set(day(14) + chrono::Duration::hours(17));
         let mails = app.emails_to("bartek@example.pl").await;
@@ -261,6 +332,8 @@ async fn a_meeting_fills_up_its_line_moves_on_and_its_minutes_reach_the_report()
             .await
             .assert_status(StatusCode::OK)
             .assert_contains("Mieszkańcy prosili o więcej ławek.");
+        // The called-off meeting's reminder never went.
+        assert_eq!(app.emails_to("dorota@example.pl").await.len(), 2);
     })
     .await;
 }

@@ -215,6 +215,13 @@ async fn residents_of_the_district_answer_once_and_results_are_counted() {
             .assert_contains("<th scope=\"row\">Tak</th><td>1</td><td>50</td>")
             .assert_contains("<th scope=\"row\">25–34</th><td>1</td><td>50</td>")
             .assert_contains("responses.csv");
+        // Monitoring: the responses per channel and per day, beside the comments'.
+        official
+            .get(&format!("/staff/consultations/{slug}/answers"))
+            .await
+            .assert_contains("Odpowiedzi na ankietę według formy")
+            .assert_contains("<th scope=\"row\">na stronie</th><td>2</td><td>100</td>")
+            .assert_contains("Odpowiedzi na ankietę według dnia");
         clock.set(day(29));
         let public = anna.get(&results).await;
         public
