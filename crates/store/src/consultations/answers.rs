@@ -364,7 +364,7 @@ pub async fn publish_report(
     }
     // A comment typed in by staff and committed while this statement waited for the row is
     // seen by a new statement (PostgreSQL's read committed): it must be answered first.
-    if unanswered(c, consultation).await? > 0 || super::pending(c, consultation, 0).await?.1 > 0 {
+    if unanswered(c, consultation).await? > 0 || super::pending_count(c, consultation).await? > 0 {
         return Err(ChangeError::Unanswered);
     }
     use consultation_answers::Column as A;

@@ -636,6 +636,17 @@ async fn count_in(
     tally(c, consultation, &keys, 1).await
 }
 
+/// How many comments wait for a moderator.
+pub async fn pending_count(c: &impl ConnectionTrait, consultation: Uuid) -> Result<u64> {
+    use consultation_comments::Column as K;
+    use sea_orm::PaginatorTrait;
+    Ok(consultation_comments::Entity::find()
+        .filter(K::ConsultationId.eq(consultation))
+        .filter(K::Pending.eq(true))
+        .count(c)
+        .await?)
+}
+
 /// Comments waiting for a moderator, oldest first (at most `limit`), and how many there are.
 pub async fn pending(
     c: &impl ConnectionTrait,

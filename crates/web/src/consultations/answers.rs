@@ -224,9 +224,7 @@ async fn answers_page(
         )
     }));
     let unanswered = store::unanswered(state.db(), c.id).await?;
-    let pending = miasto_store::consultations::pending(state.db(), c.id, 0)
-        .await?
-        .1;
+    let pending = miasto_store::consultations::pending_count(state.db(), c.id).await?;
     let phase = view.phase;
     let (participants, tables) = figure_tables(state, &page, c).await?;
     let due_in = miasto_domain::consultations::report_warning(
@@ -504,9 +502,7 @@ pub async fn publish_report(
     let c = find(&state, &slug).await?;
     let mut errors = FieldErrors::new(ctx.locale);
     let unanswered = store::unanswered(state.db(), c.id).await?
-        + miasto_store::consultations::pending(state.db(), c.id, 0)
-            .await?
-            .1;
+        + miasto_store::consultations::pending_count(state.db(), c.id).await?;
     if let Err(refusal) = may(
         &actor(&ctx),
         Action::PublishReport,

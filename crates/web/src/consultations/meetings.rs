@@ -154,6 +154,13 @@ pub async fn overview(
     Ok((meetings, hours))
 }
 
+/// Whom pages ask "may one sign up?": any resident (a visitor sees the button and logs in on
+/// pressing it).
+const AS_RESIDENT: miasto_domain::consultations::Actor = miasto_domain::consultations::Actor {
+    user: Some(UserId(Uuid::nil())),
+    role: None,
+};
+
 fn parse_id(raw: &str) -> Result<Uuid, Error> {
     Uuid::try_parse(raw).map_err(|_| Error::NotFound)
 }
@@ -276,13 +283,8 @@ async fn meeting_page(
         },
         None => None,
     };
-    // Asked as a resident would be: a visitor sees the button and logs in on pressing it.
-    let as_resident = miasto_domain::consultations::Actor {
-        user: Some(UserId(Uuid::nil())),
-        role: None,
-    };
     let check = rules::may_sign_up(
-        &as_resident,
+        &AS_RESIDENT,
         c.phase(now),
         &c.organisation.methods,
         Method::Meetings,
@@ -669,12 +671,8 @@ async fn duty_page(
         .iter()
         .find(|s| s.booking.is_none() && s.starts > now)
         .map_or(d.plan.ends, |s| s.starts);
-    let as_resident = miasto_domain::consultations::Actor {
-        user: Some(UserId(Uuid::nil())),
-        role: None,
-    };
     let check = rules::may_sign_up(
-        &as_resident,
+        &AS_RESIDENT,
         c.phase(now),
         &c.organisation.methods,
         Method::DutyHours,
