@@ -136,6 +136,18 @@ impl Page {
         group_digits(&value.to_string(), self.lang)
     }
 
+    /// A number with one decimal place in the page's language ("12,5", "12.5"; thousands
+    /// grouped).
+    pub fn decimal(&self, value: f64) -> String {
+        let fixed = format!("{:.1}", value);
+        let (whole, fraction) = fixed.split_once('.').unwrap_or((&fixed, "0"));
+        let mark = match self.lang {
+            miasto_domain::Locale::Pl => ',',
+            miasto_domain::Locale::En => '.',
+        };
+        format!("{}{mark}{fraction}", group_digits(whole, self.lang))
+    }
+
     /// A name in the page's language.
     pub fn name<'a>(&self, names: &'a miasto_domain::reference::Names) -> &'a str {
         names.get(self.lang)

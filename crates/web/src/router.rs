@@ -393,6 +393,10 @@ fn pages() -> Pages {
         "/staff/consultations/{slug}/survey/codes",
         consultations::survey::make_codes,
     )
+    .post(
+        "/staff/consultations/{slug}/survey/margins",
+        consultations::survey::weigh,
+    )
     .get(
         "/staff/consultations/{slug}/survey/downloads/{file}",
         consultations::survey::download,

@@ -5,7 +5,7 @@
 //! takes no registration, minutes come after the meeting.
 
 use super::{Action, Actor, Method, Phase, Refusal, may};
-use crate::FieldError;
+use crate::{FieldError, UnitId};
 use chrono::{DateTime, Duration, Utc};
 
 /// The longest title, place, expert's name or link, in characters.
@@ -396,13 +396,25 @@ pub fn may_book_for(
 /// May `actor` publish the minutes of a meeting that ended at `ends`?
 pub fn may_publish_minutes(
     actor: &Actor,
+    unit: Option<UnitId>,
+    owner: UnitId,
     phase: Phase,
     ends: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<(), Refusal> {
     may(actor, Action::PublishMinutes, phase)?;
+    super::own_unit(actor, unit, owner)?;
     if ends > now {
         return Err(Refusal::NotYet);
+    }
+    Ok(())
+}
+
+/// May a booking of a slot starting at `starts` be cancelled (by the resident or by staff)?
+/// Only before the slot begins: afterwards it is the record of who came.
+pub fn may_cancel_booking(starts: DateTime<Utc>, now: DateTime<Utc>) -> Result<(), Refusal> {
+    if starts <= now {
+        return Err(Refusal::Begun);
     }
     Ok(())
 }
@@ -614,14 +626,33 @@ mod tests {
             user: Some(UserId(uuid::Uuid::nil())),
             role: Some(Role::Official),
         };
+        let (mine, theirs) = (
+            UnitId(uuid::Uuid::from_u128(1)),
+            UnitId(uuid::Uuid::from_u128(2)),
+        );
         assert_eq!(
-            may_publish_minutes(&official, Phase::Open, at(19), at(18)),
+            may_publish_minutes(&official, None, mine, Phase::Open, at(19), at(18)),
             Err(Refusal::NotYet)
         );
         assert_eq!(
-            may_publish_minutes(&official, Phase::Analysis, at(19), at(20)),
+            may_publish_minutes(&official, None, mine, Phase::Analysis, at(19), at(20)),
             Ok(())
         );
+        // A unit's staff write the minutes of their own unit's meetings only.
+        let staff = Actor {
+            role: Some(Role::UnitStaff),
+            ..official
+        };
+        assert_eq!(
+            may_publish_minutes(&staff, Some(mine), mine, Phase::Analysis, at(19), at(20)),
+            Ok(())
+        );
+        assert_eq!(
+            may_publish_minutes(&staff, Some(theirs), mine, Phase::Analysis, at(19), at(20)),
+            Err(Refusal::Forbidden)
+        );
+        assert_eq!(may_cancel_booking(at(9), at(8)), Ok(()));
+        assert_eq!(may_cancel_booking(at(9), at(9)), Err(Refusal::Begun));
         assert_eq!(reminder_at(at(20), at(8)), None);
         assert_eq!(
             reminder_at(at(20), at(8) - Duration::days(1)),

@@ -13,6 +13,7 @@ pub mod comments;
 pub mod document;
 pub mod meetings;
 pub mod survey;
+pub mod weighting;
 
 use crate::{DistrictId, FieldError, Permission, Role, UnitId, UserId};
 use chrono::{DateTime, Duration, Utc};
@@ -422,10 +423,12 @@ pub enum Action {
     PublishMinutes,
     /// Officials make invitation codes for the survey (until it closes).
     MakeCodes,
+    /// Officials enter the population's margins the survey's results are weighted to.
+    Weigh,
 }
 
 impl Action {
-    pub const ALL: [Self; 13] = [
+    pub const ALL: [Self; 14] = [
         Self::EditPlan,
         Self::Publish,
         Self::Cancel,
@@ -439,6 +442,7 @@ impl Action {
         Self::SignUp,
         Self::PublishMinutes,
         Self::MakeCodes,
+        Self::Weigh,
     ];
 
     /// The permission it needs beyond an account, if any.
@@ -454,7 +458,8 @@ impl Action {
             | Self::PublishReport
             | Self::EditSurvey
             | Self::EditMeetings
-            | Self::MakeCodes => Some(Permission::ManageConsultations),
+            | Self::MakeCodes
+            | Self::Weigh => Some(Permission::ManageConsultations),
             Self::Moderate => Some(Permission::ModerateConsultations),
         }
     }
@@ -479,6 +484,8 @@ impl Action {
             Self::SignUp => &[Information, Open],
             Self::PublishMinutes => &[Open, Analysis],
             Self::MakeCodes => &[Draft, Announced, Information, Open],
+            // The figures are weighed while they come in and until the report fixes them.
+            Self::Weigh => &[Open, Analysis],
         }
     }
 }
@@ -608,6 +615,12 @@ pub fn may_answer(
     phase: Phase,
 ) -> Result<(), Refusal> {
     may(actor, Action::Answer, phase)?;
+    own_unit(actor, unit, owner)
+}
+
+/// Staff of a city unit act only in their own unit's consultations (`unit`: theirs, `owner`:
+/// the consultation's); officials, operators and administrators in any.
+pub fn own_unit(actor: &Actor, unit: Option<UnitId>, owner: UnitId) -> Result<(), Refusal> {
     if actor.role == Some(Role::UnitStaff) && unit != Some(owner) {
         return Err(Refusal::Forbidden);
     }

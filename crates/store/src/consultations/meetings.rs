@@ -697,17 +697,35 @@ pub async fn cancel_booking(
     b: &BookingRow,
 ) -> std::result::Result<(), ChangeError> {
     use consultation_bookings::Column as B;
+    use consultation_slots::Column as S;
+    let at = now();
+    // Only before the slot begins (`meetings::may_cancel_booking`): afterwards the booking is
+    // the record of who came.
+    let ahead = sea_orm::sea_query::Query::select()
+        .column(S::Id)
+        .from(consultation_slots::Entity)
+        .and_where(S::Id.eq(b.slot_id))
+        .and_where(S::StartsAt.gt(at))
+        .to_owned();
     let done = consultation_bookings::Entity::update_many()
         .col_expr(B::Holder, Option::<Uuid>::None.into())
-        .col_expr(B::CancelledAt, Some(now()).into())
+        .col_expr(B::CancelledAt, Some(at).into())
         .filter(B::Id.eq(b.id))
         .filter(B::CancelledAt.is_null())
+        .filter(B::SlotId.in_subquery(ahead))
         .exec(c)
         .await?;
     if done.rows_affected == 0 {
-        return Err(ChangeError::Stale);
+        let begun = consultation_slots::Entity::find_by_id(b.slot_id)
+            .one(c)
+            .await?
+            .is_none_or(|s| s.starts_at <= at);
+        return Err(if begun {
+            ChangeError::Refused(Refusal::Begun)
+        } else {
+            ChangeError::Stale
+        });
     }
-    use consultation_slots::Column as S;
     consultation_slots::Entity::update_many()
         .col_expr(S::BookingId, Option::<Uuid>::None.into())
         .filter(S::Id.eq(b.slot_id))

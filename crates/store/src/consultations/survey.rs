@@ -11,6 +11,7 @@ use crate::entities::{
 use crate::{Result, StoreError, now};
 use chrono::{DateTime, Utc};
 use miasto_domain::consultations::survey::{self as rules, Answer, Answers, Survey};
+use miasto_domain::consultations::weighting::{Cell, Margins};
 use miasto_domain::{DistrictId, UserId};
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
 use sea_orm::{
@@ -63,6 +64,7 @@ pub async fn save(
             consultation_id: Set(consultation),
             definition: Set(definition),
             version: Set(1),
+            margins: Set(None),
             updated_at: Set(now()),
         })
         .on_conflict(
@@ -374,6 +376,21 @@ async fn count(
     let day = now().with_timezone(&chrono_tz::Europe::Warsaw).date_naive();
     keys.push(format!("s:channel:{channel}"));
     keys.push(format!("s:day:{day}"));
+    // Counted again per demographic cell, so the figures can be weighted to the population
+    // (`w:district/age/sex|key`; only responses that give some demographics).
+    if new.district.is_some() || new.age_band.is_some() || new.sex.is_some() {
+        let cell = cell_prefix(&[
+            new.district.map(|d| d.to_string()),
+            new.age_band.clone(),
+            new.sex.clone(),
+        ]);
+        let mut cells: Vec<String> = rules::tally_keys(&new.answers)
+            .into_iter()
+            .map(|k| format!("{cell}{k}"))
+            .collect();
+        cells.push(format!("{cell}{RESPONSES}"));
+        keys.extend(cells);
+    }
     if let Some(d) = new.district {
         keys.push(format!("_district:{d}"));
     }
@@ -406,6 +423,108 @@ async fn count(
     Ok(())
 }
 
+/// The prefix of a demographic cell's counts: `w:district/age/sex|` (`-`: not given).
+fn cell_prefix(cell: &Cell) -> String {
+    let part = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+    format!(
+        "w:{}/{}/{}|",
+        part(&cell[0]),
+        part(&cell[1]),
+        part(&cell[2])
+    )
+}
+
+/// The running counts per demographic cell: (cell, tally key, count). Responses per cell are
+/// under the key [`RESPONSES`].
+pub async fn cell_tallies(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+) -> Result<Vec<(Cell, String, u64)>> {
+    use consultation_tallies::Column as T;
+    let rows = consultation_tallies::Entity::find()
+        .filter(T::ConsultationId.eq(consultation))
+        .filter(T::Key.like("w:%"))
+        .all(c)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let parsed = row.key.strip_prefix("w:").and_then(|rest| {
+            let (cell, key) = rest.split_once('|')?;
+            let mut parts = cell
+                .splitn(3, '/')
+                .map(|p| (p != "-").then(|| p.to_owned()));
+            Some((
+                [parts.next()?, parts.next()?, parts.next()?],
+                key.to_owned(),
+            ))
+        });
+        let Some((cell, key)) = parsed else {
+            return Err(StoreError::Corrupt {
+                table: "consultation_tallies",
+                detail: format!("{consultation}: {}", row.key),
+            });
+        };
+        out.push((cell, key, u64::try_from(row.count).unwrap_or(0)));
+    }
+    Ok(out)
+}
+
+/// The population margins the survey's results are weighted to, if an official entered them.
+pub async fn margins(c: &impl ConnectionTrait, consultation: Uuid) -> Result<Option<Margins>> {
+    let Some(row) = consultation_surveys::Entity::find_by_id(consultation)
+        .one(c)
+        .await?
+    else {
+        return Ok(None);
+    };
+    row.margins
+        .map(|m| {
+            serde_json::from_str(&m).map_err(|e| StoreError::Corrupt {
+                table: "consultation_surveys",
+                detail: format!("{consultation}: margins: {e}"),
+            })
+        })
+        .transpose()
+}
+
+/// Sets (or with `None` removes) the margins, while the survey is open or being analysed
+/// (opened, not called off, report not out: `Action::Weigh`).
+pub async fn save_margins(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    margins: Option<&Margins>,
+) -> std::result::Result<(), ChangeError> {
+    use consultations::Column as C;
+    guard(
+        c,
+        consultation,
+        Condition::all()
+            .add(C::CancelledAt.is_null())
+            .add(C::ReportedAt.is_null())
+            .add(C::OpensAt.lte(now())),
+    )
+    .await?;
+    let json = margins
+        .map(serde_json::to_string)
+        .transpose()
+        .map_err(|e| {
+            ChangeError::Store(StoreError::Corrupt {
+                table: "consultation_surveys",
+                detail: e.to_string(),
+            })
+        })?;
+    use consultation_surveys::Column as S;
+    let done = consultation_surveys::Entity::update_many()
+        .col_expr(S::Margins, json.into())
+        .filter(S::ConsultationId.eq(consultation))
+        .exec(c)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(ChangeError::Stale);
+    }
+    Ok(())
+}
+
 /// The running counts of a consultation's survey, by key (see `survey::tally_keys`).
 pub async fn tallies(c: &impl ConnectionTrait, consultation: Uuid) -> Result<HashMap<String, u64>> {
     use consultation_tallies::Column as T;
@@ -415,6 +534,7 @@ pub async fn tallies(c: &impl ConnectionTrait, consultation: Uuid) -> Result<Has
         .filter(T::Key.not_like("c:%"))
         .filter(T::Key.not_like("a:%"))
         .filter(T::Key.not_like("s:%"))
+        .filter(T::Key.not_like("w:%"))
         .all(c)
         .await?
         .into_iter()

@@ -7,6 +7,8 @@ pub struct Model {
     pub consultation_id: Uuid,
     pub definition: String,
     pub version: i32,
+    /// `weighting::Margins` as JSON (NULL: not weighted).
+    pub margins: Option<String>,
     pub updated_at: DateTimeUtc,
 }
 

@@ -28,6 +28,7 @@ mod m20261207_000021_consultation_meetings;
 mod m20261207_000022_consultation_subscriptions;
 mod m20261207_000023_consultation_premoderation;
 mod m20261207_000024_meeting_cancellation;
+mod m20261207_000025_survey_margins;
 
 pub struct Migrator;
 
@@ -59,6 +60,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000022_consultation_subscriptions::Migration),
             Box::new(m20261207_000023_consultation_premoderation::Migration),
             Box::new(m20261207_000024_meeting_cancellation::Migration),
+            Box::new(m20261207_000025_survey_margins::Migration),
         ]
     }
 }

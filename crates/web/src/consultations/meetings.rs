@@ -563,6 +563,8 @@ pub struct SlotView {
     pub free: bool,
     /// Staff pages: the booking in it.
     pub booking: Option<BookingView>,
+    /// The booking may still be cancelled (the slot has not begun).
+    pub may_cancel: bool,
 }
 
 /// A booking as staff see it.
@@ -589,6 +591,7 @@ fn slot_views(slots: &[store::Slot], bookings: &[store::BookingRow]) -> Vec<Slot
                 s.ends.with_timezone(&Warsaw).format("%H:%M")
             ),
             free: s.booking.is_none() && s.starts > now,
+            may_cancel: rules::may_cancel_booking(s.starts, now).is_ok(),
             booking: s
                 .booking
                 .and_then(|b| bookings.iter().find(|x| x.id == b))
@@ -628,8 +631,8 @@ struct DutyPage {
     c: ConsultationView,
     d: DutyView,
     slots: Vec<SlotView>,
-    /// The viewer's booking: (its time, its topic).
-    mine: Option<(String, String)>,
+    /// The viewer's booking: (its time, its topic, whether it may still be cancelled).
+    mine: Option<(String, String, bool)>,
     may_book: bool,
     closed_reason: Option<String>,
     form: BookForm,
@@ -653,12 +656,12 @@ async fn duty_page(
         Some(u) => store::booking_of(state.db(), d.id, u.user.id)
             .await?
             .map(|b| {
-                let time = slots
-                    .iter()
-                    .find(|s| s.id == b.slot_id)
+                let slot = slots.iter().find(|s| s.id == b.slot_id);
+                let time = slot
                     .map(|s| span(s.starts, s.ends, ctx.locale))
                     .unwrap_or_default();
-                (time, b.booking.topic)
+                let open = slot.is_some_and(|s| rules::may_cancel_booking(s.starts, now).is_ok());
+                (time, b.booking.topic, open)
             }),
         None => None,
     };
@@ -800,10 +803,11 @@ pub async fn book(
     let path = format!("/consultations/{slug}/duty-hours/{id}");
     let tx = miasto_store::begin(state.db()).await?;
     if form.action == "cancel" {
-        if let Some(b) = store::booking_of(&tx, d.id, current.user.id).await?
-            && store::cancel_booking(&tx, &b).await.is_ok()
-        {
-            jobs::withdraw(&tx, &booking_key(b.id)).await?;
+        if let Some(b) = store::booking_of(&tx, d.id, current.user.id).await? {
+            if let Err((errors, status)) = cancel(&ctx, &tx, &d, &b).await? {
+                tx.rollback().await?;
+                return duty_page(&state, &ctx, &c, &d, form, errors, status).await;
+            }
         }
         tx.commit().await?;
         return Ok(redirect_with_flash(&ctx, &path, "flash-booking-cancelled"));
@@ -1219,8 +1223,7 @@ async fn staff_meeting_page(
         c: ConsultationView::new(c, &lookup, &page),
         m: MeetingView::new(m, &page),
         attendees,
-        may_minutes: rules::may_publish_minutes(&actor(ctx), c.phase(now), m.plan.ends, now)
-            .is_ok(),
+        may_minutes: minutes_rule(ctx, c, m, now).is_ok(),
         minutes: minutes.or_else(|| m.minutes.clone()).unwrap_or_default(),
         may_cancel: m.cancel_reason.is_none()
             && m.plan.starts > now
@@ -1229,6 +1232,24 @@ async fn staff_meeting_page(
         page,
     };
     Ok((status, render(&body)?).into_response())
+}
+
+/// May the viewer publish this meeting's minutes now (after it, staff of the consultation's
+/// unit or officials)?
+fn minutes_rule(
+    ctx: &Ctx,
+    c: &Consultation,
+    m: &Meeting,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<(), Refusal> {
+    rules::may_publish_minutes(
+        &actor(ctx),
+        ctx.user.as_ref().and_then(|u| u.user.unit_id),
+        c.organisation.unit,
+        c.phase(now),
+        m.plan.ends,
+        now,
+    )
 }
 
 /// `GET /staff/consultations/{slug}/meetings/{id}`: who comes, and the minutes.
@@ -1263,7 +1284,7 @@ pub async fn publish_minutes(
     let m = find_meeting(&state, &c, &id).await?;
     let now = miasto_store::now();
     let typed = Some(form.minutes.clone());
-    if let Err(refusal) = rules::may_publish_minutes(&actor(&ctx), c.phase(now), m.plan.ends, now) {
+    if let Err(refusal) = minutes_rule(&ctx, &c, &m, now) {
         let (errors, status) = refusal_errors(&ctx, refusal);
         return staff_meeting_page(&state, &ctx, &c, &m, typed, errors, status).await;
     }
@@ -1372,6 +1393,32 @@ pub async fn staff_duty_hour(
     .await
 }
 
+/// Cancels a booking (the resident's own, or by staff) if its slot has not begun, and takes
+/// its reminder back; a refusal comes back as the page's errors and status.
+async fn cancel(
+    ctx: &Ctx,
+    tx: &miasto_store::DatabaseTransaction,
+    d: &DutyHour,
+    b: &store::BookingRow,
+) -> Result<Result<(), (FieldErrors, StatusCode)>, Error> {
+    let now = miasto_store::now();
+    let starts = store::slots(tx, d.id)
+        .await?
+        .into_iter()
+        .find(|s| s.id == b.slot_id)
+        .map_or(now, |s| s.starts);
+    if let Err(refusal) = rules::may_cancel_booking(starts, now) {
+        return Ok(Err(refusal_errors(ctx, refusal)));
+    }
+    if let Err(e) = store::cancel_booking(tx, b).await {
+        let mut errors = FieldErrors::new(ctx.locale);
+        let status = refused_write(e, &mut errors, FieldErrors::FORM)?;
+        return Ok(Err((errors, status)));
+    }
+    jobs::withdraw(tx, &booking_key(b.id)).await?;
+    Ok(Ok(()))
+}
+
 /// `POST /staff/consultations/{slug}/duty-hours/{id}`: book a slot for a resident who
 /// telephoned or came in, or cancel a booking (the resident is told when there is an
 /// address).
@@ -1394,8 +1441,11 @@ pub async fn staff_book(
             tx.rollback().await?;
             return Err(Error::NotFound);
         };
-        if store::cancel_booking(&tx, &b).await.is_ok() {
-            jobs::withdraw(&tx, &booking_key(b.id)).await?;
+        if let Err((errors, status)) = cancel(&ctx, &tx, &d, &b).await? {
+            tx.rollback().await?;
+            return staff_duty_page(&state, &ctx, &c, &d, form, errors, status).await;
+        }
+        {
             audit::record(
                 &tx,
                 Some(current),

@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use miasto_domain::consultations::survey::{
     self as rules, AGE_BANDS, Answer, Answers, Audience, Kind, Raw, RawQuestion, SEXES, Survey,
 };
+use miasto_domain::consultations::weighting::{self, Dimension, Margins};
 use miasto_domain::consultations::{Action, Area, Phase, Refusal, may, may_answer_survey};
 use miasto_domain::{DistrictId, Permission};
 use miasto_store::audit;
@@ -513,6 +514,8 @@ pub struct ResultRow {
     pub label: String,
     pub count: u64,
     pub percent: u64,
+    /// The percent weighted to the population ("12,5"), or empty when not weighted.
+    pub weighted: String,
 }
 
 /// A question's results.
@@ -530,29 +533,42 @@ fn pct(n: u64, of: u64) -> u64 {
     (n * 100 + of / 2).checked_div(of).unwrap_or(0)
 }
 
-/// The results as counted: every question's tables.
+/// The results as counted: every question's tables, with the weighted percent beside each
+/// count when the figures are weighted.
 pub fn result_views(
     page: &Page,
     survey: &Survey,
     tallies: &std::collections::HashMap<String, u64>,
+    weighted: Option<&std::collections::HashMap<String, f64>>,
 ) -> Vec<ResultView> {
     let get = |k: String| tallies.get(&k).copied().unwrap_or(0);
+    let share = |key: &str, answered: &str| -> String {
+        let Some(w) = weighted else {
+            return String::new();
+        };
+        let of = w.get(answered).copied().unwrap_or(0.0);
+        let n = w.get(key).copied().unwrap_or(0.0);
+        page.decimal(if of > 0.0 { n * 100.0 / of } else { 0.0 })
+    };
     survey
         .questions
         .iter()
         .enumerate()
         .map(|(n, q)| {
-            let answered = get(format!("{}:answered", q.key));
+            let answered_key = format!("{}:answered", q.key);
+            let answered = get(answered_key.clone());
             let rows_of = |f: &dyn Fn(usize) -> String| -> Vec<ResultRow> {
                 q.options
                     .iter()
                     .enumerate()
                     .map(|(i, label)| {
-                        let count = get(f(i));
+                        let key = f(i);
+                        let count = get(key.clone());
                         ResultRow {
                             label: label.clone(),
                             count,
                             percent: pct(count, answered),
+                            weighted: share(&key, &answered_key),
                         }
                     })
                     .collect()
@@ -601,7 +617,99 @@ struct ResultsPage {
     results: Vec<ResultView>,
     /// (caption, rows) of the demographics, when asked.
     demographics: Vec<(String, Vec<ResultRow>)>,
+    /// How the figures are weighted, when they are.
+    weighting: Option<WeightingView>,
     staff: bool,
+}
+
+/// What the weighting did, for the reader to judge it.
+pub struct WeightingView {
+    /// By what, how many responses weighted and left out.
+    pub summary: String,
+    /// Kish's effective sample size and the largest weight.
+    pub effective: String,
+    /// Categories with people but no responses (empty when none).
+    pub empty: String,
+    pub converged: bool,
+}
+
+/// A category's label: a district's name, an age band, a sex.
+fn category_label(page: &Page, lookup: &Lookup, dimension: Dimension, value: &str) -> String {
+    match dimension {
+        Dimension::District => lookup
+            .districts
+            .iter()
+            .find(|d| d.id.to_string() == value)
+            .map(|d| d.label())
+            .unwrap_or_else(|| value.to_owned()),
+        Dimension::Age => page.t(&format!("survey-age-{value}")),
+        Dimension::Sex => page.t(&format!("survey-sex-{value}")),
+    }
+}
+
+fn dimension_label(page: &Page, dimension: Dimension) -> String {
+    page.t(&format!("survey-weigh-dim-{}", dimension.as_str()))
+}
+
+/// The weighted counts and what the weighting did, when an official entered margins and some
+/// responses can be placed.
+async fn weighted(
+    state: &AppState,
+    c: &Consultation,
+    page: &Page,
+    lookup: &Lookup,
+    responses: u64,
+) -> Result<Option<(std::collections::HashMap<String, f64>, WeightingView)>, Error> {
+    let Some(margins) = store::margins(state.db(), c.id).await? else {
+        return Ok(None);
+    };
+    let cells = store::cell_tallies(state.db(), c.id).await?;
+    let per_cell: Vec<_> = cells
+        .iter()
+        .filter(|(_, key, _)| key == store::RESPONSES)
+        .map(|(cell, _, n)| (cell.clone(), *n))
+        .collect();
+    let Some(w) = weighting::rake(&per_cell, &margins) else {
+        return Ok(None);
+    };
+    let counts = weighting::weigh(cells.iter().map(|(c, k, n)| (c, k.as_str(), *n)), &w);
+    let by = margins
+        .dimensions()
+        .into_iter()
+        .map(|d| dimension_label(page, d))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let empty: Vec<String> = w
+        .empty
+        .iter()
+        .map(|(d, v)| category_label(page, lookup, *d, v))
+        .collect();
+    let view = WeightingView {
+        summary: crate::i18n::t_args(
+            page.lang,
+            "survey-weighted-summary",
+            &[
+                ("by", &by),
+                ("used", &page.n(w.used)),
+                // Responses without any demographics have no cell: all responses count.
+                ("left", &page.n(responses.saturating_sub(w.used))),
+            ],
+        ),
+        effective: page.t2(
+            "survey-weighted-effective",
+            "n",
+            page.decimal(w.effective),
+            "w",
+            page.decimal(w.largest),
+        ),
+        empty: if empty.is_empty() {
+            String::new()
+        } else {
+            page.t1("survey-weighted-empty", "groups", empty.join(", "))
+        },
+        converged: w.converged,
+    };
+    Ok(Some((counts, view)))
 }
 
 /// Results are the city's while the survey runs and everyone's once it has closed.
@@ -645,6 +753,7 @@ pub async fn results(
                     label,
                     count,
                     percent: pct(count, responses),
+                    weighted: String::new(),
                 }
             })
             .collect();
@@ -681,11 +790,18 @@ pub async fn results(
     } else {
         Vec::new()
     };
+    let weighting = weighted(&state, &c, &page, &lookup, responses).await?;
     Ok(render(&ResultsPage {
         c: ConsultationView::new(&c, &lookup, &page),
         responses,
-        results: result_views(&page, &survey, &tallies),
+        results: result_views(
+            &page,
+            &survey,
+            &tallies,
+            weighting.as_ref().map(|(counts, _)| counts),
+        ),
         demographics,
+        weighting: weighting.map(|(_, view)| view),
         staff: ctx.can(Permission::HandleConsultations),
         page,
     })?
@@ -786,7 +902,69 @@ struct BuilderPage {
     codes: Vec<String>,
     code_counts: (u64, u64),
     uses_codes: bool,
+    /// The population margins' fields, by dimension (shown with the demographics).
+    margins: Vec<MarginSet>,
+    may_weigh: bool,
+    /// Margins are saved (the figures are weighted).
+    weighted: bool,
     errors: FieldErrors,
+}
+
+/// One dimension's fields in the margins form.
+pub struct MarginSet {
+    /// `margins-district` …: the fieldset's id, named by its errors.
+    pub id: &'static str,
+    pub legend: String,
+    /// (field name, label, value).
+    pub fields: Vec<(String, String, String)>,
+}
+
+/// The margins' fields, with the values given (typed, or else saved).
+fn margin_sets(
+    page: &Page,
+    lookup: &Lookup,
+    saved: Option<&Margins>,
+    typed: Option<&std::collections::HashMap<String, String>>,
+) -> Vec<MarginSet> {
+    Dimension::ALL
+        .into_iter()
+        .map(|d| {
+            let values: Vec<String> = match d {
+                Dimension::District => lookup.districts.iter().map(|x| x.id.to_string()).collect(),
+                Dimension::Age => AGE_BANDS.iter().map(|a| (*a).to_owned()).collect(),
+                Dimension::Sex => SEXES.iter().map(|a| (*a).to_owned()).collect(),
+            };
+            let fields = values
+                .into_iter()
+                .map(|v| {
+                    let name = format!("{}-{v}", d.as_str());
+                    let value = match typed {
+                        Some(typed) => typed.get(&name).cloned().unwrap_or_default(),
+                        None => saved
+                            .and_then(|m| m.of(d).get(&v))
+                            .map(|p| {
+                                if p.fract() == 0.0 {
+                                    format!("{p:.0}")
+                                } else {
+                                    p.to_string()
+                                }
+                            })
+                            .unwrap_or_default(),
+                    };
+                    (name, category_label(page, lookup, d, &v), value)
+                })
+                .collect();
+            MarginSet {
+                id: match d {
+                    Dimension::District => "margins-district",
+                    Dimension::Age => "margins-age",
+                    Dimension::Sex => "margins-sex",
+                },
+                legend: dimension_label(page, d),
+                fields,
+            }
+        })
+        .collect()
 }
 
 async fn builder_page(
@@ -800,6 +978,7 @@ async fn builder_page(
     let lookup = Lookup::load(state).await?;
     let page = Page::new(ctx, crate::i18n::t(ctx.locale, "survey-builder-title"));
     let (survey, version) = survey_of(state, c).await?;
+    let saved = store::margins(state.db(), c.id).await?;
     let phase = c.phase(miasto_store::now());
     let mut conditions = vec![(String::new(), page.t("survey-condition-none"))];
     for (n, q) in survey.questions.iter().enumerate() {
@@ -836,6 +1015,9 @@ async fn builder_page(
         conditions: options(conditions, &form.shown_if),
         code_counts: store::code_counts(state.db(), c.id).await?,
         uses_codes: survey.audience == Audience::Codes,
+        margins: margin_sets(&page, &lookup, saved.as_ref(), None),
+        may_weigh: survey.demographics && may(&actor(ctx), Action::Weigh, phase).is_ok(),
+        weighted: saved.is_some(),
         codes,
         form,
         errors,
@@ -1104,6 +1286,105 @@ pub async fn make_codes(
     tx.commit().await?;
     let page = builder_page(&state, &ctx, &c, QuestionForm::default(), codes, errors).await?;
     Ok(render(&page)?.into_response())
+}
+
+/// `POST /staff/consultations/{slug}/survey/margins`: sets the population margins the
+/// results are weighted to (`action=remove`: weights no more).
+pub async fn weigh(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    Form(input): Form<std::collections::HashMap<String, String>>,
+) -> Result<Response, Error> {
+    let c = find_staff(&state, &ctx, &slug).await?;
+    let lookup = Lookup::load(&state).await?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    let remove = input.get("action").is_some_and(|a| a == "remove");
+    let typed: Vec<(Dimension, Vec<(String, String)>)> = Dimension::ALL
+        .into_iter()
+        .map(|d| {
+            let values: Vec<String> = match d {
+                Dimension::District => lookup.districts.iter().map(|x| x.id.to_string()).collect(),
+                Dimension::Age => AGE_BANDS.iter().map(|a| (*a).to_owned()).collect(),
+                Dimension::Sex => SEXES.iter().map(|a| (*a).to_owned()).collect(),
+            };
+            let fields = values
+                .into_iter()
+                .map(|v| {
+                    let raw = input
+                        .get(&format!("{}-{v}", d.as_str()))
+                        .cloned()
+                        .unwrap_or_default();
+                    (v, raw)
+                })
+                .collect();
+            (d, fields)
+        })
+        .collect();
+    let margins = if remove {
+        None
+    } else {
+        match weighting::check_margins(&typed) {
+            Ok(m) if m.is_empty() => {
+                errors.add_message(FieldErrors::FORM, "survey-margins-none");
+                None
+            }
+            Ok(m) => Some(m),
+            Err(list) => {
+                for (field, e) in list {
+                    errors.add(field, e);
+                }
+                None
+            }
+        }
+    };
+    let mut status = StatusCode::UNPROCESSABLE_ENTITY;
+    if let Err(refusal) = may(&actor(&ctx), Action::Weigh, c.phase(miasto_store::now())) {
+        errors.add_message(FieldErrors::FORM, &format!("error-{}", refusal.code()));
+        status = StatusCode::from_u16(refusal.http_status()).unwrap_or(StatusCode::CONFLICT);
+    }
+    if errors.is_empty() {
+        let tx = miasto_store::begin(state.db()).await?;
+        match store::save_margins(&tx, c.id, margins.as_ref()).await {
+            Ok(()) => {
+                audit::record(
+                    &tx,
+                    ctx.user.as_ref().map(|u| u.user.id),
+                    audit::Action::ConsultationChanged,
+                    Some(audit::Target::consultation(c.id)),
+                    serde_json::json!({ "margins": margins.as_ref().map(|m| {
+                        m.dimensions().iter().map(|d| d.as_str()).collect::<Vec<_>>()
+                    }) }),
+                )
+                .await?;
+                tx.commit().await?;
+                return Ok(redirect_with_flash(
+                    &ctx,
+                    &format!("/staff/consultations/{}/survey#weighting", c.slug),
+                    if remove {
+                        "flash-survey-margins-removed"
+                    } else {
+                        "flash-survey-margins-saved"
+                    },
+                ));
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                status = super::comments::refused_write(e, &mut errors, FieldErrors::FORM)?;
+            }
+        }
+    }
+    let mut page = builder_page(
+        &state,
+        &ctx,
+        &c,
+        QuestionForm::default(),
+        Vec::new(),
+        errors,
+    )
+    .await?;
+    page.margins = margin_sets(&page.page, &lookup, None, Some(&input));
+    Ok((status, render(&page)?).into_response())
 }
 
 // --- Exports -----------------------------------------------------------------------------

@@ -281,6 +281,18 @@ async fn a_meeting_fills_up_its_line_moves_on_and_its_minutes_reach_the_report()
             .assert_contains("Notatkę można opublikować dopiero po zakończeniu spotkania.")
             .assert_contains("Omówiono projekt.</textarea>");
         clock.set(day(16));
+        // Staff of another city unit do not write this unit's minutes.
+        let (mut other_unit, _) = app.logged_in("zdmk@um.krakow.pl", Role::UnitStaff).await;
+        other_unit
+            .get(&format!("{staff}/{meeting}"))
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_lacks("name=\"minutes\"");
+        other_unit
+            .post(&format!("{staff}/{meeting}"), &[("minutes", "Nie nasze.")])
+            .await
+            .assert_status(StatusCode::FORBIDDEN)
+            .assert_contains("Nie nasze.</textarea>");
         official
             .post(&format!("{staff}/{meeting}"), &[("minutes", " ")])
             .await
@@ -531,12 +543,52 @@ async fn duty_hour_slots_are_booked_once_one_per_resident_and_staff_book_for_cal
         clock.set(day(9) + chrono::Duration::hours(12));
         assert_eq!(app.emails_to("anna@example.pl").await.len(), 2);
         assert_eq!(app.emails_to("bartek@example.pl").await.len(), 1);
+        book(&mut anna, &path, &slots[1], "anna@example.pl")
+            .await
+            .assert_redirect(&path);
         // Once a slot has begun it cannot be booked.
         clock.set(day(10) + chrono::Duration::hours(8));
-        book(&mut anna, &path, &slots[0], "anna@example.pl")
+        book(&mut bartek, &path, &slots[0], "bartek@example.pl")
             .await
             .assert_status(StatusCode::CONFLICT)
             .assert_contains("już się rozpoczął");
+        // Nor can a booking be cancelled once its slot has begun — by the resident or by
+        // staff: it is the record of who came.
+        clock.set(day(10) + chrono::Duration::hours(16));
+        anna.get(&path)
+            .await
+            .assert_contains("Masz zarezerwowany termin")
+            .assert_lacks("name=\"action\" value=\"cancel\"");
+        anna.post(&path, &[("action", "cancel")])
+            .await
+            .assert_status(StatusCode::CONFLICT)
+            .assert_contains("już się rozpoczął");
+        let page = operator.get(&staff_hour).await;
+        page.assert_lacks("value=\"cancel\"");
+        let booking = miasto_store::consultations::meetings::bookings(
+            &app.db.db,
+            uuid::Uuid::parse_str(&hour).unwrap(),
+        )
+        .await
+        .unwrap()[0]
+            .id
+            .to_string();
+        operator
+            .post(&staff_hour, &[("action", "cancel"), ("booking", &booking)])
+            .await
+            .assert_status(StatusCode::CONFLICT)
+            .assert_contains("już się rozpoczął");
+        assert_eq!(
+            miasto_store::consultations::meetings::bookings(
+                &app.db.db,
+                uuid::Uuid::parse_str(&hour).unwrap()
+            )
+            .await
+            .unwrap()
+            .len(),
+            2,
+            "both bookings kept"
+        );
         // After the talk, the comment form opens with the channel chosen and the name in.
         operator
             .get(&format!(

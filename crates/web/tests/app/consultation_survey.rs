@@ -410,3 +410,117 @@ async fn guessing_invitation_codes_from_one_address_is_stopped() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn results_are_weighted_to_the_population_an_official_enters() {
+    on_clock(|clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let slug = with_survey(&app, &mut official, "accounts", &[]).await;
+        let survey = format!("/consultations/{slug}/survey");
+        let builder = format!("/staff/consultations/{slug}/survey");
+        let margins = format!("{builder}/margins");
+        let half = [
+            ("action", "save"),
+            ("sex-female", "50 000"),
+            ("sex-male", "50000"),
+            ("sex-other", "0"),
+        ];
+        // Before the survey opens there is nothing to weigh.
+        official
+            .post(&margins, &half)
+            .await
+            .assert_status(StatusCode::CONFLICT);
+        clock.set(day(10));
+        // Three women say yes, a man says no, someone who gave no sex says no.
+        for (n, (answer, sex)) in [
+            ("0", "female"),
+            ("0", "female"),
+            ("0", "female"),
+            ("1", "male"),
+            ("1", ""),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let (mut resident, _) = app
+                .logged_in(&format!("r{n}@example.pl"), Role::Resident)
+                .await;
+            resident
+                .post(
+                    &survey,
+                    &[("q1", answer), ("_sex", sex), ("action", "send")],
+                )
+                .await
+                .assert_redirect(&survey);
+        }
+        // Residents cannot weigh.
+        let (mut anna, _) = app.logged_in("anna@example.pl", Role::Resident).await;
+        anna.post(&margins, &half)
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
+        // A figure that is not a number: the dimension named, what was typed kept.
+        official
+            .post(
+                &margins,
+                &[
+                    ("action", "save"),
+                    ("sex-female", "pół miasta"),
+                    ("sex-male", "50000"),
+                    ("sex-other", "0"),
+                ],
+            )
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("id=\"margins-sex-error\"")
+            .assert_contains("value=\"pół miasta\"")
+            .assert_contains("value=\"50000\"");
+        // Nothing typed at all: told so.
+        official
+            .post(&margins, &[("action", "save")])
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("Wpisz liczby mieszkańców dla co najmniej jednej cechy.");
+        official
+            .post(&margins, &half)
+            .await
+            .assert_redirect(&format!("{builder}#weighting"));
+        official
+            .get(&builder)
+            .await
+            .assert_contains("Wyniki są ważone.")
+            .assert_contains("name=\"sex-female\" value=\"50000\"");
+        // Unweighted 3 of 5 (60%); weighted, the women's three count as two and the man as
+        // two: half and half. The one without a sex is left out of the weighted figures.
+        let results = official.get(&format!("{survey}/results")).await;
+        results
+            .assert_contains("<th scope=\"row\">Tak</th><td>3</td><td>60</td><td>50,0</td>")
+            .assert_contains("<th scope=\"row\">Nie</th><td>2</td><td>40</td><td>50,0</td>")
+            .assert_contains("według: Płeć. Zważono 4 odpowiedzi; 1 bez potrzebnych")
+            .assert_contains(
+                "Efektywna liczebność próby (Kish): 3,0; największa waga jednej odpowiedzi: 2,0.",
+            );
+        let audit =
+            miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+                .await
+                .unwrap();
+        assert!(
+            audit
+                .items
+                .iter()
+                .any(|e| e.details.to_string().contains("\"margins\":[\"sex\"]")),
+            "weighting audited"
+        );
+        // Weighting stopped: the unweighted figures alone.
+        official
+            .post(&margins, &[("action", "remove")])
+            .await
+            .assert_redirect(&format!("{builder}#weighting"));
+        official
+            .get(&format!("{survey}/results"))
+            .await
+            .assert_contains("<th scope=\"row\">Tak</th><td>3</td><td>60</td><td class=\"bar\">")
+            .assert_lacks("% ważony");
+    })
+    .await;
+}
