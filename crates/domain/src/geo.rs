@@ -87,6 +87,10 @@ pub enum GeoError {
     Duplicate(u16),
 }
 
+/// How much a district's drawing may leave out, in degrees (about 30 m): the map of
+/// consultations' areas stays small on a phone.
+pub const DRAWING_EPSILON: f64 = 0.0003;
+
 /// One district's area, with its bounding box for a cheap first test.
 #[derive(Debug, Clone)]
 pub struct DistrictShape {
@@ -116,6 +120,17 @@ impl DistrictShape {
         };
         let bbox = area.bounding_rect();
         Ok(Self { number, area, bbox })
+    }
+
+    /// The area for drawing on a map: simplified (Ramer–Douglas–Peucker, `epsilon` in
+    /// degrees) and rounded to five decimals (about a metre), as a GeoJSON geometry's JSON.
+    pub fn drawing(&self, epsilon: f64) -> String {
+        use geo::{MapCoords, Simplify};
+        let simple = self.area.simplify(epsilon).map_coords(|c| geo::Coord {
+            x: (c.x * 1e5).round() / 1e5,
+            y: (c.y * 1e5).round() / 1e5,
+        });
+        geojson::GeoJson::Geometry(geojson::Geometry::from(&simple)).to_string()
     }
 
     pub fn contains(&self, point: Point) -> bool {
@@ -277,6 +292,27 @@ mod tests {
         let map = krakow();
         assert_eq!(map.locate(Point::new(52.2297, 21.0122).unwrap()), None); // Warsaw
         assert_eq!(map.locate(Point::new(49.9870, 20.0600).unwrap()), None); // Wieliczka
+    }
+
+    #[test]
+    fn drawings_are_small_and_still_place_landmarks() {
+        let features = parse_district_collection(KRAKOW, "cartodb_id").unwrap();
+        let mut total = 0;
+        let mut drawn = Vec::new();
+        for f in &features {
+            let json = f.shape.drawing(DRAWING_EPSILON);
+            total += json.len();
+            drawn.push(DistrictShape::from_geometry_json(f.number, &json).unwrap());
+        }
+        assert!(
+            total < KRAKOW.len() / 5,
+            "{total} bytes of {}",
+            KRAKOW.len()
+        );
+        // The simplified areas still put the landmarks in their districts.
+        let map = DistrictMap::new(drawn);
+        assert_eq!(map.locate(Point::new(50.0617, 19.9373).unwrap()), Some(1));
+        assert_eq!(map.locate(Point::new(50.0719, 20.0376).unwrap()), Some(18));
     }
 
     #[test]

@@ -443,6 +443,7 @@ pub async fn build(
                         age_band: Some(miasto_domain::consultations::survey::AGE_BANDS[pick(7, 8)].to_owned()),
                         sex: Some(miasto_domain::consultations::survey::SEXES[pick(3, 9)].to_owned()),
                         answers,
+                        files: Vec::new(),
                     },
                 )
                 .await

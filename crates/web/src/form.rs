@@ -279,6 +279,49 @@ where
     }
 }
 
+/// A form sent URL-encoded, or as `multipart/form-data` when it carries files (a survey with a
+/// file question): the same fields either way, and the files (none when URL-encoded).
+pub struct EitherForm<T> {
+    pub fields: T,
+    pub pairs: Vec<(String, String)>,
+    pub files: Vec<Upload>,
+}
+
+impl<S, T> FromRequest<S> for EitherForm<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = Error;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let multipart = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if multipart {
+            let MultipartForm {
+                fields,
+                files,
+                pairs,
+            } = MultipartForm::from_request(req, state).await?;
+            Ok(Self {
+                fields,
+                pairs,
+                files,
+            })
+        } else {
+            let FormPairs { fields, pairs } = FormPairs::from_request(req, state).await?;
+            Ok(Self {
+                fields,
+                pairs,
+                files: Vec::new(),
+            })
+        }
+    }
+}
+
 /// The text fields and files of a `multipart/form-data` body (the caller checked the content
 /// type). Empty file parts (a file input left empty) are dropped.
 pub async fn read_multipart<S: Send + Sync>(

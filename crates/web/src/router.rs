@@ -327,6 +327,10 @@ fn pages() -> Pages {
         reports::staff::report::set_photo_visibility,
     )
     .get("/consultations", consultations::list_consultations)
+    .get(
+        "/consultations/map.geojson",
+        consultations::consultations_geojson,
+    )
     .get("/consultations/{slug}", consultations::show_consultation)
     .post(
         "/consultations/{slug}/comments",
@@ -361,9 +365,10 @@ fn pages() -> Pages {
         consultations::answers::report,
     )
     .get("/consultations/{slug}/survey", consultations::survey::show)
-    .post(
+    .upload(
         "/consultations/{slug}/survey",
         consultations::survey::answer,
+        REPORT_BODY_LIMIT,
     )
     .get(
         "/consultations/{slug}/survey/results",
@@ -396,6 +401,14 @@ fn pages() -> Pages {
     .post(
         "/staff/consultations/{slug}/survey/margins",
         consultations::survey::weigh,
+    )
+    .get(
+        "/staff/consultations/{slug}/survey/files/{key}",
+        consultations::survey::files,
+    )
+    .get(
+        "/staff/survey-files/{id}/{variant}",
+        consultations::survey::file,
     )
     .get(
         "/staff/consultations/{slug}/survey/downloads/{file}",

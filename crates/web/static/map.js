@@ -307,7 +307,77 @@
     }
   }
 
+  // The consultations' areas: each district shaded by how many open or coming consultations
+  // concern it (city-wide ones count everywhere); a click lists them with their links. The
+  // list on the page says the same in words.
+  function initConsultationsMap(el) {
+    el.hidden = false;
+    var centre = L.latLng(parseFloat(el.dataset.centerLat), parseFloat(el.dataset.centerLon));
+    var map = L.map(el.querySelector('.map'), { keyboard: true, scrollWheelZoom: false }).setView(centre, 10);
+    tiles(el).addTo(map);
+
+    function popup(p) {
+      var box = document.createElement('div');
+      var title = document.createElement('strong');
+      title.textContent = p.district;
+      box.appendChild(title);
+      if (!p.consultations.length) {
+        var none = document.createElement('p');
+        none.textContent = el.dataset.noneLabel;
+        box.appendChild(none);
+        return box;
+      }
+      var list = document.createElement('ul');
+      p.consultations.forEach(function (c) {
+        var item = document.createElement('li');
+        var link = document.createElement('a');
+        link.href = c.path;
+        link.textContent = c.title;
+        item.appendChild(link);
+        item.appendChild(document.createTextNode(' – ' + c.phase + (c.city_wide ? ', ' + el.dataset.cityWideLabel : '')));
+        list.appendChild(item);
+      });
+      box.appendChild(list);
+      return box;
+    }
+
+    fetch(el.dataset.source, { credentials: 'same-origin' })
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (data) {
+        if (!data) {
+          return;
+        }
+        var layer = L.geoJSON(data, {
+          style: function (f) {
+            var p = f.properties;
+            var open = p.consultations.some(function (c) { return c.open; });
+            return {
+              color: '#1d3557',
+              weight: 1,
+              fillColor: open ? '#b10e1e' : '#1d70b8',
+              fillOpacity: p.count ? Math.min(0.15 + 0.15 * p.count, 0.6) : 0.03
+            };
+          },
+          onEachFeature: function (f, shape) {
+            shape.bindPopup(popup(f.properties));
+            shape.bindTooltip(f.properties.district + ': ' + f.properties.count);
+          }
+        }).addTo(map);
+        var bounds = layer.getBounds();
+        if (bounds.isValid()) {
+          map.fitBounds(bounds);
+        }
+      })
+      .catch(function () {});
+  }
+
   Array.prototype.forEach.call(document.querySelectorAll('[data-map-view]'), initMapView);
+  var consultationsMap = document.querySelector('[data-consultations-map]');
+  if (consultationsMap) {
+    initConsultationsMap(consultationsMap);
+  }
   var picker = document.querySelector('[data-map-picker]');
   if (picker) {
     initPicker(picker);

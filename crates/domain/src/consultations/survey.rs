@@ -16,6 +16,9 @@ pub const OPTION_MAX: usize = 200;
 pub const OPTIONS_MAX: usize = 20;
 /// The most questions in a survey.
 pub const QUESTIONS_MAX: usize = 100;
+/// The most file questions in a survey (each takes one photo of at most 7 MiB: a response's
+/// upload stays within a report's).
+pub const FILE_QUESTIONS_MAX: usize = 5;
 /// The longest short answer, in characters.
 pub const SHORT_MAX: usize = 200;
 /// The longest long answer, in characters.
@@ -35,10 +38,12 @@ pub enum Kind {
     Matrix,
     ShortText,
     LongText,
+    /// A photo or scan the resident attaches (an image; stored re-encoded, without metadata).
+    File,
 }
 
 impl Kind {
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::Single,
         Self::Multiple,
         Self::Scale,
@@ -46,6 +51,7 @@ impl Kind {
         Self::Matrix,
         Self::ShortText,
         Self::LongText,
+        Self::File,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -57,6 +63,7 @@ impl Kind {
             Self::Matrix => "matrix",
             Self::ShortText => "short_text",
             Self::LongText => "long_text",
+            Self::File => "file",
         }
     }
 
@@ -66,12 +73,12 @@ impl Kind {
 
     /// Takes its answer from a list of options.
     pub fn has_options(self) -> bool {
-        !matches!(self, Self::ShortText | Self::LongText)
+        !matches!(self, Self::ShortText | Self::LongText | Self::File)
     }
 
     /// Its answers are free text (listed and searched, not counted).
     pub fn is_text(self) -> bool {
-        !self.has_options()
+        matches!(self, Self::ShortText | Self::LongText)
     }
 }
 
@@ -207,6 +214,16 @@ impl Survey {
         if kind.is_none() {
             errors.push(("kind", FieldError::KindUnknown));
         }
+        if kind == Some(Kind::File)
+            && self
+                .questions
+                .iter()
+                .filter(|q| q.kind == Kind::File)
+                .count()
+                >= FILE_QUESTIONS_MAX
+        {
+            errors.push(("kind", FieldError::TooLong));
+        }
         let text = crate::required_text(raw.text, QUESTION_MAX)
             .map_err(|e| errors.push(("text", e)))
             .ok();
@@ -307,6 +324,9 @@ pub enum Answer {
     /// For each row, the column chosen.
     Matrix(Vec<Option<usize>>),
     Text(String),
+    /// The stored file's id. Only the channel that stored it puts one here (the web form puts
+    /// the ids of files it received or kept for this response, never one as typed).
+    File(uuid::Uuid),
 }
 
 impl Answer {
@@ -455,6 +475,12 @@ pub fn check_response(
                     Err(e) => Err(e),
                 }
             }
+            Kind::File => match one(raw, &q.key) {
+                "" => Ok(None),
+                v => uuid::Uuid::try_parse(v)
+                    .map(|id| Some(Answer::File(id)))
+                    .map_err(|_| FieldError::KindUnknown),
+            },
         };
         match answer {
             Ok(Some(a)) => answers.push((q.key.clone(), a)),
@@ -525,6 +551,7 @@ pub fn tally_keys(answers: &Answers) -> Vec<String> {
                     .filter_map(|(r, c)| c.map(|c| format!("{key}:r{r}:c{c}"))),
             ),
             Answer::Text(_) => keys.push(format!("{key}:text")),
+            Answer::File(_) => keys.push(format!("{key}:file")),
         }
         keys.push(format!("{key}:answered"));
     }

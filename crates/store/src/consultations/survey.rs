@@ -5,8 +5,8 @@
 
 use super::{ChangeError, guard};
 use crate::entities::{
-    consultation_codes, consultation_responses, consultation_surveys, consultation_tallies,
-    consultation_text_answers, consultations,
+    consultation_codes, consultation_response_files, consultation_responses, consultation_surveys,
+    consultation_tallies, consultation_text_answers, consultations,
 };
 use crate::{Result, StoreError, now};
 use chrono::{DateTime, Utc};
@@ -148,6 +148,9 @@ pub struct NewResponse {
     pub answers: Answers,
     /// Sent from the app (the JSON API) rather than the web form: counted per channel.
     pub from_app: bool,
+    /// Files newly attached to file questions (question key, the stored photo), each named by
+    /// an `Answer::File` of `answers`.
+    pub files: Vec<(String, crate::photos::Stored)>,
 }
 
 fn json(answers: &Answers) -> std::result::Result<String, ChangeError> {
@@ -186,7 +189,7 @@ pub async fn save_draft(
     c: &impl crate::Savepoints,
     consultation: Uuid,
     new: &NewResponse,
-) -> std::result::Result<(), ChangeError> {
+) -> std::result::Result<Uuid, ChangeError> {
     use consultation_responses::Column as R;
     let user = new.user.ok_or(ChangeError::Target)?;
     open(c, consultation).await?;
@@ -203,15 +206,130 @@ pub async fn save_draft(
         .filter(R::SubmittedAt.is_null())
         .exec(c)
         .await?;
-    if updated.rows_affected == 1 {
-        return Ok(());
+    let id = if updated.rows_affected == 1 {
+        match response_of(c, consultation, user).await? {
+            Some(draft) => draft.id,
+            None => return Err(ChangeError::Stale),
+        }
+    } else {
+        if response_of(c, consultation, user).await?.is_some() {
+            return Err(ChangeError::Answered);
+        }
+        insert(c, consultation, new, None, answers, None).await?
+    };
+    keep_files(c, consultation, id, new).await?;
+    Ok(id)
+}
+
+/// Records the response's new files and lets go of those no answer names any more (a draft's
+/// photo replaced or removed; housekeeping sweeps their files).
+async fn keep_files(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    response: Uuid,
+    new: &NewResponse,
+) -> Result<()> {
+    use consultation_response_files::Column as F;
+    let named: Vec<Uuid> = new
+        .answers
+        .iter()
+        .filter_map(|(_, a)| match a {
+            Answer::File(id) => Some(*id),
+            _ => None,
+        })
+        .collect();
+    let at = now();
+    let rows: Vec<_> = new
+        .files
+        .iter()
+        .filter(|(_, f)| named.contains(&f.id))
+        .map(|(question, f)| consultation_response_files::ActiveModel {
+            id: Set(f.id),
+            consultation_id: Set(consultation),
+            response_id: Set(response),
+            question: Set(question.clone()),
+            original_key: Set(f.original_key.clone()),
+            display_key: Set(f.display_key.clone()),
+            thumb_key: Set(f.thumb_key.clone()),
+            width: Set(i32::try_from(f.width).unwrap_or(i32::MAX)),
+            height: Set(i32::try_from(f.height).unwrap_or(i32::MAX)),
+            bytes: Set(i64::try_from(f.bytes).unwrap_or(i64::MAX)),
+            created_at: Set(at),
+        })
+        .collect();
+    if !rows.is_empty() {
+        consultation_response_files::Entity::insert_many(rows)
+            .on_conflict(OnConflict::column(F::Id).do_nothing().to_owned())
+            .exec_without_returning(c)
+            .await?;
     }
-    if response_of(c, consultation, user).await?.is_some() {
-        return Err(ChangeError::Answered);
+    consultation_response_files::Entity::delete_many()
+        .filter(F::ResponseId.eq(response))
+        .filter(F::Id.is_not_in(named))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// A file attached to a survey answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseFile {
+    pub id: Uuid,
+    pub response: Uuid,
+    pub question: String,
+    pub display_key: String,
+    pub thumb_key: String,
+    pub original_key: String,
+    pub created_at: DateTime<Utc>,
+}
+
+fn file_from(m: consultation_response_files::Model) -> ResponseFile {
+    ResponseFile {
+        id: m.id,
+        response: m.response_id,
+        question: m.question,
+        display_key: m.display_key,
+        thumb_key: m.thumb_key,
+        original_key: m.original_key,
+        created_at: m.created_at,
     }
-    insert(c, consultation, new, None, answers, None)
-        .await
-        .map(|_| ())
+}
+
+/// The files of sent responses to `question`, newest first, a page at a time.
+pub async fn files(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    question: &str,
+    page: crate::Page,
+) -> Result<crate::Paged<ResponseFile>> {
+    use consultation_response_files::Column as F;
+    use consultation_responses::Column as R;
+    let sent = sea_orm::sea_query::Query::select()
+        .column(R::Id)
+        .from(consultation_responses::Entity)
+        .and_where(R::ConsultationId.eq(consultation))
+        .and_where(R::SubmittedAt.is_not_null())
+        .to_owned();
+    let select = consultation_response_files::Entity::find()
+        .filter(F::ConsultationId.eq(consultation))
+        .filter(F::Question.eq(question))
+        .filter(F::ResponseId.in_subquery(sent))
+        .order_by_desc(F::CreatedAt)
+        .order_by_desc(F::Id);
+    let (rows, count) = crate::paging::fetch(c, select, page).await?;
+    Ok(crate::Paged::new(
+        rows.into_iter().map(file_from).collect(),
+        count,
+        page,
+    ))
+}
+
+/// One file of a survey answer.
+pub async fn file_by_id(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<ResponseFile>> {
+    Ok(consultation_response_files::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .map(file_from))
 }
 
 async fn insert(
@@ -337,6 +455,7 @@ pub async fn submit(
         Some(id) => id,
         None => insert(c, consultation, new, hash, answers, Some(at)).await?,
     };
+    keep_files(c, consultation, id, new).await?;
     count(c, consultation, new).await?;
     let texts: Vec<_> = new
         .answers

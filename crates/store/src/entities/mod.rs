@@ -36,6 +36,7 @@ pub mod consultation_meetings;
 pub mod consultation_paragraph_texts;
 pub mod consultation_paragraphs;
 pub mod consultation_registrations;
+pub mod consultation_response_files;
 pub mod consultation_responses;
 pub mod consultation_slots;
 pub mod consultation_subscriptions;

@@ -29,6 +29,7 @@ mod m20261207_000022_consultation_subscriptions;
 mod m20261207_000023_consultation_premoderation;
 mod m20261207_000024_meeting_cancellation;
 mod m20261207_000025_survey_margins;
+mod m20261207_000026_survey_files;
 
 pub struct Migrator;
 
@@ -61,6 +62,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000023_consultation_premoderation::Migration),
             Box::new(m20261207_000024_meeting_cancellation::Migration),
             Box::new(m20261207_000025_survey_margins::Migration),
+            Box::new(m20261207_000026_survey_files::Migration),
         ]
     }
 }

@@ -246,3 +246,9 @@ consult-report-due-soon = { $n ->
     [one] The report is due in { $n } day.
    *[other] The report is due in { $n } days.
 }
+consult-map-heading = Map of the consultations' areas
+consult-map-hint = Coloured districts are concerned by consultations under way (red) or announced (blue); select a district to list them. The same consultations are listed below.
+consult-map-open = under way
+consult-map-coming = announced
+consult-map-none = No consultation under way or announced concerns this district.
+consult-map-city-wide = the whole city

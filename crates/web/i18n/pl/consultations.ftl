@@ -256,3 +256,9 @@ consult-report-due-soon = { $n ->
     [one] Raport trzeba opublikować w ciągu { $n } dnia.
    *[other] Raport trzeba opublikować w ciągu { $n } dni.
 }
+consult-map-heading = Mapa obszarów konsultacji
+consult-map-hint = Dzielnice zaznaczone kolorem dotyczą trwające (czerwone) lub zapowiedziane (niebieskie) konsultacje; kliknij dzielnicę, aby zobaczyć ich listę. Te same konsultacje są wymienione poniżej.
+consult-map-open = trwające
+consult-map-coming = zapowiedziane
+consult-map-none = Żadne trwające ani zapowiedziane konsultacje nie dotyczą tej dzielnicy.
+consult-map-city-wide = całe miasto

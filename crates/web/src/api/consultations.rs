@@ -447,7 +447,9 @@ pub async fn create_comment(
 pub struct QuestionItem {
     /// Answers refer to it: `q1`, `q2`…
     pub key: String,
-    /// `single`, `multiple`, `scale`, `ranking`, `matrix`, `short_text`, `long_text`.
+    /// `single`, `multiple`, `scale`, `ranking`, `matrix`, `short_text`, `long_text`, `file` (a photo
+    /// attached on the web form; the API cannot send one, so leave it out — a required one
+    /// makes the survey answerable only on the web).
     pub kind: String,
     pub text: String,
     /// The choices (a scale's points, a matrix's columns), answered by index from 0.
@@ -726,6 +728,8 @@ pub async fn create_response(
     })?;
     let new = survey::NewResponse {
         from_app: true,
+        // The app sends no files: a file question is answered on the web form.
+        files: Vec::new(),
         user: actor.user,
         code: (s.audience == Audience::Codes).then(|| {
             survey::CodeHash::of(

@@ -803,11 +803,11 @@ pub async fn book(
     let path = format!("/consultations/{slug}/duty-hours/{id}");
     let tx = miasto_store::begin(state.db()).await?;
     if form.action == "cancel" {
-        if let Some(b) = store::booking_of(&tx, d.id, current.user.id).await? {
-            if let Err((errors, status)) = cancel(&ctx, &tx, &d, &b).await? {
-                tx.rollback().await?;
-                return duty_page(&state, &ctx, &c, &d, form, errors, status).await;
-            }
+        if let Some(b) = store::booking_of(&tx, d.id, current.user.id).await?
+            && let Err((errors, status)) = cancel(&ctx, &tx, &d, &b).await?
+        {
+            tx.rollback().await?;
+            return duty_page(&state, &ctx, &c, &d, form, errors, status).await;
         }
         tx.commit().await?;
         return Ok(redirect_with_flash(&ctx, &path, "flash-booking-cancelled"));

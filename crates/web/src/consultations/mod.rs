@@ -154,6 +154,8 @@ struct IndexPage {
     topics: Vec<SelectOption>,
     topic: String,
     empty: bool,
+    /// The filters for the map's data.
+    map_query: String,
 }
 
 pub async fn list_consultations(
@@ -203,6 +205,11 @@ pub async fn list_consultations(
                 .map(|d| (d.id.to_string(), d.label())),
             &q.district,
         ),
+        map_query: serde_urlencoded::to_string([
+            ("district", q.district.as_str()),
+            ("topic", q.topic.as_str()),
+        ])
+        .unwrap_or_default(),
         district: q.district,
         topics: options(
             miasto_domain::consultations::Topic::ALL
@@ -216,6 +223,77 @@ pub async fn list_consultations(
         page,
     })?
     .into_response())
+}
+
+/// `GET /consultations/map.geojson`: every district's area (simplified) with the open and
+/// coming consultations that concern it — city-wide ones in every district —, filtered like
+/// the list, for the map beside it (the list says the same in words).
+pub async fn consultations_geojson(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, Error> {
+    let lookup = Lookup::load(&state).await?;
+    let page = Page::titled(&ctx, "consult-title");
+    let filter = Filter {
+        published_only: true,
+        district: DistrictId::parse(&q.district).filter(|d| lookup.district(*d).is_some()),
+        open_at: None,
+        topic: miasto_domain::consultations::Topic::parse(&q.topic),
+    };
+    let all = store::list(state.db(), filter).await?;
+    let current: Vec<(&Area, serde_json::Value)> = all
+        .iter()
+        .filter_map(|c| {
+            let v = ConsultationView::new(c, &lookup, &page);
+            matches!(v.phase, Phase::Open | Phase::Announced | Phase::Information).then(|| {
+                (
+                    &c.organisation.area,
+                    serde_json::json!({
+                        "title": v.title,
+                        "path": format!("/consultations/{}", v.slug),
+                        "phase": v.phase_label,
+                        "open": v.phase == Phase::Open,
+                        "city_wide": matches!(c.organisation.area, Area::CityWide),
+                    }),
+                )
+            })
+        })
+        .collect();
+    let mut features = Vec::new();
+    for (district, geometry) in miasto_store::reference::district_drawings(state.db()).await? {
+        let Some(d) = lookup.district(district) else {
+            continue;
+        };
+        let here: Vec<&serde_json::Value> = current
+            .iter()
+            .filter(|(area, _)| match area {
+                Area::CityWide => true,
+                Area::Districts(ids) => ids.contains(&district),
+            })
+            .map(|(_, item)| item)
+            .collect();
+        let geometry: serde_json::Value = serde_json::from_str(&geometry)
+            .map_err(|e| Error::internal(format!("district drawing: {e}")))?;
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "geometry": geometry,
+            "properties": {
+                "district": d.label(),
+                "count": here.len(),
+                "consultations": here,
+            }
+        }));
+    }
+    let body = serde_json::json!({ "type": "FeatureCollection", "features": features });
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/geo+json"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        body.to_string(),
+    )
+        .into_response())
 }
 
 #[derive(Template)]

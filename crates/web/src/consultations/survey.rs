@@ -8,7 +8,7 @@
 use super::comments::actor;
 use super::{ConsultationView, find_public};
 use crate::context::{Ctx, redirect_with_flash};
-use crate::form::{FieldErrors, Form, FormPairs};
+use crate::form::{EitherForm, FieldErrors, Form};
 use crate::page::{Page, Pager, SelectOption, options, render};
 use crate::reports::Lookup;
 use crate::{AppState, Error};
@@ -26,6 +26,7 @@ use miasto_domain::{DistrictId, Permission};
 use miasto_store::audit;
 use miasto_store::consultations::survey::{self as store, NewResponse};
 use miasto_store::consultations::{ChangeError, Consultation};
+use miasto_store::photos::Stored;
 use serde::Deserialize;
 
 /// A question as the form and the builder show it, with what was chosen or typed.
@@ -43,7 +44,10 @@ pub struct QuestionView {
     pub chosen: Vec<usize>,
     /// A ranking's place of each option, or a matrix's column of each row, as typed.
     pub places: Vec<String>,
+    /// A text answer as typed; for a file question, the id of the file held.
     pub text_value: String,
+    /// A file question's held file, shown as a thumbnail (empty: none to show).
+    pub thumb: String,
     pub error: Option<String>,
 }
 
@@ -82,6 +86,9 @@ fn raw_of(answers: &Answers) -> Raw {
             }
             Answer::Text(t) => {
                 raw.insert(key.clone(), vec![t.clone()]);
+            }
+            Answer::File(id) => {
+                raw.insert(key.clone(), vec![id.to_string()]);
             }
         }
     }
@@ -151,11 +158,12 @@ pub fn question_views(
                 places: (0..count)
                     .map(|i| first(raw, &format!("{}-{i}", q.key)).to_owned())
                     .collect(),
-                text_value: if q.kind.is_text() {
+                text_value: if q.kind.is_text() || q.kind == Kind::File {
                     first(raw, &q.key).to_owned()
                 } else {
                     String::new()
                 },
+                thumb: String::new(),
                 error: errors
                     .iter()
                     .find(|(k, _)| *k == q.key)
@@ -227,6 +235,9 @@ struct SurveyPage {
     sent: bool,
     can_save: bool,
     demographics: bool,
+    /// The survey has a file question: the form is sent as multipart.
+    uploads: bool,
+    staged_key: String,
     districts: Vec<SelectOption>,
     home_districts: Vec<SelectOption>,
     ages: Vec<SelectOption>,
@@ -241,6 +252,10 @@ struct Typed {
     age: String,
     sex: String,
     code: String,
+    /// The form's staging key: files sent with a form that must be corrected wait under it.
+    staged_key: String,
+    /// Files waiting under the staging key (their ids), shown as thumbnails.
+    staged: Vec<uuid::Uuid>,
 }
 
 impl Typed {
@@ -254,6 +269,8 @@ impl Typed {
             age: first(&raw, "_age").to_owned(),
             sex: first(&raw, "_sex").to_owned(),
             code: first(&raw, "_code").to_owned(),
+            staged_key: String::new(),
+            staged: Vec::new(),
             raw,
         }
     }
@@ -286,6 +303,8 @@ async fn survey_page(
             age: r.age_band.clone().unwrap_or_default(),
             sex: r.sex.clone().unwrap_or_default(),
             code: String::new(),
+            staged_key: String::new(),
+            staged: Vec::new(),
         },
         None => Typed {
             raw: Raw::new(),
@@ -293,8 +312,18 @@ async fn survey_page(
             age: String::new(),
             sex: String::new(),
             code: String::new(),
+            staged_key: String::new(),
+            staged: Vec::new(),
         },
     });
+    let mut questions = question_views(&page, &survey, &typed.raw, answer_errors);
+    for q in questions.iter_mut().filter(|q| q.kind == "file") {
+        if let Ok(id) = uuid::Uuid::try_parse(&q.text_value)
+            && typed.staged.contains(&id)
+        {
+            q.thumb = format!("/reports/staged/{}/{id}", typed.staged_key);
+        }
+    }
     // Whether this visitor may answer, the district aside (declared on the form).
     let rule = may_answer_survey(
         &actor(ctx),
@@ -306,7 +335,9 @@ async fn survey_page(
     );
     let login = rule == Err(Refusal::SignIn);
     Ok(SurveyPage {
-        questions: question_views(&page, &survey, &typed.raw, answer_errors),
+        questions,
+        uploads: survey.questions.iter().any(|q| q.kind == Kind::File),
+        staged_key: typed.staged_key.clone(),
         audience: survey.audience.as_str(),
         may_answer: rule.is_ok() && !sent && !survey.questions.is_empty(),
         refusal: match rule {
@@ -372,18 +403,171 @@ pub async fn charge_anonymous(
     )
 }
 
+/// The files a survey form holds for its file questions.
+struct Held {
+    /// (question, file) for each file question answered with a file received now or kept
+    /// waiting under the form's key; a draft's own file is named in the answers only.
+    files: Vec<(String, Stored)>,
+    /// Those received with this very request (not yet waiting under the key).
+    fresh: Vec<uuid::Uuid>,
+}
+
+impl Held {
+    /// The form goes back to be corrected: its files wait under its key, shown as thumbnails.
+    async fn wait(&self, state: &AppState, typed: &mut Typed) -> Result<(), Error> {
+        let fresh: Vec<Stored> = self
+            .files
+            .iter()
+            .filter(|(_, f)| self.fresh.contains(&f.id))
+            .map(|(_, f)| f.clone())
+            .collect();
+        miasto_store::photos::stage(state.db(), &typed.staged_key, &fresh).await?;
+        typed.staged = self.files.iter().map(|(_, f)| f.id).collect();
+        Ok(())
+    }
+}
+
+/// Works out each file question's answer: a photo sent now (processed: re-encoded without its
+/// metadata, on the decoder threads), else the one kept from an earlier send of the form
+/// (waiting under its staging key) or from the resident's draft, unless they ticked it off.
+/// Whatever id the form typed is never taken as it is. Uploads count against the sender's
+/// upload limit before any is decoded; an unusable file is named with its question.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the form's parts, each read once here"
+)]
+async fn held_files(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Consultation,
+    survey: &Survey,
+    client: &crate::security::ClientKey,
+    files: Vec<crate::form::Upload>,
+    typed: &mut Typed,
+    errors: &mut FieldErrors,
+) -> Result<Held, Error> {
+    let mut held = Held {
+        files: Vec::new(),
+        fresh: Vec::new(),
+    };
+    let file_questions: Vec<(usize, &rules::Question)> = survey
+        .questions
+        .iter()
+        .enumerate()
+        .filter(|(_, q)| q.kind == Kind::File)
+        .collect();
+    typed.staged_key = first(&typed.raw, "staged_key").trim().to_owned();
+    if typed.staged_key.len() != 64 || !typed.staged_key.bytes().all(|b| b.is_ascii_hexdigit()) {
+        typed.staged_key = miasto_store::form_keys::new_key();
+    }
+    if file_questions.is_empty() {
+        return Ok(held);
+    }
+    let draft = match &ctx.user {
+        Some(u) => store::response_of(state.db(), c.id, u.user.id)
+            .await?
+            .filter(|r| r.submitted_at.is_none())
+            .map(|r| r.answers)
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let mut uploads: Vec<crate::form::Upload> = files
+        .into_iter()
+        .filter(|f| file_questions.iter().any(|(_, q)| q.key == f.field))
+        .collect();
+    if !uploads.is_empty() {
+        let key = crate::accounts::client_key("survey-files", client);
+        let limit = state.config().limits.reports_per_ip;
+        if let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
+            miasto_store::rate_limit::hit(state.db(), &key, limit).await?
+        {
+            crate::accounts::too_many(errors, ctx.locale, retry_after_secs);
+            uploads.clear();
+        }
+    }
+    for (n, q) in file_questions {
+        let kept = first(&typed.raw, &format!("{}-kept", q.key))
+            .trim()
+            .to_owned();
+        let remove = !first(&typed.raw, &format!("{}-remove", q.key)).is_empty();
+        typed.raw.remove(&q.key);
+        if let Some(i) = uploads.iter().position(|u| u.field == q.key) {
+            let upload = uploads.swap_remove(i);
+            match state.photo_gate().process(upload.bytes.clone()).await? {
+                Ok(processed) => {
+                    let stored = miasto_store::photos::store(state.files(), processed)
+                        .await
+                        .map_err(|e| Error::internal(e.to_string()))?;
+                    typed.raw.insert(q.key.clone(), vec![stored.id.to_string()]);
+                    held.fresh.push(stored.id);
+                    held.files.push((q.key.clone(), stored));
+                    continue;
+                }
+                Err(e) => {
+                    let message = crate::i18n::t_args(
+                        ctx.locale,
+                        &format!("error-{}", e.code()),
+                        &[("file", &upload.filename)],
+                    );
+                    errors.add_text(
+                        FieldErrors::FORM,
+                        format!(
+                            "{}: {message}",
+                            crate::i18n::t_args(
+                                ctx.locale,
+                                "survey-question-n",
+                                &[("n", &(n + 1).to_string())]
+                            )
+                        ),
+                    );
+                }
+            }
+        }
+        let Ok(id) = uuid::Uuid::try_parse(&kept) else {
+            continue;
+        };
+        if remove {
+            continue;
+        }
+        if let Some(stored) = miasto_store::photos::staged(state.db(), &typed.staged_key, &[id])
+            .await?
+            .pop()
+        {
+            typed.raw.insert(q.key.clone(), vec![id.to_string()]);
+            held.files.push((q.key.clone(), stored));
+        } else if draft
+            .iter()
+            .any(|(k, a)| *k == q.key && *a == Answer::File(id))
+        {
+            typed.raw.insert(q.key.clone(), vec![id.to_string()]);
+        }
+    }
+    Ok(held)
+}
+
 pub async fn answer(
     State(state): State<AppState>,
     ctx: Ctx,
     client: crate::security::ClientKey,
     Path(slug): Path<String>,
-    input: FormPairs<SendForm>,
+    input: EitherForm<SendForm>,
 ) -> Result<Response, Error> {
     let c = find_public(&state, &slug).await?;
     let (survey, _) = survey_of(&state, &c).await?;
-    let typed = Typed::of(&input.pairs);
+    let mut typed = Typed::of(&input.pairs);
     let complete = input.fields.action != "save";
     let mut errors = FieldErrors::new(ctx.locale);
+    let held = held_files(
+        &state,
+        &ctx,
+        &c,
+        &survey,
+        &client,
+        input.files,
+        &mut typed,
+        &mut errors,
+    )
+    .await?;
     let district = match typed.district.trim() {
         "" => None,
         raw => match DistrictId::parse(raw) {
@@ -440,6 +624,7 @@ pub async fn answer(
         errors.add_message(FieldErrors::FORM, "survey-error-answers");
     }
     let (Ok(answers), true) = (checked, errors.is_empty()) else {
+        held.wait(&state, &mut typed).await?;
         let page = survey_page(&state, &ctx, &c, Some(typed), &answer_errors, errors).await?;
         return Ok((status, render(&page)?).into_response());
     };
@@ -448,6 +633,7 @@ pub async fn answer(
         && let Some(wait) = charge_anonymous(&state, &client).await?
     {
         crate::accounts::too_many(&mut errors, ctx.locale, wait);
+        held.wait(&state, &mut typed).await?;
         let page = survey_page(&state, &ctx, &c, Some(typed), &answer_errors, errors).await?;
         return Ok((StatusCode::TOO_MANY_REQUESTS, render(&page)?).into_response());
     }
@@ -465,12 +651,13 @@ pub async fn answer(
         age_band: age.filter(|_| survey.demographics),
         sex: sex.filter(|_| survey.demographics),
         answers,
+        files: held.files.clone(),
     };
     let tx = miasto_store::begin(state.db()).await?;
     let done = if complete {
         store::submit(&tx, c.id, &new).await.map(|_| ())
     } else {
-        store::save_draft(&tx, c.id, &new).await
+        store::save_draft(&tx, c.id, &new).await.map(|_| ())
     };
     if let Err(e) = done {
         tx.rollback().await?;
@@ -492,9 +679,13 @@ pub async fn answer(
         } else {
             StatusCode::CONFLICT
         };
+        held.wait(&state, &mut typed).await?;
         let page = survey_page(&state, &ctx, &c, Some(typed), &[], errors).await?;
         return Ok((status, render(&page)?).into_response());
     }
+    // The files are the response's now: no longer waiting under the form's key.
+    let ids: Vec<uuid::Uuid> = held.files.iter().map(|(_, f)| f.id).collect();
+    miasto_store::photos::unstage(&tx, &typed.staged_key, &ids).await?;
     tx.commit().await?;
     Ok(redirect_with_flash(
         &ctx,
@@ -594,7 +785,7 @@ pub fn result_views(
                     .enumerate()
                     .map(|(r, row)| (row.clone(), rows_of(&|c| format!("{}:r{r}:c{c}", q.key))))
                     .collect(),
-                Kind::ShortText | Kind::LongText => Vec::new(),
+                Kind::ShortText | Kind::LongText | Kind::File => Vec::new(),
             };
             ResultView {
                 number: n + 1,
@@ -870,6 +1061,87 @@ pub async fn texts(
         page,
     })?
     .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "consultations/survey_files.html")]
+struct FilesPage {
+    page: Page,
+    c: ConsultationView,
+    key: String,
+    /// (file id, when sent, its number in the list).
+    files: Vec<(String, String, u64)>,
+    pager: Pager,
+}
+
+/// `GET /staff/consultations/{slug}/survey/files/{key}`: the photos and scans sent to a file
+/// question, newest first — for the city's staff only (residents' files may show people and
+/// addresses, so they are never public).
+pub async fn files(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, key)): Path<(String, String)>,
+    Query(q): Query<TextsQuery>,
+) -> Result<Response, Error> {
+    ctx.require(Permission::HandleConsultations)?;
+    let c = miasto_store::consultations::get_by_slug(state.db(), &slug)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let (survey, _) = survey_of(&state, &c).await?;
+    let question = survey
+        .question(&key)
+        .filter(|q| q.kind == Kind::File)
+        .ok_or(Error::NotFound)?;
+    let number = crate::admin::page_number(&q.page)?;
+    let lookup = Lookup::load(&state).await?;
+    let page = Page::new(
+        &ctx,
+        crate::i18n::t_args(
+            ctx.locale,
+            "survey-files-title",
+            &[("question", &question.text)],
+        ),
+    );
+    let paged = store::files(
+        state.db(),
+        c.id,
+        &key,
+        miasto_store::Page::new(number, Some(48)),
+    )
+    .await?;
+    let base = format!("/staff/consultations/{slug}/survey/files/{key}");
+    let pager = Pager::new(&paged, &base, &[]);
+    Ok(render(&FilesPage {
+        c: ConsultationView::new(&c, &lookup, &page),
+        key,
+        files: paged
+            .items
+            .iter()
+            .zip(paged.page.saturating_sub(1) * paged.size + 1..)
+            .map(|(f, n)| (f.id.to_string(), super::day(f.created_at, page.lang), n))
+            .collect(),
+        pager,
+        page,
+    })?
+    .into_response())
+}
+
+/// `GET /staff/survey-files/{id}/{variant}`: one file sent with a survey answer, for staff.
+pub async fn file(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((id, variant)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    ctx.require(Permission::HandleConsultations)?;
+    let id = uuid::Uuid::try_parse(&id).map_err(|_| Error::NotFound)?;
+    let f = store::file_by_id(state.db(), id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let variant = miasto_store::photos::Variant::parse(&variant).ok_or(Error::NotFound)?;
+    let key = variant
+        .pick(&f.original_key, &f.display_key, &f.thumb_key)
+        .to_owned();
+    crate::reports::photo::serve_file(&state, &key, false).await
 }
 
 // --- Officials: the builder ----------------------------------------------------------------
@@ -1407,6 +1679,8 @@ fn answer_text(q: &miasto_domain::consultations::survey::Question, a: &Answer) -
             .collect::<Vec<_>>()
             .join(" | "),
         Answer::Text(t) => t.clone(),
+        // The file's address for staff (the export is theirs).
+        Answer::File(id) => format!("/staff/survey-files/{id}/original"),
     }
 }
 

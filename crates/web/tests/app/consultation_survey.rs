@@ -524,3 +524,223 @@ async fn results_are_weighted_to_the_population_an_official_enters() {
     })
     .await;
 }
+
+/// The value of the hidden field `name` on the page.
+fn hidden(body: &str, name: &str) -> String {
+    body.split(&format!("name=\"{name}\" value=\""))
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_photo_answers_a_file_question_survives_a_mistake_and_only_staff_see_it() {
+    on_clock(|clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let unit = unit_id(&app, "WD").await;
+        let path = create(&mut official, &with_methods(&unit, &["survey"])).await;
+        let slug = path.rsplit('/').next().unwrap().to_owned();
+        let builder = format!("{path}/survey");
+        for q in [
+            vec![
+                ("kind", "single"),
+                ("text", "Czy plac wymaga remontu?"),
+                ("options", "Tak\nNie"),
+                ("required", "on"),
+            ],
+            vec![("kind", "file"), ("text", "Zdjęcie miejsca")],
+        ] {
+            let page = official.get(&builder).await;
+            let v = hidden(&page.body, "version");
+            let mut fields = vec![("version", v.as_str())];
+            fields.extend(q);
+            official
+                .post(&format!("{builder}/questions"), &fields)
+                .await
+                .assert_redirect(&builder);
+        }
+        official.post(&format!("{path}/publish"), &[]).await;
+        clock.set(day(10));
+        let survey = format!("/consultations/{slug}/survey");
+        let (mut anna, _) = app.logged_in("anna@example.pl", Role::Resident).await;
+        let form = anna.get(&survey).await;
+        form.assert_contains("enctype=\"multipart/form-data\"")
+            .assert_contains("type=\"file\"")
+            .assert_contains("accept=\"image/jpeg,image/png,image/webp\"");
+        // Not a photo: named with its question; the required answer missing too — one pass.
+        anna.post_multipart(
+            &survey,
+            &[("action", "send")],
+            &[("q2", "skan.pdf", b"%PDF-1.4 not an image")],
+        )
+        .await
+        .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+        .assert_contains("Pytanie 2: Plik skan.pdf nie jest zdjęciem JPEG, PNG ani WebP.")
+        .assert_contains("id=\"q1-error\"");
+        // A photo with a mistake elsewhere: kept, shown, sent with the corrected form.
+        let photo = miasto_store::testing::jpeg(64, 48);
+        let res = anna
+            .post_multipart(
+                &survey,
+                &[("action", "send")],
+                &[("q2", "plac.jpg", &photo)],
+            )
+            .await;
+        res.assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("Plik jest dołączony do odpowiedzi.")
+            .assert_contains("/reports/staged/");
+        let key = hidden(&res.body, "staged_key");
+        let kept = hidden(&res.body, "q2-kept");
+        assert_eq!(key.len(), 64);
+        anna.get(&format!("/reports/staged/{key}/{kept}"))
+            .await
+            .assert_status(StatusCode::OK);
+        anna.post_multipart(
+            &survey,
+            &[
+                ("action", "send"),
+                ("q1", "0"),
+                ("staged_key", &key),
+                ("q2-kept", &kept),
+            ],
+            &[],
+        )
+        .await
+        .assert_redirect(&survey);
+        let mine = miasto_store::consultations::survey::response_of(
+            &app.db.db,
+            find_id(&app, &slug).await,
+            anna_id(&app).await,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            mine.answers[1],
+            (
+                "q2".to_owned(),
+                miasto_domain::consultations::survey::Answer::File(kept.parse().unwrap())
+            )
+        );
+        // Someone else cannot claim that file by typing its id: no file is theirs.
+        let (mut jan, _) = app.logged_in("jan@example.pl", Role::Resident).await;
+        jan.post(
+            &survey,
+            &[
+                ("action", "send"),
+                ("q1", "1"),
+                ("q2", &kept),
+                ("q2-kept", &kept),
+            ],
+        )
+        .await
+        .assert_redirect(&survey);
+        let files = miasto_store::consultations::survey::files(
+            &app.db.db,
+            find_id(&app, &slug).await,
+            "q2",
+            miasto_store::Page::first(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(files.items.len(), 1);
+        assert_eq!(files.items[0].id.to_string(), kept);
+        // Saved to continue later with a photo: it stays with the draft and goes with it.
+        let (mut celina, _) = app.logged_in("celina@example.pl", Role::Resident).await;
+        celina
+            .post_multipart(
+                &survey,
+                &[("action", "save")],
+                &[("q2", "lawka.jpg", &photo)],
+            )
+            .await
+            .assert_redirect(&survey);
+        let draft = celina.get(&survey).await;
+        draft.assert_contains("Plik jest dołączony do odpowiedzi.");
+        let drafted = hidden(&draft.body, "q2-kept");
+        assert_ne!(drafted, kept);
+        celina
+            .post_multipart(
+                &survey,
+                &[("action", "send"), ("q1", "1"), ("q2-kept", &drafted)],
+                &[],
+            )
+            .await
+            .assert_redirect(&survey);
+        let files = miasto_store::consultations::survey::files(
+            &app.db.db,
+            find_id(&app, &slug).await,
+            "q2",
+            miasto_store::Page::first(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(files.items.len(), 2, "the draft's photo went with it");
+        // Housekeeping sweeps the files no answer keeps (the first, refused upload's
+        // sizes had none) and keeps the answers' files. File keys carry the real time.
+        let before = app.stored_files().len();
+        app.housekeeping_at(chrono::Utc::now() + chrono::Duration::hours(2))
+            .await;
+        let after = app.stored_files();
+        assert_eq!(
+            after.len(),
+            6,
+            "two photos of three sizes each stay: {after:?}"
+        );
+        assert!(before >= after.len());
+        official
+            .get(&format!("/staff/survey-files/{drafted}/thumb"))
+            .await
+            .assert_status(StatusCode::OK);
+        // Staff see the files; residents do not, and the public results only count them.
+        official
+            .get(&format!("{survey}/results"))
+            .await
+            .assert_contains("Zobacz pliki");
+        official
+            .get(&format!("/staff/consultations/{slug}/survey/files/q2"))
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_contains(&format!("/staff/survey-files/{kept}/thumb"));
+        let image = official
+            .get(&format!("/staff/survey-files/{kept}/display"))
+            .await;
+        image.assert_status(StatusCode::OK);
+        assert_eq!(image.header("content-type"), Some("image/jpeg"));
+        anna.get(&format!("/staff/survey-files/{kept}/display"))
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
+        // The export names the file by its staff address.
+        let csv = official
+            .get(&format!(
+                "/staff/consultations/{slug}/survey/downloads/responses.csv"
+            ))
+            .await;
+        assert!(
+            csv.body
+                .contains(&format!("/staff/survey-files/{kept}/original"))
+        );
+        clock.set(day(29));
+        app.browser()
+            .get(&format!("{survey}/results"))
+            .await
+            .assert_status(StatusCode::OK)
+            .assert_lacks("Zobacz pliki")
+            .assert_lacks(&kept);
+    })
+    .await;
+}
+
+async fn find_id(app: &TestApp, slug: &str) -> uuid::Uuid {
+    miasto_store::consultations::get_by_slug(&app.db.db, slug)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn anna_id(app: &TestApp) -> miasto_domain::UserId {
+    app.get_user("anna@example.pl").await.unwrap().id
+}

@@ -359,6 +359,60 @@ async fn residents_find_consultations_by_district_and_only_officials_plan_them()
             .get(&local_path.replace("/staff", ""))
             .await
             .assert_contains("XVIII Nowa Huta");
+        // The map of their areas: every district, shaded by what concerns it; the list's
+        // filters apply.
+        anyone
+            .get("/consultations")
+            .await
+            .assert_contains("data-consultations-map")
+            .assert_contains("data-source=\"/consultations/map.geojson?district=&#38;topic=\"");
+        let map = anyone.get("/consultations/map.geojson").await;
+        map.assert_status(StatusCode::OK);
+        assert_eq!(map.header("content-type"), Some("application/geo+json"));
+        assert!(
+            map.body.len() < 200_000,
+            "small enough for a phone: {}",
+            map.body.len()
+        );
+        let areas: serde_json::Value = serde_json::from_str(&map.body).unwrap();
+        let features = areas["features"].as_array().unwrap();
+        assert_eq!(features.len(), 18);
+        let titles = |district: &str| -> Vec<String> {
+            features
+                .iter()
+                .find(|f| f["properties"]["district"] == district)
+                .unwrap()["properties"]["consultations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["title"].as_str().unwrap().to_owned())
+                .collect()
+        };
+        let mut huta = titles("XVIII Nowa Huta");
+        huta.sort();
+        assert_eq!(huta, ["Budżet miasta", "Zieleń w Nowej Hucie"]);
+        assert_eq!(titles("V Krowodrza"), ["Budżet miasta"]);
+        assert!(
+            features
+                .iter()
+                .all(|f| f["geometry"]["type"] == "Polygon"
+                    || f["geometry"]["type"] == "MultiPolygon")
+        );
+        let filtered: serde_json::Value = serde_json::from_str(
+            &anyone
+                .get(&format!("/consultations/map.geojson?district={krowodrza}"))
+                .await
+                .body,
+        )
+        .unwrap();
+        let huta_filtered = filtered["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["district"] == "XVIII Nowa Huta")
+            .unwrap()["properties"]["count"]
+            .clone();
+        assert_eq!(huta_filtered, 1, "only the city-wide one passes the filter");
 
         for role in [
             Role::Resident,

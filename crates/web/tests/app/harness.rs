@@ -194,6 +194,15 @@ impl TestApp {
             .unwrap();
     }
 
+    /// Runs the worker's housekeeping at `at` (e.g. the real time, for the photo sweep, whose
+    /// file keys carry the real time of their upload, inside a test on a fixed clock).
+    pub async fn housekeeping_at(&self, at: chrono::DateTime<chrono::Utc>) {
+        miasto_store::clock::Clock::at(at)
+            .run(self.worker.maintain())
+            .await
+            .unwrap();
+    }
+
     /// Every file in the photo store.
     pub fn stored_files(&self) -> Vec<std::path::PathBuf> {
         fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {

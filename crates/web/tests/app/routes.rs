@@ -162,6 +162,24 @@ impl Fixtures {
         miasto_store::consultations::publish(&app.db.db, consultation.id)
             .await
             .unwrap();
+        // A survey with an open question and a file question, for their staff pages.
+        {
+            use miasto_domain::consultations::survey::{RawQuestion, Survey};
+            let mut survey = Survey::default();
+            for (kind, text) in [("long_text", "Co zmienić?"), ("file", "Zdjęcie")] {
+                let q = survey
+                    .check_question(&RawQuestion {
+                        kind,
+                        text,
+                        ..Default::default()
+                    })
+                    .unwrap();
+                survey.questions.push(q);
+            }
+            miasto_store::consultations::survey::save(&app.db.db, consultation.id, &survey, 0)
+                .await
+                .unwrap();
+        }
         // A document in two versions, so that its pages, a paragraph's and the changes have
         // something to show.
         use miasto_domain::consultations::document::check_source;
@@ -266,6 +284,7 @@ impl Fixtures {
             "year" => self.report_year.clone(),
             "variant" => "thumb".into(),
             "code" => self.question.clone(),
+            "key" if path.contains("/survey/files/") => "q2".into(),
             "key" if path.contains("/survey/") => "q1".into(),
             "key" => "0".repeat(64),
             "token" if under("/reports/track") => self.tracking.clone(),
@@ -290,6 +309,7 @@ impl Fixtures {
             "n" => "2".into(),
             "id" if under("/my/devices") => uuid::Uuid::now_v7().to_string(),
             "id" if path.contains("photos") || under("/reports/staged") => self.photo.clone(),
+            "id" if under("/staff/survey-files") => uuid::Uuid::now_v7().to_string(),
             _ => panic!("no fixture for {{{param}}} in {path}: teach tests/app/routes.rs"),
         }
     }
