@@ -65,10 +65,12 @@ pub enum Action {
     ConsultationBookingCancelled,
     ConsultationCommentApproved,
     ConsultationMeetingCancelled,
+    ConsultationTemplateSaved,
+    ConsultationTemplateDeleted,
 }
 
 impl Action {
-    pub const ALL: [Action; 49] = [
+    pub const ALL: [Action; 51] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -118,6 +120,8 @@ impl Action {
         Self::ConsultationBookingCancelled,
         Self::ConsultationCommentApproved,
         Self::ConsultationMeetingCancelled,
+        Self::ConsultationTemplateSaved,
+        Self::ConsultationTemplateDeleted,
     ];
 
     pub fn code(self) -> &'static str {
@@ -171,6 +175,8 @@ impl Action {
             Self::ConsultationBookingCancelled => "consultation_booking_cancelled",
             Self::ConsultationCommentApproved => "consultation_comment_approved",
             Self::ConsultationMeetingCancelled => "consultation_meeting_cancelled",
+            Self::ConsultationTemplateSaved => "consultation_template_saved",
+            Self::ConsultationTemplateDeleted => "consultation_template_deleted",
         }
     }
 }
@@ -228,6 +234,13 @@ impl Target {
     pub fn reply_template(id: uuid::Uuid) -> Self {
         Self {
             kind: "reply_template",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn answer_template(id: uuid::Uuid) -> Self {
+        Self {
+            kind: "consultation_answer_template",
             id: id.to_string(),
         }
     }

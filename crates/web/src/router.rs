@@ -326,6 +326,16 @@ fn pages() -> Pages {
         "/staff/photos/{id}/visibility",
         reports::staff::report::set_photo_visibility,
     )
+    .get("/staff/answer-templates", consultations::templates::list)
+    .post("/staff/answer-templates", consultations::templates::add)
+    .get(
+        "/staff/answer-templates/{id}",
+        consultations::templates::show,
+    )
+    .post(
+        "/staff/answer-templates/{id}",
+        consultations::templates::change,
+    )
     .get("/consultations", consultations::list_consultations)
     .get(
         "/consultations/map.geojson",

@@ -85,6 +85,63 @@ pub fn check_answer(
     }
 }
 
+/// The longest answer template's title, in characters.
+pub const TEMPLATE_TITLE_MAX: usize = 120;
+
+/// An answer template as checked: a title to find it by and the answer it gives. Templates are
+/// the city's recurring wording ("outside the subject of this resolution", "already in the
+/// draft: § 3"), shared by every consultation; an answer made from one is the consultation's
+/// own and may be reworded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub title: String,
+    pub answer: Answer,
+}
+
+/// Checks a template as typed: a title and the answer's own checks. Every problem, by field.
+pub fn check_template(
+    title: &str,
+    disposition: &str,
+    justification: &str,
+) -> Result<Template, Vec<(&'static str, FieldError)>> {
+    let title = crate::required_text(title, TEMPLATE_TITLE_MAX);
+    let answer = check_answer(disposition, justification);
+    match (title, answer) {
+        (Ok(title), Ok(answer)) => Ok(Template { title, answer }),
+        (title, answer) => {
+            let mut errors = Vec::new();
+            if let Err(e) = title {
+                errors.push(("title", e));
+            }
+            if let Err(list) = answer {
+                errors.extend(list);
+            }
+            Err(errors)
+        }
+    }
+}
+
+/// An answer from a template, with what the person answering typed taking precedence: an
+/// empty disposition or justification is the template's.
+pub fn from_template<'a>(
+    template: &'a Template,
+    disposition: &'a str,
+    justification: &'a str,
+) -> (&'a str, &'a str) {
+    (
+        if disposition.trim().is_empty() {
+            template.answer.disposition.as_str()
+        } else {
+            disposition
+        },
+        if justification.trim().is_empty() {
+            &template.answer.justification
+        } else {
+            justification
+        },
+    )
+}
+
 /// May the report be published with `unanswered` comments still without an answer? Only when
 /// there are none: the report answers every comment.
 pub fn check_report(unanswered: u64) -> Result<(), super::Refusal> {
@@ -97,6 +154,32 @@ pub fn check_report(unanswered: u64) -> Result<(), super::Refusal> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_are_checked_and_what_is_typed_wins() {
+        assert_eq!(
+            check_template(" ", "maybe", "ok"),
+            Err(vec![
+                ("title", FieldError::Required),
+                ("disposition", FieldError::DispositionUnknown),
+                ("justification", FieldError::TooShort),
+            ])
+        );
+        let t = check_template(
+            "Poza przedmiotem",
+            "not_applicable",
+            "Uwaga nie dotyczy projektu uchwały.",
+        )
+        .unwrap();
+        assert_eq!(
+            from_template(&t, "", " "),
+            ("not_applicable", "Uwaga nie dotyczy projektu uchwały.")
+        );
+        assert_eq!(
+            from_template(&t, "not_accepted", "Inaczej."),
+            ("not_accepted", "Inaczej.")
+        );
+    }
 
     #[test]
     fn an_answer_needs_a_disposition_and_a_justification() {

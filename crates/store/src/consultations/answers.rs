@@ -4,7 +4,9 @@
 //! published while a comment (not hidden) has no answer.
 
 use super::{ChangeError, Comment, comment_from};
-use crate::entities::{consultation_answers, consultation_comments, consultations};
+use crate::entities::{
+    consultation_answer_templates, consultation_answers, consultation_comments, consultations,
+};
 use crate::{Result, StoreError, now};
 use chrono::{DateTime, Utc};
 use miasto_domain::UserId;
@@ -453,4 +455,100 @@ pub async fn per_disposition(
         }
     }
     Ok(out)
+}
+
+/// An answer template as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerTemplate {
+    pub id: Uuid,
+    pub template: rules::Template,
+    pub updated_at: DateTime<Utc>,
+}
+
+fn template_from(m: consultation_answer_templates::Model) -> Result<AnswerTemplate> {
+    Ok(AnswerTemplate {
+        template: rules::Template {
+            title: m.title,
+            answer: rules::Answer {
+                disposition: Disposition::parse(&m.disposition).ok_or_else(|| {
+                    StoreError::Corrupt {
+                        table: "consultation_answer_templates",
+                        detail: format!("{}: disposition", m.id),
+                    }
+                })?,
+                justification: m.justification,
+            },
+        },
+        id: m.id,
+        updated_at: m.updated_at,
+    })
+}
+
+/// Every answer template, by title.
+pub async fn templates(c: &impl ConnectionTrait) -> Result<Vec<AnswerTemplate>> {
+    consultation_answer_templates::Entity::find()
+        .order_by_asc(consultation_answer_templates::Column::Title)
+        .order_by_asc(consultation_answer_templates::Column::Id)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(template_from)
+        .collect()
+}
+
+/// One answer template.
+pub async fn template(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<AnswerTemplate>> {
+    consultation_answer_templates::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .map(template_from)
+        .transpose()
+}
+
+/// Adds a template; its id.
+pub async fn add_template(
+    c: &impl ConnectionTrait,
+    t: &rules::Template,
+    by: UserId,
+) -> Result<Uuid> {
+    let id = Uuid::now_v7();
+    consultation_answer_templates::Entity::insert(consultation_answer_templates::ActiveModel {
+        id: Set(id),
+        title: Set(t.title.clone()),
+        disposition: Set(t.answer.disposition.as_str().to_owned()),
+        justification: Set(t.answer.justification.clone()),
+        updated_at: Set(now()),
+        updated_by: Set(Some(by.0)),
+    })
+    .exec_without_returning(c)
+    .await?;
+    Ok(id)
+}
+
+/// Rewrites a template; false when there is no such template (deleted meanwhile).
+pub async fn change_template(
+    c: &impl ConnectionTrait,
+    id: Uuid,
+    t: &rules::Template,
+    by: UserId,
+) -> Result<bool> {
+    use consultation_answer_templates::Column as T;
+    let done = consultation_answer_templates::Entity::update_many()
+        .col_expr(T::Title, t.title.clone().into())
+        .col_expr(T::Disposition, t.answer.disposition.as_str().into())
+        .col_expr(T::Justification, t.answer.justification.clone().into())
+        .col_expr(T::UpdatedAt, now().into())
+        .col_expr(T::UpdatedBy, Some(by.0).into())
+        .filter(T::Id.eq(id))
+        .exec(c)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Deletes a template (answers made from it stay as they are); false when there was none.
+pub async fn delete_template(c: &impl ConnectionTrait, id: Uuid) -> Result<bool> {
+    let done = consultation_answer_templates::Entity::delete_by_id(id)
+        .exec(c)
+        .await?;
+    Ok(done.rows_affected == 1)
 }

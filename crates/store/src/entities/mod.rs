@@ -24,6 +24,7 @@ pub mod budget_projects;
 pub mod budget_results;
 pub mod budget_voters;
 pub mod categories;
+pub mod consultation_answer_templates;
 pub mod consultation_answers;
 pub mod consultation_bookings;
 pub mod consultation_codes;

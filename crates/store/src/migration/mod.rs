@@ -30,6 +30,7 @@ mod m20261207_000023_consultation_premoderation;
 mod m20261207_000024_meeting_cancellation;
 mod m20261207_000025_survey_margins;
 mod m20261207_000026_survey_files;
+mod m20261207_000027_answer_templates;
 
 pub struct Migrator;
 
@@ -63,6 +64,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000024_meeting_cancellation::Migration),
             Box::new(m20261207_000025_survey_margins::Migration),
             Box::new(m20261207_000026_survey_files::Migration),
+            Box::new(m20261207_000027_answer_templates::Migration),
         ]
     }
 }

@@ -199,3 +199,5 @@ audit-action-consultation_minutes_published = Meeting minutes published
 audit-action-consultation_booking_cancelled = Duty-hour booking cancelled
 audit-action-consultation_comment_approved = Comment approved by a moderator
 audit-action-consultation_meeting_cancelled = Consultation meeting called off
+audit-action-consultation_template_saved = Consultation answer template saved
+audit-action-consultation_template_deleted = Consultation answer template deleted

@@ -201,3 +201,5 @@ audit-action-consultation_minutes_published = Opublikowano notatkę ze spotkania
 audit-action-consultation_booking_cancelled = Odwołano rezerwację dyżuru
 audit-action-consultation_comment_approved = Dopuszczono uwagę po moderacji
 audit-action-consultation_meeting_cancelled = Odwołano spotkanie konsultacyjne
+audit-action-consultation_template_saved = Zapisano szablon odpowiedzi w konsultacjach
+audit-action-consultation_template_deleted = Usunięto szablon odpowiedzi w konsultacjach

@@ -59,6 +59,8 @@ fn parse_show(raw: &str) -> Option<Show> {
 pub struct AnswerForm {
     /// Empty for a new answer, else the id of an answer to reuse.
     pub answer: String,
+    /// A new answer from this template (what is typed below takes precedence).
+    pub template: String,
     pub disposition: String,
     pub justification: String,
     pub show: String,
@@ -77,6 +79,8 @@ struct AnswersPage {
     pager: Pager,
     answers: Vec<(AnswerView, u64)>,
     reuse: Vec<SelectOption>,
+    /// The answer templates (the first: none).
+    templates: Vec<SelectOption>,
     dispositions: Vec<SelectOption>,
     form: AnswerForm,
     may_answer: bool,
@@ -140,7 +144,7 @@ async fn figure_tables(
     Ok((participants, tables))
 }
 
-fn dispositions(page: &Page, selected: &str) -> Vec<SelectOption> {
+pub fn dispositions(page: &Page, selected: &str) -> Vec<SelectOption> {
     let mut all = vec![(String::new(), page.t("consult-disposition-choose"))];
     all.extend(Disposition::ALL.iter().map(|d| {
         (
@@ -255,6 +259,15 @@ async fn answers_page(
         rows,
         pager,
         reuse: options(reuse, &form.answer),
+        templates: options(
+            std::iter::once((String::new(), page.t("consult-template-none"))).chain(
+                store::templates(state.db())
+                    .await?
+                    .into_iter()
+                    .map(|t| (t.id.to_string(), t.template.title)),
+            ),
+            &form.template,
+        ),
         dispositions: dispositions(&page, &form.disposition),
         answers,
         may_answer: may_answer_here(ctx, c, phase).is_ok(),
@@ -356,8 +369,25 @@ pub async fn answer(
             }
         },
     };
+    let template = match form.template.trim() {
+        "" => None,
+        raw => {
+            let found = match Uuid::try_parse(raw) {
+                Ok(id) => store::template(state.db(), id).await?,
+                Err(_) => None,
+            };
+            if found.is_none() {
+                errors.add_message("template", "consult-error-target");
+            }
+            found
+        }
+    };
+    let (disposition, justification) = match &template {
+        Some(t) => rules::from_template(&t.template, &form.disposition, &form.justification),
+        None => (form.disposition.as_str(), form.justification.as_str()),
+    };
     let new = if reuse.is_none() && form.answer.trim().is_empty() {
-        match rules::check_answer(&form.disposition, &form.justification) {
+        match rules::check_answer(disposition, justification) {
             Ok(a) => Some(a),
             Err(list) => {
                 for (field, e) in list {
@@ -405,6 +435,7 @@ pub async fn answer(
             "answer": answer_id.to_string(),
             "comments": ids.len(),
             "reused": reuse.is_some(),
+            "template": template.as_ref().map(|t| t.id.to_string()),
         }),
     )
     .await?;
@@ -444,6 +475,7 @@ pub async fn edit(
         justification: input.justification.clone(),
         answer: id.to_string(),
         comments: Vec::new(),
+        template: String::new(),
     };
     let mut errors = FieldErrors::new(ctx.locale);
     if let Err(refusal) = may_answer_here(&ctx, &c, c.phase(miasto_store::now())) {

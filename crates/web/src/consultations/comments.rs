@@ -54,12 +54,17 @@ impl AnswerView {
 
     /// The tag's colour.
     pub fn tag_class(&self) -> &'static str {
-        match self.kind {
-            "accepted" => "tag-closed",
-            "partly_accepted" => "tag-open",
-            "not_accepted" => "tag-negative",
-            _ => "",
-        }
+        disposition_class(self.kind)
+    }
+}
+
+/// A disposition's tag colour class.
+pub fn disposition_class(kind: &str) -> &'static str {
+    match kind {
+        "accepted" => "tag-closed",
+        "partly_accepted" => "tag-open",
+        "not_accepted" => "tag-negative",
+        _ => "",
     }
 }
 

@@ -10,6 +10,7 @@ pub mod moderation;
 pub mod staff;
 pub mod subscriptions;
 pub mod survey;
+pub mod templates;
 
 use crate::context::Ctx;
 use crate::page::{Page, SelectOption, options, render};

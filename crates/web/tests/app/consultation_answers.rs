@@ -449,3 +449,180 @@ async fn answers_are_drafts_until_the_report_publishes_them_all_at_once() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn answer_templates_are_shared_by_every_consultation_and_what_is_typed_wins() {
+    on_clock(|clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        // Officials keep the templates; a problem in each field is named, the rest kept.
+        let templates = "/staff/answer-templates";
+        official
+            .get(templates)
+            .await
+            .assert_contains("Nie ma jeszcze szablonów.");
+        official
+            .post(
+                templates,
+                &[
+                    ("title", ""),
+                    ("disposition", "not_applicable"),
+                    (
+                        "justification",
+                        "Uwaga wykracza poza przedmiot projektu uchwały.",
+                    ),
+                ],
+            )
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("id=\"title-error\"")
+            .assert_contains("Uwaga wykracza poza przedmiot projektu uchwały.</textarea>");
+        official
+            .post(
+                templates,
+                &[
+                    ("title", "Poza przedmiotem"),
+                    ("disposition", "not_applicable"),
+                    (
+                        "justification",
+                        "Uwaga wykracza poza przedmiot projektu uchwały.",
+                    ),
+                ],
+            )
+            .await
+            .assert_redirect(templates);
+        let list = official.get(templates).await;
+        list.assert_contains("Poza przedmiotem");
+        let template = list
+            .body
+            .split("href=\"/staff/answer-templates/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_owned();
+        // Operators answer with them but do not keep them.
+        let (mut operator, _) = app.logged_in("operator@um.krakow.pl", Role::Operator).await;
+        operator
+            .get(templates)
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
+
+        let unit = unit_id(&app, "WD").await;
+        let path = create(&mut official, &with_methods(&unit, &["comments"])).await;
+        official.post(&format!("{path}/publish"), &[]).await;
+        let slug = path.rsplit('/').next().unwrap().to_owned();
+        clock.set(day(10));
+        let (mut anna, _) = app.logged_in("anna@example.pl", Role::Resident).await;
+        for text in ["Proszę o nowy most na Wiśle.", "I o metro do Nowej Huty."] {
+            anna.post(
+                &format!("/consultations/{slug}/comments"),
+                &[("body", text)],
+            )
+            .await
+            .assert_status(StatusCode::SEE_OTHER);
+        }
+        let answers = format!("/staff/consultations/{slug}/answers");
+        let page = operator.get(&answers).await;
+        page.assert_contains("<option value=\"\" selected>bez szablonu</option>")
+            .assert_contains(&format!(
+                "<option value=\"{template}\">Poza przedmiotem</option>"
+            ));
+        let ids = comment_ids(&page.body);
+        assert_eq!(ids.len(), 2);
+        // Blank fields come from the template.
+        operator
+            .post(&answers, &[("comment", &ids[0]), ("template", &template)])
+            .await
+            .assert_redirect(&format!("{answers}?show=unanswered"));
+        // What is typed wins over the template.
+        operator
+            .post(
+                &answers,
+                &[
+                    ("comment", &ids[1]),
+                    ("template", &template),
+                    (
+                        "justification",
+                        "Metro nie jest przedmiotem tej uchwały; zob. studium.",
+                    ),
+                ],
+            )
+            .await
+            .assert_redirect(&format!("{answers}?show=unanswered"));
+        // A template that is not there: named, nothing written.
+        operator
+            .post(
+                &answers,
+                &[
+                    ("comment", &ids[0]),
+                    ("template", "not-a-template"),
+                    ("show", "all"),
+                ],
+            )
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("id=\"template-error\"");
+        let all = operator.get(&format!("{answers}?show=all")).await;
+        all.assert_contains("Uwaga wykracza poza przedmiot projektu uchwały.")
+            .assert_contains("Metro nie jest przedmiotem tej uchwały; zob. studium.")
+            .assert_contains("Nie dotyczy");
+        // Changing or deleting the template leaves the answers given.
+        let edit = format!("{templates}/{template}");
+        official
+            .post(
+                &edit,
+                &[
+                    ("action", "save"),
+                    ("title", "Poza przedmiotem uchwały"),
+                    ("disposition", "maybe"),
+                    ("justification", "Nowe brzmienie."),
+                ],
+            )
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("id=\"disposition-error\"")
+            .assert_contains("value=\"Poza przedmiotem uchwały\"");
+        official
+            .post(
+                &edit,
+                &[
+                    ("action", "save"),
+                    ("title", "Poza przedmiotem uchwały"),
+                    ("disposition", "not_applicable"),
+                    ("justification", "Nowe brzmienie."),
+                ],
+            )
+            .await
+            .assert_redirect(templates);
+        official
+            .post(&edit, &[("action", "delete")])
+            .await
+            .assert_redirect(templates);
+        official
+            .get(&edit)
+            .await
+            .assert_status(StatusCode::NOT_FOUND);
+        operator
+            .get(&format!("{answers}?show=all"))
+            .await
+            .assert_contains("Uwaga wykracza poza przedmiot projektu uchwały.")
+            .assert_lacks("Nowe brzmienie.")
+            .assert_lacks("bez szablonu");
+        let audit =
+            miasto_store::audit::list(&app.db.db, &Default::default(), miasto_store::Page::first())
+                .await
+                .unwrap();
+        let actions: Vec<_> = audit.items.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions
+                .iter()
+                .filter(|a| **a == "consultation_template_saved")
+                .count(),
+            2
+        );
+        assert!(actions.contains(&"consultation_template_deleted"));
+    })
+    .await;
+}

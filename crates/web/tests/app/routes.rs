@@ -309,7 +309,9 @@ impl Fixtures {
             "n" => "2".into(),
             "id" if under("/my/devices") => uuid::Uuid::now_v7().to_string(),
             "id" if path.contains("photos") || under("/reports/staged") => self.photo.clone(),
-            "id" if under("/staff/survey-files") => uuid::Uuid::now_v7().to_string(),
+            "id" if under("/staff/survey-files") || under("/staff/answer-templates") => {
+                uuid::Uuid::now_v7().to_string()
+            }
             _ => panic!("no fixture for {{{param}}} in {path}: teach tests/app/routes.rs"),
         }
     }
