@@ -116,11 +116,24 @@ test('a resident comments on a paragraph and answers the survey; on a phone in E
   await resident.getByLabel('Nie', { exact: true }).check();
   await why.fill('Nie wiedziałam, że trwają.');
   await resident.getByLabel('Spotkanie w dzielnicy').check();
+  // A photo for the file question: a JPEG the browser draws itself.
+  const jpeg = await resident.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = 64;
+    canvas.height = 48;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#3a7';
+    g.fillRect(0, 0, 64, 48);
+    return canvas.toDataURL('image/jpeg').split(',')[1];
+  });
+  await resident.getByLabel('Wybierz plik').setInputFiles({ name: 'plakat.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(jpeg, 'base64') });
   await resident.getByRole('button', { name: 'Wyślij odpowiedź' }).click();
-  // The scale is required: named, and what was chosen is kept.
+  // The scale is required: named, and what was chosen is kept — the photo too.
   await checkPage(resident, 'survey: errors');
   await assert.doesNotReject(resident.getByText('To pytanie wymaga odpowiedzi.').waitFor());
   assert.equal(await resident.getByLabel('Spotkanie w dzielnicy').isChecked(), true);
+  await assert.doesNotReject(resident.getByText('Plik jest dołączony do odpowiedzi.').waitFor());
+  await assert.doesNotReject(resident.getByRole('img', { name: 'Dołączony plik' }).waitFor());
   await resident.getByLabel('3', { exact: true }).check();
   await resident.getByRole('button', { name: 'Wyślij odpowiedź' }).click();
   await assert.doesNotReject(resident.getByText('Dziękujemy: Twoja odpowiedź została przyjęta.').first().waitFor());
@@ -191,9 +204,37 @@ test('staff type in a paper comment, answer every comment at once, an official p
   await assert.doesNotReject(official.getByRole('table', { name: 'Odpowiedzi' }).first().waitFor());
   await official.getByRole('link', { name: /Przeczytaj i przeszukaj odpowiedzi/ }).first().click();
   await checkPage(official, 'survey open answers');
+  // The photo sent with the survey, for the city's eyes only.
+  await official.goto(`${BASE}/consultations/${open}/survey/results`);
+  await official.getByRole('link', { name: /Zobacz pliki/ }).click();
+  await checkPage(official, 'survey files');
+  await assert.doesNotReject(official.getByRole('img', { name: 'Otwórz plik 1' }).waitFor());
   await official.goto(`${BASE}/staff/consultations/${open}/survey`);
   await checkPage(official, 'survey builder');
   await assert.doesNotReject(official.getByText('Pytania można zmieniać tylko do otwarcia konsultacji.').waitFor());
+  // Weighting to the population: a figure that is not a number is named and kept.
+  const sexes = official.getByRole('group', { name: 'Płeć' });
+  await sexes.getByLabel('Kobieta').fill('427 tys.');
+  await sexes.getByLabel('Mężczyzna').fill('377000');
+  await sexes.getByLabel('Inna').fill('0');
+  await official.getByRole('button', { name: 'Zapisz strukturę i waż wyniki' }).click();
+  await checkPage(official, 'survey builder: margins errors');
+  assert.equal(await sexes.getByLabel('Kobieta').inputValue(), '427 tys.');
+  await sexes.getByLabel('Kobieta').fill('427000');
+  await official.getByRole('button', { name: 'Zapisz strukturę i waż wyniki' }).click();
+  await assert.doesNotReject(official.getByRole('status').getByText('Struktura mieszkańców zapisana').waitFor());
+  await official.goto(`${BASE}/consultations/${open}/survey/results`);
+  await checkPage(official, 'survey results (weighted)');
+  await assert.doesNotReject(official.getByRole('columnheader', { name: '% ważony' }).first().waitFor());
+  // Answer templates shared by every consultation.
+  await official.goto(`${BASE}/staff/answer-templates`);
+  await checkPage(official, 'answer templates');
+  await official.getByLabel('Nazwa szablonu').fill('Poza przedmiotem uchwały');
+  await official.getByLabel('Rozstrzygnięcie').selectOption('not_applicable');
+  await official.getByLabel(/^Uzasadnienie/).fill('Uwaga wykracza poza przedmiot projektu uchwały.');
+  await official.getByRole('button', { name: 'Dodaj szablon' }).click();
+  await official.getByRole('link', { name: 'Poza przedmiotem uchwały' }).click();
+  await checkPage(official, 'answer template');
   await official.goto(`${BASE}/staff/consultations/${open}/documents`);
   await checkPage(official, 'documents (staff)');
   await official.getByRole('link', { name: 'Projekt uchwały', exact: true }).click();

@@ -365,6 +365,7 @@ pub async fn build(
                 RawQuestion { kind: "matrix", text: "Jak ważne są dla Ciebie te elementy?", options: "Nieważne\nRaczej ważne\nBardzo ważne", rows: "Odpowiedź na każdą uwagę\nKonsultacje w weekendy\nMałe konsultacje w dzielnicach", ..Default::default() },
                 RawQuestion { kind: "ranking", text: "Uszereguj kanały informacji od najlepszego", options: "Strona internetowa\nMedia społecznościowe\nPlakaty\nRada dzielnicy", ..Default::default() },
                 RawQuestion { kind: "short_text", text: "Jednym zdaniem: co poprawić?", ..Default::default() },
+                RawQuestion { kind: "file", text: "Zdjęcie ogłoszenia o konsultacjach, które widziałeś(-aś) (nieobowiązkowe)", ..Default::default() },
             ] {
                 let q = s.check_question(&q).map_err(|e| anyhow::anyhow!("survey: {e:?}"))?;
                 s.questions.push(q);
