@@ -26,6 +26,15 @@ test('an official plans and publishes a consultation; a resident comments on a p
   await official.getByLabel('Cel', { exact: true }).fill('Zebrać pomysły mieszkańców na zieleń przy ul. Lipowej.');
   await official.getByLabel('Podgórze', { exact: false }).first().check();
   await official.getByLabel('Cały Kraków').uncheck();
+  // The area can be drawn corner by corner on the map; the corners land in the text field.
+  const drawer = official.locator('[data-outline-drawer] .map');
+  for (const [x, y] of [[80, 60], [160, 60], [120, 140]]) {
+    await drawer.click({ position: { x, y } });
+  }
+  assert.equal((await official.getByLabel('Obszar zaznaczony na mapie (nieobowiązkowo)').inputValue()).split('\n').length, 3);
+  await assert.doesNotReject(official.getByRole('status').getByText('Narożników: 3').waitFor());
+  await official.getByRole('button', { name: 'Wyczyść obszar' }).click();
+  assert.equal(await official.getByLabel('Obszar zaznaczony na mapie (nieobowiązkowo)').inputValue(), '');
   await official.getByLabel('Uwagi do dokumentu').check();
   await official.getByLabel('Uwagi na papierze, e-mailem lub listownie').check();
   await official.getByLabel('Akcja informacyjna od').fill(dayFromToday(-10));

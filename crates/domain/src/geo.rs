@@ -210,6 +210,24 @@ impl DistrictMap {
             .map(|d| d.number)
     }
 
+    /// The districts an area drawn as `corners` (latitude, longitude) lies in or crosses.
+    pub fn touched_by(&self, corners: &[(f64, f64)]) -> Vec<u16> {
+        use geo::Intersects;
+        let ring: Vec<geo::Coord<f64>> = corners
+            .iter()
+            .map(|(lat, lon)| geo::Coord { x: *lon, y: *lat })
+            .collect();
+        let drawn = geo::Polygon::new(geo::LineString::from(ring), Vec::new());
+        let mut out: Vec<u16> = self
+            .districts
+            .iter()
+            .filter(|d| d.area.intersects(&drawn))
+            .map(|d| d.number)
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
     pub fn len(&self) -> usize {
         self.districts.len()
     }
@@ -292,6 +310,36 @@ mod tests {
         let map = krakow();
         assert_eq!(map.locate(Point::new(52.2297, 21.0122).unwrap()), None); // Warsaw
         assert_eq!(map.locate(Point::new(49.9870, 20.0600).unwrap()), None); // Wieliczka
+    }
+
+    #[test]
+    fn a_drawn_area_touches_the_districts_it_crosses() {
+        let map = krakow();
+        // A small square around the Main Square: Stare Miasto only.
+        let square = [
+            (50.0625, 19.9360),
+            (50.0625, 19.9390),
+            (50.0610, 19.9390),
+            (50.0610, 19.9360),
+        ];
+        assert_eq!(map.touched_by(&square), vec![1]);
+        // From the Main Square to plac Centralny: several districts, both ends among them.
+        let long = [
+            (50.0617, 19.9373),
+            (50.0620, 19.9380),
+            (50.0719, 20.0376),
+            (50.0715, 20.0370),
+        ];
+        let touched = map.touched_by(&long);
+        assert!(
+            touched.contains(&1) && touched.contains(&18) && touched.len() > 2,
+            "{touched:?}"
+        );
+        // Warsaw: none.
+        assert!(
+            map.touched_by(&[(52.23, 21.01), (52.24, 21.01), (52.24, 21.02)])
+                .is_empty()
+        );
     }
 
     #[test]

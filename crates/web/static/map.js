@@ -349,7 +349,12 @@
         if (!data) {
           return;
         }
-        var layer = L.geoJSON(data, {
+        var districts = {
+          type: 'FeatureCollection',
+          features: data.features.filter(function (f) { return !f.properties.outline; })
+        };
+        var drawn = data.features.filter(function (f) { return f.properties.outline; });
+        var layer = L.geoJSON(districts, {
           style: function (f) {
             var p = f.properties;
             var open = p.consultations.some(function (c) { return c.open; });
@@ -365,6 +370,21 @@
             shape.bindTooltip(f.properties.district + ': ' + f.properties.count);
           }
         }).addTo(map);
+        // Areas drawn on the map, dashed over the districts, each linking to its consultation.
+        L.geoJSON({ type: 'FeatureCollection', features: drawn }, {
+          style: function (f) {
+            return { color: f.properties.open ? '#b10e1e' : '#1d70b8', weight: 3, dashArray: '6 4', fillOpacity: 0.1 };
+          },
+          onEachFeature: function (f, shape) {
+            var link = document.createElement('a');
+            link.href = f.properties.path;
+            link.textContent = f.properties.title;
+            var box = document.createElement('div');
+            box.appendChild(link);
+            box.appendChild(document.createTextNode(' – ' + f.properties.phase));
+            shape.bindPopup(box);
+          }
+        }).addTo(map);
         var bounds = layer.getBounds();
         if (bounds.isValid()) {
           map.fitBounds(bounds);
@@ -373,6 +393,83 @@
       .catch(function () {});
   }
 
+  // The plan form: an area drawn corner by corner (a click, or Enter for the map's centre);
+  // the corners are written into the text field, which works without JavaScript too, and
+  // typing there redraws the area.
+  function initOutlineDrawer(el) {
+    var input = document.getElementById(el.dataset.input);
+    var status = el.querySelector('[data-outline-status]');
+    el.hidden = false;
+    var centre = L.latLng(parseFloat(el.dataset.centerLat), parseFloat(el.dataset.centerLon));
+    var map = L.map(el.querySelector('.map'), { keyboard: true }).setView(centre, 11);
+    tiles(el).addTo(map);
+    var shape = null;
+
+    function corners() {
+      return input.value.split(/[\n;]/).map(function (line) {
+        var n = line.trim().split(/[\s,]+/).filter(Boolean).map(parseFloat);
+        return n.length === 2 && !isNaN(n[0]) && !isNaN(n[1]) ? L.latLng(n[0], n[1]) : null;
+      }).filter(Boolean);
+    }
+
+    function draw(fit) {
+      var points = corners();
+      if (shape) {
+        map.removeLayer(shape);
+        shape = null;
+      }
+      if (points.length > 0) {
+        shape = (points.length > 2 ? L.polygon(points) : L.polyline(points)).addTo(map);
+        if (fit) {
+          map.fitBounds(shape.getBounds().pad(0.2), { maxZoom: 16 });
+        }
+      }
+      status.textContent = el.dataset.cornersLabel.replace('{count}', String(points.length));
+    }
+
+    function write(points) {
+      input.value = points.map(function (p) {
+        return p.lat.toFixed(6) + ', ' + p.lng.toFixed(6);
+      }).join('\n');
+      draw(false);
+    }
+
+    map.on('click', function (event) {
+      write(corners().concat([event.latlng]));
+    });
+    el.querySelector('.map').addEventListener('keydown', function (event) {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        write(corners().concat([map.getCenter()]));
+      }
+    });
+    el.querySelector('[data-outline-undo]').addEventListener('click', function () {
+      write(corners().slice(0, -1));
+    });
+    el.querySelector('[data-outline-clear]').addEventListener('click', function () {
+      write([]);
+    });
+    input.addEventListener('input', function () {
+      draw(false);
+    });
+    draw(true);
+  }
+
+  // A consultation's drawn area on its page (its districts are named beside it).
+  function initOutlineView(el) {
+    var points = JSON.parse(el.dataset.outline || '[]');
+    if (points.length < 3) {
+      return;
+    }
+    el.hidden = false;
+    var map = L.map(el, { scrollWheelZoom: false });
+    tiles(el).addTo(map);
+    var shape = L.polygon(points).addTo(map);
+    map.fitBounds(shape.getBounds().pad(0.2), { maxZoom: 16 });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll('[data-outline-drawer]'), initOutlineDrawer);
+  Array.prototype.forEach.call(document.querySelectorAll('[data-outline-view]'), initOutlineView);
   Array.prototype.forEach.call(document.querySelectorAll('[data-map-view]'), initMapView);
   var consultationsMap = document.querySelector('[data-consultations-map]');
   if (consultationsMap) {

@@ -782,12 +782,82 @@ pub fn check_plan(raw: &RawPlan) -> Result<PlanText, Vec<(&'static str, FieldErr
     }
 }
 
+/// An area drawn on the map: its corners in millionths of a degree (latitude, longitude), at
+/// least three, closed by joining the last to the first. The consultation's districts are
+/// those it touches unless the official chose them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Outline(pub Vec<(i32, i32)>);
+
+/// The most corners an outline may have.
+pub const OUTLINE_MAX: usize = 500;
+
+impl Outline {
+    /// The corners in degrees (latitude, longitude).
+    pub fn degrees(&self) -> Vec<(f64, f64)> {
+        self.0
+            .iter()
+            .map(|(lat, lon)| (f64::from(*lat) / 1e6, f64::from(*lon) / 1e6))
+            .collect()
+    }
+
+    /// As typed in the form: one "latitude, longitude" a line.
+    pub fn as_text(&self) -> String {
+        self.degrees()
+            .iter()
+            .map(|(lat, lon)| format!("{lat:.6}, {lon:.6}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+/// Reads an outline as typed (or written by the map): corners one a line or separated by
+/// semicolons, each "latitude, longitude" or "latitude longitude". Empty: none drawn. A
+/// repeated corner (or the first repeated at the end) counts once.
+pub fn check_outline(raw: &str) -> Result<Option<Outline>, FieldError> {
+    let mut corners: Vec<(i32, i32)> = Vec::new();
+    for piece in raw
+        .split(['\n', ';'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let numbers: Vec<&str> = piece
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|n| !n.is_empty())
+            .collect();
+        let [lat, lon] = numbers.as_slice() else {
+            return Err(FieldError::NumberInvalid);
+        };
+        let (Ok(lat), Ok(lon)) = (lat.parse::<f64>(), lon.parse::<f64>()) else {
+            return Err(FieldError::NumberInvalid);
+        };
+        let point = crate::geo::Point::new(lat, lon)?;
+        let corner = (
+            (point.lat() * 1e6).round() as i32,
+            (point.lon() * 1e6).round() as i32,
+        );
+        if corners.last() != Some(&corner) {
+            corners.push(corner);
+        }
+    }
+    if corners.len() > 1 && corners.first() == corners.last() {
+        corners.pop();
+    }
+    match corners.len() {
+        0 => Ok(None),
+        1..=2 => Err(FieldError::TooShort),
+        n if n > OUTLINE_MAX => Err(FieldError::TooLong),
+        _ => Ok(Some(Outline(corners))),
+    }
+}
+
 /// The department responsible, the methods and the area, as checked against the city's data.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Organisation {
     pub unit: UnitId,
     pub methods: Vec<Method>,
     pub area: Area,
+    /// The area drawn on the map, if one was (the districts above are those it touches).
+    pub outline: Option<Outline>,
     /// What it is about (see [`check_topics`]); none until an official ticks some.
     pub topics: Vec<Topic>,
     /// Residents' comments wait for a moderator before they are shown (pre-moderation);
@@ -832,6 +902,7 @@ pub fn check_organisation(
             unit,
             methods: chosen,
             area,
+            outline: None,
             topics: Vec::new(),
             premoderated: false,
         }),

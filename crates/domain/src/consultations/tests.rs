@@ -319,3 +319,33 @@ fn an_interest_matches_its_district_and_topic() {
     );
     assert_eq!(check_topics(&["fireworks"]), Err(FieldError::KindUnknown));
 }
+
+#[test]
+fn an_outline_is_read_as_typed_or_drawn() {
+    assert_eq!(check_outline("  \n "), Ok(None));
+    let o = check_outline(
+        "50.0625, 19.9360\n50.0625 19.9390; 50.0610,19.9390\n50.0610, 19.9360\n50.0625, 19.9360",
+    )
+    .unwrap()
+    .unwrap();
+    assert_eq!(o.0.len(), 4, "the closing corner counts once");
+    assert_eq!(o.0[0], (50_062_500, 19_936_000));
+    assert_eq!(check_outline(&o.as_text()), Ok(Some(o.clone())));
+    assert_eq!(
+        check_outline("50.06, 19.93\n50.07, 19.94"),
+        Err(FieldError::TooShort)
+    );
+    assert_eq!(
+        check_outline("50.06, 19.93\nnorth, 19.94\n50.05 19.92"),
+        Err(FieldError::NumberInvalid)
+    );
+    assert_eq!(
+        check_outline("50.06, 19.93, 7"),
+        Err(FieldError::NumberInvalid)
+    );
+    assert!(check_outline("95, 19.93\n50.07, 19.94\n50.05, 19.92").is_err());
+    let many: Vec<String> = (0..=OUTLINE_MAX)
+        .map(|i| format!("50.{i:04}, 19.9"))
+        .collect();
+    assert_eq!(check_outline(&many.join("\n")), Err(FieldError::TooLong));
+}

@@ -105,6 +105,12 @@ fn from_row(m: consultations::Model, districts: Vec<DistrictId>) -> Result<Consu
             unit: UnitId(m.unit_id),
             methods,
             area,
+            outline: m
+                .outline
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()
+                .map_err(|_| bad("outline"))?,
             topics,
             premoderated: m.premoderated,
         },
@@ -164,6 +170,12 @@ fn topics_text(topics: &[Topic]) -> String {
     }
     let inner: Vec<&str> = topics.iter().map(|t| t.as_str()).collect();
     format!(",{},", inner.join(","))
+}
+
+fn outline_text(o: &Organisation) -> Option<String> {
+    o.outline
+        .as_ref()
+        .and_then(|outline| serde_json::to_string(outline).ok())
 }
 
 fn methods_text(methods: &[Method]) -> String {
@@ -251,6 +263,7 @@ pub async fn create(
         methods: Set(methods_text(&content.organisation.methods)),
         topics: Set(topics_text(&content.organisation.topics)),
         premoderated: Set(content.organisation.premoderated),
+        outline: Set(outline_text(&content.organisation)),
         city_wide: Set(content.organisation.area == Area::CityWide),
         information_at: Set(s.information),
         opens_at: Set(s.opens),
@@ -358,6 +371,7 @@ pub async fn update(
             methods_text(&content.organisation.methods).into(),
         )
         .col_expr(C::Topics, topics_text(&content.organisation.topics).into())
+        .col_expr(C::Outline, outline_text(&content.organisation).into())
         .col_expr(
             C::CityWide,
             (content.organisation.area == Area::CityWide).into(),

@@ -20,6 +20,8 @@ pub struct Model {
     pub topics: String,
     pub premoderated: bool,
     pub city_wide: bool,
+    /// `consultations::Outline` as JSON (NULL: no area drawn).
+    pub outline: Option<String>,
     pub information_at: DateTimeUtc,
     pub opens_at: DateTimeUtc,
     pub closes_at: DateTimeUtc,

@@ -31,6 +31,7 @@ mod m20261207_000024_meeting_cancellation;
 mod m20261207_000025_survey_margins;
 mod m20261207_000026_survey_files;
 mod m20261207_000027_answer_templates;
+mod m20261207_000028_consultation_outline;
 
 pub struct Migrator;
 
@@ -65,6 +66,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000025_survey_margins::Migration),
             Box::new(m20261207_000026_survey_files::Migration),
             Box::new(m20261207_000027_answer_templates::Migration),
+            Box::new(m20261207_000028_consultation_outline::Migration),
         ]
     }
 }

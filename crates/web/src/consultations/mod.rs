@@ -36,6 +36,8 @@ pub struct ConsultationView {
     pub phase: Phase,
     pub phase_label: String,
     pub area: String,
+    /// The area drawn on the map as JSON `[[lat, lon], …]` (empty: none drawn).
+    pub outline: String,
     pub unit: String,
     pub methods: Vec<String>,
     /// What it is about, in words.
@@ -89,6 +91,12 @@ impl ConsultationView {
             phase,
             phase_label: page.t(&format!("consult-phase-{}", phase.as_str())),
             area,
+            outline: c
+                .organisation
+                .outline
+                .as_ref()
+                .map(|o| serde_json::json!(o.degrees()).to_string())
+                .unwrap_or_default(),
             unit: lookup
                 .unit(c.organisation.unit)
                 .map(|u| u.names.get(page.lang).to_owned())
@@ -283,6 +291,33 @@ pub async fn consultations_geojson(
                 "district": d.label(),
                 "count": here.len(),
                 "consultations": here,
+            }
+        }));
+    }
+    // Areas drawn on the map, over the districts.
+    for c in &all {
+        let Some(outline) = &c.organisation.outline else {
+            continue;
+        };
+        let v = ConsultationView::new(c, &lookup, &page);
+        if !matches!(v.phase, Phase::Open | Phase::Announced | Phase::Information) {
+            continue;
+        }
+        let mut ring: Vec<[f64; 2]> = outline
+            .degrees()
+            .iter()
+            .map(|(lat, lon)| [*lon, *lat])
+            .collect();
+        ring.extend(ring.first().copied());
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "geometry": { "type": "Polygon", "coordinates": [ring] },
+            "properties": {
+                "outline": true,
+                "title": v.title,
+                "path": format!("/consultations/{}", v.slug),
+                "phase": v.phase_label,
+                "open": v.phase == Phase::Open,
             }
         }));
     }

@@ -36,6 +36,8 @@ pub struct PlanForm {
     pub contact_phone: String,
     pub unit: String,
     pub city_wide: String,
+    /// The area drawn on the map: corners "latitude, longitude", one a line.
+    pub outline: String,
     /// Residents' comments wait for a moderator ("on").
     pub premoderated: String,
     /// Kraków days; `closes` and `report_due` inclusive.
@@ -102,6 +104,12 @@ impl PlanForm {
             } else {
                 String::new()
             },
+            outline: c
+                .organisation
+                .outline
+                .as_ref()
+                .map(|o| o.as_text())
+                .unwrap_or_default(),
             information: local_day(c.schedule.information),
             opens: local_day(c.schedule.opens),
             closes: last(c.schedule.closes),
@@ -115,6 +123,8 @@ impl PlanForm {
                 .map(|m| m.as_str().to_owned())
                 .collect(),
             districts: match &c.organisation.area {
+                // A drawn area's districts follow from it.
+                _ if c.organisation.outline.is_some() => Vec::new(),
                 Area::CityWide => Vec::new(),
                 Area::Districts(d) => d.iter().map(|d| d.to_string()).collect(),
             },
@@ -131,6 +141,7 @@ impl PlanForm {
     fn read(
         &self,
         lookup: &Lookup,
+        map: Option<&miasto_domain::geo::DistrictMap>,
         minimums: &Minimums,
         errors: &mut FieldErrors,
     ) -> Option<Content> {
@@ -154,12 +165,30 @@ impl PlanForm {
             }
         };
         let unit = UnitId::parse(&self.unit).filter(|u| lookup.unit(*u).is_some());
-        let districts: Vec<DistrictId> = self
+        let mut districts: Vec<DistrictId> = self
             .districts
             .iter()
             .filter_map(|d| DistrictId::parse(d))
             .filter(|d| lookup.district(*d).is_some())
             .collect();
+        let outline = errors
+            .check("outline", rules::check_outline(&self.outline))
+            .flatten();
+        // A drawn area (not city-wide): its districts are those it touches.
+        if let (Some(o), Some(map)) = (&outline, map)
+            && self.city_wide.is_empty()
+        {
+            let touched = map.touched_by(&o.degrees());
+            if touched.is_empty() {
+                errors.add("outline", miasto_domain::FieldError::OutsideCity);
+            }
+            districts = lookup
+                .districts
+                .iter()
+                .filter(|d| touched.contains(&d.number))
+                .map(|d| d.id)
+                .collect();
+        }
         let methods: Vec<&str> = self.methods.iter().map(String::as_str).collect();
         let organisation = match rules::check_organisation(
             unit,
@@ -225,6 +254,7 @@ impl PlanForm {
         };
         let mut organisation = organisation?;
         organisation.topics = topics?;
+        organisation.outline = outline;
         organisation.premoderated = !self.premoderated.is_empty();
         Some(Content {
             plan: plan?,
@@ -232,6 +262,19 @@ impl PlanForm {
             schedule: schedule?,
         })
     }
+}
+
+/// The district boundaries, when the form has an area drawn (to find the districts it touches).
+async fn outline_map(
+    state: &AppState,
+    form: &PlanForm,
+) -> Result<Option<miasto_domain::geo::DistrictMap>, Error> {
+    if form.outline.trim().is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(
+        miasto_store::reference::district_map(state.db()).await?,
+    ))
 }
 
 fn values(pairs: &[(String, String)], name: &str) -> Vec<String> {
@@ -423,7 +466,12 @@ pub async fn create(
     let form = form.fields.clone().with_pairs(&form.pairs);
     let lookup = Lookup::load(&state).await?;
     let mut errors = FieldErrors::new(ctx.locale);
-    let Some(content) = form.read(&lookup, &state.consultation_minimums(), &mut errors) else {
+    let Some(content) = form.read(
+        &lookup,
+        outline_map(&state, &form).await?.as_ref(),
+        &state.consultation_minimums(),
+        &mut errors,
+    ) else {
         let page = form_page(&state, &ctx, None, form, errors).await?;
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response());
     };
@@ -502,7 +550,12 @@ pub async fn update(
     }
     let lookup = Lookup::load(&state).await?;
     let mut errors = FieldErrors::new(ctx.locale);
-    let content = form.read(&lookup, &state.consultation_minimums(), &mut errors);
+    let content = form.read(
+        &lookup,
+        outline_map(&state, &form).await?.as_ref(),
+        &state.consultation_minimums(),
+        &mut errors,
+    );
     // Once published, what has happened stays as it was.
     if let Some(content) = &content
         && c.published_at.is_some()

@@ -827,3 +827,77 @@ async fn in_a_premoderated_consultation_comments_wait_for_a_moderator() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_area_drawn_on_the_map_sets_the_districts_it_crosses() {
+    on_clock(|_clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let unit = unit_id(&app, "WD").await;
+        let square = "50.0625, 19.9360\n50.0625, 19.9390\n50.0610, 19.9390\n50.0610, 19.9360";
+        let drawn = |outline: &str| {
+            let mut p = with(&plan(&unit), "title", "Płyta Rynku Głównego");
+            p.retain(|(k, _)| *k != "city_wide");
+            p.push(("outline", outline.to_owned()));
+            p
+        };
+        // Two corners are not an area; Warsaw is not Kraków: each named, what was typed kept.
+        official
+            .post(
+                "/staff/consultations",
+                &fields(&drawn("50.06, 19.93\n50.07, 19.94")),
+            )
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("id=\"outline-error\"")
+            .assert_contains("50.06, 19.93\n50.07, 19.94</textarea>");
+        official
+            .post(
+                "/staff/consultations",
+                &fields(&drawn("52.23, 21.01\n52.24, 21.01\n52.24, 21.02")),
+            )
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("id=\"outline-error\"");
+        let path = create(&mut official, &drawn(square)).await;
+        let slug = path.rsplit('/').next().unwrap().to_owned();
+        let c = miasto_store::consultations::get_by_slug(&app.db.db, &slug)
+            .await
+            .unwrap()
+            .unwrap();
+        let stare_miasto = crate::reports::district_id(&app, 1).await;
+        assert_eq!(
+            c.organisation.area,
+            miasto_domain::consultations::Area::Districts(vec![
+                miasto_domain::DistrictId::parse(&stare_miasto).unwrap()
+            ])
+        );
+        assert_eq!(c.organisation.outline.as_ref().unwrap().0.len(), 4);
+        // The form shows the corners to correct; the page names the district and draws it.
+        official
+            .get(&path)
+            .await
+            .assert_contains("50.062500, 19.936000\n50.062500, 19.939000");
+        official.post(&format!("{path}/publish"), &[]).await;
+        app.browser()
+            .get(&format!("/consultations/{slug}"))
+            .await
+            .assert_contains("I Stare Miasto")
+            .assert_contains("Obszar zaznaczony na mapie.")
+            .assert_contains("data-outline=\"[[50.0625,19.936],");
+        let areas: serde_json::Value =
+            serde_json::from_str(&app.browser().get("/consultations/map.geojson").await.body)
+                .unwrap();
+        let outline = areas["features"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["properties"]["outline"] == true)
+            .unwrap();
+        assert_eq!(outline["properties"]["title"], "Płyta Rynku Głównego");
+        let ring = outline["geometry"]["coordinates"][0].as_array().unwrap();
+        assert_eq!(ring.len(), 5, "closed");
+        assert_eq!(ring[0], serde_json::json!([19.936, 50.0625]));
+    })
+    .await;
+}
