@@ -14,6 +14,7 @@
 //! - `miasto budget demo` – a demo edition from Kraków's real projects and votes
 //! - `miasto budget open` – open an edition's sealed ballots with the commission's shares
 //! - `miasto consult demo` – a realistic consultation (draft in two versions, survey, comments)
+//! - `miasto consult weigh` – survey weighting (raking) on its own, for analysts and checks
 
 #![expect(
     clippy::print_stdout,
@@ -29,6 +30,7 @@ mod budget;
 mod budget_demo;
 mod config;
 mod consult_demo;
+mod consult_weigh;
 mod demo;
 mod opendata;
 mod serve;
@@ -128,6 +130,15 @@ enum ConsultCommand {
         /// Make the first comment this account's (to see its answer in "My city").
         #[arg(long)]
         resident: Option<String>,
+    },
+    /// Weight survey responses to population margins by raking: CELLS.csv
+    /// (`district,age,sex,count`) and MARGINS.json (`{"district":{…},"age":{…},"sex":{…}}`);
+    /// prints each cell's weight as CSV.
+    Weigh {
+        /// Responses per demographic cell.
+        cells: PathBuf,
+        /// The population per category.
+        margins: PathBuf,
     },
 }
 
@@ -500,6 +511,7 @@ fn main() -> ExitCode {
             bind: None,
         },
         Command::Budget(BudgetCommand::Count { .. })
+        | Command::Consult(ConsultCommand::Weigh { .. })
         | Command::Bench(BenchCommand::Budget { .. } | BenchCommand::Ballots { .. }) => {
             Overrides::default()
         }
@@ -611,6 +623,9 @@ fn main() -> ExitCode {
                 let (db, _) = prepare_database(&config, true).await?;
                 let secret = config.secret();
                 budget_demo::create(&db, secret.as_bytes(), &slug, phase, &data, ballots).await
+            }
+            Command::Consult(ConsultCommand::Weigh { cells, margins }) => {
+                consult_weigh::weigh(&cells, &margins)
             }
             Command::Consult(ConsultCommand::Demo {
                 phase,

@@ -1054,3 +1054,46 @@ fn the_module_docs_list_every_command_the_binary_has() {
         );
     }
 }
+
+#[test]
+fn consult_weigh_prints_each_cells_weight_and_names_bad_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let cells = dir.path().join("cells.csv");
+    let margins = dir.path().join("margins.json");
+    // 80 women and 20 men answered (and 5 without a sex); the population is half and half.
+    std::fs::write(
+        &cells,
+        "district,age,sex,count\n,,female,80\n,,male,20\n,,,5\n",
+    )
+    .unwrap();
+    std::fs::write(&margins, r#"{"sex": {"female": 50000, "male": 50000}}"#).unwrap();
+    let out = miasto()
+        .args(["consult", "weigh"])
+        .arg(&cells)
+        .arg(&margins)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "district,age,sex,weight\n,,female,0.625000000000\n,,male,2.500000000000\n"
+    );
+    let summary = text(&out.stderr);
+    assert!(
+        summary.contains("weighted 100 responses, left out 5; effective sample size 64.000"),
+        "{summary}"
+    );
+    std::fs::write(&cells, "district,age,sex,count\n,,female,many\n").unwrap();
+    let out = miasto()
+        .args(["consult", "weigh"])
+        .arg(&cells)
+        .arg(&margins)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("line 2: count is not a whole number"),
+        "{}",
+        text(&out.stderr)
+    );
+}
