@@ -318,6 +318,15 @@ test('a resident signs up for a meeting and books a duty-hour slot; on a phone i
   await official.getByLabel('Liczba miejsc').fill('25');
   await official.getByRole('button', { name: 'Dodaj spotkanie' }).click();
   await assert.doesNotReject(official.getByRole('status').getByText('Dodano spotkanie.').waitFor());
+  // Its details change before it begins: fewer places than taken would be refused; more is fine.
+  await official.getByRole('link', { name: 'Spacer badawczy po Zabłociu' }).click();
+  await checkPage(official, 'meeting (staff)');
+  await official.getByRole('link', { name: 'Zmień szczegóły spotkania' }).click();
+  await checkPage(official, 'change a meeting');
+  await official.getByLabel('Liczba miejsc').fill('30');
+  await official.getByRole('button', { name: 'Zapisz zmiany' }).click();
+  await assert.doesNotReject(official.getByRole('status').getByText('Spotkanie zmienione').waitFor());
+  await official.goto(`${BASE}/staff/consultations/${slug}/meetings`);
   await official.getByRole('link', { name: 'Wydział Dialogu, Konsultacji i Kontaktu Obywatelskiego' }).click();
   await checkPage(official, 'duty hour (staff)');
   await assert.doesNotReject(official.getByText('Ewa Zielińska').waitFor());

@@ -439,7 +439,7 @@ struct ConsultationEvent<'a> {
 
 /// About a consultation meeting or duty-hour slot: `kind` is `meeting-registered`,
 /// `meeting-waiting`, `meeting-promoted`, `meeting-reminder`, `booking-made`,
-/// `booking-reminder`, `booking-cancelled` or `meeting-cancelled` (the subject and the first
+/// `booking-reminder`, `booking-cancelled`, `meeting-cancelled` or `meeting-changed` (the subject and the first
 /// line); `note` (a reason) follows the first line.
 #[expect(clippy::too_many_arguments, reason = "an e-mail's parts")]
 pub fn consultation_event(

@@ -504,6 +504,18 @@ fn pages() -> Pages {
         "/staff/consultations/{slug}/meetings/{id}",
         consultations::meetings::publish_minutes,
     )
+    .get(
+        "/staff/consultations/{slug}/meetings/{id}/edit",
+        consultations::meetings::show_edit_meeting,
+    )
+    .post(
+        "/staff/consultations/{slug}/meetings/{id}/edit",
+        consultations::meetings::edit_meeting,
+    )
+    .post(
+        "/staff/consultations/{slug}/duty-hours/{id}/cancel",
+        consultations::meetings::cancel_duty_hour,
+    )
     .post(
         "/staff/consultations/{slug}/meetings/{id}/cancel",
         consultations::meetings::cancel_meeting,

@@ -198,6 +198,95 @@ pub async fn cancel_meeting(
         .collect())
 }
 
+/// What changing a meeting did: the active registrations (to tell of the change) and those
+/// moved from the waiting list into places a larger capacity freed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MeetingChanged {
+    pub registrations: Vec<Registration>,
+    pub promoted: Vec<Uuid>,
+}
+
+/// Changes a meeting that has neither begun nor been called off. A capacity below the places
+/// already taken is refused (`Refusal::Taken`); a larger one moves the first in line into the
+/// places it frees, in the same transaction.
+pub async fn change_meeting(
+    c: &impl ConnectionTrait,
+    meeting: Uuid,
+    plan: &MeetingPlan,
+) -> std::result::Result<MeetingChanged, ChangeError> {
+    use consultation_meetings::Column as M;
+    let at = now();
+    let mut update = consultation_meetings::Entity::update_many()
+        .col_expr(M::Title, plan.title.clone().into())
+        .col_expr(M::Format, plan.format.as_str().into())
+        .col_expr(M::StartsAt, plan.starts.into())
+        .col_expr(M::EndsAt, plan.ends.into())
+        .col_expr(M::Place, plan.place.clone().into())
+        .col_expr(M::Lat, plan.point.map(|p| p.0).into())
+        .col_expr(M::Lon, plan.point.map(|p| p.1).into())
+        .col_expr(M::Link, plan.link.clone().into())
+        .col_expr(M::Agenda, plan.agenda.clone().into())
+        .col_expr(M::Capacity, plan.capacity.map(|c| c as i32).into())
+        .filter(M::Id.eq(meeting))
+        .filter(M::CancelledAt.is_null())
+        .filter(M::StartsAt.gt(at));
+    if let Some(capacity) = plan.capacity {
+        update = update.filter(M::Taken.lte(capacity as i32));
+    }
+    if update.exec(c).await?.rows_affected == 0 {
+        let row = consultation_meetings::Entity::find_by_id(meeting)
+            .one(c)
+            .await?;
+        return Err(match row {
+            None => ChangeError::Stale,
+            Some(m) if m.cancelled_at.is_some() || m.starts_at <= at => {
+                ChangeError::Refused(Refusal::Begun)
+            }
+            Some(_) => ChangeError::Refused(Refusal::Taken),
+        });
+    }
+    // Places a larger capacity freed go to the first in line.
+    use consultation_registrations::Column as R;
+    let mut promoted = Vec::new();
+    loop {
+        let next = consultation_registrations::Entity::find()
+            .filter(R::MeetingId.eq(meeting))
+            .filter(R::Holder.is_not_null())
+            .filter(R::Waiting.eq(true))
+            .order_by_asc(R::CreatedAt)
+            .order_by_asc(R::Id)
+            .one(c)
+            .await?;
+        let Some(next) = next else { break };
+        if !take_place(c, meeting).await? {
+            break;
+        }
+        if set_waiting(c, next.id, false).await? == 1 {
+            promoted.push(next.id);
+        } else {
+            // Promoted meanwhile by a cancellation: the place goes back.
+            consultation_meetings::Entity::update_many()
+                .col_expr(M::Taken, Expr::col(M::Taken).sub(1))
+                .filter(M::Id.eq(meeting))
+                .exec(c)
+                .await?;
+        }
+    }
+    let registrations = consultation_registrations::Entity::find()
+        .filter(R::MeetingId.eq(meeting))
+        .filter(R::Holder.is_not_null())
+        .order_by_asc(R::CreatedAt)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(registration_from)
+        .collect();
+    Ok(MeetingChanged {
+        registrations,
+        promoted,
+    })
+}
+
 /// A registration for a meeting.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Registration {
@@ -457,6 +546,8 @@ pub struct DutyHour {
     pub id: Uuid,
     pub consultation_id: Uuid,
     pub plan: DutyHourPlan,
+    /// Why it was called off, if it was.
+    pub cancel_reason: Option<String>,
 }
 
 fn duty_hour_from(m: consultation_duty_hours::Model) -> Result<DutyHour> {
@@ -478,6 +569,7 @@ fn duty_hour_from(m: consultation_duty_hours::Model) -> Result<DutyHour> {
                 .map_err(|_| bad("phone"))?,
             slot_minutes: i64::from(m.slot_minutes),
         },
+        cancel_reason: m.cancelled_at.and(m.cancel_reason.clone()),
     })
 }
 
@@ -500,6 +592,8 @@ pub async fn add_duty_hour(
         ends_at: Set(plan.ends),
         slot_minutes: Set(plan.slot_minutes as i32),
         created_at: Set(now()),
+        cancelled_at: Set(None),
+        cancel_reason: Set(None),
     };
     let inserted = consultation_duty_hours::Entity::insert(row)
         .exec_with_returning(c)
@@ -636,6 +730,18 @@ pub async fn book(
         cancelled_at: Set(None),
     };
     still_running(c, duty_hour.consultation_id).await?;
+    // The duty hour must not be called off: a conditional no-op write on its row, so a
+    // call-off and a booking at once come one after the other.
+    use consultation_duty_hours::Column as D;
+    let on = consultation_duty_hours::Entity::update_many()
+        .col_expr(D::SlotMinutes, Expr::col(D::SlotMinutes))
+        .filter(D::Id.eq(duty_hour.id))
+        .filter(D::CancelledAt.is_null())
+        .exec(c)
+        .await?;
+    if on.rows_affected == 0 {
+        return Err(ChangeError::Refused(Refusal::Phase));
+    }
     // The slot first: a slot of another duty hour, or one taken or begun, is refused
     // before anything is written.
     use consultation_slots::Column as S;
@@ -660,6 +766,45 @@ pub async fn book(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// Calls a duty hour off before it begins, with the reason residents see. Its active
+/// bookings are cancelled in the same transaction and returned (to tell them); a booking made
+/// at the same moment either lands first (and is cancelled here) or is refused.
+pub async fn cancel_duty_hour(
+    c: &impl ConnectionTrait,
+    duty_hour: Uuid,
+    reason: &str,
+) -> std::result::Result<Vec<BookingRow>, ChangeError> {
+    use consultation_duty_hours::Column as D;
+    let at = now();
+    let done = consultation_duty_hours::Entity::update_many()
+        .col_expr(D::CancelledAt, Some(at).into())
+        .col_expr(D::CancelReason, Some(reason.to_owned()).into())
+        .filter(D::Id.eq(duty_hour))
+        .filter(D::CancelledAt.is_null())
+        .filter(D::StartsAt.gt(at))
+        .exec(c)
+        .await?;
+    if done.rows_affected == 0 {
+        return Err(ChangeError::Refused(Refusal::Begun));
+    }
+    use consultation_slots::Column as S;
+    consultation_slots::Entity::update_many()
+        .col_expr(S::BookingId, Option::<Uuid>::None.into())
+        .filter(S::DutyHourId.eq(duty_hour))
+        .exec(c)
+        .await?;
+    let active = bookings(c, duty_hour).await?;
+    use consultation_bookings::Column as B;
+    consultation_bookings::Entity::update_many()
+        .col_expr(B::Holder, Option::<Uuid>::None.into())
+        .col_expr(B::CancelledAt, Some(at).into())
+        .filter(B::DutyHourId.eq(duty_hour))
+        .filter(B::CancelledAt.is_null())
+        .exec(c)
+        .await?;
+    Ok(active)
 }
 
 /// The account's active booking in a duty hour, if any.

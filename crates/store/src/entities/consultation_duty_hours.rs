@@ -14,6 +14,8 @@ pub struct Model {
     pub ends_at: DateTimeUtc,
     pub slot_minutes: i32,
     pub created_at: DateTimeUtc,
+    pub cancelled_at: Option<DateTimeUtc>,
+    pub cancel_reason: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -32,6 +32,7 @@ mod m20261207_000025_survey_margins;
 mod m20261207_000026_survey_files;
 mod m20261207_000027_answer_templates;
 mod m20261207_000028_consultation_outline;
+mod m20261207_000029_duty_hour_cancellation;
 
 pub struct Migrator;
 
@@ -67,6 +68,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000026_survey_files::Migration),
             Box::new(m20261207_000027_answer_templates::Migration),
             Box::new(m20261207_000028_consultation_outline::Migration),
+            Box::new(m20261207_000029_duty_hour_cancellation::Migration),
         ]
     }
 }

@@ -589,6 +589,57 @@ async fn a_meeting_never_overfills_and_a_slot_is_booked_once_even_at_once() {
     meetings::book(&db.db, &d, mine.slot_id, Some(user), &booking, None)
         .await
         .unwrap();
+
+    // Bookings and a call-off at once: whatever lands first, no booking stays active on a
+    // duty hour called off, and every booking that landed is among those to be told.
+    let d2 = meetings::add_duty_hour(&db.db, k.id, &hour).await.unwrap();
+    let slots2 = meetings::slots(&db.db, d2.id).await.unwrap();
+    let mut handles = Vec::new();
+    let more: Vec<_> = (0..3).map(|_| miasto_domain::UserId::new()).collect();
+    for (i, user) in more.iter().copied().enumerate() {
+        let (db, d, b, slot) = (db.db.clone(), d2.clone(), booking.clone(), slots2[i].id);
+        handles.push(tokio::spawn(async move {
+            let tx = miasto_store::begin(&db).await.unwrap();
+            let done = meetings::book(&tx, &d, slot, Some(user), &b, None).await;
+            match done {
+                Ok(b) => {
+                    tx.commit().await.unwrap();
+                    Some(b.id)
+                }
+                Err(_) => {
+                    tx.rollback().await.unwrap();
+                    None
+                }
+            }
+        }));
+    }
+    let call_off = {
+        let (db, id) = (db.db.clone(), d2.id);
+        tokio::spawn(async move {
+            let tx = miasto_store::begin(&db).await.unwrap();
+            let told = meetings::cancel_duty_hour(&tx, id, "Choroba")
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            told.into_iter().map(|b| b.id).collect::<Vec<_>>()
+        })
+    };
+    let mut landed = Vec::new();
+    for h in handles {
+        landed.extend(h.await.unwrap());
+    }
+    let told = call_off.await.unwrap();
+    assert!(
+        meetings::bookings(&db.db, d2.id).await.unwrap().is_empty(),
+        "no active booking on a duty hour called off"
+    );
+    for id in &landed {
+        assert!(told.contains(id), "a booking that landed is told");
+    }
+    assert!(matches!(
+        meetings::book(&db.db, &d2, slots2[0].id, Some(more[0]), &booking, None).await,
+        Err(ChangeError::Refused(_))
+    ));
 }
 
 #[tokio::test]

@@ -111,6 +111,8 @@ pub struct DutyView {
     pub phone: Option<String>,
     pub free: usize,
     pub total: usize,
+    /// Why it was called off, if it was.
+    pub cancelled: Option<String>,
 }
 
 impl DutyView {
@@ -127,9 +129,10 @@ impl DutyView {
             phone: p.phone.as_ref().map(|p| p.as_str().to_owned()),
             free: slots
                 .iter()
-                .filter(|s| s.booking.is_none() && s.starts > now)
+                .filter(|s| s.booking.is_none() && s.starts > now && d.cancel_reason.is_none())
                 .count(),
             total: slots.len(),
+            cancelled: d.cancel_reason.clone(),
         }
     }
 }
@@ -681,7 +684,11 @@ async fn duty_page(
         Method::DutyHours,
         first_free,
         now,
-    );
+    )
+    .and(match d.cancel_reason {
+        Some(_) => Err(Refusal::Phase),
+        None => Ok(()),
+    });
     let body = DutyPage {
         c: ConsultationView::new(c, &lookup, &page),
         d: DutyView::new(d, &slots, &page),
@@ -1324,6 +1331,8 @@ struct StaffDutyPage {
     slots: Vec<SlotView>,
     free: Vec<SelectOption>,
     may_book: bool,
+    /// May be called off (not begun, not called off, the plan still editable).
+    may_call_off: bool,
     form: BookForm,
     errors: FieldErrors,
 }
@@ -1353,7 +1362,11 @@ async fn staff_duty_page(
     let body = StaffDutyPage {
         c: ConsultationView::new(c, &lookup, &page),
         d: DutyView::new(d, &slots, &page),
+        may_call_off: d.cancel_reason.is_none()
+            && d.plan.starts > now
+            && may(&actor(ctx), Action::EditMeetings, c.phase(now)).is_ok(),
         may_book: !free.is_empty()
+            && d.cancel_reason.is_none()
             && rules::may_book_for(
                 &actor(ctx),
                 c.phase(now),
@@ -1508,10 +1521,292 @@ pub async fn staff_book(
     Ok(redirect_with_flash(&ctx, &path, "flash-booking-made"))
 }
 
+#[derive(Template)]
+#[template(path = "consultations/staff_meeting_edit.html")]
+struct EditMeetingPage {
+    page: Page,
+    c: ConsultationView,
+    id: String,
+    title: String,
+    form: MeetingForm,
+    formats: Vec<SelectOption>,
+    geocoding: bool,
+    errors: FieldErrors,
+}
+
+impl MeetingForm {
+    /// A meeting's details as its form shows them (times in Kraków's).
+    fn of(m: &Meeting) -> Self {
+        let local = |at: DateTime<Utc>| {
+            at.with_timezone(&Warsaw)
+                .format("%Y-%m-%dT%H:%M")
+                .to_string()
+        };
+        Self {
+            title: m.plan.title.clone(),
+            format: m.plan.format.as_str().to_owned(),
+            starts: local(m.plan.starts),
+            ends: local(m.plan.ends),
+            address: m.plan.place.clone().unwrap_or_default(),
+            lat: m.plan.point.map(|p| p.0.to_string()).unwrap_or_default(),
+            lon: m.plan.point.map(|p| p.1.to_string()).unwrap_or_default(),
+            link: m.plan.link.clone().unwrap_or_default(),
+            agenda: m.plan.agenda.clone(),
+            capacity: m.plan.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            form_key: String::new(),
+        }
+    }
+}
+
+async fn edit_meeting_page(
+    state: &AppState,
+    ctx: &Ctx,
+    c: &Consultation,
+    m: &Meeting,
+    form: MeetingForm,
+    errors: FieldErrors,
+    status: StatusCode,
+) -> Result<Response, Error> {
+    let lookup = Lookup::load(state).await?;
+    let page = Page::titled(ctx, "meetings-edit-title");
+    let body = EditMeetingPage {
+        c: ConsultationView::new(c, &lookup, &page),
+        id: m.id.to_string(),
+        title: m.plan.title.clone(),
+        formats: options(
+            Format::ALL.iter().map(|f| {
+                (
+                    f.as_str().to_owned(),
+                    page.t(&format!("meeting-format-{}", f.as_str())),
+                )
+            }),
+            &form.format,
+        ),
+        form,
+        geocoding: state.geocoder().is_on(),
+        errors,
+        page,
+    };
+    Ok((status, render(&body)?).into_response())
+}
+
+/// May the meeting's details change now: the plan still open to changes, the meeting neither
+/// begun nor called off.
+fn may_change(ctx: &Ctx, c: &Consultation, m: &Meeting) -> Result<(), Refusal> {
+    let now = miasto_store::now();
+    may(&actor(ctx), Action::EditMeetings, c.phase(now))?;
+    if m.cancel_reason.is_some() || m.plan.starts <= now {
+        return Err(Refusal::Begun);
+    }
+    Ok(())
+}
+
+/// `GET /staff/consultations/{slug}/meetings/{id}/edit`.
+pub async fn show_edit_meeting(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    ctx.require(Permission::ManageConsultations)?;
+    let c = find_any(&state, &slug).await?;
+    let m = find_meeting(&state, &c, &id).await?;
+    let (errors, status) = match may_change(&ctx, &c, &m) {
+        Ok(()) => (FieldErrors::new(ctx.locale), StatusCode::OK),
+        Err(refusal) => refusal_errors(&ctx, refusal),
+    };
+    edit_meeting_page(&state, &ctx, &c, &m, MeetingForm::of(&m), errors, status).await
+}
+
+/// `POST /staff/consultations/{slug}/meetings/{id}/edit`: changes a meeting before it begins.
+/// Everyone signed up is told what it is now (and reminded at the new time); places a larger
+/// capacity frees go to the first in line; a capacity below the places taken is refused.
+pub async fn edit_meeting(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, String)>,
+    Form(form): Form<MeetingForm>,
+) -> Result<Response, Error> {
+    let current = ctx.require(Permission::ManageConsultations)?.user.id;
+    let c = find_any(&state, &slug).await?;
+    let m = find_meeting(&state, &c, &id).await?;
+    if let Err(refusal) = may_change(&ctx, &c, &m) {
+        let (errors, status) = refusal_errors(&ctx, refusal);
+        return edit_meeting_page(&state, &ctx, &c, &m, form, errors, status).await;
+    }
+    let raw = RawMeeting {
+        title: &form.title,
+        format: &form.format,
+        starts: parse_local(&form.starts),
+        ends: parse_local(&form.ends),
+        place: &form.address,
+        point: point_of(&form.lat, &form.lon),
+        link: &form.link,
+        agenda: &form.agenda,
+        capacity: &form.capacity,
+    };
+    let mut errors = FieldErrors::new(ctx.locale);
+    let plan = match rules::check_meeting(&raw, miasto_store::now()) {
+        Ok(p) => p,
+        Err(problems) => {
+            for (field, e) in problems {
+                errors.add(if field == "place" { "address" } else { field }, e);
+            }
+            let status = StatusCode::UNPROCESSABLE_ENTITY;
+            return edit_meeting_page(&state, &ctx, &c, &m, form, errors, status).await;
+        }
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let changed = match store::change_meeting(&tx, m.id, &plan).await {
+        Ok(changed) => changed,
+        Err(miasto_store::consultations::ChangeError::Refused(Refusal::Taken)) => {
+            tx.rollback().await?;
+            errors.add_args(
+                "capacity",
+                "meetings-capacity-below-taken",
+                vec![("n", m.taken.to_string())],
+            );
+            let status = StatusCode::CONFLICT;
+            return edit_meeting_page(&state, &ctx, &c, &m, form, errors, status).await;
+        }
+        Err(e) => {
+            tx.rollback().await?;
+            let status = refused_write(e, &mut errors, FieldErrors::FORM)?;
+            return edit_meeting_page(&state, &ctx, &c, &m, form, errors, status).await;
+        }
+    };
+    let path = format!("/consultations/{slug}/meetings/{id}");
+    for r in &changed.registrations {
+        let key = registration_key(r);
+        jobs::withdraw(&tx, &key).await?;
+        if let Some((email, locale)) = store::contact_of(&tx, r.user).await?
+            && let Ok(to) = Email::parse(&email)
+        {
+            let promoted = changed.promoted.contains(&r.id);
+            let n = Notice {
+                kind: if promoted {
+                    "meeting-promoted"
+                } else {
+                    "meeting-changed"
+                },
+                what: &plan.title,
+                consultation: &c.plan.title,
+                starts: plan.starts,
+                ends: plan.ends,
+                place: plan.place.as_deref(),
+                path: &path,
+                note: None,
+            };
+            let waiting = r.waiting && !promoted;
+            let reminder = (!waiting).then_some(("meeting-reminder", key.as_str()));
+            tell(&state, &tx, &to, locale, &n, reminder).await?;
+        }
+    }
+    audit::record(
+        &tx,
+        Some(current),
+        audit::Action::ConsultationChanged,
+        Some(audit::Target::consultation(c.id)),
+        serde_json::json!({
+            "meeting": m.id.to_string(),
+            "told": changed.registrations.len(),
+            "promoted": changed.promoted.len(),
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/staff/consultations/{slug}/meetings/{id}"),
+        "flash-meeting-changed",
+    ))
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct CallOffForm {
     pub reason: String,
+}
+
+/// `POST /staff/consultations/{slug}/duty-hours/{id}/cancel`: calls a duty hour off before it
+/// begins, with the reason residents see; every booking is cancelled, those who booked told
+/// why (when there is an address) and their reminders taken back.
+pub async fn cancel_duty_hour(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, String)>,
+    Form(form): Form<CallOffForm>,
+) -> Result<Response, Error> {
+    let current = ctx.require(Permission::ManageConsultations)?.user.id;
+    let c = find_any(&state, &slug).await?;
+    let d = find_duty(&state, &c, &id).await?;
+    let page_again =
+        |errors, status| staff_duty_page(&state, &ctx, &c, &d, BookForm::default(), errors, status);
+    if let Err(refusal) = may(
+        &actor(&ctx),
+        Action::EditMeetings,
+        c.phase(miasto_store::now()),
+    ) {
+        let (errors, status) = refusal_errors(&ctx, refusal);
+        return page_again(errors, status).await;
+    }
+    let mut errors = FieldErrors::new(ctx.locale);
+    let Some(reason) = errors.check(
+        "reason",
+        miasto_domain::required_text(&form.reason, rules::LINE_MAX),
+    ) else {
+        return page_again(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    };
+    let tx = miasto_store::begin(state.db()).await?;
+    let slots = store::slots(&tx, d.id).await?;
+    let bookings = match store::cancel_duty_hour(&tx, d.id, &reason).await {
+        Ok(b) => b,
+        Err(e) => {
+            tx.rollback().await?;
+            let status = refused_write(e, &mut errors, FieldErrors::FORM)?;
+            return page_again(errors, status).await;
+        }
+    };
+    let path = format!("/consultations/{slug}/duty-hours/{id}");
+    for b in &bookings {
+        jobs::withdraw(&tx, &booking_key(b.id)).await?;
+        let to = match Email::parse(&b.booking.contact) {
+            Ok(e) => Some((e, Locale::Pl)),
+            Err(_) => match b.user {
+                Some(u) => store::contact_of(&tx, u)
+                    .await?
+                    .and_then(|(e, l)| Email::parse(&e).ok().map(|e| (e, l))),
+                None => None,
+            },
+        };
+        let slot = slots.iter().find(|s| s.id == b.slot_id);
+        if let (Some((to, locale)), Some(s)) = (to, slot) {
+            let n = Notice {
+                kind: "booking-cancelled",
+                what: &d.plan.expert,
+                consultation: &c.plan.title,
+                starts: s.starts,
+                ends: s.ends,
+                place: d.plan.place.as_deref(),
+                path: &path,
+                note: Some(&reason),
+            };
+            tell(&state, &tx, &to, locale, &n, None).await?;
+        }
+    }
+    audit::record(
+        &tx,
+        Some(current),
+        audit::Action::ConsultationMeetingCancelled,
+        Some(audit::Target::consultation(c.id)),
+        serde_json::json!({ "duty_hour": d.id.to_string(), "reason": reason, "told": bookings.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(redirect_with_flash(
+        &ctx,
+        &format!("/staff/consultations/{slug}/duty-hours/{id}"),
+        "flash-duty-called-off",
+    ))
 }
 
 /// `POST /staff/consultations/{slug}/meetings/{id}/cancel`: calls a meeting off before it

@@ -167,6 +167,69 @@ async fn a_meeting_fills_up_its_line_moves_on_and_its_minutes_reach_the_report()
             .assert_contains("celina@example.pl")
             .assert_lacks("anna@example.pl");
 
+        // Anna signs up again: the line. The official changes the meeting: fewer places than
+        // are taken is refused (what was typed kept); one more place goes to Anna; everyone
+        // signed up is told what it is now.
+        anna.post(&path, &[("action", "register")])
+            .await
+            .assert_redirect(&path);
+        let edit = format!("{staff}/{meeting}/edit");
+        let form = official.get(&edit).await;
+        form.assert_status(StatusCode::OK)
+            .assert_contains("value=\"2027-03-15T17:00\"")
+            .assert_contains("value=\"ul. Bracka 10, sala 200\"");
+        let changed = |capacity: &'static str| {
+            vec![
+                ("title", "Spotkanie w sprawie parku"),
+                ("format", "in_person"),
+                ("starts", "2027-03-15T17:00"),
+                ("ends", "2027-03-15T19:00"),
+                ("address", "ul. Bracka 10, sala 201"),
+                ("agenda", "Przedstawienie projektu, dyskusja i pytania."),
+                ("capacity", capacity),
+            ]
+        };
+        official
+            .post(&edit, &changed("1"))
+            .await
+            .assert_status(StatusCode::CONFLICT)
+            .assert_contains("id=\"capacity-error\"")
+            .assert_contains("Zajętych miejsc jest już 2")
+            .assert_contains("value=\"ul. Bracka 10, sala 201\"");
+        app.browser()
+            .get(&format!("{staff}/{meeting}/edit"))
+            .await
+            .assert_lacks("sala 201");
+        official
+            .post(&edit, &changed("3"))
+            .await
+            .assert_redirect(&format!("{staff}/{meeting}"));
+        anna.get(&path)
+            .await
+            .assert_contains("Masz miejsce na tym spotkaniu.")
+            .assert_contains("ul. Bracka 10, sala 201");
+        assert_eq!(
+            subjects(app.emails_to("anna@example.pl").await)
+                .last()
+                .unwrap(),
+            "Zwolniło się miejsce: Spotkanie w sprawie parku"
+        );
+        for who in ["bartek@example.pl", "celina@example.pl"] {
+            assert_eq!(
+                subjects(app.emails_to(who).await).last().unwrap(),
+                "Zmiana spotkania: Spotkanie w sprawie parku",
+                "{who}"
+            );
+        }
+        let mails = app.emails_to("bartek@example.pl").await;
+        assert!(
+            mails
+                .last()
+                .unwrap()
+                .body_text
+                .contains("ul. Bracka 10, sala 201")
+        );
+
         // A second meeting is called off: who signed up is told why, and hears no reminder.
         official
             .post(
@@ -238,20 +301,27 @@ async fn a_meeting_fills_up_its_line_moves_on_and_its_minutes_reach_the_report()
             .assert_status(StatusCode::CONFLICT);
         dorota.get("/my").await.assert_lacks(&second_path);
 
-        // The day before, the reminders go to those holding a place, not to Anna.
+        // The day before, one reminder each (the one rescheduled by the change, not a second)
+        // goes to those holding a place, with the meeting as it is now.
         clock.set(day(14) + chrono::Duration::hours(17));
         let mails = app.emails_to("bartek@example.pl").await;
         assert_eq!(
             subjects(mails.clone()),
             [
                 "Zapisano Cię na spotkanie: Spotkanie w sprawie parku",
+                "Zmiana spotkania: Spotkanie w sprawie parku",
                 "Przypomnienie: Spotkanie w sprawie parku"
             ]
         );
-        assert!(mails[1].body_text.contains("ul. Bracka 10, sala 200"));
-        assert!(mails[1].body_text.contains("15.03.2027, 17:00–19:00"));
-        assert_eq!(app.emails_to("celina@example.pl").await.len(), 3);
-        assert_eq!(app.emails_to("anna@example.pl").await.len(), 1);
+        assert!(mails[2].body_text.contains("ul. Bracka 10, sala 201"));
+        assert!(mails[2].body_text.contains("15.03.2027, 17:00–19:00"));
+        for who in ["celina@example.pl", "anna@example.pl"] {
+            let reminders = subjects(app.emails_to(who).await)
+                .into_iter()
+                .filter(|s| s.starts_with("Przypomnienie"))
+                .count();
+            assert_eq!(reminders, 1, "{who}");
+        }
 
         // The calendar file.
         let ics = app.browser().get(&format!("{path}/calendar.ics")).await;
@@ -262,7 +332,7 @@ async fn a_meeting_fills_up_its_line_moves_on_and_its_minutes_reach_the_report()
         );
         assert!(ics.body.contains("BEGIN:VEVENT\r\n"));
         assert!(ics.body.contains("DTSTART:20270315T160000Z\r\n"));
-        assert!(ics.body.contains("LOCATION:ul. Bracka 10\\, sala 200\r\n"));
+        assert!(ics.body.contains("LOCATION:ul. Bracka 10\\, sala 201\r\n"));
         assert!(ics.body.lines().all(|l| l.len() <= 75));
 
         // Once it has begun, nobody signs up; minutes wait for its end.
@@ -598,6 +668,121 @@ async fn duty_hour_slots_are_booked_once_one_per_resident_and_staff_book_for_cal
             .assert_status(StatusCode::OK)
             .assert_contains("value=\"Jan Kowalski\"")
             .assert_contains("value=\"duty_hour\" selected");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_duty_hour_called_off_cancels_its_bookings_and_takes_no_more() {
+    on_clock(|clock| async move {
+        let app = TestApp::new().await;
+        let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
+        let slug = with_meetings(&app, &mut official).await;
+        let staff = format!("/staff/consultations/{slug}/meetings");
+        official
+            .post(
+                &format!("/staff/consultations/{slug}/duty-hours"),
+                &[
+                    ("expert", "Zarząd Zieleni Miejskiej"),
+                    ("mode", "in_person"),
+                    ("starts", "2027-03-10T08:00"),
+                    ("ends", "2027-03-10T09:00"),
+                    ("place", "ul. Reymonta 20"),
+                    ("slot_minutes", "30"),
+                ],
+            )
+            .await
+            .assert_redirect(&staff);
+        let list = official.get(&staff).await;
+        let hour = id_after(
+            &list.body,
+            &format!("/staff/consultations/{slug}/duty-hours/"),
+        );
+        let path = format!("/consultations/{slug}/duty-hours/{hour}");
+        let staff_hour = format!("/staff/consultations/{slug}/duty-hours/{hour}");
+        clock.set(day(2));
+        let c = miasto_store::consultations::get_by_slug(&app.db.db, &slug)
+            .await
+            .unwrap()
+            .unwrap();
+        let d = miasto_store::consultations::meetings::duty_hours(&app.db.db, c.id)
+            .await
+            .unwrap()
+            .remove(0);
+        let slots = miasto_store::consultations::meetings::slots(&app.db.db, d.id)
+            .await
+            .unwrap();
+        let (mut anna, _) = app.logged_in("anna@example.pl", Role::Resident).await;
+        book(
+            &mut anna,
+            &path,
+            &slots[0].id.to_string(),
+            "anna@example.pl",
+        )
+        .await
+        .assert_redirect(&path);
+        // A reason is needed; residents cannot call it off.
+        anna.post(&format!("{staff_hour}/cancel"), &[("reason", "Nie.")])
+            .await
+            .assert_status(StatusCode::FORBIDDEN);
+        official
+            .post(&format!("{staff_hour}/cancel"), &[("reason", " ")])
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("id=\"reason-error\"");
+        official
+            .post(
+                &format!("{staff_hour}/cancel"),
+                &[("reason", "Ekspert zachorował; nowy termin podamy wkrótce.")],
+            )
+            .await
+            .assert_redirect(&staff_hour);
+        // Anna is told why, her booking is gone, nobody books any more.
+        let mails = app.emails_to("anna@example.pl").await;
+        let last = mails.last().unwrap();
+        assert!(
+            last.subject.starts_with("Odwołano rezerwację dyżuru:"),
+            "{}",
+            last.subject
+        );
+        assert!(last.body_text.contains("Ekspert zachorował"));
+        anna.get(&path)
+            .await
+            .assert_contains("Dyżur odwołany.")
+            .assert_contains("Ekspert zachorował")
+            .assert_lacks("Masz zarezerwowany termin")
+            .assert_lacks("name=\"slot\"");
+        assert!(
+            miasto_store::consultations::meetings::bookings(&app.db.db, d.id)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        book(
+            &mut anna,
+            &path,
+            &slots[1].id.to_string(),
+            "anna@example.pl",
+        )
+        .await
+        .assert_status(StatusCode::CONFLICT);
+        official
+            .get(&staff_hour)
+            .await
+            .assert_contains("Dyżur odwołany.")
+            .assert_lacks(&format!("{staff_hour}/cancel"));
+        app.browser()
+            .get(&format!("/consultations/{slug}"))
+            .await
+            .assert_contains("odwołane");
+        // Called off once only.
+        official
+            .post(&format!("{staff_hour}/cancel"), &[("reason", "Znowu.")])
+            .await
+            .assert_status(StatusCode::CONFLICT);
+        // The reminder the day before is not sent.
+        clock.set(day(9) + chrono::Duration::hours(12));
+        assert_eq!(app.emails_to("anna@example.pl").await.len(), mails.len());
     })
     .await;
 }
