@@ -210,6 +210,14 @@ impl DistrictMap {
             .map(|d| d.number)
     }
 
+    /// Every district's drawing (see [`DistrictShape::drawing`]), by district number.
+    pub fn drawings(&self, epsilon: f64) -> Vec<(u16, String)> {
+        self.districts
+            .iter()
+            .map(|d| (d.number, d.drawing(epsilon)))
+            .collect()
+    }
+
     /// The districts an area drawn as `corners` (latitude, longitude) lies in or crosses.
     pub fn touched_by(&self, corners: &[(f64, f64)]) -> Vec<u16> {
         use geo::Intersects;

@@ -396,26 +396,6 @@ pub async fn district_map(c: &impl ConnectionTrait) -> Result<DistrictMap> {
     Ok(DistrictMap::new(shapes))
 }
 
-/// Each district's area for drawing on a map (simplified, as a GeoJSON geometry's JSON).
-pub async fn district_drawings(c: &impl ConnectionTrait) -> Result<Vec<(DistrictId, String)>> {
-    let rows = districts::Entity::find().all(c).await?;
-    rows.into_iter()
-        .map(|d| {
-            let number = u16::try_from(d.number).unwrap_or_default();
-            let shape = DistrictShape::from_geometry_json(number, &d.boundary).map_err(|e| {
-                StoreError::Corrupt {
-                    table: "districts",
-                    detail: format!("district {number}: {e}"),
-                }
-            })?;
-            Ok((
-                DistrictId(d.id),
-                shape.drawing(miasto_domain::geo::DRAWING_EPSILON),
-            ))
-        })
-        .collect()
-}
-
 /// A city unit's editable fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnitInput {

@@ -208,6 +208,9 @@ struct Inner {
     geocoder: miasto_store::places::Geocoder,
     intake: reports::intake::Intake,
     lookup: reports::LookupCache,
+    /// The districts' simplified drawings for maps, made once (the districts do not change
+    /// while the platform runs).
+    drawings: std::sync::OnceLock<Vec<(u16, String)>>,
     /// Who may decode a photo now.
     photo_gate: Arc<reports::photo::Gate>,
 }
@@ -248,6 +251,7 @@ impl AppState {
             geocoder,
             intake,
             lookup: reports::LookupCache::default(),
+            drawings: std::sync::OnceLock::new(),
             photo_gate: Arc::new(reports::photo::Gate::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             )),
@@ -270,6 +274,15 @@ impl AppState {
 
     pub fn files(&self) -> &miasto_store::photos::FileStore {
         &self.0.files
+    }
+
+    /// Each district's simplified drawing (GeoJSON geometry), by number, made on first use.
+    pub(crate) fn district_drawings(&self) -> &[(u16, String)] {
+        self.0.drawings.get_or_init(|| {
+            self.0
+                .districts
+                .drawings(miasto_domain::geo::DRAWING_EPSILON)
+        })
     }
 
     pub fn districts(&self) -> &miasto_domain::geo::DistrictMap {

@@ -32,6 +32,15 @@ impl Dimension {
         }
     }
 
+    /// The margins form's fieldset for it, which its errors name.
+    pub fn field(self) -> &'static str {
+        match self {
+            Self::District => "margins-district",
+            Self::Age => "margins-age",
+            Self::Sex => "margins-sex",
+        }
+    }
+
     fn index(self) -> usize {
         match self {
             Self::District => 0,
@@ -112,11 +121,7 @@ pub fn check_margins(
     let mut margins = Margins::default();
     let mut errors = Vec::new();
     for (dimension, fields) in typed {
-        let field = match dimension {
-            Dimension::District => "margins-district",
-            Dimension::Age => "margins-age",
-            Dimension::Sex => "margins-sex",
-        };
+        let field = dimension.field();
         if fields.iter().all(|(_, v)| v.trim().is_empty()) {
             continue;
         }
@@ -172,6 +177,17 @@ pub struct Weighting {
     pub effective: f64,
     /// The largest weight of one response.
     pub largest: f64,
+}
+
+/// The weight in each category of dimension `d`.
+fn sums_by<'a>(counts: &[(&'a Cell, f64)], w: &[f64], d: Dimension) -> HashMap<&'a str, f64> {
+    let mut sums: HashMap<&str, f64> = HashMap::new();
+    for ((cell, _), wi) in counts.iter().zip(w) {
+        if let Some(v) = cell[d.index()].as_deref() {
+            *sums.entry(v).or_default() += wi;
+        }
+    }
+    sums
 }
 
 /// Most sweeps over the dimensions before giving up.
@@ -242,12 +258,7 @@ pub fn rake(cells: &[(Cell, u64)], margins: &Margins) -> Option<Weighting> {
     while iterations < SWEEPS_MAX {
         iterations += 1;
         for (d, target) in &targets {
-            let mut sums: HashMap<&str, f64> = HashMap::new();
-            for ((cell, _), wi) in counts.iter().zip(&w) {
-                if let Some(v) = cell[d.index()].as_deref() {
-                    *sums.entry(v).or_default() += wi;
-                }
-            }
+            let sums = sums_by(&counts, &w, *d);
             for ((cell, _), wi) in counts.iter().zip(w.iter_mut()) {
                 if let Some(v) = cell[d.index()].as_deref() {
                     let sum = sums.get(v).copied().unwrap_or(0.0);
@@ -260,12 +271,7 @@ pub fn rake(cells: &[(Cell, u64)], margins: &Margins) -> Option<Weighting> {
         let off = targets
             .iter()
             .map(|(d, target)| {
-                let mut sums: HashMap<&str, f64> = HashMap::new();
-                for ((cell, _), wi) in counts.iter().zip(&w) {
-                    if let Some(v) = cell[d.index()].as_deref() {
-                        *sums.entry(v).or_default() += wi;
-                    }
-                }
+                let sums = sums_by(&counts, &w, *d);
                 target
                     .iter()
                     .map(|(v, goal)| (sums.get(v).copied().unwrap_or(0.0) - goal).abs() / used)

@@ -198,6 +198,22 @@ pub async fn cancel_meeting(
         .collect())
 }
 
+/// The first still waiting for a place at a meeting.
+async fn first_waiting(
+    c: &impl ConnectionTrait,
+    meeting: Uuid,
+) -> Result<Option<consultation_registrations::Model>> {
+    use consultation_registrations::Column as R;
+    Ok(consultation_registrations::Entity::find()
+        .filter(R::MeetingId.eq(meeting))
+        .filter(R::Holder.is_not_null())
+        .filter(R::Waiting.eq(true))
+        .order_by_asc(R::CreatedAt)
+        .order_by_asc(R::Id)
+        .one(c)
+        .await?)
+}
+
 /// What changing a meeting did: the active registrations (to tell of the change) and those
 /// moved from the waiting list into places a larger capacity freed.
 #[derive(Debug, Clone, PartialEq)]
@@ -249,15 +265,9 @@ pub async fn change_meeting(
     use consultation_registrations::Column as R;
     let mut promoted = Vec::new();
     loop {
-        let next = consultation_registrations::Entity::find()
-            .filter(R::MeetingId.eq(meeting))
-            .filter(R::Holder.is_not_null())
-            .filter(R::Waiting.eq(true))
-            .order_by_asc(R::CreatedAt)
-            .order_by_asc(R::Id)
-            .one(c)
-            .await?;
-        let Some(next) = next else { break };
+        let Some(next) = first_waiting(c, meeting).await? else {
+            break;
+        };
         if !take_place(c, meeting).await? {
             break;
         }
@@ -452,15 +462,9 @@ pub async fn cancel_registration(
     // Hand the place on. Under PostgreSQL's read committed another cancellation may promote
     // the same person first: then the next in line is tried.
     for _ in 0..8 {
-        let next = consultation_registrations::Entity::find()
-            .filter(R::MeetingId.eq(r.meeting_id))
-            .filter(R::Holder.is_not_null())
-            .filter(R::Waiting.eq(true))
-            .order_by_asc(R::CreatedAt)
-            .order_by_asc(R::Id)
-            .one(c)
-            .await?;
-        let Some(next) = next else { break };
+        let Some(next) = first_waiting(c, r.meeting_id).await? else {
+            break;
+        };
         if set_waiting(c, next.id, false).await? == 1 {
             let mut promoted = registration_from(next);
             promoted.waiting = false;

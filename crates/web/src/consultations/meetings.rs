@@ -232,6 +232,46 @@ async fn tell(
     Ok(())
 }
 
+/// Where to tell someone about their booking: the e-mail they gave, else their account's
+/// (none for a phone number given by a caller without an account).
+async fn booking_contact(
+    tx: &impl miasto_store::ConnectionTrait,
+    b: &store::BookingRow,
+) -> Result<Option<(Email, Locale)>, Error> {
+    Ok(match Email::parse(&b.booking.contact) {
+        Ok(e) => Some((e, Locale::Pl)),
+        Err(_) => match b.user {
+            Some(u) => store::contact_of(tx, u)
+                .await?
+                .and_then(|(e, l)| Email::parse(&e).ok().map(|e| (e, l))),
+            None => None,
+        },
+    })
+}
+
+/// The reason for calling a meeting or duty hour off, if officials may now: else the page's
+/// errors and status.
+fn call_off_reason(
+    ctx: &Ctx,
+    c: &Consultation,
+    form: &CallOffForm,
+) -> Result<String, (FieldErrors, StatusCode)> {
+    may(
+        &actor(ctx),
+        Action::EditMeetings,
+        c.phase(miasto_store::now()),
+    )
+    .map_err(|refusal| refusal_errors(ctx, refusal))?;
+    let mut errors = FieldErrors::new(ctx.locale);
+    match miasto_domain::required_text(&form.reason, rules::LINE_MAX) {
+        Ok(reason) => Ok(reason),
+        Err(e) => {
+            errors.add("reason", e);
+            Err((errors, StatusCode::UNPROCESSABLE_ENTITY))
+        }
+    }
+}
+
 fn registration_key(r: &Registration) -> String {
     format!("reminder:registration:{}", r.id)
 }
@@ -1467,15 +1507,7 @@ pub async fn staff_book(
                 serde_json::json!({ "duty_hour": d.id.to_string(), "booking": b.id.to_string() }),
             )
             .await?;
-            let to = match Email::parse(&b.booking.contact) {
-                Ok(e) => Some((e, Locale::Pl)),
-                Err(_) => match b.user {
-                    Some(u) => store::contact_of(&tx, u)
-                        .await?
-                        .and_then(|(e, l)| Email::parse(&e).ok().map(|e| (e, l))),
-                    None => None,
-                },
-            };
+            let to = booking_contact(&tx, &b).await?;
             let slot = store::slots(&tx, d.id)
                 .await?
                 .into_iter()
@@ -1741,21 +1773,11 @@ pub async fn cancel_duty_hour(
     let d = find_duty(&state, &c, &id).await?;
     let page_again =
         |errors, status| staff_duty_page(&state, &ctx, &c, &d, BookForm::default(), errors, status);
-    if let Err(refusal) = may(
-        &actor(&ctx),
-        Action::EditMeetings,
-        c.phase(miasto_store::now()),
-    ) {
-        let (errors, status) = refusal_errors(&ctx, refusal);
-        return page_again(errors, status).await;
-    }
-    let mut errors = FieldErrors::new(ctx.locale);
-    let Some(reason) = errors.check(
-        "reason",
-        miasto_domain::required_text(&form.reason, rules::LINE_MAX),
-    ) else {
-        return page_again(errors, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let reason = match call_off_reason(&ctx, &c, &form) {
+        Ok(reason) => reason,
+        Err((errors, status)) => return page_again(errors, status).await,
     };
+    let mut errors = FieldErrors::new(ctx.locale);
     let tx = miasto_store::begin(state.db()).await?;
     let slots = store::slots(&tx, d.id).await?;
     let bookings = match store::cancel_duty_hour(&tx, d.id, &reason).await {
@@ -1769,15 +1791,7 @@ pub async fn cancel_duty_hour(
     let path = format!("/consultations/{slug}/duty-hours/{id}");
     for b in &bookings {
         jobs::withdraw(&tx, &booking_key(b.id)).await?;
-        let to = match Email::parse(&b.booking.contact) {
-            Ok(e) => Some((e, Locale::Pl)),
-            Err(_) => match b.user {
-                Some(u) => store::contact_of(&tx, u)
-                    .await?
-                    .and_then(|(e, l)| Email::parse(&e).ok().map(|e| (e, l))),
-                None => None,
-            },
-        };
+        let to = booking_contact(&tx, b).await?;
         let slot = slots.iter().find(|s| s.id == b.slot_id);
         if let (Some((to, locale)), Some(s)) = (to, slot) {
             let n = Notice {
@@ -1821,22 +1835,13 @@ pub async fn cancel_meeting(
     let current = ctx.require(Permission::ManageConsultations)?.user.id;
     let c = find_any(&state, &slug).await?;
     let m = find_meeting(&state, &c, &id).await?;
-    if let Err(refusal) = may(
-        &actor(&ctx),
-        Action::EditMeetings,
-        c.phase(miasto_store::now()),
-    ) {
-        let (errors, status) = refusal_errors(&ctx, refusal);
-        return staff_meeting_page(&state, &ctx, &c, &m, None, errors, status).await;
-    }
-    let mut errors = FieldErrors::new(ctx.locale);
-    let Some(reason) = errors.check(
-        "reason",
-        miasto_domain::required_text(&form.reason, rules::LINE_MAX),
-    ) else {
-        let status = StatusCode::UNPROCESSABLE_ENTITY;
-        return staff_meeting_page(&state, &ctx, &c, &m, None, errors, status).await;
+    let reason = match call_off_reason(&ctx, &c, &form) {
+        Ok(reason) => reason,
+        Err((errors, status)) => {
+            return staff_meeting_page(&state, &ctx, &c, &m, None, errors, status).await;
+        }
     };
+    let mut errors = FieldErrors::new(ctx.locale);
     let tx = miasto_store::begin(state.db()).await?;
     let registrations = match store::cancel_meeting(&tx, m.id, &reason).await {
         Ok(r) => r,

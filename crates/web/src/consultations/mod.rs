@@ -251,13 +251,14 @@ pub async fn consultations_geojson(
         topic: miasto_domain::consultations::Topic::parse(&q.topic),
     };
     let all = store::list(state.db(), filter).await?;
-    let current: Vec<(&Area, serde_json::Value)> = all
+    // The open and coming ones, each with what a popup shows.
+    let current: Vec<(&Consultation, serde_json::Value)> = all
         .iter()
         .filter_map(|c| {
             let v = ConsultationView::new(c, &lookup, &page);
             matches!(v.phase, Phase::Open | Phase::Announced | Phase::Information).then(|| {
                 (
-                    &c.organisation.area,
+                    c,
                     serde_json::json!({
                         "title": v.title,
                         "path": format!("/consultations/{}", v.slug),
@@ -270,19 +271,19 @@ pub async fn consultations_geojson(
         })
         .collect();
     let mut features = Vec::new();
-    for (district, geometry) in miasto_store::reference::district_drawings(state.db()).await? {
-        let Some(d) = lookup.district(district) else {
+    for (number, geometry) in state.district_drawings() {
+        let Some(d) = lookup.districts.iter().find(|d| d.number == *number) else {
             continue;
         };
         let here: Vec<&serde_json::Value> = current
             .iter()
-            .filter(|(area, _)| match area {
+            .filter(|(c, _)| match &c.organisation.area {
                 Area::CityWide => true,
-                Area::Districts(ids) => ids.contains(&district),
+                Area::Districts(ids) => ids.contains(&d.id),
             })
             .map(|(_, item)| item)
             .collect();
-        let geometry: serde_json::Value = serde_json::from_str(&geometry)
+        let geometry: serde_json::Value = serde_json::from_str(geometry)
             .map_err(|e| Error::internal(format!("district drawing: {e}")))?;
         features.push(serde_json::json!({
             "type": "Feature",
@@ -295,30 +296,22 @@ pub async fn consultations_geojson(
         }));
     }
     // Areas drawn on the map, over the districts.
-    for c in &all {
+    for (c, item) in &current {
         let Some(outline) = &c.organisation.outline else {
             continue;
         };
-        let v = ConsultationView::new(c, &lookup, &page);
-        if !matches!(v.phase, Phase::Open | Phase::Announced | Phase::Information) {
-            continue;
-        }
         let mut ring: Vec<[f64; 2]> = outline
             .degrees()
             .iter()
             .map(|(lat, lon)| [*lon, *lat])
             .collect();
         ring.extend(ring.first().copied());
+        let mut properties = item.clone();
+        properties["outline"] = serde_json::Value::Bool(true);
         features.push(serde_json::json!({
             "type": "Feature",
             "geometry": { "type": "Polygon", "coordinates": [ring] },
-            "properties": {
-                "outline": true,
-                "title": v.title,
-                "path": format!("/consultations/{}", v.slug),
-                "phase": v.phase_label,
-                "open": v.phase == Phase::Open,
-            }
+            "properties": properties,
         }));
     }
     let body = serde_json::json!({ "type": "FeatureCollection", "features": features });

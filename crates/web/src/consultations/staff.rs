@@ -141,7 +141,7 @@ impl PlanForm {
     fn read(
         &self,
         lookup: &Lookup,
-        map: Option<&miasto_domain::geo::DistrictMap>,
+        map: &miasto_domain::geo::DistrictMap,
         minimums: &Minimums,
         errors: &mut FieldErrors,
     ) -> Option<Content> {
@@ -175,7 +175,7 @@ impl PlanForm {
             .check("outline", rules::check_outline(&self.outline))
             .flatten();
         // A drawn area (not city-wide): its districts are those it touches.
-        if let (Some(o), Some(map)) = (&outline, map)
+        if let Some(o) = &outline
             && self.city_wide.is_empty()
         {
             let touched = map.touched_by(&o.degrees());
@@ -262,19 +262,6 @@ impl PlanForm {
             schedule: schedule?,
         })
     }
-}
-
-/// The district boundaries, when the form has an area drawn (to find the districts it touches).
-async fn outline_map(
-    state: &AppState,
-    form: &PlanForm,
-) -> Result<Option<miasto_domain::geo::DistrictMap>, Error> {
-    if form.outline.trim().is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(
-        miasto_store::reference::district_map(state.db()).await?,
-    ))
 }
 
 fn values(pairs: &[(String, String)], name: &str) -> Vec<String> {
@@ -468,7 +455,7 @@ pub async fn create(
     let mut errors = FieldErrors::new(ctx.locale);
     let Some(content) = form.read(
         &lookup,
-        outline_map(&state, &form).await?.as_ref(),
+        state.districts(),
         &state.consultation_minimums(),
         &mut errors,
     ) else {
@@ -552,7 +539,7 @@ pub async fn update(
     let mut errors = FieldErrors::new(ctx.locale);
     let content = form.read(
         &lookup,
-        outline_map(&state, &form).await?.as_ref(),
+        state.districts(),
         &state.consultation_minimums(),
         &mut errors,
     );

@@ -1191,6 +1191,15 @@ pub struct MarginSet {
     pub fields: Vec<(String, String, String)>,
 }
 
+/// A dimension's categories as the margins name them: district ids, age bands, sexes.
+fn categories(lookup: &Lookup, d: Dimension) -> Vec<String> {
+    match d {
+        Dimension::District => lookup.districts.iter().map(|x| x.id.to_string()).collect(),
+        Dimension::Age => AGE_BANDS.iter().map(|a| (*a).to_owned()).collect(),
+        Dimension::Sex => SEXES.iter().map(|a| (*a).to_owned()).collect(),
+    }
+}
+
 /// The margins' fields, with the values given (typed, or else saved).
 fn margin_sets(
     page: &Page,
@@ -1201,12 +1210,7 @@ fn margin_sets(
     Dimension::ALL
         .into_iter()
         .map(|d| {
-            let values: Vec<String> = match d {
-                Dimension::District => lookup.districts.iter().map(|x| x.id.to_string()).collect(),
-                Dimension::Age => AGE_BANDS.iter().map(|a| (*a).to_owned()).collect(),
-                Dimension::Sex => SEXES.iter().map(|a| (*a).to_owned()).collect(),
-            };
-            let fields = values
+            let fields = categories(lookup, d)
                 .into_iter()
                 .map(|v| {
                     let name = format!("{}-{v}", d.as_str());
@@ -1227,11 +1231,7 @@ fn margin_sets(
                 })
                 .collect();
             MarginSet {
-                id: match d {
-                    Dimension::District => "margins-district",
-                    Dimension::Age => "margins-age",
-                    Dimension::Sex => "margins-sex",
-                },
+                id: d.field(),
                 legend: dimension_label(page, d),
                 fields,
             }
@@ -1575,12 +1575,7 @@ pub async fn weigh(
     let typed: Vec<(Dimension, Vec<(String, String)>)> = Dimension::ALL
         .into_iter()
         .map(|d| {
-            let values: Vec<String> = match d {
-                Dimension::District => lookup.districts.iter().map(|x| x.id.to_string()).collect(),
-                Dimension::Age => AGE_BANDS.iter().map(|a| (*a).to_owned()).collect(),
-                Dimension::Sex => SEXES.iter().map(|a| (*a).to_owned()).collect(),
-            };
-            let fields = values
+            let fields = categories(&lookup, d)
                 .into_iter()
                 .map(|v| {
                     let raw = input
