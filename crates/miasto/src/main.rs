@@ -8,13 +8,16 @@
 //! - `miasto admin api-key create` / `list` / `revoke` – keys of Open311 and API clients
 //! - `miasto demo seed` – realistic contact-centre reports for demos and benchmarks
 //! - `miasto opendata export` – write an open dataset as the `/opendata` downloads do
-//! - `miasto bench stats` / `budget` / `ballots` / `reports` / `consultations` – benchmarks
+//! - `miasto bench stats` / `budget` / `ballots` / `reports` / `consultations` / `analysis` – benchmarks
 //!   that print figures
 //! - `miasto budget count FILE.pb` – count a participatory-budget vote (Pabulib format)
 //! - `miasto budget demo` – a demo edition from Kraków's real projects and votes
 //! - `miasto budget open` – open an edition's sealed ballots with the commission's shares
 //! - `miasto consult demo` – a realistic consultation (draft in two versions, survey, comments)
 //! - `miasto consult weigh` – survey weighting (raking) on its own, for analysts and checks
+//! - `miasto analyse comments` / `votes` – the consultation algorithm on files (near-duplicate
+//!   and topic groups; opinion groups as Pol.is computes them)
+//! - `miasto analyse generate comments` / `votes` – labelled sets for checks and benchmarks
 
 #![expect(
     clippy::print_stdout,
@@ -22,7 +25,9 @@
 )]
 
 mod admin;
+mod analyse;
 mod bench;
+mod bench_analysis;
 mod bench_ballots;
 mod bench_budget;
 mod bench_consultations;
@@ -108,6 +113,73 @@ enum Command {
     /// Public consultation tools.
     #[command(subcommand)]
     Consult(ConsultCommand),
+    /// The consultation algorithm on files (docs/analysis.md).
+    #[command(subcommand)]
+    Analyse(AnalyseCommand),
+}
+
+#[derive(Subcommand)]
+enum AnalyseCommand {
+    /// Near-duplicate and topic groups of comments. FILE.csv: a header with `id` and `text`
+    /// (other columns ignored), UTF-8.
+    Comments {
+        file: PathBuf,
+        /// `groups` (CSV, one line per group), `json`, or `assignments`
+        /// (`comment_id,duplicate_group,topic_group` per comment, in input order).
+        #[arg(long, default_value = "groups")]
+        format: String,
+        /// Near-duplicates from this estimated similarity (0–1).
+        #[arg(long, default_value_t = miasto_analysis::duplicates::DEFAULT_THRESHOLD)]
+        threshold: f64,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Opinion groups on statements, as Pol.is computes them. FILE.csv:
+    /// `participant,statement,vote` (1 agree, -1 disagree, 0 pass) or Pol.is's open-data
+    /// `votes.csv` as it is.
+    Votes {
+        file: PathBuf,
+        /// Pol.is's `comments.csv`: moderated-out statements are left out as Pol.is does.
+        #[arg(long)]
+        statements: Option<PathBuf>,
+        /// `json` or `assignments` (`participant,group` per participant).
+        #[arg(long, default_value = "json")]
+        format: String,
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+    },
+    /// Labelled sets for the quality checks and the benchmarks.
+    #[command(subcommand)]
+    Generate(GenerateCommand),
+}
+
+#[derive(Subcommand)]
+enum GenerateCommand {
+    /// Polish comments (campaign copies, points in other words, unrelated), as
+    /// `id,text,campaign,topic`.
+    Comments {
+        #[arg(long, default_value_t = 3000)]
+        count: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Votes with planted opinion groups, as `participant,statement,vote`.
+    Votes {
+        #[arg(long, default_value_t = 600)]
+        participants: usize,
+        #[arg(long, default_value_t = 60)]
+        statements: usize,
+        /// Votes per participant, on average.
+        #[arg(long, default_value_t = 25)]
+        votes_each: usize,
+        #[arg(long, default_value_t = 3)]
+        groups: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Write each participant's planted group here (`participant,group`).
+        #[arg(long)]
+        truth: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -265,6 +337,28 @@ enum DemoCommand {
 
 #[derive(Subcommand)]
 enum BenchCommand {
+    /// The consultation algorithm: 62,000 comments grouped, 1,000,000 in memory, and
+    /// opinion groups on 100,000 participants × 1,000 statements.
+    Analysis {
+        #[arg(long, default_value_t = 62_000)]
+        comments: usize,
+        /// Comments for the memory figure (0: skip).
+        #[arg(long, default_value_t = 1_000_000)]
+        large: usize,
+        #[arg(long, default_value_t = 100_000)]
+        participants: usize,
+        #[arg(long, default_value_t = 1_000)]
+        statements: usize,
+        /// Votes per participant, on average.
+        #[arg(long, default_value_t = 50)]
+        votes_each: usize,
+        /// Runs per figure (the best is shown).
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Also write the comments here, as `id,text` CSV (for the baseline).
+        #[arg(long)]
+        write_comments: Option<PathBuf>,
+    },
     /// The public statistics ("KCK in numbers") over many reports.
     Stats {
         /// Defaults to a separate file, `sqlite://bench-stats.db`, kept between runs.
@@ -512,9 +606,12 @@ fn main() -> ExitCode {
         },
         Command::Budget(BudgetCommand::Count { .. })
         | Command::Consult(ConsultCommand::Weigh { .. })
-        | Command::Bench(BenchCommand::Budget { .. } | BenchCommand::Ballots { .. }) => {
-            Overrides::default()
-        }
+        | Command::Analyse(_)
+        | Command::Bench(
+            BenchCommand::Budget { .. }
+            | BenchCommand::Ballots { .. }
+            | BenchCommand::Analysis { .. },
+        ) => Overrides::default(),
     };
     let config = match Config::load(cli.config.as_deref(), overrides) {
         Ok(config) => config,
@@ -627,6 +724,50 @@ fn main() -> ExitCode {
             Command::Consult(ConsultCommand::Weigh { cells, margins }) => {
                 consult_weigh::weigh(&cells, &margins)
             }
+            Command::Analyse(AnalyseCommand::Comments {
+                file,
+                format,
+                threshold,
+                seed,
+            }) => analyse::comments(
+                &file,
+                analyse::CommentsFormat::parse(&format)?,
+                threshold,
+                seed,
+            ),
+            Command::Analyse(AnalyseCommand::Votes {
+                file,
+                statements,
+                format,
+                seed,
+            }) => analyse::votes(
+                &file,
+                statements.as_deref(),
+                analyse::VotesFormat::parse(&format)?,
+                seed,
+            ),
+            Command::Analyse(AnalyseCommand::Generate(GenerateCommand::Comments {
+                count,
+                seed,
+            })) => analyse::generate_comments(count, seed),
+            Command::Analyse(AnalyseCommand::Generate(GenerateCommand::Votes {
+                participants,
+                statements,
+                votes_each,
+                groups,
+                seed,
+                truth,
+            })) => analyse::generate_votes(
+                &miasto_analysis::generate::VoteSetOptions {
+                    participants,
+                    statements,
+                    votes_each,
+                    groups,
+                    seed,
+                    ..miasto_analysis::generate::VoteSetOptions::default()
+                },
+                truth.as_deref(),
+            ),
             Command::Consult(ConsultCommand::Demo {
                 phase,
                 comments,
@@ -647,6 +788,23 @@ fn main() -> ExitCode {
             Command::Bench(BenchCommand::Stats {
                 reports, requests, ..
             }) => bench::stats(&config, reports, requests).await,
+            Command::Bench(BenchCommand::Analysis {
+                comments,
+                large,
+                participants,
+                statements,
+                votes_each,
+                runs,
+                write_comments,
+            }) => bench_analysis::run(&bench_analysis::BenchOptions {
+                comments,
+                large,
+                participants,
+                statements,
+                votes_each,
+                runs,
+                write_comments: write_comments.as_deref(),
+            }),
             Command::Bench(BenchCommand::Budget {
                 file,
                 voters,

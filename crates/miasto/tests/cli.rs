@@ -1097,3 +1097,179 @@ fn consult_weigh_prints_each_cells_weight_and_names_bad_input() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn analyse_comments_groups_copies_and_prints_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("comments.csv");
+    let letter = "Sprzeciwiam się wycince drzew w parku Jordana. Park jest miejscem odpoczynku \
+                  tysięcy mieszkańców, a stare drzewa chronią nas przed upałem.";
+    std::fs::write(
+        &file,
+        format!(
+            "id,author,text\n\
+             a1,x,\"{letter}\"\n\
+             a2,y,\"Dzień dobry, {letter}\nZ poważaniem, Jan \"\"Janek\"\" Nowak\"\n\
+             a3,z,\"{}\"\n\
+             b1,x,Proszę o częstsze kursy autobusu 152 rano.\n",
+            letter.replace("tysięcy", "tysiecy")
+        ),
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let out = miasto()
+            .args(["analyse", "comments"])
+            .arg(&file)
+            .args(["--format", format, "--threshold", "0.6", "--seed", "3"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let assignments = run("assignments");
+    let lines: Vec<&str> = assignments.lines().collect();
+    assert_eq!(lines[0], "comment_id,duplicate_group,topic_group");
+    let ids: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(ids, ["a1", "a2", "a3", "b1"], "input order");
+    let dup: Vec<&str> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    assert_eq!(dup[0], dup[1]);
+    assert_eq!(dup[0], dup[2]);
+    assert_ne!(dup[0], dup[3]);
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let groups = json["duplicate_groups"].as_array().unwrap();
+    assert_eq!(groups[0]["members"], serde_json::json!(["a1", "a2", "a3"]));
+    assert!(!json["topic_groups"].as_array().unwrap().is_empty());
+    let csv = run("groups");
+    assert!(csv.starts_with("kind,group,size,representative,similarity,key_phrases,members\n"));
+    assert!(csv.contains("duplicate,d1,3,"), "{csv}");
+    // The same seed, the same answer.
+    assert_eq!(run("json"), run("json"));
+}
+
+#[test]
+fn analyse_names_bad_input_with_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.csv");
+    let fails = |args: &[&str], content: &[u8], expected: &str| {
+        std::fs::write(&file, content).unwrap();
+        let out = miasto().args(args).arg(&file).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = text(&out.stderr);
+        assert!(err.contains(expected), "{args:?}: {err}");
+    };
+    let comments = &["analyse", "comments"];
+    fails(comments, b"", "the file is empty");
+    fails(comments, b"id,body\n1,hello\n", "line 1: no `text` column");
+    fails(
+        comments,
+        b"id,text\n1,ok\n2,\xff\xfe\n",
+        "line 3: not UTF-8 text",
+    );
+    fails(
+        comments,
+        b"id,text\n1,ok\n1,again\n",
+        "line 3: id `1` repeats line 2",
+    );
+    fails(
+        comments,
+        b"id,text\n1,\"never closed\n",
+        "line 2: a quoted field is not closed",
+    );
+    let votes = &["analyse", "votes"];
+    fails(
+        votes,
+        b"participant,statement,vote\np1,s1,1\np1,s2,7\n",
+        "line 3: vote `7` is not 1",
+    );
+    fails(votes, b"who,what\n", "no `participant` column");
+    fails(
+        votes,
+        b"participant,statement,vote\n",
+        "no votes after the header",
+    );
+    let out = miasto()
+        .args(["analyse", "comments", "--threshold", "2"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("--threshold"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn analyse_votes_reads_both_formats_and_prints_the_documented_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = miasto()
+        .args([
+            "analyse",
+            "generate",
+            "votes",
+            "--participants",
+            "200",
+            "--statements",
+            "30",
+            "--groups",
+            "2",
+        ])
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "{}", text(&generated.stderr));
+    let plain = dir.path().join("votes.csv");
+    std::fs::write(&plain, &generated.stdout).unwrap();
+    // The same votes in Pol.is's open-data layout (ids without prefixes, a timestamp).
+    let mut polis = String::from("timestamp,datetime,comment-id,voter-id,vote\n");
+    for (i, line) in text(&generated.stdout).lines().skip(1).enumerate() {
+        let f: Vec<&str> = line.split(',').collect();
+        polis.push_str(&format!("{},x,{},{},{}\n", 1000 + i, f[1], f[0], f[2]));
+    }
+    let polis_file = dir.path().join("polis.csv");
+    std::fs::write(&polis_file, polis).unwrap();
+    let run = |file: &std::path::Path, format: &str| {
+        let out = miasto()
+            .args(["analyse", "votes"])
+            .arg(file)
+            .args(["--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let a = run(&plain, "json");
+    assert_eq!(
+        a,
+        run(&polis_file, "json"),
+        "the two layouts give the same result"
+    );
+    let json: serde_json::Value = serde_json::from_str(&a).unwrap();
+    let groups = json["groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 2);
+    let rep = &groups[0]["representative"][0];
+    for key in [
+        "statement",
+        "direction",
+        "repness",
+        "repness_test",
+        "p_success",
+        "p_test",
+    ] {
+        assert!(!rep[key].is_null(), "representative has {key}: {rep}");
+    }
+    assert!(rep["statement"].is_string());
+    assert!(groups[0]["members"][0].is_string());
+    assert!(json["consensus"]["agree"].is_array());
+    assert!(json["consensus"]["disagree"].is_array());
+    assert!(json["group_informed_consensus"].as_object().unwrap().len() == 30);
+    let assignments = run(&plain, "assignments");
+    assert!(assignments.starts_with("participant,group\n"));
+    assert_eq!(assignments.lines().count(), 201);
+}

@@ -24,15 +24,19 @@ fn error(line: usize, message: impl Into<String>) -> ParseError {
 }
 
 /// One record: its fields and the line it starts on.
-struct Record {
-    line: usize,
-    fields: Vec<String>,
+pub struct Record {
+    pub line: usize,
+    pub fields: Vec<String>,
 }
 
-/// Splits the text into records: `;` between fields, `"` quoting (a doubled `""` inside
+fn records(text: &str) -> Result<Vec<Record>, ParseError> {
+    delimited(text, ';')
+}
+
+/// Splits the text into records: `delimiter` (`;` in Pabulib files, `,` in CSV) between fields, `"` quoting (a doubled `""` inside
 /// quotes is one quote), a line break inside quotes belongs to the field, `\r\n` and `\n`
 /// both end a record, blank lines are skipped.
-fn records(text: &str) -> Result<Vec<Record>, ParseError> {
+pub fn delimited(text: &str, delimiter: char) -> Result<Vec<Record>, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = Vec::new();
     let mut fields = Vec::new();
@@ -64,7 +68,7 @@ fn records(text: &str) -> Result<Vec<Record>, ParseError> {
                 quoted = true;
                 blank = false;
             }
-            ';' => {
+            c if c == delimiter => {
                 fields.push(std::mem::take(&mut field));
                 blank = false;
             }
