@@ -79,7 +79,10 @@ export OPERATOR_EMAIL=operator@e2e.miasto.test OFFICIAL_EMAIL=official@e2e.miast
 CONSULT_OPEN="$(sed -n 's#^consultation: /consultations/##p' "$work/consult-open.txt")"
 CONSULT_OPEN_DOC="$(sed -n 's#^document: ##p' "$work/consult-open.txt")"
 CONSULT_CLOSED="$(sed -n 's#^consultation: /consultations/##p' "$work/consult-closed.txt")"
-export CONSULT_OPEN CONSULT_OPEN_DOC CONSULT_CLOSED
+# …and one closed with a letter campaign among its comments, for the groups of comments.
+"$MIASTO_BIN" consult demo --phase analysis --comments 10 --responses 5 --campaign 8 > "$work/consult-groups.txt"
+CONSULT_GROUPS="$(sed -n 's#^consultation: /consultations/##p' "$work/consult-groups.txt")"
+export CONSULT_OPEN CONSULT_OPEN_DOC CONSULT_CLOSED CONSULT_GROUPS
 
 "$MIASTO_BIN" serve --bind 127.0.0.1:0 > "$work/stdout.log" 2> "$work/server.log" &
 server_pid=$!

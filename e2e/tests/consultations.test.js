@@ -332,3 +332,80 @@ test('a resident signs up for a meeting and books a duty-hour slot; on a phone i
   await assert.doesNotReject(official.getByText('Ewa Zielińska').waitFor());
   await official.context().close();
 });
+
+test('staff group the comments, merge two groups, move a comment and answer a whole group; the report shows that answer on every member', async () => {
+  const slug = process.env.CONSULT_GROUPS;
+  const groups = `${BASE}/staff/consultations/${slug}/groups`;
+  const operator = await inPolish(chrome.browser, process.env.OPERATOR_EMAIL);
+  await operator.goto(groups);
+  await checkPage(operator, 'groups: before the analysis');
+  await assert.doesNotReject(operator.getByText('Nie ma jeszcze grup.').waitFor());
+  await operator.getByRole('button', { name: 'Przeprowadź analizę' }).click();
+  await assert.doesNotReject(operator.getByRole('status').getByText('Analiza gotowa').waitFor());
+  await checkPage(operator, 'groups: topics');
+  // The campaign's eight copies are one group of copies, greetings, typos and signatures aside.
+  await operator.getByRole('link', { name: 'Kopie tego samego tekstu' }).click();
+  await checkPage(operator, 'groups: copies');
+  await assert.doesNotReject(operator.getByText('8 uwag ·').waitFor());
+  await operator.getByRole('link', { name: 'Tematy' }).click();
+  const topics = operator.locator('.groups-list h2 a');
+  assert.ok((await topics.count()) >= 3, 'at least three topics');
+  await topics.first().click();
+  await checkPage(operator, 'group');
+  const sizeOf = async () => Number((await operator.locator('#group-figures').innerText()).match(/ (\d+) uwag/)[1]);
+  const before = await sizeOf();
+  // Merge the next group into this one.
+  const other = operator.getByLabel('Dołącz do tej grupy');
+  await other.selectOption(await other.locator('option').nth(1).getAttribute('value'));
+  await operator.getByRole('button', { name: 'Połącz grupy' }).click();
+  await assert.doesNotReject(operator.getByRole('status').getByText('Zapisano zmianę grupy.').waitFor());
+  const merged = await sizeOf();
+  assert.ok(merged > before, `merged: ${before} → ${merged}`);
+  // Move the last comment to another group.
+  const move = operator.getByLabel('Przenieś do grupy').last();
+  await move.selectOption(await move.locator('option').nth(1).getAttribute('value'));
+  await operator.getByRole('button', { name: 'Przenieś', exact: true }).last().click();
+  await assert.doesNotReject(operator.getByRole('status').getByText('Zapisano zmianę grupy.').waitFor());
+  assert.equal(await sizeOf(), merged - 1);
+  await checkPage(operator, 'group: merged and one moved');
+  // One answer for the whole group.
+  const answer = 'Wydłużamy konsultacje wakacyjne do 30 dni, a raport opublikujemy w 30 dni; każda uwaga dostanie odpowiedź.';
+  await operator.getByRole('button', { name: 'Odpowiedz całej grupie' }).click();
+  await checkPage(operator, 'group: answer errors');
+  await assert.doesNotReject(operator.locator('#justification-error').waitFor());
+  await operator.getByLabel('Rozstrzygnięcie').selectOption('accepted');
+  await operator.getByLabel(/^Uzasadnienie/).fill(answer);
+  await operator.getByRole('button', { name: 'Odpowiedz całej grupie' }).click();
+  await assert.doesNotReject(operator.getByRole('status').getByText('Odpowiedź zapisana dla każdej uwagi w grupie.').waitFor());
+  const members = merged - 1;
+  await assert.doesNotReject(operator.getByText(`z odpowiedzią: ${members}`).first().waitFor());
+  // The rest answered at once on the answers page.
+  await operator.goto(`${BASE}/staff/consultations/${slug}/answers`);
+  for (const box of await operator.getByRole('checkbox').all()) {
+    await box.check();
+  }
+  await operator.locator('#disposition').selectOption('not_applicable');
+  await operator.locator('#justification').fill('Uwaga dotyczy spraw poza projektem uchwały.');
+  await operator.getByRole('button', { name: 'Odpowiedz na zaznaczone uwagi' }).click();
+  await assert.doesNotReject(operator.getByText('0 uwag czeka na odpowiedź.').waitFor());
+  await operator.context().close();
+
+  // The groups in English on a phone.
+  const phone = await englishPhone(chrome.browser, process.env.OPERATOR_EMAIL, PASSWORD);
+  await phone.goto(groups);
+  await checkPage(phone, 'phone (English): groups of comments');
+  await assertFitsWidth(phone, 'groups of comments');
+  await assert.doesNotReject(phone.getByRole('link', { name: 'Copies of the same text' }).waitFor());
+  await phone.locator('.groups-list h2 a').first().click();
+  await checkPage(phone, 'phone (English): a group');
+  await assertFitsWidth(phone, 'a group');
+  await phone.context().close();
+
+  const official = await inPolish(chrome.browser, process.env.OFFICIAL_EMAIL);
+  await official.goto(`${BASE}/staff/consultations/${slug}/answers`);
+  await official.getByRole('button', { name: 'Opublikuj raport i wszystkie odpowiedzi' }).click();
+  await official.waitForURL(`${BASE}/consultations/${slug}/report`);
+  await checkPage(official, 'report: a group answered at once');
+  assert.equal(await official.getByText(answer).count(), members, 'the group\'s answer on each of its comments');
+  await official.context().close();
+});

@@ -179,10 +179,31 @@ pub fn group(comments: &[&str], options: &Options) -> Groups {
     let hasher = Hasher::new(options.seed);
     let sigs = signatures(&permuted, &hasher);
     let mut g = group_signatures(&sigs, options);
+    for group in &mut g.groups {
+        group.representative = plainest(group, &sigs, &permuted);
+    }
     g.group_of = crate::renumber(&mut g.groups, &order, |g| {
         (&mut g.members, &mut g.representative)
     });
     g
+}
+
+/// Of the members that match the representative exactly (the same words once courtesies,
+/// case and accents are set aside), the one to show: not in capitals, then the shortest (no
+/// greeting, no signature).
+fn plainest(group: &Group, sigs: &[Signature], texts: &[&str]) -> usize {
+    let rep = group.representative;
+    group
+        .members
+        .iter()
+        .copied()
+        .filter(|&m| sigs[m] == sigs[rep])
+        .min_by_key(|&m| {
+            let t = texts[m];
+            let shouting = !t.chars().any(char::is_lowercase);
+            (shouting, t.chars().count(), m)
+        })
+        .unwrap_or(rep)
 }
 
 /// Near-duplicate groups from signatures already computed.

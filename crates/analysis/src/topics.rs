@@ -3,7 +3,8 @@
 //! 1. Features: the content words' stems ([`crate::text::stem`]) and pairs of neighbouring
 //!    stems, weighted by TF-IDF (sublinear term frequency, smoothed IDF), each comment's
 //!    vector of length 1; features in a single comment say nothing about groups and go.
-//! 2. Many small clusters first: spherical k-means (cosine), seeded by k-means++ on a sample.
+//! 2. Many small clusters first (√(n/2), at least min(n/2, 16)): spherical k-means (cosine),
+//!    seeded by k-means++ on a sample.
 //! 3. Then the number of groups comes from the data: the small clusters are merged by average
 //!    linkage (the mean cosine similarity between members of two clusters, exact from the
 //!    clusters' sums), and the level with the best silhouette (computed from the same sums)
@@ -359,14 +360,17 @@ fn merge(mut cross: Vec<Vec<f64>>, mut size: Vec<f64>) -> (Vec<usize>, Vec<(usiz
         live -= 1;
         scores.push((live, score(&cross, &size, &alive)));
     }
-    // The best level (fewer groups on a tie).
-    let (best_level, _) =
-        scores
-            .iter()
-            .enumerate()
-            .fold((0, f64::NEG_INFINITY), |(bi, bs), (i, &(_, s))| {
-                if s >= bs { (i, s) } else { (bi, bs) }
-            });
+    // The best level; within the silhouette's noise (0.05/√n) of the best, the fewest groups
+    // (a small set's silhouettes are noisy, and a group too many costs an answer).
+    let best = scores
+        .iter()
+        .map(|&(_, s)| s)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let noise = 0.05 / size.iter().sum::<f64>().max(1.0).sqrt();
+    let best_level = scores
+        .iter()
+        .rposition(|&(_, s)| s >= best - noise)
+        .unwrap_or(0);
     let mut group: Vec<usize> = (0..k).collect();
     for &(a, b) in history.iter().take(best_level) {
         for g in group.iter_mut() {
@@ -401,7 +405,10 @@ fn group_in_order(comments: &[&str], options: &Options) -> Topics {
     let mut final_groups: Vec<Vec<usize>> = Vec::new();
     if live.len() >= 2 && features > 0 {
         let mut rng = Rng::new(options.seed ^ 0x544F_5049_4353);
+        // √(n/2) small clusters, but at least half the comments up to 16: a small
+        // consultation's few points must not start out merged.
         let k0 = ((live.len() as f64 / 2.0).sqrt().round() as usize)
+            .max((live.len() / 2).min(16))
             .clamp(2, options.max_clusters.max(2));
         let labels = spherical_kmeans(rows, &live, features, k0.min(live.len()), &mut rng);
         let k = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(1);
@@ -636,8 +643,16 @@ mod tests {
         let comments: Vec<&str> = trees.iter().chain(&buses).copied().collect();
         let t = group(&comments, &Options::default());
         let g = &t.group_of;
-        assert!(g[..5].iter().all(|&x| x == g[0]), "{g:?}");
-        assert!(g[5..].iter().all(|&x| x == g[5]), "{g:?}");
+        assert!(
+            g[..5].iter().all(|&x| x == g[0]),
+            "{g:?} {:?}",
+            t.silhouettes
+        );
+        assert!(
+            g[5..].iter().all(|&x| x == g[5]),
+            "{g:?} {:?}",
+            t.silhouettes
+        );
         assert_ne!(g[0], g[5]);
         let trees_group = &t.groups[g[0]];
         assert!(

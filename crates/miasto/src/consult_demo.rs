@@ -154,8 +154,12 @@ pub async fn create(
     comments: usize,
     responses: usize,
     resident: Option<&str>,
+    campaign: usize,
 ) -> anyhow::Result<()> {
     let (c, document) = build(db, phase, comments, responses, resident).await?;
+    if campaign > 0 {
+        add_campaign(db, c.id, campaign).await?;
+    }
     println!("consultation: /consultations/{}", c.slug);
     println!("document: /consultations/{}/documents/{document}", c.slug);
     println!("survey: /consultations/{}/survey", c.slug);
@@ -164,6 +168,79 @@ pub async fn create(
         c.slug
     );
     println!("answers (staff): /staff/consultations/{}/answers", c.slug);
+    println!(
+        "groups of comments (staff): /staff/consultations/{}/groups",
+        c.slug
+    );
+    Ok(())
+}
+
+/// A letter residents copy and send in (a campaign), and the edits they make.
+const CAMPAIGN: &str = "Jako mieszkańcy Podgórza domagamy się, aby konsultacje w okresie \
+wakacyjnym trwały co najmniej 30 dni, a raport był publikowany w ciągu 30 dni od ich \
+zakończenia. Każda uwaga musi otrzymać odpowiedź z uzasadnieniem.";
+const CAMPAIGN_GREETINGS: &[&str] = &[
+    "",
+    "Dzień dobry, ",
+    "Szanowni Państwo,\n",
+    "Szanowny Panie Prezydencie! ",
+];
+const CAMPAIGN_SIGNATURES: &[&str] = &[
+    "",
+    "\nZ poważaniem, Anna Nowak",
+    "\nPozdrawiam, Jan Kowalski, ul. Wielicka 12",
+    "\nZ wyrazami szacunku\nMaria Wójcik",
+];
+
+/// `copies` of the campaign letter, typed in from paper and e-mail with the edits people
+/// make (greetings, signatures, a typo, Polish letters lost): one group for the
+/// consultation algorithm to find.
+async fn add_campaign(
+    db: &DatabaseConnection,
+    consultation: uuid::Uuid,
+    copies: usize,
+) -> anyhow::Result<()> {
+    let tx = miasto_store::begin(db).await?;
+    for i in 0..copies {
+        let mut body = CAMPAIGN.to_owned();
+        match i % 4 {
+            1 => body = body.replace("wakacyjnym", "wakacyjnm"),
+            2 => {
+                body = body
+                    .replace('ą', "a")
+                    .replace('ę', "e")
+                    .replace('ż', "z")
+                    .replace('ó', "o")
+                    .replace('ń', "n")
+            }
+            3 => body = body.replace("co najmniej", "conajmniej"),
+            _ => {}
+        }
+        let text = format!(
+            "{}{body}{}",
+            CAMPAIGN_GREETINGS[i % CAMPAIGN_GREETINGS.len()],
+            CAMPAIGN_SIGNATURES[(i / 2) % CAMPAIGN_SIGNATURES.len()]
+        );
+        store::add_comment(
+            &tx,
+            consultation,
+            NewComment {
+                channel: if i % 2 == 0 {
+                    Channel::Paper
+                } else {
+                    Channel::Email
+                },
+                author: None,
+                author_name: None,
+                body: text,
+                recorded_by: None,
+                target: Target::Consultation,
+            },
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("campaign comment: {e}"))?;
+    }
+    tx.commit().await?;
     Ok(())
 }
 

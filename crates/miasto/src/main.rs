@@ -202,6 +202,10 @@ enum ConsultCommand {
         /// Make the first comment this account's (to see its answer in "My city").
         #[arg(long)]
         resident: Option<String>,
+        /// Also add this many copies of one letter (a campaign), with the edits people
+        /// make, for the consultation algorithm's groups.
+        #[arg(long, default_value_t = 0)]
+        campaign: usize,
     },
     /// Weight survey responses to population margins by raking: CELLS.csv
     /// (`district,age,sex,count`) and MARGINS.json (`{"district":{…},"age":{…},"sex":{…}}`);
@@ -773,11 +777,20 @@ fn main() -> ExitCode {
                 comments,
                 responses,
                 resident,
+                campaign,
                 ..
             }) => {
                 let phase = consult_demo::Phase::parse(&phase)?;
                 let (db, _) = prepare_database(&config, true).await?;
-                consult_demo::create(&db, phase, comments, responses, resident.as_deref()).await
+                consult_demo::create(
+                    &db,
+                    phase,
+                    comments,
+                    responses,
+                    resident.as_deref(),
+                    campaign,
+                )
+                .await
             }
             Command::Budget(BudgetCommand::Open {
                 slug, share_files, ..

@@ -67,10 +67,13 @@ pub enum Action {
     ConsultationMeetingCancelled,
     ConsultationTemplateSaved,
     ConsultationTemplateDeleted,
+    /// The consultation algorithm was run, or its groups reshaped (renamed, merged, a comment
+    /// moved, confirmed).
+    ConsultationGrouped,
 }
 
 impl Action {
-    pub const ALL: [Action; 51] = [
+    pub const ALL: [Action; 52] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -122,6 +125,7 @@ impl Action {
         Self::ConsultationMeetingCancelled,
         Self::ConsultationTemplateSaved,
         Self::ConsultationTemplateDeleted,
+        Self::ConsultationGrouped,
     ];
 
     pub fn code(self) -> &'static str {
@@ -177,6 +181,7 @@ impl Action {
             Self::ConsultationMeetingCancelled => "consultation_meeting_cancelled",
             Self::ConsultationTemplateSaved => "consultation_template_saved",
             Self::ConsultationTemplateDeleted => "consultation_template_deleted",
+            Self::ConsultationGrouped => "consultation_grouped",
         }
     }
 }

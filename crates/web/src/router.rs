@@ -461,6 +461,38 @@ fn pages() -> Pages {
         consultations::answers::publish_report,
     )
     .get(
+        "/staff/consultations/{slug}/groups",
+        consultations::groups::list,
+    )
+    .post(
+        "/staff/consultations/{slug}/groups",
+        consultations::groups::analyse,
+    )
+    .get(
+        "/staff/consultations/{slug}/groups/{id}",
+        consultations::groups::show,
+    )
+    .post(
+        "/staff/consultations/{slug}/groups/{id}/label",
+        consultations::groups::rename,
+    )
+    .post(
+        "/staff/consultations/{slug}/groups/{id}/confirm",
+        consultations::groups::confirm,
+    )
+    .post(
+        "/staff/consultations/{slug}/groups/{id}/merge",
+        consultations::groups::merge,
+    )
+    .post(
+        "/staff/consultations/{slug}/groups/{id}/move",
+        consultations::groups::move_comment,
+    )
+    .post(
+        "/staff/consultations/{slug}/groups/{id}/answer",
+        consultations::groups::answer,
+    )
+    .get(
         "/staff/consultations/{slug}/comments",
         consultations::comments::show_record,
     )

@@ -11,6 +11,7 @@
 pub mod answers;
 pub mod comments;
 pub mod document;
+pub mod grouping;
 pub mod meetings;
 pub mod survey;
 pub mod weighting;
@@ -425,10 +426,13 @@ pub enum Action {
     MakeCodes,
     /// Officials enter the population's margins the survey's results are weighted to.
     Weigh,
+    /// Staff run the consultation algorithm and work with its groups of comments (rename,
+    /// merge, move a comment, confirm); a group's answer is [`Action::Answer`].
+    Group,
 }
 
 impl Action {
-    pub const ALL: [Self; 14] = [
+    pub const ALL: [Self; 15] = [
         Self::EditPlan,
         Self::Publish,
         Self::Cancel,
@@ -443,13 +447,14 @@ impl Action {
         Self::PublishMinutes,
         Self::MakeCodes,
         Self::Weigh,
+        Self::Group,
     ];
 
     /// The permission it needs beyond an account, if any.
     pub fn permission(self) -> Option<Permission> {
         match self {
             Self::TakePart | Self::SignUp => None,
-            Self::RecordComment | Self::Answer | Self::PublishMinutes => {
+            Self::RecordComment | Self::Answer | Self::PublishMinutes | Self::Group => {
                 Some(Permission::HandleConsultations)
             }
             Self::EditPlan
@@ -486,6 +491,8 @@ impl Action {
             Self::MakeCodes => &[Draft, Announced, Information, Open],
             // The figures are weighed while they come in and until the report fixes them.
             Self::Weigh => &[Open, Analysis],
+            // Comments are grouped while they come in and until the report is out.
+            Self::Group => &[Open, Analysis],
         }
     }
 }
@@ -615,6 +622,18 @@ pub fn may_answer(
     phase: Phase,
 ) -> Result<(), Refusal> {
     may(actor, Action::Answer, phase)?;
+    own_unit(actor, unit, owner)
+}
+
+/// May `actor` work with the groups of comments of a consultation owned by `owner` now in
+/// `phase`? As for answers: staff of the consultation's unit, and officials.
+pub fn may_group(
+    actor: &Actor,
+    unit: Option<UnitId>,
+    owner: UnitId,
+    phase: Phase,
+) -> Result<(), Refusal> {
+    may(actor, Action::Group, phase)?;
     own_unit(actor, unit, owner)
 }
 

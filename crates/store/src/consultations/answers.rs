@@ -48,7 +48,7 @@ fn from_row(m: consultation_answers::Model) -> Result<Answer> {
 /// Answers are written while `Action::Answer` allows: published, opened, neither called off
 /// nor reported. A write on the consultation's row, so the report published at the same
 /// moment comes first (and the answer is refused) or waits for it.
-async fn answerable(
+pub(crate) async fn answerable(
     c: &impl ConnectionTrait,
     consultation: Uuid,
 ) -> std::result::Result<(), ChangeError> {

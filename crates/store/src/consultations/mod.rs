@@ -5,6 +5,7 @@
 
 pub mod answers;
 pub mod documents;
+pub mod groups;
 pub mod meetings;
 pub mod subscriptions;
 pub mod survey;

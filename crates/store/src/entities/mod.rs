@@ -28,6 +28,8 @@ pub mod consultation_answer_templates;
 pub mod consultation_answers;
 pub mod consultation_bookings;
 pub mod consultation_codes;
+pub mod consultation_comment_group_members;
+pub mod consultation_comment_groups;
 pub mod consultation_comments;
 pub mod consultation_districts;
 pub mod consultation_document_versions;

@@ -33,6 +33,7 @@ mod m20261207_000026_survey_files;
 mod m20261207_000027_answer_templates;
 mod m20261207_000028_consultation_outline;
 mod m20261207_000029_duty_hour_cancellation;
+mod m20261207_000030_comment_groups;
 
 pub struct Migrator;
 
@@ -69,6 +70,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000027_answer_templates::Migration),
             Box::new(m20261207_000028_consultation_outline::Migration),
             Box::new(m20261207_000029_duty_hour_cancellation::Migration),
+            Box::new(m20261207_000030_comment_groups::Migration),
         ]
     }
 }

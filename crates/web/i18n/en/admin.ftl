@@ -201,3 +201,4 @@ audit-action-consultation_comment_approved = Comment approved by a moderator
 audit-action-consultation_meeting_cancelled = Consultation meeting called off
 audit-action-consultation_template_saved = Consultation answer template saved
 audit-action-consultation_template_deleted = Consultation answer template deleted
+audit-action-consultation_grouped = Consultation comments grouped

@@ -273,3 +273,51 @@ consult-outline-clear = Clear the area
 consult-outline-corners = Corners: {"{"}count{"}"}
 consult-outline-drawn = Area drawn on the map.
 consult-outline-map-view = Map of the consultation's area
+
+## Groups of comments (the consultation algorithm)
+consult-tab-groups = Groups of comments
+groups-title = Groups of comments
+groups-lead = The algorithm groups comments with the same text (copies of one letter, say) and comments that make the same point in other words, so that each group is answered once. Nothing is answered on its own: a person reviews and confirms every group.
+groups-run-heading = Analysis of the comments
+groups-run-text = Comments to analyse: { $n }. Running the analysis again after more comments arrive keeps the confirmed groups.
+groups-threshold = Similarity threshold for copies (0.3–1)
+groups-threshold-hint = The higher it is, the closer two texts must be to count as copies. 0.6 by default.
+groups-run = Run the analysis
+groups-kinds = Kinds of groups
+groups-kind-topic = Topics
+groups-kind-duplicate = Copies of the same text
+groups-kind-topic-hint = Comments that make the same point in other words.
+groups-kind-duplicate-hint = The same text with small changes: form letters, copied appeals, typos, added greetings and signatures.
+groups-ungrouped = Comments in no group: { $n }.
+groups-empty = No groups yet. Run the analysis to find them.
+groups-unnamed = Unnamed group
+groups-size = { $n ->
+    [one] { $n } comment
+   *[other] { $n } comments
+}
+groups-answered = answered: { $n }
+groups-similarity = similarity { $n }%
+groups-confirmed = Confirmed
+groups-key-phrases = Key phrases
+groups-representative = The most typical comment
+groups-name-heading = Name and confirmation
+groups-label = Group name
+groups-rename = Save the name
+groups-confirm-hint = A confirmed group stays as it is when the analysis runs again.
+groups-confirm = Confirm the group
+groups-merge-heading = Merge with another group
+groups-merge-with = Add to this group
+groups-merge-hint = The chosen group's comments move to this one; the chosen group goes.
+groups-merge = Merge the groups
+groups-choose = — choose a group —
+groups-error-choose = Choose a group.
+groups-answer-heading = One answer for the whole group
+groups-answer-text = One answer (disposition and justification) for every comment in the group ({ $n }). It replaces those comments' earlier answers; it is a draft until the report is published.
+groups-answer = Answer the whole group
+groups-members = Comments in the group
+groups-members-empty = No comments are left in this group.
+groups-move-to = Move to group
+groups-move = Move
+flash-groups-analysed = Analysis done: the groups of comments are up to date.
+flash-groups-changed = The group's change is saved.
+flash-groups-answered = The answer is saved for every comment in the group.

@@ -283,3 +283,52 @@ consult-outline-clear = Wyczyść obszar
 consult-outline-corners = Narożników: {"{"}count{"}"}
 consult-outline-drawn = Obszar zaznaczony na mapie.
 consult-outline-map-view = Mapa obszaru konsultacji
+
+## Groups of comments (the consultation algorithm)
+consult-tab-groups = Grupy uwag
+groups-title = Grupy uwag
+groups-lead = Algorytm łączy w grupy uwagi o tej samej treści (np. kopie jednego listu) i uwagi, które mówią to samo innymi słowami, aby na każdą grupę odpowiedzieć raz. Nic nie dostaje odpowiedzi samo: każdą grupę przegląda i zatwierdza człowiek.
+groups-run-heading = Analiza uwag
+groups-run-text = Uwag do przeanalizowania: { $n }. Ponowna analiza po napływie nowych uwag zachowuje grupy zatwierdzone.
+groups-threshold = Próg podobieństwa kopii (0,3–1)
+groups-threshold-hint = Im wyższy, tym bliższe sobie muszą być teksty, aby uznać je za kopie. Domyślnie 0,6.
+groups-run = Przeprowadź analizę
+groups-kinds = Rodzaje grup
+groups-kind-topic = Tematy
+groups-kind-duplicate = Kopie tego samego tekstu
+groups-kind-topic-hint = Uwagi, które mówią to samo innymi słowami.
+groups-kind-duplicate-hint = Ten sam tekst z drobnymi zmianami: listy zbiorowe, kopiowane apele, literówki, dopisane powitania i podpisy.
+groups-ungrouped = Uwag poza grupami: { $n }.
+groups-empty = Nie ma jeszcze grup. Przeprowadź analizę, aby je znaleźć.
+groups-unnamed = Grupa bez nazwy
+groups-size = { $n ->
+    [one] { $n } uwaga
+    [few] { $n } uwagi
+   *[other] { $n } uwag
+}
+groups-answered = z odpowiedzią: { $n }
+groups-similarity = podobieństwo { $n }%
+groups-confirmed = Zatwierdzona
+groups-key-phrases = Kluczowe wyrażenia
+groups-representative = Najbardziej typowa uwaga
+groups-name-heading = Nazwa i zatwierdzenie
+groups-label = Nazwa grupy
+groups-rename = Zapisz nazwę
+groups-confirm-hint = Zatwierdzona grupa zostaje taka, jak jest, gdy analizę przeprowadza się ponownie.
+groups-confirm = Zatwierdź grupę
+groups-merge-heading = Połącz z inną grupą
+groups-merge-with = Dołącz do tej grupy
+groups-merge-hint = Uwagi wybranej grupy przejdą do tej; wybrana grupa zniknie.
+groups-merge = Połącz grupy
+groups-choose = — wybierz grupę —
+groups-error-choose = Wybierz grupę.
+groups-answer-heading = Odpowiedź dla całej grupy
+groups-answer-text = Jedna odpowiedź (rozstrzygnięcie i uzasadnienie) dla każdej uwagi w grupie ({ $n }). Zastępuje wcześniejsze odpowiedzi tych uwag; do publikacji raportu jest szkicem.
+groups-answer = Odpowiedz całej grupie
+groups-members = Uwagi w grupie
+groups-members-empty = W tej grupie nie ma już uwag.
+groups-move-to = Przenieś do grupy
+groups-move = Przenieś
+flash-groups-analysed = Analiza gotowa: grupy uwag zostały odświeżone.
+flash-groups-changed = Zapisano zmianę grupy.
+flash-groups-answered = Odpowiedź zapisana dla każdej uwagi w grupie.

@@ -287,6 +287,44 @@ async fn answers_page(
     })
 }
 
+/// A new answer as typed: from the template chosen, if any (what is typed wins), checked.
+/// Problems are added to `errors` by field; the template is returned for the audit.
+pub async fn typed_answer(
+    state: &AppState,
+    template: &str,
+    disposition: &str,
+    justification: &str,
+    errors: &mut FieldErrors,
+) -> Result<(Option<rules::Answer>, Option<store::AnswerTemplate>), Error> {
+    let template = match template.trim() {
+        "" => None,
+        raw => {
+            let found = match Uuid::try_parse(raw) {
+                Ok(id) => store::template(state.db(), id).await?,
+                Err(_) => None,
+            };
+            if found.is_none() {
+                errors.add_message("template", "consult-error-target");
+            }
+            found
+        }
+    };
+    let (disposition, justification) = match &template {
+        Some(t) => rules::from_template(&t.template, disposition, justification),
+        None => (disposition, justification),
+    };
+    let checked = match rules::check_answer(disposition, justification) {
+        Ok(a) => Some(a),
+        Err(list) => {
+            for (field, e) in list {
+                errors.add(field, e);
+            }
+            None
+        }
+    };
+    Ok((checked, template))
+}
+
 async fn find(state: &AppState, slug: &str) -> Result<Consultation, Error> {
     miasto_store::consultations::get_by_slug(state.db(), slug)
         .await?
@@ -369,35 +407,17 @@ pub async fn answer(
             }
         },
     };
-    let template = match form.template.trim() {
-        "" => None,
-        raw => {
-            let found = match Uuid::try_parse(raw) {
-                Ok(id) => store::template(state.db(), id).await?,
-                Err(_) => None,
-            };
-            if found.is_none() {
-                errors.add_message("template", "consult-error-target");
-            }
-            found
-        }
-    };
-    let (disposition, justification) = match &template {
-        Some(t) => rules::from_template(&t.template, &form.disposition, &form.justification),
-        None => (form.disposition.as_str(), form.justification.as_str()),
-    };
-    let new = if reuse.is_none() && form.answer.trim().is_empty() {
-        match rules::check_answer(disposition, justification) {
-            Ok(a) => Some(a),
-            Err(list) => {
-                for (field, e) in list {
-                    errors.add(field, e);
-                }
-                None
-            }
-        }
+    let (new, template) = if reuse.is_none() && form.answer.trim().is_empty() {
+        typed_answer(
+            &state,
+            &form.template,
+            &form.disposition,
+            &form.justification,
+            &mut errors,
+        )
+        .await?
     } else {
-        None
+        (None, None)
     };
     let (Some(ids), true) = (ids, errors.is_empty()) else {
         return again(

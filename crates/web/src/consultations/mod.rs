@@ -5,6 +5,7 @@
 pub mod answers;
 pub mod comments;
 pub mod documents;
+pub mod groups;
 pub mod meetings;
 pub mod moderation;
 pub mod staff;

@@ -12,6 +12,7 @@ mod ballot;
 mod budget;
 mod budget_rules;
 mod consultation_answers;
+mod consultation_groups;
 mod consultation_meetings;
 mod consultation_subscriptions;
 mod consultation_survey;
