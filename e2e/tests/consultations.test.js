@@ -409,3 +409,50 @@ test('staff group the comments, merge two groups, move a comment and answer a wh
   assert.equal(await official.getByText(answer).count(), members, 'the group\'s answer on each of its comments');
   await official.context().close();
 });
+
+test('a resident votes on statements with the keyboard and adds one; the opinion groups are published with a text alternative; on a phone in English too', async () => {
+  const slug = process.env.CONSULT_OPEN;
+  const resident = await inPolish(chrome.browser, process.env.VOTER3_EMAIL);
+  await resident.goto(`${BASE}/consultations/${slug}/statements`);
+  await checkPage(resident, 'statements');
+  await assert.doesNotReject(resident.getByText('Oddane głosy: 0 z 7.').waitFor());
+  // Real buttons: reached with Tab, pressed with Enter.
+  const agree = resident.getByRole('button', { name: 'Zgadzam się' }).first();
+  await agree.focus();
+  await resident.keyboard.press('Enter');
+  await assert.doesNotReject(resident.getByRole('status').getByText('Głos zapisany.').waitFor());
+  await assert.doesNotReject(resident.getByText('Oddane głosy: 1 z 7.').waitFor());
+  await resident.getByRole('button', { name: 'Pomiń' }).first().click();
+  await assert.doesNotReject(resident.getByText('Oddane głosy: 2 z 7.').waitFor());
+  // A statement of one's own waits for a moderator; a too short one is named, kept.
+  await resident.getByLabel('Stwierdzenie', { exact: true }).fill('Nie');
+  await resident.getByRole('button', { name: 'Dodaj stwierdzenie' }).click();
+  await checkPage(resident, 'statements: errors');
+  assert.equal(await resident.getByLabel('Stwierdzenie', { exact: true }).inputValue(), 'Nie');
+  await resident.getByLabel('Stwierdzenie', { exact: true }).fill('Spotkania konsultacyjne także wieczorem, po 18:00.');
+  await resident.getByRole('button', { name: 'Dodaj stwierdzenie' }).click();
+  await assert.doesNotReject(resident.getByRole('status').getByText('Stwierdzenie czeka na sprawdzenie').waitFor());
+  await assert.doesNotReject(resident.getByText('czeka na moderatora').waitFor());
+  await resident.getByRole('link', { name: 'Zobacz grupy opinii' }).first().click();
+  await checkPage(resident, 'opinion groups');
+  await assert.doesNotReject(resident.getByRole('img', { name: 'Mapa opinii' }).waitFor());
+  await assert.doesNotReject(resident.getByRole('table', { name: 'Grupy opinii' }).waitFor());
+  await assert.doesNotReject(resident.getByRole('heading', { name: /^Grupa A/ }).waitFor());
+  await assert.doesNotReject(resident.getByRole('heading', { name: 'Co łączy prawie wszystkich' }).waitFor());
+  await resident.context().close();
+
+  const phone = await englishPhone(chrome.browser, process.env.VOTER3_EMAIL, PASSWORD);
+  await phone.goto(`${BASE}/consultations/${slug}/statements`);
+  await checkPage(phone, 'phone (English): statements');
+  await assertFitsWidth(phone, 'statements');
+  await phone.goto(`${BASE}/consultations/${slug}/opinions`);
+  await checkPage(phone, 'phone (English): opinion groups');
+  await assertFitsWidth(phone, 'opinion groups');
+  await assert.doesNotReject(phone.getByRole('img', { name: 'Map of opinions' }).waitFor());
+  await phone.context().close();
+
+  const official = await inPolish(chrome.browser, process.env.OFFICIAL_EMAIL);
+  await official.goto(`${BASE}/staff/consultations/${slug}/statements`);
+  await checkPage(official, 'statements (staff)');
+  await official.context().close();
+});

@@ -172,6 +172,52 @@ pub async fn create(
         "groups of comments (staff): /staff/consultations/{}/groups",
         c.slug
     );
+    println!("statements: /consultations/{}/statements", c.slug);
+    println!("opinion groups: /consultations/{}/opinions", c.slug);
+    Ok(())
+}
+
+/// Statements to vote on (the city's), in two camps and one most share.
+const STATEMENTS: [&str; 7] = [
+    "Konsultacje w wakacje powinny trwać co najmniej 30 dni.",
+    "21 dni konsultacji wystarczy przez cały rok.",
+    "Raport z konsultacji powinien ukazać się w ciągu 30 dni.",
+    "60 dni na raport to rozsądny termin dla urzędu.",
+    "Małe konsultacje powinny móc zwołać rady dzielnic.",
+    "Małe konsultacje to zbędna biurokracja.",
+    "Każda uwaga powinna dostać odpowiedź z uzasadnieniem.",
+];
+
+/// Forty residents vote: two camps (for faster, shorter consultations and for the rules as
+/// they are), a few passes, and nearly everyone for answering every comment.
+async fn seed_votes(db: &DatabaseConnection, consultation: uuid::Uuid) -> anyhow::Result<()> {
+    use miasto_domain::consultations::statements::{Choice, Status};
+    use miasto_store::consultations::statements as st;
+    let statements = st::list(db, consultation, Status::Accepted).await?;
+    let tx = miasto_store::begin(db).await?;
+    for voter in 0..40usize {
+        let user = UserId::new();
+        let reformer = voter % 3 != 0;
+        for (i, s) in statements.iter().enumerate() {
+            let choice = if i == 6 {
+                if voter % 9 == 0 {
+                    Choice::Pass
+                } else {
+                    Choice::Agree
+                }
+            } else if (voter + i) % 13 == 0 {
+                Choice::Pass
+            } else if (i % 2 == 0) == reformer {
+                Choice::Agree
+            } else {
+                Choice::Disagree
+            };
+            st::vote(&tx, consultation, s.id, user, choice)
+                .await
+                .map_err(|e| anyhow::anyhow!("vote: {e}"))?;
+        }
+    }
+    tx.commit().await?;
     Ok(())
 }
 
@@ -403,7 +449,7 @@ pub async fn build(
             topics: vec![rules::Topic::Governance],
             ..rules::check_organisation(
                 Some(unit),
-                &["survey", "comments", "meetings", "duty_hours", "paper"],
+                &["survey", "comments", "statements", "meetings", "duty_hours", "paper"],
                 true,
                 Vec::new(),
             )
@@ -448,6 +494,11 @@ pub async fn build(
                 s.questions.push(q);
             }
             survey::save(db, c.id, &s, 0).await?;
+            for body in STATEMENTS {
+                miasto_store::consultations::statements::add(db, c.id, body, Some(official), true)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("statement: {e}"))?;
+            }
             let first_meeting = meetings_and_duty_hours(db, c.id, opens).await?;
             clock.set(opens + Duration::days(2));
             let blocks = check_source(&draft_2()).map_err(|e| anyhow::anyhow!("draft: {e}"))?;
@@ -486,6 +537,8 @@ pub async fn build(
                 .map_err(|e| anyhow::anyhow!("comment: {e}"))?;
             }
             tx.commit().await?;
+            clock.set(at(1, 2));
+            seed_votes(db, c.id).await?;
             // Responses, spread deterministically over the answers.
             let mut tx = miasto_store::begin(db).await?;
             for i in 0..responses {

@@ -70,10 +70,12 @@ pub enum Action {
     /// The consultation algorithm was run, or its groups reshaped (renamed, merged, a comment
     /// moved, confirmed).
     ConsultationGrouped,
+    /// A statement to vote on was added by staff, or a resident's accepted or refused.
+    ConsultationStatement,
 }
 
 impl Action {
-    pub const ALL: [Action; 52] = [
+    pub const ALL: [Action; 53] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -126,6 +128,7 @@ impl Action {
         Self::ConsultationTemplateSaved,
         Self::ConsultationTemplateDeleted,
         Self::ConsultationGrouped,
+        Self::ConsultationStatement,
     ];
 
     pub fn code(self) -> &'static str {
@@ -182,6 +185,7 @@ impl Action {
             Self::ConsultationTemplateSaved => "consultation_template_saved",
             Self::ConsultationTemplateDeleted => "consultation_template_deleted",
             Self::ConsultationGrouped => "consultation_grouped",
+            Self::ConsultationStatement => "consultation_statement",
         }
     }
 }

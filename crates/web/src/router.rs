@@ -461,6 +461,34 @@ fn pages() -> Pages {
         consultations::answers::publish_report,
     )
     .get(
+        "/consultations/{slug}/statements",
+        consultations::statements::show,
+    )
+    .post(
+        "/consultations/{slug}/statements",
+        consultations::statements::propose,
+    )
+    .post(
+        "/consultations/{slug}/statements/{id}/vote",
+        consultations::statements::vote,
+    )
+    .get(
+        "/consultations/{slug}/opinions",
+        consultations::statements::opinions,
+    )
+    .get(
+        "/staff/consultations/{slug}/statements",
+        consultations::statements::staff,
+    )
+    .post(
+        "/staff/consultations/{slug}/statements",
+        consultations::statements::add,
+    )
+    .post(
+        "/staff/consultations/{slug}/statements/{id}/moderate",
+        consultations::statements::moderate,
+    )
+    .get(
         "/staff/consultations/{slug}/groups",
         consultations::groups::list,
     )

@@ -13,6 +13,7 @@ pub mod comments;
 pub mod document;
 pub mod grouping;
 pub mod meetings;
+pub mod statements;
 pub mod survey;
 pub mod weighting;
 
@@ -56,12 +57,15 @@ pub enum Method {
     DutyHours,
     /// Paper, e-mail and letter comments typed in by staff.
     Paper,
+    /// Statements residents agree or disagree with; opinion groups found as Pol.is does.
+    Statements,
 }
 
 impl Method {
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Survey,
         Self::Comments,
+        Self::Statements,
         Self::Meetings,
         Self::DutyHours,
         Self::Paper,
@@ -74,6 +78,7 @@ impl Method {
             Self::Meetings => "meetings",
             Self::DutyHours => "duty_hours",
             Self::Paper => "paper",
+            Self::Statements => "statements",
         }
     }
 
@@ -426,13 +431,15 @@ pub enum Action {
     MakeCodes,
     /// Officials enter the population's margins the survey's results are weighted to.
     Weigh,
+    /// Officials add statements to vote on (shown at once).
+    EditStatements,
     /// Staff run the consultation algorithm and work with its groups of comments (rename,
     /// merge, move a comment, confirm); a group's answer is [`Action::Answer`].
     Group,
 }
 
 impl Action {
-    pub const ALL: [Self; 15] = [
+    pub const ALL: [Self; 16] = [
         Self::EditPlan,
         Self::Publish,
         Self::Cancel,
@@ -447,6 +454,7 @@ impl Action {
         Self::PublishMinutes,
         Self::MakeCodes,
         Self::Weigh,
+        Self::EditStatements,
         Self::Group,
     ];
 
@@ -464,7 +472,8 @@ impl Action {
             | Self::EditSurvey
             | Self::EditMeetings
             | Self::MakeCodes
-            | Self::Weigh => Some(Permission::ManageConsultations),
+            | Self::Weigh
+            | Self::EditStatements => Some(Permission::ManageConsultations),
             Self::Moderate => Some(Permission::ModerateConsultations),
         }
     }
@@ -493,6 +502,8 @@ impl Action {
             Self::Weigh => &[Open, Analysis],
             // Comments are grouped while they come in and until the report is out.
             Self::Group => &[Open, Analysis],
+            // The first statements are ready before it opens; more while it runs.
+            Self::EditStatements => &[Draft, Announced, Information, Open],
         }
     }
 }
@@ -665,6 +676,17 @@ pub fn may_comment(
     };
     may(actor, action, phase)?;
     if !methods.contains(&method) {
+        return Err(Refusal::NoMethod);
+    }
+    Ok(())
+}
+
+/// May `actor` vote on statements, or add one, in a consultation now in `phase` whose plan
+/// offers `methods`? With an account (one vote per person), while it is open, if statements
+/// are a method.
+pub fn may_vote(actor: &Actor, phase: Phase, methods: &[Method]) -> Result<(), Refusal> {
+    may(actor, Action::TakePart, phase)?;
+    if !methods.contains(&Method::Statements) {
         return Err(Refusal::NoMethod);
     }
     Ok(())

@@ -7,6 +7,7 @@ pub mod answers;
 pub mod documents;
 pub mod groups;
 pub mod meetings;
+pub mod statements;
 pub mod subscriptions;
 pub mod survey;
 

@@ -42,6 +42,8 @@ pub mod consultation_registrations;
 pub mod consultation_response_files;
 pub mod consultation_responses;
 pub mod consultation_slots;
+pub mod consultation_statement_votes;
+pub mod consultation_statements;
 pub mod consultation_subscriptions;
 pub mod consultation_surveys;
 pub mod consultation_tallies;

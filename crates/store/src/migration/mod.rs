@@ -34,6 +34,7 @@ mod m20261207_000027_answer_templates;
 mod m20261207_000028_consultation_outline;
 mod m20261207_000029_duty_hour_cancellation;
 mod m20261207_000030_comment_groups;
+mod m20261207_000031_statements;
 
 pub struct Migrator;
 
@@ -71,6 +72,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000028_consultation_outline::Migration),
             Box::new(m20261207_000029_duty_hour_cancellation::Migration),
             Box::new(m20261207_000030_comment_groups::Migration),
+            Box::new(m20261207_000031_statements::Migration),
         ]
     }
 }

@@ -201,4 +201,5 @@ audit-action-consultation_comment_approved = Comment approved by a moderator
 audit-action-consultation_meeting_cancelled = Consultation meeting called off
 audit-action-consultation_template_saved = Consultation answer template saved
 audit-action-consultation_template_deleted = Consultation answer template deleted
+audit-action-consultation_statement = Consultation statement added or checked
 audit-action-consultation_grouped = Consultation comments grouped

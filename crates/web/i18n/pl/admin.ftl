@@ -203,4 +203,5 @@ audit-action-consultation_comment_approved = Dopuszczono uwagę po moderacji
 audit-action-consultation_meeting_cancelled = Odwołano spotkanie konsultacyjne
 audit-action-consultation_template_saved = Zapisano szablon odpowiedzi w konsultacjach
 audit-action-consultation_template_deleted = Usunięto szablon odpowiedzi w konsultacjach
+audit-action-consultation_statement = Stwierdzenie w konsultacjach dodane lub sprawdzone
 audit-action-consultation_grouped = Pogrupowano uwagi w konsultacjach

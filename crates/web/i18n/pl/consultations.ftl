@@ -332,3 +332,90 @@ groups-move = Przenieś
 flash-groups-analysed = Analiza gotowa: grupy uwag zostały odświeżone.
 flash-groups-changed = Zapisano zmianę grupy.
 flash-groups-answered = Odpowiedź zapisana dla każdej uwagi w grupie.
+
+## Statement voting and opinion groups
+consult-method-statements = Głosowanie nad stwierdzeniami (grupy opinii)
+consult-tab-statements = Stwierdzenia
+statements-title = Głosowanie nad stwierdzeniami
+statements-teaser = Zgódź się lub nie zgódź z krótkimi stwierdzeniami innych uczestników i dodaj własne. Z głosów powstaje mapa opinii: jakie grupy myślą podobnie, co je łączy i dzieli.
+statements-take = Głosuj nad stwierdzeniami
+statements-lead = Przy każdym stwierdzeniu wybierz: zgadzam się, nie zgadzam się albo pomiń. Głos można zmienić do końca konsultacji.
+statements-login-why = Aby głosować i dodawać stwierdzenia, zaloguj się: każdy głosuje raz nad każdym stwierdzeniem.
+statements-login = Zaloguj się, aby głosować
+statements-vote-heading = Twój głos
+statements-empty = Nie ma jeszcze stwierdzeń do głosowania.
+statements-progress = Oddane głosy: { $n } z { $of }.
+statements-number = Nr { $n }.
+statements-agree = Zgadzam się
+statements-disagree = Nie zgadzam się
+statements-pass = Pomiń
+statements-all-voted = Zagłosowano nad wszystkimi stwierdzeniami ({ $n }). Zobacz mapę opinii albo dodaj własne stwierdzenie.
+statements-add-heading = Dodaj stwierdzenie
+statements-add-label = Stwierdzenie
+statements-add-hint = Jedna myśl, od 5 do 280 znaków. Pojawi się u innych po sprawdzeniu przez moderatora.
+statements-add = Dodaj stwierdzenie
+statements-own = Twoje stwierdzenia
+statements-status-pending = czeka na moderatora
+statements-status-accepted = przyjęte
+statements-status-rejected = odrzucone
+statements-all-heading = Wszystkie stwierdzenia
+statements-your-vote = Twój głos
+statements-voted-agree = zgadzam się
+statements-voted-disagree = nie zgadzam się
+statements-voted-pass = pominięte
+statements-error-choice = Wybierz: zgadzam się, nie zgadzam się albo pomiń.
+statements-error-reason = Podaj powód odrzucenia stwierdzenia (widzi go autor).
+statements-staff-add-heading = Dodaj stwierdzenie do głosowania
+statements-staff-add-hint = Jedna myśl, od 5 do 280 znaków. Stwierdzenie urzędu jest widoczne od razu.
+statements-pending-heading = Stwierdzenia mieszkańców do sprawdzenia
+statements-pending-empty = Żadne stwierdzenie nie czeka na moderatora.
+statements-accept = Przyjmij
+statements-reject-reason = Powód odrzucenia
+statements-reject = Odrzuć
+flash-statements-voted = Głos zapisany.
+flash-statements-proposed = Stwierdzenie czeka na sprawdzenie przez moderatora.
+flash-statements-added = Stwierdzenie dodane.
+flash-statements-moderated = Decyzja zapisana.
+opinions-title = Grupy opinii
+opinions-link = Zobacz grupy opinii
+opinions-vote-link = Głosuj nad stwierdzeniami
+opinions-lead = Uczestników, którzy głosowali podobnie, algorytm (ten sam co w Pol.is) łączy w grupy. Poniżej: co łączy każdą grupę, co je dzieli i z czym zgadza się prawie każdy.
+opinions-participants = { $n ->
+    [one] { $n } uczestnik
+    [few] { $n } uczestników
+   *[other] { $n } uczestników
+}
+opinions-statements = stwierdzeń: { $n }
+opinions-votes = głosów: { $n }
+opinions-not-yet = Jest jeszcze za mało głosów, aby wyłonić grupy opinii.
+opinions-groups-found = Grup opinii: { $n }.
+opinions-grouped = Uczestników w grupach: { $n }.
+opinions-map-title = Mapa opinii
+opinions-map-desc = Każdy znak to jeden uczestnik; im bliżej siebie, tym podobniej głosowali. Kształt znaku oznacza grupę; tabela pod mapą opisuje grupy słowami.
+opinions-map-caption = Mapa opinii: uczestnicy ułożeni według podobieństwa głosów (kształt oznacza grupę).
+opinions-table-caption = Grupy opinii
+opinions-group = Grupa
+opinions-marker = Znak na mapie
+opinions-size = Uczestników
+opinions-group-name = Grupa { $letter }
+opinions-marker-0 = koło
+opinions-marker-1 = kwadrat
+opinions-marker-2 = trójkąt
+opinions-marker-3 = romb
+opinions-marker-4 = krzyżyk
+opinions-people = { $n ->
+    [one] { $n } osoba
+    [few] { $n } osoby
+   *[other] { $n } osób
+}
+opinions-group-unites = Co wyróżnia tę grupę:
+opinions-share-agree = zgadza się
+opinions-share-disagree = nie zgadza się
+opinions-share-group = { $n }% grupy (pozostali: { $others }%)
+opinions-divides = Co dzieli grupy
+opinions-share-in = grupa { $letter }: { $n }%
+opinions-consensus = Co łączy prawie wszystkich
+opinions-most-agree = Większość się zgadza
+opinions-most-disagree = Większość się nie zgadza
+opinions-share-all-agree = zgadza się { $n }% głosujących
+opinions-share-all-disagree = nie zgadza się { $n }% głosujących

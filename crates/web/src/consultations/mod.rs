@@ -9,6 +9,7 @@ pub mod groups;
 pub mod meetings;
 pub mod moderation;
 pub mod staff;
+pub mod statements;
 pub mod subscriptions;
 pub mod survey;
 pub mod templates;
@@ -23,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use chrono_tz::Europe::Warsaw;
 use miasto_domain::DistrictId;
-use miasto_domain::consultations::{Area, Phase};
+use miasto_domain::consultations::{Area, Method, Phase};
 use miasto_store::consultations::{self as store, Consultation, Filter};
 use serde::Deserialize;
 
@@ -41,6 +42,8 @@ pub struct ConsultationView {
     pub outline: String,
     pub unit: String,
     pub methods: Vec<String>,
+    /// Statement voting is one of its methods.
+    pub has_statements: bool,
     /// What it is about, in words.
     pub topics: Vec<String>,
     pub information: String,
@@ -108,6 +111,7 @@ impl ConsultationView {
                 .iter()
                 .map(|m| page.t(&format!("consult-method-{}", m.as_str())))
                 .collect(),
+            has_statements: c.organisation.methods.contains(&Method::Statements),
             topics: c
                 .organisation
                 .topics
@@ -344,6 +348,8 @@ struct ShowPage {
     documents: Vec<documents::DocumentLink>,
     /// The plan has a survey.
     survey: bool,
+    /// The plan has statement voting.
+    statements: bool,
     meetings: Vec<meetings::MeetingView>,
     duty_hours: Vec<meetings::DutyView>,
 }
@@ -415,6 +421,10 @@ pub(crate) async fn show_page(
                 .organisation
                 .methods
                 .contains(&miasto_domain::consultations::Method::Survey),
+            statements: c
+                .organisation
+                .methods
+                .contains(&miasto_domain::consultations::Method::Statements),
         })?,
     )
         .into_response())

@@ -14,6 +14,7 @@ mod budget_rules;
 mod consultation_answers;
 mod consultation_groups;
 mod consultation_meetings;
+mod consultation_statements;
 mod consultation_subscriptions;
 mod consultation_survey;
 mod consultations;
