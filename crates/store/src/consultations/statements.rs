@@ -6,7 +6,8 @@
 
 use super::ChangeError;
 use crate::entities::{
-    consultation_statement_votes as votes, consultation_statements as statements, consultations,
+    consultation_opinion_states as states, consultation_statement_votes as votes,
+    consultation_statements as statements, consultations,
 };
 use crate::{Result, StoreError, now};
 use chrono::{DateTime, Utc};
@@ -264,4 +265,61 @@ pub async fn all_votes(
         .into_iter()
         .filter_map(|(u, s, v)| Some((u, s, Choice::parse(&v)?)))
         .collect())
+}
+
+/// The opinion groups' number between updates (Pol.is's smoother), with the number of votes
+/// it was computed from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OpinionState {
+    pub last_k: usize,
+    pub last_k_count: usize,
+    pub smoothed_k: usize,
+    pub votes: u64,
+}
+
+pub async fn opinion_state(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+) -> Result<Option<OpinionState>> {
+    Ok(states::Entity::find_by_id(consultation)
+        .one(c)
+        .await?
+        .map(|m| OpinionState {
+            last_k: usize::try_from(m.last_k).unwrap_or(0),
+            last_k_count: usize::try_from(m.last_k_count).unwrap_or(0),
+            smoothed_k: usize::try_from(m.smoothed_k).unwrap_or(0),
+            votes: u64::try_from(m.votes).unwrap_or(0),
+        }))
+}
+
+/// Keeps the smoother's state after an update (the last writer wins: two readers computing
+/// the same update write the same state).
+pub async fn save_opinion_state(
+    c: &impl ConnectionTrait,
+    consultation: Uuid,
+    state: OpinionState,
+) -> Result<()> {
+    let small = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    states::Entity::insert(states::ActiveModel {
+        consultation_id: Set(consultation),
+        last_k: Set(small(state.last_k)),
+        last_k_count: Set(small(state.last_k_count)),
+        smoothed_k: Set(small(state.smoothed_k)),
+        votes: Set(i64::try_from(state.votes).unwrap_or(i64::MAX)),
+        updated_at: Set(now()),
+    })
+    .on_conflict(
+        OnConflict::column(states::Column::ConsultationId)
+            .update_columns([
+                states::Column::LastK,
+                states::Column::LastKCount,
+                states::Column::SmoothedK,
+                states::Column::Votes,
+                states::Column::UpdatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec_without_returning(c)
+    .await?;
+    Ok(())
 }

@@ -36,6 +36,7 @@ pub mod consultation_document_versions;
 pub mod consultation_documents;
 pub mod consultation_duty_hours;
 pub mod consultation_meetings;
+pub mod consultation_opinion_states;
 pub mod consultation_paragraph_texts;
 pub mod consultation_paragraphs;
 pub mod consultation_registrations;

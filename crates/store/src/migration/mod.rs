@@ -35,6 +35,7 @@ mod m20261207_000028_consultation_outline;
 mod m20261207_000029_duty_hour_cancellation;
 mod m20261207_000030_comment_groups;
 mod m20261207_000031_statements;
+mod m20261207_000032_opinion_state;
 
 pub struct Migrator;
 
@@ -73,6 +74,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000029_duty_hour_cancellation::Migration),
             Box::new(m20261207_000030_comment_groups::Migration),
             Box::new(m20261207_000031_statements::Migration),
+            Box::new(m20261207_000032_opinion_state::Migration),
         ]
     }
 }

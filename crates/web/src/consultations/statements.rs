@@ -385,13 +385,41 @@ pub async fn opinions(
         };
         votes.record(p, s, vote);
     }
-    let analysis = tokio::task::spawn_blocking(move || {
-        let a = opinion::analyse(&votes, &[], &opinion::Options::default());
+    // Pol.is's smoother between updates: an update is new votes since the state was kept;
+    // without new votes the number of groups shown stays as it was.
+    let kept = store::opinion_state(state.db(), c.id).await?;
+    let vote_count = cast.len() as u64;
+    let fresh = kept.is_none_or(|k| k.votes != vote_count);
+    let defaults = opinion::Options::default();
+    let options = opinion::Options {
+        previous_k: kept.map(|k| opinion::KSmoother {
+            last_k: k.last_k,
+            last_k_count: k.last_k_count,
+            smoothed_k: k.smoothed_k,
+        }),
+        k_buffer: if fresh { defaults.k_buffer } else { usize::MAX },
+        ..defaults
+    };
+    let (a, counted) = tokio::task::spawn_blocking(move || {
+        let a = opinion::analyse(&votes, &[], &options);
         (a, votes.len())
     })
     .await
     .map_err(|e| Error::Internal(format!("the opinion groups stopped: {e}")))?;
-    let (a, vote_count) = analysis;
+    if fresh && a.k.smoothed_k > 0 {
+        store::save_opinion_state(
+            state.db(),
+            c.id,
+            store::OpinionState {
+                last_k: a.k.last_k,
+                last_k_count: a.k.last_k_count,
+                smoothed_k: a.k.smoothed_k,
+                votes: vote_count,
+            },
+        )
+        .await?;
+    }
+    let vote_count = counted;
     let statement = |i: usize| &accepted[i];
     let share = |t: Tally, d: Direction| match d {
         Direction::Agree => percent(t.agree, t.seen),

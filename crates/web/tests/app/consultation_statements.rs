@@ -235,6 +235,25 @@ async fn residents_vote_once_per_statement_and_see_the_opinion_groups() {
             .assert_contains("<caption>Grupy opinii</caption>")
             .assert_contains("Co dzieli grupy")
             .assert_contains("Większość się zgadza");
+        // The number of groups is kept between updates (Pol.is's smoother): the page read
+        // again without new votes changes nothing.
+        let kept = store::opinion_state(&app.db.db, c.id)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.smoothed_k, 2);
+        assert_eq!(kept.votes, 30 * 7 + 1);
+        visitor
+            .get(&opinions)
+            .await
+            .assert_contains("Grup opinii: 2.");
+        assert_eq!(
+            store::opinion_state(&app.db.db, c.id)
+                .await
+                .unwrap()
+                .unwrap(),
+            kept
+        );
         // Night buses are what nearly everyone shares.
         let consensus = page
             .body
