@@ -94,6 +94,9 @@ pub struct Group {
     /// group of one).
     pub min_similarity: f64,
     pub mean_similarity: f64,
+    /// The runs of words the members share (at most three, longest first), as written in
+    /// the representative: why they are one group.
+    pub shared: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -181,11 +184,69 @@ pub fn group(comments: &[&str], options: &Options) -> Groups {
     let mut g = group_signatures(&sigs, options);
     for group in &mut g.groups {
         group.representative = plainest(group, &sigs, &permuted);
+        if group.members.len() > 1 {
+            group.shared = shared_runs(group, &permuted);
+        }
     }
     g.group_of = crate::renumber(&mut g.groups, &order, |g| {
         (&mut g.members, &mut g.representative)
     });
     g
+}
+
+/// The runs of the representative's content words (three words or more) whose every
+/// three-word window appears in at least four in five of (a sample of) the members.
+fn shared_runs(group: &Group, texts: &[&str]) -> Vec<String> {
+    const SAMPLE: usize = 20;
+    const MAX_WORDS: usize = 12;
+    let rep = text::content_tokens(texts[group.representative]);
+    if rep.len() < 3 {
+        return Vec::new();
+    }
+    let step = group.members.len().div_ceil(SAMPLE).max(1);
+    let sample: Vec<std::collections::HashSet<[String; 3]>> = group
+        .members
+        .iter()
+        .step_by(step)
+        .map(|&m| {
+            let words = text::content_words(texts[m]);
+            words
+                .windows(3)
+                .map(|w| [w[0].clone(), w[1].clone(), w[2].clone()])
+                .collect()
+        })
+        .collect();
+    let needed = (sample.len() * 4).div_ceil(5);
+    let shared: Vec<bool> = rep
+        .windows(3)
+        .map(|w| {
+            let key = [w[0].0.clone(), w[1].0.clone(), w[2].0.clone()];
+            sample.iter().filter(|s| s.contains(&key)).count() >= needed
+        })
+        .collect();
+    // Windows marked shared, joined into runs of words.
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for (i, &ok) in shared.iter().enumerate() {
+        if !ok {
+            continue;
+        }
+        match runs.last_mut() {
+            Some((_, end)) if *end >= i => *end = i + 3,
+            _ => runs.push((i, i + 3)),
+        }
+    }
+    runs.sort_by(|a, b| (b.1 - b.0).cmp(&(a.1 - a.0)).then(a.0.cmp(&b.0)));
+    runs.into_iter()
+        .take(3)
+        .map(|(start, end)| {
+            let words: Vec<&str> = rep[start..end.min(start + MAX_WORDS)]
+                .iter()
+                .map(|(_, shown)| shown.as_str())
+                .collect();
+            let more = if end - start > MAX_WORDS { " …" } else { "" };
+            format!("{}{more}", words.join(" "))
+        })
+        .collect()
 }
 
 /// Of the members that match the representative exactly (the same words once courtesies,
@@ -281,6 +342,7 @@ fn describe(members: Vec<usize>, sigs: &[Signature]) -> Group {
             members,
             min_similarity: 1.0,
             mean_similarity: 1.0,
+            shared: Vec::new(),
         };
     }
     const SAMPLE: usize = 40;
@@ -303,6 +365,7 @@ fn describe(members: Vec<usize>, sigs: &[Signature]) -> Group {
         representative,
         min_similarity: sims.iter().copied().fold(1.0, f64::min),
         mean_similarity: sims.iter().sum::<f64>() / sims.len() as f64,
+        shared: Vec::new(),
         members,
     }
 }
@@ -335,6 +398,12 @@ mod tests {
         // Empty texts are groups of one, not a group of "nothing".
         assert_ne!(g.group_of[5], g.group_of[6]);
         assert_eq!(g.groups[0].members, vec![0, 1, 2, 3]);
+        // Why they are together: the words they share, as the representative writes them.
+        assert!(
+            g.groups[0].shared[0].starts_with("sprzeciwiam wycince drzew parku jordana"),
+            "{:?}",
+            g.groups[0].shared
+        );
         assert_eq!(g.groups.len(), 4);
         assert!(g.groups[0].min_similarity >= 0.6);
     }

@@ -425,6 +425,15 @@ pub fn analyse(votes: &Votes, moderated_out: &[bool], options: &Options) -> Anal
     }
 }
 
+/// Every participant's place given a PCA (Pol.is's sparsity-aware projection) — to check the
+/// projection against Pol.is's own for Pol.is's own components.
+pub fn projections(votes: &Votes, moderated_out: &[bool], pca: &Pca) -> Vec<Option<[f64; 2]>> {
+    let m = votes.matrix(moderated_out);
+    (0..votes.participants)
+        .map(|p| project(&m, pca, p))
+        .collect()
+}
+
 /// Representative statements, consensus and group-informed consensus for groups given by
 /// someone else (participant indices per group) — to check these figures against Pol.is's
 /// own output for Pol.is's own groups.

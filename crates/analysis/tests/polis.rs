@@ -285,6 +285,42 @@ fn the_whole_update_reproduces_polis_centre_participants_and_groups() {
     assert_eq!(consensus, vec![26, 28, 32, 30, 18]);
 }
 
+#[test]
+fn given_polis_components_participants_are_placed_where_polis_places_them() {
+    let s = small();
+    let comps: Vec<Vec<f64>> = (0..2)
+        .map(|k| {
+            s.math["pca"]["comps"][k]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(float)
+                .collect()
+        })
+        .collect();
+    let pca = opinion::Pca {
+        center: s.math["pca"]["center"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(float)
+            .collect(),
+        components: [comps[0].clone(), comps[1].clone()],
+    };
+    let ours = opinion::projections(&s.votes, &s.moderated_out, &pca);
+    // Every base cluster of this small conversation is one participant: its centre is where
+    // Pol.is placed that participant.
+    let base = &s.math["base-clusters"];
+    let members = base["members"].as_array().cloned().unwrap_or_default();
+    assert_eq!(members.len(), 23);
+    for (i, m) in members.iter().enumerate() {
+        let p = int(&m[0]) as usize;
+        let [x, y] = ours[p].unwrap_or_else(|| panic!("participant {p} not placed"));
+        close(x, float(&base["x"][i]), &format!("participant {p}: x"));
+        close(y, float(&base["y"][i]), &format!("participant {p}: y"));
+    }
+}
+
 struct Biodiversity {
     votes: Votes,
     moderated_out: Vec<bool>,

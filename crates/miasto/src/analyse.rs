@@ -197,11 +197,12 @@ pub fn comments(
                 let members: Vec<&str> = d.members.iter().map(|&m| ids[m].as_str()).collect();
                 writeln!(
                     out,
-                    "duplicate,{},{},{},{:.3},,{}",
+                    "duplicate,{},{},{},{:.3},{},{}",
                     dup_id(g),
                     d.members.len(),
                     csv_field(&ids[d.representative]),
                     d.mean_similarity,
+                    csv_field(&d.shared.join("; ")),
                     csv_field(&members.join(" "))
                 )?;
             }
@@ -233,6 +234,7 @@ pub fn comments(
                         "representative_text": refs[d.representative],
                         "min_similarity": d.min_similarity,
                         "mean_similarity": d.mean_similarity,
+                        "shared_phrases": d.shared,
                     })
                 })
                 .collect();

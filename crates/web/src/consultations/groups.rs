@@ -250,7 +250,7 @@ fn to_store(
                 (
                     g.members.clone(),
                     g.representative,
-                    Vec::new(),
+                    g.shared.clone(),
                     g.mean_similarity,
                 )
             })

@@ -126,6 +126,12 @@ async fn comment_groups_are_shaped_by_staff_and_one_answer_reaches_every_member(
             .unwrap();
         assert_eq!(copies.len(), 1, "{copies:?}");
         assert_eq!(copies[0].size, 6);
+        // Why they are one group: the words they share.
+        assert!(
+            copies[0].key_phrases[0].starts_with("sprzeciwiam wycince drzew w parku jordana")
+                || copies[0].key_phrases[0].starts_with("sprzeciwiam wycince drzew parku jordana"),
+            "{copies:?}"
+        );
         operator
             .get(&format!("{groups}?kind=duplicate"))
             .await
