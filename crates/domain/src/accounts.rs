@@ -169,6 +169,10 @@ impl Role {
             ManageConsultations => matches!(self, Official | Admin),
             HandleConsultations => matches!(self, UnitStaff | Operator | Official | Admin),
             ModerateConsultations => matches!(self, Moderator | Official | Admin),
+            // Requests with signatures are decided by officials; the contact centre types in
+            // paper lists with them.
+            ManageRequests => matches!(self, Official | Admin),
+            KeySignatures => matches!(self, Operator | Official | Admin),
         }
     }
 }
@@ -234,6 +238,10 @@ pub enum Permission {
     /// Hide a consultation comment that breaks the rules (personal data, abuse), with a reason
     /// its author sees.
     ModerateConsultations,
+    /// Check requests with signatures, verify organisations' links, accept or refuse.
+    ManageRequests,
+    /// Type in paper signature lists.
+    KeySignatures,
 }
 
 /// A role together with the unit it needs: unit staff belong to exactly one unit, nobody else

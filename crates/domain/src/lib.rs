@@ -15,6 +15,7 @@ pub mod places;
 pub mod questions;
 pub mod reference;
 pub mod reports;
+pub mod requests;
 pub mod stats;
 pub mod text;
 pub mod vote;
@@ -68,10 +69,12 @@ pub enum FieldError {
     DateOrder,
     /// Not an http(s) address.
     LinkInvalid,
+    /// Not a KRS number (ten digits).
+    KrsFormat,
 }
 
 impl FieldError {
-    pub const ALL: [FieldError; 34] = [
+    pub const ALL: [FieldError; 35] = [
         Self::Required,
         Self::TooLong,
         Self::TooShort,
@@ -106,6 +109,7 @@ impl FieldError {
         Self::DatePast,
         Self::DateOrder,
         Self::LinkInvalid,
+        Self::KrsFormat,
     ];
 
     /// Stable snake_case code, used in translations and in API error envelopes.
@@ -145,6 +149,7 @@ impl FieldError {
             Self::DatePast => "date_past",
             Self::DateOrder => "date_order",
             Self::LinkInvalid => "link_invalid",
+            Self::KrsFormat => "krs_format",
         }
     }
 }

@@ -146,6 +146,7 @@ pub(crate) async fn bench_router(
         map_tiles: WebConfig::DEFAULT_MAP_TILES.into(),
         timeouts: Default::default(),
         consultation_minimums: Default::default(),
+        request_thresholds: Default::default(),
     };
     let state = AppState::new(
         web,

@@ -99,6 +99,7 @@ pub async fn serve(config: &Config, with_worker: bool, migrate: bool) -> anyhow:
         map_tiles: config.map_tiles.clone(),
         timeouts: timeouts(config),
         consultation_minimums: city.info.consultations.minimums(),
+        request_thresholds: city.info.requests.thresholds(),
     };
     let files = miasto_store::photos::FileStore::local(&config.files_dir)?;
     let sweep_files = files.clone();

@@ -363,3 +363,23 @@ pub async fn list_users(
         page,
     ))
 }
+
+/// The e-mail and language of the accounts matching `who` that want e-mail about their own
+/// activity (`notify_own`), by id: whom to tell about something they took part in.
+pub(crate) async fn notifiable(
+    c: &impl ConnectionTrait,
+    who: sea_orm::Condition,
+) -> Result<Vec<(String, Locale)>> {
+    Ok(users::Entity::find()
+        .select_only()
+        .columns([users::Column::Email, users::Column::Locale])
+        .filter(who)
+        .filter(users::Column::NotifyOwn.eq(true))
+        .order_by_asc(users::Column::Id)
+        .into_tuple::<(String, String)>()
+        .all(c)
+        .await?
+        .into_iter()
+        .map(|(email, locale)| (email, Locale::parse(&locale).unwrap_or_default()))
+        .collect())
+}

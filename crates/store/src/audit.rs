@@ -72,10 +72,20 @@ pub enum Action {
     ConsultationGrouped,
     /// A statement to vote on was added by staff, or a resident's accepted or refused.
     ConsultationStatement,
+    /// A request with signatures checked and opened for signing.
+    RequestOpened,
+    /// A request with signatures accepted or refused.
+    RequestDecided,
+    /// The electorate of a referendum request entered.
+    RequestElectorate,
+    /// A signature from a paper list typed in.
+    RequestPaperSignature,
+    /// An organisation's link to an account verified or refused.
+    OrganisationDecided,
 }
 
 impl Action {
-    pub const ALL: [Action; 53] = [
+    pub const ALL: [Action; 58] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -129,6 +139,11 @@ impl Action {
         Self::ConsultationTemplateDeleted,
         Self::ConsultationGrouped,
         Self::ConsultationStatement,
+        Self::RequestOpened,
+        Self::RequestDecided,
+        Self::RequestElectorate,
+        Self::RequestPaperSignature,
+        Self::OrganisationDecided,
     ];
 
     pub fn code(self) -> &'static str {
@@ -186,6 +201,11 @@ impl Action {
             Self::ConsultationTemplateDeleted => "consultation_template_deleted",
             Self::ConsultationGrouped => "consultation_grouped",
             Self::ConsultationStatement => "consultation_statement",
+            Self::RequestOpened => "request_opened",
+            Self::RequestDecided => "request_decided",
+            Self::RequestElectorate => "request_electorate",
+            Self::RequestPaperSignature => "request_paper_signature",
+            Self::OrganisationDecided => "organisation_decided",
         }
     }
 }
@@ -257,6 +277,20 @@ impl Target {
     pub fn consultation(id: uuid::Uuid) -> Self {
         Self {
             kind: "consultation",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn request(id: uuid::Uuid) -> Self {
+        Self {
+            kind: "request",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn organisation(id: uuid::Uuid) -> Self {
+        Self {
+            kind: "organisation",
             id: id.to_string(),
         }
     }

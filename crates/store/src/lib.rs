@@ -24,6 +24,7 @@ pub mod places;
 pub mod rate_limit;
 pub mod reference;
 pub mod reports;
+pub mod requests;
 pub mod routing;
 pub mod sessions;
 pub mod stats;

@@ -45,6 +45,54 @@ pub struct CityInfo {
     /// The city's minimum durations of consultations (`[city.consultations]`).
     #[serde(default)]
     pub consultations: ConsultationDays,
+    /// The signatures requests need (`[city.requests]`).
+    #[serde(default)]
+    pub requests: RequestNumbers,
+}
+
+/// `[city.requests]`; each defaults to Kraków's draft resolution.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(default)]
+pub struct RequestNumbers {
+    pub small_residents: u32,
+    pub small_organisations: u32,
+    pub consultation_residents: u32,
+    pub consultation_organisations: u32,
+    pub referendum_percent: u32,
+    pub collection_days: i64,
+    pub consultation_min_age: u32,
+    pub referendum_min_age: u32,
+}
+
+impl Default for RequestNumbers {
+    fn default() -> Self {
+        let t = miasto_domain::requests::Thresholds::default();
+        Self {
+            small_residents: t.small_residents,
+            small_organisations: t.small_organisations,
+            consultation_residents: t.consultation_residents,
+            consultation_organisations: t.consultation_organisations,
+            referendum_percent: t.referendum_percent,
+            collection_days: t.collection_days,
+            consultation_min_age: t.consultation_min_age,
+            referendum_min_age: t.referendum_min_age,
+        }
+    }
+}
+
+impl RequestNumbers {
+    pub fn thresholds(self) -> miasto_domain::requests::Thresholds {
+        miasto_domain::requests::Thresholds {
+            small_residents: self.small_residents,
+            small_organisations: self.small_organisations,
+            consultation_residents: self.consultation_residents,
+            consultation_organisations: self.consultation_organisations,
+            referendum_percent: self.referendum_percent,
+            collection_days: self.collection_days,
+            consultation_min_age: self.consultation_min_age,
+            referendum_min_age: self.referendum_min_age,
+        }
+    }
 }
 
 /// `[city.consultations]` in days; each defaults to Kraków's rule.
@@ -169,6 +217,9 @@ impl CityData {
     ) -> Result<Self, ReferenceError> {
         let file: CityFile =
             toml::from_str(toml_text).map_err(|e| ReferenceError::Toml(e.to_string()))?;
+        file.city.requests.thresholds().check().map_err(|field| {
+            ReferenceError::Invalid(format!("[city.requests] {field} is out of range"))
+        })?;
         let geojson = read(&file.city.districts_file)?;
         let features = parse_district_collection(&geojson, &file.city.district_number_property)?;
         let mut districts = Vec::with_capacity(file.districts.len());

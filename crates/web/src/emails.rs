@@ -509,3 +509,34 @@ pub fn consultation_news(
         &body,
     )
 }
+
+#[derive(Template)]
+#[template(path = "emails/request_news.txt")]
+struct RequestNews<'a> {
+    tr: Tr,
+    intro: String,
+    title: &'a str,
+    reason: Option<&'a str>,
+    link: &'a str,
+}
+
+/// News of a request with signatures: `news` is `opened`, `accepted` or `refused` (the subject
+/// `email-request-<news>-subject` and the first line `email-request-<news>-intro`); a refusal
+/// carries its reason.
+pub fn request_news(
+    locale: Locale,
+    to: &Email,
+    news: &str,
+    title: &str,
+    reason: Option<&str>,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    let body = RequestNews {
+        tr: Tr(locale),
+        intro: crate::i18n::t(locale, &format!("email-request-{news}-intro")),
+        title,
+        reason,
+        link,
+    };
+    message(locale, to, &format!("email-request-{news}-subject"), &body)
+}

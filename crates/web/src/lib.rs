@@ -22,6 +22,7 @@ pub mod opendata;
 mod page;
 mod places;
 mod reports;
+mod requests;
 mod router;
 mod security;
 mod stats;
@@ -171,6 +172,8 @@ pub struct WebConfig {
     pub timeouts: Timeouts,
     /// The city's minimum durations of consultations.
     pub consultation_minimums: miasto_domain::consultations::Minimums,
+    /// The signatures requests need.
+    pub request_thresholds: miasto_domain::requests::Thresholds,
 }
 
 impl WebConfig {
@@ -299,6 +302,10 @@ impl AppState {
 
     pub fn consultation_minimums(&self) -> miasto_domain::consultations::Minimums {
         self.0.config.consultation_minimums
+    }
+
+    pub fn request_thresholds(&self) -> miasto_domain::requests::Thresholds {
+        self.0.config.request_thresholds
     }
 
     pub fn config(&self) -> &WebConfig {

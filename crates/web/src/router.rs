@@ -5,7 +5,7 @@
 
 use crate::{
     AppState, Error, accounts, admin, api, assets, budget, consultations, context, developers,
-    error, home, metrics, open311, opendata, places, reports, security, stats, timeouts,
+    error, home, metrics, open311, opendata, places, reports, requests, security, stats, timeouts,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -336,6 +336,29 @@ fn pages() -> Pages {
         "/staff/answer-templates/{id}",
         consultations::templates::change,
     )
+    .get("/requests", requests::list)
+    .post("/requests", requests::submit)
+    .get("/requests/new", requests::new_form)
+    .get("/requests/{number}", requests::show)
+    .post("/requests/{number}/sign", requests::sign)
+    .post(
+        "/requests/{number}/sign-organisation",
+        requests::sign_for_organisation,
+    )
+    .get("/my/organisations", requests::organisations::show_own)
+    .post("/my/organisations", requests::organisations::link)
+    .get("/staff/requests", requests::staff::queue)
+    .get("/staff/requests/{number}", requests::staff::show)
+    .post("/staff/requests/{number}/open", requests::staff::open)
+    .post(
+        "/staff/requests/{number}/electorate",
+        requests::staff::electorate,
+    )
+    .post("/staff/requests/{number}/paper", requests::staff::paper)
+    .post("/staff/requests/{number}/accept", requests::staff::accept)
+    .post("/staff/requests/{number}/refuse", requests::staff::refuse)
+    .get("/staff/organisations", requests::organisations::queue)
+    .post("/staff/organisations/{id}", requests::organisations::decide)
     .get("/consultations", consultations::list_consultations)
     .get(
         "/consultations/map.geojson",

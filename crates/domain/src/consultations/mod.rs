@@ -288,6 +288,25 @@ impl Schedule {
         })
     }
 
+    /// The earliest schedule the rules allow from `from`: the information campaign at its
+    /// minimum, the consultation at its minimum length, the report due within the rule (30 days
+    /// for a Small Consultation, 60 for a standard one). A draft an official then adjusts.
+    pub fn earliest(kind: Kind, minimums: &Minimums, from: DateTime<Utc>) -> Self {
+        let information = from;
+        let opens = information + Duration::days(minimums.information_days);
+        let (length, report) = match kind {
+            Kind::Small => (minimums.small_min_days, minimums.small_report_days),
+            Kind::Standard => (minimums.consultation_days, 60),
+        };
+        let closes = opens + Duration::days(length.max(1));
+        Self {
+            information,
+            opens,
+            closes,
+            report_due: closes + Duration::days(report),
+        }
+    }
+
     fn instants(&self) -> [DateTime<Utc>; 4] {
         [self.information, self.opens, self.closes, self.report_due]
     }

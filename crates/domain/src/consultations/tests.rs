@@ -349,3 +349,19 @@ fn an_outline_is_read_as_typed_or_drawn() {
         .collect();
     assert_eq!(check_outline(&many.join("\n")), Err(FieldError::TooLong));
 }
+
+#[test]
+fn the_earliest_schedule_passes_the_rules_for_both_kinds() {
+    let from = chrono::DateTime::parse_from_rfc3339("2027-03-28T10:00:00+01:00")
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .unwrap_or_default();
+    for kind in Kind::ALL {
+        let m = Minimums::default();
+        let s = Schedule::earliest(kind, &m, from);
+        assert_eq!(
+            Schedule::new(kind, &m, s.information, s.opens, s.closes, s.report_due),
+            Ok(s),
+            "{kind:?}"
+        );
+    }
+}

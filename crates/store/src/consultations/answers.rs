@@ -394,23 +394,11 @@ pub async fn participants(
         .and_where(K::ConsultationId.eq(consultation))
         .and_where(K::AuthorId.is_not_null())
         .to_owned();
-    Ok(users::Entity::find()
-        .select_only()
-        .columns([users::Column::Email, users::Column::Locale])
-        .filter(users::Column::Id.in_subquery(authors))
-        .filter(users::Column::NotifyOwn.eq(true))
-        .order_by_asc(users::Column::Id)
-        .into_tuple::<(String, String)>()
-        .all(c)
-        .await?
-        .into_iter()
-        .map(|(email, locale)| {
-            (
-                email,
-                miasto_domain::Locale::parse(&locale).unwrap_or_default(),
-            )
-        })
-        .collect())
+    crate::accounts::notifiable(
+        c,
+        sea_orm::Condition::all().add(users::Column::Id.in_subquery(authors)),
+    )
+    .await
 }
 
 /// Up to `limit` comments (not hidden) after `after` (a comment's time and id), oldest first:

@@ -442,6 +442,14 @@ pub async fn cancel(
     Ok(())
 }
 
+/// A consultation's address and whether it is published (a draft's page is for staff only).
+pub async fn slug_of(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<(String, bool)>> {
+    Ok(consultations::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .map(|m| (m.slug, m.published_at.is_some())))
+}
+
 pub async fn get_by_slug(c: &impl ConnectionTrait, slug: &str) -> Result<Option<Consultation>> {
     let Some(row) = consultations::Entity::find()
         .filter(consultations::Column::Slug.eq(slug))

@@ -36,6 +36,7 @@ mod m20261207_000029_duty_hour_cancellation;
 mod m20261207_000030_comment_groups;
 mod m20261207_000031_statements;
 mod m20261207_000032_opinion_state;
+mod m20261207_000033_signature_requests;
 
 pub struct Migrator;
 
@@ -75,6 +76,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000030_comment_groups::Migration),
             Box::new(m20261207_000031_statements::Migration),
             Box::new(m20261207_000032_opinion_state::Migration),
+            Box::new(m20261207_000033_signature_requests::Migration),
         ]
     }
 }

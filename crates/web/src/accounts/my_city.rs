@@ -42,6 +42,8 @@ struct MyCityPage {
     sign_ups: Vec<(String, String, String, String, bool)>,
     /// Subscriptions to consultations: (id, in words).
     subscriptions: Vec<(String, String)>,
+    /// Requests with signatures the resident submitted or signed.
+    requests: Vec<crate::requests::RequestView>,
 }
 
 pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, Error> {
@@ -112,7 +114,24 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
         .collect();
     let subscriptions =
         crate::consultations::subscriptions::of_user(&state, current.user.id, &page).await?;
+    let mut own = miasto_store::requests::list(
+        state.db(),
+        &miasto_store::requests::Filter {
+            author: Some(current.user.id),
+            ..Default::default()
+        },
+        miasto_store::Page::new(None, Some(20)),
+    )
+    .await?
+    .items;
+    for r in miasto_store::requests::signed_requests(state.db(), current.user.id, 20).await? {
+        if !own.iter().any(|o| o.id == r.id) {
+            own.push(r);
+        }
+    }
+    let requests = crate::requests::views(&state, &own, &lookup, &page).await?;
     render(&MyCityPage {
+        requests,
         subscriptions,
         sign_ups,
         comments,

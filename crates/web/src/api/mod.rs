@@ -17,6 +17,7 @@ mod consultations;
 mod error;
 mod me;
 mod reports;
+mod requests;
 
 pub use error::{ApiError, FieldIssue};
 
@@ -60,7 +61,8 @@ pub const BASE: &str = "/api/v1";
         (name = "reports", description = "Reports of problems and ideas"),
         (name = "reference", description = "Categories and districts a report refers to"),
         (name = "me", description = "The signed-in resident: account, devices, own reports, notifications"),
-        (name = "consultations", description = "Public consultations: plans, documents, comments and surveys")
+        (name = "consultations", description = "Public consultations: plans, documents, comments and surveys"),
+        (name = "requests", description = "Requests with signatures for consultations and district referenda")
     )
 )]
 struct ApiDoc;
@@ -108,6 +110,9 @@ fn documented() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(consultations::show_survey))
         .routes(routes!(consultations::create_response))
+        .routes(routes!(requests::list_requests))
+        .routes(routes!(requests::show_request))
+        .routes(routes!(requests::create_signature))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.

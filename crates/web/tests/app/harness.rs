@@ -34,6 +34,7 @@ pub struct Builder {
     base_url: String,
     metrics_token: Option<String>,
     geocoder: miasto_store::places::Geocoder,
+    request_thresholds: miasto_domain::requests::Thresholds,
 }
 
 /// Kraków's demo gazetteer (`data/krakow/addresses-demo.csv`), read once.
@@ -75,6 +76,12 @@ impl Builder {
         self
     }
 
+    /// The signatures requests need (Kraków's by default).
+    pub fn request_thresholds(mut self, t: miasto_domain::requests::Thresholds) -> Self {
+        self.request_thresholds = t;
+        self
+    }
+
     pub fn metrics_token(mut self, token: &str) -> Self {
         self.metrics_token = Some(token.to_owned());
         self
@@ -96,6 +103,7 @@ impl Builder {
             map_tiles: miasto_web::WebConfig::DEFAULT_MAP_TILES.into(),
             timeouts: self.timeouts,
             consultation_minimums: Default::default(),
+            request_thresholds: self.request_thresholds,
         };
         let files_dir = tempfile::tempdir().unwrap();
         let services = Services {
@@ -129,6 +137,7 @@ impl TestApp {
             base_url: "http://miasto.test".into(),
             metrics_token: None,
             geocoder: miasto_store::places::Geocoder::Off,
+            request_thresholds: Default::default(),
         }
     }
 

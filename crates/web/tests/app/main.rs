@@ -26,6 +26,7 @@ mod opendata;
 mod places;
 mod replies;
 mod reports;
+mod requests;
 mod routes;
 mod shell;
 mod staged;

@@ -28,6 +28,8 @@ struct Fixtures {
     paragraph: String,
     meeting: String,
     duty_hour: String,
+    request: String,
+    organisation: String,
 }
 
 impl Fixtures {
@@ -246,8 +248,45 @@ impl Fixtures {
         )
         .await
         .unwrap();
+        // A request open for signatures and an organisation waiting for verification.
+        let request = {
+            let tx = miasto_store::begin(&app.db.db).await.unwrap();
+            let r = miasto_store::requests::submit(
+                &tx,
+                &miasto_store::requests::NewRequest {
+                    purpose: miasto_domain::requests::Purpose::Consultation,
+                    title: "Wniosek o konsultacje".into(),
+                    description: "Prosimy o konsultacje w sprawie zieleni w mieście.".into(),
+                    district: None,
+                },
+                Some(me),
+            )
+            .await
+            .unwrap();
+            miasto_store::requests::open(&tx, &r, &Default::default(), me)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+            r.number.to_string()
+        };
+        let organisation = {
+            let tx = miasto_store::begin(&app.db.db).await.unwrap();
+            let o = miasto_store::requests::link_organisation(
+                &tx,
+                me,
+                &miasto_domain::requests::Krs::parse("0000012345").unwrap(),
+                "Fundacja",
+            )
+            .await
+            .unwrap()
+            .unwrap();
+            tx.commit().await.unwrap();
+            o.id.to_string()
+        };
         Self {
             meeting: meeting.id.to_string(),
+            request,
+            organisation,
             duty_hour: duty_hour.id.to_string(),
             document: document.id.to_string(),
             paragraph: paragraph.to_string(),
@@ -280,6 +319,7 @@ impl Fixtures {
             "slug" if path.contains("consultations") => self.consultation.clone(),
             "slug" => "2026".into(),
             "number" if under("/budget") || under("/staff/budget") => "1".into(),
+            "number" if under("/requests") || under("/staff/requests") => self.request.clone(),
             "number" => self.report_number.clone(),
             "year" => self.report_year.clone(),
             "variant" => "thumb".into(),
@@ -294,6 +334,7 @@ impl Fixtures {
             "file" if under("/opendata") => "reports.csv".into(),
             "file" if under("/stats") => "reports.csv".into(),
             "file" => "results.pb".into(),
+            "id" if under("/staff/organisations") => self.organisation.clone(),
             "id" if under("/admin/users") => self.me.clone(),
             "id" if under("/admin/units") => self.unit.clone(),
             "id" if under("/admin/categories") => self.category.clone(),
