@@ -76,6 +76,8 @@ export OPERATOR_EMAIL=operator@e2e.miasto.test OFFICIAL_EMAIL=official@e2e.miast
 # its few comments waiting for answers, one of them voter1's.
 "$MIASTO_BIN" consult demo --phase open --comments 12 --responses 40 > "$work/consult-open.txt"
 "$MIASTO_BIN" consult demo --phase analysis --comments 5 --responses 10 --resident "$VOTER1_EMAIL" > "$work/consult-closed.txt"
+# The mayor's meetings: the 26 the city lists, answered, and one coming.
+"$MIASTO_BIN" demo dialogue > /dev/null
 CONSULT_OPEN="$(sed -n 's#^consultation: /consultations/##p' "$work/consult-open.txt")"
 CONSULT_OPEN_DOC="$(sed -n 's#^document: ##p' "$work/consult-open.txt")"
 CONSULT_CLOSED="$(sed -n 's#^consultation: /consultations/##p' "$work/consult-closed.txt")"

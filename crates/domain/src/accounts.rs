@@ -173,6 +173,10 @@ impl Role {
             // paper lists with them.
             ManageRequests => matches!(self, Official | Admin),
             KeySignatures => matches!(self, Operator | Official | Admin),
+            // The mayor's meetings are run by officials; the contact centre routes questions,
+            // units answer their own (the rulebook checks the unit).
+            ManageDialogue => matches!(self, Official | Admin),
+            RouteDialogue => matches!(self, Operator | Official | Admin),
         }
     }
 }
@@ -242,6 +246,11 @@ pub enum Permission {
     ManageRequests,
     /// Type in paper signature lists.
     KeySignatures,
+    /// Plan the mayor's "Ławka dialogu" meetings, answer any question, publish the Q&A.
+    ManageDialogue,
+    /// Type in questions asked at a meeting or by phone, route them to units, turn one into a
+    /// report.
+    RouteDialogue,
 }
 
 /// A role together with the unit it needs: unit staff belong to exactly one unit, nobody else

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod budget;
 pub mod consultations;
+pub mod dialogue;
 pub mod geo;
 pub mod ids;
 pub mod locale;

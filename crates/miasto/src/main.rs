@@ -7,6 +7,7 @@
 //! - `miasto admin create-user` – create an account with any role (the first admin)
 //! - `miasto admin api-key create` / `list` / `revoke` – keys of Open311 and API clients
 //! - `miasto demo seed` – realistic contact-centre reports for demos and benchmarks
+//! - `miasto demo dialogue` – the mayor's "Ławka dialogu" meetings with questions and answers
 //! - `miasto opendata export` – write an open dataset as the `/opendata` downloads do
 //! - `miasto bench stats` / `budget` / `ballots` / `reports` / `consultations` / `analysis` – benchmarks
 //!   that print figures
@@ -37,6 +38,7 @@ mod config;
 mod consult_demo;
 mod consult_weigh;
 mod demo;
+mod dialogue_demo;
 mod opendata;
 mod serve;
 
@@ -337,6 +339,13 @@ enum DemoCommand {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// The mayor's "Ławka dialogu": the 26 meetings the city lists, with invented but
+    /// plausible questions answered by the city's units, and a coming meeting open for
+    /// questions.
+    Dialogue {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -593,7 +602,7 @@ fn main() -> ExitCode {
             | ApiKeyCommand::List { db }
             | ApiKeyCommand::Revoke { db, .. },
         ))
-        | Command::Demo(DemoCommand::Seed { db, .. })
+        | Command::Demo(DemoCommand::Seed { db, .. } | DemoCommand::Dialogue { db })
         | Command::Budget(BudgetCommand::Demo { db, .. } | BudgetCommand::Open { db, .. })
         | Command::Consult(ConsultCommand::Demo { db, .. })
         | Command::Opendata(OpendataCommand::Export { db, .. }) => Overrides {
@@ -673,6 +682,10 @@ fn main() -> ExitCode {
                 demo::seed(&db, reports, days, seed).await?;
                 println!("Added {reports} demo reports.");
                 Ok(())
+            }
+            Command::Demo(DemoCommand::Dialogue { .. }) => {
+                let (db, _) = prepare_database(&config, true).await?;
+                dialogue_demo::create(&db).await
             }
             Command::Opendata(OpendataCommand::Export {
                 dataset,

@@ -82,10 +82,22 @@ pub enum Action {
     RequestPaperSignature,
     /// An organisation's link to an account verified or refused.
     OrganisationDecided,
+    /// A "Ławka dialogu" meeting announced.
+    DialogueMeetingPlanned,
+    /// A meeting's question sent to a unit.
+    DialogueQuestionRouted,
+    /// A unit's answer to a meeting's question drafted or changed.
+    DialogueQuestionAnswered,
+    /// A meeting's question hidden (personal data, abuse).
+    DialogueQuestionHidden,
+    /// A meeting's question turned into a contact-centre report.
+    DialogueQuestionReported,
+    /// A meeting's questions and answers published.
+    DialoguePublished,
 }
 
 impl Action {
-    pub const ALL: [Action; 58] = [
+    pub const ALL: [Action; 64] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -144,6 +156,12 @@ impl Action {
         Self::RequestElectorate,
         Self::RequestPaperSignature,
         Self::OrganisationDecided,
+        Self::DialogueMeetingPlanned,
+        Self::DialogueQuestionRouted,
+        Self::DialogueQuestionAnswered,
+        Self::DialogueQuestionHidden,
+        Self::DialogueQuestionReported,
+        Self::DialoguePublished,
     ];
 
     pub fn code(self) -> &'static str {
@@ -206,6 +224,12 @@ impl Action {
             Self::RequestElectorate => "request_electorate",
             Self::RequestPaperSignature => "request_paper_signature",
             Self::OrganisationDecided => "organisation_decided",
+            Self::DialogueMeetingPlanned => "dialogue_meeting_planned",
+            Self::DialogueQuestionRouted => "dialogue_question_routed",
+            Self::DialogueQuestionAnswered => "dialogue_question_answered",
+            Self::DialogueQuestionHidden => "dialogue_question_hidden",
+            Self::DialogueQuestionReported => "dialogue_question_reported",
+            Self::DialoguePublished => "dialogue_published",
         }
     }
 }
@@ -284,6 +308,13 @@ impl Target {
     pub fn request(id: uuid::Uuid) -> Self {
         Self {
             kind: "request",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn dialogue_meeting(id: uuid::Uuid) -> Self {
+        Self {
+            kind: "dialogue_meeting",
             id: id.to_string(),
         }
     }

@@ -12,6 +12,7 @@ pub mod audit;
 pub mod budget;
 pub mod clock;
 pub mod consultations;
+pub mod dialogue;
 mod entities;
 pub mod form_keys;
 pub mod jobs;

@@ -540,3 +540,26 @@ pub fn request_news(
     };
     message(locale, to, &format!("email-request-{news}-subject"), &body)
 }
+
+#[derive(Template)]
+#[template(path = "emails/dialogue_answers.txt")]
+struct DialogueAnswers<'a> {
+    tr: Tr,
+    title: &'a str,
+    link: &'a str,
+}
+
+/// The answers to a meeting's questions are published, for those who follow one.
+pub fn dialogue_answers(
+    locale: Locale,
+    to: &Email,
+    title: &str,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    let body = DialogueAnswers {
+        tr: Tr(locale),
+        title,
+        link,
+    };
+    message(locale, to, "email-dialogue-answers-subject", &body)
+}

@@ -10,6 +10,7 @@ mod budget;
 mod consultations;
 mod context;
 mod developers;
+mod dialogue;
 mod emails;
 mod error;
 mod form;

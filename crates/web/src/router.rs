@@ -5,7 +5,8 @@
 
 use crate::{
     AppState, Error, accounts, admin, api, assets, budget, consultations, context, developers,
-    error, home, metrics, open311, opendata, places, reports, requests, security, stats, timeouts,
+    dialogue, error, home, metrics, open311, opendata, places, reports, requests, security, stats,
+    timeouts,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -335,6 +336,34 @@ fn pages() -> Pages {
     .post(
         "/staff/answer-templates/{id}",
         consultations::templates::change,
+    )
+    .get("/dialogue", dialogue::list)
+    .get("/dialogue/figures", dialogue::figures)
+    .get("/dialogue/{number}", dialogue::show)
+    .get("/dialogue/{number}/calendar.ics", dialogue::calendar)
+    .post("/dialogue/{number}/questions", dialogue::ask)
+    .post("/dialogue/questions/{id}/follow", dialogue::follow)
+    .get("/staff/dialogue", dialogue::staff::dashboard)
+    .post("/staff/dialogue", dialogue::staff::create)
+    .get("/staff/dialogue/new", dialogue::staff::new_form)
+    .get("/staff/dialogue/{number}", dialogue::staff::show)
+    .post(
+        "/staff/dialogue/{number}/questions",
+        dialogue::staff::type_in,
+    )
+    .post("/staff/dialogue/{number}/publish", dialogue::staff::publish)
+    .post(
+        "/staff/dialogue/questions/{id}/route",
+        dialogue::staff::route,
+    )
+    .post(
+        "/staff/dialogue/questions/{id}/answer",
+        dialogue::staff::answer,
+    )
+    .post("/staff/dialogue/questions/{id}/hide", dialogue::staff::hide)
+    .post(
+        "/staff/dialogue/questions/{id}/report",
+        dialogue::staff::make_report,
     )
     .get("/requests", requests::list)
     .post("/requests", requests::submit)

@@ -37,6 +37,7 @@ mod m20261207_000030_comment_groups;
 mod m20261207_000031_statements;
 mod m20261207_000032_opinion_state;
 mod m20261207_000033_signature_requests;
+mod m20261207_000034_dialogue;
 
 pub struct Migrator;
 
@@ -77,6 +78,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000031_statements::Migration),
             Box::new(m20261207_000032_opinion_state::Migration),
             Box::new(m20261207_000033_signature_requests::Migration),
+            Box::new(m20261207_000034_dialogue::Migration),
         ]
     }
 }

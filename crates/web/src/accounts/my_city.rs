@@ -44,6 +44,9 @@ struct MyCityPage {
     subscriptions: Vec<(String, String)>,
     /// Requests with signatures the resident submitted or signed.
     requests: Vec<crate::requests::RequestView>,
+    /// Questions to the mayor's meetings the resident asked or follows: (meeting, question,
+    /// link, where it stands).
+    questions: Vec<(String, String, String, String)>,
 }
 
 pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, Error> {
@@ -130,7 +133,26 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
         }
     }
     let requests = crate::requests::views(&state, &own, &lookup, &page).await?;
+    let questions = miasto_store::dialogue::followed_by(state.db(), current.user.id, 20)
+        .await?
+        .into_iter()
+        .map(|(q, m)| {
+            let published = m.published_at.is_some();
+            let state = if published {
+                page.t("dialogue-phase-published")
+            } else {
+                page.t(&format!("dialogue-status-{}", q.status.as_str()))
+            };
+            (
+                m.plan.title,
+                q.body,
+                format!("/dialogue/{}#q-{}", m.number, q.number),
+                state,
+            )
+        })
+        .collect();
     render(&MyCityPage {
+        questions,
         requests,
         subscriptions,
         sign_ups,

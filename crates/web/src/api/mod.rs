@@ -14,6 +14,7 @@
 
 pub mod auth;
 mod consultations;
+mod dialogue;
 mod error;
 mod me;
 mod reports;
@@ -62,7 +63,8 @@ pub const BASE: &str = "/api/v1";
         (name = "reference", description = "Categories and districts a report refers to"),
         (name = "me", description = "The signed-in resident: account, devices, own reports, notifications"),
         (name = "consultations", description = "Public consultations: plans, documents, comments and surveys"),
-        (name = "requests", description = "Requests with signatures for consultations and district referenda")
+        (name = "requests", description = "Requests with signatures for consultations and district referenda"),
+        (name = "dialogue", description = "The mayor's \"Ławka dialogu\" meetings: questions and the city's answers")
     )
 )]
 struct ApiDoc;
@@ -113,6 +115,9 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::list_requests))
         .routes(routes!(requests::show_request))
         .routes(routes!(requests::create_signature))
+        .routes(routes!(dialogue::list_meetings))
+        .routes(routes!(dialogue::show_meeting))
+        .routes(routes!(dialogue::create_question))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.

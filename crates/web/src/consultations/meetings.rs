@@ -32,7 +32,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 /// A `datetime-local` value read as Kraków time.
-fn parse_local(raw: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_local(raw: &str) -> Option<DateTime<Utc>> {
     NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%dT%H:%M")
         .ok()
         .and_then(|t| t.and_local_timezone(Warsaw).earliest())
@@ -535,6 +535,66 @@ fn ical_time(at: DateTime<Utc>) -> String {
     at.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
+/// One event as an iCalendar file (RFC 5545), ready to serve: `uid` names it for good
+/// (`meeting-…`), `url` is its page's path.
+pub(crate) struct CalendarEvent<'a> {
+    pub uid: String,
+    pub starts: DateTime<Utc>,
+    pub ends: DateTime<Utc>,
+    pub summary: &'a str,
+    pub location: &'a str,
+    pub description: &'a str,
+    pub url: &'a str,
+}
+
+impl CalendarEvent<'_> {
+    /// The `.ics` answer, offered as `{uid}.ics`.
+    pub(crate) fn response(&self, base: &str) -> Response {
+        let host = base
+            .split("://")
+            .nth(1)
+            .unwrap_or(base)
+            .split(['/', ':'])
+            .next()
+            .unwrap_or("miasto");
+        let mut out = String::new();
+        for line in [
+            "BEGIN:VCALENDAR".to_owned(),
+            "VERSION:2.0".to_owned(),
+            "PRODID:-//Wspolne Miasto//miasto//PL".to_owned(),
+            "CALSCALE:GREGORIAN".to_owned(),
+            "METHOD:PUBLISH".to_owned(),
+            "BEGIN:VEVENT".to_owned(),
+            format!("UID:{}@{host}", self.uid),
+            format!("DTSTAMP:{}", ical_time(miasto_store::now())),
+            format!("DTSTART:{}", ical_time(self.starts)),
+            format!("DTEND:{}", ical_time(self.ends)),
+            format!("SUMMARY:{}", ical_text(self.summary)),
+            format!("LOCATION:{}", ical_text(self.location)),
+            format!("DESCRIPTION:{}", ical_text(self.description)),
+            format!("URL:{base}{}", self.url),
+            "END:VEVENT".to_owned(),
+            "END:VCALENDAR".to_owned(),
+        ] {
+            ical_line(&mut out, &line);
+        }
+        (
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "text/calendar; charset=utf-8".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}.ics\"", self.uid),
+                ),
+            ],
+            out,
+        )
+            .into_response()
+    }
+}
+
 /// `GET /consultations/{slug}/meetings/{id}/calendar.ics`: the meeting for a calendar.
 pub async fn calendar(
     State(state): State<AppState>,
@@ -542,58 +602,24 @@ pub async fn calendar(
 ) -> Result<Response, Error> {
     let c = find_public(&state, &slug).await?;
     let m = find_meeting(&state, &c, &id).await?;
-    let base = &state.config().base_url;
-    let host = base
-        .split("://")
-        .nth(1)
-        .unwrap_or(base)
-        .split(['/', ':'])
-        .next()
-        .unwrap_or("miasto");
     let p = &m.plan;
     let location = [p.place.as_deref(), p.link.as_deref()]
         .into_iter()
         .flatten()
         .collect::<Vec<_>>()
         .join(" · ");
-    let mut out = String::new();
-    for line in [
-        "BEGIN:VCALENDAR".to_owned(),
-        "VERSION:2.0".to_owned(),
-        "PRODID:-//Wspolne Miasto//miasto//PL".to_owned(),
-        "CALSCALE:GREGORIAN".to_owned(),
-        "METHOD:PUBLISH".to_owned(),
-        "BEGIN:VEVENT".to_owned(),
-        format!("UID:meeting-{}@{host}", m.id),
-        format!("DTSTAMP:{}", ical_time(miasto_store::now())),
-        format!("DTSTART:{}", ical_time(p.starts)),
-        format!("DTEND:{}", ical_time(p.ends)),
-        format!("SUMMARY:{}", ical_text(&p.title)),
-        format!("LOCATION:{}", ical_text(&location)),
-        format!(
-            "DESCRIPTION:{}",
-            ical_text(&format!("{}\n\n{}", c.plan.title, p.agenda))
-        ),
-        format!("URL:{base}/consultations/{slug}/meetings/{}", m.id),
-        "END:VEVENT".to_owned(),
-        "END:VCALENDAR".to_owned(),
-    ] {
-        ical_line(&mut out, &line);
+    let description = format!("{}\n\n{}", c.plan.title, p.agenda);
+    let url = format!("/consultations/{slug}/meetings/{}", m.id);
+    Ok(CalendarEvent {
+        uid: format!("meeting-{}", m.id),
+        starts: p.starts,
+        ends: p.ends,
+        summary: &p.title,
+        location: &location,
+        description: &description,
+        url: &url,
     }
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "text/calendar; charset=utf-8".to_owned(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"meeting-{}.ics\"", m.id),
-            ),
-        ],
-        out,
-    )
-        .into_response())
+    .response(&state.config().base_url))
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1030,7 +1056,7 @@ pub async fn staff_list(
     .await
 }
 
-fn point_of(lat: &str, lon: &str) -> Option<(f64, f64)> {
+pub(crate) fn point_of(lat: &str, lon: &str) -> Option<(f64, f64)> {
     let lat: f64 = lat.trim().parse().ok()?;
     let lon: f64 = lon.trim().parse().ok()?;
     miasto_domain::geo::Point::new(lat, lon).ok()?;

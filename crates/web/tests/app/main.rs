@@ -18,6 +18,7 @@ mod consultation_statements;
 mod consultation_subscriptions;
 mod consultation_survey;
 mod consultations;
+mod dialogue;
 mod harness;
 mod hostile;
 mod intake_channels;

@@ -30,6 +30,8 @@ struct Fixtures {
     duty_hour: String,
     request: String,
     organisation: String,
+    dialogue: String,
+    dialogue_question: String,
 }
 
 impl Fixtures {
@@ -283,10 +285,48 @@ impl Fixtures {
             tx.commit().await.unwrap();
             o.id.to_string()
         };
+        // A mayor's meeting with a question, for the dialogue pages.
+        let (dialogue, dialogue_question) = {
+            let at = miasto_store::now() + chrono::Duration::days(3);
+            let tx = miasto_store::begin(&app.db.db).await.unwrap();
+            let m = miasto_store::dialogue::create_meeting(
+                &tx,
+                &miasto_domain::dialogue::MeetingPlan {
+                    title: "Ławka dialogu".into(),
+                    audience: miasto_domain::dialogue::Audience::District,
+                    starts: at,
+                    ends: at + chrono::Duration::hours(2),
+                    venue: "Szkoła".into(),
+                    point: Some((50.06, 19.94)),
+                    district: None,
+                    description: String::new(),
+                },
+                Some(me),
+            )
+            .await
+            .unwrap();
+            let q = miasto_store::dialogue::add_question(
+                &tx,
+                m.id,
+                &miasto_store::dialogue::NewQuestion {
+                    body: "Kiedy remont ulicy?".into(),
+                    channel: miasto_domain::dialogue::Channel::Web,
+                    author: Some(me),
+                    recorded_by: None,
+                    unit: None,
+                },
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            (m.number.to_string(), q.id.to_string())
+        };
         Self {
             meeting: meeting.id.to_string(),
             request,
             organisation,
+            dialogue,
+            dialogue_question,
             duty_hour: duty_hour.id.to_string(),
             document: document.id.to_string(),
             paragraph: paragraph.to_string(),
@@ -320,6 +360,7 @@ impl Fixtures {
             "slug" => "2026".into(),
             "number" if under("/budget") || under("/staff/budget") => "1".into(),
             "number" if under("/requests") || under("/staff/requests") => self.request.clone(),
+            "number" if under("/dialogue") || under("/staff/dialogue") => self.dialogue.clone(),
             "number" => self.report_number.clone(),
             "year" => self.report_year.clone(),
             "variant" => "thumb".into(),
@@ -335,6 +376,7 @@ impl Fixtures {
             "file" if under("/stats") => "reports.csv".into(),
             "file" => "results.pb".into(),
             "id" if under("/staff/organisations") => self.organisation.clone(),
+            "id" if path.contains("/dialogue/questions/") => self.dialogue_question.clone(),
             "id" if under("/admin/users") => self.me.clone(),
             "id" if under("/admin/units") => self.unit.clone(),
             "id" if under("/admin/categories") => self.category.clone(),

@@ -75,6 +75,8 @@ struct StaffReportPage {
     replies: Vec<ReplyChoice>,
     /// The template inserted into the message, if one was chosen.
     reply: String,
+    /// The "Ławka dialogu" question it came from: (meeting number, question number).
+    from_question: Option<(i32, i32)>,
     errors: FieldErrors,
 }
 
@@ -235,7 +237,11 @@ async fn page(
             input.status = chosen.status.clone();
         }
     }
+    let from_question = miasto_store::dialogue::question_of_report(state.db(), report.id)
+        .await?
+        .map(|(q, meeting)| (meeting, q.number));
     Ok(StaffReportPage {
+        from_question,
         page: Page::new(
             ctx,
             crate::i18n::t_args(ctx.locale, "report-title", &[("number", &view.number)]),
