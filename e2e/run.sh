@@ -78,6 +78,8 @@ export OPERATOR_EMAIL=operator@e2e.miasto.test OFFICIAL_EMAIL=official@e2e.miast
 "$MIASTO_BIN" consult demo --phase analysis --comments 5 --responses 10 --resident "$VOTER1_EMAIL" > "$work/consult-closed.txt"
 # The mayor's meetings: the 26 the city lists, answered, and one coming.
 "$MIASTO_BIN" demo dialogue > /dev/null
+# A year (2025) of local initiatives.
+"$MIASTO_BIN" demo initiatives > /dev/null
 CONSULT_OPEN="$(sed -n 's#^consultation: /consultations/##p' "$work/consult-open.txt")"
 CONSULT_OPEN_DOC="$(sed -n 's#^document: ##p' "$work/consult-open.txt")"
 CONSULT_CLOSED="$(sed -n 's#^consultation: /consultations/##p' "$work/consult-closed.txt")"

@@ -3,7 +3,7 @@
 // reads it and comments; an operator types in a letter. axe-core runs on every page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withBrowser, newPage, checkPage, login, englishPhone, assertFitsWidth, BASE } from './support.js';
+import { withBrowser, newPage, checkPage, login, englishPhone, inPolish, assertFitsWidth, BASE } from './support.js';
 
 const chrome = withBrowser();
 const PASSWORD = process.env.BUDGET_PASSWORD;
@@ -88,17 +88,6 @@ test('an official plans and publishes a consultation; a resident comments on a p
   await assert.doesNotReject(operator.getByText('(listownie)').waitFor());
   await operator.context().close();
 });
-
-// Polish chosen on the login page (an account's saved language may be English from another
-// journey), then logged in.
-async function inPolish(browser, email) {
-  const page = await newPage(browser);
-  await page.goto(`${BASE}/login`);
-  await page.getByRole('button', { name: 'English' }).click();
-  await page.getByRole('button', { name: 'Polski' }).click();
-  await login(page, email, PASSWORD);
-  return page;
-}
 
 test('a resident comments on a paragraph and answers the survey; on a phone in English too', async () => {
   const slug = process.env.CONSULT_OPEN;

@@ -4,7 +4,7 @@
 // by e-mail and reads the answer. axe-core runs on every page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withBrowser, newPage, checkPage, login, englishPhone, assertFitsWidth, outbox, BASE, STAFF } from './support.js';
+import { withBrowser, checkPage, inPolish, englishPhone, assertFitsWidth, outbox, BASE, STAFF } from './support.js';
 
 const chrome = withBrowser();
 const PASSWORD = process.env.BUDGET_PASSWORD;
@@ -20,8 +20,7 @@ function localFromNow(days, hour) {
 }
 
 test('a resident asks the mayor on a phone in English; staff route and answer; the Q&A is published and the resident told', async () => {
-  const official = await newPage(chrome.browser);
-  await login(official, process.env.OFFICIAL_EMAIL, PASSWORD);
+  const official = await inPolish(chrome.browser, process.env.OFFICIAL_EMAIL);
   await official.goto(`${BASE}/staff/dialogue`);
   await checkPage(official, 'dialogue (staff)');
   await official.getByRole('link', { name: 'Ogłoś spotkanie' }).click();
@@ -54,8 +53,7 @@ test('a resident asks the mayor on a phone in English; staff route and answer; t
   await assertFitsWidth(resident, 'question sent');
 
   // The contact centre routes it by its category: roads in Nowa Huta go to the roads authority.
-  const operator = await newPage(chrome.browser);
-  await login(operator, process.env.OPERATOR_EMAIL, PASSWORD);
+  const operator = await inPolish(chrome.browser, process.env.OPERATOR_EMAIL);
   await operator.goto(`${BASE}/staff/dialogue/${number}`);
   await checkPage(operator, 'meeting (operator)');
   await operator.getByLabel('Kategoria').first().selectOption({ label: 'Uszkodzenia dróg, chodników i małej architektury' });
@@ -63,8 +61,7 @@ test('a resident asks the mayor on a phone in English; staff route and answer; t
   await assert.doesNotReject(operator.getByRole('status').getByText('Pytanie przekazano jednostce.').waitFor());
   await operator.context().close();
 
-  const roads = await newPage(chrome.browser);
-  await login(roads, STAFF.email, STAFF.password);
+  const roads = await inPolish(chrome.browser, STAFF.email, STAFF.password);
   await roads.goto(`${BASE}/staff/dialogue`);
   await checkPage(roads, 'dialogue (unit staff)');
   await roads.getByRole('link', { name: new RegExp(TITLE) }).first().click();

@@ -4,7 +4,7 @@
 // the progress. axe-core runs on every page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { withBrowser, newPage, checkPage, login, englishPhone, assertFitsWidth, outbox, BASE } from './support.js';
+import { withBrowser, checkPage, inPolish, englishPhone, assertFitsWidth, outbox, BASE } from './support.js';
 
 const chrome = withBrowser();
 const PASSWORD = process.env.BUDGET_PASSWORD;
@@ -42,8 +42,7 @@ test('a resident asks for a Small Consultation on a phone in English; an officia
   const path = new URL(author.url()).pathname;
   await assert.doesNotReject(author.getByText('Waiting for a check').first().waitFor());
 
-  const official = await newPage(chrome.browser);
-  await login(official, process.env.OFFICIAL_EMAIL, PASSWORD);
+  const official = await inPolish(chrome.browser, process.env.OFFICIAL_EMAIL);
   await official.goto(`${BASE}/staff/requests`);
   await checkPage(official, 'requests (staff)');
   await official.getByRole('link', { name: TITLE }).click();
@@ -53,8 +52,7 @@ test('a resident asks for a Small Consultation on a phone in English; an officia
   await checkPage(official, 'request opened (staff)');
   await official.context().close();
 
-  const signer = await newPage(chrome.browser);
-  await login(signer, process.env.VOTER1_EMAIL, PASSWORD);
+  const signer = await inPolish(chrome.browser, process.env.VOTER1_EMAIL);
   await signer.goto(`${BASE}${path}`);
   await checkPage(signer, 'request open for signatures');
   await signer.getByLabel('Numer PESEL').fill(pesel(1));

@@ -139,6 +139,17 @@ export async function englishPhone(browser, email, password) {
   return page;
 }
 
+// A desktop page logged in as `email` in Polish, whatever language the account chose last
+// (another test may have switched it to English on a phone).
+export async function inPolish(browser, email, password = process.env.BUDGET_PASSWORD) {
+  const page = await newPage(browser);
+  await page.goto(`${BASE}/login`);
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('button', { name: 'Polski' }).click();
+  await login(page, email, password);
+  return page;
+}
+
 // Fails when the page is wider than the window (something sticks out sideways).
 export async function assertFitsWidth(page, label) {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -177,6 +177,7 @@ impl Role {
             // units answer their own (the rulebook checks the unit).
             ManageDialogue => matches!(self, Official | Admin),
             RouteDialogue => matches!(self, Operator | Official | Admin),
+            ManageInitiatives => matches!(self, Official | Admin),
         }
     }
 }
@@ -251,6 +252,9 @@ pub enum Permission {
     /// Type in questions asked at a meeting or by phone, route them to units, turn one into a
     /// report.
     RouteDialogue,
+    /// Set the local initiatives' pools, assess and decide applications, record agreements and
+    /// realisations.
+    ManageInitiatives,
 }
 
 /// A role together with the unit it needs: unit staff belong to exactly one unit, nobody else

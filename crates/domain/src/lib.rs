@@ -10,6 +10,7 @@ pub mod consultations;
 pub mod dialogue;
 pub mod geo;
 pub mod ids;
+pub mod initiatives;
 pub mod locale;
 pub mod open311;
 pub mod places;

@@ -94,10 +94,14 @@ pub enum Action {
     DialogueQuestionReported,
     /// A meeting's questions and answers published.
     DialoguePublished,
+    /// A year's pool for local initiatives set.
+    InitiativePoolSet,
+    /// A local initiative assessed, accepted, refused, agreed or realised.
+    InitiativeStep,
 }
 
 impl Action {
-    pub const ALL: [Action; 64] = [
+    pub const ALL: [Action; 66] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -162,6 +166,8 @@ impl Action {
         Self::DialogueQuestionHidden,
         Self::DialogueQuestionReported,
         Self::DialoguePublished,
+        Self::InitiativePoolSet,
+        Self::InitiativeStep,
     ];
 
     pub fn code(self) -> &'static str {
@@ -230,6 +236,8 @@ impl Action {
             Self::DialogueQuestionHidden => "dialogue_question_hidden",
             Self::DialogueQuestionReported => "dialogue_question_reported",
             Self::DialoguePublished => "dialogue_published",
+            Self::InitiativePoolSet => "initiative_pool_set",
+            Self::InitiativeStep => "initiative_step",
         }
     }
 }
@@ -315,6 +323,13 @@ impl Target {
     pub fn dialogue_meeting(id: uuid::Uuid) -> Self {
         Self {
             kind: "dialogue_meeting",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn initiative(id: uuid::Uuid) -> Self {
+        Self {
+            kind: "initiative",
             id: id.to_string(),
         }
     }

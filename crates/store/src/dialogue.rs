@@ -14,7 +14,7 @@ use miasto_domain::{DistrictId, Locale, ReportId, UnitId, UserId};
 use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait,
-    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, SqlErr,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use uuid::Uuid;
 
@@ -127,17 +127,10 @@ pub async fn create_meeting(
     plan: &MeetingPlan,
     by: Option<UserId>,
 ) -> Result<Meeting> {
-    loop {
-        let last: Option<i32> = meetings::Entity::find()
-            .select_only()
-            .column_as(meetings::Column::Number.max(), "n")
-            .into_tuple()
-            .one(c)
-            .await?
-            .flatten();
-        let model = meetings::ActiveModel {
+    let m = crate::insert_numbered(c, meetings::Column::Number, |number| {
+        meetings::ActiveModel {
             id: Set(Uuid::now_v7()),
-            number: Set(last.unwrap_or(0) + 1),
+            number: Set(number),
             title: Set(plan.title.clone()),
             audience: Set(plan.audience.as_str().to_owned()),
             starts_at: Set(plan.starts),
@@ -151,19 +144,10 @@ pub async fn create_meeting(
             published_by: Set(None),
             created_by: Set(by.map(|u| u.0)),
             created_at: Set(now()),
-        };
-        let savepoint = c.begin().await?;
-        match model.insert(&savepoint).await {
-            Ok(m) => {
-                savepoint.commit().await?;
-                return meeting_from_row(m);
-            }
-            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                savepoint.rollback().await?;
-            }
-            Err(e) => return Err(e.into()),
         }
-    }
+    })
+    .await?;
+    meeting_from_row(m)
 }
 
 pub async fn meeting_by_number(c: &impl ConnectionTrait, number: i32) -> Result<Option<Meeting>> {

@@ -15,6 +15,7 @@ pub mod consultations;
 pub mod dialogue;
 mod entities;
 pub mod form_keys;
+pub mod initiatives;
 pub mod jobs;
 pub mod mail;
 mod migration;
@@ -52,6 +53,42 @@ pub trait Savepoints:
 }
 
 impl<T: ConnectionTrait + TransactionTrait<Transaction = DatabaseTransaction>> Savepoints for T {}
+
+/// Inserts the row `make` builds for the next free number of `column` (1, 2, 3…: a public
+/// number in an address); two inserted at once take the next one after the unique key refuses
+/// the second.
+pub(crate) async fn insert_numbered<A, C>(
+    c: &impl Savepoints,
+    column: C,
+    make: impl Fn(i32) -> A,
+) -> Result<<A::Entity as sea_orm::EntityTrait>::Model, DbErr>
+where
+    A: sea_orm::ActiveModelTrait + sea_orm::ActiveModelBehavior + Send,
+    <A::Entity as sea_orm::EntityTrait>::Model: sea_orm::IntoActiveModel<A>,
+    C: sea_orm::ColumnTrait,
+{
+    use sea_orm::{EntityTrait, QuerySelect};
+    loop {
+        let last: Option<i32> = A::Entity::find()
+            .select_only()
+            .column_as(column.max(), "n")
+            .into_tuple()
+            .one(c)
+            .await?
+            .flatten();
+        let savepoint = c.begin().await?;
+        match make(last.unwrap_or(0) + 1).insert(&savepoint).await {
+            Ok(m) => {
+                savepoint.commit().await?;
+                return Ok(m);
+            }
+            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+                savepoint.rollback().await?;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
 
 /// Ends a savepoint: kept if `result` is Ok, rolled back otherwise.
 pub(crate) async fn settle<T, E: From<DbErr>>(

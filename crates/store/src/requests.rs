@@ -118,17 +118,10 @@ pub async fn submit(
     new: &NewRequest,
     author: Option<UserId>,
 ) -> Result<Request> {
-    loop {
-        let last: Option<i32> = signature_requests::Entity::find()
-            .select_only()
-            .column_as(signature_requests::Column::Number.max(), "n")
-            .into_tuple()
-            .one(c)
-            .await?
-            .flatten();
-        let model = signature_requests::ActiveModel {
+    let m = crate::insert_numbered(c, signature_requests::Column::Number, |number| {
+        signature_requests::ActiveModel {
             id: Set(Uuid::now_v7()),
-            number: Set(last.unwrap_or(0) + 1),
+            number: Set(number),
             purpose: Set(new.purpose.as_str().to_owned()),
             title: Set(new.title.clone()),
             description: Set(new.description.clone()),
@@ -145,20 +138,10 @@ pub async fn submit(
             reason: Set(None),
             consultation_id: Set(None),
             created_at: Set(now()),
-        };
-        // Two submitted at once: the second takes the next number.
-        let savepoint = c.begin().await?;
-        match model.insert(&savepoint).await {
-            Ok(m) => {
-                savepoint.commit().await?;
-                return from_row(m);
-            }
-            Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-                savepoint.rollback().await?;
-            }
-            Err(e) => return Err(e.into()),
         }
-    }
+    })
+    .await?;
+    from_row(m)
 }
 
 pub async fn get(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<Request>> {

@@ -511,34 +511,64 @@ pub fn consultation_news(
 }
 
 #[derive(Template)]
-#[template(path = "emails/request_news.txt")]
-struct RequestNews<'a> {
+#[template(path = "emails/news.txt")]
+struct News<'a> {
     tr: Tr,
     intro: String,
     title: &'a str,
-    reason: Option<&'a str>,
+    /// The reason's label and text (a refusal's).
+    reason: Option<(String, &'a str)>,
+    see: String,
     link: &'a str,
 }
 
-/// News of a request with signatures: `news` is `opened`, `accepted` or `refused` (the subject
-/// `email-request-<news>-subject` and the first line `email-request-<news>-intro`); a refusal
-/// carries its reason.
-pub fn request_news(
+/// News of something the resident filed or signed: the messages are `{prefix}-subject`,
+/// `{prefix}-intro`, `{area}-reason` and `{area}-see`, where `prefix` is
+/// `email-{area}-{news}`.
+fn news(
     locale: Locale,
     to: &Email,
+    area: &str,
     news: &str,
     title: &str,
     reason: Option<&str>,
     link: &str,
 ) -> Result<EmailMessage, Error> {
-    let body = RequestNews {
+    let t = |id: String| crate::i18n::t(locale, &id);
+    let body = News {
         tr: Tr(locale),
-        intro: crate::i18n::t(locale, &format!("email-request-{news}-intro")),
+        intro: t(format!("email-{area}-{news}-intro")),
         title,
-        reason,
+        reason: reason.map(|r| (t(format!("email-{area}-reason")), r)),
+        see: t(format!("email-{area}-see")),
         link,
     };
-    message(locale, to, &format!("email-request-{news}-subject"), &body)
+    message(locale, to, &format!("email-{area}-{news}-subject"), &body)
+}
+
+/// News of a request with signatures: `news` is `opened`, `accepted` or `refused`; a refusal
+/// carries its reason.
+pub fn request_news(
+    locale: Locale,
+    to: &Email,
+    kind: &str,
+    title: &str,
+    reason: Option<&str>,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    news(locale, to, "request", kind, title, reason, link)
+}
+
+/// News of a local initiative for its applicants: `accepted` or `refused` (with the reason).
+pub fn initiative_news(
+    locale: Locale,
+    to: &Email,
+    kind: &str,
+    title: &str,
+    reason: Option<&str>,
+    link: &str,
+) -> Result<EmailMessage, Error> {
+    news(locale, to, "initiative", kind, title, reason, link)
 }
 
 #[derive(Template)]

@@ -16,6 +16,7 @@ mod error;
 mod form;
 mod home;
 pub mod i18n;
+mod initiatives;
 mod metrics;
 mod ods;
 mod open311;

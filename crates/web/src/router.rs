@@ -5,8 +5,8 @@
 
 use crate::{
     AppState, Error, accounts, admin, api, assets, budget, consultations, context, developers,
-    dialogue, error, home, metrics, open311, opendata, places, reports, requests, security, stats,
-    timeouts,
+    dialogue, error, home, initiatives, metrics, open311, opendata, places, reports, requests,
+    security, stats, timeouts,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -336,6 +336,34 @@ fn pages() -> Pages {
     .post(
         "/staff/answer-templates/{id}",
         consultations::templates::change,
+    )
+    .get("/initiatives", initiatives::list)
+    .post("/initiatives", initiatives::apply)
+    .get("/initiatives/new", initiatives::new_form)
+    .get("/initiatives/map.geojson", initiatives::map_geojson)
+    .get("/initiatives/{number}", initiatives::show)
+    .get("/staff/initiatives", initiatives::staff::queue)
+    .post("/staff/initiatives/pool", initiatives::staff::set_pool)
+    .get("/staff/initiatives/{number}", initiatives::staff::show)
+    .post(
+        "/staff/initiatives/{number}/assess",
+        initiatives::staff::assess,
+    )
+    .post(
+        "/staff/initiatives/{number}/accept",
+        initiatives::staff::accept,
+    )
+    .post(
+        "/staff/initiatives/{number}/refuse",
+        initiatives::staff::refuse,
+    )
+    .post(
+        "/staff/initiatives/{number}/agreement",
+        initiatives::staff::agree,
+    )
+    .post(
+        "/staff/initiatives/{number}/report",
+        initiatives::staff::report,
     )
     .get("/dialogue", dialogue::list)
     .get("/dialogue/figures", dialogue::figures)

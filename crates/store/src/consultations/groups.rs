@@ -438,6 +438,7 @@ pub async fn move_comment(
     c: &impl ConnectionTrait,
     consultation: Uuid,
     comment: Uuid,
+    from: Uuid,
     to: Uuid,
 ) -> std::result::Result<(), ChangeError> {
     use consultation_comments::Column as K;
@@ -454,11 +455,17 @@ pub async fn move_comment(
         .one(c)
         .await?
         .ok_or(ChangeError::Target)?;
-    members::Entity::delete_many()
+    // Only a member of `from` moves: the condition is the write's own, so a comment moved
+    // meanwhile by someone else is not taken from its new group.
+    let taken = members::Entity::delete_many()
         .filter(members::Column::CommentId.eq(comment))
         .filter(members::Column::Kind.eq(kind.as_str()))
+        .filter(members::Column::GroupId.eq(from))
         .exec(c)
         .await?;
+    if taken.rows_affected == 0 {
+        return Err(ChangeError::Target);
+    }
     insert_members(
         c,
         vec![members::ActiveModel {

@@ -56,6 +56,8 @@ pub mod dialogue_questions;
 pub mod districts;
 pub mod form_keys;
 pub mod hotline_calls;
+pub mod initiative_pools;
+pub mod initiatives;
 pub mod jobs;
 pub mod organisations;
 pub mod outbox;

@@ -38,6 +38,7 @@ mod m20261207_000031_statements;
 mod m20261207_000032_opinion_state;
 mod m20261207_000033_signature_requests;
 mod m20261207_000034_dialogue;
+mod m20261207_000035_local_initiatives;
 
 pub struct Migrator;
 
@@ -79,6 +80,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000032_opinion_state::Migration),
             Box::new(m20261207_000033_signature_requests::Migration),
             Box::new(m20261207_000034_dialogue::Migration),
+            Box::new(m20261207_000035_local_initiatives::Migration),
         ]
     }
 }

@@ -215,4 +215,6 @@ audit-action-dialogue_question_answered = Odpowiedź na pytanie z „Ławki dial
 audit-action-dialogue_question_hidden = Pytanie z „Ławki dialogu” ukryte
 audit-action-dialogue_question_reported = Pytanie z „Ławki dialogu” zamienione w zgłoszenie
 audit-action-dialogue_published = Pytania i odpowiedzi z „Ławki dialogu” opublikowane
+audit-action-initiative_pool_set = Pula inicjatyw lokalnych ustalona
+audit-action-initiative_step = Inicjatywa lokalna rozpatrzona
 audit-action-consultation_grouped = Pogrupowano uwagi w konsultacjach

@@ -16,6 +16,7 @@ pub mod auth;
 mod consultations;
 mod dialogue;
 mod error;
+mod initiatives;
 mod me;
 mod reports;
 mod requests;
@@ -64,7 +65,8 @@ pub const BASE: &str = "/api/v1";
         (name = "me", description = "The signed-in resident: account, devices, own reports, notifications"),
         (name = "consultations", description = "Public consultations: plans, documents, comments and surveys"),
         (name = "requests", description = "Requests with signatures for consultations and district referenda"),
-        (name = "dialogue", description = "The mayor's \"Ławka dialogu\" meetings: questions and the city's answers")
+        (name = "dialogue", description = "The mayor's \"Ławka dialogu\" meetings: questions and the city's answers"),
+        (name = "initiatives", description = "Local initiatives: the year's pool and the initiatives accepted and realised")
     )
 )]
 struct ApiDoc;
@@ -118,6 +120,9 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(dialogue::list_meetings))
         .routes(routes!(dialogue::show_meeting))
         .routes(routes!(dialogue::create_question))
+        .routes(routes!(initiatives::list_initiatives))
+        .routes(routes!(initiatives::show_initiative))
+        .routes(routes!(initiatives::show_pool))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.

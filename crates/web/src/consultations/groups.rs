@@ -720,16 +720,9 @@ pub async fn move_comment(
         }
         return invalid(&state, &ctx, &c, &g, form, errors).await;
     };
-    // Only a comment of this group is moved from here.
-    if !store::member_ids(state.db(), c.id, g.id)
-        .await?
-        .contains(&comment)
-    {
-        errors.add_message(FieldErrors::FORM, "consult-error-target");
-        return group_again(&state, &ctx, &c, &g, form, errors, StatusCode::CONFLICT).await;
-    }
+    // Only a comment of this group is moved from here (the store's write checks it).
     let tx = miasto_store::begin(state.db()).await?;
-    let done = store::move_comment(&tx, c.id, comment, other).await;
+    let done = store::move_comment(&tx, c.id, comment, g.id, other).await;
     let detail = serde_json::json!({
         "group": g.id.to_string(),
         "moved": comment.to_string(),

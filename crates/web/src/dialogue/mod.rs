@@ -42,8 +42,6 @@ pub struct MeetingView {
     /// upcoming, held, published.
     pub phase: &'static str,
     pub phase_label: String,
-    /// An OpenStreetMap link to the venue's point, if one was given.
-    pub map_link: Option<String>,
 }
 
 impl MeetingView {
@@ -63,9 +61,6 @@ impl MeetingView {
             description: p.description.clone(),
             phase: phase.as_str(),
             phase_label: page.t(&format!("dialogue-phase-{}", phase.as_str())),
-            map_link: p.point.map(|(lat, lon)| {
-                format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
-            }),
         }
     }
 }
@@ -173,6 +168,8 @@ pub struct AskForm {
 struct ShowPage {
     page: Page,
     m: MeetingView,
+    /// The venue on a small map, when its point was given.
+    map: Option<crate::places::MapView>,
     /// Published: questions with their answers; held: the questions asked.
     questions: Vec<QuestionView>,
     /// The account's own questions that are hidden, with the reason.
@@ -225,8 +222,17 @@ async fn show_page(
         questions.push(v);
     }
     let ask = rules::may(&who, Action::Ask, phase);
+    let map = match m
+        .plan
+        .point
+        .and_then(|(lat, lon)| miasto_domain::geo::Point::new(lat, lon).ok())
+    {
+        Some(p) => Some(crate::places::map_view(state, p, false).await),
+        None => None,
+    };
     let out = ShowPage {
         m: view,
+        map,
         questions,
         own_hidden,
         may_ask: ask.is_ok(),

@@ -587,10 +587,28 @@ async fn one_account_cannot_flood_a_consultation_with_comments() {
             .await;
         let (mut official, _) = app.logged_in("urzednik@um.krakow.pl", Role::Official).await;
         let unit = unit_id(&app, "WD").await;
-        let path = create(&mut official, &with_methods(&unit, &["comments"])).await;
+        let path = create(
+            &mut official,
+            &with_methods(&unit, &["comments", "statements"]),
+        )
+        .await;
         official.post(&format!("{path}/publish"), &[]).await;
         clock.set(day(10));
         let post = format!("{}/comments", path.replace("/staff", ""));
+        // Statement proposals wait for moderators: they are limited the same way.
+        let propose = format!("{}/statements", path.replace("/staff", ""));
+        let (mut proposer, _) = app.logged_in("p@example.pl", Role::Resident).await;
+        for n in 1..=2 {
+            proposer
+                .post(&propose, &[("body", &format!("Stwierdzenie numer {n}."))])
+                .await
+                .assert_status(StatusCode::SEE_OTHER);
+        }
+        proposer
+            .post(&propose, &[("body", "Trzecie stwierdzenie.")])
+            .await
+            .assert_status(StatusCode::TOO_MANY_REQUESTS)
+            .assert_contains(">Trzecie stwierdzenie.</textarea>");
         let (mut resident, _) = app.logged_in("m@example.pl", Role::Resident).await;
         for n in 1..=2 {
             resident

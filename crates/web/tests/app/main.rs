@@ -21,6 +21,7 @@ mod consultations;
 mod dialogue;
 mod harness;
 mod hostile;
+mod initiatives;
 mod intake_channels;
 mod open311;
 mod opendata;

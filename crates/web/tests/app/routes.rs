@@ -32,6 +32,7 @@ struct Fixtures {
     organisation: String,
     dialogue: String,
     dialogue_question: String,
+    initiative: String,
 }
 
 impl Fixtures {
@@ -321,12 +322,52 @@ impl Fixtures {
             tx.commit().await.unwrap();
             (m.number.to_string(), q.id.to_string())
         };
+        // A local initiative waiting for its assessment.
+        let initiative = {
+            let tx = miasto_store::begin(&app.db.db).await.unwrap();
+            let district = miasto_store::reference::list_districts(&app.db.db)
+                .await
+                .unwrap()[0]
+                .id;
+            let day = miasto_store::today() + chrono::Duration::weeks(9);
+            let i = miasto_store::initiatives::submit(
+                &tx,
+                &miasto_store::initiatives::Application {
+                    title: "Piknik".into(),
+                    summary: "Piknik sąsiedzki".into(),
+                    applicants: vec!["Anna Nowak".into(), "Jan Kowalski".into()],
+                    organisation: None,
+                    contact_email: "anna@example.pl".into(),
+                    contact_phone: None,
+                    area: miasto_domain::initiatives::Area::Culture,
+                    task: "Namioty".into(),
+                    starts: day,
+                    ends: day,
+                    place: "Skwer".into(),
+                    district,
+                    city_land: true,
+                    landowner_consent: false,
+                    significance: "Sąsiedzi".into(),
+                    residents_contribution: "Praca".into(),
+                    city_contribution: "Namioty".into(),
+                    cost: 100_000,
+                    opinion: miasto_domain::initiatives::Opinion::None,
+                },
+                2026,
+                Some(me),
+            )
+            .await
+            .unwrap();
+            tx.commit().await.unwrap();
+            i.number.to_string()
+        };
         Self {
             meeting: meeting.id.to_string(),
             request,
             organisation,
             dialogue,
             dialogue_question,
+            initiative,
             duty_hour: duty_hour.id.to_string(),
             document: document.id.to_string(),
             paragraph: paragraph.to_string(),
@@ -361,6 +402,9 @@ impl Fixtures {
             "number" if under("/budget") || under("/staff/budget") => "1".into(),
             "number" if under("/requests") || under("/staff/requests") => self.request.clone(),
             "number" if under("/dialogue") || under("/staff/dialogue") => self.dialogue.clone(),
+            "number" if under("/initiatives") || under("/staff/initiatives") => {
+                self.initiative.clone()
+            }
             "number" => self.report_number.clone(),
             "year" => self.report_year.clone(),
             "variant" => "thumb".into(),
