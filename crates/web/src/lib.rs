@@ -218,6 +218,8 @@ struct Inner {
     drawings: std::sync::OnceLock<Vec<(u16, String)>>,
     /// Who may decode a photo now.
     photo_gate: Arc<reports::photo::Gate>,
+    /// The consultations' opinion groups, computed once per state of their votes.
+    opinions: consultations::statements::OpinionCache,
 }
 
 /// What the web layer runs on besides its configuration.
@@ -257,12 +259,17 @@ impl AppState {
             intake,
             lookup: reports::LookupCache::default(),
             drawings: std::sync::OnceLock::new(),
+            opinions: Default::default(),
             photo_gate: Arc::new(reports::photo::Gate::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZero::get),
             )),
         }));
         tokio::spawn(reports::intake::run(state.clone(), queue));
         state
+    }
+
+    pub(crate) fn opinions(&self) -> &consultations::statements::OpinionCache {
+        &self.0.opinions
     }
 
     pub(crate) fn photo_gate(&self) -> &Arc<reports::photo::Gate> {

@@ -267,6 +267,43 @@ pub async fn all_votes(
         .collect())
 }
 
+/// What the votes look like now, cheaply (the index on consultation and time answers it): how
+/// many of each choice, and when the latest was cast or changed. The opinion groups are
+/// recomputed only when this moves (a changed vote moves a count and the latest time).
+pub async fn votes_marker(c: &impl ConnectionTrait, consultation: Uuid) -> Result<VotesMarker> {
+    let rows: Vec<(String, i64, Option<DateTime<Utc>>)> = votes::Entity::find()
+        .select_only()
+        .column(votes::Column::Vote)
+        .column_as(votes::Column::StatementId.count(), "n")
+        .column_as(votes::Column::VotedAt.max(), "latest")
+        .filter(votes::Column::ConsultationId.eq(consultation))
+        .group_by(votes::Column::Vote)
+        .into_tuple()
+        .all(c)
+        .await?;
+    let mut marker = VotesMarker::default();
+    for (vote, n, latest) in rows {
+        let n = u64::try_from(n).unwrap_or(0);
+        match Choice::parse(&vote) {
+            Some(Choice::Agree) => marker.agree = n,
+            Some(Choice::Disagree) => marker.disagree = n,
+            Some(Choice::Pass) => marker.pass = n,
+            None => {}
+        }
+        marker.latest = marker.latest.max(latest);
+    }
+    Ok(marker)
+}
+
+/// See [`votes_marker`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VotesMarker {
+    pub agree: u64,
+    pub disagree: u64,
+    pub pass: u64,
+    pub latest: Option<DateTime<Utc>>,
+}
+
 /// The opinion groups' number between updates (Pol.is's smoother), with the number of votes
 /// it was computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -105,7 +105,7 @@ pub async fn list_meetings(
 
 /// A question as the public sees it.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct QuestionItem {
+pub struct DialogueQuestion {
     pub id: String,
     /// 1, 2, 3… within the meeting.
     pub number: i32,
@@ -128,7 +128,7 @@ pub struct MeetingDetail {
     pub meeting: MeetingItem,
     /// Asked before the meeting or at it (none while it is upcoming: each author sees their own
     /// on the web).
-    pub questions: Vec<QuestionItem>,
+    pub questions: Vec<DialogueQuestion>,
 }
 
 async fn find(state: &AppState, number: &str) -> Result<Meeting, ApiError> {
@@ -163,7 +163,7 @@ pub async fn show_meeting(
             .filter(|q| q.status != Status::Hidden)
             .map(|q| {
                 let published = phase == Phase::Published;
-                QuestionItem {
+                DialogueQuestion {
                     id: q.id.to_string(),
                     number: q.number,
                     channel: q.channel.as_str().to_owned(),
@@ -214,7 +214,7 @@ fn refusal(r: Refusal) -> ApiError {
     request_body = NewQuestionBody,
     security(("bearer" = [])),
     responses(
-        (status = 201, description = "The question", body = Data<QuestionItem>),
+        (status = 201, description = "The question", body = Data<DialogueQuestion>),
         (status = 400, description = "The body is not JSON of this shape", body = crate::api::error::ErrorBody),
         (status = 401, description = "Not signed in", body = crate::api::error::ErrorBody),
         (status = 404, description = "No such meeting", body = crate::api::error::ErrorBody),
@@ -269,7 +269,7 @@ pub async fn create_question(
     tx.commit().await.map_err(crate::Error::from)?;
     Ok(reply(
         StatusCode::CREATED,
-        QuestionItem {
+        DialogueQuestion {
             id: q.id.to_string(),
             number: q.number,
             channel: q.channel.as_str().to_owned(),

@@ -26,6 +26,7 @@ use miasto_store::consultations::statements::{self as store, Statement};
 use miasto_store::consultations::{ChangeError, Consultation};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 use uuid::Uuid;
 
 /// A statement as the voting page shows it.
@@ -304,6 +305,118 @@ pub async fn propose(
     ))
 }
 
+/// What the opinion groups are computed from: the statements shown and the votes' marker
+/// (how many, the latest time).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpinionKey {
+    statements: Vec<Uuid>,
+    votes: store::VotesMarker,
+}
+
+/// The opinion groups computed from the votes, with how many votes counted and how many
+/// people cast them.
+pub struct Computed {
+    analysis: opinion::Analysis,
+    votes: usize,
+    participants: usize,
+}
+
+/// The opinion groups last computed for each consultation.
+#[derive(Default)]
+pub struct OpinionCache {
+    entries: std::sync::Mutex<HashMap<Uuid, (OpinionKey, Arc<Computed>)>>,
+    computing: tokio::sync::Mutex<()>,
+}
+
+impl OpinionCache {
+    fn get(&self, consultation: Uuid, key: &OpinionKey) -> Option<Arc<Computed>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(&consultation)
+            .filter(|(k, _)| k == key)
+            .map(|(_, a)| a.clone())
+    }
+
+    fn put(&self, consultation: Uuid, key: OpinionKey, value: Arc<Computed>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.insert(consultation, (key, value));
+    }
+
+    /// One computation at a time (a burst of requests after a new vote computes once).
+    async fn turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.computing.lock().await
+    }
+}
+
+/// Computes the opinion groups from every vote on the `accepted` statements, keeping Pol.is's
+/// smoother state between updates; with the number of participants.
+async fn compute(
+    state: &AppState,
+    c: &Consultation,
+    accepted: &[Statement],
+) -> Result<Computed, Error> {
+    let cast = store::all_votes(state.db(), c.id).await?;
+    let index: HashMap<Uuid, usize> = accepted
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id, i))
+        .collect();
+    let mut people: HashMap<Uuid, usize> = HashMap::new();
+    let mut votes = Votes::with_size(0, accepted.len());
+    for (user, statement, choice) in &cast {
+        let Some(&s) = index.get(statement) else {
+            continue;
+        };
+        let next = people.len();
+        let p = *people.entry(*user).or_insert(next);
+        let vote = match choice {
+            Choice::Agree => Vote::Agree,
+            Choice::Disagree => Vote::Disagree,
+            Choice::Pass => Vote::Pass,
+        };
+        votes.record(p, s, vote);
+    }
+    // Pol.is's smoother between updates: an update is new votes since the state was kept;
+    // without new votes the number of groups shown stays as it was.
+    let kept = store::opinion_state(state.db(), c.id).await?;
+    let vote_count = cast.len() as u64;
+    let fresh = kept.is_none_or(|k| k.votes != vote_count);
+    let defaults = opinion::Options::default();
+    let options = opinion::Options {
+        previous_k: kept.map(|k| opinion::KSmoother {
+            last_k: k.last_k,
+            last_k_count: k.last_k_count,
+            smoothed_k: k.smoothed_k,
+        }),
+        k_buffer: if fresh { defaults.k_buffer } else { usize::MAX },
+        ..defaults
+    };
+    let (a, counted) = tokio::task::spawn_blocking(move || {
+        let a = opinion::analyse(&votes, &[], &options);
+        (a, votes.len())
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("the opinion groups stopped: {e}")))?;
+    if fresh && a.k.smoothed_k > 0 {
+        store::save_opinion_state(
+            state.db(),
+            c.id,
+            store::OpinionState {
+                last_k: a.k.last_k,
+                last_k_count: a.k.last_k_count,
+                smoothed_k: a.k.smoothed_k,
+                votes: vote_count,
+            },
+        )
+        .await?;
+    }
+    Ok(Computed {
+        analysis: a,
+        votes: counted,
+        participants: people.len(),
+    })
+}
+
 /// A statement in the opinion groups' view, with the shares that make it telling.
 pub struct Telling {
     pub number: i32,
@@ -382,62 +495,28 @@ pub async fn opinions(
     page.title = format!("{} – {}", page.t("opinions-title"), c.plan.title);
     let view = ConsultationView::new(&c, &lookup, &page);
     let accepted = store::list(state.db(), c.id, Status::Accepted).await?;
-    let cast = store::all_votes(state.db(), c.id).await?;
-    let index: HashMap<Uuid, usize> = accepted
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id, i))
-        .collect();
-    let mut people: HashMap<Uuid, usize> = HashMap::new();
-    let mut votes = Votes::with_size(0, accepted.len());
-    for (user, statement, choice) in &cast {
-        let Some(&s) = index.get(statement) else {
-            continue;
-        };
-        let next = people.len();
-        let p = *people.entry(*user).or_insert(next);
-        let vote = match choice {
-            Choice::Agree => Vote::Agree,
-            Choice::Disagree => Vote::Disagree,
-            Choice::Pass => Vote::Pass,
-        };
-        votes.record(p, s, vote);
-    }
-    // Pol.is's smoother between updates: an update is new votes since the state was kept;
-    // without new votes the number of groups shown stays as it was.
-    let kept = store::opinion_state(state.db(), c.id).await?;
-    let vote_count = cast.len() as u64;
-    let fresh = kept.is_none_or(|k| k.votes != vote_count);
-    let defaults = opinion::Options::default();
-    let options = opinion::Options {
-        previous_k: kept.map(|k| opinion::KSmoother {
-            last_k: k.last_k,
-            last_k_count: k.last_k_count,
-            smoothed_k: k.smoothed_k,
-        }),
-        k_buffer: if fresh { defaults.k_buffer } else { usize::MAX },
-        ..defaults
+    // The groups are computed once per state of the votes (and of the statements shown): a
+    // public page must not cost seconds of CPU on every request. One computation at a time;
+    // the others wait for it and read its result.
+    let key = OpinionKey {
+        statements: accepted.iter().map(|s| s.id).collect(),
+        votes: store::votes_marker(state.db(), c.id).await?,
     };
-    let (a, counted) = tokio::task::spawn_blocking(move || {
-        let a = opinion::analyse(&votes, &[], &options);
-        (a, votes.len())
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("the opinion groups stopped: {e}")))?;
-    if fresh && a.k.smoothed_k > 0 {
-        store::save_opinion_state(
-            state.db(),
-            c.id,
-            store::OpinionState {
-                last_k: a.k.last_k,
-                last_k_count: a.k.last_k_count,
-                smoothed_k: a.k.smoothed_k,
-                votes: vote_count,
-            },
-        )
-        .await?;
-    }
-    let vote_count = counted;
+    let cached = match state.opinions().get(c.id, &key) {
+        Some(hit) => hit,
+        None => {
+            let _turn = state.opinions().turn().await;
+            match state.opinions().get(c.id, &key) {
+                Some(hit) => hit,
+                None => {
+                    let computed = Arc::new(compute(&state, &c, &accepted).await?);
+                    state.opinions().put(c.id, key, computed.clone());
+                    computed
+                }
+            }
+        }
+    };
+    let (a, vote_count) = (&cached.analysis, cached.votes);
     let statement = |i: usize| &accepted[i];
     let share = |t: Tally, d: Direction| match d {
         Direction::Agree => percent(t.agree, t.seen),
@@ -558,7 +637,7 @@ pub async fn opinions(
     };
     let page = OpinionsPage {
         c: view,
-        participants: people.len(),
+        participants: cached.participants,
         grouped: if groups.is_empty() { 0 } else { placed.len() },
         statements: accepted.len(),
         votes: vote_count,

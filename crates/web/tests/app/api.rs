@@ -1212,3 +1212,48 @@ async fn an_app_lists_consultations_comments_and_answers_the_survey_once() {
         })
         .await;
 }
+
+/// utoipa names a schema by its type's name, so two response types of the same name in two
+/// modules silently become one in the document (the later wins and clients are told the wrong
+/// shape): every type the API documents has a name of its own.
+#[test]
+fn every_documented_type_has_its_own_name() {
+    fn rust_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                rust_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                out.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    rust_files(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api"),
+        &mut files,
+    );
+    let mut seen: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut documented = false;
+        for line in text.lines().map(str::trim) {
+            if line.starts_with("#[derive(") {
+                documented = line.contains("ToSchema");
+            } else if let Some(rest) = line.strip_prefix("pub struct ") {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if documented {
+                    let here = file.display().to_string();
+                    if let Some(other) = seen.insert(name.clone(), here.clone()) {
+                        panic!("{name} is documented in both {other} and {here}");
+                    }
+                }
+                documented = false;
+            }
+        }
+    }
+    assert!(seen.contains_key("ConsultationItem"), "{seen:?}");
+}

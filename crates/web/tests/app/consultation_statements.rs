@@ -261,6 +261,15 @@ async fn residents_vote_once_per_statement_and_see_the_opinion_groups() {
             .nth(1)
             .unwrap();
         assert!(consensus.contains("Nocne autobusy"), "{consensus}");
+        // The groups are computed once per state of the votes; a new vote is seen at once.
+        assert!(page.body.contains("głosów: 211"), "{}", page.body);
+        let newcomer = UserId::new();
+        let tx = miasto_store::begin(&app.db.db).await.unwrap();
+        store::vote(&tx, c.id, statements[0].id, newcomer, Choice::Agree)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        visitor.get(&opinions).await.assert_contains("głosów: 212");
         // Closed: no more votes.
         clock.set(day(29));
         let mut anna = app.browser();
