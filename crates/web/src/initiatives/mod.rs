@@ -40,7 +40,8 @@ pub struct InitiativeView {
     pub number: i32,
     pub title: String,
     pub summary: String,
-    pub applicants: String,
+    /// The applicants' names: for them and staff only (personal data).
+    pub applicants: Option<String>,
     pub organisation: Option<String>,
     pub area: String,
     pub task: String,
@@ -69,7 +70,7 @@ impl InitiativeView {
             number: i.number,
             title: a.title.clone(),
             summary: a.summary.clone(),
-            applicants: a.applicants.join(", "),
+            applicants: Some(a.applicants.join(", ")),
             organisation: a.organisation.clone(),
             area: page.t(&format!("initiatives-area-{}", a.area.as_str())),
             task: a.task.clone(),
@@ -304,8 +305,16 @@ pub async fn show(
     let lookup = Lookup::load(&state).await?;
     let mut page = Page::new(&ctx, String::new());
     page.title = i.application.title.clone();
+    let mut view = InitiativeView::new(&i, &lookup, &page);
+    let applicant = ctx
+        .user
+        .as_ref()
+        .is_some_and(|u| i.author == Some(u.user.id));
+    if !(applicant || ctx.can(Permission::ManageInitiatives)) {
+        view.applicants = None;
+    }
     Ok(render(&ShowPage {
-        i: InitiativeView::new(&i, &lookup, &page),
+        i: view,
         staff: ctx.can(Permission::ManageInitiatives),
         page,
     })?
@@ -541,9 +550,8 @@ pub async fn apply(
         return new_page(&state, &ctx, form, errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     };
     let tx = miasto_store::begin(state.db()).await?;
-    let key = crate::accounts::account_key(&state, "initiatives", &current.user.email);
-    if let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
-        miasto_store::rate_limit::hit(&tx, &key, state.config().limits.comments_per_account).await?
+    if let Some(retry_after_secs) =
+        crate::accounts::over_post_limit(&state, &tx, "initiatives", &current.user.email).await?
     {
         tx.commit().await?;
         crate::accounts::too_many(&mut errors, ctx.locale, retry_after_secs);

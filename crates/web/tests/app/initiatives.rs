@@ -187,7 +187,12 @@ async fn an_initiative_is_assessed_accepted_from_the_pool_and_realised() {
             .get(&format!("/initiatives/{number}"))
             .await
             .assert_contains("Zrealizowany")
-            .assert_contains("Przyszło 120 sąsiadów");
+            .assert_contains("Przyszło 120 sąsiadów")
+            // The applicants' names are personal data: not on the public page.
+            .assert_lacks("Jan Kowalski");
+        anna.get(&format!("/initiatives/{number}"))
+            .await
+            .assert_contains("Jan Kowalski");
         app.drain_jobs().await;
         let mails = app.emails_to("anna@example.pl").await;
         assert!(
