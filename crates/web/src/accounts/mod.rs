@@ -51,6 +51,24 @@ pub(crate) fn account_key(state: &AppState, scope: &str, email: &Email) -> Strin
     )
 }
 
+/// Charges the account's hourly counter of things it posts for others to read (comments,
+/// statements, questions, requests, applications: `limits.comments_per_account`) inside the
+/// write's transaction; the seconds to wait when it is over the limit.
+pub(crate) async fn over_post_limit(
+    state: &AppState,
+    tx: &miasto_store::DatabaseTransaction,
+    scope: &str,
+    email: &Email,
+) -> Result<Option<u64>, crate::Error> {
+    let key = account_key(state, scope, email);
+    Ok(
+        match rate_limit::hit(tx, &key, state.config().limits.comments_per_account).await? {
+            rate_limit::Decision::Allowed => None,
+            rate_limit::Decision::Limited { retry_after_secs } => Some(retry_after_secs),
+        },
+    )
+}
+
 /// The rate-limit key for a client, by its (already keyed) address.
 pub(crate) fn client_key(scope: &str, client: &crate::security::ClientKey) -> String {
     format!("{scope}:{}", client.0)

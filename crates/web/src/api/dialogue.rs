@@ -240,10 +240,9 @@ pub async fn create_question(
     let text = rules::check_question(&body.body)
         .map_err(|e| ApiError::validation(vec![FieldIssue::domain("body", e)]))?;
     let tx = miasto_store::begin(state.db()).await?;
-    let key = crate::accounts::account_key(&state, "dialogue-questions", &bearer.user.email);
-    let limit = state.config().limits.comments_per_account;
-    if let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
-        miasto_store::rate_limit::hit(&tx, &key, limit).await?
+    if let Some(retry_after_secs) =
+        crate::accounts::over_post_limit(&state, &tx, "dialogue-questions", &bearer.user.email)
+            .await?
     {
         tx.commit().await.map_err(crate::Error::from)?;
         return Err(ApiError::rate_limited(retry_after_secs));

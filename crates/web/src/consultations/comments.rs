@@ -191,10 +191,9 @@ pub async fn submit(
     };
     let current = ctx.require_user()?;
     let tx = miasto_store::begin(state.db()).await?;
-    let key = crate::accounts::account_key(state, "consultation-comments", &current.user.email);
-    let limit = state.config().limits.comments_per_account;
-    if let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
-        miasto_store::rate_limit::hit(&tx, &key, limit).await?
+    if let Some(retry_after_secs) =
+        crate::accounts::over_post_limit(state, &tx, "consultation-comments", &current.user.email)
+            .await?
     {
         tx.commit().await?;
         crate::accounts::too_many(&mut errors, ctx.locale, retry_after_secs);

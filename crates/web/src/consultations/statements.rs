@@ -276,9 +276,8 @@ pub async fn propose(
     let tx = miasto_store::begin(state.db()).await?;
     // A flood of proposals would bury the moderators: the comments' limit applies.
     let email = &ctx.require_user()?.user.email;
-    let key = crate::accounts::account_key(&state, "consultation-statements", email);
-    if let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
-        miasto_store::rate_limit::hit(&tx, &key, state.config().limits.comments_per_account).await?
+    if let Some(retry_after_secs) =
+        crate::accounts::over_post_limit(&state, &tx, "consultation-statements", email).await?
     {
         tx.commit().await?;
         crate::accounts::too_many(&mut errors, ctx.locale, retry_after_secs);

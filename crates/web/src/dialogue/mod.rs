@@ -319,9 +319,9 @@ pub async fn ask(
     };
     let tx = miasto_store::begin(state.db()).await?;
     // A flood of questions would bury the units: the comments' limit applies.
-    let key = crate::accounts::account_key(&state, "dialogue-questions", &current.user.email);
-    if let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
-        miasto_store::rate_limit::hit(&tx, &key, state.config().limits.comments_per_account).await?
+    if let Some(retry_after_secs) =
+        crate::accounts::over_post_limit(&state, &tx, "dialogue-questions", &current.user.email)
+            .await?
     {
         tx.commit().await?;
         crate::accounts::too_many(&mut errors, ctx.locale, retry_after_secs);

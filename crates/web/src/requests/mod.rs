@@ -684,9 +684,9 @@ pub async fn submit(
     };
     let tx = miasto_store::begin(state.db()).await?;
     // A flood of requests would bury the officials' queue: the comments' limit applies.
-    let key = crate::accounts::account_key(&state, "signature-requests", &current.user.email);
-    if let miasto_store::rate_limit::Decision::Limited { retry_after_secs } =
-        miasto_store::rate_limit::hit(&tx, &key, state.config().limits.comments_per_account).await?
+    if let Some(retry_after_secs) =
+        crate::accounts::over_post_limit(&state, &tx, "signature-requests", &current.user.email)
+            .await?
     {
         tx.commit().await?;
         crate::accounts::too_many(&mut errors, ctx.locale, retry_after_secs);
