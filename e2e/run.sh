@@ -80,6 +80,8 @@ export OPERATOR_EMAIL=operator@e2e.miasto.test OFFICIAL_EMAIL=official@e2e.miast
 "$MIASTO_BIN" demo dialogue > /dev/null
 # A year (2025) of local initiatives.
 "$MIASTO_BIN" demo initiatives > /dev/null
+# District referenda: one counted (2025, district VIII) and one voting now (district I).
+"$MIASTO_BIN" demo referendum > /dev/null
 CONSULT_OPEN="$(sed -n 's#^consultation: /consultations/##p' "$work/consult-open.txt")"
 CONSULT_OPEN_DOC="$(sed -n 's#^document: ##p' "$work/consult-open.txt")"
 CONSULT_CLOSED="$(sed -n 's#^consultation: /consultations/##p' "$work/consult-closed.txt")"

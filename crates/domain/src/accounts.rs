@@ -177,7 +177,7 @@ impl Role {
             // units answer their own (the rulebook checks the unit).
             ManageDialogue => matches!(self, Official | Admin),
             RouteDialogue => matches!(self, Operator | Official | Admin),
-            ManageInitiatives => matches!(self, Official | Admin),
+            ManageInitiatives | ManageReferenda => matches!(self, Official | Admin),
         }
     }
 }
@@ -255,6 +255,9 @@ pub enum Permission {
     /// Set the local initiatives' pools, assess and decide applications, record agreements and
     /// realisations.
     ManageInitiatives,
+    /// Prepare and announce district referenda, enter the electorate, open the envelopes with
+    /// the commission's shares.
+    ManageReferenda,
 }
 
 /// A role together with the unit it needs: unit staff belong to exactly one unit, nobody else

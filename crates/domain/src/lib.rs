@@ -16,6 +16,7 @@ pub mod open311;
 pub mod places;
 pub mod questions;
 pub mod reference;
+pub mod referenda;
 pub mod reports;
 pub mod requests;
 pub mod stats;
@@ -73,10 +74,12 @@ pub enum FieldError {
     LinkInvalid,
     /// Not a KRS number (ten digits).
     KrsFormat,
+    /// A referendum's questions: at most five, a choice with two to ten options.
+    QuestionsFormat,
 }
 
 impl FieldError {
-    pub const ALL: [FieldError; 35] = [
+    pub const ALL: [FieldError; 36] = [
         Self::Required,
         Self::TooLong,
         Self::TooShort,
@@ -112,6 +115,7 @@ impl FieldError {
         Self::DateOrder,
         Self::LinkInvalid,
         Self::KrsFormat,
+        Self::QuestionsFormat,
     ];
 
     /// Stable snake_case code, used in translations and in API error envelopes.
@@ -152,6 +156,7 @@ impl FieldError {
             Self::DateOrder => "date_order",
             Self::LinkInvalid => "link_invalid",
             Self::KrsFormat => "krs_format",
+            Self::QuestionsFormat => "questions_format",
         }
     }
 }

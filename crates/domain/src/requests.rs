@@ -90,6 +90,8 @@ pub struct Thresholds {
     pub consultation_min_age: u32,
     /// The youngest who may sign a referendum request (those entitled to vote).
     pub referendum_min_age: u32,
+    /// How many referenda one district may hold in a calendar year (by the day voting opens).
+    pub referenda_per_year: u32,
 }
 
 impl Default for Thresholds {
@@ -103,6 +105,7 @@ impl Default for Thresholds {
             collection_days: 60,
             consultation_min_age: 16,
             referendum_min_age: 18,
+            referenda_per_year: 1,
         }
     }
 }

@@ -9,6 +9,7 @@
 //! - `miasto demo seed` – realistic contact-centre reports for demos and benchmarks
 //! - `miasto demo dialogue` – the mayor's "Ławka dialogu" meetings with questions and answers
 //! - `miasto demo initiatives` – a year of local initiatives (pool, applications, realised)
+//! - `miasto demo referendum` – a district referendum voted and counted, and one coming
 //! - `miasto opendata export` – write an open dataset as the `/opendata` downloads do
 //! - `miasto bench stats` / `budget` / `ballots` / `reports` / `consultations` / `analysis` – benchmarks
 //!   that print figures
@@ -42,6 +43,7 @@ mod demo;
 mod dialogue_demo;
 mod initiatives_demo;
 mod opendata;
+mod referendum_demo;
 mod serve;
 
 use clap::{Args, Parser, Subcommand};
@@ -354,6 +356,13 @@ enum DemoCommand {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// A district referendum held in 2025 (district VIII: questions, commission, ballots
+    /// online and on paper, counted with the commission's shares) and one announced for the
+    /// coming weeks.
+    Referendum {
+        #[command(flatten)]
+        db: DbArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -613,7 +622,8 @@ fn main() -> ExitCode {
         | Command::Demo(
             DemoCommand::Seed { db, .. }
             | DemoCommand::Dialogue { db }
-            | DemoCommand::Initiatives { db },
+            | DemoCommand::Initiatives { db }
+            | DemoCommand::Referendum { db },
         )
         | Command::Budget(BudgetCommand::Demo { db, .. } | BudgetCommand::Open { db, .. })
         | Command::Consult(ConsultCommand::Demo { db, .. })
@@ -698,6 +708,10 @@ fn main() -> ExitCode {
             Command::Demo(DemoCommand::Initiatives { .. }) => {
                 let (db, _) = prepare_database(&config, true).await?;
                 initiatives_demo::create(&db).await
+            }
+            Command::Demo(DemoCommand::Referendum { .. }) => {
+                let (db, _) = prepare_database(&config, true).await?;
+                referendum_demo::create(&db, config.secret().as_bytes()).await
             }
             Command::Demo(DemoCommand::Dialogue { .. }) => {
                 let (db, _) = prepare_database(&config, true).await?;

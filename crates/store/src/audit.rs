@@ -98,10 +98,13 @@ pub enum Action {
     InitiativePoolSet,
     /// A local initiative assessed, accepted, refused, agreed or realised.
     InitiativeStep,
+    /// A district referendum created, changed, announced, opened and counted; a share
+    /// collected; a paper sheet typed in.
+    ReferendumStep,
 }
 
 impl Action {
-    pub const ALL: [Action; 66] = [
+    pub const ALL: [Action; 67] = [
         Self::UserCreated,
         Self::RoleChanged,
         Self::UserDisabled,
@@ -168,6 +171,7 @@ impl Action {
         Self::DialoguePublished,
         Self::InitiativePoolSet,
         Self::InitiativeStep,
+        Self::ReferendumStep,
     ];
 
     pub fn code(self) -> &'static str {
@@ -238,6 +242,7 @@ impl Action {
             Self::DialoguePublished => "dialogue_published",
             Self::InitiativePoolSet => "initiative_pool_set",
             Self::InitiativeStep => "initiative_step",
+            Self::ReferendumStep => "referendum_step",
         }
     }
 }
@@ -323,6 +328,13 @@ impl Target {
     pub fn dialogue_meeting(id: uuid::Uuid) -> Self {
         Self {
             kind: "dialogue_meeting",
+            id: id.to_string(),
+        }
+    }
+
+    pub fn referendum(id: uuid::Uuid) -> Self {
+        Self {
+            kind: "referendum",
             id: id.to_string(),
         }
     }

@@ -62,6 +62,7 @@ pub struct RequestNumbers {
     pub collection_days: i64,
     pub consultation_min_age: u32,
     pub referendum_min_age: u32,
+    pub referenda_per_year: u32,
 }
 
 impl Default for RequestNumbers {
@@ -76,6 +77,7 @@ impl Default for RequestNumbers {
             collection_days: t.collection_days,
             consultation_min_age: t.consultation_min_age,
             referendum_min_age: t.referendum_min_age,
+            referenda_per_year: t.referenda_per_year,
         }
     }
 }
@@ -91,6 +93,7 @@ impl RequestNumbers {
             collection_days: self.collection_days,
             consultation_min_age: self.consultation_min_age,
             referendum_min_age: self.referendum_min_age,
+            referenda_per_year: self.referenda_per_year,
         }
     }
 }

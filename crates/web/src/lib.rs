@@ -23,6 +23,7 @@ mod open311;
 pub mod opendata;
 mod page;
 mod places;
+mod referenda;
 mod reports;
 mod requests;
 mod router;

@@ -5,8 +5,8 @@
 
 use crate::{
     AppState, Error, accounts, admin, api, assets, budget, consultations, context, developers,
-    dialogue, error, home, initiatives, metrics, open311, opendata, places, reports, requests,
-    security, stats, timeouts,
+    dialogue, error, home, initiatives, metrics, open311, opendata, places, referenda, reports,
+    requests, security, stats, timeouts,
 };
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
@@ -365,6 +365,28 @@ fn pages() -> Pages {
         "/staff/initiatives/{number}/report",
         initiatives::staff::report,
     )
+    .get("/referenda", referenda::list)
+    .get("/referenda/{number}", referenda::show)
+    .get("/referenda/{number}/vote", referenda::vote_form)
+    .post("/referenda/{number}/vote", referenda::vote)
+    .get("/referenda/{number}/ballots.csv", referenda::ballots_csv)
+    .get("/staff/referenda", referenda::staff::index)
+    .post("/staff/referenda", referenda::staff::create)
+    .get("/staff/referenda/{number}", referenda::staff::show)
+    .post("/staff/referenda/{number}", referenda::staff::update)
+    .post(
+        "/staff/referenda/{number}/announce",
+        referenda::staff::announce,
+    )
+    .post(
+        "/staff/referenda/{number}/share",
+        referenda::staff::collect_share,
+    )
+    .post(
+        "/staff/referenda/{number}/paper",
+        referenda::staff::key_paper,
+    )
+    .post("/staff/referenda/{number}/open", referenda::staff::open)
     .get("/dialogue", dialogue::list)
     .get("/dialogue/figures", dialogue::figures)
     .get("/dialogue/{number}", dialogue::show)

@@ -39,6 +39,7 @@ mod m20261207_000032_opinion_state;
 mod m20261207_000033_signature_requests;
 mod m20261207_000034_dialogue;
 mod m20261207_000035_local_initiatives;
+mod m20261207_000036_district_referenda;
 
 pub struct Migrator;
 
@@ -81,6 +82,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000033_signature_requests::Migration),
             Box::new(m20261207_000034_dialogue::Migration),
             Box::new(m20261207_000035_local_initiatives::Migration),
+            Box::new(m20261207_000036_district_referenda::Migration),
         ]
     }
 }

@@ -215,4 +215,5 @@ audit-action-dialogue_question_reported = Dialogue question turned into a report
 audit-action-dialogue_published = Dialogue Q&A published
 audit-action-initiative_pool_set = Local initiatives' pool set
 audit-action-initiative_step = Local initiative handled
+audit-action-referendum_step = District referendum step
 audit-action-consultation_grouped = Consultation comments grouped

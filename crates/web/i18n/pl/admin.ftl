@@ -217,4 +217,5 @@ audit-action-dialogue_question_reported = Pytanie z „Ławki dialogu” zamieni
 audit-action-dialogue_published = Pytania i odpowiedzi z „Ławki dialogu” opublikowane
 audit-action-initiative_pool_set = Pula inicjatyw lokalnych ustalona
 audit-action-initiative_step = Inicjatywa lokalna rozpatrzona
+audit-action-referendum_step = Referendum dzielnicowe: krok
 audit-action-consultation_grouped = Pogrupowano uwagi w konsultacjach

@@ -47,6 +47,10 @@ struct MyCityPage {
     /// Questions to the mayor's meetings the resident asked or follows: (meeting, question,
     /// link, where it stands).
     questions: Vec<(String, String, String, String)>,
+    /// District referenda voted in: (title, link, the day in words).
+    referenda_voted: Vec<(String, String, String)>,
+    /// Referenda voting now not voted in: (title, district, link to the ballot).
+    referenda_open: Vec<(String, String, String)>,
 }
 
 pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Html<String>, Error> {
@@ -78,6 +82,7 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
             None => {}
         }
     }
+    let (referenda_voted, referenda_open) = my_referenda(&state, &ctx, &lookup).await?;
     let mine_comments =
         miasto_store::consultations::comments_of(state.db(), current.user.id, 20).await?;
     // Answers only once the report has published them.
@@ -153,6 +158,8 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
         .collect();
     render(&MyCityPage {
         questions,
+        referenda_voted,
+        referenda_open,
         requests,
         subscriptions,
         sign_ups,
@@ -166,4 +173,37 @@ pub async fn show_my_city(State(state): State<AppState>, ctx: Ctx) -> Result<Htm
         voted,
         open_votes,
     })
+}
+
+type Lines = Vec<(String, String, String)>;
+
+/// The referenda the account voted in (never how), and those voting now it has not.
+async fn my_referenda(
+    state: &AppState,
+    ctx: &Ctx,
+    lookup: &Lookup,
+) -> Result<(Lines, Lines), Error> {
+    let me = ctx.require_user()?.user.id;
+    let votes = miasto_store::ballot_box::votes_of(state.db(), me).await?;
+    let (mut voted, mut open) = (Vec::new(), Vec::new());
+    for r in miasto_store::referenda::list(state.db(), false).await? {
+        let path = format!("/referenda/{}", r.number);
+        match votes.iter().find(|(id, _)| *id == r.id) {
+            Some((_, day)) => voted.push((
+                r.title,
+                path,
+                day.map(|d| crate::budget::date(ctx.locale, d))
+                    .unwrap_or_default(),
+            )),
+            None if r.phase(miasto_store::now()) == miasto_domain::referenda::Phase::Voting => {
+                let district = lookup
+                    .district(r.district)
+                    .map(|d| d.label())
+                    .unwrap_or_default();
+                open.push((r.title, district, format!("{path}/vote")));
+            }
+            None => {}
+        }
+    }
+    Ok((voted, open))
 }

@@ -18,6 +18,7 @@ mod dialogue;
 mod error;
 mod initiatives;
 mod me;
+mod referenda;
 mod reports;
 mod requests;
 
@@ -66,7 +67,8 @@ pub const BASE: &str = "/api/v1";
         (name = "consultations", description = "Public consultations: plans, documents, comments and surveys"),
         (name = "requests", description = "Requests with signatures for consultations and district referenda"),
         (name = "dialogue", description = "The mayor's \"Ławka dialogu\" meetings: questions and the city's answers"),
-        (name = "initiatives", description = "Local initiatives: the year's pool and the initiatives accepted and realised")
+        (name = "initiatives", description = "Local initiatives: the year's pool and the initiatives accepted and realised"),
+        (name = "referenda", description = "District referenda: questions, voting window, results with turnout and validity")
     )
 )]
 struct ApiDoc;
@@ -123,6 +125,8 @@ fn documented() -> OpenApiRouter<AppState> {
         .routes(routes!(initiatives::list_initiatives))
         .routes(routes!(initiatives::show_initiative))
         .routes(routes!(initiatives::show_pool))
+        .routes(routes!(referenda::list_referenda))
+        .routes(routes!(referenda::show_referendum))
 }
 
 /// The OpenAPI document of the API, as served at `/api/v1/openapi.json`.

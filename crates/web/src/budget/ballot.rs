@@ -263,11 +263,35 @@ pub struct VoterFields {
     pub no_pesel_declaration: bool,
     pub document_checked: bool,
     pub resident: bool,
+    /// A vote restricted to one district: its name, for the residency declaration.
+    pub district: Option<String>,
+}
+
+/// What a vote asks of a voter's identity: whether a date of birth may stand in for a PESEL,
+/// and the minimum age.
+pub trait IdentityRules {
+    fn allow_without_pesel(&self) -> bool;
+    fn min_age(&self) -> Option<u32>;
+}
+
+impl IdentityRules for Edition {
+    fn allow_without_pesel(&self) -> bool {
+        self.allow_without_pesel
+    }
+
+    fn min_age(&self) -> Option<u32> {
+        self.min_age
+    }
 }
 
 impl VoterFields {
     /// What was typed, or an empty form when `keep` is false.
-    pub fn typed(edition: &Edition, typed: &Typed<'_>, keep: bool, counter: bool) -> Self {
+    pub fn typed(
+        edition: &impl IdentityRules,
+        typed: &Typed<'_>,
+        keep: bool,
+        counter: bool,
+    ) -> Self {
         let text = |name: &str| {
             if keep {
                 typed.get(name).to_owned()
@@ -277,7 +301,8 @@ impl VoterFields {
         };
         let ticked = |name: &str| keep && typed.checked(name);
         Self {
-            allow_without_pesel: edition.allow_without_pesel,
+            allow_without_pesel: edition.allow_without_pesel(),
+            district: None,
             counter,
             full_name: text("full_name"),
             pesel: text("pesel"),
@@ -304,7 +329,7 @@ pub enum Route {
 /// they checked a document. Also checks the residency declaration, that the birth date is
 /// possible, and the minimum age on `today`.
 pub fn read_identity(
-    edition: &Edition,
+    edition: &impl IdentityRules,
     typed: &Typed<'_>,
     today: NaiveDate,
     route: Route,
@@ -314,7 +339,7 @@ pub fn read_identity(
     if name.is_none() {
         errors.add_message("full_name", "budget-error-full-name");
     }
-    let without = edition.allow_without_pesel && typed.checked("without_pesel");
+    let without = edition.allow_without_pesel() && typed.checked("without_pesel");
     let identity = if without {
         let born = NaiveDate::parse_from_str(typed.get("born").trim(), "%Y-%m-%d").ok();
         if born.is_none() {
@@ -344,7 +369,7 @@ pub fn read_identity(
         errors.add_message("resident", "budget-error-resident");
     }
     let identity = identity?;
-    if let Err(e) = identity.check(today, edition.min_age) {
+    if let Err(e) = identity.check(today, edition.min_age()) {
         let field = if matches!(identity, Identity::Pesel { .. }) {
             "pesel"
         } else {

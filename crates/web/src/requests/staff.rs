@@ -500,6 +500,19 @@ pub async fn accept(
         )
         .await?;
     }
+    // A referendum request schedules its referendum: a draft the official completes.
+    let referendum = match (r.purpose, consultation.is_none()) {
+        (Purpose::Referendum, true) => {
+            let min_age = state.request_thresholds().referendum_min_age;
+            match crate::referenda::staff::draft_from_request(&r, min_age) {
+                Some(d) => {
+                    Some(miasto_store::referenda::create(&tx, &d, Some(r.id), Some(by)).await?)
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    };
     let told = tell(&state, &tx, &r, "accepted", None).await?;
     audit::record(
         &tx,
@@ -510,19 +523,25 @@ pub async fn accept(
             "number": r.number,
             "status": Status::Accepted.as_str(),
             "consultation": consultation.as_ref().map(|c| c.slug.clone()),
+            "referendum": referendum.as_ref().map(|x| x.number),
             "told": told,
         }),
     )
     .await?;
     tx.commit().await?;
     state.wake_worker();
-    Ok(match consultation {
-        Some(c) => redirect_with_flash(
+    Ok(match (consultation, referendum) {
+        (Some(c), _) => redirect_with_flash(
             &ctx,
             &format!("/staff/consultations/{}", c.slug),
             "flash-request-accepted-consultation",
         ),
-        None => back(&ctx, &r, "flash-request-accepted"),
+        (None, Some(x)) => redirect_with_flash(
+            &ctx,
+            &format!("/staff/referenda/{}", x.number),
+            "flash-request-accepted-referendum",
+        ),
+        (None, None) => back(&ctx, &r, "flash-request-accepted"),
     })
 }
 

@@ -26,6 +26,7 @@ mod intake_channels;
 mod open311;
 mod opendata;
 mod places;
+mod referenda;
 mod replies;
 mod reports;
 mod requests;

@@ -529,10 +529,18 @@ async fn a_referendum_request_needs_the_electorate_voters_only_and_no_organisati
         )
         .await
         .assert_redirect(&format!("/staff/requests/{number}"));
+    // Accepting schedules the referendum: a draft of the district's, with the request's title
+    // as its question and the electorate entered for the request.
     official
         .post(&format!("/staff/requests/{number}/accept"), &[])
         .await
-        .assert_redirect(&format!("/staff/requests/{number}"));
+        .assert_redirect("/staff/referenda/1");
+    official
+        .get("/staff/referenda/1")
+        .await
+        .assert_status(StatusCode::OK)
+        .assert_contains("Referendum o parku")
+        .assert_contains("value=\"30\"");
     // A standard consultation request on a city-wide matter takes no district; the electorate
     // belongs to referenda only.
     let city = submit(

@@ -79,9 +79,13 @@ struct NewPage {
 }
 
 /// The officials who may sit on the commission, those chosen ticked.
-async fn member_options(state: &AppState, chosen: &[String]) -> Result<Vec<MemberOption>, Error> {
+pub(crate) async fn member_options(
+    state: &AppState,
+    permission: Permission,
+    chosen: &[String],
+) -> Result<Vec<MemberOption>, Error> {
     Ok(
-        miasto_store::accounts::with_permission(state.db(), Permission::ManageBudget)
+        miasto_store::accounts::with_permission(state.db(), permission)
             .await?
             .into_iter()
             .map(|u| MemberOption {
@@ -163,7 +167,7 @@ pub async fn show_new_edition(State(state): State<AppState>, ctx: Ctx) -> Result
         threshold: "1".into(),
         ..Default::default()
     };
-    let members = member_options(&state, &[me.to_string()]).await?;
+    let members = member_options(&state, Permission::ManageBudget, &[me.to_string()]).await?;
     let page = new_page(
         &ctx,
         input,
@@ -278,7 +282,7 @@ pub async fn create_edition(
         .filter(|(k, _)| k == "member")
         .map(|(_, v)| v.clone())
         .collect();
-    let offered = member_options(&state, &chosen).await?;
+    let offered = member_options(&state, Permission::ManageBudget, &chosen).await?;
     let members: Vec<Option<miasto_domain::UserId>> = offered
         .iter()
         .filter(|m| m.checked)
