@@ -1,6 +1,6 @@
-//! The secret vote's storage for the areas after the citizens' budget (district referenda
-//! now): a **ballot box** is identified by the uuid of what votes into it. It keeps the same
-//! guarantees as the budget, from the same `miasto_domain::vote` pieces:
+//! The secret vote's storage, shared by every area that holds one (the citizens' budget and
+//! district referenda): a **ballot box** is identified by the uuid of what votes into it (an
+//! edition, a referendum). Built from the `miasto_domain::vote` pieces:
 //! - voters only as keyed hashes of their identity (one ballot per person by either route,
 //!   and one per account — a unique index each);
 //! - the choices sealed to the box's key when cast, with the platform's signature, in the
@@ -14,23 +14,83 @@
 //! The area holds its own row (its phase) before calling in here: these functions check only
 //! what belongs to the box.
 
-use crate::budget::{Keying, OpenSheet, ShareSlot};
 use crate::entities::{
     ballot_box_envelopes as envelopes, ballot_box_paper as paper, ballot_box_shares as shares,
     ballot_box_voters as voters,
 };
-use crate::{Result, StoreError, now};
+use crate::{Result, Savepoints, StoreError, now};
 use miasto_domain::UserId;
 use miasto_domain::vote::shares::Share;
 use miasto_domain::vote::{
     BallotContent, BallotKey, OpeningKey, VoterKeys, envelope_mac, keyed_hex, shares as sss,
 };
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, SqlErr,
 };
 use uuid::Uuid;
+
+/// One share as the platform keeps it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareSlot {
+    pub number: u8,
+    pub member: Option<UserId>,
+    /// The share's fingerprint, to check a share against later.
+    pub fingerprint: String,
+    /// The member has not collected it yet.
+    pub waiting: bool,
+    pub collected_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// What became of one keying of a paper sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keying {
+    /// First keying: waits for a second by someone else.
+    Waiting,
+    /// Agrees with an earlier keying: the ballot is sealed and stored.
+    Counted,
+    /// Disagrees: the sheet goes to the mismatch queue for a further keying.
+    Mismatch,
+    /// Agrees, but this person has voted already: the sheet is refused.
+    AlreadyVoted,
+    /// The same person keyed this sheet before; a second keying needs someone else.
+    SameKeyer,
+    /// The sheet was settled before (counted, refused or not entered).
+    Settled,
+}
+
+impl Keying {
+    pub const ALL: [Self; 6] = [
+        Self::Waiting,
+        Self::Counted,
+        Self::Mismatch,
+        Self::AlreadyVoted,
+        Self::SameKeyer,
+        Self::Settled,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Waiting => "waiting",
+            Self::Counted => "counted",
+            Self::Mismatch => "mismatch",
+            Self::AlreadyVoted => "refused",
+            Self::SameKeyer => "same-keyer",
+            Self::Settled => "settled",
+        }
+    }
+}
+
+/// A sheet whose keyings disagree, or which waits for its second keying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenSheet {
+    pub number: String,
+    pub point: String,
+    pub keyings: u32,
+    pub mismatch: bool,
+    pub first_keyed_at: chrono::DateTime<chrono::Utc>,
+}
 
 /// Why a ballot was not stored.
 #[derive(Debug, thiserror::Error)]
@@ -103,10 +163,11 @@ async fn insert_voter(
 }
 
 /// Stores one ballot: the voter's keys (refused when either is known, or the account voted)
-/// and the content sealed to `key` with the platform's signature. Call it inside a savepoint
-/// or transaction that the caller rolls back on an error, holding the area's row.
+/// and the content sealed to `key` with the platform's signature, in a savepoint of its own
+/// (a refusal leaves nothing behind and the caller's transaction usable). Call it holding the
+/// area's row.
 pub async fn cast(
-    c: &impl ConnectionTrait,
+    c: &impl Savepoints,
     ballot_box: Uuid,
     key: &BallotKey,
     keys: &VoterKeys,
@@ -114,21 +175,26 @@ pub async fn cast(
     content: &BallotContent,
     secret: &[u8],
 ) -> std::result::Result<(), CastError> {
-    insert_voter(c, ballot_box, &keys.primary, user, false).await?;
-    if let Some(alias) = &keys.alias {
-        insert_voter(c, ballot_box, alias, None, true).await?;
+    let savepoint = c.begin().await?;
+    let result = async {
+        insert_voter(&savepoint, ballot_box, &keys.primary, user, false).await?;
+        if let Some(alias) = &keys.alias {
+            insert_voter(&savepoint, ballot_box, alias, None, true).await?;
+        }
+        let sealed = key.seal(content);
+        let mac = envelope_mac(secret, ballot_box, &sealed);
+        envelopes::Entity::insert(envelopes::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            box_id: Set(ballot_box),
+            sealed: Set(sealed),
+            mac: Set(mac),
+        })
+        .exec_without_returning(&savepoint)
+        .await?;
+        Ok(())
     }
-    let sealed = key.seal(content);
-    let mac = envelope_mac(secret, ballot_box, &sealed);
-    envelopes::Entity::insert(envelopes::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        box_id: Set(ballot_box),
-        sealed: Set(sealed),
-        mac: Set(mac),
-    })
-    .exec_without_returning(c)
-    .await?;
-    Ok(())
+    .await;
+    crate::settle(savepoint, result).await
 }
 
 /// Whether the account has voted (never how).
@@ -162,6 +228,71 @@ pub async fn voter_count(c: &impl ConnectionTrait, ballot_box: Uuid) -> Result<u
         .filter(voters::Column::Alias.eq(false))
         .count(c)
         .await?)
+}
+
+/// Whether a ballot was stored for this person, by either of their keys.
+pub async fn identity_voted(
+    c: &impl ConnectionTrait,
+    ballot_box: Uuid,
+    keys: &VoterKeys,
+) -> Result<bool> {
+    let mut hashes = vec![keys.primary.clone()];
+    hashes.extend(keys.alias.clone());
+    Ok(voters::Entity::find()
+        .filter(voters::Column::BoxId.eq(ballot_box))
+        .filter(voters::Column::IdentityHash.is_in(hashes))
+        .one(c)
+        .await?
+        .is_some())
+}
+
+/// Sealed ballots waiting for the count.
+pub async fn envelope_count(c: &impl ConnectionTrait, ballot_box: Uuid) -> Result<u64> {
+    Ok(envelopes::Entity::find()
+        .filter(envelopes::Column::BoxId.eq(ballot_box))
+        .count(c)
+        .await?)
+}
+
+/// The box's envelopes, in the order they were stored (callers shuffle).
+pub(crate) async fn envelopes(
+    c: &impl ConnectionTrait,
+    ballot_box: Uuid,
+) -> Result<Vec<envelopes::Model>> {
+    Ok(envelopes::Entity::find()
+        .filter(envelopes::Column::BoxId.eq(ballot_box))
+        .all(c)
+        .await?)
+}
+
+/// Deletes the box's envelopes (once opened) and closes the paper sheets still open: they
+/// forget who and what, and stay only as a number per voting point.
+pub(crate) async fn empty(c: &impl ConnectionTrait, ballot_box: Uuid) -> Result<()> {
+    envelopes::Entity::delete_many()
+        .filter(envelopes::Column::BoxId.eq(ballot_box))
+        .exec(c)
+        .await?;
+    paper::Entity::update_many()
+        .col_expr(
+            paper::Column::IdentityHash,
+            Expr::value(Option::<String>::None),
+        )
+        .col_expr(paper::Column::Content, Expr::value(Option::<String>::None))
+        .col_expr(paper::Column::Status, Expr::value(NOT_ENTERED))
+        .filter(paper::Column::BoxId.eq(ballot_box))
+        .filter(paper::Column::Status.is_in(OPEN))
+        .exec(c)
+        .await?;
+    Ok(())
+}
+
+/// A subquery of the box's envelope ids (for "none left" conditions).
+pub(crate) fn envelope_ids(ballot_box: Uuid) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(envelopes::Column::Id)
+        .from(envelopes::Entity)
+        .and_where(envelopes::Column::BoxId.eq(ballot_box))
+        .to_owned()
 }
 
 pub async fn share_slots(c: &impl ConnectionTrait, ballot_box: Uuid) -> Result<Vec<ShareSlot>> {
@@ -274,10 +405,7 @@ pub async fn open(
     key: &OpeningKey,
     secret: &[u8],
 ) -> std::result::Result<Vec<BallotContent>, OpenError> {
-    let rows = envelopes::Entity::find()
-        .filter(envelopes::Column::BoxId.eq(ballot_box))
-        .all(c)
-        .await?;
+    let rows = envelopes(c, ballot_box).await?;
     let voters = voter_count(c, ballot_box).await?;
     let count = u64::try_from(rows.len()).unwrap_or(u64::MAX);
     if voters != count {
@@ -304,21 +432,7 @@ pub async fn open(
         use rand::seq::SliceRandom;
         contents.shuffle(&mut rand::rng());
     }
-    envelopes::Entity::delete_many()
-        .filter(envelopes::Column::BoxId.eq(ballot_box))
-        .exec(c)
-        .await?;
-    paper::Entity::update_many()
-        .col_expr(
-            paper::Column::IdentityHash,
-            Expr::value(Option::<String>::None),
-        )
-        .col_expr(paper::Column::Content, Expr::value(Option::<String>::None))
-        .col_expr(paper::Column::Status, Expr::value(NOT_ENTERED))
-        .filter(paper::Column::BoxId.eq(ballot_box))
-        .filter(paper::Column::Status.is_in(OPEN))
-        .exec(c)
-        .await?;
+    empty(c, ballot_box).await?;
     Ok(contents)
 }
 
@@ -337,8 +451,13 @@ pub struct Sheet {
 impl Sheet {
     /// Keyed hashes of who and what the sheet says, to compare keyings without keeping either.
     fn hashes(&self, secret: &[u8], ballot_box: Uuid) -> (String, String) {
-        let mut content = self.content.clone();
-        content.marks.sort();
+        let mut marks = self.content.marks.clone();
+        marks.sort();
+        let mut content = Vec::with_capacity(marks.len() * 18);
+        for (id, answer) in &marks {
+            content.extend_from_slice(id.as_bytes());
+            content.extend_from_slice(&answer.to_be_bytes());
+        }
         let scope = [ballot_box.as_bytes().as_slice(), self.number.as_bytes()];
         let who = keyed_hex(
             secret,
@@ -350,10 +469,7 @@ impl Sheet {
                 self.keys.alias.as_deref().unwrap_or_default().as_bytes(),
             ],
         );
-        let what = keyed_hex(
-            secret,
-            &[b"paper-choices", scope[0], scope[1], &content.encode()],
-        );
+        let what = keyed_hex(secret, &[b"paper-choices", scope[0], scope[1], &content]);
         (who, what)
     }
 }
@@ -363,7 +479,7 @@ impl Sheet {
 /// sheet; one that disagrees sends the sheet to the mismatch queue. Call it holding the area's
 /// row exclusively, inside a savepoint.
 pub async fn key_sheet(
-    c: &impl ConnectionTrait,
+    c: &impl Savepoints,
     ballot_box: Uuid,
     key: &BallotKey,
     sheet: &Sheet,
@@ -470,4 +586,53 @@ pub async fn open_sheets(c: &impl ConnectionTrait, ballot_box: Uuid) -> Result<V
     }
     sheets.sort_by_key(|s| (!s.mismatch, s.first_keyed_at));
     Ok(sheets)
+}
+
+/// Sheets settled so far: (sealed and stored, refused because the person had voted).
+pub async fn settled_sheets(c: &impl ConnectionTrait, ballot_box: Uuid) -> Result<(u64, u64)> {
+    let rows = sheets_by(c, ballot_box, paper::Column::Status, None).await?;
+    let get = |k: &str| {
+        rows.iter()
+            .find(|(s, _)| s == k)
+            .map_or(0, |(_, n)| u64::try_from(*n).unwrap_or(0))
+    };
+    Ok((
+        get(Keying::Counted.as_str()),
+        get(Keying::AlreadyVoted.as_str()),
+    ))
+}
+
+/// Sheets not entered before the count, per voting point (for the results' report).
+pub async fn sheets_not_entered(
+    c: &impl ConnectionTrait,
+    ballot_box: Uuid,
+) -> Result<Vec<(String, u64)>> {
+    let rows = sheets_by(c, ballot_box, paper::Column::Point, Some(NOT_ENTERED)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(p, n)| (p, u64::try_from(n).unwrap_or(0)))
+        .collect())
+}
+
+/// Distinct sheets per value of `column` (of those with `status`, when given).
+async fn sheets_by(
+    c: &impl ConnectionTrait,
+    ballot_box: Uuid,
+    column: paper::Column,
+    status: Option<&str>,
+) -> Result<Vec<(String, i64)>> {
+    use sea_orm::QuerySelect;
+    let mut q = paper::Entity::find()
+        .select_only()
+        .column(column)
+        .column_as(Expr::col(paper::Column::Sheet).count_distinct(), "n")
+        .filter(paper::Column::BoxId.eq(ballot_box));
+    if let Some(status) = status {
+        q = q.filter(paper::Column::Status.eq(status));
+    }
+    Ok(q.group_by(column)
+        .order_by_asc(column)
+        .into_tuple()
+        .all(c)
+        .await?)
 }

@@ -4,7 +4,7 @@
 //! within the amount — one statement, so two acceptances racing for the last money cannot both
 //! win.
 
-use crate::entities::{initiative_pools as pools, initiatives};
+use crate::entities::{initiative_photos as photos, initiative_pools as pools, initiatives};
 use crate::paging::{Page, Paged};
 use crate::{Result, StoreError, now};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -515,4 +515,84 @@ pub async fn realised(
     )
     .await?;
     status_refused(rows)
+}
+
+/// At most this many photos in an initiative's report.
+pub const MAX_PHOTOS: usize = 6;
+
+/// A photo of a realised initiative, public with its report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportPhoto {
+    pub id: Uuid,
+    pub initiative: Uuid,
+    pub width: u32,
+    pub height: u32,
+    original_key: String,
+    display_key: String,
+    thumb_key: String,
+}
+
+impl ReportPhoto {
+    pub fn key(&self, variant: crate::photos::Variant) -> &str {
+        variant.pick(&self.original_key, &self.display_key, &self.thumb_key)
+    }
+}
+
+impl From<photos::Model> for ReportPhoto {
+    fn from(m: photos::Model) -> Self {
+        Self {
+            id: m.id,
+            initiative: m.initiative_id,
+            width: u32::try_from(m.width).unwrap_or_default(),
+            height: u32::try_from(m.height).unwrap_or_default(),
+            original_key: m.original_key,
+            display_key: m.display_key,
+            thumb_key: m.thumb_key,
+        }
+    }
+}
+
+/// Adds stored photos after the report's existing ones.
+pub async fn attach_photos(
+    c: &impl ConnectionTrait,
+    initiative: Uuid,
+    stored: &[crate::photos::Stored],
+) -> Result<()> {
+    let first = photos_of(c, initiative).await?.len();
+    for (i, p) in stored.iter().enumerate() {
+        photos::Entity::insert(photos::ActiveModel {
+            id: Set(p.id),
+            initiative_id: Set(initiative),
+            position: Set(i32::try_from(first + i).unwrap_or(i32::MAX)),
+            original_key: Set(p.original_key.clone()),
+            display_key: Set(p.display_key.clone()),
+            thumb_key: Set(p.thumb_key.clone()),
+            width: Set(i32::try_from(p.width).unwrap_or(i32::MAX)),
+            height: Set(i32::try_from(p.height).unwrap_or(i32::MAX)),
+            bytes: Set(i64::try_from(p.bytes).unwrap_or(i64::MAX)),
+            created_at: Set(now()),
+        })
+        .exec_without_returning(c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The report's photos in order.
+pub async fn photos_of(c: &impl ConnectionTrait, initiative: Uuid) -> Result<Vec<ReportPhoto>> {
+    Ok(photos::Entity::find()
+        .filter(photos::Column::InitiativeId.eq(initiative))
+        .order_by_asc(photos::Column::Position)
+        .all(c)
+        .await?
+        .into_iter()
+        .map(ReportPhoto::from)
+        .collect())
+}
+
+pub async fn photo(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<ReportPhoto>> {
+    Ok(photos::Entity::find_by_id(id)
+        .one(c)
+        .await?
+        .map(ReportPhoto::from))
 }

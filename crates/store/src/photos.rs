@@ -261,7 +261,8 @@ fn photo_id_of(key: &str) -> Option<Uuid> {
     Uuid::try_parse(id).ok()
 }
 
-/// Deletes photo files of the last week that no report, budget project or survey answer points at and that
+/// Deletes photo files of the last week that no report, budget project, survey answer or
+/// initiative report points at and that
 /// are older than [`ORPHAN_GRACE`]; run by housekeeping (every ten minutes). Returns how many files went.
 pub async fn sweep_orphans(c: &impl ConnectionTrait, files: &FileStore) -> Result<u64> {
     use crate::entities::budget_project_photos;
@@ -322,9 +323,17 @@ pub async fn sweep_orphans(c: &impl ConnectionTrait, files: &FileStore) -> Resul
             .into_tuple()
             .all(c)
             .await?;
+        let initiatives: Vec<Uuid> = crate::entities::initiative_photos::Entity::find()
+            .select_only()
+            .column(crate::entities::initiative_photos::Column::Id)
+            .filter(crate::entities::initiative_photos::Column::Id.is_in(chunk.to_vec()))
+            .into_tuple()
+            .all(c)
+            .await?;
         kept.extend(reports);
         kept.extend(projects);
         kept.extend(answers);
+        kept.extend(initiatives);
     }
     let mut deleted = 0;
     for (id, keys) in old {

@@ -342,6 +342,10 @@ fn pages() -> Pages {
     .get("/initiatives/new", initiatives::new_form)
     .get("/initiatives/map.geojson", initiatives::map_geojson)
     .get("/initiatives/{number}", initiatives::show)
+    .get(
+        "/initiatives/photos/{id}/{variant}",
+        initiatives::show_photo,
+    )
     .get("/staff/initiatives", initiatives::staff::queue)
     .post("/staff/initiatives/pool", initiatives::staff::set_pool)
     .get("/staff/initiatives/{number}", initiatives::staff::show)
@@ -361,9 +365,10 @@ fn pages() -> Pages {
         "/staff/initiatives/{number}/agreement",
         initiatives::staff::agree,
     )
-    .post(
+    .upload(
         "/staff/initiatives/{number}/report",
         initiatives::staff::report,
+        REPORT_BODY_LIMIT,
     )
     .get("/referenda", referenda::list)
     .get("/referenda/{number}", referenda::show)

@@ -16,9 +16,8 @@
 
 use crate::entities::{
     budget_appeals, budget_assessments, budget_ballot_choices, budget_ballots, budget_cost_items,
-    budget_counts, budget_editions, budget_envelopes, budget_key_shares, budget_milestones,
-    budget_paper_entries, budget_pool_results, budget_pools, budget_project_photos,
-    budget_projects, budget_results, budget_voters,
+    budget_counts, budget_editions, budget_milestones, budget_pool_results, budget_pools,
+    budget_project_photos, budget_projects, budget_results,
 };
 use crate::paging::{self, Page, Paged};
 use crate::{Result, Savepoints, StoreError, now};
@@ -431,15 +430,23 @@ async fn insert_edition(
     by: Option<UserId>,
     secret: &[u8],
 ) -> Result<(Edition, Vec<Share>), CreateError> {
-    let key = miasto_domain::vote::OpeningKey::generate();
-    let members =
-        u8::try_from(new.commission.members.len()).map_err(|_| CreateError::Commission)?;
-    let shares = shares::split(&key, new.commission.threshold, members);
-    let public = key.public();
-    drop(key);
+    if u8::try_from(new.commission.members.len()).is_err() {
+        return Err(CreateError::Commission);
+    }
+    // The edition's ballot box is keyed by its id: the key is made (and the shares written)
+    // first, the edition's row then holds the public half.
+    let id = Uuid::now_v7();
+    let (public, shares) = crate::ballot_box::make_key(
+        c,
+        id,
+        new.commission.threshold,
+        &new.commission.members,
+        secret,
+    )
+    .await?;
     let s = new.schedule;
     let model = budget_editions::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(id),
         slug: Set(new.slug.clone()),
         name_pl: Set(new.name_pl.clone()),
         name_en: Set(new.name_en.clone()),
@@ -477,18 +484,6 @@ async fn insert_edition(
             counting_rule: Set(pool.counting.as_str().to_owned()),
             position: Set(i32::try_from(position).unwrap_or(i32::MAX)),
             eligible: Set(None),
-        }
-        .insert(c)
-        .await?;
-    }
-    for (share, member) in shares.iter().zip(&new.commission.members) {
-        budget_key_shares::ActiveModel {
-            edition_id: Set(model.id),
-            number: Set(i32::from(share.x)),
-            member_id: Set(member.map(|m| m.0)),
-            fingerprint: Set(share.fingerprint()),
-            wrapped: Set(member.map(|_| share.wrap(secret, model.id))),
-            collected_at: Set(None),
         }
         .insert(c)
         .await?;

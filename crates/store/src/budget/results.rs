@@ -226,10 +226,7 @@ pub async fn open_and_count(
         Hold::Exclusive,
     )
     .await?;
-    let mut envelopes = budget_envelopes::Entity::find()
-        .filter(budget_envelopes::Column::EditionId.eq(edition.id.0))
-        .all(&tx)
-        .await?;
+    let mut envelopes = crate::ballot_box::envelopes(&tx, edition.id.0).await?;
     let voters = voter_count(&tx, edition.id).await?;
     let count = u64::try_from(envelopes.len()).unwrap_or(u64::MAX);
     if voters != count {
@@ -258,11 +255,8 @@ pub async fn open_and_count(
     let written =
         open_and_write(&tx, key, edition.id, envelopes, secret, &projects, progress).await?;
     progress(Progress::Written { ballots: count });
-    budget_envelopes::Entity::delete_many()
-        .filter(budget_envelopes::Column::EditionId.eq(edition.id.0))
-        .exec(&tx)
-        .await?;
-    close_paper(&tx, edition.id).await?;
+    // The envelopes go; paper sheets still open forget who and what.
+    crate::ballot_box::empty(&tx, edition.id.0).await?;
     budget_editions::Entity::update_many()
         .col_expr(budget_editions::Column::OpenedAt, Expr::value(now()))
         .filter(budget_editions::Column::Id.eq(edition.id.0))
@@ -288,7 +282,7 @@ async fn open_and_write(
     c: &impl ConnectionTrait,
     key: OpeningKey,
     edition: EditionId,
-    envelopes: Vec<budget_envelopes::Model>,
+    envelopes: Vec<crate::entities::ballot_box_envelopes::Model>,
     secret: &[u8],
     pools: &HashMap<Uuid, Uuid>,
     progress: &(dyn Fn(Progress) + Sync),
@@ -410,7 +404,7 @@ async fn write_ballots(
             for (project, points) in &b.marks {
                 let pool = pools.get(project).ok_or_else(|| {
                     corrupt(
-                        "budget_envelopes",
+                        "ballot_box_envelopes",
                         "a ballot marks a project of another edition".into(),
                     )
                 })?;
@@ -616,11 +610,7 @@ pub async fn publish(c: &impl ConnectionTrait, edition: EditionId) -> Result<(),
         .from(budget_ballots::Entity)
         .and_where(budget_ballots::Column::EditionId.eq(edition.0))
         .to_owned();
-    let envelopes = Query::select()
-        .column(budget_envelopes::Column::Id)
-        .from(budget_envelopes::Entity)
-        .and_where(budget_envelopes::Column::EditionId.eq(edition.0))
-        .to_owned();
+    let envelopes = crate::ballot_box::envelope_ids(edition.0);
     let result = budget_editions::Entity::update_many()
         .col_expr(C::ResultsPublishedAt, Expr::value(now()))
         .filter(C::Id.eq(edition.0))

@@ -1,9 +1,10 @@
-//! Casting a ballot: the voter's keyed identity hashes (one person, one ballot, whichever
-//! route they take) and the sealed envelope, written together in one transaction, so nothing
-//! acknowledged is lost and nothing readable is stored.
+//! Casting a ballot into the edition's ballot box ([`crate::ballot_box`]): the voter's keyed
+//! identity hashes (one person, one ballot, whichever route they take) and the sealed
+//! envelope, written together in one transaction, so nothing acknowledged is lost and nothing
+//! readable is stored.
 
 use super::*;
-use miasto_domain::vote::{BallotContent, Channel, VoterKeys, envelope_mac};
+use miasto_domain::vote::{BallotContent, Channel, VoterKeys};
 
 /// One project marked on a ballot, with the points it gets (3/2/1 in Kraków).
 #[derive(
@@ -76,65 +77,19 @@ pub async fn cast(
             Hold::Shared,
         )
         .await?;
-        let envelope = key.seal(&BallotContent {
+        let content = BallotContent {
             channel,
             marks: marks.iter().map(|m| (m.project.0, m.points)).collect(),
-        });
-        insert_ballot(&savepoint, edition.id, keys, user, envelope, secret).await
+        };
+        crate::ballot_box::cast(&savepoint, edition.id.0, key, keys, user, &content, secret)
+            .await
+            .map_err(|e| match e {
+                crate::ballot_box::CastError::AlreadyVoted => CastError::AlreadyVoted,
+                crate::ballot_box::CastError::Store(e) => CastError::Store(e),
+            })
     }
     .await;
     crate::settle(savepoint, result).await
-}
-
-async fn insert_voter(
-    c: &impl ConnectionTrait,
-    edition: EditionId,
-    hash: &str,
-    user: Option<UserId>,
-    alias: bool,
-) -> Result<(), CastError> {
-    let voter = budget_voters::ActiveModel {
-        edition_id: Set(edition.0),
-        identity_hash: Set(hash.to_owned()),
-        user_id: Set(user.map(|u| u.0)),
-        alias: Set(alias),
-        // The day only, and only for the account's own "My city": ballots carry no time.
-        voted_on: Set(user.map(|_| crate::today())),
-    };
-    match budget_voters::Entity::insert(voter)
-        .exec_without_returning(c)
-        .await
-    {
-        Ok(_) => Ok(()),
-        Err(e) if matches!(e.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
-            Err(CastError::AlreadyVoted)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn insert_ballot(
-    c: &impl ConnectionTrait,
-    edition: EditionId,
-    keys: &VoterKeys,
-    user: Option<UserId>,
-    envelope: Vec<u8>,
-    secret: &[u8],
-) -> Result<(), CastError> {
-    insert_voter(c, edition, &keys.primary, user, false).await?;
-    if let Some(alias) = &keys.alias {
-        insert_voter(c, edition, alias, None, true).await?;
-    }
-    let mac = envelope_mac(secret, edition.0, &envelope);
-    budget_envelopes::Entity::insert(budget_envelopes::ActiveModel {
-        id: Set(Uuid::new_v4()),
-        edition_id: Set(edition.0),
-        sealed: Set(envelope),
-        mac: Set(mac),
-    })
-    .exec_without_returning(c)
-    .await?;
-    Ok(())
 }
 
 /// The editions the account voted in online, with the day (never how).
@@ -142,23 +97,16 @@ pub async fn votes_of(
     c: &impl ConnectionTrait,
     user: UserId,
 ) -> Result<Vec<(EditionId, Option<chrono::NaiveDate>)>> {
-    Ok(budget_voters::Entity::find()
-        .filter(budget_voters::Column::UserId.eq(user.0))
-        .all(c)
+    Ok(crate::ballot_box::votes_of(c, user)
         .await?
         .into_iter()
-        .map(|v| (EditionId(v.edition_id), v.voted_on))
+        .map(|(id, day)| (EditionId(id), day))
         .collect())
 }
 
 /// Whether the account has voted in the edition (never how).
 pub async fn has_voted(c: &impl ConnectionTrait, edition: EditionId, user: UserId) -> Result<bool> {
-    Ok(budget_voters::Entity::find()
-        .filter(budget_voters::Column::EditionId.eq(edition.0))
-        .filter(budget_voters::Column::UserId.eq(user.0))
-        .one(c)
-        .await?
-        .is_some())
+    crate::ballot_box::has_voted(c, edition.0, user).await
 }
 
 /// Whether a ballot was stored for this person, by either of their keys.
@@ -167,33 +115,17 @@ pub async fn identity_voted(
     edition: EditionId,
     keys: &VoterKeys,
 ) -> Result<bool> {
-    let mut hashes = vec![keys.primary.clone()];
-    hashes.extend(keys.alias.clone());
-    Ok(budget_voters::Entity::find()
-        .filter(budget_voters::Column::EditionId.eq(edition.0))
-        .filter(budget_voters::Column::IdentityHash.is_in(hashes))
-        .one(c)
-        .await?
-        .is_some())
+    crate::ballot_box::identity_voted(c, edition.0, keys).await
 }
 
 /// People who voted (their alias rows left out): during voting, the number of envelopes.
 pub async fn voter_count(c: &impl ConnectionTrait, edition: EditionId) -> Result<u64> {
-    use sea_orm::PaginatorTrait;
-    Ok(budget_voters::Entity::find()
-        .filter(budget_voters::Column::EditionId.eq(edition.0))
-        .filter(budget_voters::Column::Alias.eq(false))
-        .count(c)
-        .await?)
+    crate::ballot_box::voter_count(c, edition.0).await
 }
 
 /// Sealed ballots waiting for the count.
 pub async fn envelope_count(c: &impl ConnectionTrait, edition: EditionId) -> Result<u64> {
-    use sea_orm::PaginatorTrait;
-    Ok(budget_envelopes::Entity::find()
-        .filter(budget_envelopes::Column::EditionId.eq(edition.0))
-        .count(c)
-        .await?)
+    crate::ballot_box::envelope_count(c, edition.0).await
 }
 
 /// Opened ballots, per channel.

@@ -40,6 +40,8 @@ mod m20261207_000033_signature_requests;
 mod m20261207_000034_dialogue;
 mod m20261207_000035_local_initiatives;
 mod m20261207_000036_district_referenda;
+mod m20261207_000037_budget_ballot_box;
+mod m20261207_000038_initiative_photos;
 
 pub struct Migrator;
 
@@ -83,6 +85,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000034_dialogue::Migration),
             Box::new(m20261207_000035_local_initiatives::Migration),
             Box::new(m20261207_000036_district_referenda::Migration),
+            Box::new(m20261207_000037_budget_ballot_box::Migration),
+            Box::new(m20261207_000038_initiative_photos::Migration),
         ]
     }
 }

@@ -208,10 +208,10 @@ async fn one_person_one_sealed_ballot_by_any_route_counted_with_the_commissions_
             .await
             .is_empty()
     );
-    let columns = raw_rows(&db, "SELECT * FROM budget_envelopes").await[0].column_names();
+    let columns = raw_rows(&db, "SELECT * FROM ballot_box_envelopes").await[0].column_names();
     let mut columns = columns;
     columns.sort();
-    assert_eq!(columns, ["edition_id", "id", "mac", "sealed"]);
+    assert_eq!(columns, ["box_id", "id", "mac", "sealed"]);
 
     // Counting waits for the end of voting.
     let early = open(&db, &fx, &fx.enough_shares()).await;
@@ -402,12 +402,7 @@ async fn paper_ballots_count_when_two_people_key_them_the_same_and_no_keying_kee
         Keying::SameKeyer
     );
     // A waiting keying holds keyed hashes, never the choices or the identity key.
-    for row in raw_rows(
-        &db,
-        "SELECT identity_hash, content FROM budget_paper_entries",
-    )
-    .await
-    {
+    for row in raw_rows(&db, "SELECT identity_hash, content FROM ballot_box_paper").await {
         let content: String = row.try_get("", "content").unwrap();
         let who: String = row.try_get("", "identity_hash").unwrap();
         assert_eq!(content.len(), 64);
@@ -442,7 +437,7 @@ async fn paper_ballots_count_when_two_people_key_them_the_same_and_no_keying_kee
     );
     let kept = raw_rows(
         &db,
-        "SELECT identity_hash, content, status FROM budget_paper_entries",
+        "SELECT identity_hash, content, status FROM ballot_box_paper",
     )
     .await;
     assert_eq!(kept.len(), 3);
@@ -485,12 +480,7 @@ async fn paper_ballots_count_when_two_people_key_them_the_same_and_no_keying_kee
         .run(async {
             open(&db, &fx, &fx.enough_shares()).await.unwrap();
             // Sheets still open lose their hashes and are only counted, per voting point.
-            for row in raw_rows(
-                &db,
-                "SELECT identity_hash, content FROM budget_paper_entries",
-            )
-            .await
-            {
+            for row in raw_rows(&db, "SELECT identity_hash, content FROM ballot_box_paper").await {
                 assert_eq!(
                     row.try_get::<Option<String>>("", "identity_hash").unwrap(),
                     None
@@ -639,14 +629,14 @@ async fn after_the_count_no_ballot_can_be_linked_to_its_voter_by_row_order_or_tr
     // random permutation, so at most a few of 30 can coincide.
     let (voter_order, ballot_order) = if engine == sea_orm::DbBackend::Postgres {
         (
-            "SELECT user_id FROM budget_voters WHERE NOT alias ORDER BY ctid",
+            "SELECT user_id FROM ballot_box_voters WHERE NOT alias ORDER BY ctid",
             format!(
                 "SELECT b.id AS ballot_id, c.project_id, c.points FROM budget_ballots b JOIN budget_ballot_choices c ON c.ballot_id = b.id WHERE c.pool_id = '{city}' ORDER BY b.ctid, c.ctid"
             ),
         )
     } else {
         (
-            "SELECT user_id FROM budget_voters WHERE NOT alias",
+            "SELECT user_id FROM ballot_box_voters WHERE NOT alias",
             format!(
                 "SELECT b.id AS ballot_id, c.project_id, c.points FROM budget_ballots b JOIN budget_ballot_choices c ON c.ballot_id = b.id WHERE c.pool_id = X'{}'",
                 city.simple()
@@ -695,8 +685,8 @@ async fn after_the_count_no_ballot_can_be_linked_to_its_voter_by_row_order_or_tr
         // Rows written by one transaction share `xmin`: the ballots and their choices were
         // written by the count, never with a voter.
         for sql in [
-            "SELECT count(*) AS n FROM budget_voters v JOIN budget_ballots b ON b.xmin::text = v.xmin::text",
-            "SELECT count(*) AS n FROM budget_voters v JOIN budget_ballot_choices c ON c.xmin::text = v.xmin::text",
+            "SELECT count(*) AS n FROM ballot_box_voters v JOIN budget_ballots b ON b.xmin::text = v.xmin::text",
+            "SELECT count(*) AS n FROM ballot_box_voters v JOIN budget_ballot_choices c ON c.xmin::text = v.xmin::text",
         ] {
             let n: i64 = raw_rows(&db, sql).await[0].try_get("", "n").unwrap();
             assert_eq!(n, 0, "{sql}");
@@ -704,7 +694,7 @@ async fn after_the_count_no_ballot_can_be_linked_to_its_voter_by_row_order_or_tr
         // Rows at the same place in their tables' pages: no more true pairs than chance gives.
         let same_place = raw_rows(
             &db,
-            "SELECT v.user_id, b.id AS ballot_id FROM budget_voters v JOIN budget_ballots b ON b.ctid = v.ctid WHERE NOT v.alias",
+            "SELECT v.user_id, b.id AS ballot_id FROM ballot_box_voters v JOIN budget_ballots b ON b.ctid = v.ctid WHERE NOT v.alias",
         )
         .await;
         let true_pairs = same_place
@@ -761,7 +751,7 @@ async fn a_vote_leaves_no_plaintext_choice_in_the_sqlite_write_ahead_log() {
     }
     // After the count the log is emptied, and the deleted envelopes are overwritten: the
     // database file no longer holds the sealed bytes (which sat next to the voter row).
-    let sealed: Vec<u8> = raw_rows(&db, "SELECT sealed FROM budget_envelopes").await[0]
+    let sealed: Vec<u8> = raw_rows(&db, "SELECT sealed FROM ballot_box_envelopes").await[0]
         .try_get("", "sealed")
         .unwrap();
     raw_rows(&db, "PRAGMA wal_checkpoint(TRUNCATE)").await;
@@ -1114,5 +1104,172 @@ async fn the_sealed_count_finds_the_winners_the_plaintext_count_of_the_same_ball
             funded.sort();
             assert_eq!(funded, expected, "seed {seed}, pool {}", pool.code);
         }
+    }
+}
+
+/// Migration 37 moves a budget's vote into the shared ballot box: the voters, the sealed
+/// envelope (still signed and still opening with the key), the commission's waiting share and
+/// a paper keying waiting for its second keying — which still agrees after the move.
+#[tokio::test]
+async fn votes_cast_before_the_ballot_box_survive_the_move_into_it() {
+    use miasto_domain::vote::{BallotContent, OpeningKey, envelope_mac, shares};
+    let db = TestDb::at_migration(36).await;
+    let now = chrono::Utc::now();
+    let edition = uuid::Uuid::now_v7();
+    let key = OpeningKey::generate();
+    let public = key.public();
+    let share = shares::split(&key, 1, 1).remove(0);
+    let member = user(&db, "komisja@um.krakow.pl", Role::Official).await.id;
+    let mut row = vec![
+        ("id", edition.into()),
+        ("slug", "2024".into()),
+        ("name_pl", "Budżet 2024".into()),
+        ("name_en", "Budget 2024".into()),
+        ("allow_without_pesel", false.into()),
+        ("created_at", now.into()),
+        ("ballot_key", public.to_hex().into()),
+        ("key_threshold", 1.into()),
+    ];
+    for (column, days) in [
+        ("submission_opens_at", -40),
+        ("submission_closes_at", -30),
+        ("appeals_opens_at", -25),
+        ("appeals_closes_at", -20),
+        ("voting_opens_at", -10),
+        ("voting_closes_at", 1),
+    ] {
+        row.push((column, (now + Duration::days(days)).into()));
+    }
+    db.insert_row("budget_editions", row).await;
+    db.insert_row(
+        "budget_key_shares",
+        vec![
+            ("edition_id", edition.into()),
+            ("number", i32::from(share.x).into()),
+            ("member_id", member.0.into()),
+            ("fingerprint", share.fingerprint().into()),
+            ("wrapped", share.wrap(SECRET, edition).into()),
+        ],
+    )
+    .await;
+    let project = uuid::Uuid::now_v7();
+    let content = BallotContent {
+        channel: Channel::Online,
+        marks: vec![(project, 3)],
+    };
+    let sealed = public.seal(&content);
+    db.insert_row(
+        "budget_envelopes",
+        vec![
+            ("id", uuid::Uuid::new_v4().into()),
+            ("edition_id", edition.into()),
+            ("mac", envelope_mac(SECRET, edition, &sealed).into()),
+            ("sealed", sealed.into()),
+        ],
+    )
+    .await;
+    let voter = pesel("44051401458", "Jan Kowalski").keys(SECRET, edition);
+    for (hash, alias) in [
+        (&voter.primary, false),
+        (voter.alias.as_ref().unwrap(), true),
+    ] {
+        db.insert_row(
+            "budget_voters",
+            vec![
+                ("edition_id", edition.into()),
+                ("identity_hash", hash.clone().into()),
+                ("alias", alias.into()),
+            ],
+        )
+        .await;
+    }
+    // A paper sheet keyed once, as the budget's own code hashed it.
+    let paper_voter = pesel("75120804355", "Ewa Nowak").keys(SECRET, edition);
+    let sheet = Sheet {
+        number: "K-1".into(),
+        point: "Urząd".into(),
+        keys: paper_voter,
+        marks: vec![Mark {
+            pool: miasto_domain::PoolId(uuid::Uuid::now_v7()),
+            project: miasto_domain::ProjectId(project),
+            points: 2,
+        }],
+    };
+    let mut what = Vec::new();
+    what.extend_from_slice(project.as_bytes());
+    what.extend_from_slice(&2u16.to_be_bytes());
+    let scope = [edition.as_bytes().as_slice(), b"K-1".as_slice()];
+    let who = miasto_domain::vote::keyed_hex(
+        SECRET,
+        &[
+            b"paper-voter",
+            scope[0],
+            scope[1],
+            sheet.keys.primary.as_bytes(),
+            sheet.keys.alias.as_deref().unwrap_or_default().as_bytes(),
+        ],
+    );
+    let content_hash =
+        miasto_domain::vote::keyed_hex(SECRET, &[b"paper-choices", scope[0], scope[1], &what]);
+    db.insert_row(
+        "budget_paper_entries",
+        vec![
+            ("id", uuid::Uuid::now_v7().into()),
+            ("edition_id", edition.into()),
+            ("sheet", "K-1".into()),
+            ("point", "Urząd".into()),
+            ("keyed_at", now.into()),
+            ("identity_hash", who.into()),
+            ("content", content_hash.into()),
+            ("status", "waiting".into()),
+        ],
+    )
+    .await;
+
+    miasto_store::migrate(&db.db)
+        .await
+        .expect("migrations apply");
+    let e = miasto_domain::EditionId(edition);
+    assert_eq!(budget::voter_count(&db.db, e).await.unwrap(), 1);
+    assert_eq!(budget::envelope_count(&db.db, e).await.unwrap(), 1);
+    assert!(budget::identity_voted(&db.db, e, &voter).await.unwrap());
+    let slots = budget::share_slots(&db.db, e).await.unwrap();
+    assert_eq!(slots.len(), 1);
+    assert!(slots[0].waiting);
+    let collected = budget::collect_share(&db.db, e, member, SECRET)
+        .await
+        .unwrap()
+        .expect("the share still unseals");
+    assert_eq!(collected.fingerprint(), share.fingerprint());
+    let open = budget::open_sheets(&db.db, e).await.unwrap();
+    assert_eq!(open.len(), 1);
+    // The second keying, by someone else, agrees with the first made before the move.
+    let edition_now = budget::edition_by_id(&db.db, e).await.unwrap().unwrap();
+    let second = user(&db, "operator@um.krakow.pl", Role::Operator).await.id;
+    let tx = db.db.begin().await.unwrap();
+    let keying = budget::key_paper(&tx, &edition_now, &sheet, second, SECRET)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(keying, Keying::Counted);
+    // Both envelopes open with the key and are signed by the platform.
+    let tx = db.db.begin().await.unwrap();
+    let opened = miasto_store::ballot_box::open(&tx, edition, &key, SECRET)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(opened.len(), 2);
+    assert!(opened.contains(&content));
+    for table in [
+        "budget_voters",
+        "budget_envelopes",
+        "budget_key_shares",
+        "budget_paper_entries",
+    ] {
+        let gone = db
+            .db
+            .execute_unprepared(&format!("SELECT COUNT(*) AS n FROM {table}"))
+            .await;
+        assert!(gone.is_err(), "{table} is gone");
     }
 }

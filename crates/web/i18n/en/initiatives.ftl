@@ -112,3 +112,7 @@ email-initiative-refused-intro = The city refused your local initiative:
 email-initiative-reason = The reason:
 email-initiative-see = See it:
 api-field-year_invalid = year takes a year, e.g. 2027.
+initiatives-report-photos = Photos from the event (optional)
+initiatives-report-photos-hint = JPEG, PNG or WebP, at most 6. They are published with the report, without their location data.
+initiatives-photo-alt = Photo { $n } from the event
+initiatives-error-photos = A report may have at most { $count } photos.

@@ -112,3 +112,7 @@ email-initiative-refused-intro = Miasto odrzuciło Twoją inicjatywę lokalną:
 email-initiative-reason = Uzasadnienie:
 email-initiative-see = Zobacz:
 api-field-year_invalid = year przyjmuje rok, np. 2027.
+initiatives-report-photos = Zdjęcia z wydarzenia (nieobowiązkowe)
+initiatives-report-photos-hint = JPEG, PNG lub WebP, najwyżej 6. Publikujemy je ze sprawozdaniem, bez danych o miejscu wykonania.
+initiatives-photo-alt = Zdjęcie { $n } z wydarzenia
+initiatives-error-photos = Sprawozdanie może mieć najwyżej { $count } zdjęć.

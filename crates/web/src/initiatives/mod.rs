@@ -293,6 +293,8 @@ struct ShowPage {
     page: Page,
     i: InitiativeView,
     staff: bool,
+    /// The report's photos (ids), once realised.
+    photos: Vec<String>,
 }
 
 /// `GET /initiatives/{number}`.
@@ -313,8 +315,14 @@ pub async fn show(
     if !(applicant || ctx.can(Permission::ManageInitiatives)) {
         view.applicants = None;
     }
+    let photos = store::photos_of(state.db(), i.id)
+        .await?
+        .into_iter()
+        .map(|p| p.id.to_string())
+        .collect();
     Ok(render(&ShowPage {
         i: view,
+        photos,
         staff: ctx.can(Permission::ManageInitiatives),
         page,
     })?
@@ -564,4 +572,15 @@ pub async fn apply(
         &format!("/initiatives/{}", i.number),
         "flash-initiative-applied",
     ))
+}
+
+/// `GET /initiatives/photos/{id}/{variant}`: a photo of a realised initiative's report.
+pub async fn show_photo(
+    State(state): State<AppState>,
+    Path((id, variant)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let id = uuid::Uuid::try_parse(&id).map_err(|_| Error::NotFound)?;
+    let variant = miasto_store::photos::Variant::parse(&variant).ok_or(Error::NotFound)?;
+    let photo = store::photo(state.db(), id).await?.ok_or(Error::NotFound)?;
+    crate::reports::photo::serve_file(&state, photo.key(variant), true).await
 }

@@ -5,7 +5,7 @@
 
 use super::{InitiativeView, actor, find, pool_line, this_year};
 use crate::context::{Ctx, redirect_with_flash};
-use crate::form::{FieldErrors, Form};
+use crate::form::{FieldErrors, Form, MultipartForm};
 use crate::page::{Page, render};
 use crate::reports::Lookup;
 use crate::{AppState, Error};
@@ -473,9 +473,10 @@ pub async fn report(
     State(state): State<AppState>,
     ctx: Ctx,
     Path(number): Path<String>,
-    Form(form): Form<StepForm>,
+    form: MultipartForm<StepForm>,
 ) -> Result<Response, Error> {
     let i = find(&state, &ctx, &number).await?;
+    let (files, form) = (form.files, form.fields);
     if let Some(page) = check(&state, &ctx, &i, Action::Report, &form).await? {
         return Ok(page);
     }
@@ -487,7 +488,23 @@ pub async fn report(
     }
     let text = miasto_domain::required_text(&form.report, rules::TEXT_MAX)
         .map_err(|e| errors.add("report", e));
-    let (Some(on), Ok(text)) = (on, text) else {
+    let count = files.iter().filter(|f| f.field == "photos").count();
+    let photos = if count > store::MAX_PHOTOS {
+        errors.add_text(
+            "photos",
+            crate::i18n::t_args(
+                ctx.locale,
+                "initiatives-error-photos",
+                &[("count", &store::MAX_PHOTOS.to_string())],
+            ),
+        );
+        Vec::new()
+    } else if errors.is_empty() {
+        crate::reports::create::process_photos(&state, files, &mut errors).await?
+    } else {
+        Vec::new()
+    };
+    let (Some(on), Ok(text), true) = (on, text, errors.is_empty()) else {
         return show_page(
             &state,
             &ctx,
@@ -503,6 +520,7 @@ pub async fn report(
         tx.rollback().await?;
         return write_refused(&state, &ctx, &i, form, e).await;
     }
+    store::attach_photos(&tx, i.id, &photos).await?;
     record(&tx, by, &i, "realised").await?;
     tx.commit().await?;
     Ok(back(&ctx, &i, "flash-initiative-realised"))

@@ -163,7 +163,7 @@ async fn an_initiative_is_assessed_accepted_from_the_pool_and_realised() {
             .assert_contains("nie pokryje");
         // The first goes on: agreement, realisation, public report; the applicant was told.
         official
-            .post(&format!("/staff/initiatives/{number}/report"), &[])
+            .post_multipart(&format!("/staff/initiatives/{number}/report"), &[], &[])
             .await
             .assert_status(StatusCode::CONFLICT);
         official
@@ -173,19 +173,52 @@ async fn an_initiative_is_assessed_accepted_from_the_pool_and_realised() {
             )
             .await
             .assert_redirect(&format!("/staff/initiatives/{number}"));
+        // The report with its photos: a mistake keeps the text; then it is published.
+        let report = [
+            ("on", "2027-05-15"),
+            ("report", "Przyszło 120 sąsiadów; dzieci zrobiły karmniki."),
+        ];
+        let photo = miasto_store::testing::jpeg(64, 48);
+        let seven: Vec<(&str, &str, &[u8])> = (0..7)
+            .map(|_| ("photos", "piknik.jpg", photo.as_slice()))
+            .collect();
         official
-            .post(
+            .post_multipart(
                 &format!("/staff/initiatives/{number}/report"),
-                &[
-                    ("on", "2027-05-15"),
-                    ("report", "Przyszło 120 sąsiadów; dzieci zrobiły karmniki."),
-                ],
+                &report,
+                &seven,
+            )
+            .await
+            .assert_status(StatusCode::UNPROCESSABLE_ENTITY)
+            .assert_contains("najwyżej 6 zdjęć")
+            .assert_contains("Przyszło 120 sąsiadów");
+        official
+            .post_multipart(
+                &format!("/staff/initiatives/{number}/report"),
+                &report,
+                &[("photos", "piknik.jpg", &photo)],
             )
             .await
             .assert_redirect(&format!("/staff/initiatives/{number}"));
+        let public = app.browser().get(&format!("/initiatives/{number}")).await;
+        let at = public
+            .body
+            .find("/initiatives/photos/")
+            .expect("the photo is shown");
+        let thumb = public.body[at..].split('"').next().unwrap().to_owned();
         app.browser()
-            .get(&format!("/initiatives/{number}"))
+            .get(&thumb)
             .await
+            .assert_status(StatusCode::OK);
+        // Kept by the housekeeping's sweep of files nothing points at (file keys carry the
+        // real time of the upload).
+        app.housekeeping_at(chrono::Utc::now() + chrono::Duration::hours(2))
+            .await;
+        app.browser()
+            .get(&thumb)
+            .await
+            .assert_status(StatusCode::OK);
+        public
             .assert_contains("Zrealizowany")
             .assert_contains("Przyszło 120 sąsiadów")
             // The applicants' names are personal data: not on the public page.
