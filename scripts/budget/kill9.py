@@ -198,10 +198,10 @@ def round_(binary, voters, work, number):
         proc.wait()
     # Until the count the ballots are sealed envelopes: as many as voters, none in plain.
     with sqlite3.connect(db) as conn:
-        stored = conn.execute("SELECT count(*) FROM budget_envelopes").fetchone()[0]
+        stored = conn.execute("SELECT count(*) FROM ballot_box_envelopes").fetchone()[0]
         voters_stored = conn.execute(
             # A PESEL voter's second row is the alias the date-of-birth route would make.
-            "SELECT count(*) FROM budget_voters WHERE NOT alias"
+            "SELECT count(*) FROM ballot_box_voters WHERE NOT alias"
         ).fetchone()[0]
         plain = conn.execute("SELECT count(*) FROM budget_ballots").fetchone()[0]
     if not (stored == voters_stored == recorded) or plain:

@@ -520,36 +520,13 @@ pub async fn realised(
 /// At most this many photos in an initiative's report.
 pub const MAX_PHOTOS: usize = 6;
 
-/// A photo of a realised initiative, public with its report.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReportPhoto {
-    pub id: Uuid,
-    pub initiative: Uuid,
-    pub width: u32,
-    pub height: u32,
-    original_key: String,
-    display_key: String,
-    thumb_key: String,
-}
-
-impl ReportPhoto {
-    pub fn key(&self, variant: crate::photos::Variant) -> &str {
-        variant.pick(&self.original_key, &self.display_key, &self.thumb_key)
-    }
-}
-
-impl From<photos::Model> for ReportPhoto {
-    fn from(m: photos::Model) -> Self {
-        Self {
-            id: m.id,
-            initiative: m.initiative_id,
-            width: u32::try_from(m.width).unwrap_or_default(),
-            height: u32::try_from(m.height).unwrap_or_default(),
-            original_key: m.original_key,
-            display_key: m.display_key,
-            thumb_key: m.thumb_key,
-        }
-    }
+fn stored(m: photos::Model) -> crate::photos::Stored {
+    crate::photos::Stored::from_columns(
+        m.id,
+        [m.original_key, m.display_key, m.thumb_key],
+        (m.width, m.height),
+        m.bytes,
+    )
 }
 
 /// Adds stored photos after the report's existing ones.
@@ -579,20 +556,20 @@ pub async fn attach_photos(
 }
 
 /// The report's photos in order.
-pub async fn photos_of(c: &impl ConnectionTrait, initiative: Uuid) -> Result<Vec<ReportPhoto>> {
+pub async fn photos_of(
+    c: &impl ConnectionTrait,
+    initiative: Uuid,
+) -> Result<Vec<crate::photos::Stored>> {
     Ok(photos::Entity::find()
         .filter(photos::Column::InitiativeId.eq(initiative))
         .order_by_asc(photos::Column::Position)
         .all(c)
         .await?
         .into_iter()
-        .map(ReportPhoto::from)
+        .map(stored)
         .collect())
 }
 
-pub async fn photo(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<ReportPhoto>> {
-    Ok(photos::Entity::find_by_id(id)
-        .one(c)
-        .await?
-        .map(ReportPhoto::from))
+pub async fn photo(c: &impl ConnectionTrait, id: Uuid) -> Result<Option<crate::photos::Stored>> {
+    Ok(photos::Entity::find_by_id(id).one(c).await?.map(stored))
 }

@@ -355,15 +355,12 @@ pub async fn sweep_orphans(c: &impl ConnectionTrait, files: &FileStore) -> Resul
 pub const STAGED_LIFETIME: chrono::Duration = chrono::Duration::hours(24);
 
 fn staged_from(m: crate::entities::staged_photos::Model) -> Stored {
-    Stored {
-        id: m.id,
-        original_key: m.original_key,
-        display_key: m.display_key,
-        thumb_key: m.thumb_key,
-        width: u32::try_from(m.width).unwrap_or_default(),
-        height: u32::try_from(m.height).unwrap_or_default(),
-        bytes: u64::try_from(m.bytes).unwrap_or_default(),
-    }
+    Stored::from_columns(
+        m.id,
+        [m.original_key, m.display_key, m.thumb_key],
+        (m.width, m.height),
+        m.bytes,
+    )
 }
 
 /// Keeps stored photos of a form that must be shown again, under its staging `key` (the
@@ -441,6 +438,31 @@ pub struct Stored {
     pub width: u32,
     pub height: u32,
     pub bytes: u64,
+}
+
+impl Stored {
+    /// From a row's columns: the id, the keys (original, display, thumbnail), the size and
+    /// the bytes.
+    pub(crate) fn from_columns(
+        id: Uuid,
+        [original_key, display_key, thumb_key]: [String; 3],
+        (width, height): (i32, i32),
+        bytes: i64,
+    ) -> Self {
+        Self {
+            id,
+            original_key,
+            display_key,
+            thumb_key,
+            width: u32::try_from(width).unwrap_or_default(),
+            height: u32::try_from(height).unwrap_or_default(),
+            bytes: u64::try_from(bytes).unwrap_or_default(),
+        }
+    }
+
+    pub fn key(&self, variant: Variant) -> &str {
+        variant.pick(&self.original_key, &self.display_key, &self.thumb_key)
+    }
 }
 
 /// Writes a processed photo's files. Do this before the transaction that attaches it: files
