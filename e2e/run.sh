@@ -147,9 +147,12 @@ SPARE_TOKEN="$(sed -n 's/^SPARE_TOKEN=//p' <<< "$setup")"
 REPORT_ID="$(sed -n 's/^REPORT_ID=//p' <<< "$setup")"
 export API_TOKEN REPORT_ID
 checks="not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,ignored_auth,use_after_free,ensure_resource_availability"
+# One worker: with two threads, CPython 3.11's parser (which hypothesis calls to describe its
+# strategies) sometimes fails with "AST constructor recursion depth mismatch" — its recursion
+# counter is not thread-safe — a runtime error of the tool, not a finding about the API.
 st() {
   "$venv/bin/schemathesis" --config-file clients/schemathesis.toml run "$url/api/v1/openapi.json" \
-    --checks "$checks" --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" --workers 2 --seed 20261121 "$@"
+    --checks "$checks" --max-examples "${SCHEMATHESIS_EXAMPLES:-40}" --workers 1 --seed 20261121 "$@"
 }
 if ! st --exclude-name "DELETE /auth/tokens/current" --exclude-name "DELETE /me/devices/{id}"; then
   echo "e2e: schemathesis found failures; server log:" >&2
