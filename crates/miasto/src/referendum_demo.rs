@@ -163,7 +163,7 @@ pub async fn create(db: &DatabaseConnection, secret: &[u8]) -> anyhow::Result<()
             clock.set(at(10, 12, 20)?);
             let texts: Vec<String> = shares.iter().take(2).map(|s| s.to_text()).collect();
             let entries: Vec<&str> = texts.iter().map(String::as_str).collect();
-            store::open_and_count(db, &r, &entries, secret)
+            store::open_and_count(db, &r, &entries, None, secret)
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             anyhow::Ok(r.number)

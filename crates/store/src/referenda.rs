@@ -411,12 +411,13 @@ impl From<sea_orm::DbErr> for CountError {
 }
 
 /// Opens the envelopes with the commission's shares once voting has closed, writes the
-/// ballots (anonymous, random order) and marks the referendum counted, in one transaction;
-/// the number of ballots.
+/// ballots (anonymous, random order), marks the referendum counted and records the step in the
+/// audit log, in one transaction; the number of ballots.
 pub async fn open_and_count(
     db: &sea_orm::DatabaseConnection,
     r: &Referendum,
     entries: &[&str],
+    by: Option<UserId>,
     secret: &[u8],
 ) -> std::result::Result<u64, CountError> {
     let (key, Some(threshold)) = (key_of(r)?, r.threshold) else {
@@ -472,6 +473,15 @@ pub async fn open_and_count(
         .filter(referenda::Column::Id.eq(r.id))
         .exec(&tx)
         .await?;
+    crate::audit::record(
+        &tx,
+        by,
+        crate::audit::Action::ReferendumStep,
+        Some(crate::audit::Target::referendum(r.id)),
+        serde_json::json!({ "number": r.number, "step": "opened", "ballots": n }),
+    )
+    .await
+    .map_err(OpenError::Store)?;
     tx.commit().await?;
     Ok(n)
 }

@@ -207,12 +207,25 @@ async fn record(
     r: &Referendum,
     step: &str,
 ) -> Result<(), Error> {
+    record_with(tx, by, r, step, serde_json::json!({})).await
+}
+
+/// [`record`] with further details (never an identity or an answer).
+async fn record_with(
+    tx: &impl miasto_store::ConnectionTrait,
+    by: UserId,
+    r: &Referendum,
+    step: &str,
+    mut details: serde_json::Value,
+) -> Result<(), Error> {
+    details["number"] = r.number.into();
+    details["step"] = step.into();
     audit::record(
         tx,
         Some(by),
         audit::Action::ReferendumStep,
         Some(audit::Target::referendum(r.id)),
-        serde_json::json!({ "number": r.number, "step": step }),
+        details,
     )
     .await?;
     Ok(())
@@ -522,19 +535,8 @@ pub async fn announce(
             return write_refused(&state, &ctx, &r, &typed, e).await;
         }
     }
-    audit::record(
-        &tx,
-        Some(by),
-        audit::Action::ReferendumStep,
-        Some(audit::Target::referendum(r.id)),
-        serde_json::json!({
-            "number": r.number,
-            "step": "announced",
-            "commission": members.len(),
-            "threshold": threshold,
-        }),
-    )
-    .await?;
+    let details = serde_json::json!({ "commission": members.len(), "threshold": threshold });
+    record_with(&tx, by, &r, "announced", details).await?;
     tx.commit().await?;
     Ok(back(&ctx, &r, "flash-referendum-announced"))
 }
@@ -613,19 +615,8 @@ pub async fn key_paper(
             return write_refused(&state, &ctx, &r, &typed, e).await;
         }
     };
-    audit::record(
-        &tx,
-        Some(by),
-        audit::Action::ReferendumStep,
-        Some(audit::Target::referendum(r.id)),
-        serde_json::json!({
-            "number": r.number,
-            "step": "paper keyed",
-            "sheet": sheet,
-            "outcome": keying.as_str(),
-        }),
-    )
-    .await?;
+    let details = serde_json::json!({ "sheet": sheet, "outcome": keying.as_str() });
+    record_with(&tx, by, &r, "paper keyed", details).await?;
     tx.commit().await?;
     let flash = match keying {
         Keying::Counted => "flash-referendum-sheet-counted",
@@ -659,8 +650,8 @@ pub async fn open(
         .filter(|l| !l.is_empty())
         .collect();
     let secret = state.config().secret.expose().as_bytes();
-    let ballots = match store::open_and_count(state.db(), &r, &entries, secret).await {
-        Ok(n) => n,
+    match store::open_and_count(state.db(), &r, &entries, Some(by), secret).await {
+        Ok(_) => {}
         Err(store::CountError::Refused(refusal)) => {
             return refused(&state, &ctx, &r, &Typed(&[]), refusal).await;
         }
@@ -671,17 +662,7 @@ pub async fn open(
             return invalid(&state, &ctx, &r, &Typed(&[]), errors).await;
         }
         Err(store::CountError::Open(e)) => return Err(Error::internal(e.to_string())),
-    };
-    let tx = miasto_store::begin(state.db()).await?;
-    audit::record(
-        &tx,
-        Some(by),
-        audit::Action::ReferendumStep,
-        Some(audit::Target::referendum(r.id)),
-        serde_json::json!({ "number": r.number, "step": "opened", "ballots": ballots }),
-    )
-    .await?;
-    tx.commit().await?;
+    }
     Ok(redirect_with_flash(
         &ctx,
         &format!("/referenda/{}", r.number),
